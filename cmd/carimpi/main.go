@@ -1,0 +1,142 @@
+// Command carimpi scores patients with PET- and inflammation-based indices
+// (IMPI, CAR-IMPI, CAR-HEMATOTOX, InflaMix, ...) and runs the survival
+// analyses of the CAR-IMPI study. For research use only; not a medical device.
+//
+// Usage:
+//
+//	carimpi <command> [flags]
+//
+// Run "carimpi help" for the list of commands and "carimpi help <command>"
+// for one command's flags.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// researchNotice is printed with every result a person reads.
+const researchNotice = "For research use only; not a medical device."
+
+// Command is one carimpi subcommand, in the manner of the go command's
+// base.Command: its flags, usage line and help live next to its code.
+type Command struct {
+	Name      string
+	UsageLine string // e.g. "km --data F.csv --time COL --event COL [flags]"
+	Short     string // one line for the command list
+	Long      string // paragraphs for "carimpi help <name>"
+	// Flags is set up by the command's constructor; Run sees it parsed.
+	Flags *flag.FlagSet
+	// Run executes the command. It writes results to stdout and progress to
+	// stderr. A *usageError makes main exit 2, any other error exit 1.
+	Run func(stdout, stderr io.Writer) error
+}
+
+var commands = map[string]*Command{}
+
+// register adds a command; a duplicate name is a programming error.
+func register(c *Command) {
+	if _, dup := commands[c.Name]; dup {
+		panic("carimpi: duplicate command " + c.Name)
+	}
+	commands[c.Name] = c
+}
+
+// usageError marks an error in how the command was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return 2
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				printCommandHelp(stdout, c)
+				return 0
+			}
+			fmt.Fprintf(stderr, "carimpi help: unknown command %q\n", args[1])
+			return 2
+		}
+		printUsage(stdout)
+		return 0
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "carimpi %s\n%s\n", version, researchNotice)
+		return 0
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "carimpi: unknown command %q; run 'carimpi help' for the list\n", name)
+		return 2
+	}
+	c.Flags.SetOutput(io.Discard)
+	if err := c.Flags.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printCommandHelp(stdout, c)
+			return 0
+		}
+		fmt.Fprintf(stderr, "carimpi %s: %v\nusage: carimpi %s\nrun 'carimpi help %s' for details\n", name, err, c.UsageLine, name)
+		return 2
+	}
+	if c.Flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "carimpi %s: unexpected argument %q\nusage: carimpi %s\n", name, c.Flags.Arg(0), c.UsageLine)
+		return 2
+	}
+	if err := c.Run(stdout, stderr); err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "carimpi %s: %v\nusage: carimpi %s\n", name, err, c.UsageLine)
+			return 2
+		}
+		fmt.Fprintf(stderr, "carimpi %s: %v\n", name, err)
+		return 1
+	}
+	return 0
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintf(w, "carimpi: PET- and inflammation-based risk stratification for CAR T-cell therapy in LBCL.\n%s\n\nUsage:\n\n\tcarimpi <command> [flags]\n\nCommands:\n\n", researchNotice)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "\t%-10s %s\n", n, commands[n].Short)
+	}
+	fmt.Fprintf(w, "\t%-10s %s\n\nRun 'carimpi help <command>' for a command's flags.\n", "version", "print the version")
+}
+
+func printCommandHelp(w io.Writer, c *Command) {
+	fmt.Fprintf(w, "usage: carimpi %s\n\n", c.UsageLine)
+	if c.Long != "" {
+		fmt.Fprintln(w, strings.TrimSpace(c.Long))
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "Flags:")
+	c.Flags.SetOutput(w)
+	c.Flags.PrintDefaults()
+	c.Flags.SetOutput(io.Discard)
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"carimpi/table"
+)
+
+// survData is a right-censored outcome read from a table, with the rows
+// that were dropped for a missing value counted, as R's na.omit does.
+type survData struct {
+	tab     *table.Table
+	rows    []int // table row of each kept observation
+	time    []float64
+	event   []bool
+	dropped int
+}
+
+// survFlags are the flags every survival command shares.
+type survFlags struct {
+	data, time, event, eventValue string
+}
+
+func (f *survFlags) check() error {
+	if f.data == "" {
+		return usagef("--data is required")
+	}
+	if f.time == "" {
+		return usagef("--time is required")
+	}
+	if f.event == "" {
+		return usagef("--event is required")
+	}
+	return nil
+}
+
+// loadSurv reads the file and the time and event columns, plus the columns
+// in also, dropping (and counting) rows where any of them is missing.
+// Negative times and event codes outside {event value, one censoring code}
+// are errors naming the line.
+func loadSurv(f survFlags, also ...string) (*survData, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	tab, err := table.ReadFile(f.data)
+	if err != nil {
+		return nil, err
+	}
+	return survFromTable(tab, f, also...)
+}
+
+func survFromTable(tab *table.Table, f survFlags, also ...string) (*survData, error) {
+	times, err := tab.Floats(f.time)
+	if err != nil {
+		return nil, err
+	}
+	evCells, err := tab.Strings(f.event)
+	if err != nil {
+		return nil, err
+	}
+	var extra [][]string
+	for _, c := range also {
+		if c == "" {
+			continue
+		}
+		col, err := tab.Strings(c)
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, col)
+	}
+	evValue := f.eventValue
+	if evValue == "" {
+		evValue = "1"
+	}
+	same := func(cell string) bool {
+		if cell == evValue {
+			return true
+		}
+		a, errA := strconv.ParseFloat(cell, 64)
+		b, errB := strconv.ParseFloat(evValue, 64)
+		return errA == nil && errB == nil && a == b
+	}
+	d := &survData{tab: tab}
+	censorCode := ""
+rows:
+	for i := range tab.Rows {
+		if math.IsNaN(times[i]) || table.IsMissing(evCells[i]) {
+			d.dropped++
+			continue
+		}
+		for _, col := range extra {
+			if table.IsMissing(col[i]) {
+				d.dropped++
+				continue rows
+			}
+		}
+		if times[i] < 0 {
+			return nil, &table.CellError{Source: tab.Source, Line: tab.Line(i), Column: f.time, Value: tab.Rows[i][mustIndex(tab, f.time)],
+				Msg: "is a negative time; survival times must be >= 0 (check the dates or the sign)"}
+		}
+		ev := same(evCells[i])
+		if !ev {
+			if censorCode == "" {
+				censorCode = evCells[i]
+			} else if evCells[i] != censorCode && !same2(evCells[i], censorCode) {
+				return nil, &table.CellError{Source: tab.Source, Line: tab.Line(i), Column: f.event, Value: evCells[i],
+					Msg: fmt.Sprintf("is a third event code: the column already has %q (event, --event-value) and %q (censored); recode it or set --event-value", evValue, censorCode)}
+			}
+		}
+		d.rows = append(d.rows, i)
+		d.time = append(d.time, times[i])
+		d.event = append(d.event, ev)
+	}
+	if len(d.time) == 0 {
+		return nil, fmt.Errorf("%s: no row has both %q and %q present", tab.Source, f.time, f.event)
+	}
+	return d, nil
+}
+
+func same2(a, b string) bool {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	return errA == nil && errB == nil && x == y
+}
+
+func mustIndex(tab *table.Table, col string) int {
+	j, _ := tab.ColumnIndex(col)
+	return j
+}
+
+// column returns the kept rows' cells of a column.
+func (d *survData) column(name string) ([]string, error) {
+	all, err := d.tab.Strings(name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(d.rows))
+	for k, i := range d.rows {
+		out[k] = all[i]
+	}
+	return out, nil
+}
+
+// floatColumn returns the kept rows' values of a numeric column.
+func (d *survData) floatColumn(name string) ([]float64, error) {
+	all, err := d.tab.Floats(name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(d.rows))
+	for k, i := range d.rows {
+		out[k] = all[i]
+	}
+	return out, nil
+}
+
+// parseTimes reads a comma-separated list such as "12,24".
+func parseTimes(s string) ([]float64, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []float64
+	for _, p := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, usagef("--times: %q is not a non-negative number", p)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// checkFormat validates a --format value against the allowed ones.
+func checkFormat(got string, allowed ...string) error {
+	for _, a := range allowed {
+		if got == a {
+			return nil
+		}
+	}
+	return usagef("--format %q: use one of %s", got, strings.Join(allowed, ", "))
+}

@@ -1,0 +1,3 @@
+module carimpi
+
+go 1.26.8

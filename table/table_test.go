@@ -1,0 +1,74 @@
+package table
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestRead(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		col   string
+		want  []float64
+		comma bool
+	}{
+		{"plain", "a,b\n1,2\n3,\n", "b", []float64{2, math.NaN()}, false},
+		{"bom and crlf", "\xef\xbb\xbfa,b\r\n1,2\r\n3,4\r\n", "a", []float64{1, 3}, false},
+		{"semicolon decimal comma", "a;b\n1,5;2\nNA;3\n", "a", []float64{1.5, math.NaN()}, true},
+		{"blank line skipped", "a\n1\n\n2\n", "a", []float64{1, 2}, false},
+	}
+	for _, tc := range tests {
+		tab, err := Read(strings.NewReader(tc.in), "t.csv")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if tab.DecimalComma != tc.comma {
+			t.Errorf("%s: DecimalComma = %v", tc.name, tab.DecimalComma)
+		}
+		got, err := tab.Floats(tc.col)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(got) != len(tc.want) {
+			t.Fatalf("%s: got %v want %v", tc.name, got, tc.want)
+		}
+		for i := range got {
+			if got[i] != tc.want[i] && !(math.IsNaN(got[i]) && math.IsNaN(tc.want[i])) {
+				t.Errorf("%s: [%d] = %v want %v", tc.name, i, got[i], tc.want[i])
+			}
+		}
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", "empty"},
+		{"a,b\n1,2,3\n", "line 2 has 3 fields"},
+		{"a,a\n1,2\n", "appears twice"},
+		{"a,\n1,2\n", "empty name"},
+	}
+	for _, tc := range tests {
+		_, err := Read(strings.NewReader(tc.in), "t.csv")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Read(%q) error = %v, want it to contain %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestFloatsCellError(t *testing.T) {
+	tab, err := Read(strings.NewReader("time,x\n1,2\nabc,3\n"), "d.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tab.Floats("time")
+	var ce *CellError
+	if !errors.As(err, &ce) || ce.Line != 3 || ce.Column != "time" || ce.Value != "abc" {
+		t.Fatalf("error = %v", err)
+	}
+	if _, err := tab.Floats("nope"); err == nil || !strings.Contains(err.Error(), "columns are: time, x") {
+		t.Fatalf("missing column error = %v", err)
+	}
+}
