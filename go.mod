@@ -2,4 +2,9 @@ module carimpi
 
 go 1.26.8
 
-require gonum.org/v1/gonum v0.17.0 // indirect
+require (
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/chromedp/chromedp v0.23.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	gonum.org/v1/gonum v0.17.0 // indirect
+)
