@@ -1,0 +1,68 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// StackedBars is a stacked percentage bar chart: one bar per group, one
+// segment per category (e.g. CRS grade 0..4), each labelled with its count.
+type StackedBars struct {
+	Title      string
+	Groups     []string // bar labels, e.g. "low", "high"
+	Categories []string // segment labels, bottom first, e.g. "grade 0"
+	Counts     [][]int  // Counts[g][c]
+	Footnote   string   // e.g. the test and its p-value
+}
+
+// SVG renders the chart as a standalone SVG element.
+func (s StackedBars) SVG() string {
+	const (
+		width  = 520.0
+		left   = 60.0
+		top    = 36.0
+		plotH  = 260.0
+		barW   = 70.0
+		gap    = 50.0
+		legend = 150.0
+	)
+	height := top + plotH + 70
+	d := newSVG(width, height, s.Title)
+	d.text(left, 20, "start", s.Title, ` font-weight="bold" font-size="14"`)
+	y := func(f float64) float64 { return top + plotH*(1-f) }
+	for _, f := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		d.line(left, y(f), left+float64(len(s.Groups))*(barW+gap)+gap, y(f), "#e5e5e5", 1)
+		d.text(left-6, y(f)+4, "end", strconv.Itoa(int(f*100))+"%", "")
+	}
+	for gi, g := range s.Groups {
+		total := 0
+		for _, c := range s.Counts[gi] {
+			total += c
+		}
+		bx := left + gap + float64(gi)*(barW+gap)
+		acc := 0.0
+		for ci, c := range s.Counts[gi] {
+			if total == 0 || c == 0 {
+				continue
+			}
+			f := float64(c) / float64(total)
+			d.rect(bx, y(acc+f), barW, plotH*f, Palette[ci%len(Palette)], ` stroke="#fff" stroke-width="0.5"`)
+			if plotH*f >= 14 {
+				d.text(bx+barW/2, y(acc+f/2)+4, "middle", strconv.Itoa(c), ` fill="#fff" font-weight="bold"`)
+			}
+			acc += f
+		}
+		d.text(bx+barW/2, top+plotH+18, "middle", g, "")
+		d.text(bx+barW/2, top+plotH+34, "middle", fmt.Sprintf("n = %d", total), ` fill="#555"`)
+	}
+	lx := width - legend + 10
+	for ci, c := range s.Categories {
+		ly := top + 10 + 18*float64(len(s.Categories)-1-ci)
+		d.rect(lx, ly-10, 12, 12, Palette[ci%len(Palette)], "")
+		d.text(lx+18, ly, "start", c, "")
+	}
+	if s.Footnote != "" {
+		d.text(left, height-10, "start", s.Footnote, ` font-style="italic"`)
+	}
+	return d.String()
+}

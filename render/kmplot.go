@@ -1,0 +1,198 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+)
+
+// KMGroup is one group's Kaplan-Meier table, as a plot needs it. All slices
+// are indexed by the table's rows (every distinct time, censor-only times
+// included), in increasing time.
+type KMGroup struct {
+	Name    string
+	N       int
+	Time    []float64
+	NRisk   []int
+	NCensor []int
+	Surv    []float64
+	// Lower and Upper are the pointwise confidence limits; nil draws no band.
+	Lower, Upper []float64
+}
+
+// atRisk returns the number at risk at time t: those with time >= t.
+func (g KMGroup) atRisk(t float64) int {
+	i := sort.SearchFloat64s(g.Time, t)
+	if i == len(g.Time) {
+		return 0
+	}
+	return g.NRisk[i]
+}
+
+// KMPlot is a survminer-style Kaplan-Meier figure: step curves with censor
+// ticks, optional confidence bands, a legend with group sizes, a p-value
+// inset and a number-at-risk table aligned with the time axis.
+type KMPlot struct {
+	Title  string
+	XLabel string // e.g. "Months since infusion"
+	YLabel string // e.g. "Progression-free survival"
+	Groups []KMGroup
+	// Inset is printed inside the plot, e.g. "Log-rank p < 0.001".
+	Inset string
+	// Bands draws the confidence bands where groups carry limits.
+	Bands bool
+	// MaxTime ends the time axis; 0 takes the largest time.
+	MaxTime float64
+}
+
+// SVG renders the figure as a standalone SVG element.
+func (p KMPlot) SVG() string {
+	const (
+		width   = 720.0
+		left    = 120.0
+		right   = 24.0
+		top     = 36.0
+		plotH   = 330.0
+		rowH    = 18.0
+		axisGap = 46.0
+	)
+	tableTop := top + plotH + axisGap
+	height := tableTop + 26 + rowH*float64(len(p.Groups)) + 12
+	d := newSVG(width, height, p.Title)
+	d.text(left, 20, "start", p.Title, ` font-weight="bold" font-size="14"`)
+
+	tmax := p.MaxTime
+	if tmax <= 0 {
+		for _, g := range p.Groups {
+			if n := len(g.Time); n > 0 && g.Time[n-1] > tmax {
+				tmax = g.Time[n-1]
+			}
+		}
+	}
+	if tmax <= 0 {
+		tmax = 1
+	}
+	ticks := niceTicks(0, tmax, 6)
+	if last := ticks[len(ticks)-1]; last > tmax {
+		tmax = last
+	}
+	plotW := width - left - right
+	x := func(t float64) float64 { return left + plotW*t/tmax }
+	y := func(s float64) float64 { return top + plotH*(1-s) }
+
+	// Axes and grid.
+	for _, s := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		d.line(left, y(s), left+plotW, y(s), "#e5e5e5", 1)
+		d.text(left-6, y(s)+4, "end", strconv.FormatFloat(s, 'f', 2, 64), "")
+	}
+	d.line(left, top, left, top+plotH, "#333", 1)
+	d.line(left, top+plotH, left+plotW, top+plotH, "#333", 1)
+	for _, t := range ticks {
+		d.line(x(t), top+plotH, x(t), top+plotH+5, "#333", 1)
+		d.text(x(t), top+plotH+18, "middle", fmtTick(t), "")
+	}
+	d.text(left+plotW/2, top+plotH+36, "middle", p.XLabel, "")
+	d.text(left-52, top+plotH/2, "middle", p.YLabel, fmt.Sprintf(` transform="rotate(-90 %s %s)"`, num(left-52), num(top+plotH/2)))
+
+	for gi, g := range p.Groups {
+		col := Palette[gi%len(Palette)]
+		if p.Bands && g.Lower != nil && g.Upper != nil {
+			bx, lo, hi := stepBand(g, tmax)
+			var xs, ys []float64
+			for i := range bx {
+				xs = append(xs, x(bx[i]))
+				ys = append(ys, y(hi[i]))
+			}
+			for i := len(bx) - 1; i >= 0; i-- {
+				xs = append(xs, x(bx[i]))
+				ys = append(ys, y(lo[i]))
+			}
+			d.polygon(xs, ys, col, 0.15)
+		}
+		sx, sy := stepCurve(g, tmax)
+		for i := range sx {
+			sx[i], sy[i] = x(sx[i]), y(sy[i])
+		}
+		d.polyline(sx, sy, col, 2, "")
+		// Censor ticks at the curve's height.
+		for i, t := range g.Time {
+			if g.NCensor[i] > 0 && t <= tmax {
+				cx, cy := x(t), y(g.Surv[i])
+				d.line(cx, cy-4, cx, cy+4, col, 1.5)
+			}
+		}
+	}
+
+	// Legend with group sizes, then the inset.
+	ly := top + 14.0
+	for gi, g := range p.Groups {
+		col := Palette[gi%len(Palette)]
+		lx := left + plotW - 210
+		d.line(lx, ly-4, lx+22, ly-4, col, 3)
+		d.text(lx+28, ly, "start", fmt.Sprintf("%s (n = %d)", g.Name, g.N), "")
+		ly += 16
+	}
+	if p.Inset != "" {
+		d.text(left+12, top+plotH-12, "start", p.Inset, ` font-style="italic"`)
+	}
+
+	// Number-at-risk table, aligned with the axis ticks.
+	d.text(left, tableTop+8, "start", "Number at risk", ` font-weight="bold"`)
+	for gi, g := range p.Groups {
+		col := Palette[gi%len(Palette)]
+		ry := tableTop + 26 + rowH*float64(gi)
+		d.text(left-8, ry, "end", g.Name, fmt.Sprintf(` fill="%s" font-weight="bold"`, col))
+		for _, t := range ticks {
+			d.text(x(t), ry, "middle", strconv.Itoa(g.atRisk(t)), "")
+		}
+	}
+	return d.String()
+}
+
+// stepCurve returns the vertices of the right-continuous step function
+// S(t) from (0, 1) to the group's last time, cut at tmax.
+func stepCurve(g KMGroup, tmax float64) (xs, ys []float64) {
+	xs = append(xs, 0)
+	ys = append(ys, 1)
+	prev := 1.0
+	last := 0.0
+	for i, t := range g.Time {
+		if t > tmax {
+			break
+		}
+		if g.Surv[i] != prev {
+			xs = append(xs, t, t)
+			ys = append(ys, prev, g.Surv[i])
+			prev = g.Surv[i]
+		}
+		last = t
+	}
+	xs = append(xs, last)
+	ys = append(ys, prev)
+	return xs, ys
+}
+
+// stepBand returns the step vertices of the confidence limits; undefined
+// limits (NaN) carry the previous value, as a plotted band would.
+func stepBand(g KMGroup, tmax float64) (xs, lo, hi []float64) {
+	pl, ph := 1.0, 1.0
+	xs, lo, hi = []float64{0}, []float64{1}, []float64{1}
+	for i, t := range g.Time {
+		if t > tmax {
+			break
+		}
+		l, h := g.Lower[i], g.Upper[i]
+		if math.IsNaN(l) {
+			l = pl
+		}
+		if math.IsNaN(h) {
+			h = ph
+		}
+		xs = append(xs, t, t)
+		lo = append(lo, pl, l)
+		hi = append(hi, ph, h)
+		pl, ph = l, h
+	}
+	return xs, lo, hi
+}

@@ -1,0 +1,99 @@
+package render
+
+import (
+	"encoding/xml"
+	"io"
+	"math"
+	"strings"
+	"testing"
+)
+
+// wellFormed fails the test unless s parses as XML.
+func wellFormed(t *testing.T, s string) {
+	t.Helper()
+	dec := xml.NewDecoder(strings.NewReader(s))
+	for {
+		_, err := dec.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatalf("not well-formed: %v\n%s", err, s)
+		}
+	}
+}
+
+func sampleGroups() []KMGroup {
+	nan := math.NaN()
+	return []KMGroup{
+		{Name: "low", N: 4, Time: []float64{1, 3, 5, 8}, NRisk: []int{4, 3, 2, 1}, NCensor: []int{0, 1, 0, 1},
+			Surv: []float64{0.75, 0.75, 0.375, 0.375}, Lower: []float64{0.4, 0.4, 0.1, 0.1}, Upper: []float64{1, 1, 1, nan}},
+		{Name: "high <&>", N: 2, Time: []float64{2, 4}, NRisk: []int{2, 1}, NCensor: []int{0, 0},
+			Surv: []float64{0.5, 0}},
+	}
+}
+
+func TestKMPlotSVG(t *testing.T) {
+	p := KMPlot{Title: "PFS", XLabel: "Months", YLabel: "PFS", Groups: sampleGroups(), Inset: "Log-rank p = 0.04", Bands: true}
+	s := p.SVG()
+	wellFormed(t, s)
+	for _, want := range []string{"low (n = 4)", "high &lt;&amp;&gt; (n = 2)", "Number at risk", "Log-rank p = 0.04", "<polygon"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "NaN") {
+		t.Error("SVG contains NaN")
+	}
+}
+
+func TestAtRisk(t *testing.T) {
+	g := sampleGroups()[0]
+	tests := []struct {
+		t    float64
+		want int
+	}{{0, 4}, {1, 4}, {2, 3}, {5, 2}, {8, 1}, {9, 0}}
+	for _, tc := range tests {
+		if got := g.atRisk(tc.t); got != tc.want {
+			t.Errorf("atRisk(%v) = %d, want %d", tc.t, got, tc.want)
+		}
+	}
+}
+
+func TestStepCurve(t *testing.T) {
+	xs, ys := stepCurve(sampleGroups()[0], 10)
+	wantX := []float64{0, 1, 1, 5, 5, 8}
+	wantY := []float64{1, 1, 0.75, 0.75, 0.375, 0.375}
+	if len(xs) != len(wantX) {
+		t.Fatalf("xs = %v ys = %v", xs, ys)
+	}
+	for i := range xs {
+		if xs[i] != wantX[i] || ys[i] != wantY[i] {
+			t.Fatalf("xs = %v ys = %v", xs, ys)
+		}
+	}
+}
+
+func TestStackedBarsSVG(t *testing.T) {
+	s := StackedBars{Title: "CRS", Groups: []string{"low", "high"}, Categories: []string{"0", "1-2", ">=3"},
+		Counts: [][]int{{100, 40, 2}, {60, 50, 17}}, Footnote: "Fisher p < 0.001"}.SVG()
+	wellFormed(t, s)
+	for _, want := range []string{"n = 142", "n = 127", "Fisher p &lt; 0.001"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	got := niceTicks(0, 47, 6)
+	want := []float64{0, 10, 20, 30, 40, 50}
+	if len(got) != len(want) {
+		t.Fatalf("niceTicks = %v", got)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("niceTicks = %v", got)
+		}
+	}
+}
