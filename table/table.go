@@ -9,6 +9,7 @@
 package table
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -62,54 +63,124 @@ func ReadFile(path string) (*Table, error) {
 // The separator is ';' when the header line holds more semicolons than
 // commas, else ','.
 func Read(r io.Reader, source string) (*Table, error) {
-	data, err := io.ReadAll(r)
+	rd, err := NewReader(r, source)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("%s: the file is empty; it needs a header line and at least one row", source)
-	}
-	first := data
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		first = data[:i]
-	}
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1
-	t := &Table{Source: source}
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		cr.Comma = ';'
-		t.DecimalComma = true
-	}
-	records, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
-	}
-	t.Header = records[0]
-	for i := range t.Header {
-		t.Header[i] = strings.TrimSpace(t.Header[i])
-	}
+	t := &Table{Source: source, Header: rd.Header, DecimalComma: rd.DecimalComma}
 	t.index = make(map[string]int, len(t.Header))
 	for i, h := range t.Header {
-		if h == "" {
-			return nil, fmt.Errorf("%s: line 1: column %d has an empty name; give every column a header", source, i+1)
-		}
-		if _, dup := t.index[h]; dup {
-			return nil, fmt.Errorf("%s: line 1: column %q appears twice; rename one of them", source, h)
-		}
 		t.index[h] = i
 	}
-	for i, rec := range records[1:] {
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return t, nil
 		}
-		if len(rec) != len(t.Header) {
-			return nil, fmt.Errorf("%s: line %d has %d fields but the header has %d; fix the ragged row", source, i+2, len(rec), len(t.Header))
+		if err != nil {
+			return nil, err
 		}
 		t.Rows = append(t.Rows, rec)
 	}
-	return t, nil
 }
+
+// Reader reads a delimited table one row at a time, so that a file too
+// large to hold in memory can be streamed; Read is built on it. It applies
+// the same rules as Read (byte-order mark, separator, blank lines, ragged
+// rows).
+type Reader struct {
+	// Source names the file in error messages.
+	Source string
+	// Header holds the column names in file order, trimmed of space.
+	Header []string
+	// DecimalComma is true when numbers use ',' as the decimal mark.
+	DecimalComma bool
+	// ReuseRecord lets Next return a slice that the following call
+	// overwrites (the cell strings themselves stay valid), saving an
+	// allocation per row.
+	ReuseRecord bool
+
+	cr   *csv.Reader
+	line int
+}
+
+// NewReader reads the header line of the table in r and checks the column
+// names (none empty, none twice).
+func NewReader(r io.Reader, source string) (*Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	first, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	rd := &Reader{Source: source, cr: cr}
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = ';'
+		rd.DecimalComma = true
+	}
+	var header []string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil, fmt.Errorf("%s: the file is empty; it needs a header line and at least one row", source)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", source, err)
+		}
+		if !blank(rec) {
+			header = rec
+			break
+		}
+	}
+	seen := make(map[string]bool, len(header))
+	for i := range header {
+		header[i] = strings.TrimSpace(header[i])
+		h := header[i]
+		if h == "" {
+			return nil, fmt.Errorf("%s: line 1: column %d has an empty name; give every column a header", source, i+1)
+		}
+		if seen[h] {
+			return nil, fmt.Errorf("%s: line 1: column %q appears twice; rename one of them", source, h)
+		}
+		seen[h] = true
+	}
+	rd.Header = header
+	return rd, nil
+}
+
+// blank reports whether a record is an empty line.
+func blank(rec []string) bool { return len(rec) == 1 && strings.TrimSpace(rec[0]) == "" }
+
+// Next returns the next data row (len(Header) cells), skipping blank lines,
+// or io.EOF after the last row. A row with the wrong number of fields is an
+// error naming its line.
+func (rd *Reader) Next() ([]string, error) {
+	rd.cr.ReuseRecord = rd.ReuseRecord
+	for {
+		rec, err := rd.cr.Read()
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", rd.Source, err)
+		}
+		rd.line, _ = rd.cr.FieldPos(0)
+		if blank(rec) {
+			continue
+		}
+		if len(rec) != len(rd.Header) {
+			return nil, fmt.Errorf("%s: line %d has %d fields but the header has %d; fix the ragged row", rd.Source, rd.line, len(rec), len(rd.Header))
+		}
+		return rec, nil
+	}
+}
+
+// Line returns the file line (1-based) of the row Next returned last.
+func (rd *Reader) Line() int { return rd.line }
 
 // Has reports whether the table has a column called name.
 func (t *Table) Has(name string) bool {

@@ -72,3 +72,25 @@ func TestFloatsCellError(t *testing.T) {
 		t.Fatalf("missing column error = %v", err)
 	}
 }
+
+func TestReaderStreams(t *testing.T) {
+	rd, err := NewReader(strings.NewReader("\xef\xbb\xbfid;x\r\na;1,5\r\n\r\nb;2\r\nc\r\n"), "s.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rd.DecimalComma || len(rd.Header) != 2 || rd.Header[0] != "id" {
+		t.Fatalf("header %q, decimal comma %v", rd.Header, rd.DecimalComma)
+	}
+	for _, want := range []struct {
+		id   string
+		line int
+	}{{"a", 2}, {"b", 4}} {
+		rec, err := rd.Next()
+		if err != nil || rec[0] != want.id || rd.Line() != want.line {
+			t.Fatalf("Next = %q, line %d, %v; want %s on line %d", rec, rd.Line(), err, want.id, want.line)
+		}
+	}
+	if _, err := rd.Next(); err == nil || !strings.Contains(err.Error(), "line 5 has 1 fields") {
+		t.Fatalf("ragged row: %v", err)
+	}
+}
