@@ -1,0 +1,334 @@
+package stattest
+
+import (
+	"math"
+	"slices"
+)
+
+// fisherMaxWork caps the enumeration steps of fisherRxC (about a second).
+const fisherMaxWork = 100_000_000
+
+// rcNetwork enumerates the r x c tables with fixed margins column by
+// column. A node at stage k is the multiset of row margins left for
+// columns k..c-1 (kept sorted, since the rows are exchangeable from there
+// on); an edge is one allocation of column k's total to the rows, with
+// length -sum_i log(a_i!). A path's length plus the constant
+// log(prod R_i! prod C_j! / N!) is the log probability of its table.
+type rcNetwork struct {
+	lf     []float64 // log factorials
+	cols   []int     // column totals in stage order
+	suffix []float64 // suffix[k] = sum_{j >= k} log(C_j!)
+	bounds []map[string]pathBounds
+	thr    float64 // log threshold on path length (observed, plus tolerance)
+	cst    float64
+	p      float64
+	work   int
+	limit  int
+}
+
+// pathBounds are the longest and (a lower bound on the) shortest remaining
+// path length from a node.
+type pathBounds struct{ max, min float64 }
+
+// fisherRxC is the two-sided exact p-value of a table without empty rows or
+// columns (see FisherExact). It fails with ErrTableTooLarge after limit
+// enumeration steps.
+func fisherRxC(t [][]int, limit int) (float64, error) {
+	if len(t) > len(t[0]) { // fewer rows make smaller allocations per column
+		t = transpose(t)
+	}
+	r, c := len(t), len(t[0])
+	rows := make([]int, r)
+	cols := make([]int, c)
+	n := 0
+	for i, row := range t {
+		for j, v := range row {
+			rows[i] += v
+			cols[j] += v
+			n += v
+		}
+	}
+	slices.Sort(cols)
+	nt := &rcNetwork{lf: logFactorials(n), cols: cols, limit: limit}
+	nt.suffix = make([]float64, c+1)
+	for k := c - 1; k >= 0; k-- {
+		nt.suffix[k] = nt.suffix[k+1] + nt.lf[cols[k]]
+	}
+	nt.bounds = make([]map[string]pathBounds, c)
+	for k := range nt.bounds {
+		nt.bounds[k] = map[string]pathBounds{}
+	}
+	var obs float64
+	for _, row := range t {
+		for _, v := range row {
+			obs -= nt.lf[v]
+		}
+	}
+	nt.thr = obs + math.Log1p(fisherRelTol)
+	nt.cst = nt.suffix[0] - nt.lf[n]
+	for _, m := range rows {
+		nt.cst += nt.lf[m]
+	}
+	slices.Sort(rows)
+	if !nt.walk(0, rows, 0) {
+		return 0, ErrTableTooLarge
+	}
+	return math.Min(1, nt.p), nil
+}
+
+func transpose(t [][]int) [][]int {
+	out := make([][]int, len(t[0]))
+	for j := range out {
+		out[j] = make([]int, len(t))
+		for i := range t {
+			out[j][i] = t[i][j]
+		}
+	}
+	return out
+}
+
+// walk adds to nt.p the probability of the tables through node (k, m)
+// whose path so far has length past. It reports false when the work limit
+// was hit.
+func (nt *rcNetwork) walk(k int, m []int, past float64) bool {
+	b, ok := nt.bound(k, m)
+	if !ok {
+		return false
+	}
+	if past+b.max <= nt.thr { // every completion counts: add the node's mass
+		nt.p += math.Exp(nt.cst + past + nt.logMass(k, m))
+		return true
+	}
+	if past+b.min > nt.thr { // no completion counts
+		return true
+	}
+	if k == len(nt.cols)-2 { // the last column is determined: score tables directly
+		return nt.allocate(nt.cols[k], m, func(a []int, edge float64) {
+			v := past + edge
+			for i := range m {
+				v -= nt.lf[m[i]-a[i]]
+			}
+			if v <= nt.thr {
+				nt.p += math.Exp(nt.cst + v)
+			}
+		})
+	}
+	child := make([]int, len(m))
+	ok = true
+	return nt.allocate(nt.cols[k], m, func(a []int, edge float64) {
+		if !ok {
+			return
+		}
+		for i := range m {
+			child[i] = m[i] - a[i]
+		}
+		ok = nt.walk(k+1, sortedCopy(child), past+edge)
+	}) && ok
+}
+
+// logMass is log of the sum over all completions of node (k, m) of
+// prod 1/x_ij!, which is M!/(prod m_i! prod_{j>=k} C_j!) since the
+// multivariate hypergeometric probabilities sum to 1.
+func (nt *rcNetwork) logMass(k int, m []int) float64 {
+	s := -nt.suffix[k]
+	tot := 0
+	for _, v := range m {
+		s -= nt.lf[v]
+		tot += v
+	}
+	return s + nt.lf[tot]
+}
+
+func sortedCopy(m []int) []int {
+	s := slices.Clone(m)
+	slices.Sort(s)
+	return s
+}
+
+func key(m []int) string {
+	b := make([]byte, 0, 4*len(m))
+	for _, v := range m {
+		b = append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+	}
+	return string(b)
+}
+
+// bound returns the path bounds of node (k, m), memoised. With one column
+// left the path is fixed; with two, the longest path maximises a
+// separable concave function (found by greedy transfers) and the shortest
+// minimises it, at a vertex of {0 <= a_i <= m_i, sum a_i = C}. Earlier
+// stages recurse over their allocations.
+func (nt *rcNetwork) bound(k int, m []int) (pathBounds, bool) {
+	c := len(nt.cols)
+	if k == c-1 {
+		var v float64
+		for _, x := range m {
+			v -= nt.lf[x]
+		}
+		return pathBounds{v, v}, true
+	}
+	kk := key(m)
+	if b, ok := nt.bounds[k][kk]; ok {
+		return b, true
+	}
+	var b pathBounds
+	if k == c-2 {
+		b = pathBounds{max: nt.twoColumnMax(nt.cols[k], m), min: nt.twoColumnMin(nt.cols[k], m)}
+	} else {
+		b = pathBounds{max: math.Inf(-1), min: math.Inf(1)}
+		child := make([]int, len(m))
+		ok := true
+		done := nt.allocate(nt.cols[k], m, func(a []int, edge float64) {
+			if !ok {
+				return
+			}
+			for i := range m {
+				child[i] = m[i] - a[i]
+			}
+			cb, good := nt.bound(k+1, sortedCopy(child))
+			if !good {
+				ok = false
+				return
+			}
+			b.max = math.Max(b.max, edge+cb.max)
+			b.min = math.Min(b.min, edge+cb.min)
+		})
+		if !done || !ok {
+			return pathBounds{}, false
+		}
+	}
+	nt.bounds[k][kk] = b
+	return b, true
+}
+
+// g is the length of the two cells of row i when a of its margin mi goes
+// to the first of the last two columns.
+func (nt *rcNetwork) g(a, mi int) float64 { return -nt.lf[a] - nt.lf[mi-a] }
+
+// twoColumnMax is the longest path through the last two columns when col
+// of the margins m go to the first of them.
+func (nt *rcNetwork) twoColumnMax(col int, m []int) float64 {
+	tot := 0
+	for _, v := range m {
+		tot += v
+	}
+	a := make([]int, len(m))
+	used := 0
+	for i, v := range m { // start near the optimum: proportional shares
+		a[i] = v * col / tot
+		used += a[i]
+	}
+	gain := func(i int) float64 { // change when a_i grows by 1
+		if a[i] >= m[i] {
+			return math.Inf(-1)
+		}
+		return math.Log(float64(m[i]-a[i]) / float64(a[i]+1))
+	}
+	loss := func(i int) float64 { // change when a_i shrinks by 1
+		if a[i] == 0 {
+			return math.Inf(-1)
+		}
+		return math.Log(float64(a[i]) / float64(m[i]-a[i]+1))
+	}
+	for ; used < col; used++ {
+		best := 0
+		for i := range a {
+			if gain(i) > gain(best) {
+				best = i
+			}
+		}
+		a[best]++
+	}
+	// For a separable concave objective under one sum constraint, no
+	// improving unit transfer means a global maximum.
+	for {
+		best, up, down := 1e-12, -1, -1
+		for i := range a {
+			for j := range a {
+				if i != j && gain(i)+loss(j) > best {
+					best, up, down = gain(i)+loss(j), i, j
+				}
+			}
+		}
+		if up < 0 {
+			break
+		}
+		a[up]++
+		a[down]--
+	}
+	var v float64
+	for i := range a {
+		v += nt.g(a[i], m[i])
+	}
+	return v
+}
+
+// twoColumnMin is the shortest path through the last two columns. A
+// concave function attains its minimum over a polytope at a vertex; the
+// vertices here have every a_i at 0 or m_i but one. They are enumerated for
+// up to 10 rows; beyond that, the weaker bound sum_i min_a g_i(a) is used.
+func (nt *rcNetwork) twoColumnMin(col int, m []int) float64 {
+	r := len(m)
+	if r > 10 {
+		var v float64
+		for _, x := range m {
+			v -= nt.lf[x]
+		}
+		return v
+	}
+	best := math.Inf(1)
+	for free := range r {
+		for mask := 0; mask < 1<<r; mask++ {
+			if mask&(1<<free) != 0 {
+				continue
+			}
+			rest := col
+			var v float64
+			for i := range r {
+				if i != free && mask&(1<<i) != 0 {
+					rest -= m[i]
+				}
+				if i != free {
+					v -= nt.lf[m[i]] // g at a_i = 0 or m_i
+				}
+			}
+			if rest < 0 || rest > m[free] {
+				continue
+			}
+			best = math.Min(best, v+nt.g(rest, m[free]))
+		}
+	}
+	return best
+}
+
+// allocate calls f for every a with sum a = col and 0 <= a_i <= m_i, with
+// the edge length -sum log(a_i!). It reports false, stopping early, when the
+// work limit is reached.
+func (nt *rcNetwork) allocate(col int, m []int, f func(a []int, edge float64)) bool {
+	r := len(m)
+	a := make([]int, r)
+	room := make([]int, r+1) // room[i] = sum of m[i:]
+	for i := r - 1; i >= 0; i-- {
+		room[i] = room[i+1] + m[i]
+	}
+	var rec func(i, left int, edge float64) bool
+	rec = func(i, left int, edge float64) bool {
+		if i == r-1 {
+			a[i] = left
+			nt.work++
+			if nt.work > nt.limit {
+				return false
+			}
+			f(a, edge-nt.lf[left])
+			return true
+		}
+		for v := max(0, left-room[i+1]); v <= min(left, m[i]); v++ {
+			a[i] = v
+			if !rec(i+1, left-v, edge-nt.lf[v]) {
+				return false
+			}
+		}
+		return true
+	}
+	return rec(0, col, 0)
+}
