@@ -1,0 +1,299 @@
+package cox_test
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"carimpi/survival/cox"
+	"carimpi/table"
+)
+
+// refDir is the R reference data copied into the repository
+// (testdata/reference, computed by its scripts with R 4.2.2, survival 3.5.3).
+const refDir = "../../testdata/reference"
+
+// refCox is the part of a coxph case file (expected/cox-*.json) the tests read.
+type refCox struct {
+	Call     any `json:"call"`
+	Expected struct {
+		Terms      []string    `json:"terms"`
+		Coef       []float64   `json:"coef"`
+		SE         []float64   `json:"se"`
+		Z          []float64   `json:"z"`
+		P          []float64   `json:"p"`
+		HRLower    []float64   `json:"hr_lower_95"`
+		HRUpper    []float64   `json:"hr_upper_95"`
+		Var        [][]float64 `json:"var"`
+		Means      []float64   `json:"means"`
+		N          int         `json:"n"`
+		Nevent     int         `json:"nevent"`
+		LoglikNull float64     `json:"loglik_null"`
+		Loglik     float64     `json:"loglik"`
+		LRT        refTest     `json:"lrt"`
+		Wald       refTest     `json:"wald"`
+		Score      refTest     `json:"score"`
+		LP         struct {
+			Row        []int      `json:"row"`
+			LP         []*float64 `json:"lp"`
+			Uncentered []*float64 `json:"lp_uncentered"`
+		} `json:"linear_predictors"`
+	} `json:"expected"`
+}
+
+type refTest struct {
+	Statistic float64 `json:"statistic"`
+	DF        int     `json:"df"`
+	P         float64 `json:"p"`
+}
+
+func readRef(t testing.TB, name string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(refDir, "expected", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+func readData(t testing.TB, name string) *table.Table {
+	t.Helper()
+	tab, err := table.ReadFile(filepath.Join(refDir, "data", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
+// relClose reports whether got is within tol of want, relatively (absolutely
+// when want is 0).
+func relClose(got, want, tol float64) bool {
+	if math.IsNaN(got) || math.IsNaN(want) {
+		return math.IsNaN(got) && math.IsNaN(want)
+	}
+	d := math.Abs(got - want)
+	if want == 0 {
+		return d <= tol
+	}
+	return d <= tol*math.Abs(want)
+}
+
+func checkSlice(t *testing.T, what string, got, want []float64, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: got %d values, want %d", what, len(got), len(want))
+		return
+	}
+	for i := range want {
+		if !relClose(got[i], want[i], tol) {
+			t.Errorf("%s[%d] = %.15g, want %.15g (rel tol %g)", what, i, got[i], want[i], tol)
+		}
+	}
+}
+
+func checkTest(t *testing.T, what string, got cox.Test, want refTest, tol float64) {
+	t.Helper()
+	if got.DF != want.DF || !relClose(got.Statistic, want.Statistic, tol) || !relClose(got.P, want.P, tol) {
+		t.Errorf("%s = %+v, want %+v", what, got, want)
+	}
+}
+
+// tableData serves a table's kept rows to NewDesign.
+type tableData struct {
+	tab  *table.Table
+	rows []int
+}
+
+func (d tableData) Floats(col string) ([]float64, error) {
+	all, err := d.tab.Floats(col)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(d.rows))
+	for k, i := range d.rows {
+		out[k] = all[i]
+	}
+	return out, nil
+}
+
+func (d tableData) Strings(col string) ([]string, error) {
+	all, err := d.tab.Strings(col)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(d.rows))
+	for k, i := range d.rows {
+		out[k] = all[i]
+	}
+	return out, nil
+}
+
+// refFit fits terms to a reference data set as R's coxph would: rows with a
+// missing value in a used column are dropped; event is the 0/1 column.
+type refModel struct {
+	model  *cox.Model
+	design *cox.Design
+	data   tableData
+	time   []float64
+	event  []bool
+}
+
+func refFit(t *testing.T, file, timeCol, eventCol, terms, strataCol string, opt cox.Options) refModel {
+	t.Helper()
+	tab := readData(t, file)
+	ts, err := cox.ParseTerms(terms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := append([]string{timeCol, eventCol}, cox.Vars(ts)...)
+	if strataCol != "" {
+		used = append(used, strataCol)
+	}
+	var cols [][]string
+	for _, c := range used {
+		s, err := tab.Strings(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, s)
+	}
+	d := tableData{tab: tab}
+rows:
+	for i := range tab.Rows {
+		for _, c := range cols {
+			if table.IsMissing(c[i]) {
+				continue rows
+			}
+		}
+		d.rows = append(d.rows, i)
+	}
+	time, _ := d.Floats(timeCol)
+	ev, _ := d.Floats(eventCol)
+	event := make([]bool, len(ev))
+	for i, v := range ev {
+		event[i] = v == 1
+	}
+	design, err := cox.NewDesign(ts, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strataCol != "" {
+		s, _ := d.Strings(strataCol)
+		codes := map[string]int{}
+		opt.Strata = make([]int, len(s))
+		for i, v := range s {
+			if _, ok := codes[v]; !ok {
+				codes[v] = len(codes)
+				opt.StrataNames = append(opt.StrataNames, v)
+			}
+			opt.Strata[i] = codes[v]
+		}
+	}
+	opt.Names = design.Names
+	m, err := cox.Fit(time, event, design.X, &opt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return refModel{m, design, d, time, event}
+}
+
+// rName is R's model-matrix name of a design column: factor columns
+// "var=level" are "varlevel" in R.
+func rName(s string) string { return strings.Replace(s, "=", "", 1) }
+
+func TestReferenceCox(t *testing.T) {
+	cases := []struct {
+		file                             string // expected/<file>.json
+		data, time, event, terms, strata string
+		ties                             cox.Method
+	}{
+		{"cox-lung-efron", "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Efron},
+		{"cox-lung-breslow", "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Breslow},
+		{"cox-veteran-strata", "veteran.csv", "time", "status", "trt,karno,diagtime,age", "celltype", cox.Efron},
+		{"cox-pbc", "pbc312.csv", "time", "event", "age,edema,log_bili,log_albumin,log_protime", "", cox.Efron},
+		{"cox-veteran-celltype", "veteran.csv", "time", "status", "factor(celltype,ref=squamous)", "", cox.Efron},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			var ref refCox
+			readRef(t, c.file+".json", &ref)
+			want := ref.Expected
+			rm := refFit(t, c.data, c.time, c.event, c.terms, c.strata, cox.Options{Ties: c.ties})
+			m := rm.model
+			if !m.Converged || len(m.Warnings) != 0 {
+				t.Errorf("converged %v, warnings %q", m.Converged, m.Warnings)
+			}
+			// match columns by R name: our factor column order may differ
+			idx := make([]int, len(want.Terms))
+			for k, name := range want.Terms {
+				idx[k] = -1
+				for j, n := range m.Names {
+					if rName(n) == name {
+						idx[k] = j
+					}
+				}
+				if idx[k] < 0 {
+					t.Fatalf("term %s not among %q", name, m.Names)
+				}
+			}
+			pick := func(v []float64) []float64 {
+				out := make([]float64, len(idx))
+				for k, j := range idx {
+					out[k] = v[j]
+				}
+				return out
+			}
+			const tol = 1e-6 // the case files' tolerance for coef, se, tests, lp
+			checkSlice(t, "coef", pick(m.Coef), want.Coef, tol)
+			checkSlice(t, "se", pick(m.SE), want.SE, tol)
+			checkSlice(t, "z", pick(m.Z), want.Z, tol)
+			checkSlice(t, "p", pick(m.P), want.P, tol)
+			checkSlice(t, "hr_lower", pick(m.HRLower), want.HRLower, tol)
+			checkSlice(t, "hr_upper", pick(m.HRUpper), want.HRUpper, tol)
+			checkSlice(t, "means", pick(m.Means), want.Means, 1e-12)
+			for k, j := range idx {
+				row := make([]float64, len(idx))
+				for l, jj := range idx {
+					row[l] = m.Var[j][jj]
+				}
+				checkSlice(t, "var row", row, want.Var[k], tol)
+			}
+			if m.N != want.N || m.Events != want.Nevent {
+				t.Errorf("n, events = %d, %d; want %d, %d", m.N, m.Events, want.N, want.Nevent)
+			}
+			checkSlice(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
+			checkTest(t, "lrt", m.LRT, want.LRT, tol)
+			checkTest(t, "wald", m.Wald, want.Wald, tol)
+			checkTest(t, "score", m.Score, want.Score, tol)
+			// linear predictors of CSV rows 1..10 (all kept in these data sets
+			// except lung row 14, which is beyond 10)
+			lp := m.LinearPredictors(true)
+			lpu := m.LinearPredictors(false)
+			for k, row := range want.LP.Row {
+				i := slices.Index(rm.data.rows, row-1)
+				if i < 0 {
+					t.Fatalf("row %d dropped", row)
+				}
+				if !relClose(lp[i], *want.LP.LP[k], tol) && math.Abs(lp[i]-*want.LP.LP[k]) > 1e-12 {
+					t.Errorf("lp row %d = %.12g, want %.12g", row, lp[i], *want.LP.LP[k])
+				}
+				if !relClose(lpu[i], *want.LP.Uncentered[k], tol) && math.Abs(lpu[i]-*want.LP.Uncentered[k]) > 1e-12 {
+					t.Errorf("lp_uncentered row %d = %.12g, want %.12g", row, lpu[i], *want.LP.Uncentered[k])
+				}
+				x := make([]float64, len(m.Coef))
+				for j := range x {
+					x[j] = rm.design.X[j][i]
+				}
+				if got := m.LP(x); got != lpu[i] {
+					t.Errorf("LP(row %d) = %v, LinearPredictors %v", row, got, lpu[i])
+				}
+			}
+		})
+	}
+}
