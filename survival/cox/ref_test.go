@@ -297,3 +297,133 @@ func TestReferenceCox(t *testing.T) {
 		})
 	}
 }
+
+func TestReferenceCoxSurv(t *testing.T) {
+	var ref struct {
+		Inputs struct {
+			Newdata map[string]float64 `json:"newdata"`
+		} `json:"inputs"`
+		Expected struct {
+			LP     float64   `json:"newdata_lp_uncentered"`
+			Times  []float64 `json:"times"`
+			NRisk  []float64 `json:"n.risk"`
+			NEvent []float64 `json:"n.event"`
+			Surv   []float64 `json:"surv"`
+			StdErr []float64 `json:"std.err"`
+			Lower  []float64 `json:"lower"`
+			Upper  []float64 `json:"upper"`
+			CumHaz []float64 `json:"cumhaz"`
+			AtZero struct {
+				Time   []float64 `json:"time"`
+				Hazard []float64 `json:"hazard"`
+			} `json:"baseline_cumhaz_at_zero"`
+			AtMeans struct {
+				Means  []float64 `json:"means"`
+				Hazard []float64 `json:"hazard"`
+			} `json:"baseline_cumhaz_at_means"`
+		} `json:"expected"`
+	}
+	readRef(t, "coxsurv-lung-efron.json", &ref)
+	want := ref.Expected
+	m := refFit(t, "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Options{}).model
+	x := []float64{ref.Inputs.Newdata["age"], ref.Inputs.Newdata["sex"], ref.Inputs.Newdata["ph.ecog"]}
+	if got := m.LP(x); !relClose(got, want.LP, 1e-6) {
+		t.Errorf("LP = %v, want %v", got, want.LP)
+	}
+	curves := m.Survfit(x)
+	if len(curves) != 1 {
+		t.Fatalf("%d curves", len(curves))
+	}
+	pts := curves[0].At(want.Times)
+	var nrisk, nevent, surv, se, lo, up, ch []float64
+	for _, p := range pts {
+		nrisk = append(nrisk, p.NRisk)
+		nevent = append(nevent, p.NEvent)
+		surv = append(surv, p.Surv)
+		se = append(se, p.StdErr)
+		lo = append(lo, p.Lower)
+		up = append(up, p.Upper)
+		ch = append(ch, p.CumHaz)
+	}
+	checkSlice(t, "n.risk", nrisk, want.NRisk, 0)
+	checkSlice(t, "n.event", nevent, want.NEvent, 0)
+	checkSlice(t, "surv", surv, want.Surv, 1e-6)
+	checkSlice(t, "cumhaz", ch, want.CumHaz, 1e-6)
+	checkSlice(t, "std.err", se, want.StdErr, 1e-5)
+	checkSlice(t, "lower", lo, want.Lower, 1e-5)
+	checkSlice(t, "upper", up, want.Upper, 1e-5)
+
+	base := m.Survfit(make([]float64, 3))[0]
+	checkSlice(t, "basehaz time", base.Time, want.AtZero.Time, 0)
+	checkSlice(t, "basehaz(centered=FALSE)", base.CumHaz, want.AtZero.Hazard, 1e-6)
+	atMeans := m.Survfit(want.AtMeans.Means)[0]
+	checkSlice(t, "basehaz(centered=TRUE)", atMeans.CumHaz, want.AtMeans.Hazard, 1e-6)
+}
+
+func TestReferenceLinearSpline(t *testing.T) {
+	var ref struct {
+		Expected struct {
+			Segments struct {
+				Coef []float64   `json:"coef"`
+				SE   []float64   `json:"se"`
+				P    []float64   `json:"p"`
+				Var  [][]float64 `json:"var"`
+			} `json:"segments"`
+			SlopeChange struct {
+				Coef []float64 `json:"coef"`
+				SE   []float64 `json:"se"`
+				P    []float64 `json:"p"`
+			} `json:"slope_change"`
+			LoglikNull float64 `json:"loglik_null"`
+			Loglik     float64 `json:"loglik"`
+			LRT        refTest `json:"lrt"`
+			N          int     `json:"n"`
+			Nevent     int     `json:"nevent"`
+		} `json:"expected"`
+	}
+	readRef(t, "cox-lung-linear-spline-age60.json", &ref)
+	want := ref.Expected
+	for _, c := range []struct {
+		terms       string
+		coef, se, p []float64
+	}{
+		{"lspseg(age,60)", want.Segments.Coef, want.Segments.SE, want.Segments.P},
+		{"lsp(age,60)", want.SlopeChange.Coef, want.SlopeChange.SE, want.SlopeChange.P},
+	} {
+		m := refFit(t, "lung.csv", "time", "event", c.terms, "", cox.Options{}).model
+		checkSlice(t, c.terms+" coef", m.Coef, c.coef, 1e-6)
+		checkSlice(t, c.terms+" se", m.SE, c.se, 1e-6)
+		checkSlice(t, c.terms+" p", m.P, c.p, 1e-6)
+		checkSlice(t, c.terms+" loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
+		checkTest(t, c.terms+" lrt", m.LRT, want.LRT, 1e-6)
+		if m.N != want.N || m.Events != want.Nevent {
+			t.Errorf("%s: n, events = %d, %d", c.terms, m.N, m.Events)
+		}
+	}
+}
+
+func TestReferenceRCS(t *testing.T) {
+	var ref struct {
+		Expected struct {
+			Knots      []float64 `json:"knots"`
+			Terms      []string  `json:"terms"`
+			Coef       []float64 `json:"coef"`
+			SE         []float64 `json:"se"`
+			LoglikNull float64   `json:"loglik_null"`
+			Loglik     float64   `json:"loglik"`
+			LRT        refTest   `json:"lrt"`
+		} `json:"expected"`
+	}
+	readRef(t, "cox-lung-rcs-age.json", &ref)
+	want := ref.Expected
+	rm := refFit(t, "lung.csv", "time", "event", "rcs(age,4)", "", cox.Options{})
+	m := rm.model
+	checkSlice(t, "knots", rm.design.Terms[0].Knots, want.Knots, 1e-12)
+	if !slices.Equal(m.Names, want.Terms) {
+		t.Errorf("names %q, want %q", m.Names, want.Terms)
+	}
+	checkSlice(t, "coef", m.Coef, want.Coef, 1e-6)
+	checkSlice(t, "se", m.SE, want.SE, 1e-6)
+	checkSlice(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
+	checkTest(t, "lrt", m.LRT, want.LRT, 1e-6)
+}
