@@ -1,0 +1,51 @@
+package concordance_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"carimpi/survival/concordance"
+)
+
+// benchData draws exponential times with a hazard depending on the score,
+// uniform censoring, and 3 strata (seed 1).
+func benchData(n int) (time []float64, event []bool, score []float64, strata []int) {
+	rng := rand.New(rand.NewPCG(1, 0))
+	time, event, score, strata = make([]float64, n), make([]bool, n), make([]float64, n), make([]int, n)
+	for i := range n {
+		score[i] = rng.NormFloat64()
+		t := rng.ExpFloat64() / math.Exp(score[i])
+		c := 3 * rng.Float64()
+		time[i], event[i], strata[i] = math.Min(t, c), t <= c, rng.IntN(3)
+	}
+	return
+}
+
+func BenchmarkHarrell(b *testing.B) {
+	for _, n := range []int{1e3, 1e5, 1e6} {
+		time, event, score, strata := benchData(n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				concordance.Harrell(time, event, score, nil, nil)
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/strata=3", n), func(b *testing.B) {
+			for b.Loop() {
+				concordance.Harrell(time, event, score, strata, nil)
+			}
+		})
+	}
+}
+
+func BenchmarkUno(b *testing.B) {
+	for _, n := range []int{1e3, 1e5, 1e6} {
+		time, event, score, _ := benchData(n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				concordance.Uno(time, event, score, 2, nil)
+			}
+		})
+	}
+}
