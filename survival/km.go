@@ -1,0 +1,383 @@
+package survival
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// ConfType is the scale on which a pointwise confidence interval for S(t)
+// is symmetric, as survfit's conf.type argument. The zero value is R's
+// default, ConfLog.
+type ConfType int
+
+const (
+	// ConfLog: S exp(-z se), min(1, S exp(z se)), with se the standard
+	// error of log S; undefined where S = 0.
+	ConfLog ConfType = iota
+	// ConfLogLog: exp(-exp(log(-log S) -/+ z se / log S)); undefined where
+	// S = 0 or S = 1.
+	ConfLogLog
+	// ConfPlain: max(0, S - z S se), min(1, S + z S se).
+	ConfPlain
+)
+
+// String returns the name R uses: "log", "log-log" or "plain".
+func (c ConfType) String() string {
+	switch c {
+	case ConfLog:
+		return "log"
+	case ConfLogLog:
+		return "log-log"
+	case ConfPlain:
+		return "plain"
+	}
+	return fmt.Sprintf("ConfType(%d)", int(c))
+}
+
+// ParseConfType reads R's name of a confidence interval type.
+func ParseConfType(s string) (ConfType, error) {
+	for _, c := range []ConfType{ConfLog, ConfLogLog, ConfPlain} {
+		if s == c.String() {
+			return c, nil
+		}
+	}
+	return 0, fmt.Errorf("survival: unknown confidence interval type %q (use log, log-log or plain)", s)
+}
+
+// KMOptions sets the pointwise confidence intervals of KaplanMeier. The zero
+// value is R's default: 95% intervals of type log.
+type KMOptions struct {
+	ConfType  ConfType
+	ConfLevel float64 // in (0, 1); 0 means 0.95
+}
+
+// KMCurve is the Kaplan-Meier estimate of one stratum, stored as survfit
+// stores it: one row per distinct time, censoring-only times included
+// (NEvent = 0 there).
+type KMCurve struct {
+	N      int // observations
+	Events int
+
+	Time    []float64
+	NRisk   []int // number with time >= Time[i]
+	NEvent  []int
+	NCensor []int
+	Surv    []float64
+	// StdErr is the Greenwood standard error of log S (survfit's
+	// fit$std.err), sqrt(sum d/(n(n-d))); it is +Inf once S reaches 0.
+	// The standard error of S itself is Surv[i]*StdErr[i] (SurvStdErr).
+	StdErr []float64
+	// Lower and Upper are the pointwise limits; NaN where undefined.
+	Lower, Upper []float64
+
+	ConfType  ConfType
+	ConfLevel float64
+	z         float64
+}
+
+// KaplanMeier returns the Kaplan-Meier (product-limit) estimate for each
+// stratum, as R's survfit(Surv(time, event) ~ strata, conf.type = ...):
+//
+//	S(t) = prod_{t_i <= t} (1 - d_i/n_i),   var log S(t) = sum_{t_i <= t} d_i / (n_i (n_i - d_i))
+//
+// with n_i the number at risk and d_i the deaths at the distinct time t_i.
+// strata holds codes 0..k-1 (nil: one curve); the result has one curve per
+// code, and a code without observations gives an empty curve (N = 0).
+// Times must be finite and >= 0. Case weights are not supported.
+func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]KMCurve, error) {
+	if err := checkTimes(time, event); err != nil {
+		return nil, err
+	}
+	k, err := checkCodes("strata", strata, len(time))
+	if err != nil {
+		return nil, err
+	}
+	z, err := opt.z()
+	if err != nil {
+		return nil, err
+	}
+	o := order(time, strata, k)
+
+	// Count the rows of every curve, then fill one backing array per column.
+	rows := make([]int, k+1)
+	for s := range k {
+		for i := o.start[s]; i < o.start[s+1]; i++ {
+			if i == o.start[s] || o.key[i] != o.key[i-1] {
+				rows[s+1]++
+			}
+		}
+		rows[s+1] += rows[s]
+	}
+	m := rows[k]
+	var (
+		tm     = make([]float64, m)
+		nrisk  = make([]int, m)
+		nevent = make([]int, m)
+		ncens  = make([]int, m)
+		surv   = make([]float64, m)
+		se     = make([]float64, m)
+		lower  = make([]float64, m)
+		upper  = make([]float64, m)
+	)
+	curves := make([]KMCurve, k)
+	for s := range curves {
+		a, b := rows[s], rows[s+1]
+		c := &curves[s]
+		*c = KMCurve{
+			N:    o.start[s+1] - o.start[s],
+			Time: tm[a:b:b], NRisk: nrisk[a:b:b], NEvent: nevent[a:b:b], NCensor: ncens[a:b:b],
+			Surv: surv[a:b:b], StdErr: se[a:b:b], Lower: lower[a:b:b], Upper: upper[a:b:b],
+			ConfType: opt.ConfType, ConfLevel: opt.level(), z: z,
+		}
+		c.fill(o, o.start[s], o.start[s+1], event)
+	}
+	return curves, nil
+}
+
+func (opt KMOptions) level() float64 {
+	if opt.ConfLevel == 0 {
+		return 0.95
+	}
+	return opt.ConfLevel
+}
+
+func (opt KMOptions) z() (float64, error) {
+	l := opt.level()
+	if !(l > 0 && l < 1) {
+		return 0, fmt.Errorf("survival: confidence level %v is not in (0, 1)", opt.ConfLevel)
+	}
+	if opt.ConfType < ConfLog || opt.ConfType > ConfPlain {
+		return 0, fmt.Errorf("survival: unknown confidence interval type %d", int(opt.ConfType))
+	}
+	return distuv.UnitNormal.Quantile(1 - (1-l)/2), nil
+}
+
+// fill computes the rows of sorted positions [a, b) of o into c.
+func (c *KMCurve) fill(o *ordered, a, b int, event []bool) {
+	nrisk := b - a
+	s, varh := 1.0, 0.0
+	r := 0
+	for i := a; i < b; {
+		d, j := 0, i
+		for ; j < b && o.key[j] == o.key[i]; j++ {
+			if event[o.idx[j]] {
+				d++
+			}
+		}
+		if d > 0 {
+			n := float64(nrisk)
+			s *= (n - float64(d)) / n
+			if d == nrisk {
+				varh = math.Inf(1)
+			} else {
+				varh += float64(d) / (n * (n - float64(d)))
+			}
+		}
+		c.Time[r] = o.time(i)
+		c.NRisk[r] = nrisk
+		c.NEvent[r] = d
+		c.NCensor[r] = j - i - d
+		c.Surv[r] = s
+		c.StdErr[r] = math.Sqrt(varh)
+		c.Lower[r], c.Upper[r] = confInt(s, c.StdErr[r], c.ConfType, c.z)
+		c.Events += d
+		nrisk -= j - i
+		r++
+		i = j
+	}
+}
+
+// confInt is survival's survfit_confint for a standard error se of log S.
+func confInt(s, se float64, ct ConfType, z float64) (lower, upper float64) {
+	nan := math.NaN()
+	switch ct {
+	case ConfPlain:
+		h := se * s * z
+		return math.Max(s-h, 0), math.Min(s+h, 1)
+	case ConfLogLog:
+		if s == 0 || s == 1 {
+			return nan, nan
+		}
+		h := z * se / math.Log(s)
+		ll := math.Log(-math.Log(s))
+		return math.Exp(-math.Exp(ll - h)), math.Exp(-math.Exp(ll + h))
+	default:
+		if s == 0 {
+			return nan, nan
+		}
+		h := z * se
+		return math.Exp(math.Log(s) - h), math.Min(math.Exp(math.Log(s)+h), 1)
+	}
+}
+
+// SurvStdErr returns the standard error of S at row i, Surv[i]*StdErr[i],
+// which is what R's summary.survfit prints as std.err (NaN where S = 0).
+func (c *KMCurve) SurvStdErr(i int) float64 { return c.Surv[i] * c.StdErr[i] }
+
+// Median is a median survival time with its confidence interval; NaN means
+// not reached.
+type Median struct {
+	Estimate, Lower, Upper float64
+}
+
+// Median returns the median survival time and its confidence interval as
+// R's print.survfit and summary(fit)$table give them: the first time with
+// S(t) <= 0.5 (within sqrt(eps)), or, when S is 0.5 on a flat stretch, the
+// midpoint between the time it reached 0.5 and the next time it drops
+// below. The limits apply the same rule to the Upper and Lower curves
+// (Brookmeyer-Crowley style inversion of the pointwise interval), so they
+// depend on the curve's ConfType.
+func (c *KMCurve) Median() Median {
+	return Median{
+		Estimate: firstBelowHalf(c.Surv, c.Time),
+		Lower:    firstBelowHalf(c.Lower, c.Time),
+		Upper:    firstBelowHalf(c.Upper, c.Time),
+	}
+}
+
+// firstBelowHalf is print.survfit's minmin(y, x); NaN values of y are skipped.
+func firstBelowHalf(y, x []float64) float64 {
+	tol := math.Sqrt(0x1p-52)
+	for i, v := range y {
+		if !(v < 0.5+tol) {
+			continue
+		}
+		if math.Abs(v-0.5) < tol {
+			for j := i + 1; j < len(y); j++ {
+				if y[j] < v {
+					return (x[i] + x[j]) / 2
+				}
+			}
+		}
+		return x[i]
+	}
+	return math.NaN()
+}
+
+// KMSummary is the Kaplan-Meier curve read at chosen times (landmark
+// rates such as 12-month survival).
+type KMSummary struct {
+	Time   []float64
+	NRisk  []int // number at risk at Time[i]
+	NEvent []int // events after the previous requested time, up to Time[i]
+	Surv   []float64
+	StdErr []float64 // standard error of S (not of log S), as summary prints
+	Lower  []float64
+	Upper  []float64
+}
+
+// At reads the curve at the given times as R's summary(fit, times = ...)
+// does (extend = FALSE): the times are sorted, non-finite times and times
+// after the curve's last time are dropped, S(t) is the value at the last
+// curve time <= t (1 before the first), NRisk counts those with time >= t,
+// and NEvent counts the events in (previous requested time, t]. times is
+// not modified.
+func (c *KMCurve) At(times []float64) KMSummary {
+	ts := make([]float64, 0, len(times))
+	for _, t := range times {
+		if !math.IsNaN(t) && !math.IsInf(t, 0) && len(c.Time) > 0 && t <= c.Time[len(c.Time)-1] {
+			ts = append(ts, t)
+		}
+	}
+	slices.Sort(ts)
+	out := KMSummary{
+		Time:   ts,
+		NRisk:  make([]int, len(ts)),
+		NEvent: make([]int, len(ts)),
+		Surv:   make([]float64, len(ts)),
+		StdErr: make([]float64, len(ts)),
+		Lower:  make([]float64, len(ts)),
+		Upper:  make([]float64, len(ts)),
+	}
+	r, events, prev := 0, 0, 0 // rows with Time <= t, their events, events up to the previous t
+	for i, t := range ts {
+		for r < len(c.Time) && c.Time[r] <= t {
+			events += c.NEvent[r]
+			r++
+		}
+		atRisk := sort.SearchFloat64s(c.Time, t) // first row with Time >= t
+		out.NRisk[i] = c.NRisk[atRisk]
+		out.NEvent[i] = events - prev
+		prev = events
+		if r == 0 {
+			out.Surv[i], out.StdErr[i] = 1, 0
+			out.Lower[i], out.Upper[i] = confInt(1, 0, c.ConfType, c.z)
+			continue
+		}
+		out.Surv[i] = c.Surv[r-1]
+		out.StdErr[i] = c.SurvStdErr(r - 1)
+		out.Lower[i], out.Upper[i] = c.Lower[r-1], c.Upper[r-1]
+	}
+	return out
+}
+
+// RMST is a restricted mean survival time: the area under S(t) from 0 to
+// Tau, with its standard error.
+type RMST struct {
+	Tau, Mean, StdErr float64
+}
+
+// RMST returns the restricted mean survival time up to tau and its
+// standard error as R's print(fit, rmean = tau) (survmean) computes them:
+//
+//	mean = integral_0^tau S(t) dt
+//	var  = sum_{t_i <= tau} A_i^2 d_i / (n_i (n_i - d_i)),  A_i = integral_{t_i}^tau S(t) dt
+//
+// with the terms where n_i = d_i left out. A tau before the first time
+// gives mean = tau and se 0 (R's print refuses such a tau). A negative or
+// non-finite tau is an error.
+func (c *KMCurve) RMST(tau float64) (RMST, error) {
+	if !(tau >= 0) || math.IsInf(tau, 1) {
+		return RMST{}, fmt.Errorf("survival: restricted mean horizon %v must be finite and >= 0", tau)
+	}
+	m := sort.Search(len(c.Time), func(i int) bool { return c.Time[i] > tau }) // rows with Time <= tau
+	if m == 0 {
+		return RMST{Tau: tau, Mean: tau}, nil
+	}
+	// rect(i) is survmean's rectangles[i+1]: the area over the i-th step.
+	rect := func(i int) float64 {
+		if i == 0 {
+			return c.Time[0]
+		}
+		t := tau
+		if i < m {
+			t = c.Time[i]
+		}
+		return (t - c.Time[i-1]) * c.Surv[i-1]
+	}
+	mean := 0.0
+	for i := 0; i <= m; i++ {
+		mean += rect(i)
+	}
+	area, v := 0.0, 0.0
+	for i := m - 1; i >= 0; i-- {
+		area += rect(i + 1)
+		if n, d := c.NRisk[i], c.NEvent[i]; n != d {
+			v += area * area * (float64(d) / (float64(n) * float64(n-d)))
+		}
+	}
+	return RMST{Tau: tau, Mean: mean, StdErr: math.Sqrt(v)}, nil
+}
+
+// MedianFollowUp returns the median follow-up time by the reverse
+// Kaplan-Meier method (Schemper and Smith 1996): the median of the
+// Kaplan-Meier curve in which censoring is the event, as R's
+// survfit(Surv(time, 1 - event) ~ 1) prints it, with its interval.
+func MedianFollowUp(time []float64, event []bool, opt KMOptions) (Median, error) {
+	if len(time) != len(event) {
+		panic(errLength)
+	}
+	rev := make([]bool, len(event))
+	for i, e := range event {
+		rev[i] = !e
+	}
+	c, err := KaplanMeier(time, rev, nil, opt)
+	if err != nil {
+		return Median{}, err
+	}
+	return c[0].Median(), nil
+}
