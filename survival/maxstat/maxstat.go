@@ -1,0 +1,266 @@
+package maxstat
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+const badLength = "maxstat: slice lengths differ"
+
+// Method names a p-value for the maximally selected statistic, spelled as
+// maxstat.test's pmethod.
+type Method string
+
+const (
+	// None computes no p-value (maxstat's default pmethod).
+	None Method = "none"
+	// Lau92 is the Miller-Siegmund asymptotic approximation, PLau92.
+	Lau92 Method = "Lau92"
+	// Lau94 is the improved Bonferroni inequality, PLau94.
+	Lau94 Method = "Lau94"
+	// ExactGauss is the exact probability under the Gaussian limit, PExactGauss.
+	ExactGauss Method = "exactGauss"
+	// HL is the exact conditional (permutation) p-value for integer scores, PHL.
+	HL Method = "HL"
+	// CondMC is the Monte Carlo permutation p-value, PCondMC.
+	CondMC Method = "condMC"
+)
+
+// ParseMethod returns the Method spelled s (maxstat's spelling) or an error
+// listing the choices.
+func ParseMethod(s string) (Method, error) {
+	for _, m := range []Method{None, Lau92, Lau94, ExactGauss, HL, CondMC} {
+		if string(m) == s {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("maxstat: unknown p-value method %q (use Lau92, Lau94, exactGauss, HL, condMC or none)", s)
+}
+
+// Options configure Test. The zero value is maxstat.test's default window
+// (minprop 0.1, maxprop 0.9) with no p-value.
+type Options struct {
+	// MinProp and MaxProp bound the size m of the group x <= cut:
+	// max(1, floor(N MinProp)) <= m <= floor(N MaxProp). Both zero means
+	// 0.1 and 0.9.
+	MinProp, MaxProp float64
+	// Method is the p-value to compute; "" means None.
+	Method Method
+	// B is the number of permutations for CondMC (0 means 10000, as maxstat).
+	B int
+	// Seed seeds CondMC's permutations.
+	Seed uint64
+	// Tol is the absolute accuracy ExactGauss refines to (0 means 1e-8).
+	Tol float64
+	// Workers bounds the goroutines of CondMC (0 means GOMAXPROCS). The
+	// result does not depend on it.
+	Workers int
+}
+
+func (o Options) window() (float64, float64) {
+	if o.MinProp == 0 && o.MaxProp == 0 {
+		return 0.1, 0.9
+	}
+	return o.MinProp, o.MaxProp
+}
+
+// Result is a maximally selected rank statistic with its scan.
+type Result struct {
+	// Cutpoint is the smallest cut attaining the maximum; the groups are
+	// x <= Cutpoint and x > Cutpoint.
+	Cutpoint float64
+	// Statistic is the maximum standardized statistic, maxstat's M.
+	Statistic float64
+	// Cuts are the candidate cut points (distinct x values, ascending),
+	// Stats the standardized statistic at each, and M the size of the
+	// group x <= cut.
+	Cuts  []float64
+	Stats []float64
+	M     []int
+	// N is the number of observations.
+	N int
+	// Scores are the scores used, in data order (for HL, the integer scores).
+	Scores []float64
+	// Method is the p-value computed, P its value and PAccuracy its
+	// estimated absolute error: the change at the last grid refinement for
+	// ExactGauss, the Monte Carlo standard error for CondMC, 0 for the
+	// closed forms and HL. P is NaN for None.
+	Method    Method
+	P         float64
+	PAccuracy float64
+	// B and Seed record CondMC's permutations.
+	B    int
+	Seed uint64
+
+	sorted []float64 // scores in ascending order of x
+}
+
+// ErrConstantScores reports scores with zero variance, such as log-rank
+// scores without any event: the standardized statistic is undefined.
+var ErrConstantScores = errors.New("maxstat: the scores are constant (for survival data: no events), so the statistic is undefined")
+
+// Test computes the maximally selected log-rank statistic of the survival
+// outcome (time, event) over cut points of x, and the p-value opts.Method,
+// as maxstat.test(Surv(time, event) ~ x, smethod = "LogRank", pmethod = ...)
+// (maxstat 0.7.25). With Method HL the log-rank scores are first replaced by
+// IntegerScores, as maxstat does, which changes the statistic slightly.
+//
+// The slices are not modified; Test panics if their lengths differ. Data
+// problems (NaN x, too few distinct x values for the window, no events) are
+// errors.
+func Test(x, time []float64, event []bool, opts Options) (*Result, error) {
+	if len(time) != len(x) || len(event) != len(x) {
+		panic(badLength)
+	}
+	for i, t := range time {
+		if math.IsNaN(t) {
+			return nil, fmt.Errorf("maxstat: time %d is missing", i+1)
+		}
+	}
+	return TestScores(x, LogRankScores(time, event), opts)
+}
+
+// TestScores is Test for given scores a (one per observation), such as
+// WilcoxonScores or NormalScores of an uncensored outcome. At each cut
+// with m observations x <= cut, S_m the sum of their scores and A, Q the
+// sum of all scores and of their squares,
+//
+//	E_m = m/N A,  V_m = m (N-m) / (N^2 (N-1)) (N Q - A^2),
+//	stat_m = |S_m - E_m| / sqrt(V_m),
+//
+// for m the last position of each group of tied x values (in ascending
+// order), except the last group, with max(1, floor(N minprop)) <= m <=
+// floor(N maxprop). This is maxstat:::cmaxstat; the one difference is
+// minprop = 0 with maxprop = 1, where maxstat drops the largest valid cut
+// and TestScores keeps every cut.
+func TestScores(x, a []float64, opts Options) (*Result, error) {
+	if len(a) != len(x) {
+		panic(badLength)
+	}
+	minProp, maxProp := opts.window()
+	if !(minProp >= 0 && minProp < maxProp && maxProp <= 1) {
+		return nil, fmt.Errorf("maxstat: need 0 <= minprop < maxprop <= 1, have %g and %g", minProp, maxProp)
+	}
+	method := opts.Method
+	if method == "" {
+		method = None
+	}
+	if _, err := ParseMethod(string(method)); err != nil {
+		return nil, err
+	}
+	for i, v := range x {
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("maxstat: x %d is missing", i+1)
+		}
+	}
+	if method == HL {
+		a = IntegerScores(a)
+	}
+	r, err := scan(x, a, minProp, maxProp)
+	if err != nil {
+		return nil, err
+	}
+	r.Method = method
+	r.P = math.NaN()
+	switch method {
+	case Lau92:
+		r.P = PLau92(r.Statistic, minProp, maxProp)
+	case Lau94:
+		r.P = PLau94(r.Statistic, r.N, r.M)
+	case ExactGauss:
+		r.P, r.PAccuracy, err = PExactGauss(r.Statistic, r.N, r.M, opts.Tol)
+	case HL:
+		r.P, err = PHL(r.Statistic, r.sorted, r.M)
+	case CondMC:
+		r.B = opts.B
+		if r.B == 0 {
+			r.B = 10000
+		}
+		r.Seed = opts.Seed
+		r.P = PCondMC(r.Statistic, r.sorted, r.M, r.B, r.Seed, opts.Workers)
+		r.PAccuracy = math.Sqrt(r.P * (1 - r.P) / float64(r.B))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// scan computes the standardized statistics over the window of cuts.
+func scan(x, a []float64, minProp, maxProp float64) (*Result, error) {
+	n := len(x)
+	if n < 2 {
+		return nil, fmt.Errorf("maxstat: need at least 2 observations, have %d", n)
+	}
+	idx := sortedIndex(x)
+	xs := make([]float64, n)
+	ys := make([]float64, n)
+	for k, i := range idx {
+		xs[k] = x[i]
+		ys[k] = a[i]
+	}
+	lo := max(1, int(math.Floor(float64(n)*minProp)))
+	hi := min(n-1, int(math.Floor(float64(n)*maxProp)))
+	distinct := 1
+	var ms []int
+	for k := 1; k < n; k++ {
+		if xs[k] != xs[k-1] {
+			distinct++
+			if k >= lo && k <= hi {
+				ms = append(ms, k)
+			}
+		}
+	}
+	if distinct == 1 {
+		return nil, fmt.Errorf("maxstat: all %d x values are equal (%g): there is no cut point", n, xs[0])
+	}
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("maxstat: x has %d distinct values and none of its cut points leaves between %d and %d of the %d observations in the group x <= cut (minprop %g, maxprop %g); widen the window or use a finer x", distinct, lo, hi, n, minProp, maxProp)
+	}
+	var sum, comp, sum2, comp2 float64
+	for _, v := range ys {
+		sum, comp = neumaier(sum, comp, v)
+		sum2, comp2 = neumaier(sum2, comp2, v*v)
+	}
+	ss, ss2 := sum+comp, sum2+comp2
+	nf := float64(n)
+	q := nf*ss2 - ss*ss
+	if !(q > 0) {
+		return nil, ErrConstantScores
+	}
+	r := &Result{N: n, Scores: append([]float64(nil), a...), sorted: ys, M: ms,
+		Cuts: make([]float64, len(ms)), Stats: make([]float64, len(ms))}
+	var cs, cc float64
+	k := 0
+	for j, m := range ms {
+		for ; k < m; k++ {
+			cs, cc = neumaier(cs, cc, ys[k])
+		}
+		mf := float64(m)
+		e := mf / nf * ss
+		v := mf * float64(n-m) / (nf * nf * float64(n-1)) * q
+		r.Cuts[j] = xs[m-1]
+		r.Stats[j] = math.Abs((cs + cc - e) / math.Sqrt(v))
+	}
+	best := 0
+	for j, s := range r.Stats {
+		if s > r.Stats[best] {
+			best = j
+		}
+	}
+	r.Statistic = r.Stats[best]
+	r.Cutpoint = r.Cuts[best]
+	return r, nil
+}
+
+// neumaier adds v to the compensated sum (s, c).
+func neumaier(s, c, v float64) (float64, float64) {
+	t := s + v
+	if math.Abs(s) >= math.Abs(v) {
+		c += (s - t) + v
+	} else {
+		c += (v - t) + s
+	}
+	return t, c
+}
