@@ -3,7 +3,6 @@ package spline
 import (
 	"math"
 
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -36,7 +35,7 @@ type Curve struct {
 //
 // where B is the term's basis, b = coef its fitted coefficients and V = cov
 // their covariance (the term's sub-vector and sub-matrix of the fit, in the
-// order the basis returns its columns). Exponentiate for the hazard ratio
+// order the basis returns its columns; cov[j][k] is row j, column k). Exponentiate for the hazard ratio
 // and its CI. This is the curve of the CAR-IMPI paper's Fig 1 / Fig S2A and
 // equals R's (rcspline.eval(a, knots, inclx = TRUE) -
 // rcspline.eval(ref, knots, inclx = TRUE)) %*% coef(fit) with its delta-method
@@ -44,11 +43,16 @@ type Curve struct {
 // Rounding can make d' V d a tiny negative number; it is then taken as 0.
 //
 // LogHRCurve panics if cov is not len(coef) x len(coef) or the basis does
-// not return len(coef) columns. grid is not modified.
-func LogHRCurve(basis Basis, coef []float64, cov mat.Symmetric, grid []float64, ref float64) Curve {
+// not return len(coef) columns. No argument is modified.
+func LogHRCurve(basis Basis, coef []float64, cov [][]float64, grid []float64, ref float64) Curve {
 	p := len(coef)
-	if cov.SymmetricDim() != p {
+	if len(cov) != p {
 		panic("spline: covariance dimension does not match coefficients")
+	}
+	for _, row := range cov {
+		if len(row) != p {
+			panic("spline: covariance dimension does not match coefficients")
+		}
 	}
 	z := distuv.UnitNormal.Quantile(0.975)
 	c := Curve{
@@ -79,7 +83,7 @@ func LogHRCurve(basis Basis, coef []float64, cov mat.Symmetric, grid []float64, 
 		for j := range d {
 			var s float64
 			for k := range d {
-				s += cov.At(j, k) * d[k]
+				s += cov[j][k] * d[k]
 			}
 			q += d[j] * s
 		}

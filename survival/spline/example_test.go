@@ -3,8 +3,6 @@ package spline_test
 import (
 	"fmt"
 
-	"gonum.org/v1/gonum/mat"
-
 	"carimpi/survival/spline"
 )
 
@@ -27,7 +25,7 @@ func ExampleLogHRCurve() {
 	knots := []float64{60}
 	basis := func(dst []float64, x float64) []float64 { return spline.LSPSegments(dst, x, knots) }
 	coef := []float64{0.01, 0.03}
-	cov := mat.NewSymDense(2, []float64{1e-4, 0, 0, 4e-4})
+	cov := [][]float64{{1e-4, 0}, {0, 4e-4}}
 	c := spline.LogHRCurve(basis, coef, cov, []float64{50, 60, 70}, 60)
 	for i, x := range c.X {
 		fmt.Printf("%g: %.3f (%.3f, %.3f)\n", x, c.LogHR[i], c.Lower[i], c.Upper[i])
