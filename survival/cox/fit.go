@@ -582,15 +582,20 @@ func (m *Model) warnFit(nr nrResult, beta, u, vr []float64, eps float64, maxIter
 		if inf {
 			m.Warnings = append(m.Warnings, "one or more coefficients may be infinite")
 		}
-		return
 	}
+	// R applies this per-column test only after convergence; we also
+	// apply it after non-convergence, so the column is named either way.
 	tolerInf := math.Sqrt(eps)
 	for j := 0; j < p; j++ {
 		if m.Aliased[j] {
 			continue
 		}
 		if !isFinite(u[j]) || (infs[j] > eps && infs[j] > tolerInf*math.Abs(beta[j])) {
-			m.Warnings = append(m.Warnings, fmt.Sprintf("Loglik converged before variable %s; coefficient may be infinite", m.Names[j]))
+			if nr.converged {
+				m.Warnings = append(m.Warnings, fmt.Sprintf("Loglik converged before variable %s; coefficient may be infinite", m.Names[j]))
+			} else {
+				m.Warnings = append(m.Warnings, fmt.Sprintf("coefficient of %s may be infinite (the likelihood still rises along it)", m.Names[j]))
+			}
 		}
 	}
 }
