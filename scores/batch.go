@@ -1,0 +1,329 @@
+package scores
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"carimpi/table"
+)
+
+// Columns maps the header of a patient table to the data dictionary
+// fields, with the units the values are given in.
+type Columns struct {
+	// Ignored lists the header names that are not data dictionary fields.
+	Ignored []string
+	header  []string
+	id      int // column of patient_id, -1 when absent
+	cols    []column
+}
+
+type column struct {
+	field  Field
+	index  int
+	unit   string
+	factor float64
+}
+
+// NewColumns maps a header. Columns that are not fields are ignored (and
+// listed in Ignored); a missing required column (age, stage, mtv_ml) is an
+// error naming it and the columns the file has.
+func NewColumns(header []string, units Units) (*Columns, error) {
+	c := &Columns{header: header, id: -1}
+	for i, h := range header {
+		if h == "patient_id" {
+			c.id = i
+			continue
+		}
+		f, ok := FieldByName(h)
+		if !ok {
+			c.Ignored = append(c.Ignored, h)
+			continue
+		}
+		unit := units[f]
+		if l := labOf(f); l >= 0 && unit == "" {
+			unit = units[l]
+		}
+		factor, err := f.Convert(1, unit)
+		if err != nil {
+			return nil, err
+		}
+		c.cols = append(c.cols, column{f, i, unit, factor})
+	}
+	var missing []string
+	for f := Field(0); f < NumFields; f++ {
+		if fields[f].Required && !c.has(f) {
+			missing = append(missing, fmt.Sprintf("%q (%s)", fields[f].Name, fields[f].Description))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("required column %s missing; the columns are: %s", strings.Join(missing, ", "), strings.Join(header, ", "))
+	}
+	return c, nil
+}
+
+func (c *Columns) has(f Field) bool {
+	for _, col := range c.cols {
+		if col.field == f {
+			return true
+		}
+	}
+	return false
+}
+
+// BatchError is a problem with one cell of a batch: the 1-based data row
+// (the first patient is row 1), the column, the cell as read and what is
+// wrong with it. The row is not scored.
+type BatchError struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Value   string `json:"value"`
+	Message string `json:"message"`
+}
+
+// Patient reads one row (cells in header order) into a patient in
+// canonical units. Cells that are not numbers are returned as errors
+// naming the field and the value (the field is then missing).
+func (c *Columns) Patient(cells []string, decimalComma bool, row int) (Patient, []Issue) {
+	p := NewPatient("")
+	if c.id >= 0 {
+		p.ID = strings.TrimSpace(cells[c.id])
+	}
+	if p.ID == "" {
+		p.ID = strconv.Itoa(row)
+	}
+	var errs []Issue
+	for _, col := range c.cols {
+		cell := cells[col.index]
+		v, ok := parseNumber(cell, decimalComma)
+		if !ok {
+			var err error
+			if v, err = ParseValue(col.field, cell, decimalComma); err != nil {
+				errs = append(errs, Issue{col.field.Name(), cell, err.Error()})
+				continue
+			}
+		}
+		p.Values[col.field] = v * col.factor
+	}
+	return p, errs
+}
+
+// score scores one table row: parse, check, score; errors carry the raw
+// cell.
+func (s *Scorer) scoreCells(c *Columns, cells []string, decimalComma bool, row, line int, r *Result) []BatchError {
+	p, errs := c.Patient(cells, decimalComma, row)
+	*r = Result{Errors: errs}
+	s.score(&p, false, r)
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	out := make([]BatchError, len(r.Errors))
+	for i, e := range r.Errors {
+		value := e.Value
+		if f, ok := FieldByName(e.Field); ok {
+			for _, col := range c.cols {
+				if col.field == f {
+					value = cells[col.index]
+				}
+			}
+		}
+		out[i] = BatchError{Row: row, Column: e.Field, Value: value, Message: fmt.Sprintf("line %d: %s", line, e.Message)}
+	}
+	return out
+}
+
+// BatchOptions configures Scorer.Batch.
+type BatchOptions struct {
+	Units  Units
+	Format string // "csv" (default) or "json"
+	// Workers is the number of goroutines scoring; 0 means GOMAXPROCS.
+	Workers int
+	// Notice and Models head the JSON output ("notice", "models").
+	Notice string
+	Models []ModelRef
+}
+
+// ModelRef names a model and its version in batch output.
+type ModelRef struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	DOI     string `json:"doi"`
+}
+
+// Refs returns the id, name, version and first DOI of each model in use.
+func (s *Scorer) Refs() []ModelRef {
+	var refs []ModelRef
+	for _, in := range s.Models() {
+		r := ModelRef{ID: in.ID, Name: in.Name, Version: in.Version}
+		if len(in.Citations) > 0 {
+			r.DOI = in.Citations[0].DOI
+		}
+		refs = append(refs, r)
+	}
+	return refs
+}
+
+// BatchSummary counts what Batch did.
+type BatchSummary struct {
+	Rows     int          // data rows read (= rows written)
+	Errors   []BatchError // cells that kept a row from being scored
+	Warnings int          // rows with at least one warning
+}
+
+const batchChunk = 512
+
+type chunk struct {
+	seq   int
+	first int // 1-based row number of the first record
+	recs  [][]string
+	lines []int
+	out   []byte
+	errs  []BatchError
+	warn  int
+}
+
+// Batch reads patients from rd, scores each as Row does and writes one
+// output row per input row, in input order, to w: CSV with the header
+// RowColumns, or JSON
+//
+//	{"notice": ..., "models": [...], "rows": [{...}, ...], "errors": [{"row", "column", "value", "message"}, ...]}
+//
+// A row with an error is written with null scores and reported in errors;
+// the other rows are scored. Rows are parsed and scored by Workers
+// goroutines in chunks, with a bounded number of chunks in flight, so
+// memory does not grow with the file. An error reading the input stops the
+// batch.
+func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSummary, error) {
+	var sum BatchSummary
+	cols, err := NewColumns(rd.Header, opt.Units)
+	if err != nil {
+		return sum, fmt.Errorf("%s: %v", rd.Source, err)
+	}
+	jsonOut := opt.Format == "json"
+	if jsonOut {
+		head, _ := json.Marshal(struct {
+			Notice string     `json:"notice"`
+			Models []ModelRef `json:"models"`
+		}{opt.Notice, opt.Models})
+		if _, err := fmt.Fprintf(w, "%s,\n\"rows\":[", head[:len(head)-1]); err != nil {
+			return sum, err
+		}
+	} else {
+		cw := csv.NewWriter(w)
+		cw.Write(RowColumns)
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return sum, err
+		}
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	todo := make(chan *chunk, workers)
+	done := make(chan *chunk, workers)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var r Result
+			var rec []string
+			var buf bytes.Buffer
+			for ch := range todo {
+				buf.Reset()
+				cw := csv.NewWriter(&buf)
+				for i, cells := range ch.recs {
+					row := ch.first + i
+					ch.errs = append(ch.errs, s.scoreCells(cols, cells, rd.DecimalComma, row, ch.lines[i], &r)...)
+					out := r.Row()
+					if len(r.Warnings) > 0 {
+						ch.warn++
+					}
+					if jsonOut {
+						if row > 1 {
+							buf.WriteByte(',')
+						}
+						buf.WriteByte('\n')
+						buf.Write(out.AppendJSON(buf.AvailableBuffer()))
+					} else {
+						rec = out.CSVRecord(rec)
+						cw.Write(rec)
+					}
+				}
+				cw.Flush()
+				ch.out = append(ch.out[:0], buf.Bytes()...)
+				done <- ch
+			}
+		}()
+	}
+	// The reader feeds chunks; a collector writes them back in order.
+	var readErr error
+	go func() {
+		defer func() { close(todo); wg.Wait(); close(done) }()
+		seq, row := 0, 1
+		for {
+			ch := &chunk{seq: seq, first: row}
+			for len(ch.recs) < batchChunk {
+				rec, err := rd.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					readErr = err
+					break
+				}
+				ch.recs = append(ch.recs, rec)
+				ch.lines = append(ch.lines, rd.Line())
+			}
+			if len(ch.recs) > 0 {
+				todo <- ch
+				seq++
+				row += len(ch.recs)
+			}
+			if len(ch.recs) < batchChunk {
+				return
+			}
+		}
+	}()
+	pending := map[int]*chunk{}
+	next := 0
+	var writeErr error
+	for ch := range done {
+		pending[ch.seq] = ch
+		for c, ok := pending[next]; ok; c, ok = pending[next] {
+			delete(pending, next)
+			next++
+			if writeErr == nil {
+				_, writeErr = w.Write(c.out)
+			}
+			sum.Rows += len(c.recs)
+			sum.Errors = append(sum.Errors, c.errs...)
+			sum.Warnings += c.warn
+		}
+	}
+	if readErr != nil {
+		return sum, readErr
+	}
+	if writeErr != nil {
+		return sum, writeErr
+	}
+	if jsonOut {
+		errs := sum.Errors
+		if errs == nil {
+			errs = []BatchError{}
+		}
+		b, _ := json.Marshal(errs)
+		if _, err := fmt.Fprintf(w, "\n],\n\"errors\":%s}\n", b); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}

@@ -1,0 +1,459 @@
+package scores
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+
+	"carimpi/internal/jsonx"
+)
+
+// Coefficients are the log hazard ratios of an IMPI-type Cox model, in R's
+// rms::lsp form: MTV is the slope below the knot and MTVAboveKnot the
+// change of slope above it (so the slope above the knot is their sum).
+// Stage 1 is the reference.
+type Coefficients struct {
+	MTV          float64 `json:"mtv"`
+	MTVAboveKnot float64 `json:"mtv_above_knot"`
+	Age          float64 `json:"age"`
+	Stage2       float64 `json:"stage2"`
+	Stage3       float64 `json:"stage3"`
+	Stage4       float64 `json:"stage4"`
+}
+
+// Cutoffs are the frozen risk group boundaries of a score: the median
+// split (low < median <= high) and the terciles (low < T1 <= intermediate <
+// T2 <= high). NaN means the scheme is not defined.
+type Cutoffs struct {
+	Median   float64
+	Terciles [2]float64
+}
+
+// BaselineSurvival is S0(t) of one endpoint ("pfs" or "os") at the times
+// given, for individualized estimates S(t) = S0(t)^exp(lp - Centre).
+type BaselineSurvival struct {
+	Endpoint string    `json:"endpoint"`
+	Times    []float64 `json:"times"`
+	Survival []float64 `json:"survival"`
+}
+
+// Provenance says where a fitted or transcribed model comes from.
+type Provenance struct {
+	Citation string `json:"citation"`
+	DOI      string `json:"doi"`
+	FittedOn string `json:"fitted_on"` // e.g. "development cohort, n = 256, 2016-2021"
+	Date     string `json:"date"`      // date the model was fitted or written
+	Software string `json:"software"`  // e.g. "carimpi 0.1.0" or "R 4.2.2 survival 3.5.3"
+}
+
+// CoxModel is an IMPI-type index: the linear predictor of a Cox model with
+// a linear spline of MTV at Knot, age and Ann Arbor stage,
+//
+//	lp = b_mtv MTV + b_knot max(MTV - Knot, 0) + b_age age + b_stage[stage]
+//
+// uncentered (R: sum of coef × value, predict(type = "lp") + sum(coef ×
+// means)). IMPI (Mikhaeel 2022) and CAR-IMPI (Winkelmann 2025) are
+// CoxModels; a model fitted by "carimpi study" is one too. Coef is nil when
+// the coefficients are not known (the built-in CAR-IMPI): such a model
+// cannot score and says so.
+//
+// Baseline survival, when known, gives individualized estimates
+//
+//	S(t | x) = S0(t)^exp(lp - Centre)
+//
+// where S0 is the baseline survival at linear predictor Centre (R:
+// survfit(fit) at the covariate means has Centre = sum(coef × fit$means);
+// basehaz(fit, centered = FALSE) has Centre = 0).
+type CoxModel struct {
+	Info
+	Knot       float64
+	Coef       *Coefficients
+	Cutoffs    Cutoffs
+	Centre     float64
+	Baseline   []BaselineSurvival
+	Provenance Provenance
+}
+
+// IDs of the built-in models.
+const (
+	IDIMPI         = "impi"
+	IDCARIMPI      = "car-impi"
+	IDHematotox    = "car-hematotox"
+	IDInflaMix     = "inflamix"
+	IDIPI          = "ipi"
+	IDRIPI         = "r-ipi"
+	IDNCCNIPI      = "nccn-ipi"
+	IDEASIX        = "easix"
+	IDMEASIX       = "m-easix"
+	IDCombinedHT   = "combined-hematotox"
+	IDCombinedInfl = "combined-inflamix"
+)
+
+func coxInputs() []Input {
+	return inputs(true, MTV, "linear spline at the knot (rms::lsp form)", Age, "linear, per year", Stage, "factor, stage 1 reference")
+}
+
+// IMPI returns the International Metabolic Prognostic Index (Mikhaeel et
+// al., J Clin Oncol 2022;40:2352) with the coefficients reported by Ikeda
+// et al. (Blood Adv 2024;8:1893). The published text gives no baseline
+// survival, so IMPI gives no individualized survival unless a model file
+// supplies one.
+func IMPI() *CoxModel {
+	return &CoxModel{
+		Info: Info{
+			ID: IDIMPI, Name: "IMPI", Version: "2022",
+			Citations: []Citation{
+				{"Mikhaeel NG et al. Proposed new dynamic prognostic index for diffuse large B-cell lymphoma: international metabolic prognostic index. J Clin Oncol 2022;40:2352-60.", "10.1200/JCO.21.02063"},
+				{"Ikeda D et al. Real-world applicability of the international metabolic prognostic index in DLBCL: a validation cohort study. Blood Adv 2024;8:1893-97 (source of the coefficients used here).", ""},
+			},
+			Inputs: coxInputs(),
+			Rule:   "lp = 0.003077330 MTV - 0.002761985 max(MTV - 307.9, 0) + 0.008092449 age + stage (1: 0, 2: -0.114645415, 3: 0.281141117, 4: 0.322247142)",
+			Notes: []string{
+				"MTV enters as a linear spline at the cohort median 307.9 mL in R's lsp form: the second coefficient is the change of slope above the knot, so the slope above 307.9 mL is 0.003077330 - 0.002761985 = 0.000315345 per mL (the curve flattens, as the IMPI paper describes).",
+				"IMPI is a continuous score; the paper defines no fixed risk groups.",
+				"Baseline survival is not in the published text: no individualized survival estimate unless a model file supplies it.",
+				"The DOI of Ikeda 2024 is not recorded here (not verified).",
+			},
+		},
+		Knot:    307.9,
+		Coef:    &Coefficients{MTV: 0.003077330, MTVAboveKnot: -0.002761985, Age: 0.008092449, Stage2: -0.114645415, Stage3: 0.281141117, Stage4: 0.322247142},
+		Cutoffs: Cutoffs{Median: math.NaN(), Terciles: [2]float64{math.NaN(), math.NaN()}},
+		Provenance: Provenance{Citation: "Mikhaeel et al. J Clin Oncol 2022 (coefficients as reported by Ikeda et al. Blood Adv 2024)", DOI: "10.1200/JCO.21.02063",
+			FittedOn: "pooled HOVON-84, PETAL, GOYA/... frontline R-CHOP trial cohorts (n = 1241)", Software: "published"},
+	}
+}
+
+// CARIMPI returns the published CAR-IMPI (Winkelmann et al., Blood Cancer J
+// 2025;15:144): knot 44.3 mL and the published cutoffs, but no
+// coefficients, which are in the paper's supplement; it scores only after
+// a model file supplies them (Scorer.Use).
+func CARIMPI() *CoxModel {
+	return &CoxModel{
+		Info: Info{
+			ID: IDCARIMPI, Name: "CAR-IMPI", Version: "2025 (published cutoffs; coefficients from a model file)",
+			Citations: []Citation{{"Winkelmann M et al. Blood Cancer J 2025;15:144.", "10.1038/s41408-025-01338-1"}},
+			Inputs:    coxInputs(),
+			Rule:      "lp = b_mtv MTV + b_knot max(MTV - 44.3, 0) + b_age age + b_stage[stage] (Cox on PFS, development cohort n = 256)",
+			Notes: []string{
+				"The age and stage coefficients are in the paper's supplement, which carimpi does not have: give them with --model model.json (written by carimpi study or by hand from the supplement).",
+				"Published MTV slopes, for documentation only: log HR +1.49 per 100 mL below the 44.3 mL knot and +0.87 per 100 mL above it.",
+				"Cutoffs: median 1.35; terciles 1.07 and 1.58 (abstract). The results text once prints 1.53 for the upper tercile; 1.58 is used.",
+			},
+		},
+		Knot:    44.3,
+		Cutoffs: Cutoffs{Median: 1.35, Terciles: [2]float64{1.07, 1.58}},
+		Provenance: Provenance{Citation: "Winkelmann et al. Blood Cancer J 2025;15:144", DOI: "10.1038/s41408-025-01338-1",
+			FittedOn: "development cohort, n = 256 (six international centres)", Software: "published"},
+	}
+}
+
+// groups returns the Info.Groups of a model's cutoffs.
+func (c Cutoffs) groups() []Group {
+	var g []Group
+	if !math.IsNaN(c.Median) {
+		m := strconv.FormatFloat(c.Median, 'g', -1, 64)
+		g = append(g, Group{"median", "low", "score < " + m}, Group{"median", "high", "score >= " + m})
+	}
+	if !math.IsNaN(c.Terciles[0]) {
+		a, b := strconv.FormatFloat(c.Terciles[0], 'g', -1, 64), strconv.FormatFloat(c.Terciles[1], 'g', -1, 64)
+		g = append(g, Group{"terciles", "low", "score < " + a}, Group{"terciles", "intermediate", a + " <= score < " + b}, Group{"terciles", "high", "score >= " + b})
+	}
+	return g
+}
+
+// MedianGroup returns "low" or "high" ("" when lp is NaN or no median).
+func (c Cutoffs) MedianGroup(lp float64) string {
+	switch {
+	case math.IsNaN(lp) || math.IsNaN(c.Median):
+		return ""
+	case lp < c.Median:
+		return "low"
+	}
+	return "high"
+}
+
+// TercileGroup returns "low", "intermediate" or "high" ("" when undefined).
+func (c Cutoffs) TercileGroup(lp float64) string {
+	switch {
+	case math.IsNaN(lp) || math.IsNaN(c.Terciles[0]):
+		return ""
+	case lp < c.Terciles[0]:
+		return "low"
+	case lp < c.Terciles[1]:
+		return "intermediate"
+	}
+	return "high"
+}
+
+// Term is one part of a score, so that it can be checked by hand.
+// Points is the term's contribution: points of a points score, the
+// linear predictor term of a Cox model, the z value of an InflaMix lab.
+type Term struct {
+	Input  string      `json:"input"`
+	Value  jsonx.Float `json:"value"`
+	Points jsonx.Float `json:"points"`
+	Rule   string      `json:"rule"`
+}
+
+// LP returns the linear predictor of a patient with the given MTV (mL),
+// age (years) and stage (1-4), and its terms. It returns NaN when the
+// model has no coefficients or an input is missing or out of range.
+func (m *CoxModel) LP(mtv, age, stage float64) (float64, []Term) {
+	if m.Coef == nil || math.IsNaN(mtv) || math.IsNaN(age) || stage < 1 || stage > 4 || stage != math.Trunc(stage) {
+		return math.NaN(), nil
+	}
+	c := m.Coef
+	above := math.Max(mtv-m.Knot, 0)
+	st := [5]float64{0, 0, c.Stage2, c.Stage3, c.Stage4}[int(stage)]
+	terms := []Term{
+		{"mtv_ml", jsonx.Float(mtv), jsonx.Float(c.MTV * mtv), fmt.Sprintf("%g × MTV", c.MTV)},
+		{"mtv_ml", jsonx.Float(above), jsonx.Float(c.MTVAboveKnot * above), fmt.Sprintf("%g × max(MTV − %g, 0)", c.MTVAboveKnot, m.Knot)},
+		{"age", jsonx.Float(age), jsonx.Float(c.Age * age), fmt.Sprintf("%g × age", c.Age)},
+		{"stage", jsonx.Float(stage), jsonx.Float(st), "stage term (stage 1 = 0)"},
+	}
+	lp := c.MTV*mtv + c.MTVAboveKnot*above + c.Age*age + st
+	return lp, terms
+}
+
+// lp is LP without the terms, for batch scoring.
+func (m *CoxModel) lp(mtv, age, stage float64) float64 {
+	if m.Coef == nil {
+		return math.NaN()
+	}
+	c := m.Coef
+	st := [5]float64{0, 0, c.Stage2, c.Stage3, c.Stage4}[int(stage)]
+	return c.MTV*mtv + c.MTVAboveKnot*math.Max(mtv-m.Knot, 0) + c.Age*age + st
+}
+
+// Survival returns S(t) = S0(t)^exp(lp - Centre) at each baseline time of
+// the endpoint ("pfs" or "os"), or nil when the model carries no baseline
+// survival for it.
+func (m *CoxModel) Survival(endpoint string, lp float64) (times, surv []float64) {
+	for _, b := range m.Baseline {
+		if b.Endpoint != endpoint || math.IsNaN(lp) {
+			continue
+		}
+		r := math.Exp(lp - m.Centre)
+		surv = make([]float64, len(b.Times))
+		for i, s0 := range b.Survival {
+			surv[i] = math.Pow(s0, r)
+		}
+		return append([]float64(nil), b.Times...), surv
+	}
+	return nil, nil
+}
+
+// SchemaVersion is the version of the model file format written by Save.
+const SchemaVersion = 1
+
+// modelFile is the JSON model file. Example:
+//
+//	{
+//	  "schema": "carimpi-model", "schema_version": 1,
+//	  "id": "car-impi", "name": "CAR-IMPI", "version": "dev-2026-01",
+//	  "provenance": {"citation": "...", "doi": "...", "fitted_on": "...", "date": "2026-01-31", "software": "carimpi 0.1.0"},
+//	  "knot": 44.3,
+//	  "coefficients": {"mtv": 0.0149, "mtv_above_knot": -0.0062, "age": 0.01, "stage2": 0.1, "stage3": 0.3, "stage4": 0.5},
+//	  "cutoffs": {"median": 1.35, "terciles": [1.07, 1.58]},
+//	  "centre": 0,
+//	  "baseline_survival": [{"endpoint": "pfs", "times": [6, 12], "survival": [0.7, 0.6]}],
+//	  "notes": ["..."]
+//	}
+//
+// centre and baseline_survival are optional; cutoffs may be null.
+type modelFile struct {
+	Schema        string             `json:"schema"`
+	SchemaVersion int                `json:"schema_version"`
+	ID            string             `json:"id"`
+	Name          string             `json:"name"`
+	Version       string             `json:"version"`
+	Provenance    Provenance         `json:"provenance"`
+	Knot          *float64           `json:"knot"`
+	Coefficients  map[string]float64 `json:"coefficients"`
+	Cutoffs       *struct {
+		Median   *float64   `json:"median"`
+		Terciles *[2]float64 `json:"terciles"`
+	} `json:"cutoffs"`
+	Centre   float64            `json:"centre"`
+	Baseline []BaselineSurvival `json:"baseline_survival,omitempty"`
+	Notes    []string           `json:"notes,omitempty"`
+}
+
+const schemaName = "carimpi-model"
+
+var coefNames = []string{"mtv", "mtv_above_knot", "age", "stage2", "stage3", "stage4"}
+
+func (c *Coefficients) ptrs() []*float64 {
+	return []*float64{&c.MTV, &c.MTVAboveKnot, &c.Age, &c.Stage2, &c.Stage3, &c.Stage4}
+}
+
+// Save writes m as a model file (schema version SchemaVersion). A model
+// without coefficients cannot be saved.
+func Save(w io.Writer, m *CoxModel) error {
+	if m.Coef == nil {
+		return fmt.Errorf("model %s has no coefficients to save", m.ID)
+	}
+	f := modelFile{Schema: schemaName, SchemaVersion: SchemaVersion, ID: m.ID, Name: m.Name, Version: m.Version,
+		Provenance: m.Provenance, Knot: &m.Knot, Coefficients: map[string]float64{}, Centre: m.Centre, Baseline: m.Baseline, Notes: m.Notes}
+	for i, p := range m.Coef.ptrs() {
+		f.Coefficients[coefNames[i]] = *p
+	}
+	f.Cutoffs = &struct {
+		Median   *float64    `json:"median"`
+		Terciles *[2]float64 `json:"terciles"`
+	}{}
+	if !math.IsNaN(m.Cutoffs.Median) {
+		f.Cutoffs.Median = &m.Cutoffs.Median
+	}
+	if !math.IsNaN(m.Cutoffs.Terciles[0]) {
+		f.Cutoffs.Terciles = &m.Cutoffs.Terciles
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// SaveFile writes m to the named file.
+func SaveFile(path string, m *CoxModel) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := Save(f, m); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Load reads a model file and checks it: the schema version, an id of
+// "impi" or "car-impi", a finite knot >= 0, all six coefficients (and no
+// others), ascending terciles, and baseline survival in (0, 1] at
+// ascending times. Cutoffs absent from the file are those of the built-in
+// model with the same id.
+func Load(r io.Reader) (*CoxModel, error) {
+	var f modelFile
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("model file: %v", err)
+	}
+	if f.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("model file: schema_version is %d; this carimpi reads version %d (field \"schema_version\")", f.SchemaVersion, SchemaVersion)
+	}
+	if f.Schema != "" && f.Schema != schemaName {
+		return nil, fmt.Errorf("model file: schema is %q, want %q", f.Schema, schemaName)
+	}
+	var m *CoxModel
+	switch f.ID {
+	case IDIMPI:
+		m = IMPI()
+	case IDCARIMPI:
+		m = CARIMPI()
+	default:
+		return nil, fmt.Errorf("model file: id %q: want %q or %q", f.ID, IDIMPI, IDCARIMPI)
+	}
+	if f.Knot == nil || math.IsNaN(*f.Knot) || *f.Knot < 0 {
+		return nil, errors.New("model file: knot must be a number >= 0 (mL)")
+	}
+	m.Knot = *f.Knot
+	m.Coef = &Coefficients{}
+	for i, p := range m.Coef.ptrs() {
+		v, ok := f.Coefficients[coefNames[i]]
+		if !ok {
+			return nil, fmt.Errorf("model file: coefficient %q is missing (need %v)", coefNames[i], coefNames)
+		}
+		*p = v
+	}
+	if len(f.Coefficients) != len(coefNames) {
+		var extra []string
+		for k := range f.Coefficients {
+			if !containsString(coefNames, k) {
+				extra = append(extra, k)
+			}
+		}
+		sort.Strings(extra)
+		return nil, fmt.Errorf("model file: unknown coefficients %v (known: %v)", extra, coefNames)
+	}
+	if f.Cutoffs != nil {
+		m.Cutoffs = Cutoffs{Median: math.NaN(), Terciles: [2]float64{math.NaN(), math.NaN()}}
+		if f.Cutoffs.Median != nil {
+			m.Cutoffs.Median = *f.Cutoffs.Median
+		}
+		if t := f.Cutoffs.Terciles; t != nil {
+			if !(t[0] < t[1]) {
+				return nil, fmt.Errorf("model file: terciles %v must be ascending", *t)
+			}
+			m.Cutoffs.Terciles = *t
+		}
+	}
+	for _, b := range f.Baseline {
+		if b.Endpoint != "pfs" && b.Endpoint != "os" {
+			return nil, fmt.Errorf("model file: baseline_survival endpoint %q: want pfs or os", b.Endpoint)
+		}
+		if len(b.Times) != len(b.Survival) || len(b.Times) == 0 {
+			return nil, fmt.Errorf("model file: baseline_survival %s: times and survival must have the same, non-zero length", b.Endpoint)
+		}
+		for i, s := range b.Survival {
+			if !(s > 0 && s <= 1) || b.Times[i] < 0 || (i > 0 && b.Times[i] <= b.Times[i-1]) {
+				return nil, fmt.Errorf("model file: baseline_survival %s: survival must be in (0, 1] at ascending times >= 0", b.Endpoint)
+			}
+		}
+	}
+	m.Name = nonEmpty(f.Name, m.Name)
+	m.Version = nonEmpty(f.Version, "model file")
+	m.Provenance = f.Provenance
+	m.Centre = f.Centre
+	m.Baseline = f.Baseline
+	notes := append([]string(nil), f.Notes...)
+	for _, n := range m.Notes {
+		if !containsString(notes, n) {
+			notes = append(notes, n)
+		}
+	}
+	m.Notes = notes
+	m.Rule = fmt.Sprintf("lp = %g MTV + %g max(MTV - %g, 0) + %g age + stage (1: 0, 2: %g, 3: %g, 4: %g)",
+		m.Coef.MTV, m.Coef.MTVAboveKnot, m.Knot, m.Coef.Age, m.Coef.Stage2, m.Coef.Stage3, m.Coef.Stage4)
+	if m.Provenance.Citation != "" {
+		m.Citations = append([]Citation{{m.Provenance.Citation, m.Provenance.DOI}}, m.Citations...)
+	}
+	return m, nil
+}
+
+// LoadFile reads the named model file.
+func LoadFile(path string) (*CoxModel, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("model file: %v", err)
+	}
+	defer f.Close()
+	m, err := Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return m, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
