@@ -276,7 +276,7 @@ type modelFile struct {
 	Knot          *float64           `json:"knot"`
 	Coefficients  map[string]float64 `json:"coefficients"`
 	Cutoffs       *struct {
-		Median   *float64   `json:"median"`
+		Median   *float64    `json:"median"`
 		Terciles *[2]float64 `json:"terciles"`
 	} `json:"cutoffs"`
 	Centre   float64            `json:"centre"`
