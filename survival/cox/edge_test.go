@@ -3,6 +3,7 @@ package cox_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -325,4 +326,25 @@ func TestPanics(t *testing.T) {
 	m, _ := cox.Fit([]float64{1, 2, 3}, []bool{true, false, true}, [][]float64{{1, 0, 2}}, nil, nil)
 	panics("LP length", func() { m.LP([]float64{1, 2}) })
 	panics("Survfit length", func() { m.Survfit(nil) })
+}
+
+// TestTimefix: times that differ by rounding error (days/30.4375 computed
+// two ways) are one tie, as coxph's timefix = TRUE (aeqSurv) makes them.
+func TestTimefix(t *testing.T) {
+	time := []float64{10, 0.1 + 0.2, 0.3, 5, 7, 2}
+	event := []bool{true, true, true, false, true, true}
+	x := []float64{1, 0, 1, 0, 1, 0}
+	exact := slices.Clone(time)
+	exact[1] = 0.3
+	a, err := cox.Fit(time, event, [][]float64{x}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := cox.Fit(exact, event, [][]float64{x}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Loglik != b.Loglik || a.Coef[0] != b.Coef[0] {
+		t.Errorf("near-tie not merged: loglik %v vs %v", a.Loglik, b.Loglik)
+	}
 }
