@@ -1,0 +1,230 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"carimpi/internal/jsonx"
+	"carimpi/scores"
+)
+
+func init() { register(newScoreCmd()) }
+
+// fieldFlag sets one patient field from a flag, in the field's declared
+// unit (converted later).
+type fieldFlag struct {
+	p *scores.Patient
+	f scores.Field
+}
+
+func (v fieldFlag) String() string {
+	if v.p == nil || !v.p.Has(v.f) {
+		return ""
+	}
+	return strconv.FormatFloat(v.p.Get(v.f), 'g', -1, 64)
+}
+
+func (v fieldFlag) Set(s string) error {
+	x, err := scores.ParseValue(v.f, s, false)
+	if err != nil {
+		return err
+	}
+	v.p.Set(v.f, x)
+	return nil
+}
+
+// flagName is the flag of a field: its column name with '-' for '_'
+// (mtv_ml is --mtv).
+func flagName(f scores.Field) string {
+	if f == scores.MTV {
+		return "mtv"
+	}
+	return strings.ReplaceAll(f.Name(), "_", "-")
+}
+
+// modelFlags are the flags shared by score, batch and models.
+type modelFlags struct {
+	model string
+	units string
+}
+
+func (m *modelFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&m.model, "model", "", "model `file` (JSON) with fitted or transcribed CAR-IMPI or IMPI coefficients")
+	fs.StringVar(&m.units, "units", "", "units of the inputs when not canonical, e.g. `crp=mg/L,hb=g/L,plt=/uL`")
+}
+
+// scorer returns the scorer with the model file installed, and the units.
+func (m *modelFlags) scorer() (*scores.Scorer, scores.Units, error) {
+	s := scores.NewScorer()
+	if m.model != "" {
+		cm, err := scores.LoadFile(m.model)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := s.Use(cm); err != nil {
+			return nil, nil, err
+		}
+	}
+	u, err := scores.ParseUnits(m.units)
+	if err != nil {
+		return nil, nil, usagef("%v", err)
+	}
+	return s, u, nil
+}
+
+func newScoreCmd() *Command {
+	fs := flag.NewFlagSet("score", flag.ContinueOnError)
+	p := scores.NewPatient("")
+	var mf modelFlags
+	mf.register(fs)
+	format := fs.String("format", "table", "output `format`: table or json")
+	fs.StringVar(&p.ID, "id", "", "patient identifier (optional, echoed)")
+	for f := scores.Field(0); f < scores.NumFields; f++ {
+		info := f.Info()
+		usage := info.Description
+		if info.Unit != "" {
+			usage += " (" + info.Unit + ")"
+		}
+		if info.DefaultULN != 0 {
+			usage += fmt.Sprintf("; default %g", info.DefaultULN)
+		}
+		if info.Required {
+			usage += "; required"
+		}
+		fs.Var(fieldFlag{&p, f}, flagName(f), usage)
+	}
+	fs.Var(fieldFlag{&p, scores.MTV}, "mtv-ml", "same as --mtv")
+	c := &Command{
+		Name:      "score",
+		UsageLine: "score --age N --stage 1-4 --mtv ML [--ecog N --ldh U/L --ldh-uln U/L --crp MG/DL ...] [--model model.json] [--units crp=mg/L,...] [--format table|json]",
+		Short:     "every applicable index for one patient",
+		Long: `Score computes, for one patient, every index whose inputs are given:
+IMPI, CAR-IMPI (with --model), CAR-HEMATOTOX, InflaMix, IPI, R-IPI,
+NCCN-IPI, EASIX, m-EASIX and the combined CAR-IMPI groups of the CAR-IMPI
+paper. Each input has a flag named after its data dictionary column (with
+'-' for '_'); values are in canonical units (CRP mg/dL, Hb g/dL, platelets
+and ANC 10^9/L, ferritin ng/mL, LDH U/L, creatinine mg/dL, MTV mL) unless
+--units says otherwise. Each lab's upper limit of normal (--crp-uln, ...)
+defaults to the InflaMix derivation centre's.
+
+CAR-IMPI's age and stage coefficients are in the paper's supplement, which
+carimpi does not ship: CAR-IMPI needs --model model.json (written by
+"carimpi study" or by hand; see "carimpi models").
+
+The table is for reading; --format json gives the full result with terms,
+inputs not used and why, warnings and model provenance.`,
+		Flags: fs,
+	}
+	c.Run = func(stdout, stderr io.Writer) error {
+		if err := checkFormat(*format, "table", "json"); err != nil {
+			return err
+		}
+		s, units, err := mf.scorer()
+		if err != nil {
+			return err
+		}
+		for f, unit := range units {
+			if p.Has(f) {
+				v, _ := f.Convert(p.Get(f), unit)
+				p.Set(f, v)
+			}
+		}
+		r := s.Score(&p)
+		if len(r.Errors) > 0 {
+			msgs := make([]string, len(r.Errors))
+			for i, e := range r.Errors {
+				msgs[i] = e.Message
+			}
+			if !p.Has(scores.Age) || !p.Has(scores.Stage) || !p.Has(scores.MTV) {
+				return usagef("%s", strings.Join(msgs, "; "))
+			}
+			return errors.New(strings.Join(msgs, "; "))
+		}
+		if *format == "json" {
+			return jsonx.Write(stdout, struct {
+				Notice  string         `json:"notice"`
+				Patient scores.Patient `json:"patient"`
+				Result  scores.Result  `json:"result"`
+				Models  []scores.Info  `json:"models"`
+			}{researchNotice, p, r, s.Models()})
+		}
+		return writeScoreTable(stdout, &r, s)
+	}
+	return c
+}
+
+func fmtValue(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	if v == math.Trunc(v) && math.Abs(v) < 1e6 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+func writeScoreTable(w io.Writer, r *scores.Result, s *scores.Scorer) error {
+	fmt.Fprintf(w, "carimpi score  %s\n", researchNotice)
+	if r.PatientID != "" {
+		fmt.Fprintf(w, "patient %s\n", r.PatientID)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "index\tvalue\tgroup\tnote")
+	for _, ix := range r.Indices() {
+		var groups []string
+		for _, g := range ix.Groups {
+			groups = append(groups, g.Scheme+": "+g.Name)
+		}
+		note := ix.Note
+		switch {
+		case ix.ID == scores.IDInflaMix && !math.IsNaN(ix.Value):
+			note = fmt.Sprintf("%d of 14 labs", ix.Used)
+		case ix.ID == scores.IDEASIX || ix.ID == scores.IDMEASIX:
+			if !math.IsNaN(ix.Log2) {
+				note = "log2 " + fmtValue(ix.Log2)
+			}
+		}
+		if math.IsNaN(ix.Value) && len(ix.Groups) == 0 && note == "" && len(ix.Unusable) > 0 {
+			var miss []string
+			for _, u := range ix.Unusable {
+				miss = append(miss, u.Field+" "+u.Message)
+			}
+			note = "not computed: " + strings.Join(miss, ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ix.Name, fmtValue(ix.Value), strings.Join(groups, "; "), note)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nterms (input = value -> points or term):")
+	for _, ix := range r.Indices() {
+		if len(ix.Terms) == 0 || ix.ID == scores.IDRIPI {
+			continue
+		}
+		var ts []string
+		for _, t := range ix.Terms {
+			ts = append(ts, fmt.Sprintf("%s = %s -> %s", t.Input, fmtValue(float64(t.Value)), fmtValue(float64(t.Points))))
+		}
+		fmt.Fprintf(w, "  %-14s %s\n", ix.Name, strings.Join(ts, "; "))
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintln(w, "\nwarnings:")
+		for _, wn := range r.Warnings {
+			fmt.Fprintf(w, "  %s\n", wn.Message)
+		}
+	}
+	fmt.Fprintln(w, "\nmodels:")
+	for _, ref := range s.Refs() {
+		doi := ""
+		if ref.DOI != "" {
+			doi = "  doi:" + ref.DOI
+		}
+		fmt.Fprintf(w, "  %-20s %s%s\n", ref.Name, ref.Version, doi)
+	}
+	return nil
+}
