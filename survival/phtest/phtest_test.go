@@ -1,0 +1,310 @@
+package phtest_test
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/floats/scalar"
+
+	"carimpi/survival/phtest"
+	"carimpi/table"
+)
+
+const (
+	refData     = "../../testdata/reference/data/"
+	refExpected = "../../testdata/reference/expected/"
+)
+
+func readJSON(t *testing.T, name string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(refExpected + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+// zphCase pairs a coxzph-*.json file with the cox-*.json fit it tests: the
+// fitted coefficients come from the latter (the fit itself is tested in
+// survival/cox).
+type zphCase struct {
+	zph, cox, data string
+	event          func(status float64) bool
+	cols           []string // data column of each design column; "col=level" for a factor dummy
+	terms          []phtest.Term
+	strata         string
+	efron          bool
+}
+
+func single(names ...string) []phtest.Term {
+	var t []phtest.Term
+	for j, n := range names {
+		t = append(t, phtest.Term{Name: n, Cols: []int{j}})
+	}
+	return t
+}
+
+func TestZPHReference(t *testing.T) {
+	status2 := func(s float64) bool { return s == 2 }
+	status1 := func(s float64) bool { return s == 1 }
+	lung := []string{"age", "sex", "ph.ecog"}
+	pbc := []string{"age", "edema", "log_bili", "log_albumin", "log_protime"}
+	vet := []string{"trt", "karno", "diagtime", "age"}
+	for _, tc := range []zphCase{
+		{"coxzph-lung-efron.json", "cox-lung-efron.json", "lung.csv", status2, lung, single(lung...), "", true},
+		{"coxzph-lung-breslow.json", "cox-lung-breslow.json", "lung.csv", status2, lung, single(lung...), "", false},
+		{"coxzph-pbc.json", "cox-pbc.json", "pbc312.csv", status2, pbc, single(pbc...), "", true},
+		{"coxzph-veteran-strata.json", "cox-veteran-strata.json", "veteran.csv", status1, vet, single(vet...), "celltype", true},
+		{"coxzph-veteran-celltype.json", "cox-veteran-celltype.json", "veteran.csv", status1,
+			[]string{"celltype=smallcell", "celltype=adeno", "celltype=large"},
+			[]phtest.Term{{Name: "celltype", Cols: []int{0, 1, 2}}}, "", true},
+	} {
+		t.Run(tc.zph, func(t *testing.T) {
+			var fit struct{ Expected struct{ Coef []float64 } }
+			readJSON(t, tc.cox, &fit)
+			var ref struct {
+				Expected struct {
+					Terms []string
+					Chisq []float64
+					DF    []int
+					P     []float64
+				}
+			}
+			readJSON(t, tc.zph, &ref)
+			time, event, x, strata := data(t, tc)
+			got, err := phtest.ZPH(time, event, x, fit.Expected.Coef, tc.efron, tc.terms, strata, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := append(got.Terms, got.Global)
+			e := ref.Expected
+			if len(rows) != len(e.Terms) {
+				t.Fatalf("%d rows, want %d", len(rows), len(e.Terms))
+			}
+			for i, r := range rows {
+				if r.Name != e.Terms[i] || r.DF != e.DF[i] ||
+					!scalar.EqualWithinAbsOrRel(r.Chisq, e.Chisq[i], 0, 1e-6) ||
+					!scalar.EqualWithinAbsOrRel(r.P, e.P[i], 0, 1e-6) {
+					t.Errorf("row %d: got %+v, want %s chisq %.10g df %d p %.10g", i, r, e.Terms[i], e.Chisq[i], e.DF[i], e.P[i])
+				}
+			}
+		})
+	}
+}
+
+// data returns the complete rows of tc's data set: outcome, design columns
+// and stratum codes.
+func data(t *testing.T, tc zphCase) (time []float64, event []bool, x [][]float64, strata []int) {
+	t.Helper()
+	tab, err := table.ReadFile(refData + tc.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	floats := func(col string) []float64 {
+		v, err := tab.Floats(col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	strs := func(col string) []string {
+		v, err := tab.Strings(col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tt, status := floats("time"), floats("status")
+	cols := make([][]float64, len(tc.cols))
+	for j, c := range tc.cols {
+		if name, level, ok := strings.Cut(c, "="); ok {
+			for _, v := range strs(name) {
+				cols[j] = append(cols[j], map[bool]float64{true: 1}[v == level])
+			}
+			continue
+		}
+		cols[j] = floats(c)
+	}
+	var st []string
+	if tc.strata != "" {
+		st = strs(tc.strata)
+	}
+	codes := map[string]int{}
+	x = make([][]float64, len(cols))
+rows:
+	for i := range tt {
+		for j := range cols {
+			if math.IsNaN(cols[j][i]) {
+				continue rows
+			}
+		}
+		time = append(time, tt[i])
+		event = append(event, tc.event(status[i]))
+		for j := range cols {
+			x[j] = append(x[j], cols[j][i])
+		}
+		if st != nil {
+			if _, ok := codes[st[i]]; !ok {
+				codes[st[i]] = len(codes)
+			}
+			strata = append(strata, codes[st[i]])
+		}
+	}
+	return time, event, x, strata
+}
+
+// zphR is a case of testdata/zph-r.json (see zph-r.R): weighted fits,
+// factors with strata, Breslow ties.
+type zphR struct {
+	Name      string
+	Ties      string
+	Time      []float64
+	Status    []float64
+	X         [][]float64
+	Coef      []float64
+	TermNames []string `json:"term_names"`
+	TermCols  [][]int  `json:"term_cols"`
+	Strata    []float64
+	Weights   []float64
+	Chisq     []float64
+	DF        []int
+	P         []float64
+}
+
+func (c zphR) args() (event []bool, terms []phtest.Term, strata []int) {
+	for _, s := range c.Status {
+		event = append(event, s == 1)
+	}
+	for i, n := range c.TermNames {
+		terms = append(terms, phtest.Term{Name: n, Cols: c.TermCols[i]})
+	}
+	for _, s := range c.Strata {
+		strata = append(strata, int(s))
+	}
+	return event, terms, strata
+}
+
+func readR(t *testing.T) []zphR {
+	t.Helper()
+	b, err := os.ReadFile("testdata/zph-r.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct{ Cases []zphR }
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref.Cases
+}
+
+func TestZPHR(t *testing.T) {
+	for _, c := range readR(t) {
+		event, terms, strata := c.args()
+		got, err := phtest.ZPH(c.Time, event, c.X, c.Coef, c.Ties == "efron", terms, strata, c.Weights)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		for i, r := range append(got.Terms, got.Global) {
+			if !scalar.EqualWithinAbsOrRel(r.Chisq, c.Chisq[i], 0, 1e-6) || r.DF != c.DF[i] ||
+				!scalar.EqualWithinAbsOrRel(r.P, c.P[i], 0, 1e-6) {
+				t.Errorf("%s row %d: got %+v, want chisq %.10g df %d p %.10g", c.Name, i, r, c.Chisq[i], c.DF[i], c.P[i])
+			}
+		}
+	}
+}
+
+func TestZPHProperties(t *testing.T) {
+	c := readR(t)[1] // unweighted, strata, factor
+	event, terms, strata := c.args()
+	base, err := phtest.ZPH(c.Time, event, c.X, c.Coef, false, terms, strata, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(c.Time)
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	same := func(name string, r *phtest.Result, tol float64) {
+		t.Helper()
+		a, b := append(r.Terms, r.Global), append(base.Terms, base.Global)
+		for i := range a {
+			if a[i].Name != b[i].Name || !scalar.EqualWithinAbsOrRel(a[i].Chisq, b[i].Chisq, 0, tol) {
+				t.Errorf("%s: row %d %+v, want %+v", name, i, a[i], b[i])
+			}
+		}
+	}
+	r, err := phtest.ZPH(c.Time, event, c.X, c.Coef, false, terms, strata, ones)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("all-ones weights", r, 1e-12)
+
+	// Reversing the row order changes nothing.
+	rev := func(v []float64) []float64 {
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[len(v)-1-i] = x
+		}
+		return out
+	}
+	re, rs := make([]bool, n), make([]int, n)
+	for i := range n {
+		re[n-1-i], rs[n-1-i] = event[i], strata[i]
+	}
+	var rx [][]float64
+	for _, col := range c.X {
+		rx = append(rx, rev(col))
+	}
+	r, err = phtest.ZPH(rev(c.Time), re, rx, c.Coef, false, terms, rs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("reversed rows", r, 1e-10)
+
+	// An aliased column (NaN coefficient) is dropped, as R does.
+	x := append(append([][]float64(nil), c.X...), c.X[3])
+	coef := append(append([]float64(nil), c.Coef...), math.NaN())
+	terms2 := append(append([]phtest.Term(nil), terms...), phtest.Term{Name: "karno2", Cols: []int{4}})
+	r, err = phtest.ZPH(c.Time, event, x, coef, false, terms2, strata, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("aliased column", r, 1e-12)
+}
+
+func TestZPHErrors(t *testing.T) {
+	x := [][]float64{{1, 2, 3, 4}}
+	if _, err := phtest.ZPH([]float64{1, 2, 3, 4}, []bool{false, false, false, false}, x, []float64{0.1}, true, nil, nil, nil); err == nil {
+		t.Error("no events: no error")
+	}
+	// A constant column makes the information matrix singular.
+	if _, err := phtest.ZPH([]float64{1, 2, 3, 4}, []bool{true, true, false, true}, [][]float64{{1, 1, 1, 1}}, []float64{0}, true, nil, nil, nil); err == nil {
+		t.Error("constant column: no error")
+	}
+	for _, f := range []func(){
+		func() {
+			phtest.ZPH([]float64{1, 2}, []bool{true}, [][]float64{{1, 2}}, []float64{0}, true, nil, nil, nil)
+		},
+		func() {
+			phtest.ZPH([]float64{1, 2}, []bool{true, true}, [][]float64{{1, 2}}, []float64{0, 1}, true, nil, nil, nil)
+		},
+		func() {
+			phtest.ZPH([]float64{1, 2}, []bool{true, true}, [][]float64{{1, 2}}, []float64{0}, true, []phtest.Term{{"a", []int{1}}}, nil, nil)
+		},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			f()
+		}()
+	}
+}
