@@ -191,8 +191,18 @@ func (r *LogRankResult) chiSquare() error {
 	}
 	r.Statistic = mat.Dot(d, x)
 	r.DF = m
-	r.P = distuv.ChiSquared{K: float64(m)}.Survival(r.Statistic)
+	r.P = chiSquareP(r.Statistic, m)
 	return nil
+}
+
+// chiSquareP is the upper tail P(X > x) of a chi-square with df degrees of
+// freedom; gonum gives NaN for astronomically large x, where it is 0.
+func chiSquareP(x float64, df int) float64 {
+	p := distuv.ChiSquared{K: float64(df)}.Survival(x)
+	if math.IsNaN(p) && x > float64(df) {
+		return 0
+	}
+	return p
 }
 
 // solveSPD solves v x = d for a symmetric positive definite v.
@@ -249,6 +259,6 @@ func (r *LogRankResult) Trend(scores []float64) (Trend, error) {
 		return Trend{}, errors.New("survival: trend test has zero variance (equal scores or no information)")
 	}
 	t := Trend{Statistic: u * u / v, DF: 1}
-	t.P = distuv.ChiSquared{K: 1}.Survival(t.Statistic)
+	t.P = chiSquareP(t.Statistic, 1)
 	return t, nil
 }

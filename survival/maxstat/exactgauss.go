@@ -66,7 +66,7 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 			}
 			return p, accuracy, nil
 		}
-		p = gaussChain(b, rho, sd, intervals)
+		p = gaussChain(b, rho, sd, intervals, 8)
 		if !math.IsNaN(prev) {
 			accuracy = math.Abs(p - prev)
 			if accuracy <= tol {
@@ -98,19 +98,17 @@ func chainSteps(n int, m []int) (rho, sd []float64) {
 // chain Z_{i+1} | Z_i ~ N(rho_i Z_i, sd_i^2), Z_1 ~ N(0, 1), propagating
 // the sub-density of Z_i on [-b, b] over a grid of intervals+1 nodes
 // (intervals even) with Simpson's rule.
-func gaussChain(b float64, rho, sd []float64, intervals int) float64 {
+func gaussChain(b float64, rho, sd []float64, intervals, order int) float64 {
 	nn := intervals + 1
 	h := 2 * b / float64(intervals)
 	w := make([]float64, nn)
 	for k := range w {
-		switch {
-		case k == 0 || k == nn-1:
-			w[k] = h / 3
-		case k%2 == 1:
-			w[k] = 4 * h / 3
-		default:
-			w[k] = 2 * h / 3
-		}
+		w[k] = h
+	}
+	w[0], w[nn-1] = h/2, h/2
+	for i, c := range gregoryEnd(order) {
+		w[i] += c * h
+		w[nn-1-i] += c * h
 	}
 	f := make([]float64, nn)
 	for k := range f {
