@@ -1,0 +1,341 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"text/tabwriter"
+
+	"carimpi/internal/jsonx"
+	"carimpi/survival/concordance"
+	"carimpi/survival/cox"
+	"carimpi/survival/phtest"
+)
+
+func init() { register(newCoxCmd()) }
+
+type coxFlags struct {
+	survFlags
+	terms, strata, ties, format string
+	phTest                      bool
+}
+
+func newCoxCmd() *Command {
+	var f coxFlags
+	fs := flag.NewFlagSet("cox", flag.ContinueOnError)
+	fs.StringVar(&f.data, "data", "", "CSV `file` with one row per patient")
+	fs.StringVar(&f.time, "time", "", "follow-up time `column`")
+	fs.StringVar(&f.event, "event", "", "event indicator `column`")
+	fs.StringVar(&f.eventValue, "event-value", "1", "`value` of the event column that marks an event (any other single value = censored)")
+	fs.StringVar(&f.terms, "terms", "", "comma-separated model `terms`: col, factor(col[,ref=LEVEL]), rcs(col,K), lsp(col,k1[,k2...]), lspseg(col,k1[,...])")
+	fs.StringVar(&f.strata, "strata", "", "optional `column` whose values are strata with separate baseline hazards")
+	fs.StringVar(&f.ties, "ties", "efron", "tied event times: efron or breslow")
+	fs.BoolVar(&f.phTest, "ph-test", false, "add the proportional hazards test (cox.zph, KM transform) per term and global")
+	fs.StringVar(&f.format, "format", "table", "output format: table or json")
+	return &Command{
+		Name:      "cox",
+		UsageLine: "cox --data F.csv --time COL --event COL [--event-value V] --terms 'age,sex,factor(celltype,ref=squamous),rcs(age,4),lsp(mtv,44.3)' [--strata COL] [--ties efron|breslow] [--ph-test] [--format table|json]",
+		Short:     "Cox proportional hazards regression, as R's coxph",
+		Long: `Cox fits a Cox proportional hazards model by Newton-Raphson, as R's
+survival::coxph (3.5): Efron ties by default (or Breslow), strata with their
+own baseline hazards, coefficients with se, hazard ratios with 95% CI, z and
+p, likelihood-ratio, Wald and score tests, and Harrell's concordance of the
+linear predictor (within strata) with its standard error. Rows with a
+missing value in any used column (time, event, a term's column, the strata
+column) are dropped and counted ("dropped"), as R's na.omit does.
+
+Terms:
+
+	col                     the column as a number
+	factor(col,ref=LEVEL)   treatment contrasts, one 0/1 column "col=level" per
+	                        level other than the reference; without ref= the
+	                        reference is the first level. Levels are ordered
+	                        numerically when all are numbers, else
+	                        alphabetically (what R's factor() does to a text
+	                        column); R names these columns "collevel".
+	rcs(col,K)              restricted cubic spline with K knots at Harrell's
+	                        default quantiles (rms::rcs): col, col', col'', ...
+	lsp(col,k1,...)         linear spline as rms::lsp: col (slope below k1),
+	                        col' = (col-k1)+ (change of slope at k1), ...
+	lspseg(col,k1,...)      the same spline as one slope per segment:
+	                        col[<k1], col[>=k1], ...
+
+Constant or collinear columns get a null coefficient and a warning;
+non-convergence and coefficients that may be infinite (monotone likelihood,
+perfect separation) are reported by name, as R warns. Strata without events
+are noted.
+
+JSON output (--format json):
+
+	{"terms", "coef", "se", "hr", "hr_lower", "hr_upper", "z", "p", "var",
+	 "loglik_null", "loglik", "lrt": {"statistic", "df", "p"}, "wald": {...},
+	 "score": {...}, "n", "events", "iterations", "converged", "ties",
+	 "concordance": {"c", "se"}, "ph_test": {"terms", "chisq", "df", "p",
+	 "global": {"chisq", "df", "p"}}, "dropped", "warnings", "notice"}
+
+"ph_test" appears with --ph-test.
+
+` + researchNotice,
+		Flags: fs,
+		Run: func(stdout, _ io.Writer) error {
+			if err := checkFormat(f.format, "table", "json"); err != nil {
+				return err
+			}
+			res, err := runCox(f)
+			if err != nil {
+				return err
+			}
+			if f.format == "json" {
+				return jsonx.Write(stdout, res)
+			}
+			return res.writeTable(stdout)
+		},
+	}
+}
+
+// testJSON is a chi-square test in the output.
+type testJSON struct {
+	Statistic jsonx.Float `json:"statistic"`
+	DF        int         `json:"df"`
+	P         jsonx.Float `json:"p"`
+}
+
+func toTestJSON(t cox.Test) testJSON {
+	return testJSON{jsonx.Float(t.Statistic), t.DF, jsonx.Float(t.P)}
+}
+
+type concordanceJSON struct {
+	C  jsonx.Float `json:"c"`
+	SE jsonx.Float `json:"se"`
+}
+
+type zphStatJSON struct {
+	Chisq jsonx.Float `json:"chisq"`
+	DF    int         `json:"df"`
+	P     jsonx.Float `json:"p"`
+}
+
+type phTestJSON struct {
+	Terms  []string     `json:"terms"`
+	Chisq  jsonx.Floats `json:"chisq"`
+	DF     []int        `json:"df"`
+	P      jsonx.Floats `json:"p"`
+	Global zphStatJSON  `json:"global"`
+}
+
+// coxJSON is the cox command's answer.
+type coxJSON struct {
+	Terms       []string        `json:"terms"`
+	Coef        jsonx.Floats    `json:"coef"`
+	SE          jsonx.Floats    `json:"se"`
+	HR          jsonx.Floats    `json:"hr"`
+	HRLower     jsonx.Floats    `json:"hr_lower"`
+	HRUpper     jsonx.Floats    `json:"hr_upper"`
+	Z           jsonx.Floats    `json:"z"`
+	P           jsonx.Floats    `json:"p"`
+	Var         []jsonx.Floats  `json:"var"`
+	LoglikNull  jsonx.Float     `json:"loglik_null"`
+	Loglik      jsonx.Float     `json:"loglik"`
+	LRT         testJSON        `json:"lrt"`
+	Wald        testJSON        `json:"wald"`
+	Score       testJSON        `json:"score"`
+	N           int             `json:"n"`
+	Events      int             `json:"events"`
+	Iterations  int             `json:"iterations"`
+	Converged   bool            `json:"converged"`
+	Ties        string          `json:"ties"`
+	Strata      []string        `json:"strata,omitempty"`
+	Concordance concordanceJSON `json:"concordance"`
+	PHTest      *phTestJSON     `json:"ph_test,omitempty"`
+	Dropped     int             `json:"dropped"`
+	Warnings    []string        `json:"warnings"`
+	Notice      string          `json:"notice"`
+}
+
+// survColumns serves a survData's kept rows to cox.NewDesign.
+type survColumns struct{ d *survData }
+
+func (s survColumns) Floats(col string) ([]float64, error) { return s.d.floatColumn(col) }
+func (s survColumns) Strings(col string) ([]string, error) { return s.d.column(col) }
+
+func runCox(f coxFlags) (*coxJSON, error) {
+	if f.terms == "" {
+		return nil, usagef("--terms is required")
+	}
+	var ties cox.Method
+	switch f.ties {
+	case "efron":
+		ties = cox.Efron
+	case "breslow":
+		ties = cox.Breslow
+	default:
+		return nil, usagef("--ties %q: use efron or breslow", f.ties)
+	}
+	terms, err := cox.ParseTerms(f.terms)
+	if err != nil {
+		return nil, usagef("--terms: %v", err)
+	}
+	d, err := loadSurv(f.survFlags, append(cox.Vars(terms), f.strata)...)
+	if err != nil {
+		return nil, err
+	}
+	design, err := cox.NewDesign(terms, survColumns{d})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", f.data, err)
+	}
+	opt := &cox.Options{Ties: ties, Names: design.Names}
+	if f.strata != "" {
+		cells, err := d.column(f.strata)
+		if err != nil {
+			return nil, err
+		}
+		opt.Strata, opt.StrataNames = codeLevels(cells)
+	}
+	m, err := cox.Fit(d.time, d.event, design.X, opt, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", f.data, err)
+	}
+	res := &coxJSON{
+		Terms: design.Names,
+		Coef:  m.Coef, SE: m.SE, HR: m.HR, HRLower: m.HRLower, HRUpper: m.HRUpper, Z: m.Z, P: m.P,
+		LoglikNull: jsonx.Float(m.LoglikNull), Loglik: jsonx.Float(m.Loglik),
+		LRT: toTestJSON(m.LRT), Wald: toTestJSON(m.Wald), Score: toTestJSON(m.Score),
+		N: m.N, Events: m.Events, Iterations: m.Iterations, Converged: m.Converged,
+		Ties: m.Ties.String(), Strata: opt.StrataNames,
+		Dropped: d.dropped, Warnings: append([]string{}, m.Warnings...), Notice: researchNotice,
+	}
+	for _, row := range m.Var {
+		res.Var = append(res.Var, row)
+	}
+	c := concordance.Harrell(d.time, d.event, m.LinearPredictors(false), opt.Strata, nil)
+	res.Concordance = concordanceJSON{jsonx.Float(c.C), jsonx.Float(c.SE)}
+	if f.phTest {
+		zph, err := phTest(d, design, m, opt.Strata)
+		if err != nil {
+			return nil, fmt.Errorf("%s: ph test: %v", f.data, err)
+		}
+		res.PHTest = zph
+	}
+	return res, nil
+}
+
+// codeLevels codes text cells 0..k-1 in the order factor levels get (see
+// cox.NewDesign) and returns the codes and the level names.
+func codeLevels(cells []string) ([]int, []string) {
+	levels := slices.Clone(cells)
+	slices.Sort(levels)
+	levels = slices.Compact(levels)
+	codes := make([]int, len(cells))
+	for i, c := range cells {
+		codes[i], _ = slices.BinarySearch(levels, c)
+	}
+	return codes, levels
+}
+
+func (r *coxJSON) writeTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "term\tcoef\tHR\tlower .95\tupper .95\tse\tz\tp\t\n")
+	for j, name := range r.Terms {
+		fmt.Fprintf(tw, "%s", name)
+		for _, v := range []float64{r.Coef[j], r.HR[j], r.HRLower[j], r.HRUpper[j], r.SE[j], r.Z[j]} {
+			fmt.Fprintf(tw, "\t%s", fmtNum(v))
+		}
+		fmt.Fprintf(tw, "\t%s\t\n", fmtP(r.P[j]))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nn = %d, events = %d (%d rows dropped for missing values); ties: %s", r.N, r.Events, r.Dropped, r.Ties)
+	if len(r.Strata) > 0 {
+		fmt.Fprintf(w, "; strata: %d", len(r.Strata))
+	}
+	fmt.Fprintf(w, "\nlog-likelihood: null %.4f, model %.4f; %d iterations, converged: %v\n", float64(r.LoglikNull), float64(r.Loglik), r.Iterations, r.Converged)
+	for _, t := range []struct {
+		name string
+		t    testJSON
+	}{{"Likelihood ratio test", r.LRT}, {"Wald test", r.Wald}, {"Score (log-rank) test", r.Score}} {
+		fmt.Fprintf(w, "%-22s = %.4f on %d df, p = %s\n", t.name, float64(t.t.Statistic), t.t.DF, fmtP(float64(t.t.P)))
+	}
+	fmt.Fprintf(w, "Concordance = %.4f (se = %.4f)\n", float64(r.Concordance.C), float64(r.Concordance.SE))
+	if z := r.PHTest; z != nil {
+		fmt.Fprintln(w, "\nProportional hazards test (cox.zph, KM transform):")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "term\tchisq\tdf\tp\t\n")
+		for j, name := range z.Terms {
+			fmt.Fprintf(tw, "%s\t%.4f\t%d\t%s\t\n", name, z.Chisq[j], z.DF[j], fmtP(z.P[j]))
+		}
+		fmt.Fprintf(tw, "GLOBAL\t%.4f\t%d\t%s\t\n", float64(z.Global.Chisq), z.Global.DF, fmtP(float64(z.Global.P)))
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, msg := range r.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", msg)
+	}
+	_, err := fmt.Fprintln(w, researchNotice)
+	return err
+}
+
+func fmtNum(v float64) string {
+	if math.IsNaN(v) {
+		return "NA"
+	}
+	return fmt.Sprintf("%.4g", v)
+}
+
+func fmtP(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "NA"
+	case p < 1e-4:
+		return fmt.Sprintf("%.2e", p)
+	}
+	return fmt.Sprintf("%.4f", p)
+}
+
+// phTest runs cox.zph on the fit, one test per term (a factor's or
+// spline's columns jointly) and GLOBAL.
+func phTest(d *survData, design *cox.Design, m *cox.Model, strata []int) (*phTestJSON, error) {
+	terms := make([]phtest.Term, len(design.Terms))
+	for j, ti := range design.TermOf {
+		terms[ti].Cols = append(terms[ti].Cols, j)
+	}
+	for ti, t := range design.Terms {
+		terms[ti].Name = termLabel(t)
+	}
+	z, err := phtest.ZPH(d.time, d.event, design.X, m.Coef, m.Ties == cox.Efron, terms, strata, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := &phTestJSON{Global: zphStatJSON{jsonx.Float(z.Global.Chisq), z.Global.DF, jsonx.Float(z.Global.P)}}
+	for _, s := range z.Terms {
+		out.Terms = append(out.Terms, s.Name)
+		out.Chisq = append(out.Chisq, s.Chisq)
+		out.DF = append(out.DF, s.DF)
+		out.P = append(out.P, s.P)
+	}
+	return out, nil
+}
+
+// termLabel names a term as R's cox.zph table does: a numeric or factor
+// column by its name, a spline as written, e.g. rcs(age,4).
+func termLabel(t cox.Term) string {
+	switch t.Kind {
+	case cox.RCS:
+		return fmt.Sprintf("rcs(%s,%d)", t.Var, t.NK)
+	case cox.LSP, cox.LSPSegments:
+		name := "lsp"
+		if t.Kind == cox.LSPSegments {
+			name = "lspseg"
+		}
+		s := name + "(" + t.Var
+		for _, k := range t.Knots {
+			s += "," + strconv.FormatFloat(k, 'g', -1, 64)
+		}
+		return s + ")"
+	}
+	return t.Var
+}
