@@ -40,9 +40,9 @@
 //
 //	dfbeta_i = w_i ((c_i - d_i)/npair - d (c_i + d_i + x_i)/npair)
 //
-// where c_i, d_i and x_i are the time-weighted, case-weighted numbers of
-// concordant, discordant and score-tied pairs row i belongs to (as either
-// member). The infinitesimal jackknife variance of C is sum(dfbeta_i^2)/4.
+// where c_i, d_i and x_i count the concordant, discordant and score-tied
+// pairs row i belongs to (as either member), each pair weighted by the
+// other member's case weight and the pair's time weight. The infinitesimal jackknife variance of C is sum(dfbeta_i^2)/4.
 // A second Fenwick tree of the events seen so far gives each row's counts as
 // the difference between the tree when the row enters the risk set and the
 // tree at the end of the walk.
