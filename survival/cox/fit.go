@@ -130,7 +130,6 @@ type fitted struct {
 	center  []float64
 	scale   []float64
 	offMean float64
-	xs      [][]float64 // caller's columns (not copied; read only)
 }
 
 // errors for user data
@@ -371,7 +370,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		a:      make([]float64, p), a2: make([]float64, p), xbar: make([]float64, p),
 		cmat: make([]float64, p*p), cmat2: make([]float64, p*p),
 	}
-	f := &fitted{pr: pr, order: make([]int, n), strata: labels, xs: x,
+	f := &fitted{pr: pr, order: make([]int, n), strata: labels,
 		center: make([]float64, p), scale: make([]float64, p)}
 	if weights != nil {
 		pr.w = make([]float64, n)

@@ -31,16 +31,26 @@ func (m *Model) LinearPredictors(centred bool) []float64 {
 	f := m.fit
 	pr := f.pr
 	p := pr.p
+	// x'b = sum_j bs_j xs_j + sum_j b_j center_j on the stored scaled columns
+	var shift0 float64
+	for j, b := range f.beta {
+		shift0 += b * f.center[j]
+	}
+	xb := make([]float64, pr.n) // sorted order, without offset
+	for k := range xb {
+		row := pr.x[k*p : k*p+p]
+		s := shift0
+		for j, b := range f.betaS {
+			s += b * row[j]
+		}
+		xb[k] = s
+	}
 	out := make([]float64, pr.n)
 	for k, i := range f.order {
-		var s float64
-		for j, b := range f.beta {
-			s += b * f.xs[j][i]
-		}
+		out[i] = xb[k]
 		if pr.off != nil {
-			s += pr.off[k]
+			out[i] += pr.off[k]
 		}
-		out[i] = s
 	}
 	if !centred {
 		return out
@@ -50,21 +60,14 @@ func (m *Model) LinearPredictors(centred bool) []float64 {
 		lo, hi := pr.starts[s], pr.starts[s+1]
 		var shift float64
 		if nstrata == 1 {
-			for j, b := range f.beta {
-				shift += b * f.center[j]
-			}
+			shift = shift0
 		} else {
 			// weighted mean of x'b within the stratum
 			var sw, sxb float64
 			for k := lo; k < hi; k++ {
-				i := f.order[k]
 				w := pr.weight(k)
-				var xb float64
-				for j := 0; j < p; j++ {
-					xb += f.beta[j] * f.xs[j][i]
-				}
 				sw += w
-				sxb += w * xb
+				sxb += w * xb[k]
 			}
 			shift = sxb / sw
 		}

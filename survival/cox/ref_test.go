@@ -290,7 +290,7 @@ func TestReferenceCox(t *testing.T) {
 				for j := range x {
 					x[j] = rm.design.X[j][i]
 				}
-				if got := m.LP(x); got != lpu[i] {
+				if got := m.LP(x); !relClose(got, lpu[i], 1e-12) {
 					t.Errorf("LP(row %d) = %v, LinearPredictors %v", row, got, lpu[i])
 				}
 			}
