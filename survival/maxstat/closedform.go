@@ -39,7 +39,7 @@ func PLau94(b float64, n int, m []int) float64 {
 	for i := 0; i+1 < len(m); i++ {
 		m1, m2 := float64(m[i]), float64(m[i+1])
 		t := math.Sqrt(1 - m1*(nf-m2)/((nf-m1)*m2))
-		d += 1 / math.Pi * math.Exp(-b*b/2) * (t - (b*b/4-1)*(t*t*t)/6)
+		d += t - (b*b/4-1)*(t*t*t)/6
 	}
-	return 2*distuv.UnitNormal.CDF(-b) + d
+	return 2*distuv.UnitNormal.CDF(-b) + d*math.Exp(-b*b/2)/math.Pi
 }

@@ -58,11 +58,16 @@ type Options struct {
 	Workers int
 }
 
-func (o Options) window() (float64, float64) {
+// window returns the proportions bounding the cut positions, or an error
+// for an empty or invalid window.
+func (o Options) window() (float64, float64, error) {
 	if o.MinProp == 0 && o.MaxProp == 0 {
-		return 0.1, 0.9
+		return 0.1, 0.9, nil
 	}
-	return o.MinProp, o.MaxProp
+	if !(o.MinProp >= 0 && o.MinProp < o.MaxProp && o.MaxProp <= 1) {
+		return 0, 0, fmt.Errorf("maxstat: need 0 <= minprop < maxprop <= 1, have %g and %g", o.MinProp, o.MaxProp)
+	}
+	return o.MinProp, o.MaxProp, nil
 }
 
 // Result is a maximally selected rank statistic with its scan.
@@ -118,7 +123,12 @@ func Test(x, time []float64, event []bool, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("maxstat: time %d is missing", i+1)
 		}
 	}
-	return TestScores(x, LogRankScores(time, event), opts)
+	// Sort x while the scores are computed: the two sorts dominate the
+	// cost of the closed-form p-values at large n.
+	done := make(chan []int)
+	go func() { done <- sortedIndex(x) }()
+	a := LogRankScores(time, event)
+	return testScores(x, a, <-done, opts)
 }
 
 // TestScores is Test for given scores a (one per observation), such as
@@ -138,9 +148,15 @@ func TestScores(x, a []float64, opts Options) (*Result, error) {
 	if len(a) != len(x) {
 		panic(badLength)
 	}
-	minProp, maxProp := opts.window()
-	if !(minProp >= 0 && minProp < maxProp && maxProp <= 1) {
-		return nil, fmt.Errorf("maxstat: need 0 <= minprop < maxprop <= 1, have %g and %g", minProp, maxProp)
+	return testScores(x, a, nil, opts)
+}
+
+// testScores is TestScores with the sorting permutation of x, idx, already
+// computed (or nil).
+func testScores(x, a []float64, idx []int, opts Options) (*Result, error) {
+	minProp, maxProp, err := opts.window()
+	if err != nil {
+		return nil, err
 	}
 	method := opts.Method
 	if method == "" {
@@ -157,7 +173,10 @@ func TestScores(x, a []float64, opts Options) (*Result, error) {
 	if method == HL {
 		a = IntegerScores(a)
 	}
-	r, err := scan(x, a, minProp, maxProp)
+	if idx == nil {
+		idx = sortedIndex(x)
+	}
+	r, err := scan(x, a, idx, minProp, maxProp)
 	if err != nil {
 		return nil, err
 	}
@@ -188,12 +207,12 @@ func TestScores(x, a []float64, opts Options) (*Result, error) {
 }
 
 // scan computes the standardized statistics over the window of cuts.
-func scan(x, a []float64, minProp, maxProp float64) (*Result, error) {
+// idx sorts x ascending.
+func scan(x, a []float64, idx []int, minProp, maxProp float64) (*Result, error) {
 	n := len(x)
 	if n < 2 {
 		return nil, fmt.Errorf("maxstat: need at least 2 observations, have %d", n)
 	}
-	idx := sortedIndex(x)
 	xs := make([]float64, n)
 	ys := make([]float64, n)
 	for k, i := range idx {

@@ -2,7 +2,6 @@ package maxstat
 
 import (
 	"math"
-	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -127,12 +126,54 @@ func midRanks(y []float64) []float64 {
 	return r
 }
 
-// sortedIndex returns the permutation that sorts v ascending, stable.
+// sortedIndex returns the permutation that sorts v ascending (stable), by
+// an LSD radix sort on the float64 bit patterns mapped to unsigned order,
+// 11 bits a pass, skipping passes where every key has the same digit.
+// v must not contain NaN.
 func sortedIndex(v []float64) []int {
-	idx := make([]int, len(v))
-	for i := range idx {
-		idx[i] = i
+	const bits = 11
+	const buckets = 1 << bits
+	const passes = (64 + bits - 1) / bits
+	type item struct {
+		key uint64
+		idx int
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return v[idx[a]] < v[idx[b]] })
-	return idx
+	n := len(v)
+	items := make([]item, n)
+	var count [passes][buckets]int32
+	for i, x := range v {
+		u := math.Float64bits(x + 0) // x + 0 turns -0 into +0
+		if u>>63 == 1 {
+			u = ^u
+		} else {
+			u |= 1 << 63
+		}
+		items[i] = item{u, i}
+		for p := range passes {
+			count[p][(u>>(p*bits))&(buckets-1)]++
+		}
+	}
+	tmp := make([]item, n)
+	for p := range passes {
+		c := &count[p]
+		shift := p * bits
+		if n == 0 || int(c[(items[0].key>>shift)&(buckets-1)]) == n {
+			continue
+		}
+		var sum int32
+		for b := range c {
+			c[b], sum = sum, sum+c[b]
+		}
+		for _, it := range items {
+			b := (it.key >> shift) & (buckets - 1)
+			tmp[c[b]] = it
+			c[b]++
+		}
+		items, tmp = tmp, items
+	}
+	out := make([]int, n)
+	for i, it := range items {
+		out[i] = it.idx
+	}
+	return out
 }
