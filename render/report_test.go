@@ -97,3 +97,28 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+func TestLinePlotSVG(t *testing.T) {
+	zero := 0.0
+	nan := math.NaN()
+	p := LinePlot{Title: "log HR of MTV", XLabel: "MTV (mL)", YLabel: "log HR",
+		Series:  []Series{{Name: "rcs", X: []float64{0, 50, 100, nan}, Y: []float64{0, 0.5, 0.8, 1}, Lower: []float64{0, 0.2, 0.4, 0}, Upper: []float64{0, 0.8, 1.2, 0}}},
+		Markers: []Marker{{X: 44.3, Label: "knot 44.3 mL"}}, HLine: &zero}
+	s := p.SVG()
+	wellFormed(t, s)
+	if !strings.Contains(s, "knot 44.3 mL") || strings.Contains(s, "NaN") {
+		t.Errorf("bad SVG: %s", s)
+	}
+}
+
+func TestFormatP(t *testing.T) {
+	tests := []struct {
+		p    float64
+		want string
+	}{{0.0004, "< 0.001"}, {0.0123, "0.012"}, {0.5, "0.5"}, {math.NaN(), "NA"}}
+	for _, tc := range tests {
+		if got := FormatP(tc.p); got != tc.want {
+			t.Errorf("FormatP(%v) = %q, want %q", tc.p, got, tc.want)
+		}
+	}
+}

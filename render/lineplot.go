@@ -1,0 +1,167 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// Series is one line of a LinePlot, with an optional pointwise band.
+type Series struct {
+	Name string
+	X, Y []float64
+	// Lower and Upper draw a shaded band when both are set.
+	Lower, Upper []float64
+	// Step draws a right-continuous step line instead of straight segments.
+	Step bool
+}
+
+// Marker is a vertical reference line with a label, e.g. a chosen cutpoint.
+type Marker struct {
+	X     float64
+	Label string
+}
+
+// LinePlot is an x-y figure for curves such as a spline's log hazard ratio
+// with its 95% band, or a cutpoint scan.
+type LinePlot struct {
+	Title          string
+	XLabel, YLabel string
+	Series         []Series
+	Markers        []Marker
+	// HLine draws a dashed horizontal reference line at this y when set.
+	HLine *float64
+	// Note is printed under the plot.
+	Note string
+}
+
+// SVG renders the figure as a standalone SVG element. Non-finite points are
+// skipped.
+func (p LinePlot) SVG() string {
+	const (
+		width  = 640.0
+		left   = 70.0
+		right  = 20.0
+		top    = 36.0
+		plotH  = 300.0
+		bottom = 70.0
+	)
+	height := top + plotH + bottom
+	d := newSVG(width, height, p.Title)
+	d.text(left, 20, "start", p.Title, ` font-weight="bold" font-size="14"`)
+	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	grow := func(xs, ys []float64) {
+		for i := range xs {
+			if finite(xs[i]) && i < len(ys) && finite(ys[i]) {
+				xmin, xmax = math.Min(xmin, xs[i]), math.Max(xmax, xs[i])
+				ymin, ymax = math.Min(ymin, ys[i]), math.Max(ymax, ys[i])
+			}
+		}
+	}
+	for _, s := range p.Series {
+		grow(s.X, s.Y)
+		if s.Lower != nil && s.Upper != nil {
+			grow(s.X, s.Lower)
+			grow(s.X, s.Upper)
+		}
+	}
+	if p.HLine != nil {
+		ymin, ymax = math.Min(ymin, *p.HLine), math.Max(ymax, *p.HLine)
+	}
+	if math.IsInf(xmin, 0) {
+		xmin, xmax, ymin, ymax = 0, 1, 0, 1
+	}
+	if xmax == xmin {
+		xmax = xmin + 1
+	}
+	if ymax == ymin {
+		ymax = ymin + 1
+	}
+	xt := niceTicks(xmin, xmax, 6)
+	yt := niceTicks(ymin, ymax, 5)
+	xmin, xmax = math.Min(xmin, xt[0]), math.Max(xmax, xt[len(xt)-1])
+	ymin, ymax = math.Min(ymin, yt[0]), math.Max(ymax, yt[len(yt)-1])
+	plotW := width - left - right
+	x := func(v float64) float64 { return left + plotW*(v-xmin)/(xmax-xmin) }
+	y := func(v float64) float64 { return top + plotH*(1-(v-ymin)/(ymax-ymin)) }
+
+	for _, v := range yt {
+		d.line(left, y(v), left+plotW, y(v), "#e5e5e5", 1)
+		d.text(left-6, y(v)+4, "end", fmtTick(v), "")
+	}
+	for _, v := range xt {
+		d.line(x(v), top+plotH, x(v), top+plotH+5, "#333", 1)
+		d.text(x(v), top+plotH+18, "middle", fmtTick(v), "")
+	}
+	d.line(left, top, left, top+plotH, "#333", 1)
+	d.line(left, top+plotH, left+plotW, top+plotH, "#333", 1)
+	d.text(left+plotW/2, top+plotH+38, "middle", p.XLabel, "")
+	d.text(18, top+plotH/2, "middle", p.YLabel, fmt.Sprintf(` transform="rotate(-90 18 %s)"`, num(top+plotH/2)))
+	if p.HLine != nil {
+		d.line(left, y(*p.HLine), left+plotW, y(*p.HLine), "#777", 1)
+	}
+
+	for si, s := range p.Series {
+		col := Palette[(si+1)%len(Palette)]
+		if s.Lower != nil && s.Upper != nil {
+			var xs, ys []float64
+			for i := range s.X {
+				if finite(s.X[i]) && finite(s.Upper[i]) && finite(s.Lower[i]) {
+					xs = append(xs, x(s.X[i]))
+					ys = append(ys, y(s.Upper[i]))
+				}
+			}
+			for i := len(s.X) - 1; i >= 0; i-- {
+				if finite(s.X[i]) && finite(s.Upper[i]) && finite(s.Lower[i]) {
+					xs = append(xs, x(s.X[i]))
+					ys = append(ys, y(s.Lower[i]))
+				}
+			}
+			d.polygon(xs, ys, col, 0.18)
+		}
+		var xs, ys []float64
+		for i := range s.X {
+			if !finite(s.X[i]) || !finite(s.Y[i]) {
+				continue
+			}
+			if s.Step && len(xs) > 0 {
+				xs = append(xs, x(s.X[i]))
+				ys = append(ys, ys[len(ys)-1])
+			}
+			xs = append(xs, x(s.X[i]))
+			ys = append(ys, y(s.Y[i]))
+		}
+		d.polyline(xs, ys, col, 2, "")
+		if len(p.Series) > 1 {
+			ly := top + 14 + 16*float64(si)
+			d.line(left+plotW-180, ly-4, left+plotW-158, ly-4, col, 3)
+			d.text(left+plotW-152, ly, "start", s.Name, "")
+		}
+	}
+	for _, m := range p.Markers {
+		if !finite(m.X) {
+			continue
+		}
+		d.line(x(m.X), top, x(m.X), top+plotH, Palette[2], 1.5)
+		d.text(x(m.X)+4, top+12, "start", m.Label, fmt.Sprintf(` fill="%s"`, Palette[2]))
+	}
+	if p.Note != "" {
+		d.text(left, height-10, "start", p.Note, ` font-style="italic"`)
+	}
+	return d.String()
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// FormatP formats a p-value the way clinical tables print it: three
+// significant digits, "< 0.001" below one in a thousand, never 0.
+func FormatP(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "NA"
+	case p < 0.001:
+		return "< 0.001"
+	default:
+		return strconv.FormatFloat(p, 'g', 2, 64)
+	}
+}
