@@ -173,7 +173,7 @@ func (r *LogRankResult) chiSquare() error {
 		return errors.New("survival: log-rank test needs events; every observation is censored")
 	}
 	if len(use) < 2 {
-		return fmt.Errorf("%w (%d of %d have)", errTooFewGroups, len(use), len(r.Expected))
+		return fmt.Errorf("%w; %d of the %d groups have", errTooFewGroups, len(use), len(r.Expected))
 	}
 	use = use[1:]
 	m := len(use)
@@ -218,6 +218,10 @@ func solveSPD(v *mat.SymDense, d *mat.VecDense) (*mat.VecDense, error) {
 	return &x, nil
 }
 
+// ErrNoTrendVariance is returned by Trend when s'Vs is zero: equal scores,
+// or no group comparison carries information.
+var ErrNoTrendVariance = errors.New("survival: trend test has zero variance (equal scores or no information)")
+
 // Trend is a one-degree-of-freedom chi-square test.
 type Trend struct {
 	Statistic float64
@@ -233,7 +237,8 @@ type Trend struct {
 //
 // (Collett, Modelling Survival Data in Medical Research, 3rd ed., 2.6.1;
 // Stata's sts test, trend). With two groups it equals the log-rank test.
-// scores must have one element per group; a zero variance is an error.
+// scores must have one element per group; a zero variance gives
+// ErrNoTrendVariance.
 func (r *LogRankResult) Trend(scores []float64) (Trend, error) {
 	k := len(r.Observed)
 	if scores != nil && len(scores) != k {
@@ -256,7 +261,7 @@ func (r *LogRankResult) Trend(scores []float64) (Trend, error) {
 	}
 	// The rows of V sum to zero, so equal scores give v = 0 up to rounding.
 	if !(v > 1e-10*size) {
-		return Trend{}, errors.New("survival: trend test has zero variance (equal scores or no information)")
+		return Trend{}, ErrNoTrendVariance
 	}
 	t := Trend{Statistic: u * u / v, DF: 1}
 	t.P = chiSquareP(t.Statistic, 1)

@@ -1,0 +1,326 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"text/tabwriter"
+
+	"carimpi/internal/jsonx"
+	"carimpi/survival"
+)
+
+func init() { register(newKMCmd()) }
+
+type kmFlags struct {
+	survFlags
+	group, confType, times, rmst, format string
+}
+
+func newKMCmd() *Command {
+	var f kmFlags
+	fs := flag.NewFlagSet("km", flag.ContinueOnError)
+	fs.StringVar(&f.data, "data", "", "CSV `file` with one row per patient")
+	fs.StringVar(&f.time, "time", "", "follow-up time `column`")
+	fs.StringVar(&f.event, "event", "", "event indicator `column`")
+	fs.StringVar(&f.eventValue, "event-value", "1", "`value` of the event column that marks an event (any other single value = censored)")
+	fs.StringVar(&f.group, "group", "", "optional `column` whose values get one curve each")
+	fs.StringVar(&f.confType, "conf-type", "log", "pointwise 95% confidence interval: log (R's default), log-log or plain")
+	fs.StringVar(&f.times, "times", "", "comma-separated `times` at which to read S(t), e.g. 12,24 (landmark rates)")
+	fs.StringVar(&f.rmst, "rmst", "", "optional horizon `tau`: add the restricted mean survival time up to tau with its se")
+	fs.StringVar(&f.format, "format", "table", "output format: table or json")
+	return &Command{
+		Name:      "km",
+		UsageLine: "km --data F.csv --time COL --event COL [--event-value V] [--group COL] [--conf-type log|log-log|plain] [--times 12,24] [--rmst TAU] [--format table|json]",
+		Short:     "Kaplan-Meier curves with median, landmark rates and follow-up, as R's survfit",
+		Long: `Km estimates Kaplan-Meier survival curves, one per value of --group, as
+R's survival::survfit (3.5) does: a row per distinct time (censoring-only
+times included), the number at risk, events, censored, S(t), the standard
+error of S(t) (Greenwood, as summary.survfit prints it) and a pointwise 95%
+confidence interval of type log (R's default), log-log or plain. The median
+and its 95% CI follow print.survfit (the CI is where the interval's curves
+cross 0.5, so it depends on --conf-type); null means not reached. --times
+reads S(t) as summary(fit, times = ...) does: times after a curve's last
+follow-up are left out. The median follow-up is the median of the reverse
+Kaplan-Meier curve (censoring as the event) of all kept rows.
+
+An event is a row whose --event cell equals --event-value (default 1); the
+column may hold one other value, which means censored. Rows with a missing
+time, event or group are dropped and counted. Groups are ordered numerically
+when every value is a number, else alphabetically, and named "col=value".
+
+JSON output (--format json):
+
+	{"notice", "dropped", "conf_type",
+	 "strata": [{"name", "n", "events", "median", "median_lower", "median_upper",
+	             "time": [], "n_risk": [], "n_event": [], "n_censor": [], "surv": [],
+	             "std_err": [], "lower": [], "upper": [],
+	             "at_times": {"time": [], "n_risk": [], "n_event": [], "surv": [],
+	                          "std_err": [], "lower": [], "upper": []},
+	             "rmst": {"tau", "mean", "se"}}],
+	 "median_followup": {"median", "lower", "upper"}}
+
+"rmst" appears with --rmst. The table output lists the event times only,
+as summary(fit) does; the JSON has every row.`,
+		Flags: fs,
+		Run: func(stdout, _ io.Writer) error {
+			if err := checkFormat(f.format, "table", "json"); err != nil {
+				return err
+			}
+			res, err := runKM(f)
+			if err != nil {
+				return err
+			}
+			if f.format == "json" {
+				return jsonx.Write(stdout, res)
+			}
+			return res.writeTable(stdout)
+		},
+	}
+}
+
+type kmJSON struct {
+	Notice   string          `json:"notice"`
+	Dropped  int             `json:"dropped"`
+	ConfType string          `json:"conf_type"`
+	Strata   []kmStratumJSON `json:"strata"`
+	FollowUp medianJSON      `json:"median_followup"`
+
+	group  string
+	nTimes int // number of --times
+}
+
+type kmStratumJSON struct {
+	Name        string       `json:"name"`
+	N           int          `json:"n"`
+	Events      int          `json:"events"`
+	Median      jsonx.Float  `json:"median"`
+	MedianLower jsonx.Float  `json:"median_lower"`
+	MedianUpper jsonx.Float  `json:"median_upper"`
+	Time        jsonx.Floats `json:"time"`
+	NRisk       []int        `json:"n_risk"`
+	NEvent      []int        `json:"n_event"`
+	NCensor     []int        `json:"n_censor"`
+	Surv        jsonx.Floats `json:"surv"`
+	StdErr      jsonx.Floats `json:"std_err"`
+	Lower       jsonx.Floats `json:"lower"`
+	Upper       jsonx.Floats `json:"upper"`
+	AtTimes     atTimesJSON  `json:"at_times"`
+	RMST        *rmstJSON    `json:"rmst,omitempty"`
+}
+
+type atTimesJSON struct {
+	Time   jsonx.Floats `json:"time"`
+	NRisk  []int        `json:"n_risk"`
+	NEvent []int        `json:"n_event"`
+	Surv   jsonx.Floats `json:"surv"`
+	StdErr jsonx.Floats `json:"std_err"`
+	Lower  jsonx.Floats `json:"lower"`
+	Upper  jsonx.Floats `json:"upper"`
+}
+
+type rmstJSON struct {
+	Tau  float64     `json:"tau"`
+	Mean jsonx.Float `json:"mean"`
+	SE   jsonx.Float `json:"se"`
+}
+
+type medianJSON struct {
+	Median jsonx.Float `json:"median"`
+	Lower  jsonx.Float `json:"lower"`
+	Upper  jsonx.Float `json:"upper"`
+}
+
+func runKM(f kmFlags) (*kmJSON, error) {
+	ct, err := survival.ParseConfType(f.confType)
+	if err != nil {
+		return nil, usagef("--conf-type %q: use log, log-log or plain", f.confType)
+	}
+	times, err := parseTimes(f.times)
+	if err != nil {
+		return nil, err
+	}
+	tau := math.NaN()
+	if f.rmst != "" {
+		tau, err = strconv.ParseFloat(f.rmst, 64)
+		if err != nil || !(tau >= 0) || math.IsInf(tau, 0) {
+			return nil, usagef("--rmst %q is not a non-negative number", f.rmst)
+		}
+	}
+	d, err := loadSurv(f.survFlags, f.group)
+	if err != nil {
+		return nil, err
+	}
+	strata, names, err := d.codeColumn(f.group)
+	if err != nil {
+		return nil, err
+	}
+	opt := survival.KMOptions{ConfType: ct}
+	curves, err := survival.KaplanMeier(d.time, d.event, strata, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.data, err)
+	}
+	res := &kmJSON{Notice: researchNotice, Dropped: d.dropped, ConfType: ct.String(), group: f.group, nTimes: len(times)}
+	for s := range curves {
+		c := &curves[s]
+		m := c.Median()
+		st := kmStratumJSON{
+			Name: names[s], N: c.N, Events: c.Events,
+			Median: jsonx.Float(m.Estimate), MedianLower: jsonx.Float(m.Lower), MedianUpper: jsonx.Float(m.Upper),
+			Time: c.Time, NRisk: c.NRisk, NEvent: c.NEvent, NCensor: c.NCensor,
+			Surv: c.Surv, StdErr: make([]float64, len(c.Surv)), Lower: c.Lower, Upper: c.Upper,
+		}
+		for i := range st.StdErr {
+			st.StdErr[i] = c.SurvStdErr(i)
+		}
+		at := c.At(times)
+		st.AtTimes = atTimesJSON{Time: at.Time, NRisk: at.NRisk, NEvent: at.NEvent, Surv: at.Surv, StdErr: at.StdErr, Lower: at.Lower, Upper: at.Upper}
+		if !math.IsNaN(tau) {
+			r, err := c.RMST(tau)
+			if err != nil {
+				return nil, err
+			}
+			st.RMST = &rmstJSON{Tau: tau, Mean: jsonx.Float(r.Mean), SE: jsonx.Float(r.StdErr)}
+		}
+		res.Strata = append(res.Strata, st)
+	}
+	fu, err := survival.MedianFollowUp(d.time, d.event, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.data, err)
+	}
+	res.FollowUp = medianJSON{jsonx.Float(fu.Estimate), jsonx.Float(fu.Lower), jsonx.Float(fu.Upper)}
+	return res, nil
+}
+
+// codeColumn codes the kept rows' values of col 0..k-1 in R's factor order
+// (see levels) and names the groups "col=value"; an empty col gives one
+// group named "all".
+func (d *survData) codeColumn(col string) ([]int, []string, error) {
+	if col == "" {
+		return nil, []string{"all"}, nil
+	}
+	cells, err := d.column(col)
+	if err != nil {
+		return nil, nil, err
+	}
+	lv := levels(cells)
+	code := make(map[string]int, len(lv))
+	names := make([]string, len(lv))
+	for i, v := range lv {
+		code[v] = i
+		names[i] = col + "=" + v
+	}
+	codes := make([]int, len(cells))
+	for i, c := range cells {
+		codes[i] = code[c]
+	}
+	return codes, names, nil
+}
+
+func (r *kmJSON) writeTable(w io.Writer) error {
+	by := ""
+	if r.group != "" {
+		by = " by " + r.group
+	}
+	fmt.Fprintf(w, "Kaplan-Meier survival%s; 95%% confidence intervals of type %s\n", by, r.ConfType)
+	if r.Dropped > 0 {
+		fmt.Fprintln(w, droppedLine(r.Dropped))
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	hasRMST := len(r.Strata) > 0 && r.Strata[0].RMST != nil
+	fmt.Fprint(tw, "group\tn\tevents\tmedian\t95% CI\t")
+	if hasRMST {
+		fmt.Fprintf(tw, "RMST to %s\tse\t", kmTime(r.Strata[0].RMST.Tau))
+	}
+	fmt.Fprintln(tw)
+	for _, s := range r.Strata {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t", s.Name, s.N, s.Events, kmMedian(float64(s.Median)),
+			kmCI(float64(s.MedianLower), float64(s.MedianUpper), kmLimit))
+		if s.RMST != nil {
+			fmt.Fprintf(tw, "%.4g\t%.4g\t", float64(s.RMST.Mean), float64(s.RMST.SE))
+		}
+		fmt.Fprintln(tw)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fu := r.FollowUp
+	fmt.Fprintf(w, "Median follow-up (reverse Kaplan-Meier): %s (95%% CI %s)\n",
+		kmMedian(float64(fu.Median)), kmCI(float64(fu.Lower), float64(fu.Upper), kmLimit))
+	fmt.Fprintln(w, "NR = not reached: the curve or its confidence limit stays above 50%.")
+
+	if r.nTimes > 0 {
+		fmt.Fprintln(w, "\nSurvival at the requested times:")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprint(tw, "group\ttime\tat risk\tevents\tsurvival\tstd.err\t95% CI\t\n")
+		for _, s := range r.Strata {
+			a := s.AtTimes
+			for i := range a.Time {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.4f\t%.4f\t%s\t\n", s.Name, kmTime(a.Time[i]), a.NRisk[i], a.NEvent[i],
+					a.Surv[i], a.StdErr[i], kmCI(a.Lower[i], a.Upper[i], kmProb))
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, s := range r.Strata {
+			if len(s.AtTimes.Time) < r.nTimes {
+				fmt.Fprintf(w, "%s: times after its last follow-up (%s) are not shown\n", s.Name, kmTime(s.Time[len(s.Time)-1]))
+			}
+		}
+	} else {
+		for _, s := range r.Strata {
+			fmt.Fprintf(w, "\n%s: survival at each event time\n", s.Name)
+			tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprint(tw, "time\tat risk\tevents\tsurvival\tstd.err\t95% CI\t\n")
+			for i := range s.Time {
+				if s.NEvent[i] == 0 {
+					continue
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%.4f\t%s\t%s\t\n", kmTime(s.Time[i]), s.NRisk[i], s.NEvent[i],
+					s.Surv[i], kmProb(s.StdErr[i]), kmCI(s.Lower[i], s.Upper[i], kmProb))
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := fmt.Fprintln(w, "\n"+researchNotice)
+	return err
+}
+
+func kmTime(t float64) string { return strconv.FormatFloat(t, 'g', 6, 64) }
+
+func kmMedian(t float64) string {
+	if math.IsNaN(t) {
+		return "not reached"
+	}
+	return kmTime(t)
+}
+
+func kmProb(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "NA"
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
+// kmLimit formats a confidence limit of a median; NR = not reached.
+func kmLimit(t float64) string {
+	if math.IsNaN(t) {
+		return "NR"
+	}
+	return kmTime(t)
+}
+
+func kmCI(lo, up float64, f func(float64) string) string { return f(lo) + " to " + f(up) }
+
+func droppedLine(n int) string {
+	if n == 1 {
+		return "1 row dropped for a missing value"
+	}
+	return fmt.Sprintf("%d rows dropped for a missing value", n)
+}
