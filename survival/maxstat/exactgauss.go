@@ -136,18 +136,13 @@ func gaussChain(b float64, rho, sd []float64, intervals, order int) float64 {
 		}
 		step := func(j0, j1 int) {
 			for j := j0; j < j1; j++ {
-				// u = (z_j - rho z_k)/s = alpha (j-k) + c_j.
+				// u = (z_j - rho z_k)/s = alpha (j-k) + c_j; the taps are
+				// symmetric, so taps[d+j-k] = taps[d-j+k], ascending in k.
 				c := (1 - r) * (-b + float64(j)*h) / s
 				beta := math.Exp(-alpha * c)
-				// Sum over t = j - k in [t0, t1].
-				t0, t1 := max(-d, j-(nn-1)), min(d, j)
-				pw := math.Pow(beta, float64(t0))
-				acc := 0.0
-				for t := t0; t <= t1; t++ {
-					acc += taps[t+d] * pw * g[j-t]
-					pw *= beta
-				}
-				f[j] = acc * math.Exp(-0.5*c*c) / (s * math.Sqrt(2*math.Pi))
+				k0, k1 := max(0, j-d), min(nn-1, j+d)
+				f[j] = kernelSum(taps[d-j+k0:d-j+k1+1], g[k0:k1+1], math.Pow(beta, float64(j-k0)), 1/beta) *
+					math.Exp(-0.5*c*c) / (s * math.Sqrt(2*math.Pi))
 			}
 		}
 		if workers == 1 {
@@ -173,6 +168,32 @@ func gaussChain(b float64, rho, sd []float64, intervals, order int) float64 {
 		mass += w[k] * f[k]
 	}
 	return 1 - mass
+}
+
+// kernelSum returns sum_i taps[i] g[i] pw q^i, with four independent
+// product chains so the loop is not bound by the latency of one.
+func kernelSum(taps, g []float64, pw, q float64) float64 {
+	taps = taps[:len(g)]
+	q2 := q * q
+	q4 := q2 * q2
+	p0, p1, p2, p3 := pw, pw*q, pw*q2, pw*q2*q
+	var a0, a1, a2, a3 float64
+	i := 0
+	for ; i+4 <= len(g); i += 4 {
+		a0 += taps[i] * g[i] * p0
+		a1 += taps[i+1] * g[i+1] * p1
+		a2 += taps[i+2] * g[i+2] * p2
+		a3 += taps[i+3] * g[i+3] * p3
+		p0 *= q4
+		p1 *= q4
+		p2 *= q4
+		p3 *= q4
+	}
+	for ; i < len(g); i++ {
+		a0 += taps[i] * g[i] * p0
+		p0 *= q
+	}
+	return (a0 + a1) + (a2 + a3)
 }
 
 func sdMin(sd []float64) float64 {
