@@ -155,6 +155,10 @@ var (
 // 1. The data may be in any order; they are sorted once by (stratum, time).
 // One pass over the data per iteration: O(n log n + iterations n p^2).
 //
+// The Model keeps its own sorted, scaled copy of the data (about
+// n(p+4) float64s) for LinearPredictors, Survfit and the robust variance;
+// the caller's slices are not retained or modified.
+//
 // Fit panics if the lengths of time, event, the columns of x, weights or
 // the options' per-observation slices differ. It returns an error for
 // negative or NaN times, NaN covariates, weights that are not positive and
@@ -323,10 +327,6 @@ func toRows(v []float64, p int, aliased []bool) [][]float64 {
 // values only in {-1, 0, 1} are left alone) and stores them row-major.
 func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights []float64) (*problem, *fitted) {
 	n, p := len(time), len(x)
-	type key struct {
-		t    float64
-		s, i int32
-	}
 	// stratum codes in increasing label order
 	var codes []int32
 	var labels []int
@@ -341,25 +341,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 	} else {
 		labels = []int{0}
 	}
-	keys := make([]key, n)
-	for i := range keys {
-		keys[i] = key{t: time[i], i: int32(i)}
-		if codes != nil {
-			keys[i].s = codes[i]
-		}
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.s != b.s {
-			return int(a.s - b.s)
-		}
-		if a.t != b.t {
-			if a.t > b.t {
-				return -1
-			}
-			return 1
-		}
-		return int(a.i - b.i)
-	})
+	sorted := sortOrder(time, codes, len(labels))
 	pr := &problem{
 		n: n, p: p, efron: opt.Ties == Efron,
 		x:      make([]float64, n*p),
@@ -384,8 +366,8 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		f.offMean = s / float64(n)
 	}
 	pr.starts = append(pr.starts, 0)
-	for k, kk := range keys {
-		i := int(kk.i)
+	for k, i32 := range sorted {
+		i := int(i32)
 		f.order[k] = i
 		pr.time[k] = time[i]
 		pr.status[k] = event[i]
@@ -395,7 +377,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		if pr.off != nil {
 			pr.off[k] = opt.Offset[i]
 		}
-		if k > 0 && kk.s != keys[k-1].s {
+		if k > 0 && codes != nil && codes[i] != codes[sorted[k-1]] {
 			pr.starts = append(pr.starts, k)
 		}
 	}
