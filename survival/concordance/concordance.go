@@ -25,9 +25,12 @@ type Result struct {
 // reverse = TRUE) and to the concordance of summary(coxph) when score is
 // the fit's linear predictor (survival 3.5; centering the score does not
 // change C). Pair rules, formula and algorithm are in the package
-// documentation: only pairs within the same stratum are compared, tied
-// times are exact float comparisons (R's timefix first merges times that
-// differ by rounding error only), and the cost is O(n log n).
+// documentation: only pairs within the same stratum are compared, and the
+// cost is O(n log n). Times that differ by rounding error only are tied
+// first, as R's timefix = TRUE (aeqSurv: a gap between sorted distinct
+// times of at most sqrt(machine epsilon), absolute or relative to their
+// mean absolute value, joins them, and each takes the smallest time of
+// its run); for times already so fixed, as coxph's, this changes nothing.
 //
 // strata gives each row's stratum code; nil means one stratum. If weights
 // is nil, all of the weights are 1; otherwise it holds non-negative case
@@ -50,7 +53,8 @@ func Harrell(time []float64, event []bool, score []float64, strata []int, weight
 //	C_tau = sum_{i,j} w_i w_j D_i G(t_i-)^-2 1(t_i <= tau) [1(s_i > s_j) + 1(s_i = s_j)/2] 1(i, j comparable)
 //	        / sum_{i,j} w_i w_j D_i G(t_i-)^-2 1(t_i <= tau) 1(i, j comparable)
 //
-// where G is the Kaplan-Meier estimate of the censoring distribution,
+// after the same tying of nearly equal times as Harrell, where G is the
+// Kaplan-Meier estimate of the censoring distribution,
 // left-continuous, with events at a time taken to precede censorings at the
 // same time (so the censoring risk set at t excludes the events at t), and
 // comparable pairs are as for Harrell (t_i < t_j, or t_j = t_i with j
@@ -66,6 +70,7 @@ func Harrell(time []float64, event []bool, score []float64, strata []int, weight
 // the weights are 1. Uno panics if the slice lengths differ.
 func Uno(time []float64, event []bool, score []float64, tau float64, weights []float64) Result {
 	checkLengths(time, event, score, nil, weights)
+	time = fixTimes(time)
 	tw := func(ord []int) []float64 { return unoTimeWeights(time, event, weights, ord, tau) }
 	return compute(time, event, score, nil, weights, tw)
 }
@@ -93,6 +98,7 @@ func compute(time []float64, event []bool, score []float64, strata []int, weight
 			return Result{nan, nan, nan, nan, nan, nan, nan}
 		}
 	}
+	time = fixTimes(time)
 	n := len(time)
 	stratum := func(i int) int {
 		if strata == nil {

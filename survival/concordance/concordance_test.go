@@ -427,3 +427,23 @@ func TestPanics(t *testing.T) {
 		}()
 	}
 }
+
+// Times that differ by rounding error only are tied, as R's aeqSurv
+// (timefix = TRUE) makes them.
+func TestTimefix(t *testing.T) {
+	exact := []float64{1, 1, 2, 3, 3, 4}
+	noisy := []float64{1 + 1e-12, 1, 2, 3, 3 * (1 + 1e-10), 4}
+	event := []bool{true, true, false, true, true, false}
+	score := []float64{3, 1, 2, 0.5, 2, 1}
+	want := concordance.Harrell(exact, event, score, nil, nil)
+	got := concordance.Harrell(noisy, event, score, nil, nil)
+	if got != want {
+		t.Errorf("Harrell with near-ties %+v, want %+v", got, want)
+	}
+	if want.TiedY != 2 {
+		t.Errorf("tied.y = %v, want 2", want.TiedY)
+	}
+	if got, want := concordance.Uno(noisy, event, score, 10, nil), concordance.Uno(exact, event, score, 10, nil); got != want {
+		t.Errorf("Uno with near-ties %+v, want %+v", got, want)
+	}
+}
