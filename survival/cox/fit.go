@@ -486,8 +486,9 @@ func newtonRaphson(pr *problem, init []float64, maxIter int, eps float64) nrResu
 		newBeta[j] = beta[j] + step[j]
 	}
 	halving := 0
+	var newlk float64
 	for r.iter = 1; r.iter <= maxIter; r.iter++ {
-		newlk := pr.eval(newBeta, u, imat)
+		newlk = pr.eval(newBeta, u, imat)
 		r.rank = ldlFactor(imat, p, tolerChol)
 		finite := isFinite(newlk)
 		for _, v := range u {
@@ -520,14 +521,14 @@ func newtonRaphson(pr *problem, init []float64, maxIter int, eps float64) nrResu
 		}
 	}
 	// Out of iterations: report the last good beta with its own u and
-	// information (unless only one iteration was allowed).
+	// information; with a single iteration allowed, the one Newton step.
 	r.iter = maxIter
 	if maxIter > 1 {
 		best = pr.eval(beta, u, imat)
 		r.rank = ldlFactor(imat, p, tolerChol)
 		return finish(beta, best)
 	}
-	return finish(newBeta, best)
+	return finish(newBeta, newlk)
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -427,3 +427,25 @@ func TestReferenceRCS(t *testing.T) {
 	checkSlice(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
 	checkTest(t, "lrt", m.LRT, want.LRT, 1e-6)
 }
+
+// TestEvaluateAtInit: MaxIter < 0 evaluates the model at Init without
+// iterating (coxph iter.max = 0); at R's estimate it gives R's log
+// likelihood and variance.
+func TestEvaluateAtInit(t *testing.T) {
+	var ref refCox
+	readRef(t, "cox-lung-efron.json", &ref)
+	want := ref.Expected
+	m := refFit(t, "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Options{Init: want.Coef, MaxIter: -1}).model
+	if m.Iterations != 0 {
+		t.Errorf("iterations %d", m.Iterations)
+	}
+	checkSlice(t, "coef", m.Coef, want.Coef, 1e-15)
+	checkSlice(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.Loglik, want.Loglik}, 1e-12)
+	for k := range want.Var {
+		checkSlice(t, "var", m.Var[k], want.Var[k], 1e-7)
+	}
+	one := refFit(t, "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Options{MaxIter: 1}).model
+	if one.Iterations != 1 || one.Converged || !(one.Loglik > one.LoglikNull) {
+		t.Errorf("one step: iterations %d converged %v loglik %v -> %v", one.Iterations, one.Converged, one.LoglikNull, one.Loglik)
+	}
+}
