@@ -1,8 +1,6 @@
 package scores
 
 import (
-	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -179,10 +177,12 @@ type BatchSummary struct {
 
 const batchChunk = 512
 
+// chunk is a run of rows scored together; chunks are recycled.
 type chunk struct {
 	seq   int
-	first int // 1-based row number of the first record
-	recs  [][]string
+	first int      // 1-based row number of the first row
+	n     int      // rows in the chunk
+	cells []string // n rows × width cells, row-major
 	lines []int
 	out   []byte
 	errs  []BatchError
@@ -215,13 +215,8 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 		if _, err := fmt.Fprintf(w, "%s,\n\"rows\":[", head[:len(head)-1]); err != nil {
 			return sum, err
 		}
-	} else {
-		cw := csv.NewWriter(w)
-		cw.Write(RowColumns)
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return sum, err
-		}
+	} else if _, err := io.WriteString(w, strings.Join(RowColumns, ",")+"\n"); err != nil {
+		return sum, err
 	}
 	workers := opt.Workers
 	if workers <= 0 {
@@ -229,37 +224,35 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 	}
 	todo := make(chan *chunk, workers)
 	done := make(chan *chunk, workers)
+	free := make(chan *chunk, 3*workers+2)
+	width := len(rd.Header)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var r Result
-			var rec []string
-			var buf bytes.Buffer
 			for ch := range todo {
-				buf.Reset()
-				cw := csv.NewWriter(&buf)
-				for i, cells := range ch.recs {
+				out := ch.out[:0]
+				for i := 0; i < ch.n; i++ {
 					row := ch.first + i
+					cells := ch.cells[i*width : (i+1)*width]
 					ch.errs = append(ch.errs, s.scoreCells(cols, cells, rd.DecimalComma, row, ch.lines[i], &r)...)
-					out := r.Row()
+					res := r.Row()
 					if len(r.Warnings) > 0 {
 						ch.warn++
 					}
 					if jsonOut {
 						if row > 1 {
-							buf.WriteByte(',')
+							out = append(out, ',')
 						}
-						buf.WriteByte('\n')
-						buf.Write(out.AppendJSON(buf.AvailableBuffer()))
+						out = append(out, '\n')
+						out = res.AppendJSON(out)
 					} else {
-						rec = out.CSVRecord(rec)
-						cw.Write(rec)
+						out = res.AppendCSV(out)
 					}
 				}
-				cw.Flush()
-				ch.out = append(ch.out[:0], buf.Bytes()...)
+				ch.out = out
 				done <- ch
 			}
 		}()
@@ -268,10 +261,17 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 	var readErr error
 	go func() {
 		defer func() { close(todo); wg.Wait(); close(done) }()
+		rd.ReuseRecord = true
 		seq, row := 0, 1
 		for {
-			ch := &chunk{seq: seq, first: row}
-			for len(ch.recs) < batchChunk {
+			var ch *chunk
+			select {
+			case ch = <-free:
+			default:
+				ch = &chunk{cells: make([]string, 0, batchChunk*width), lines: make([]int, 0, batchChunk)}
+			}
+			*ch = chunk{seq: seq, first: row, cells: ch.cells[:0], lines: ch.lines[:0], out: ch.out[:0], errs: ch.errs[:0]}
+			for ch.n < batchChunk {
 				rec, err := rd.Next()
 				if err == io.EOF {
 					break
@@ -280,15 +280,16 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 					readErr = err
 					break
 				}
-				ch.recs = append(ch.recs, rec)
+				ch.cells = append(ch.cells, rec...)
 				ch.lines = append(ch.lines, rd.Line())
+				ch.n++
 			}
-			if len(ch.recs) > 0 {
+			if ch.n > 0 {
 				todo <- ch
 				seq++
-				row += len(ch.recs)
+				row += ch.n
 			}
-			if len(ch.recs) < batchChunk {
+			if ch.n < batchChunk {
 				return
 			}
 		}
@@ -304,9 +305,13 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 			if writeErr == nil {
 				_, writeErr = w.Write(c.out)
 			}
-			sum.Rows += len(c.recs)
+			sum.Rows += c.n
 			sum.Errors = append(sum.Errors, c.errs...)
 			sum.Warnings += c.warn
+			select {
+			case free <- c:
+			default:
+			}
 		}
 	}
 	if readErr != nil {

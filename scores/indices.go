@@ -105,6 +105,37 @@ func (ix *Index) term(detail bool, f Field, v, points float64, rule string) {
 	}
 }
 
+// Group tables: results share these slices, which are never modified.
+var (
+	hematotoxGroups = [][]GroupOf{
+		{{"original", "low"}, {"paper", "low"}},
+		{{"original", "high"}, {"paper", "low"}},
+		{{"original", "high"}, {"paper", "high"}},
+	}
+	ipiGroups      = groupTable("ipi", "low", "low", "low-intermediate", "high-intermediate", "high", "high")
+	ripiGroups     = groupTable("r-ipi", "very-good", "good", "good", "poor", "poor", "poor")
+	nccnGroups     = groupTable("nccn-ipi", "low", "low", "low-intermediate", "low-intermediate", "high-intermediate", "high-intermediate", "high", "high", "high")
+	inflamixGroups = groupTable("cluster", "non-inflamed", "inflamed")
+	combinedGroups = map[string][]GroupOf{}
+)
+
+func groupTable(scheme string, names ...string) [][]GroupOf {
+	t := make([][]GroupOf, len(names))
+	for i, n := range names {
+		t[i] = []GroupOf{{scheme, n}}
+	}
+	return t
+}
+
+func init() {
+	for _, c := range []string{"low", "high"} {
+		for _, o := range []string{"h-low", "h-high", "non-inflamed", "inflamed"} {
+			name := "c-" + c + "/" + o
+			combinedGroups[name] = []GroupOf{{"combined", name}}
+		}
+	}
+}
+
 func hematotox(p *Patient, detail bool) Index {
 	ix := newIndex(&hematotoxInfo)
 	if !need(p, &ix, detail, Plt, ANC, Hb, CRP, Ferritin) {
@@ -135,7 +166,14 @@ func hematotox(p *Patient, detail bool) Index {
 	ix.term(detail, Ferritin, fer, pf, "> 2000: 2; 650-2000: 1")
 	s := pp + pa + ph + pc + pf
 	ix.Value = s
-	ix.Groups = []GroupOf{{"original", lowHigh(s >= 2)}, {"paper", lowHigh(s >= 3)}}
+	g := 0 // low/low
+	if s >= 2 {
+		g = 1 // original high, paper low
+	}
+	if s >= 3 {
+		g = 2
+	}
+	ix.Groups = hematotoxGroups[g]
 	return ix
 }
 
@@ -150,11 +188,13 @@ func ipi(p *Patient, uln float64, detail bool) Index {
 	ix.term(detail, Age, age, pa, "> 60: 1")
 	ix.term(detail, Stage, st, ps, "III-IV: 1")
 	ix.term(detail, ECOG, ecog, pe, ">= 2: 1")
-	ix.term(detail, LDH, ldh, pl, fmt.Sprintf("> ULN (%g): 1", uln))
+	if detail {
+		ix.term(detail, LDH, ldh, pl, fmt.Sprintf("> ULN (%g): 1", uln))
+	}
 	ix.term(detail, ExtranodalSites, en, pn, "> 1: 1")
 	s := pa + ps + pe + pl + pn
 	ix.Value = s
-	ix.Groups = []GroupOf{{"ipi", [...]string{"low", "low", "low-intermediate", "high-intermediate", "high", "high"}[int(s)]}}
+	ix.Groups = ipiGroups[int(s)]
 	return ix
 }
 
@@ -164,7 +204,7 @@ func ripi(ipiIx *Index) Index {
 	ix.Terms, ix.Unusable = ipiIx.Terms, ipiIx.Unusable
 	if s := ipiIx.Value; !math.IsNaN(s) {
 		ix.Value = s
-		ix.Groups = []GroupOf{{"r-ipi", [...]string{"very-good", "good", "good", "poor", "poor", "poor"}[int(s)]}}
+		ix.Groups = ripiGroups[int(s)]
 	}
 	return ix
 }
@@ -194,22 +234,15 @@ func nccnIPI(p *Patient, uln float64, detail bool) Index {
 	}
 	ps, pn, pe := b2f(st >= 3), b2f(en >= 1), b2f(ecog >= 2)
 	ix.term(detail, Age, age, pa, "> 40-60: 1; > 60-75: 2; > 75: 3")
-	ix.term(detail, LDH, ldh, pl, fmt.Sprintf("LDH/ULN (ULN %g) > 1-3: 1; > 3: 2", uln))
+	if detail {
+		ix.term(detail, LDH, ldh, pl, fmt.Sprintf("LDH/ULN (ULN %g) > 1-3: 1; > 3: 2", uln))
+	}
 	ix.term(detail, Stage, st, ps, "III-IV: 1")
 	ix.term(detail, NCCNExtranodal, en, pn, "bone marrow, CNS, liver/GI tract or lung: 1")
 	ix.term(detail, ECOG, ecog, pe, ">= 2: 1")
 	s := pa + pl + ps + pn + pe
 	ix.Value = s
-	g := "high"
-	switch {
-	case s <= 1:
-		g = "low"
-	case s <= 3:
-		g = "low-intermediate"
-	case s <= 5:
-		g = "high-intermediate"
-	}
-	ix.Groups = []GroupOf{{"nccn-ipi", g}}
+	ix.Groups = nccnGroups[int(s)]
 	return ix
 }
 
@@ -244,7 +277,7 @@ func combined(info *Info, carimpi *Index, other string, otherOK, detail bool) In
 	case !otherOK:
 		ix.Unusable = append(ix.Unusable, Issue{Field: info.Inputs[1].Field, Message: "not computed"})
 	default:
-		ix.Groups = []GroupOf{{"combined", "c-" + c + "/" + other}}
+		ix.Groups = combinedGroups["c-"+c+"/"+other]
 	}
 	return ix
 }
@@ -256,9 +289,3 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-func lowHigh(high bool) string {
-	if high {
-		return "high"
-	}
-	return "low"
-}

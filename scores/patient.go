@@ -245,20 +245,23 @@ func ParseUnits(spec string) (Units, error) {
 }
 
 // ulnOf returns the ULN field of a lab, or -1.
-func ulnOf(f Field) Field {
-	if f+1 < NumFields && fields[f+1].Name == fields[f].Name+"_uln" {
-		return f + 1
-	}
-	return -1
-}
+func ulnOf(f Field) Field { return ulnFields[f] }
 
 // labOf returns the lab of a ULN field, or -1.
-func labOf(f Field) Field {
-	if f > 0 && fields[f].Name == fields[f-1].Name+"_uln" {
-		return f - 1
+func labOf(f Field) Field { return labFields[f] }
+
+// ulnFields and labFields pair each lab with its ULN field (-1 if none).
+var ulnFields, labFields = func() (u, l [NumFields]Field) {
+	for f := Field(0); f < NumFields; f++ {
+		u[f], l[f] = -1, -1
 	}
-	return -1
-}
+	for f := Field(1); f < NumFields; f++ {
+		if fields[f].Name == fields[f-1].Name+"_uln" {
+			u[f-1], l[f] = f, f-1
+		}
+	}
+	return u, l
+}()
 
 // Patient is one patient's inputs in canonical units; NaN means missing.
 // Build one with NewPatient (all missing) and Set. It encodes to JSON as an
@@ -385,16 +388,15 @@ func (p *Patient) Check() (errs, warns []Issue) {
 			}
 			continue
 		}
-		val := strconv.FormatFloat(v, 'g', -1, 64)
 		switch {
 		case math.IsInf(v, 0):
-			errs = append(errs, Issue{info.Name, val, info.Name + " must be a finite number"})
+			errs = append(errs, Issue{info.Name, fmtFloat(v), info.Name + " must be a finite number"})
 		case v < info.Min || (info.MinOpen && v == info.Min) || v > info.Max:
-			errs = append(errs, Issue{info.Name, val, info.outOfRange(v, "must be", rangeText(info))})
+			errs = append(errs, Issue{info.Name, fmtFloat(v), info.outOfRange(v, "must be", rangeText(info))})
 		case info.Integer && v != math.Trunc(v):
-			errs = append(errs, Issue{info.Name, val, fmt.Sprintf("%s %s must be a whole number (%s)", info.Name, val, info.Description)})
+			errs = append(errs, Issue{info.Name, fmtFloat(v), fmt.Sprintf("%s %g must be a whole number (%s)", info.Name, v, info.Description)})
 		case v < info.PlausibleMin || v > info.PlausibleMax:
-			warns = append(warns, Issue{info.Name, val, info.outOfRange(v, "is implausible; expected", fmt.Sprintf("%g to %g", info.PlausibleMin, info.PlausibleMax))})
+			warns = append(warns, Issue{info.Name, fmtFloat(v), info.outOfRange(v, "is implausible; expected", fmt.Sprintf("%g to %g", info.PlausibleMin, info.PlausibleMax))})
 		}
 	}
 	return errs, warns
@@ -442,6 +444,9 @@ func parseNumber(s string, decimalComma bool) (v float64, ok bool) {
 	if decimalComma && strings.IndexByte(s, ',') >= 0 {
 		s = strings.Replace(s, ",", ".", 1)
 	}
+	if v, ok := fastFloat(s); ok {
+		return v, true
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
 		return v, true
@@ -450,4 +455,48 @@ func parseNumber(s string, decimalComma bool) (v float64, ok bool) {
 		return math.NaN(), true
 	}
 	return 0, false
+}
+
+// pow10 holds the powers of ten that are exact in float64.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// fastFloat parses a plain decimal ([+-]digits[.digits], at most 15
+// digits) exactly as strconv.ParseFloat does, but faster: the digits form
+// an integer m < 2^53 and the result is m / 10^k, one correctly rounded
+// division of two exact values (Clinger's fast path). ok is false for
+// anything else, which the caller hands to strconv.
+func fastFloat(s string) (float64, bool) {
+	i, neg := 0, false
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		neg = s[i] == '-'
+		i++
+	}
+	var m uint64
+	digits, frac := 0, -1
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0:
+			frac = 0
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	f := float64(m)
+	if frac > 0 {
+		f /= pow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
 }

@@ -189,7 +189,10 @@ func (s *Scorer) score(p *Patient, detail bool, r *Result) {
 	r.EASIX = easix(p, &easixInfo, Creatinine, detail)
 	r.MEASIX = easix(p, &measixInfo, CRP, detail)
 	h := r.Hematotox.Group("paper")
-	r.CombinedHematotox = combined(&combinedHTInfo, &r.CARIMPI, "h-"+h, h != "", detail)
+	if h != "" {
+		h = "h-" + h
+	}
+	r.CombinedHematotox = combined(&combinedHTInfo, &r.CARIMPI, h, h != "", detail)
 	c := r.InflaMix.Group("cluster")
 	r.CombinedInflaMix = combined(&combinedInflInfo, &r.CARIMPI, c, c != "", detail)
 	if !scored {
@@ -208,14 +211,36 @@ func hasIssue(list []Issue, field string) bool {
 	return false
 }
 
+// coxGroups holds the group lists of a Cox model by (median, tercile)
+// group; results share them.
+var coxGroups = func() map[[2]string][]GroupOf {
+	m := map[[2]string][]GroupOf{}
+	for _, a := range []string{"", "low", "high"} {
+		for _, b := range []string{"", "low", "intermediate", "high"} {
+			var g []GroupOf
+			if a != "" {
+				g = append(g, GroupOf{"median", a})
+			}
+			if b != "" {
+				g = append(g, GroupOf{"terciles", b})
+			}
+			m[[2]string{a, b}] = g
+		}
+	}
+	return m
+}()
+
+// NeedsModelFile is the note of a Cox model without coefficients (the
+// built-in CAR-IMPI).
+const NeedsModelFile = "needs a model file with its coefficients (--model model.json, written by carimpi study or by hand from the paper's supplement); not computed"
+
 // notScored is the all-missing patient used for a patient with errors.
 var notScored = NewPatient("")
 
 func (s *Scorer) cox(m *CoxModel, p *Patient, detail bool) Index {
-	in := m.Info
-	ix := newIndex(&in)
+	ix := newIndex(&m.Info)
 	if m.Coef == nil {
-		ix.Note = m.Name + " needs a model file with its coefficients (--model model.json, written by carimpi study or by hand from the paper's supplement); not computed"
+		ix.Note = NeedsModelFile
 		return ix
 	}
 	mtv, age, st := p.Values[MTV], p.Values[Age], p.Values[Stage]
@@ -236,12 +261,7 @@ func (s *Scorer) cox(m *CoxModel, p *Patient, detail bool) Index {
 	} else {
 		ix.Value = m.lp(mtv, age, st)
 	}
-	if g := m.Cutoffs.MedianGroup(ix.Value); g != "" {
-		ix.Groups = append(ix.Groups, GroupOf{"median", g})
-	}
-	if g := m.Cutoffs.TercileGroup(ix.Value); g != "" {
-		ix.Groups = append(ix.Groups, GroupOf{"terciles", g})
-	}
+	ix.Groups = coxGroups[[2]string{m.Cutoffs.MedianGroup(ix.Value), m.Cutoffs.TercileGroup(ix.Value)}]
 	return ix
 }
 
@@ -288,11 +308,7 @@ func (s *Scorer) inflamix(p *Patient, detail bool, warns *[]Issue) Index {
 	}
 	if !math.IsNaN(prob) {
 		ix.Value = prob
-		g := "non-inflamed"
-		if prob > 0.5 {
-			g = "inflamed"
-		}
-		ix.Groups = []GroupOf{{"cluster", g}}
+		ix.Groups = inflamixGroups[int(b2f(prob > 0.5))]
 	}
 	return ix
 }
@@ -364,49 +380,104 @@ func (r *Result) Row() Row {
 
 // AppendJSON appends the row as one JSON object with the keys RowColumns.
 func (row *Row) AppendJSON(b []byte) []byte {
-	b = append(b, `{"patient_id":`...)
-	b = strconv.AppendQuote(b, row.PatientID)
-	num := func(key string, v float64) {
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
-		b = appendNum(b, v, 'j')
-	}
-	str := func(key, v string) {
-		b = append(b, ',', '"')
-		b = append(b, key...)
-		b = append(b, '"', ':')
-		if v == "" {
-			b = append(b, "null"...)
+	return row.appendRow(b, 'j')
+}
+
+// AppendCSV appends the row as one CSV line (RFC 4180, ',' separator,
+// '\n' end) in RowColumns order: empty cells where not computed, warnings
+// joined with " | ".
+func (row *Row) AppendCSV(b []byte) []byte {
+	return row.appendRow(b, 'c')
+}
+
+// appendRow writes the row as JSON (mode 'j') or CSV (mode 'c').
+func (row *Row) appendRow(b []byte, mode byte) []byte {
+	key := func(k string) {
+		if mode == 'j' {
+			b = append(b, ',', '"')
+			b = append(b, k...)
+			b = append(b, '"', ':')
 		} else {
-			b = strconv.AppendQuote(b, v)
+			b = append(b, ',')
 		}
 	}
+	str := func(v string) {
+		switch {
+		case mode == 'c':
+			b = appendCSVField(b, v)
+		case v == "":
+			b = append(b, "null"...)
+		default:
+			b = appendJSONString(b, v)
+		}
+	}
+	num := func(k string, v float64) {
+		key(k)
+		b = appendNum(b, v, mode)
+	}
+	group := func(k, v string) {
+		key(k)
+		str(v)
+	}
+	if mode == 'j' {
+		b = append(b, `{"patient_id":`...)
+	}
+	str(row.PatientID)
 	num("impi", row.IMPI)
 	num("car_impi", row.CARIMPI)
-	str("car_impi_median_group", row.CARIMPIMedianGroup)
-	str("car_impi_tercile_group", row.CARIMPITercileGroup)
+	group("car_impi_median_group", row.CARIMPIMedianGroup)
+	group("car_impi_tercile_group", row.CARIMPITercileGroup)
 	num("car_hematotox", row.CARHematotox)
 	num("inflamix_prob", row.InflaMixProb)
-	str("inflamix_cluster", row.InflaMixCluster)
+	group("inflamix_cluster", row.InflaMixCluster)
 	num("inflamix_labs", float64(row.InflaMixLabs))
 	num("ipi", row.IPI)
-	str("ipi_group", row.IPIGroup)
-	str("r_ipi_group", row.RIPIGroup)
+	group("ipi_group", row.IPIGroup)
+	group("r_ipi_group", row.RIPIGroup)
 	num("nccn_ipi", row.NCCNIPI)
-	str("nccn_ipi_group", row.NCCNIPIGroup)
+	group("nccn_ipi_group", row.NCCNIPIGroup)
 	num("easix", row.EASIX)
 	num("m_easix", row.MEASIX)
-	str("combined_hematotox_group", row.CombinedHematotoxGroup)
-	str("combined_inflamix_group", row.CombinedInflaMixGroup)
-	b = append(b, `,"warnings":[`...)
+	group("combined_hematotox_group", row.CombinedHematotoxGroup)
+	group("combined_inflamix_group", row.CombinedInflaMixGroup)
+	key("warnings")
+	if mode == 'c' {
+		b = appendCSVField(b, strings.Join(row.Warnings, " | "))
+		return append(b, '\n')
+	}
+	b = append(b, '[')
 	for i, w := range row.Warnings {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendQuote(b, w)
+		b = appendJSONString(b, w)
 	}
 	return append(b, ']', '}')
+}
+
+// appendCSVField appends one CSV cell, quoted when it holds a separator,
+// a quote, a line end or leading space (as encoding/csv writes it).
+func appendCSVField(b []byte, s string) []byte {
+	if s == "" || (!strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[0] != '\t') {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(b, '"')
+}
+
+// appendJSONString appends s as a JSON string: plain ASCII directly, the
+// rest through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // MarshalJSON writes the row as AppendJSON does.
@@ -421,15 +492,8 @@ func appendNum(b []byte, v float64, mode byte) []byte {
 		}
 		return b
 	}
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.AppendInt(b, int64(v), 10)
+	}
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
-}
-
-// CSVRecord returns the row's cells in RowColumns order (empty when not
-// computed; warnings joined with " | ").
-func (row *Row) CSVRecord(dst []string) []string {
-	n := func(v float64) string { return string(appendNum(nil, v, 'c')) }
-	return append(dst[:0], row.PatientID, n(row.IMPI), n(row.CARIMPI), row.CARIMPIMedianGroup, row.CARIMPITercileGroup,
-		n(row.CARHematotox), n(row.InflaMixProb), row.InflaMixCluster, strconv.Itoa(row.InflaMixLabs), n(row.IPI), row.IPIGroup,
-		row.RIPIGroup, n(row.NCCNIPI), row.NCCNIPIGroup, n(row.EASIX), n(row.MEASIX), row.CombinedHematotoxGroup,
-		row.CombinedInflaMixGroup, strings.Join(row.Warnings, " | "))
 }
