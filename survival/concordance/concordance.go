@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"carimpi/survival/internal/timefix"
 )
 
 // Result holds a concordance index and its pair counts. The counts are
@@ -70,7 +72,7 @@ func Harrell(time []float64, event []bool, score []float64, strata []int, weight
 // the weights are 1. Uno panics if the slice lengths differ.
 func Uno(time []float64, event []bool, score []float64, tau float64, weights []float64) Result {
 	checkLengths(time, event, score, nil, weights)
-	time = fixTimes(time)
+	time = timefix.Apply(time)
 	tw := func(ord []int) []float64 { return unoTimeWeights(time, event, weights, ord, tau) }
 	return compute(time, event, score, nil, weights, tw)
 }
@@ -98,7 +100,7 @@ func compute(time []float64, event []bool, score []float64, strata []int, weight
 			return Result{nan, nan, nan, nan, nan, nan, nan}
 		}
 	}
-	time = fixTimes(time)
+	time = timefix.Apply(time)
 	n := len(time)
 	stratum := func(i int) int {
 		if strata == nil {

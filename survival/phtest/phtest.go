@@ -42,6 +42,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"carimpi/survival/internal/timefix"
 )
 
 // Term is a model term and the design columns it spans (0-based). A
@@ -79,6 +81,9 @@ type Result struct {
 // without columns is omitted. strata gives each row's stratum code (nil: one
 // stratum). If weights is nil, all of the weights are 1; otherwise they are
 // the fit's case weights.
+//
+// Times that differ by rounding error only are tied first, as in the y that
+// coxph stores (aeqSurv, timefix = TRUE) and cox.zph uses.
 //
 // An error is returned if there are no events or the information matrix is
 // singular. ZPH panics if the slice lengths differ or a term names a column
@@ -134,6 +139,7 @@ func ZPH(time []float64, event []bool, x [][]float64, beta []float64, efron bool
 		}
 	}
 
+	time = timefix.Apply(time) // as coxph's stored y, which cox.zph uses
 	nevent := 0
 	for _, e := range event {
 		if e {
