@@ -248,3 +248,42 @@ func TestCoxCLIWarnings(t *testing.T) {
 		t.Errorf("dropped %d n %d coef %v warnings %q", out.Dropped, out.N, out.Coef, out.Warnings)
 	}
 }
+
+// TestCoxCLILinearSpline: cox-lung-linear-spline-age60.json, both
+// parameterisations (lspseg: slope per segment; lsp: rms::lsp form).
+func TestCoxCLILinearSpline(t *testing.T) {
+	var ref struct {
+		Expected struct {
+			Segments    struct{ Coef, SE []float64 } `json:"segments"`
+			SlopeChange struct{ Coef, SE []float64 } `json:"slope_change"`
+			Loglik      float64                      `json:"loglik"`
+			N           int                          `json:"n"`
+		} `json:"expected"`
+	}
+	readExpected(t, "cox-lung-linear-spline-age60.json", &ref)
+	want := ref.Expected
+	for _, c := range []struct {
+		terms    string
+		coef, se []float64
+	}{
+		{"lspseg(age,60)", want.Segments.Coef, want.Segments.SE},
+		{"lsp(age,60)", want.SlopeChange.Coef, want.SlopeChange.SE},
+	} {
+		stdout, stderr, code := runCLI(t, coxArgs("--data", filepath.Join(refData, "lung.csv"), "--time", "time", "--event", "event", "--terms", c.terms, "--format", "json")...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.terms, code, stderr)
+		}
+		var out coxOut
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatal(err)
+		}
+		for j := range c.coef {
+			if !near(*out.Coef[j], c.coef[j], 1e-6) || !near(*out.SE[j], c.se[j], 1e-6) {
+				t.Errorf("%s %s: coef %v se %v, want %v %v", c.terms, out.Terms[j], *out.Coef[j], *out.SE[j], c.coef[j], c.se[j])
+			}
+		}
+		if !near(out.Loglik, want.Loglik, 1e-9) || out.N != want.N {
+			t.Errorf("%s: loglik %v n %d", c.terms, out.Loglik, out.N)
+		}
+	}
+}
