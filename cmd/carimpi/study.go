@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+
+	"carimpi/cohort"
+	"carimpi/study"
+)
+
+func init() { register(newStudyCmd()) }
+
+func newStudyCmd() *Command {
+	fs := flag.NewFlagSet("study", flag.ContinueOnError)
+	var cf cohortFlags
+	cf.register(fs, 0.025)
+	develop := fs.String("develop-cohort", "development", "value of the cohort column that marks the development cohort")
+	validate := fs.String("validate-cohort", "validation", "value of the cohort column that marks the validation cohort")
+	endpoint := fs.String("endpoint", "pfs", "endpoint the cutpoint and model are developed on: pfs or os")
+	outDir := fs.String("out", "report", "folder to write the report into")
+	seed := fs.Uint64("seed", 1, "seed of every random step (bootstrap)")
+	boot := fs.Int("bootstrap", 200, "bootstrap resamples for the optimism-corrected C-index and cutpoint stability (0 = skip)")
+	quiet := fs.Bool("quiet", false, "do not print progress")
+	c := &Command{
+		Name:      "study",
+		UsageLine: "study [--data cohort.csv|xlsx] [--develop-cohort development --validate-cohort validation] [--endpoint pfs] [--out report/] [--seed S]",
+		Short:     "develop and validate CAR-IMPI and write the study report",
+		Long: `Study runs the CAR-IMPI analysis of Winkelmann et al. (Blood Cancer J 2025;15:144)
+on a cohort: inclusion and the MTV outlier rule, Table 1, the restricted cubic
+spline of MTV, the maxstat cutpoint, the Cox model whose linear predictor is
+CAR-IMPI, frozen median and tercile risk groups, Kaplan-Meier and Cox by group
+in each cohort, multivariable Cox, toxicity and the combined groups with
+CAR-HEMATOTOX and InflaMix, plus discrimination and bootstrap validation.
+
+Without --data it runs on the embedded simulated cohort (not patient data).
+It writes index.html, results.json, model.json, tables/*.csv and
+figures/*.svg into --out; model.json is loadable by "carimpi score --model".
+` + researchNotice,
+		Flags: fs,
+	}
+	c.Run = func(stdout, stderr io.Writer) error {
+		if *endpoint != "pfs" && *endpoint != "os" {
+			return usagef("--endpoint %q: use pfs or os", *endpoint)
+		}
+		if *boot < 0 {
+			return usagef("--bootstrap %d: give 0 or more resamples", *boot)
+		}
+		var co *cohort.Cohort
+		var rep *cohort.Report
+		var err error
+		if cf.data == "" {
+			if cf.mapFile != "" || cf.units != "" || cf.sheet != "" {
+				return usagef("--map, --units and --sheet need --data")
+			}
+			co, rep, err = cohort.Load(bytes.NewReader(cohort.DefaultCSV()), cohort.DefaultFile, cohort.Options{ExcludeTopMTV: cf.excludeTopMTV})
+		} else {
+			co, rep, err = cf.load()
+		}
+		if err != nil {
+			return err
+		}
+		opt := study.Options{Develop: *develop, Validate: *validate, Endpoint: *endpoint, Seed: *seed,
+			Bootstrap: *boot, Software: "carimpi " + version}
+		if *boot == 0 {
+			opt.Bootstrap = -1
+		}
+		if !*quiet {
+			opt.Progress = stderr
+			fmt.Fprintf(stderr, "carimpi study: %s (seed %d). %s\n", rep.Source, *seed, researchNotice)
+			if co.Simulated() {
+				fmt.Fprintln(stderr, "carimpi study: the data are simulated — not patient data")
+			}
+		}
+		out, err := study.Run(co, rep, opt)
+		if err != nil {
+			return err
+		}
+		files, err := out.WriteDir(*outDir)
+		if err != nil {
+			return err
+		}
+		if !*quiet {
+			fmt.Fprintf(stderr, "carimpi study: wrote %d files into %s: index.html (report), results.json, model.json, tables/, figures/\n", len(files), *outDir)
+		}
+		return nil
+	}
+	return c
+}

@@ -1,0 +1,279 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"carimpi/internal/jsonx"
+	"carimpi/render"
+	"carimpi/stattest"
+	"carimpi/survival"
+	"carimpi/survival/cox"
+)
+
+// outcome is one endpoint of one set of patients; NaN marks a missing
+// time or event.
+type outcome struct {
+	time, event []float64
+}
+
+// groupComparison compares survival between groups: group[i] indexes names,
+// -1 leaves the patient out. The first group is the reference of the
+// univariable Cox model. It returns the numbers and the figure's curves.
+func groupComparison(o outcome, group []int, names []string) (*GroupSurvival, []render.KMGroup, error) {
+	var t []float64
+	var e []bool
+	var g []int
+	for i := range group {
+		if group[i] < 0 || math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
+			continue
+		}
+		t = append(t, o.time[i])
+		e = append(e, o.event[i] == 1)
+		g = append(g, group[i])
+	}
+	k := len(names)
+	gs := &GroupSurvival{
+		Groups: names, N: make([]int, k), Events: make([]int, k),
+		Median: nanSlice(k), MedianLower: nanSlice(k), MedianUpper: nanSlice(k), Surv12: nanSlice(k),
+		LogrankChisq: jsonx.Float(math.NaN()), LogrankP: jsonx.Float(math.NaN()),
+		HRVsLow: nanSlice(k - 1), HRLower: nanSlice(k - 1), HRUpper: nanSlice(k - 1), HRP: nanSlice(k - 1),
+		Reference: names[0],
+	}
+	if len(t) == 0 {
+		return gs, nil, fmt.Errorf("no patient has both the outcome and a group")
+	}
+	// KaplanMeier returns a curve per code up to the largest present, so
+	// curves may be shorter than names when the last groups are empty.
+	curves, err := survival.KaplanMeier(t, e, g, survival.KMOptions{})
+	if err != nil {
+		return gs, nil, err
+	}
+	var plot []render.KMGroup
+	for j := 0; j < k && j < len(curves); j++ {
+		c := &curves[j]
+		gs.N[j], gs.Events[j] = c.N, c.Events
+		if c.N == 0 {
+			continue
+		}
+		m := c.Median()
+		gs.Median[j], gs.MedianLower[j], gs.MedianUpper[j] = m.Estimate, m.Lower, m.Upper
+		if s := c.At([]float64{12}); len(s.Surv) == 1 {
+			gs.Surv12[j] = s.Surv[0]
+		}
+		plot = append(plot, render.KMGroup{Name: names[j], N: c.N, Time: c.Time, NRisk: c.NRisk, NCensor: c.NCensor,
+			Surv: c.Surv, Lower: c.Lower, Upper: c.Upper})
+	}
+	if lr, err := survival.LogRank(t, e, g, nil, 0); err == nil {
+		gs.LogrankChisq, gs.LogrankDF, gs.LogrankP = jsonx.Float(lr.Statistic), lr.DF, jsonx.Float(lr.P)
+	}
+	// Univariable Cox of the group factor, reference = first group; a
+	// group without patients has no column (its HR stays null).
+	var cols [][]float64
+	var colGroup []int
+	for j := 1; j < k; j++ {
+		if gs.N[j] == 0 || gs.N[0] == 0 {
+			continue
+		}
+		col := make([]float64, len(g))
+		for i := range g {
+			if g[i] == j {
+				col[i] = 1
+			}
+		}
+		cols = append(cols, col)
+		colGroup = append(colGroup, j)
+	}
+	if len(cols) > 0 {
+		m, err := cox.Fit(t, e, cols, nil, nil)
+		if err == nil {
+			for c, j := range colGroup {
+				gs.HRVsLow[j-1], gs.HRLower[j-1], gs.HRUpper[j-1], gs.HRP[j-1] = m.HR[c], m.HRLower[c], m.HRUpper[c], m.P[c]
+			}
+		}
+	}
+	return gs, plot, nil
+}
+
+func nanSlice(n int) jsonx.Floats {
+	if n < 0 {
+		n = 0
+	}
+	s := make(jsonx.Floats, n)
+	for i := range s {
+		s[i] = math.NaN()
+	}
+	return s
+}
+
+// medianGroup and tercileGroup apply the frozen cutoffs:
+// low < median <= high; low < t1 <= intermediate < t2 <= high.
+func medianGroup(score, median float64) int {
+	switch {
+	case math.IsNaN(score):
+		return -1
+	case score < median:
+		return 0
+	default:
+		return 1
+	}
+}
+
+func tercileGroup(score float64, t [2]float64) int {
+	switch {
+	case math.IsNaN(score):
+		return -1
+	case score < t[0]:
+		return 0
+	case score < t[1]:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// binaryTest compares a 0/1 outcome between groups 0 and 1 with the
+// chi-square test (Yates correction, R's default for 2x2) and Fisher's test.
+func binaryTest(y []float64, group []int, names []string) *Toxicity {
+	tx := &Toxicity{Groups: names, Events: make([]int, len(names)), N: make([]int, len(names)),
+		Rate: nanSlice(len(names)), ChisqP: jsonx.Float(math.NaN()), FisherP: jsonx.Float(math.NaN())}
+	for i := range y {
+		if group[i] < 0 || math.IsNaN(y[i]) {
+			continue
+		}
+		tx.N[group[i]]++
+		if y[i] == 1 {
+			tx.Events[group[i]]++
+		}
+	}
+	tab := make([][]int, len(names))
+	for j := range names {
+		if tx.N[j] > 0 {
+			tx.Rate[j] = float64(tx.Events[j]) / float64(tx.N[j])
+		}
+		tab[j] = []int{tx.Events[j], tx.N[j] - tx.Events[j]}
+	}
+	if cs, err := stattest.ChiSquare(tab, true); err == nil {
+		tx.ChisqP = jsonx.Float(cs.P)
+	}
+	if f, err := stattest.FisherExact(tab); err == nil {
+		tx.FisherP = jsonx.Float(f.P)
+	}
+	return tx
+}
+
+// levelsOf returns the distinct non-empty values of s, sorted, with ref
+// first when present.
+func levelsOf(s []string, ref string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range s {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	for i, v := range out {
+		if v == ref {
+			copy(out[1:i+1], out[:i])
+			out[0] = ref
+			break
+		}
+	}
+	return out
+}
+
+// covariate is one column of a multivariable model; NaN marks missing.
+type covariate struct {
+	name   string
+	values []float64
+}
+
+// multiCox fits the multivariable Cox model of one cohort and endpoint,
+// dropping (and counting) patients with a missing value, stratified by
+// strata when it has more than one level.
+func multiCox(o outcome, covs []covariate, strata []string) *MultiCox {
+	n := len(o.time)
+	var t []float64
+	var e []bool
+	x := make([][]float64, len(covs))
+	var st []string
+	dropped := 0
+rows:
+	for i := 0; i < n; i++ {
+		if math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
+			dropped++
+			continue
+		}
+		for _, c := range covs {
+			if math.IsNaN(c.values[i]) {
+				dropped++
+				continue rows
+			}
+		}
+		if strata != nil && strata[i] == "" {
+			dropped++
+			continue
+		}
+		t = append(t, o.time[i])
+		e = append(e, o.event[i] == 1)
+		for j, c := range covs {
+			x[j] = append(x[j], c.values[i])
+		}
+		if strata != nil {
+			st = append(st, strata[i])
+		}
+	}
+	mc := &MultiCox{Dropped: dropped}
+	for _, c := range covs {
+		mc.Terms = append(mc.Terms, c.name)
+	}
+	opt := &cox.Options{Names: mc.Terms}
+	if levels := levelsOf(st, ""); len(levels) > 1 {
+		code := map[string]int{}
+		for i, l := range levels {
+			code[l] = i
+		}
+		opt.Strata = make([]int, len(st))
+		for i, s := range st {
+			opt.Strata[i] = code[s]
+		}
+		opt.StrataNames = levels
+		mc.Strata = "center"
+	}
+	m, err := cox.Fit(t, e, x, opt, nil)
+	if err != nil {
+		mc.Warnings = append(mc.Warnings, err.Error())
+		k := len(covs)
+		mc.HR, mc.Lower, mc.Upper, mc.P, mc.Coef, mc.SE = nanSlice(k), nanSlice(k), nanSlice(k), nanSlice(k), nanSlice(k), nanSlice(k)
+		mc.N = len(t)
+		return mc
+	}
+	mc.HR, mc.Lower, mc.Upper, mc.P, mc.Coef, mc.SE = m.HR, m.HRLower, m.HRUpper, m.P, m.Coef, m.SE
+	mc.N, mc.Events, mc.Warnings = m.N, m.Events, m.Warnings
+	return mc
+}
+
+// factorColumns expands a text column into 0/1 columns named var=level
+// for every level but the reference (treatment contrasts). Missing text
+// gives NaN in every column. The reference is ref when present, else the
+// first level in sorted order.
+func factorColumns(name string, s []string, ref string) []covariate {
+	levels := levelsOf(s, ref)
+	var out []covariate
+	for _, l := range levels[min(1, len(levels)):] {
+		v := make([]float64, len(s))
+		for i := range s {
+			switch s[i] {
+			case "":
+				v[i] = math.NaN()
+			case l:
+				v[i] = 1
+			}
+		}
+		out = append(out, covariate{name: name + "=" + l, values: v})
+	}
+	return out
+}

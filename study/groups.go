@@ -1,0 +1,188 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"carimpi/render"
+	"carimpi/survival/concordance"
+)
+
+// addKM draws one Kaplan-Meier figure of a group comparison.
+func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves []render.KMGroup) {
+	inset := "Log-rank p " + pText(float64(gs.LogrankP))
+	ylabel := "Progression-free survival"
+	if endpoint == "os" {
+		ylabel = "Overall survival"
+	}
+	out.Figures = append(out.Figures, Figure{Name: name, Title: title,
+		SVG: render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset}.SVG()})
+}
+
+// pText writes "= 0.012" or "< 0.001".
+func pText(p float64) string {
+	s := render.FormatP(p)
+	if strings.HasPrefix(s, "<") {
+		return s
+	}
+	return "= " + s
+}
+
+// addToxicity compares CRS and ICANS grade >= 3 and ICU admission between
+// the median groups of the pooled cohorts (the paper's Fig 3).
+func (out *Output) addToxicity(p *patients, idx []int, median float64) {
+	group := make([]int, len(idx))
+	for k, i := range idx {
+		group[k] = medianGroup(p.score[i], median)
+	}
+	names := []string{"low", "high"}
+	crs, icans, icu := pick(p.crs, idx), pick(p.icans, idx), pick(p.icu, idx)
+	atLeast3 := func(v float64) bool { return v >= 3 }
+	res := out.Results
+	for _, tx := range []struct {
+		key   string
+		y     []float64
+		label string
+	}{{"crs3", indicator(crs, atLeast3), "CRS grade >= 3"}, {"icans3", indicator(icans, atLeast3), "ICANS grade >= 3"}, {"icu", icu, "ICU admission"}} {
+		if allNaN(tx.y) {
+			res.Notes = append(res.Notes, tx.label+": no data in the cohort; not analysed.")
+			continue
+		}
+		res.Toxicity[tx.key] = binaryTest(tx.y, group, names)
+	}
+	for _, b := range []struct {
+		name, title, key string
+		y                []float64
+		cats             []string
+	}{
+		{"toxicity-crs", "CRS grade by CAR-IMPI median group (Fig 3A)", "crs3", crs, []string{"grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "grade 5"}},
+		{"toxicity-icans", "ICANS grade by CAR-IMPI median group (Fig 3B)", "icans3", icans, []string{"grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "grade 5"}},
+		{"toxicity-icu", "ICU admission by CAR-IMPI median group (Fig 3C)", "icu", icu, []string{"no ICU", "ICU"}},
+	} {
+		tx, ok := res.Toxicity[b.key]
+		if !ok {
+			continue
+		}
+		counts := make([][]int, len(names))
+		for g := range names {
+			counts[g] = make([]int, len(b.cats))
+		}
+		for k, v := range b.y {
+			if group[k] >= 0 && !math.IsNaN(v) && int(v) < len(b.cats) && v >= 0 {
+				counts[group[k]][int(v)]++
+			}
+		}
+		foot := fmt.Sprintf("%s: chi-square p %s, Fisher p %s", b.key, pText(float64(tx.ChisqP)), pText(float64(tx.FisherP)))
+		out.Figures = append(out.Figures, Figure{Name: b.name, Title: b.title,
+			SVG: render.StackedBars{Title: b.title, Groups: names, Categories: b.cats, Counts: counts, Footnote: foot}.SVG()})
+	}
+}
+
+func allNaN(x []float64) bool {
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// addCombined analyses the combined radio-inflammatory groups of the pooled
+// cohorts (the paper's Fig 4), with the groups as the scores package forms
+// them.
+func (out *Output) addCombined(p *patients, idx []int) {
+	res := out.Results
+	for _, c := range []struct {
+		key    string
+		title  string
+		labels []string
+		of     func(i int) string
+		into   map[string]*GroupSurvival
+	}{
+		{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX", []string{"c-low/h-low", "c-low/h-high", "c-high/h-low", "c-high/h-high"},
+			func(i int) string { return p.rows[i].CombinedHematotoxGroup }, res.CombinedHematotox},
+		{"combined-inflamix", "CAR-IMPI × InflaMix", []string{"c-low/non-inflamed", "c-low/inflamed", "c-high/non-inflamed", "c-high/inflamed"},
+			func(i int) string { return p.rows[i].CombinedInflaMixGroup }, res.CombinedInflamix},
+	} {
+		group := make([]int, len(idx))
+		any := false
+		for k, i := range idx {
+			group[k] = -1
+			for j, l := range c.labels {
+				if c.of(i) == l {
+					group[k] = j
+					any = true
+				}
+			}
+		}
+		if !any {
+			res.Notes = append(res.Notes, c.title+": no patient has the inputs of this combination; not analysed.")
+			continue
+		}
+		for _, ep := range []string{"pfs", "os"} {
+			gs, curves, err := groupComparison(p.endpoint(ep).pick(idx), group, c.labels)
+			if err != nil {
+				res.Notes = append(res.Notes, fmt.Sprintf("%s %s: %v", c.title, ep, err))
+				continue
+			}
+			c.into[ep] = gs
+			out.addKM(fmt.Sprintf("%s-%s", c.key, ep), fmt.Sprintf("%s by %s, pooled cohorts", strings.ToUpper(ep), c.title), ep, gs, curves)
+		}
+	}
+}
+
+// discrimination computes Harrell's C (95% CI from its infinitesimal
+// jackknife SE) and Uno's C truncated at 24 months for CAR-IMPI, the
+// original IMPI and the IPI, where each can be computed.
+func discrimination(p *patients, idx []int, endpoint string) *Discrimination {
+	o := p.endpoint(endpoint).pick(idx)
+	d := &Discrimination{Endpoint: endpoint, UnoTau: 24}
+	for _, ix := range []struct {
+		name string
+		of   func(i int) float64
+	}{
+		{"CAR-IMPI", func(i int) float64 { return p.score[i] }},
+		{"IMPI", func(i int) float64 { return p.rows[i].IMPI }},
+		{"IPI", func(i int) float64 { return p.rows[i].IPI }},
+	} {
+		var t, s []float64
+		var e []bool
+		for k, i := range idx {
+			v := ix.of(i)
+			if math.IsNaN(v) || math.IsNaN(o.time[k]) || math.IsNaN(o.event[k]) {
+				continue
+			}
+			t = append(t, o.time[k])
+			e = append(e, o.event[k] == 1)
+			s = append(s, v)
+		}
+		if len(t) < 2 || !anyTrue(e) {
+			continue
+		}
+		h := concordance.Harrell(t, e, s, nil, nil)
+		u := concordance.Uno(t, e, s, d.UnoTau, nil)
+		d.Index = append(d.Index, ix.name)
+		d.N = append(d.N, len(t))
+		d.HarrellC = append(d.HarrellC, h.C)
+		d.HarrellSE = append(d.HarrellSE, h.SE)
+		d.HarrellLower = append(d.HarrellLower, h.C-z975*h.SE)
+		d.HarrellUpper = append(d.HarrellUpper, h.C+z975*h.SE)
+		d.UnoC = append(d.UnoC, u.C)
+		d.UnoLower = append(d.UnoLower, u.C-z975*u.SE)
+		d.UnoUpper = append(d.UnoUpper, u.C+z975*u.SE)
+	}
+	return d
+}
+
+// z975 is qnorm(0.975).
+const z975 = 1.959963984540054
+
+func anyTrue(b []bool) bool {
+	for _, v := range b {
+		if v {
+			return true
+		}
+	}
+	return false
+}

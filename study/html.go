@@ -1,0 +1,286 @@
+package study
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Section is one part of the report: an id for links, a title, and its
+// body as HTML (figures inline as SVG).
+type Section struct {
+	ID, Title, HTML string
+}
+
+func (out *Output) figure(name string) (Figure, bool) {
+	for _, f := range out.Figures {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Figure{}, false
+}
+
+func (out *Output) table(name string) (Table, bool) {
+	for _, t := range out.Tables {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Table{}, false
+}
+
+// htmlBuf builds a section body.
+type htmlBuf struct{ strings.Builder }
+
+func (b *htmlBuf) p(format string, args ...any) {
+	b.WriteString("<p>" + html.EscapeString(fmt.Sprintf(format, args...)) + "</p>\n")
+}
+
+func (b *htmlBuf) note(s string) {
+	b.WriteString(`<p class="note">` + html.EscapeString(s) + "</p>\n")
+}
+
+func (b *htmlBuf) fig(out *Output, name string) {
+	f, ok := out.figure(name)
+	if !ok {
+		b.note("Figure not available: " + name + " (see the notes at the end).")
+		return
+	}
+	fmt.Fprintf(b, "<figure id=\"fig-%s\">%s<figcaption>%s</figcaption></figure>\n", name, f.SVG, html.EscapeString(f.Title))
+}
+
+func (b *htmlBuf) table(header []string, rows [][]string, caption string) {
+	b.WriteString("<table>")
+	if caption != "" {
+		b.WriteString("<caption>" + html.EscapeString(caption) + "</caption>")
+	}
+	b.WriteString("<thead><tr>")
+	for _, h := range header {
+		b.WriteString("<th>" + html.EscapeString(h) + "</th>")
+	}
+	b.WriteString("</tr></thead><tbody>")
+	for _, r := range rows {
+		b.WriteString("<tr>")
+		for _, c := range r {
+			b.WriteString("<td>" + html.EscapeString(c) + "</td>")
+		}
+		b.WriteString("</tr>")
+	}
+	b.WriteString("</tbody></table>\n")
+}
+
+func f3(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "NR"
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+func ci(est, lo, hi float64) string {
+	if math.IsNaN(est) {
+		return "NR"
+	}
+	return fmt.Sprintf("%s (%s–%s)", f3(est), f3(lo), f3(hi))
+}
+
+// groupRows tabulates a GroupSurvival for the report.
+func groupRows(gs *GroupSurvival) [][]string {
+	var rows [][]string
+	for j, g := range gs.Groups {
+		hr := "Ref."
+		if j > 0 {
+			hr = ci(gs.HRVsLow[j-1], gs.HRLower[j-1], gs.HRUpper[j-1])
+		}
+		s12 := "NA"
+		if !math.IsNaN(gs.Surv12[j]) {
+			s12 = fmt.Sprintf("%.0f%%", 100*gs.Surv12[j])
+		}
+		rows = append(rows, []string{g, fmt.Sprint(gs.N[j]), fmt.Sprint(gs.Events[j]),
+			ci(gs.Median[j], gs.MedianLower[j], gs.MedianUpper[j]), s12, hr})
+	}
+	return rows
+}
+
+var groupHeader = []string{"Group", "n", "Events", "Median, months (95% CI)", "12-month rate", "HR (95% CI) vs reference"}
+
+func (out *Output) groupBlock(b *htmlBuf, figName string, gs *GroupSurvival, caption string) {
+	if gs == nil {
+		b.note(caption + ": not available.")
+		return
+	}
+	b.fig(out, figName)
+	b.table(groupHeader, groupRows(gs), fmt.Sprintf("%s. Log-rank chi-square %.3g on %d df, p %s.", caption, float64(gs.LogrankChisq), gs.LogrankDF, pText(float64(gs.LogrankP))))
+}
+
+// buildSections assembles the report's sections in the paper's order.
+func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
+	res := out.Results
+	add := func(id, title string, b *htmlBuf) {
+		out.Sections = append(out.Sections, Section{id, title, b.String()})
+	}
+
+	var b htmlBuf
+	inc := res.Inclusion
+	b.p("%d rows read; %d patients included; %d excluded (%d for missing or invalid required data, %d as MTV outliers above %s mL, the %.3g quantile).",
+		inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, inc.ExcludedOutliers, f3(float64(inc.MTVOutlierThreshold)), 1-inc.ExcludeTopMTV)
+	var byc [][]string
+	names := make([]string, 0, len(inc.ByCohort))
+	for c := range inc.ByCohort {
+		names = append(names, c)
+	}
+	sort.Strings(names)
+	for _, c := range names {
+		byc = append(byc, []string{c, fmt.Sprint(inc.ByCohort[c])})
+	}
+	b.table([]string{"Cohort", "Included"}, byc, "Included patients by cohort")
+	if len(inc.Excluded) > 0 {
+		var ex [][]string
+		for _, x := range inc.Excluded {
+			ex = append(ex, []string{x.PatientID, fmt.Sprint(x.Line), x.Reason})
+		}
+		b.table([]string{"Patient", "Line", "Reason"}, ex, "Excluded rows")
+	}
+	add("flow", "Cohort flow", &b)
+
+	b = htmlBuf{}
+	if t, ok := out.table("table1"); ok {
+		b.table(t.Header, t.Rows, t.Title)
+	}
+	add("table1", "Patient characteristics (Table 1)", &b)
+
+	b = htmlBuf{}
+	b.fig(out, "mtv-rcs")
+	add("shape", "Shape of the MTV effect (Fig S2A)", &b)
+
+	b = htmlBuf{}
+	cp := res.Cutpoint
+	b.p("Maximally selected log-rank statistic of MTV on development %s (maxstat conventions: groups MTV <= cut vs > cut, minprop 0.1, maxprop 0.9): cutpoint %.4g mL, standardized statistic %.4g, Lau94 p %s (n = %d).",
+		strings.ToUpper(opt.Endpoint), cp.Value, cp.Statistic, pText(float64(cp.PLau94)), cp.N)
+	if o := res.Optimism; o != nil {
+		b.p("Bootstrap stability of the cutpoint (B = %d, seed %d): median %s mL, 95%% interval %s–%s mL.", o.B, o.Seed, f3(float64(o.CutpointMedian)), f3(float64(o.CutpointLower)), f3(float64(o.CutpointUpper)))
+	}
+	b.fig(out, "cutpoint-scan")
+	add("cutpoint", "MTV cutpoint (Fig S2B)", &b)
+
+	b = htmlBuf{}
+	m := res.Model
+	b.WriteString("<p class=\"formula\">" + html.EscapeString(m.Formula) + "</p>\n")
+	var mrows [][]string
+	for j, t := range m.Terms {
+		mrows = append(mrows, []string{t, fmt.Sprintf("%.6g", m.Coef[j]), f3(m.SE[j]), f3(m.HR[j]), render3P(m.P[j])})
+	}
+	b.table([]string{"Term", "Coefficient", "SE", "HR", "p"}, mrows, fmt.Sprintf("Cox model (Efron) of development %s, n = %d, %d events. Score = uncentered linear predictor.", strings.ToUpper(opt.Endpoint), m.N, m.Events))
+	for _, w := range m.Warnings {
+		b.note(w)
+	}
+	b.fig(out, "mtv-linear-spline")
+	add("model", "The CAR-IMPI model (Fig 1)", &b)
+
+	b = htmlBuf{}
+	b.p("Risk groups from the development cohort, frozen for validation: median %.4g (low < median <= high); terciles %.4g and %.4g (low < T1 <= intermediate < T2 <= high).",
+		res.Cutoffs.Median, res.Cutoffs.Terciles[0], res.Cutoffs.Terciles[1])
+	for _, c := range cohorts {
+		for _, g := range []string{"median", "terciles"} {
+			for _, ep := range []string{"pfs", "os"} {
+				b.WriteString(fmt.Sprintf("<h3>%s cohort: %s by %s</h3>\n", html.EscapeString(c), strings.ToUpper(ep), g))
+				out.groupBlock(&b, fmt.Sprintf("km-%s-%s-%s", slug(c), g, ep), res.KM[c][g][ep], fmt.Sprintf("%s, %s, %s groups", c, strings.ToUpper(ep), g))
+			}
+		}
+	}
+	add("survival", "Survival by risk group (Fig 2, Fig S3)", &b)
+
+	b = htmlBuf{}
+	for _, c := range cohorts {
+		for _, ep := range []string{"pfs", "os"} {
+			mc := res.CoxMultivariable[c][ep]
+			if mc == nil {
+				continue
+			}
+			var rows [][]string
+			for j, t := range mc.Terms {
+				rows = append(rows, []string{t, ci(mc.HR[j], mc.Lower[j], mc.Upper[j]), render3P(mc.P[j])})
+			}
+			strata := "no strata"
+			if mc.Strata != "" {
+				strata = "stratified by " + mc.Strata
+			}
+			b.table([]string{"Term", "HR (95% CI)", "p"}, rows, fmt.Sprintf("%s cohort, %s: n = %d, %d events, %d dropped for missing values, %s.", c, strings.ToUpper(ep), mc.N, mc.Events, mc.Dropped, strata))
+			for _, w := range mc.Warnings {
+				b.note(w)
+			}
+		}
+	}
+	add("multivariable", "Multivariable Cox models (Table 2, Table S4)", &b)
+
+	b = htmlBuf{}
+	if len(res.Toxicity) == 0 {
+		b.note("No toxicity data in the cohort.")
+	} else {
+		var rows [][]string
+		for _, k := range []string{"crs3", "icans3", "icu"} {
+			tx := res.Toxicity[k]
+			if tx == nil {
+				continue
+			}
+			rows = append(rows, []string{k, fmt.Sprintf("%d/%d (%.1f%%)", tx.Events[0], tx.N[0], 100*tx.Rate[0]), fmt.Sprintf("%d/%d (%.1f%%)", tx.Events[1], tx.N[1], 100*tx.Rate[1]),
+				render3P(float64(tx.ChisqP)), render3P(float64(tx.FisherP))})
+		}
+		b.table([]string{"Toxicity", "CAR-IMPI low", "CAR-IMPI high", "Chi-square p (Yates)", "Fisher p"}, rows, "Toxicity by CAR-IMPI median group, cohorts pooled")
+		for _, f := range []string{"toxicity-crs", "toxicity-icans", "toxicity-icu"} {
+			b.fig(out, f)
+		}
+	}
+	add("toxicity", "Toxicity by risk group (Fig 3)", &b)
+
+	b = htmlBuf{}
+	for _, c := range []struct {
+		key, title string
+		m          map[string]*GroupSurvival
+	}{{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX (>= 3)", res.CombinedHematotox}, {"combined-inflamix", "CAR-IMPI × InflaMix", res.CombinedInflamix}} {
+		for _, ep := range []string{"pfs", "os"} {
+			b.WriteString(fmt.Sprintf("<h3>%s: %s</h3>\n", html.EscapeString(c.title), strings.ToUpper(ep)))
+			out.groupBlock(&b, c.key+"-"+ep, c.m[ep], c.title+", pooled cohorts")
+		}
+	}
+	add("combined", "Combined radio-inflammatory groups (Fig 4)", &b)
+
+	b = htmlBuf{}
+	for _, c := range cohorts {
+		d := res.Discrimination[c]
+		if d == nil || len(d.Index) == 0 {
+			continue
+		}
+		var rows [][]string
+		for j, ix := range d.Index {
+			rows = append(rows, []string{ix, fmt.Sprint(d.N[j]), ci(d.HarrellC[j], d.HarrellLower[j], d.HarrellUpper[j]), ci(d.UnoC[j], d.UnoLower[j], d.UnoUpper[j])})
+		}
+		b.table([]string{"Index", "n", "Harrell's C (95% CI)", fmt.Sprintf("Uno's C, tau = %g months (95%% CI)", d.UnoTau)}, rows, fmt.Sprintf("Discrimination for %s, %s cohort", strings.ToUpper(d.Endpoint), c))
+	}
+	if o := res.Optimism; o != nil {
+		b.p("Bootstrap optimism correction of the whole development procedure (cutpoint search and model fit repeated in each of B = %d resamples, seed %d, %d failed): apparent C %.3f, optimism %.3f, corrected C %.3f.",
+			o.B, o.Seed, o.Failed, float64(o.ApparentC), float64(o.Optimism), float64(o.CorrectedC))
+	}
+	add("beyond", "Beyond the paper: discrimination and internal validation", &b)
+
+	b = htmlBuf{}
+	if len(res.Notes) == 0 {
+		b.p("None.")
+	}
+	for _, n := range res.Notes {
+		b.note(n)
+	}
+	add("notes", "Notes", &b)
+}
+
+func render3P(p float64) string {
+	if math.IsNaN(p) {
+		return "NA"
+	}
+	if p < 0.001 {
+		return fmt.Sprintf("%.2g", p)
+	}
+	return fmt.Sprintf("%.3f", p)
+}

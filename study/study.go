@@ -1,0 +1,634 @@
+package study
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"carimpi/cohort"
+	"carimpi/internal/jsonx"
+	"carimpi/render"
+	"carimpi/scores"
+	"carimpi/stattest"
+	"carimpi/survival/cox"
+	"carimpi/survival/maxstat"
+	"carimpi/survival/spline"
+)
+
+// Notice marks every output of the study.
+const Notice = "For research use only; not a medical device. Risk groups and estimates are not a basis for treatment decisions."
+
+// Options configure Run. The zero value runs the paper's analysis with
+// B = 200 bootstrap resamples and seed 1.
+type Options struct {
+	// Develop and Validate name the cohorts (values of the cohort column);
+	// "" means "development" and "validation".
+	Develop, Validate string
+	// Endpoint is the endpoint the model and cutpoint are developed on:
+	// "pfs" (default) or "os".
+	Endpoint string
+	// Bootstrap is the number of resamples for optimism correction and
+	// cutpoint stability; 0 means 200, a negative value skips them.
+	Bootstrap int
+	// Seed seeds every random step.
+	Seed uint64
+	// Software names the program version in the provenance.
+	Software string
+	// Progress receives one line per step with the elapsed time; nil is
+	// quiet.
+	Progress io.Writer
+}
+
+// Output is everything the study produces.
+type Output struct {
+	Results *Results
+	// Model is the fitted CAR-IMPI, loadable by "carimpi score --model".
+	Model   *scores.CoxModel
+	Figures []Figure
+	Tables  []Table
+	// Sections are the report's sections in order, as HTML fragments.
+	Sections []Section
+}
+
+// Figure is an SVG figure written to figures/<Name>.svg.
+type Figure struct {
+	Name, Title, SVG string
+}
+
+// Table is a CSV table written to tables/<Name>.csv.
+type Table struct {
+	Name, Title string
+	Header      []string
+	Rows        [][]string
+}
+
+// patients holds the analysis columns of the included patients.
+type patients struct {
+	n                      int
+	id, cohort, center     []string
+	product                []string
+	age, stage, mtv        []float64
+	pfs, os                outcome
+	ecog, ldh, ldhULN, crp []float64
+	crs, icans, icu        []float64
+	rows                   []scores.Row
+	score                  []float64 // CAR-IMPI, set after the fit
+	records                []cohort.Record
+	c                      *cohort.Cohort
+}
+
+func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
+	n := c.Len()
+	p := &patients{n: n, records: c.Records, c: c}
+	p.id, p.cohort, p.center, p.product = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, r := range c.Records {
+		p.id[i], p.cohort[i], p.center[i], p.product[i] = r.PatientID, r.Cohort, r.Center, strings.ToLower(r.Product)
+	}
+	p.age, p.stage, p.mtv = c.Floats("age"), c.Floats("stage"), c.Floats("mtv_ml")
+	p.pfs = outcome{c.Floats("pfs_months"), c.Floats("pfs_event")}
+	p.os = outcome{c.Floats("os_months"), c.Floats("os_event")}
+	p.ecog, p.ldh, p.ldhULN, p.crp = c.Floats("ecog"), c.Floats("ldh"), c.Floats("ldh_uln"), c.Floats("crp")
+	p.crs, p.icans, p.icu = c.Floats("crs_grade"), c.Floats("icans_grade"), c.Floats("icu")
+	p.scoreAll(scorer)
+	return p
+}
+
+// scoreAll scores every patient with the scorer's models, from the
+// dictionary fields the cohort has. CAR-IMPI is scored once the scorer
+// holds the fitted model.
+func (p *patients) scoreAll(scorer *scores.Scorer) {
+	c := p.c
+	n := p.n
+	var cols [][]float64
+	var fields []scores.Field
+	for _, fi := range scores.Fields() {
+		f, ok := scores.FieldByName(fi.Name)
+		cf, known := cohort.Lookup(fi.Name)
+		if !ok || !known || (cf.Kind != cohort.Number && cf.Kind != cohort.Integer && cf.Kind != cohort.Binary) {
+			continue
+		}
+		fields = append(fields, f)
+		cols = append(cols, c.Floats(fi.Name))
+	}
+	p.rows = make([]scores.Row, n)
+	for i := 0; i < n; i++ {
+		pt := scores.NewPatient(p.id[i])
+		for k, f := range fields {
+			if v := cols[k][i]; !math.IsNaN(v) {
+				pt.Set(f, v)
+			}
+		}
+		p.rows[i] = scorer.Row(&pt)
+	}
+}
+
+func (p *patients) endpoint(name string) outcome {
+	if name == "os" {
+		return p.os
+	}
+	return p.pfs
+}
+
+// subset returns the indices of the patients of one cohort.
+func (p *patients) subset(name string) []int {
+	var idx []int
+	for i, c := range p.cohort {
+		if c == name {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+func pick(x []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = x[i]
+	}
+	return out
+}
+
+func pickS(x []string, idx []int) []string {
+	out := make([]string, len(idx))
+	for k, i := range idx {
+		out[k] = x[i]
+	}
+	return out
+}
+
+func (o outcome) pick(idx []int) outcome { return outcome{pick(o.time, idx), pick(o.event, idx)} }
+
+// stepLog prints progress lines with the elapsed time.
+type stepLog struct {
+	w     io.Writer
+	start time.Time
+}
+
+func (s *stepLog) step(format string, args ...any) {
+	if s.w != nil {
+		fmt.Fprintf(s.w, "[%6.2fs] %s\n", time.Since(s.start).Seconds(), fmt.Sprintf(format, args...))
+	}
+}
+
+// Run develops CAR-IMPI on the development cohort and validates it, as in
+// the paper (see the package documentation for the steps). c holds the
+// included patients (after the loader's validation and outlier rule) and
+// rep the loader's report.
+func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
+	if opt.Develop == "" {
+		opt.Develop = "development"
+	}
+	if opt.Validate == "" {
+		opt.Validate = "validation"
+	}
+	if opt.Endpoint == "" {
+		opt.Endpoint = "pfs"
+	}
+	if opt.Endpoint != "pfs" && opt.Endpoint != "os" {
+		return nil, fmt.Errorf("endpoint %q: use pfs or os", opt.Endpoint)
+	}
+	if opt.Bootstrap == 0 {
+		opt.Bootstrap = 200
+	}
+	if opt.Seed == 0 {
+		opt.Seed = 1
+	}
+	log := &stepLog{w: opt.Progress, start: time.Now()}
+	scorer := scores.NewScorer()
+	p := newPatients(c, scorer)
+	out := &Output{Results: &Results{
+		Notice: Notice, Simulated: c.Simulated(), Seed: opt.Seed,
+		Provenance:        Provenance{Software: opt.Software, Citation: citation, Data: rep.Source, Endpoint: opt.Endpoint},
+		KM:                map[string]map[string]map[string]*GroupSurvival{},
+		CoxMultivariable:  map[string]map[string]*MultiCox{},
+		Toxicity:          map[string]*Toxicity{},
+		CombinedHematotox: map[string]*GroupSurvival{},
+		CombinedInflamix:  map[string]*GroupSurvival{},
+		Discrimination:    map[string]*Discrimination{},
+	}}
+	res := out.Results
+	if c.Simulated() {
+		res.Notes = append(res.Notes, "Simulated data — not patient data.")
+	}
+
+	// 1. Inclusion.
+	res.Inclusion = inclusion(rep, c)
+	log.step("inclusion: %d included, %d excluded (%d MTV outliers)", res.Inclusion.Included, len(res.Inclusion.Excluded), res.Inclusion.ExcludedOutliers)
+	dev := p.subset(opt.Develop)
+	val := p.subset(opt.Validate)
+	if len(dev) == 0 {
+		names := c.Names()
+		if len(names) == 1 && names[0] == "" {
+			// No cohort column: the whole file is the development cohort.
+			for i := range p.cohort {
+				p.cohort[i] = opt.Develop
+			}
+			dev = p.subset(opt.Develop)
+			res.Notes = append(res.Notes, "The data have no cohort column: every patient is in the development cohort and there is no validation.")
+		} else {
+			return nil, fmt.Errorf("no patient in the development cohort %q; the cohort column holds: %s (use --develop-cohort)", opt.Develop, strings.Join(names, ", "))
+		}
+	}
+	if len(val) == 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("No patient in the validation cohort %q: validation sections are omitted.", opt.Validate))
+	}
+	cohorts := []string{opt.Develop}
+	if len(val) > 0 {
+		cohorts = append(cohorts, opt.Validate)
+	}
+
+	// 2. Table 1.
+	out.addTable1(p, cohorts)
+	log.step("table 1")
+
+	// 3. Shape of the MTV effect: restricted cubic spline.
+	devOut := p.endpoint(opt.Endpoint).pick(dev)
+	out.addRCS(pick(p.mtv, dev), devOut, opt.Endpoint, res)
+	log.step("restricted cubic spline of MTV")
+
+	// 4. Cutpoint.
+	mtvDev := pick(p.mtv, dev)
+	x, t, e := complete(mtvDev, devOut)
+	ms, err := maxstat.Test(x, t, e, maxstat.Options{Method: maxstat.Lau94})
+	if err != nil {
+		return nil, fmt.Errorf("cutpoint of MTV on development %s: %w", opt.Endpoint, err)
+	}
+	res.Cutpoint = Cutpoint{Value: ms.Cutpoint, Statistic: ms.Statistic, PLau94: jsonx.Float(ms.P), N: ms.N, Cuts: ms.Cuts, Stats: ms.Stats}
+	out.addScan(ms)
+	log.step("cutpoint: MTV %.4g mL (statistic %.4g, Lau94 p %.3g)", ms.Cutpoint, ms.Statistic, ms.P)
+
+	// 5. Model.
+	model, fit, err := fitModel(p, dev, devOut, ms.Cutpoint, opt)
+	if err != nil {
+		return nil, err
+	}
+	out.Model = model
+	res.Model = fit
+	p.score = make([]float64, p.n)
+	for i := 0; i < p.n; i++ {
+		p.score[i], _ = model.LP(p.mtv[i], p.age[i], p.stage[i])
+	}
+	out.addModelFigure(p, dev, devOut, ms.Cutpoint)
+	log.step("model: %s", fit.Formula)
+
+	// 6. Cutoffs.
+	devScore := pick(p.score, dev)
+	q := stattest.Quantiles(devScore, 0.5, 1.0/3, 2.0/3)
+	res.Cutoffs = Cutoffs{Median: q[0], Terciles: []float64{q[1], q[2]}}
+	model.Cutoffs = scores.Cutoffs{Median: q[0], Terciles: [2]float64{q[1], q[2]}}
+	if err := addBaselines(model, p, dev); err != nil {
+		res.Notes = append(res.Notes, "Baseline survival not estimated: "+err.Error())
+	}
+	if err := scorer.Use(model); err != nil {
+		return nil, err
+	}
+	p.scoreAll(scorer) // again, now with the fitted CAR-IMPI for the combined groups
+	log.step("cutoffs: median %.4g, terciles %.4g / %.4g", q[0], q[1], q[2])
+
+	// 7. Survival by risk group per cohort.
+	for _, name := range cohorts {
+		idx := p.subset(name)
+		res.KM[name] = map[string]map[string]*GroupSurvival{"median": {}, "terciles": {}}
+		sc := pick(p.score, idx)
+		med := make([]int, len(idx))
+		ter := make([]int, len(idx))
+		for k, s := range sc {
+			med[k] = medianGroup(s, q[0])
+			ter[k] = tercileGroup(s, [2]float64{q[1], q[2]})
+		}
+		for _, ep := range []string{"pfs", "os"} {
+			o := p.endpoint(ep).pick(idx)
+			for _, g := range []struct {
+				name   string
+				groups []int
+				labels []string
+			}{{"median", med, []string{"low", "high"}}, {"terciles", ter, []string{"low", "intermediate", "high"}}} {
+				gs, curves, err := groupComparison(o, g.groups, g.labels)
+				if err != nil {
+					res.Notes = append(res.Notes, fmt.Sprintf("%s %s %s: %v", name, g.name, ep, err))
+					continue
+				}
+				res.KM[name][g.name][ep] = gs
+				out.addKM(fmt.Sprintf("km-%s-%s-%s", slug(name), g.name, ep), fmt.Sprintf("%s by CAR-IMPI %s, %s cohort", strings.ToUpper(ep), g.name, name), ep, gs, curves)
+			}
+		}
+		log.step("survival by risk group: %s", name)
+	}
+
+	// 8. Multivariable Cox.
+	for _, name := range cohorts {
+		idx := p.subset(name)
+		res.CoxMultivariable[name] = map[string]*MultiCox{}
+		covs := []covariate{{"score", pick(p.score, idx)}}
+		covs = append(covs, factorColumns("product", pickS(p.product, idx), "axi-cel")...)
+		covs = append(covs,
+			covariate{"ecog2", indicator(pick(p.ecog, idx), func(v float64) bool { return v >= 2 })},
+			covariate{"ldh_high", ratioAbove(pick(p.ldh, idx), pick(p.ldhULN, idx))},
+			covariate{"crp", pick(p.crp, idx)})
+		centers := pickS(p.center, idx)
+		for _, ep := range []string{"pfs", "os"} {
+			res.CoxMultivariable[name][ep] = multiCox(p.endpoint(ep).pick(idx), covs, centers)
+		}
+		log.step("multivariable Cox: %s", name)
+	}
+
+	// 9. Toxicity (pooled, by median group).
+	all := make([]int, 0, len(dev)+len(val))
+	all = append(append(all, dev...), val...)
+	out.addToxicity(p, all, q[0])
+	log.step("toxicity")
+
+	// 10. Combined groups (pooled).
+	out.addCombined(p, all)
+	log.step("combined radio-inflammatory groups")
+
+	// 11. Beyond the paper: discrimination, bootstrap.
+	for _, name := range cohorts {
+		res.Discrimination[name] = discrimination(p, p.subset(name), opt.Endpoint)
+	}
+	if opt.Bootstrap > 0 {
+		if err := out.addBootstrap(p, dev, devOut, opt); err != nil {
+			res.Notes = append(res.Notes, "Bootstrap: "+err.Error())
+		}
+		log.step("bootstrap: B = %d, seed %d", opt.Bootstrap, opt.Seed)
+	}
+	out.buildSections(p, cohorts, opt)
+	log.step("report assembled")
+	return out, nil
+}
+
+const citation = "Winkelmann M, Raj SS, et al. Optimization and validation of the international metabolic prognostic index for CD19 CAR-T in large B-cell lymphoma. Blood Cancer J 2025;15:144. doi:10.1038/s41408-025-01338-1"
+
+func inclusion(rep *cohort.Report, c *cohort.Cohort) Inclusion {
+	inc := Inclusion{Read: rep.Rows, Included: c.Len(), ExcludedOutliers: rep.ExcludedOutliers,
+		MTVOutlierThreshold: jsonx.Float(rep.MTVThreshold), ByCohort: map[string]int{}}
+	if rep.MTVQuantile > 0 {
+		inc.ExcludeTopMTV = 1 - rep.MTVQuantile
+	}
+	for _, x := range rep.Excluded {
+		inc.Excluded = append(inc.Excluded, Exclusion{PatientID: x.PatientID, Line: x.Line, Reason: strings.Join(x.Reasons, "; ")})
+		if !x.Outlier {
+			inc.ExcludedMissing++
+		}
+	}
+	for _, r := range c.Records {
+		inc.ByCohort[r.Cohort]++
+	}
+	return inc
+}
+
+// complete keeps the patients with x, time and event present.
+func complete(x []float64, o outcome) (xs, ts []float64, es []bool) {
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
+			continue
+		}
+		xs = append(xs, x[i])
+		ts = append(ts, o.time[i])
+		es = append(es, o.event[i] == 1)
+	}
+	return xs, ts, es
+}
+
+func indicator(x []float64, f func(float64) bool) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		switch {
+		case math.IsNaN(v):
+			out[i] = math.NaN()
+		case f(v):
+			out[i] = 1
+		}
+	}
+	return out
+}
+
+// ratioAbove is 1 where x > limit, 0 where not, NaN where either is missing.
+func ratioAbove(x, limit []float64) []float64 {
+	out := make([]float64, len(x))
+	for i := range x {
+		switch {
+		case math.IsNaN(x[i]) || math.IsNaN(limit[i]):
+			out[i] = math.NaN()
+		case x[i] > limit[i]:
+			out[i] = 1
+		}
+	}
+	return out
+}
+
+func slug(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r + 32
+		}
+		return '-'
+	}, s)
+}
+
+// modelTerms are the CAR-IMPI model's columns, in order.
+var modelTerms = []string{"mtv", "mtv_above_knot", "age", "stage2", "stage3", "stage4"}
+
+// fitModel fits the Cox model of the development endpoint on the linear
+// spline of MTV at the knot, age and stage (stage 1 the reference) and
+// returns it as a scores model.
+func fitModel(p *patients, dev []int, o outcome, knot float64, opt Options) (*scores.CoxModel, ModelFit, error) {
+	var t []float64
+	var e []bool
+	x := make([][]float64, len(modelTerms))
+	for k, i := range dev {
+		if math.IsNaN(o.time[k]) || math.IsNaN(o.event[k]) {
+			continue
+		}
+		t = append(t, o.time[k])
+		e = append(e, o.event[k] == 1)
+		st := p.stage[i]
+		row := []float64{p.mtv[i], math.Max(p.mtv[i]-knot, 0), p.age[i], b2f(st == 2), b2f(st == 3), b2f(st == 4)}
+		for j := range row {
+			x[j] = append(x[j], row[j])
+		}
+	}
+	fit := ModelFit{Terms: modelTerms, Knot: knot}
+	// A stage level absent from the development cohort has no column.
+	var cols [][]float64
+	var names []string
+	for j, name := range modelTerms {
+		if j >= 3 && allZero(x[j]) {
+			fit.Warnings = append(fit.Warnings, fmt.Sprintf("%s: no development patient has this stage; its coefficient is 0", name))
+			continue
+		}
+		cols = append(cols, x[j])
+		names = append(names, name)
+	}
+	m, err := cox.Fit(t, e, cols, &cox.Options{Names: names}, nil)
+	if err != nil {
+		return nil, fit, fmt.Errorf("fitting the CAR-IMPI model: %w", err)
+	}
+	fit.Warnings = append(fit.Warnings, m.Warnings...)
+	coef := map[string]int{}
+	for c, n := range names {
+		coef[n] = c
+	}
+	k := len(modelTerms)
+	fit.Coef, fit.SE, fit.HR, fit.P = make(jsonx.Floats, k), make(jsonx.Floats, k), make(jsonx.Floats, k), make(jsonx.Floats, k)
+	for j, name := range modelTerms {
+		if c, ok := coef[name]; ok && !math.IsNaN(m.Coef[c]) {
+			fit.Coef[j], fit.SE[j], fit.HR[j], fit.P[j] = m.Coef[c], m.SE[c], m.HR[c], m.P[c]
+		} else {
+			fit.Coef[j], fit.SE[j], fit.HR[j], fit.P[j] = 0, math.NaN(), 1, math.NaN()
+		}
+	}
+	fit.Var = make([]jsonx.Floats, k)
+	for j, a := range modelTerms {
+		fit.Var[j] = nanSlice(k)
+		for l, b := range modelTerms {
+			ca, okA := coef[a]
+			cb, okB := coef[b]
+			if okA && okB {
+				fit.Var[j][l] = m.Var[ca][cb]
+			}
+		}
+	}
+	fit.N, fit.Events = m.N, m.Events
+	model := scores.CARIMPI()
+	model.Knot = knot
+	model.Coef = &scores.Coefficients{MTV: fit.Coef[0], MTVAboveKnot: fit.Coef[1], Age: fit.Coef[2],
+		Stage2: fit.Coef[3], Stage3: fit.Coef[4], Stage4: fit.Coef[5]}
+	model.Version = "fitted " + time.Now().UTC().Format("2006-01-02")
+	model.Provenance = scores.Provenance{Citation: citation, DOI: "10.1038/s41408-025-01338-1",
+		FittedOn: fmt.Sprintf("%s cohort, n = %d, %d events (%s)", opt.Develop, m.N, m.Events, strings.ToUpper(opt.Endpoint)),
+		Date:     time.Now().UTC().Format("2006-01-02"), Software: opt.Software}
+	fit.Formula = fmt.Sprintf("CAR-IMPI = %.6g·MTV %+.6g·max(MTV − %.4g, 0) %+.6g·age %+.6g·[stage 2] %+.6g·[stage 3] %+.6g·[stage 4]",
+		fit.Coef[0], fit.Coef[1], knot, fit.Coef[2], fit.Coef[3], fit.Coef[4], fit.Coef[5])
+	return model, fit, nil
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func allZero(x []float64) bool {
+	for _, v := range x {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// addBaselines stores the baseline survival of PFS and OS at the
+// development mean score, S0(t) with S(t | x) = S0(t)^exp(lp - Centre):
+// the score enters each endpoint's Cox model with coefficient fixed at 1
+// (an offset), so the estimates follow the fitted index.
+func addBaselines(m *scores.CoxModel, p *patients, dev []int) error {
+	sc := pick(p.score, dev)
+	centre := stattest.Describe(sc).Mean
+	m.Centre = centre
+	m.Baseline = nil
+	for _, ep := range []string{"pfs", "os"} {
+		o := p.endpoint(ep).pick(dev)
+		x, t, e := complete(sc, o)
+		if len(t) == 0 {
+			continue
+		}
+		fit, err := cox.Fit(t, e, [][]float64{x}, &cox.Options{Init: []float64{1}, MaxIter: -1}, nil)
+		if err != nil {
+			return err
+		}
+		curves := fit.Survfit([]float64{centre})
+		if len(curves) == 0 {
+			return errors.New("no baseline curve")
+		}
+		c := curves[0]
+		m.Baseline = append(m.Baseline, scores.BaselineSurvival{Endpoint: ep, Times: c.Time, Survival: c.Surv})
+	}
+	return nil
+}
+
+// addScan draws the cutpoint scan (Fig S2B).
+func (out *Output) addScan(ms *maxstat.Result) {
+	out.Figures = append(out.Figures, Figure{Name: "cutpoint-scan", Title: "Maximally selected log-rank statistic of MTV (Fig S2B)",
+		SVG: render.LinePlot{Title: "Standardized log-rank statistic by MTV cutpoint", XLabel: "MTV cutpoint (mL)", YLabel: "Standardized statistic",
+			Series:  []render.Series{{Name: "statistic", X: ms.Cuts, Y: ms.Stats}},
+			Markers: []render.Marker{{X: ms.Cutpoint, Label: fmt.Sprintf("%.4g mL", ms.Cutpoint)}}}.SVG()})
+}
+
+// addRCS fits the development endpoint on a 4-knot restricted cubic spline
+// of MTV and draws its log hazard ratio against MTV = 0 (Fig S2A).
+func (out *Output) addRCS(mtv []float64, o outcome, endpoint string, res *Results) {
+	x, t, e := complete(mtv, o)
+	knots, err := spline.RCSKnots(x, 4)
+	if err != nil {
+		res.Notes = append(res.Notes, "Restricted cubic spline not drawn: "+err.Error())
+		return
+	}
+	cols := make([][]float64, len(knots)-1)
+	var buf []float64
+	for _, v := range x {
+		buf = spline.RCS(buf[:0], v, knots)
+		for j := range cols {
+			cols[j] = append(cols[j], buf[j])
+		}
+	}
+	m, err := cox.Fit(t, e, cols, nil, nil)
+	if err != nil || m.Rank < len(cols) {
+		res.Notes = append(res.Notes, fmt.Sprintf("Restricted cubic spline not drawn: the fit failed (%v)", err))
+		return
+	}
+	grid := gridTo(stattest.Quantile(x, 0.95), 80)
+	basis := func(dst []float64, v float64) []float64 { return spline.RCS(dst, v, knots) }
+	curve := spline.LogHRCurve(basis, m.Coef, m.Var, grid, 0)
+	zero := 0.0
+	var marks []render.Marker
+	for _, k := range knots {
+		marks = append(marks, render.Marker{X: k, Label: ""})
+	}
+	out.Figures = append(out.Figures, Figure{Name: "mtv-rcs", Title: "Restricted cubic spline of MTV (Fig S2A)",
+		SVG: render.LinePlot{Title: fmt.Sprintf("log HR of %s by MTV, restricted cubic spline (4 knots)", strings.ToUpper(endpoint)),
+			XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",
+			Series: []render.Series{{Name: "rcs", X: curve.X, Y: curve.LogHR, Lower: curve.Lower, Upper: curve.Upper}},
+			HLine:  &zero, Note: fmt.Sprintf("Knots at %s mL (Harrell's default quantiles); band: pointwise 95%% CI; grid to the 95th percentile of MTV.", joinFloats(knots))}.SVG()})
+}
+
+// addModelFigure draws the fitted linear spline of MTV (Fig 1).
+func (out *Output) addModelFigure(p *patients, dev []int, o outcome, knot float64) {
+	m := out.Model
+	coef := []float64{m.Coef.MTV, m.Coef.MTVAboveKnot}
+	x, _, _ := complete(pick(p.mtv, dev), o)
+	grid := gridTo(stattest.Quantile(x, 0.95), 80)
+	v := out.Results.Model.Var
+	cov := [][]float64{{v[0][0], v[0][1]}, {v[1][0], v[1][1]}}
+	basis := func(dst []float64, v float64) []float64 { return spline.LSP(dst, v, []float64{knot}) }
+	curve := spline.LogHRCurve(basis, coef, cov, grid, 0)
+	zero := 0.0
+	out.Figures = append(out.Figures, Figure{Name: "mtv-linear-spline", Title: "Linear spline of MTV in the CAR-IMPI model (Fig 1)",
+		SVG: render.LinePlot{Title: "log HR by MTV: linear spline with one knot", XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",
+			Series:  []render.Series{{Name: "CAR-IMPI", X: curve.X, Y: curve.LogHR, Lower: curve.Lower, Upper: curve.Upper}},
+			Markers: []render.Marker{{X: knot, Label: fmt.Sprintf("knot %.4g mL", knot)}}, HLine: &zero,
+			Note: fmt.Sprintf("Slope below the knot %.3g, above %.3g per 100 mL (log HR); band: pointwise 95%% CI.", 100*coef[0], 100*(coef[0]+coef[1]))}.SVG()})
+}
+
+func gridTo(hi float64, n int) []float64 {
+	g := make([]float64, n+1)
+	for i := range g {
+		g[i] = hi * float64(i) / float64(n)
+	}
+	return g
+}
+
+func joinFloats(x []float64) string {
+	s := make([]string, len(x))
+	for i, v := range x {
+		s[i] = fmt.Sprintf("%.4g", v)
+	}
+	return strings.Join(s, ", ")
+}

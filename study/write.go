@@ -1,0 +1,105 @@
+package study
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+
+	"carimpi/internal/jsonx"
+	"carimpi/scores"
+)
+
+// WriteDir writes the report into dir: index.html, model.json,
+// results.json, tables/*.csv and figures/*.svg. It returns the paths
+// written, in order.
+func (out *Output) WriteDir(dir string) ([]string, error) {
+	var written []string
+	write := func(name string, data []byte) error {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+		written = append(written, path)
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := out.WriteHTML(&buf); err != nil {
+		return written, err
+	}
+	if err := write("index.html", buf.Bytes()); err != nil {
+		return written, err
+	}
+	buf.Reset()
+	if err := jsonx.Write(&buf, out.Results); err != nil {
+		return written, fmt.Errorf("results.json: %w", err)
+	}
+	if err := write("results.json", buf.Bytes()); err != nil {
+		return written, err
+	}
+	buf.Reset()
+	if err := scores.Save(&buf, out.Model); err != nil {
+		return written, fmt.Errorf("model.json: %w", err)
+	}
+	if err := write("model.json", buf.Bytes()); err != nil {
+		return written, err
+	}
+	for _, t := range out.Tables {
+		buf.Reset()
+		w := csv.NewWriter(&buf)
+		w.Write(t.Header)
+		w.WriteAll(t.Rows)
+		if err := w.Error(); err != nil {
+			return written, err
+		}
+		if err := write(filepath.Join("tables", t.Name+".csv"), buf.Bytes()); err != nil {
+			return written, err
+		}
+	}
+	for _, f := range out.Figures {
+		if err := write(filepath.Join("figures", f.Name+".svg"), []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+f.SVG+"\n")); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+const css = `body{font-family:Helvetica,Arial,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}
+.notice{background:#fff4d6;border-left:5px solid #E69F00;padding:.6em 1em;font-weight:bold}
+.simulated{background:#fde0dc;border-left:5px solid #D55E00;padding:.6em 1em;font-weight:bold}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}caption{text-align:left;font-style:italic;padding:.3em 0}
+th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f2f2f2}
+figure{margin:1em 0;page-break-inside:avoid}figure svg{max-width:100%;height:auto}figcaption{font-size:.85em;color:#555}
+.note{color:#8a4b00}.formula{font-family:monospace;background:#f5f5f5;padding:.5em}
+nav ol{columns:2}@media print{nav{display:none}h2{page-break-before:auto}body{max-width:none}}`
+
+// WriteHTML writes the self-contained report: inline CSS and SVG, no
+// scripts, nothing fetched from the network.
+func (out *Output) WriteHTML(w *bytes.Buffer) error {
+	res := out.Results
+	w.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+	w.WriteString("<title>CAR-IMPI study report</title><style>" + css + "</style></head><body>\n")
+	w.WriteString("<h1>CAR-IMPI: development and validation report</h1>\n")
+	w.WriteString("<p class=\"notice\">" + html.EscapeString(res.Notice) + "</p>\n")
+	if res.Simulated {
+		w.WriteString("<p class=\"simulated\">Simulated data — not patient data. Every number below describes a synthetic cohort.</p>\n")
+	}
+	fmt.Fprintf(w, "<p>Data: %s. Endpoint for development: %s. Software: %s. Seed: %d. Method: %s</p>\n",
+		html.EscapeString(res.Provenance.Data), html.EscapeString(res.Provenance.Endpoint), html.EscapeString(res.Provenance.Software), res.Seed, html.EscapeString(res.Provenance.Citation))
+	w.WriteString("<nav><ol>")
+	for _, s := range out.Sections {
+		fmt.Fprintf(w, "<li><a href=\"#%s\">%s</a></li>", s.ID, html.EscapeString(s.Title))
+	}
+	w.WriteString("</ol></nav>\n")
+	for _, s := range out.Sections {
+		fmt.Fprintf(w, "<section id=\"%s\"><h2>%s</h2>\n%s</section>\n", s.ID, html.EscapeString(s.Title), s.HTML)
+	}
+	w.WriteString("</body></html>\n")
+	return nil
+}
