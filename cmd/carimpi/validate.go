@@ -1,0 +1,171 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"carimpi/cohort"
+	"carimpi/internal/jsonx"
+)
+
+func init() { register(newValidateCmd()) }
+
+// parseUnits reads "crp=mg/L,hb=g/L" into a map of dictionary name to unit.
+func parseUnits(spec string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, unit, ok := strings.Cut(part, "=")
+		if !ok || strings.TrimSpace(name) == "" || strings.TrimSpace(unit) == "" {
+			return nil, usagef("--units %q: write column=unit pairs separated by commas, e.g. crp=mg/L,hb=g/L", part)
+		}
+		out[strings.TrimSpace(name)] = strings.TrimSpace(unit)
+	}
+	return out, nil
+}
+
+// cohortFlags are the flags of every command that reads a cohort file.
+type cohortFlags struct {
+	data, mapFile, units, dateOrder, sheet string
+	excludeTopMTV                          float64
+}
+
+func (f *cohortFlags) register(fs *flag.FlagSet, defaultExclude float64) {
+	fs.StringVar(&f.data, "data", "", "cohort file, .csv or .xlsx")
+	fs.StringVar(&f.mapFile, "map", "", "JSON column map: {\"source column\": \"dictionary name\"} or {\"columns\":{...},\"units\":{...},\"date_order\":\"dmy\"}")
+	fs.StringVar(&f.units, "units", "", "declared units, e.g. crp=mg/L,hb=g/L,plt=/uL,pfs_months=days (override the map's)")
+	fs.StringVar(&f.dateOrder, "date-order", "", "order of slash dates: dmy or mdy (default: only unambiguous dates)")
+	fs.StringVar(&f.sheet, "sheet", "", "XLSX sheet (default: the first)")
+	fs.Float64Var(&f.excludeTopMTV, "exclude-top-mtv", defaultExclude, "exclude MTV above the pooled type-7 quantile 1 - this fraction (the paper: 0.025; 0 = off)")
+}
+
+// load reads the cohort file with the map and units of the flags.
+func (f *cohortFlags) load() (*cohort.Cohort, *cohort.Report, error) {
+	if f.data == "" {
+		return nil, nil, usagef("--data is required")
+	}
+	var opts cohort.Options
+	if f.mapFile != "" {
+		mf, err := os.Open(f.mapFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts, err = cohort.ReadMap(mf)
+		mf.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", f.mapFile, err)
+		}
+	}
+	units, err := parseUnits(f.units)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(units) > 0 && opts.Units == nil {
+		opts.Units = map[string]string{}
+	}
+	for k, v := range units {
+		opts.Units[k] = v
+	}
+	if f.dateOrder != "" {
+		opts.DateOrder = cohort.DateOrder(f.dateOrder)
+		if opts.DateOrder != cohort.DateDMY && opts.DateOrder != cohort.DateMDY {
+			return nil, nil, usagef("--date-order %q: use dmy or mdy", f.dateOrder)
+		}
+	}
+	if f.excludeTopMTV < 0 || f.excludeTopMTV >= 1 {
+		return nil, nil, usagef("--exclude-top-mtv %g: give a fraction in [0, 1), e.g. 0.025", f.excludeTopMTV)
+	}
+	opts.ExcludeTopMTV = f.excludeTopMTV
+	opts.Sheet = f.sheet
+	return cohort.LoadFile(f.data, opts)
+}
+
+func newValidateCmd() *Command {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	var cf cohortFlags
+	cf.register(fs, 0)
+	out := fs.String("out", "", "write the accepted rows, in the dictionary's names and units, to this .csv or .xlsx file")
+	format := fs.String("format", "table", "output format: table or json")
+	c := &Command{
+		Name:      "validate",
+		UsageLine: "validate --data F.csv|xlsx [--map map.json] [--units crp=mg/L,hb=g/L,...] [--exclude-top-mtv 0.025] [--out clean.csv] [--format table|json]",
+		Short:     "check a cohort file and list every problem with its likely fix",
+		Long: `Validate reads a cohort file (CSV with ',' or ';' separators, or XLSX)
+into the data dictionary (see package cohort) and prints the validation
+report: how many rows were read and accepted, every excluded row with its
+reasons, and every problem by row, column and value with its likely fix
+(a value that cannot be read, out of range, a unit that looks wrong, an
+event without a time, OS shorter than PFS, a duplicate patient id, ...).
+No row is dropped silently.
+
+Columns already named as in the dictionary are found by name; others are
+mapped with --map. Units are declared with --units (or the map's "units"),
+never guessed: a column whose median looks like another unit is flagged.
+Times can be given as dates (map columns to infusion_date,
+progression_date, death_date, last_followup_date); months are days /
+30.4375. --exclude-top-mtv 0.025 applies the paper's outlier rule.
+
+JSON output keys: notice, source, simulated, rows, accepted, blank_rows,
+excluded [{row, line, patient_id, mtv_outlier, reasons}], problems [{row,
+line, patient_id, column, field, value, severity, action, message, fix}],
+columns, ignored_columns, mtv_outlier_quantile, mtv_outlier_threshold,
+excluded_outliers.`,
+		Flags: fs,
+	}
+	c.Run = func(stdout, stderr io.Writer) error {
+		if err := checkFormat(*format, "table", "json"); err != nil {
+			return err
+		}
+		ext := strings.ToLower(filepath.Ext(*out))
+		if *out != "" && ext != ".csv" && ext != ".xlsx" {
+			return usagef("--out %s: use a .csv or .xlsx file name", *out)
+		}
+		co, rep, err := cf.load()
+		if err != nil {
+			return err
+		}
+		if *out != "" {
+			if err := writeCohort(co, *out, ext); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "wrote %d accepted rows to %s\n", co.Len(), *out)
+		}
+		if *format == "json" {
+			v := struct {
+				Notice     string `json:"notice"`
+				DataNotice string `json:"data_notice,omitempty"`
+				*cohort.Report
+			}{Notice: researchNotice, Report: rep}
+			if rep.Simulated {
+				v.DataNotice = cohort.SimulatedNotice
+			}
+			return jsonx.Write(stdout, v)
+		}
+		fmt.Fprintln(stdout, researchNotice)
+		return rep.WriteText(stdout)
+	}
+	return c
+}
+
+func writeCohort(co *cohort.Cohort, path, ext string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if ext == ".xlsx" {
+		err = co.WriteXLSX(f)
+	} else {
+		err = co.WriteCSV(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

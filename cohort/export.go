@@ -1,0 +1,68 @@
+package cohort
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// exportFields returns the dictionary fields written on export: the
+// required ones and every other field that holds a value in some record,
+// in dictionary order.
+func (c *Cohort) exportFields() []*Field {
+	var out []*Field
+	for i := range fields {
+		f := &fields[i]
+		if f.Required || c.Has(f.Name) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// WriteCSV writes the cohort with the dictionary names as header, ','
+// separator, '.' decimal mark, numbers in the shortest form that reads
+// back to the same float64 and missing values as empty cells: the form
+// that R's read.csv and the table package read. The columns are those of
+// exportFields. A synthetic cohort carries the column simulated = 1.
+func (c *Cohort) WriteCSV(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	cols := c.exportFields()
+	for j, f := range cols {
+		if j > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString(f.Name)
+	}
+	bw.WriteByte('\n')
+	var b []byte
+	for i := range c.Records {
+		b = b[:0]
+		for j, f := range cols {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			if f.str != nil {
+				b = appendCSVText(b, *f.str(&c.Records[i]))
+			} else {
+				b = f.appendValue(b, &c.Records[i])
+			}
+		}
+		b = append(b, '\n')
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// appendCSVText quotes a text cell when it holds a separator, a quote, a
+// line break or surrounding space, doubling inner quotes (RFC 4180).
+func appendCSVText(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, ",;\"\r\n") && strings.TrimSpace(s) == s {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(b, '"')
+}

@@ -1,0 +1,324 @@
+package cohort_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strings"
+	"testing"
+
+	"carimpi/cohort"
+)
+
+func load(t *testing.T, in string, opts cohort.Options) (*cohort.Cohort, *cohort.Report) {
+	t.Helper()
+	c, rep, err := cohort.Load(strings.NewReader(in), "t.csv", opts)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if rep.Rows != rep.Accepted+len(rep.Excluded) || rep.Accepted != c.Len() {
+		t.Fatalf("rows %d accepted %d excluded %d records %d: a row went missing", rep.Rows, rep.Accepted, len(rep.Excluded), c.Len())
+	}
+	return c, rep
+}
+
+// problem finds the first problem about field (in row, 0 = any row).
+func problem(rep *cohort.Report, row int, field string) *cohort.Problem {
+	for i, p := range rep.Problems {
+		if p.Field == field && (row == 0 || p.Row == row) {
+			return &rep.Problems[i]
+		}
+	}
+	return nil
+}
+
+func TestRoundTripCSV(t *testing.T) {
+	want := cohort.Default()
+	var b bytes.Buffer
+	if err := want.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), cohort.DefaultCSV()) {
+		t.Fatal("CSV -> record -> CSV changed the bytes")
+	}
+	got, rep := load(t, b.String(), cohort.Options{})
+	if len(rep.Problems) != 0 || !rep.Simulated {
+		t.Fatalf("problems %v simulated %v", rep.Problems, rep.Simulated)
+	}
+	sameRecords(t, got, want)
+}
+
+func TestRoundTripXLSX(t *testing.T) {
+	want := cohort.Simulate(60, 40, 3)
+	var b bytes.Buffer
+	if err := want.WriteXLSX(&b); err != nil {
+		t.Fatal(err)
+	}
+	got, rep, err := cohort.LoadXLSX(bytes.NewReader(b.Bytes()), "t.xlsx", cohort.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Accepted != 100 || len(rep.Problems) != 0 {
+		t.Fatalf("accepted %d problems %v", rep.Accepted, rep.Problems)
+	}
+	sameRecords(t, got, want)
+}
+
+func sameRecords(t *testing.T, got, want *cohort.Cohort) {
+	t.Helper()
+	if got.Len() != want.Len() {
+		t.Fatalf("%d records, want %d", got.Len(), want.Len())
+	}
+	for i := range want.Records {
+		for _, f := range cohort.Fields() {
+			a, b := f.String(&got.Records[i]), f.String(&want.Records[i])
+			x, y := f.Float(&got.Records[i]), f.Float(&want.Records[i])
+			if a != b || !(x == y || math.IsNaN(x) && math.IsNaN(y)) {
+				t.Fatalf("record %d %s: %q, want %q", i, f.Name, a, b)
+			}
+		}
+	}
+}
+
+func TestImportEuropeanBOMAndMap(t *testing.T) {
+	in := "\xef\xbb\xbfID;Alter;Stadium;MTV (ml);CRP (mg/l);Hb (g/l);Thrombozyten (/ul);PFS (Tage);PFS-Ereignis\r\n" +
+		"p1;64;IIIB;12,5;13,0;106;165000;304,4;1\r\n" +
+		"p2;70;2;0;4;98;90000;60;0\r\n"
+	opts, err := cohort.ReadMap(strings.NewReader(`{"columns": {"ID": "patient_id", "Alter": "age", "Stadium": "stage",
+		"MTV (ml)": "mtv_ml", "CRP (mg/l)": "crp", "Hb (g/l)": "hb", "Thrombozyten (/ul)": "plt", "PFS (Tage)": "pfs_months",
+		"PFS-Ereignis": "pfs_event"}, "units": {"crp": "mg/L", "hb": "g/L", "plt": "/µL", "pfs_months": "days"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, rep := load(t, in, opts)
+	if c.Len() != 2 {
+		t.Fatalf("accepted %d: %+v", c.Len(), rep.Excluded)
+	}
+	r := c.Records[0]
+	for _, x := range []struct {
+		name      string
+		got, want float64
+	}{{"stage", r.Stage, 3}, {"mtv", r.MTV, 12.5}, {"crp", r.CRP, 1.3}, {"hb", r.Hb, 10.6}, {"plt", r.Plt, 165},
+		{"pfs", r.PFSMonths, 304.4 / cohort.DaysPerMonth}} {
+		if math.Abs(x.got-x.want) > 1e-12*math.Abs(x.want) {
+			t.Errorf("%s = %v, want %v", x.name, x.got, x.want)
+		}
+	}
+}
+
+func TestImportValidationRules(t *testing.T) {
+	head := "patient_id,age,stage,mtv_ml,crp,pfs_months,pfs_event,os_months,os_event,sex,ecog,extra\n"
+	tests := []struct {
+		name     string
+		row      string
+		field    string
+		severity string
+		action   string
+		fix      string // part of the fix
+	}{
+		{"missing required", "a,,3,10,,,,,,,,", "age", cohort.SeverityError, cohort.ActionExcluded, "fill in age"},
+		{"not a number", "a,sixty,3,10,,,,,,,,", "age", cohort.SeverityError, cohort.ActionExcluded, "plain number"},
+		{"impossible age", "a,150,3,10,,,,,,,,", "age", cohort.SeverityError, cohort.ActionExcluded, "correct the value"},
+		{"stage 5", "a,60,5,10,,,,,,,,", "stage", cohort.SeverityError, cohort.ActionExcluded, "correct"},
+		{"negative MTV", "a,60,3,-1,,,,,,,,", "mtv_ml", cohort.SeverityError, cohort.ActionExcluded, "correct"},
+		{"CRP 45 mg/dL", "a,60,3,10,45,,,,,,,", "crp", cohort.SeverityWarning, cohort.ActionKept, "crp=mg/l"},
+		{"event without time", "a,60,3,10,,,1,,,,,", "pfs_event", cohort.SeverityError, cohort.ActionMissing, "fill in pfs_months"},
+		{"time without event", "a,60,3,10,,5,,,,,,", "pfs_event", cohort.SeverityWarning, cohort.ActionKept, "fill in pfs_event"},
+		{"os < pfs", "a,60,3,10,,12,1,6,1,,,", "os_months", cohort.SeverityError, cohort.ActionExcluded, "swapped"},
+		{"death not a PFS event", "a,60,3,10,,6,0,6,1,,,", "pfs_event", cohort.SeverityWarning, cohort.ActionKept, "pfs_event to 1"},
+		{"bad code", "a,60,3,10,,,,,,x,,", "sex", cohort.SeverityError, cohort.ActionMissing, "female, male"},
+		{"ecog not whole", "a,60,3,10,,,,,,,1.5,", "ecog", cohort.SeverityError, cohort.ActionMissing, "whole number"},
+		{"ragged row", "a,60,3,10", "", cohort.SeverityError, cohort.ActionExcluded, "ragged"},
+	}
+	for _, tc := range tests {
+		_, rep := load(t, head+tc.row+"\n", cohort.Options{})
+		p := problem(rep, 1, tc.field)
+		if p == nil {
+			t.Errorf("%s: no problem reported for %q: %+v", tc.name, tc.field, rep.Problems)
+			continue
+		}
+		if p.Severity != tc.severity || p.Action != tc.action || !strings.Contains(p.Fix, tc.fix) || p.Line != 2 {
+			t.Errorf("%s: got %+v", tc.name, *p)
+		}
+		if excluded := len(rep.Excluded) == 1; excluded != (tc.action == cohort.ActionExcluded) {
+			t.Errorf("%s: excluded %v, action %s", tc.name, rep.Excluded, tc.action)
+		}
+		if len(rep.Ignored) != 1 || rep.Ignored[0] != "extra" {
+			t.Errorf("%s: ignored columns %v", tc.name, rep.Ignored)
+		}
+	}
+}
+
+func TestImportDuplicateIDs(t *testing.T) {
+	c, rep := load(t, "patient_id,age,stage,mtv_ml\na,60,3,10\nb,61,2,5\na,62,4,7\n", cohort.Options{})
+	if c.Len() != 2 || len(rep.Excluded) != 1 || rep.Excluded[0].Row != 3 || rep.Excluded[0].Line != 4 {
+		t.Fatalf("records %d excluded %+v", c.Len(), rep.Excluded)
+	}
+	if p := problem(rep, 3, "patient_id"); p == nil || !strings.Contains(p.Message, "row 1") {
+		t.Fatalf("problem %+v", p)
+	}
+}
+
+// TestImportCRPUnitSuspected: a CRP column in mg/L declared (by default)
+// as mg/dL is flagged by its median, with the fix.
+func TestImportCRPUnitSuspected(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("patient_id,age,stage,mtv_ml,crp\n")
+	for i, v := range []float64{4, 13, 25, 8, 40, 12, 30, 9, 16} { // mg/L
+		fmt.Fprintf(&b, "p%d,60,3,10,%g\n", i, v)
+	}
+	_, rep := load(t, b.String(), cohort.Options{})
+	p := problem(rep, 0, "crp")
+	if p == nil || p.Row != 0 || !strings.Contains(p.Fix, "--units crp=mg/l") || !strings.Contains(p.Message, "looks like mg/l") {
+		t.Fatalf("problem %+v in %+v", p, rep.Problems)
+	}
+	// Declared correctly, nothing is flagged and the values are converted.
+	c, rep := load(t, b.String(), cohort.Options{Units: map[string]string{"crp": "mg/L"}})
+	if len(rep.Problems) != 0 || c.Records[1].CRP != 1.3 {
+		t.Fatalf("problems %+v crp %v", rep.Problems, c.Records[1].CRP)
+	}
+	// Hb in g/L and platelets per uL read as the defaults are flagged too.
+	_, rep = load(t, "patient_id,age,stage,mtv_ml,hb,plt\na,60,3,1,106,165000\nb,60,3,1,98,201000\nc,60,3,1,121,98000\n", cohort.Options{})
+	if problem(rep, 0, "hb") == nil || problem(rep, 0, "plt") == nil {
+		t.Fatalf("problems %+v", rep.Problems)
+	}
+}
+
+func TestImportDates(t *testing.T) {
+	m := map[string]string{"inf": cohort.InfusionDate, "prog": cohort.ProgressionDate, "death": cohort.DeathDate, "last": cohort.LastFollowUpDate}
+	in := "patient_id,age,stage,mtv_ml,inf,prog,death,last\n" +
+		"a,60,3,10,2021-01-15,15.07.2021,,2023-01-15\n" + // ISO and German dotted
+		"b,60,3,10,2021-01-15,,20/03/2022,\n" + // slash date that reads one way only
+		"c,60,3,10,2021-01-15,,03/04/2022,\n" + // ambiguous
+		"d,60,3,10,2021-01-15,2020-12-01,,\n" // before infusion
+	c, rep := load(t, in, cohort.Options{Map: m})
+	a := c.Records[0]
+	if math.Abs(a.PFSMonths-181/cohort.DaysPerMonth) > 1e-12 || a.PFSEvent != 1 || math.Abs(a.OSMonths-730/cohort.DaysPerMonth) > 1e-12 || a.OSEvent != 0 {
+		t.Fatalf("a: %+v", a)
+	}
+	b := c.Records[1]
+	if math.Abs(b.OSMonths-429/cohort.DaysPerMonth) > 1e-12 || b.OSEvent != 1 || b.PFSEvent != 1 || b.PFSMonths != b.OSMonths {
+		t.Fatalf("b: pfs %v/%v os %v/%v", b.PFSMonths, b.PFSEvent, b.OSMonths, b.OSEvent)
+	}
+	if p := problem(rep, 3, cohort.DeathDate); p == nil || !strings.Contains(p.Message, "ambiguous") || !strings.Contains(p.Fix, "dmy") {
+		t.Fatalf("ambiguous date: %+v", rep.Problems)
+	}
+	if len(rep.Excluded) != 1 || rep.Excluded[0].PatientID != "d" {
+		t.Fatalf("excluded %+v", rep.Excluded)
+	}
+	c, _ = load(t, in, cohort.Options{Map: m, DateOrder: cohort.DateDMY})
+	if got := c.Records[2].OSMonths; math.Abs(got-443/cohort.DaysPerMonth) > 1e-12 { // 2022-04-03
+		t.Fatalf("dmy: os %v", got)
+	}
+}
+
+func TestImportSetupErrors(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		opts cohort.Options
+		want string
+	}{
+		{"patient_id,age,stage\na,1,1\n", cohort.Options{}, "no column for mtv_ml"},
+		{"patient_id,age,stage,mtv_ml\na,1,1,1\n", cohort.Options{Units: map[string]string{"crp": "mg/L"}}, "no column maps to it"},
+		{"patient_id,age,stage,mtv_ml,crp\na,1,1,1,1\n", cohort.Options{Units: map[string]string{"crp": "furlongs"}}, "use one of: mg/dl, mg/l"},
+		{"patient_id,age,stage,mtv_ml\na,1,1,1\n", cohort.Options{Map: map[string]string{"MTV": "mtv_ml"}}, "not a column of the file"},
+		{"patient_id,age,stage,mtv_ml,x\na,1,1,1,1\n", cohort.Options{Map: map[string]string{"x": "tumour"}}, "not a dictionary name"},
+		{"patient_id,age,stage,mtv_ml,m\na,1,1,1,1\n", cohort.Options{Map: map[string]string{"m": "mtv_ml"}}, "both map to mtv_ml"},
+		{"patient_id,age,stage,mtv_ml\na,1,1,1\n", cohort.Options{ExcludeTopMTV: 1.5}, "fraction"},
+	} {
+		_, _, err := cohort.Load(strings.NewReader(tc.in), "t.csv", tc.opts)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q %+v: error %v, want %q", tc.in, tc.opts, err, tc.want)
+		}
+	}
+}
+
+func TestExcludeTopMTV(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("patient_id,age,stage,mtv_ml\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "p%d,60,3,%d\n", i, i*10)
+	}
+	c, rep := load(t, b.String(), cohort.Options{ExcludeTopMTV: 0.025})
+	// type-7 quantile 0.975 of 10..400: h = 39*0.975 + 1 = 39.025 -> 390 + 0.025*10.
+	if float64(rep.MTVThreshold) != 390.25 || rep.ExcludedOutliers != 1 || c.Len() != 39 || !rep.Excluded[0].Outlier || rep.Excluded[0].Row != 40 {
+		t.Fatalf("threshold %v outliers %d records %d excluded %+v", rep.MTVThreshold, rep.ExcludedOutliers, c.Len(), rep.Excluded)
+	}
+	if _, err := cohort.Scan(strings.NewReader(b.String()), "t.csv", cohort.Options{ExcludeTopMTV: 0.025}, func(*cohort.Record) error { return nil }); err == nil {
+		t.Fatal("Scan accepted ExcludeTopMTV")
+	}
+}
+
+// rowsReader generates n CSV rows on the fly by cycling through the rows
+// of a small simulated cohort (ids made unique with a cycle prefix), so
+// that the file is never held in memory.
+type rowsReader struct {
+	n, i  int
+	lines [][]byte // header first
+	buf   bytes.Buffer
+}
+
+var simLines = func() [][]byte {
+	var b bytes.Buffer
+	cohort.Simulate(500, 500, 5).WriteCSV(&b)
+	return bytes.SplitAfter(bytes.TrimSuffix(b.Bytes(), []byte("\n")), []byte("\n"))
+}()
+
+func newRowsReader(n int) *rowsReader { return &rowsReader{n: n, lines: simLines} }
+
+func (r *rowsReader) Read(p []byte) (int, error) {
+	for r.buf.Len() < len(p) && r.i <= r.n {
+		if r.i == 0 {
+			r.buf.Write(r.lines[0])
+		} else {
+			k := (r.i-1)%(len(r.lines)-1) + 1
+			fmt.Fprintf(&r.buf, "c%d-", (r.i-1)/(len(r.lines)-1))
+			r.buf.Write(r.lines[k])
+			if r.lines[k][len(r.lines[k])-1] != '\n' {
+				r.buf.WriteByte('\n')
+			}
+		}
+		r.i++
+	}
+	if r.buf.Len() == 0 {
+		return 0, io.EOF
+	}
+	return r.buf.Read(p)
+}
+
+// TestScanBoundedMemory streams 100,000 rows (about 35 MB of CSV) and
+// requires the live heap to stay far below the file's size.
+func TestScanBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 100,000 rows")
+	}
+	src := newRowsReader(100000)
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	var peak uint64
+	n := 0
+	rep, err := cohort.Scan(src, "big.csv", cohort.Options{}, func(r *cohort.Record) error {
+		n++
+		if n%20000 == 0 {
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 100000 || rep.Accepted != 100000 {
+		t.Fatalf("rows %d accepted %d", n, rep.Accepted)
+	}
+	// The ids seen (100,000 short strings in a map) and the unit-check
+	// samples are the only state that grows: a few MB.
+	if grow := int64(peak) - int64(base); grow > 16<<20 {
+		t.Fatalf("live heap grew by %d MB while streaming", grow>>20)
+	}
+}

@@ -1,0 +1,261 @@
+package cohort
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"carimpi/internal/jsonx"
+)
+
+// SimulatedNotice marks every file and report made from synthetic data.
+const SimulatedNotice = "simulated — not patient data"
+
+// Report is the validation report of an import: every data row is either
+// accepted or listed in Excluded with its reasons, and every problem is
+// listed by row, column and value with its likely fix.
+type Report struct {
+	Source    string `json:"source"`
+	Simulated bool   `json:"simulated"`
+	// Rows counts the data rows read (blank lines not included);
+	// Rows = Accepted + len(Excluded).
+	Rows      int `json:"rows"`
+	Accepted  int `json:"accepted"`
+	BlankRows int `json:"blank_rows"`
+	// Excluded lists the excluded rows in file order.
+	Excluded []Exclusion `json:"excluded"`
+	// Problems lists every problem in the order found; Row 0 is a problem
+	// of a whole column.
+	Problems []Problem `json:"problems"`
+	// Columns is how source columns were read; Ignored lists the source
+	// columns that are not in the dictionary.
+	Columns []ColumnMap `json:"columns"`
+	Ignored []string    `json:"ignored_columns"`
+	// MTVQuantile and MTVThreshold describe the outlier rule when it was
+	// applied (Options.ExcludeTopMTV); the threshold is NaN (JSON null)
+	// otherwise.
+	MTVQuantile      float64     `json:"mtv_outlier_quantile,omitempty"`
+	MTVThreshold     jsonx.Float `json:"mtv_outlier_threshold"`
+	ExcludedOutliers int         `json:"excluded_outliers"`
+}
+
+// Problem is one finding about a cell, a row or a column.
+type Problem struct {
+	Row       int    `json:"row"`  // 1-based data row; 0 for a whole column
+	Line      int    `json:"line"` // line of the CSV file or row of the sheet
+	PatientID string `json:"patient_id,omitempty"`
+	Column    string `json:"column"` // the source column
+	Field     string `json:"field"`  // the dictionary name
+	Value     string `json:"value"`
+	Severity  string `json:"severity"` // error, warning or note
+	Action    string `json:"action"`   // row excluded, set missing or kept
+	Message   string `json:"message"`
+	Fix       string `json:"fix"`
+}
+
+// Exclusion is an excluded row and why.
+type Exclusion struct {
+	Row       int      `json:"row"`
+	Line      int      `json:"line"`
+	PatientID string   `json:"patient_id,omitempty"`
+	Outlier   bool     `json:"mtv_outlier"` // excluded by the MTV outlier rule
+	Reasons   []string `json:"reasons"`
+}
+
+// ColumnMap records how a source column was read.
+type ColumnMap struct {
+	Source string `json:"source"`
+	Field  string `json:"field"`
+	Unit   string `json:"declared_unit,omitempty"`
+}
+
+// Errors counts the problems of severity error.
+func (r *Report) Errors() int { return r.count(SeverityError) }
+
+// Warnings counts the problems of severity warning.
+func (r *Report) Warnings() int { return r.count(SeverityWarning) }
+
+func (r *Report) count(sev string) int {
+	n := 0
+	for _, p := range r.Problems {
+		if p.Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+// WriteText writes the report for a person to read: the counts, the
+// excluded rows with their reasons, then every problem with its fix.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	if r.Simulated {
+		fmt.Fprintf(&b, "*** %s ***\n", SimulatedNotice)
+	}
+	fmt.Fprintf(&b, "%s: %d rows, %d accepted, %d excluded", r.Source, r.Rows, r.Accepted, len(r.Excluded))
+	if r.BlankRows > 0 {
+		fmt.Fprintf(&b, " (%d blank rows skipped)", r.BlankRows)
+	}
+	fmt.Fprintf(&b, "; %d errors, %d warnings\n", r.Errors(), r.Warnings())
+	if !math.IsNaN(float64(r.MTVThreshold)) {
+		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %g quantile (%.4g mL) excluded\n", r.ExcludedOutliers, r.MTVQuantile, r.MTVThreshold)
+	}
+	if len(r.Ignored) > 0 {
+		fmt.Fprintf(&b, "ignored columns (not in the dictionary; map them with --map): %s\n", strings.Join(r.Ignored, ", "))
+	}
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	if len(r.Excluded) > 0 {
+		fmt.Fprintf(&b, "\nExcluded rows:\n")
+		fmt.Fprintf(tw, "row\tline\tpatient_id\treason\n")
+		for _, e := range r.Excluded {
+			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\n", e.Row, e.Line, e.PatientID, strings.Join(e.Reasons, "; "))
+		}
+		tw.Flush()
+	}
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(&b, "\nProblems:\n")
+		fmt.Fprintf(tw, "row\tline\tcolumn\tvalue\tseverity\taction\tproblem\tlikely fix\n")
+		for _, p := range r.Problems {
+			row := fmt.Sprint(p.Row)
+			if p.Row == 0 {
+				row = "all"
+			}
+			col := p.Column
+			if p.Field != "" && p.Field != p.Column {
+				col += " (" + p.Field + ")"
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%q\t%s\t%s\t%s\t%s\n", row, p.Line, col, p.Value, p.Severity, p.Action, p.Message, p.Fix)
+		}
+		tw.Flush()
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Cohort is a set of accepted patient records.
+type Cohort struct {
+	Source  string
+	Records []Record
+
+	rows, lines []int // data row and file line of each record (nil when not read from a file)
+}
+
+// Len returns the number of records.
+func (c *Cohort) Len() int { return len(c.Records) }
+
+// Simulated reports whether any record is synthetic; every output made
+// from such a cohort must carry SimulatedNotice.
+func (c *Cohort) Simulated() bool {
+	for i := range c.Records {
+		if c.Records[i].Simulated {
+			return true
+		}
+	}
+	return false
+}
+
+// Row returns the 1-based data row and the file line that record i was
+// read from (0, 0 for a cohort not read from a file).
+func (c *Cohort) Row(i int) (row, line int) {
+	if c.rows == nil {
+		return 0, 0
+	}
+	return c.rows[i], c.lines[i]
+}
+
+// Names returns the distinct values of the cohort column in order of first
+// appearance ("" for records without one).
+func (c *Cohort) Names() []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range c.Records {
+		if n := c.Records[i].Cohort; !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Subset returns the records whose cohort column equals name, in file
+// order (records are copied; rows and lines kept).
+func (c *Cohort) Subset(name string) *Cohort {
+	out := &Cohort{Source: c.Source}
+	for i := range c.Records {
+		if c.Records[i].Cohort != name {
+			continue
+		}
+		out.Records = append(out.Records, c.Records[i])
+		if c.rows != nil {
+			out.rows = append(out.rows, c.rows[i])
+			out.lines = append(out.lines, c.lines[i])
+		}
+	}
+	return out
+}
+
+// Split returns one cohort per value of the cohort column, in the order of
+// Names.
+func (c *Cohort) Split() []*Cohort {
+	names := c.Names()
+	out := make([]*Cohort, len(names))
+	for i, n := range names {
+		out[i] = c.Subset(n)
+	}
+	return out
+}
+
+// Floats returns a numeric field of every record (NaN where missing). It
+// panics if name is not a numeric dictionary field: the name is the
+// caller's, not the user's.
+func (c *Cohort) Floats(name string) []float64 {
+	f, ok := Lookup(name)
+	if !ok || f.str != nil {
+		panic("cohort: Floats of unknown or text field " + name)
+	}
+	out := make([]float64, len(c.Records))
+	for i := range c.Records {
+		out[i] = f.Float(&c.Records[i])
+	}
+	return out
+}
+
+// Strings returns a field of every record as written to CSV ("" where
+// missing). It panics if name is not a dictionary field.
+func (c *Cohort) Strings(name string) []string {
+	f, ok := Lookup(name)
+	if !ok {
+		panic("cohort: Strings of unknown field " + name)
+	}
+	out := make([]string, len(c.Records))
+	for i := range c.Records {
+		out[i] = f.String(&c.Records[i])
+	}
+	return out
+}
+
+// Has reports whether any record has a value for the named field.
+func (c *Cohort) Has(name string) bool {
+	f, ok := Lookup(name)
+	if !ok {
+		return false
+	}
+	for i := range c.Records {
+		if f.present(&c.Records[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Field) present(r *Record) bool {
+	if f.str != nil {
+		return *f.str(r) != ""
+	}
+	if f.num == nil { // simulated
+		return r.Simulated
+	}
+	return !math.IsNaN(*f.num(r))
+}

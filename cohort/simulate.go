@@ -1,0 +1,527 @@
+package cohort
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// DefaultSeed is the seed of the embedded default cohort and of
+// `carimpi simulate` without --seed (the paper's article number, 144).
+const DefaultSeed uint64 = 144
+
+// Paper sizes: 256 development and 248 validation patients.
+const (
+	PaperDevelopment = 256
+	PaperValidation  = 248
+)
+
+// Simulate returns a synthetic cohort of nDev development patients (five
+// centers) followed by nVal validation patients (MSKCC), calibrated to the
+// CAR-IMPI paper (Winkelmann et al., Blood Cancer J 2025;15:144, Table 1 and
+// text). Every record has Simulated set. The same seed gives the same
+// cohort, bit for bit, on every machine: one PCG stream (math/rand/v2)
+// is drawn in a fixed order, patient by patient.
+//
+// The model, in the order the values are drawn for each patient:
+//
+//  1. Two latent normal factors: tumour burden B ~ N(0,1) and systemic
+//     inflammation I = 0.5 B + sqrt(0.75) e (rhoBI). Every correlated
+//     variable is a latent z = a B + b I + c e (unit variance), turned into
+//     its value through a quantile function that reproduces the paper's
+//     median (Q1, Q3) exactly (a Gaussian copula), so marginals hit Table 1
+//     whatever the loadings, and the loadings give the correlations (MTV
+//     with LDH and stage; inflammation with CRP, ferritin, low Hb and
+//     platelets; both with ECOG).
+//  2. Categorical variables (stage, ECOG, prior lines, extranodal sites)
+//     from their latent z through the category's cumulative shares; 0/1
+//     flags likewise with their Table 1 rate; product and center from their
+//     shares.
+//  3. Labs: the Table 1 labs (LDH, Hb, platelets, ANC, ferritin, CRP) at
+//     their Table 1 quartiles; the other InflaMix labs at the quartiles of
+//     the InflaMix derivation cohort (dataset1.csv), WBC consistent with
+//     ANC; each with the ULN of the reference examples.
+//  4. PFS from a proportional-hazards model with a bounded baseline
+//     cumulative hazard H0(t) = theta (1 - exp(-t/tau)) (a plateau, as
+//     after CAR T cells): H(t|x) = H0(t) exp(eta), eta = TrueScore (MTV
+//     through a linear spline with a knot at 44.3 mL, age, stage) + product
+//     + ECOG >= 2 + LDH > ULN + CRP. A PFS event is death without
+//     progression with probability pNRM, otherwise progression followed by
+//     post-progression survival; patients without a PFS event die later at
+//     a small background rate. So OS >= PFS always.
+//  5. Administrative censoring uniform over the cohort's follow-up window
+//     (median follow-up by reverse Kaplan-Meier = the window's midpoint).
+//  6. Toxicity: ordinal logistic CRS and ICANS grades driven by TrueScore
+//     and inflammation; ICU, tocilizumab and corticosteroids from the
+//     grades.
+//  7. Missing values completely at random at the paper's rates.
+//
+// Each parameter below is documented next to the figure it targets; the
+// tests check every target at n = 50,000 per cohort.
+func Simulate(nDev, nVal int, seed uint64) *Cohort {
+	if nDev < 0 || nVal < 0 {
+		panic("cohort: negative cohort size")
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x43415249_4d504931)) // "CARIMPI1"
+	c := &Cohort{Source: fmt.Sprintf("simulated (seed %d)", seed)}
+	c.Records = make([]Record, 0, nDev+nVal)
+	for _, g := range []struct {
+		p *simParams
+		n int
+	}{{&development, nDev}, {&validation, nVal}} {
+		width := max(4, len(fmt.Sprint(g.n)))
+		for i := range g.n {
+			r := g.p.patient(rng)
+			r.PatientID = fmt.Sprintf("%s%0*d", g.p.idPrefix, width, i+1)
+			c.Records = append(c.Records, r)
+		}
+	}
+	return c
+}
+
+// TrueScore is the simulator's CAR-IMPI: the part of the PFS log hazard
+// ratio carried by MTV (linear spline, knot 44.3 mL), age and stage,
+// uncentered, as the paper's score is:
+//
+//	0.0149 min(MTV, 44.3) + 0.0012 max(MTV - 44.3, 0) + 0.0076 age + stage term
+//	stage term: 1 -> 0, 2 -> 0.05, 3 -> 0.18, 4 -> 0.25
+//
+// 0.0149 per mL is the paper's slope below the knot (log HR +1.49 per
+// 100 mL); the slope above, age and stage coefficients are chosen so that
+// the development cohort's score has median near 1.35 and terciles near
+// 1.07 and 1.58 (the paper's cutoffs). The study fits its own score; this
+// one is what the simulated outcomes are made from.
+func TrueScore(mtv, age, stage float64) float64 {
+	s := 0.0149*math.Min(mtv, simKnot) + 0.0012*math.Max(mtv-simKnot, 0) + 0.0076*age
+	switch stage {
+	case 2:
+		s += 0.05
+	case 3:
+		s += 0.18
+	case 4:
+		s += 0.25
+	}
+	return s
+}
+
+// simKnot is the paper's maximally selected MTV cutpoint (44.3 mL).
+const simKnot = 44.3
+
+// quartiles is a distribution given by its median and quartiles: the value
+// at latent z is piecewise linear in z through (-0.6745, q1), (0, med),
+// (0.6745, q3) on the log scale when log is set, so the three quartiles
+// are exact; beyond the quartiles the slope is tail times the inner one
+// (tail < 1 thins a long tail). Values are clamped to [lo, hi] and rounded
+// to step.
+type quartiles struct {
+	q1, med, q3 float64
+	log         bool
+	tail        float64
+	lo, hi      float64
+	step        float64
+}
+
+const zQ3 = 0.6744897501960817 // standard normal 0.75 quantile
+
+func (q *quartiles) at(z float64) float64 {
+	a, m, b := q.q1, q.med, q.q3
+	if q.log {
+		a, m, b = math.Log(a), math.Log(m), math.Log(b)
+	}
+	var v float64
+	switch {
+	case z < -zQ3:
+		v = a + (z+zQ3)*(m-a)/zQ3*q.tail
+	case z < 0:
+		v = m + z*(m-a)/zQ3
+	case z < zQ3:
+		v = m + z*(b-m)/zQ3
+	default:
+		v = b + (z-zQ3)*(b-m)/zQ3*q.tail
+	}
+	if q.log {
+		v = math.Exp(v)
+	}
+	v = math.Min(math.Max(v, q.lo), q.hi)
+	k := math.Round(1 / q.step) // round(v k) / k is the shortest decimal; v/step*step is not
+	return math.Round(v*k) / k
+}
+
+// loading is how a latent z depends on burden B and inflammation I.
+type loading struct{ b, i float64 }
+
+// draw returns a B + b I + c e with unit variance.
+func (l loading) draw(rng *rand.Rand, B, I float64) float64 {
+	v := l.b*l.b + l.i*l.i + 2*l.b*l.i*rhoBI
+	return l.b*B + l.i*I + math.Sqrt(1-v)*rng.NormFloat64()
+}
+
+// rhoBI is the correlation of tumour burden and inflammation: the paper
+// ties both to toxicity and outcome and reports higher inflammatory
+// markers where MTV and LDH are higher (development vs validation).
+const rhoBI = 0.5
+
+// lab is a laboratory value: its distribution, latent loading, ULN, and
+// the chance it is missing.
+type lab struct {
+	q       quartiles
+	load    loading
+	uln     float64
+	missing float64
+}
+
+// center is a treating center with its share of the cohort and MTV method.
+type center struct {
+	name, method string
+	share        float64
+}
+
+// simParams holds one cohort's targets.
+type simParams struct {
+	name, idPrefix string
+	centers        []center
+	age            quartiles
+	female         float64   // Table 1: female 39% / 36%
+	stage          []float64 // shares of stage 1-4; Table 1: stage 3-4 77% / 70%
+	ecog           []float64 // shares of ECOG 0-4; Table 1: ECOG > 1 14% / 14%
+	products       []float64 // axi-cel, liso-cel, tisa-cel: Table 1
+	priorLines     []float64 // shares of 1..5 lines; Table 1: median 2 (2, 3) / 2 (1, 3)
+	bridging       float64
+	primaryRef     float64
+	bulky          float64
+	autoHCT        float64
+	transformed    float64
+	doubleHit      float64
+	mtv            quartiles // Table 1: 68 (12-306) / 24 (1-156) mL
+	labs           map[string]lab
+	// missing shares (Table 1 denominators)
+	missBridging, missPrimaryRef, missBulky, missTransformed, missDoubleHit float64
+	// follow-up window (months from infusion to data cut-off), uniform
+	fuLo, fuHi float64
+	// baseline PFS cumulative hazard theta (1 - exp(-t/tau)), eta centred at etaRef
+	theta, tau float64
+}
+
+// Product names in the order of simParams.products.
+var simProducts = []string{"axi-cel", "liso-cel", "tisa-cel"}
+
+// Labs shared by both cohorts: the InflaMix labs not in Table 1, at the
+// quartiles of the InflaMix derivation cohort's day-0 labs (vdblab/InflaMix
+// dataset1.csv, n = 149: albumin 3.1/3.4/3.7 g/dL, alp 68/82/109 U/L, ast
+// 15/19/27 U/L, tbili 0.4/0.5/0.7 mg/dL, il6 6/10/25, il10 9/9/12 (spread
+// here around the assay floor), tnfa 7/10/13 pg/mL, ddimer 0.59/1.02/1.99
+// ug/mL FEU), loaded on inflammation with the signs of the InflaMix
+// inflammatory component (low albumin; high alp, ast, cytokines, D-dimer).
+// ULNs are those of the reference examples (scores_examples.csv).
+func sharedLabs(cytokineMissing float64) map[string]lab {
+	return map[string]lab{
+		"albumin":    {quartiles{3.1, 3.4, 3.7, false, 1, 1.5, 5.2, 0.1}, loading{0, -0.55}, 5.2, 0.03},
+		"alp":        {quartiles{68, 82, 109, true, 1, 20, 1500, 1}, loading{0.15, 0.35}, 129, 0.03},
+		"ast":        {quartiles{15, 19, 27, true, 1, 5, 800, 1}, loading{0, 0.35}, 37, 0.03},
+		"tbili":      {quartiles{0.4, 0.5, 0.7, true, 1, 0.1, 10, 0.1}, loading{0, 0.2}, 1.2, 0.03},
+		"il6":        {quartiles{6, 10, 25, true, 0.8, 1, 5000, 0.1}, loading{0.1, 0.7}, 5, cytokineMissing},
+		"il10":       {quartiles{7, 9, 13, true, 0.8, 1, 2000, 0.1}, loading{0.15, 0.5}, 18, cytokineMissing},
+		"tnfa":       {quartiles{7, 10, 13, true, 1, 1, 300, 0.1}, loading{0, 0.45}, 22, cytokineMissing},
+		"ddimer":     {quartiles{0.59, 1.02, 1.99, true, 0.8, 0.1, 80, 0.01}, loading{0.2, 0.45}, 0.5, cytokineMissing},
+		"creatinine": {quartiles{0.7, 0.85, 1.05, true, 1, 0.3, 6, 0.01}, loading{0, 0.1}, 0, 0.02},
+	}
+}
+
+var development = simParams{
+	name: "development", idPrefix: "D",
+	// Five development centers (paper, Methods); MTV by 41% of SUVmax
+	// except LMU Munich (SUV 4.0). The shares are not published: assumed.
+	centers: []center{
+		{"Moffitt", "41pct", 0.36}, {"Erlangen", "41pct", 0.14}, {"Regensburg", "41pct", 0.12},
+		{"LMU Munich", "SUV4", 0.22}, {"Vall d'Hebron", "41pct", 0.16},
+	},
+	age:        quartiles{57, 64, 70, false, 1, 19, 88, 1}, // Table 1: 64 (57, 70)
+	female:     0.39,                                       // Table 1: 99/256
+	stage:      []float64{0.08, 0.15, 0.22, 0.55},          // stage 3-4: 77%
+	ecog:       []float64{0.38, 0.48, 0.12, 0.02, 0},       // > 1: 14%
+	products:   []float64{0.606, 0.074, 0.320},             // 155 / 19 / 82 of 256
+	priorLines: []float64{0.14, 0.46, 0.25, 0.10, 0.05},    // median 2 (2, 3)
+	bridging:   0.75, primaryRef: 0.39, bulky: 0.11, autoHCT: 0.23, transformed: 0.27, doubleHit: 0.54,
+	mtv: quartiles{12, 68, 306, true, 0.55, 0, 20000, 0.1}, // Table 1: 68 (12, 306) mL
+	labs: withTable1(sharedLabs(0.6), table1Labs{
+		ldh:      quartiles{211, 275, 455, true, 1, 80, 15000, 1},     // 275 (211, 455) U/L
+		hb:       quartiles{9.3, 10.6, 11.8, false, 1, 5, 17, 0.1},    // 10.6 (9.3, 11.8) g/dL
+		plt:      quartiles{108, 165, 219, false, 1, 5, 700, 1},       // 165 (108, 219)
+		anc:      quartiles{1.7, 2.8, 4.4, true, 1, 0.05, 40, 0.01},   // 2.80 (1.70, 4.40)
+		ferritin: quartiles{211, 447, 1026, true, 1, 5, 40000, 1},     // 447 (211, 1026) ng/mL
+		crp:      quartiles{0.4, 1.3, 4.0, true, 0.6, 0.02, 35, 0.01}, // 1.3 (0.4, 4.0) mg/dL
+		missCRP:  5.0 / 256, missFerritin: 5.0 / 256,                  // Table 1 footnote b
+	}),
+	missBridging: 2.0 / 256, missBulky: 3.0 / 256, missTransformed: 1.0 / 256, missDoubleHit: 119.0 / 256,
+	// Median follow-up 27.6 months (reverse KM) = midpoint of U(6, 49.2).
+	fuLo: 6, fuHi: 49.2,
+	// Tuned for median PFS 7.9 months (development) and OS 33.4.
+	theta: 1.12, tau: 6.5,
+}
+
+var validation = simParams{
+	name: "validation", idPrefix: "V",
+	centers:    []center{{"MSKCC", "SUV4", 1}},             // validation: MSKCC, SUV 4.0
+	age:        quartiles{56, 66, 73, false, 1, 19, 90, 1}, // Table 1: 66 (56, 73)
+	female:     0.36,                                       // 89/248
+	stage:      []float64{0.10, 0.20, 0.22, 0.48},          // stage 3-4: 70%
+	ecog:       []float64{0.38, 0.48, 0.12, 0.02, 0},       // > 1: 14%
+	products:   []float64{0.524, 0.206, 0.270},             // 130 / 51 / 67 of 248
+	priorLines: []float64{0.30, 0.36, 0.20, 0.09, 0.05},    // median 2 (1, 3)
+	bridging:   0.79, primaryRef: 0.41, bulky: 0.093, autoHCT: 0.21, transformed: 0.37, doubleHit: 0.15,
+	mtv: quartiles{1, 24, 156, true, 0.55, 0, 20000, 0.1}, // Table 1: 24 (1, 156) mL
+	labs: withTable1(sharedLabs(0.05), table1Labs{
+		ldh:      quartiles{185, 230, 362, true, 1, 80, 15000, 1},     // 230 (185, 362)
+		hb:       quartiles{9.1, 10.5, 11.9, false, 1, 5, 17, 0.1},    // 10.5 (9.1, 11.9)
+		plt:      quartiles{114, 169, 219, false, 1, 5, 700, 1},       // 169 (114, 219)
+		anc:      quartiles{2.15, 3.4, 4.8, true, 1, 0.05, 40, 0.01},  // 3.40 (2.15, 4.80)
+		ferritin: quartiles{74, 226, 549, true, 1, 5, 40000, 1},       // 226 (74, 549)
+		crp:      quartiles{0.4, 0.8, 3.0, true, 0.6, 0.02, 35, 0.01}, // 0.8 (0.4, 3.0)
+	}),
+	missPrimaryRef: 1.0 / 248, missBulky: 65.0 / 248, missDoubleHit: 21.0 / 248,
+	// Median follow-up 45.4 months = midpoint of U(14, 76.8).
+	fuLo: 14, fuHi: 76.8,
+	// Tuned for median PFS 7.5 months (validation) and OS 34.0.
+	theta: 1.44, tau: 6.5,
+}
+
+// table1Labs are the labs with Table 1 quartiles, by cohort.
+type table1Labs struct {
+	ldh, hb, plt, anc, ferritin, crp quartiles
+	missCRP, missFerritin            float64
+}
+
+// withTable1 adds the Table 1 labs, loaded on burden (LDH) and
+// inflammation (CRP, ferritin up; Hb, platelets down), with WBC following
+// ANC (neutrophils about 65% of white cells).
+func withTable1(m map[string]lab, t table1Labs) map[string]lab {
+	m["ldh"] = lab{t.ldh, loading{0.55, 0.2}, 250, 0}
+	m["hb"] = lab{t.hb, loading{0, -0.45}, 17, 0}
+	m["plt"] = lab{t.plt, loading{0, -0.35}, 400, 0}
+	m["anc"] = lab{t.anc, loading{0, -0.15}, 0, 0}
+	m["ferritin"] = lab{t.ferritin, loading{0.1, 0.65}, 415, t.missFerritin}
+	m["crp"] = lab{t.crp, loading{0.15, 0.7}, 0.8, t.missCRP}
+	m["wbc"] = lab{quartiles{0, 0, 0, false, 1, 0, 0, 0.01}, loading{}, 11, 0}
+	return m
+}
+
+// Outcome model constants (both cohorts).
+const (
+	// Log hazard ratios of PFS beyond TrueScore, near the paper's
+	// multivariable Table 2 (development): liso-cel 1.74, tisa-cel 1.65,
+	// ECOG 2-4 1.46, LDH > ULN 1.23, CRP 1.01 per mg/dL.
+	lhrLiso  = 0.55
+	lhrTisa  = 0.50
+	lhrECOG  = 0.38
+	lhrLDH   = 0.21
+	lhrCRP   = 0.02
+	etaRef   = 1.99 // centring of eta for the baseline hazard (near the mean eta)
+	pNRM     = 0.12 // share of PFS events that are deaths without progression
+	ppsLong  = 0.35 // share of progressing patients with long post-progression survival
+	ppsShort = 5.0  // median post-progression survival (months), the others
+	ppsLongM = 60.0 // median of the long post-progression survival (months)
+	lateMort = 0.004
+)
+
+// Toxicity model constants: latent L = tox slope (TrueScore - 1.35) +
+// inflammation + product + logistic noise; grade = number of thresholds
+// below L. Targets (paper, Fig 3, pooled, above vs below the median
+// score): CRS grade >= 3 13.2% vs 1.8%, ICANS grade >= 3 21.1% vs 12.3%,
+// ICU 22% vs 7.9%.
+var (
+	crsSlope, crsInfl, crsAxi = 2.0, 0.5, 0.4
+	crsCuts                   = []float64{-1.6, 0.6, 3.75, 4.8, 6.5} // grade >= 1..5
+	icansSlope, icansInfl     = 0.45, 0.3
+	icansAxi                  = 0.5
+	icansCuts                 = []float64{0.2, 0.9, 2.05, 3.4, 6.5}
+)
+
+func (p *simParams) patient(rng *rand.Rand) Record {
+	r := NewRecord()
+	r.Simulated = true
+	r.Cohort = p.name
+	cen := p.centers[pick(rng.Float64(), shares(p.centers))]
+	r.Center, r.MTVMethod = cen.name, cen.method
+
+	B := rng.NormFloat64()
+	I := rhoBI*B + math.Sqrt(1-rhoBI*rhoBI)*rng.NormFloat64()
+
+	r.Age = p.age.at(loading{0, 0}.draw(rng, B, I))
+	r.Sex = "male"
+	if rng.Float64() < p.female {
+		r.Sex = "female"
+	}
+	r.MTV = p.mtv.at(loading{0.85, 0}.draw(rng, B, I))
+	r.Stage = float64(1 + pick(phi(loading{0.5, 0}.draw(rng, B, I)), p.stage))
+	r.ECOG = float64(pick(phi(loading{0.25, 0.2}.draw(rng, B, I)), p.ecog))
+	r.Product = simProducts[pick(rng.Float64(), p.products)]
+	r.PriorLines = float64(1 + pick(rng.Float64(), p.priorLines))
+	r.Bridging = bernoulli(phi(loading{0.2, 0}.draw(rng, B, I)), p.bridging)
+	r.PrimaryRefractory = bernoulli(rng.Float64(), p.primaryRef)
+	r.Bulky = bernoulli(phi(loading{0.6, 0}.draw(rng, B, I)), p.bulky)
+	r.PriorAutoHCT = bernoulli(rng.Float64(), p.autoHCT)
+	r.Transformed = bernoulli(rng.Float64(), p.transformed)
+	r.DoubleHit = bernoulli(rng.Float64(), p.doubleHit)
+	// Extranodal sites 0-4 (IPI: > 1 in about 35%) and NCCN sites (about
+	// 35%), more with higher burden; not in the paper's tables.
+	r.ExtranodalSites = float64(pick(phi(loading{0.5, 0}.draw(rng, B, I)), []float64{0.3, 0.35, 0.2, 0.1, 0.05}))
+	r.NCCNExtranodal = bernoulli(phi(loading{0.4, 0}.draw(rng, B, I)), 0.35)
+
+	for _, name := range labOrder {
+		l := p.labs[name]
+		v := l.q.at(l.load.draw(rng, B, I))
+		if name == "wbc" {
+			v = math.Round(r.ANC/0.65*100) / 100
+		}
+		f, _ := Lookup(name)
+		*f.num(&r) = v
+		if l.uln > 0 {
+			u, _ := Lookup(name + "_uln")
+			*u.num(&r) = l.uln
+		}
+	}
+
+	// Outcomes (step 4 and 5).
+	score := TrueScore(r.MTV, r.Age, r.Stage)
+	eta := score - etaRef + lhrCRP*r.CRP
+	switch r.Product {
+	case "liso-cel":
+		eta += lhrLiso
+	case "tisa-cel":
+		eta += lhrTisa
+	}
+	if r.ECOG >= 2 {
+		eta += lhrECOG
+	}
+	if r.LDH > r.LDHULN {
+		eta += lhrLDH
+	}
+	pfs := math.Inf(1)
+	if h := -math.Log(1-rng.Float64()) / (p.theta * math.Exp(eta)); h < 1 { // H0(t) e^eta = E, E ~ Exp(1)
+		pfs = -p.tau * math.Log(1-h)
+	}
+	nrm := rng.Float64() < pNRM
+	long := rng.Float64() < ppsLong
+	e2 := -math.Log(1 - rng.Float64())
+	death := math.Inf(1)
+	switch {
+	case math.IsInf(pfs, 1):
+		death = e2 / lateMort
+	case nrm:
+		death = pfs
+	case long:
+		death = pfs + e2*ppsLongM/math.Ln2
+	default:
+		death = pfs + e2*ppsShort/math.Ln2
+	}
+	if math.IsInf(pfs, 1) {
+		pfs = death
+	}
+	cut := p.fuLo + (p.fuHi-p.fuLo)*rng.Float64()
+	r.PFSMonths, r.PFSEvent = censor(pfs, cut)
+	r.OSMonths, r.OSEvent = censor(death, cut)
+
+	// Toxicity (step 6).
+	lat := crsSlope*(score-1.35) + crsInfl*I + logistic(rng.Float64())
+	latN := icansSlope*(score-1.35) + icansInfl*I + logistic(rng.Float64())
+	if r.Product == "axi-cel" {
+		lat += crsAxi
+		latN += icansAxi
+	}
+	r.CRSGrade = float64(grade(lat, crsCuts))
+	r.ICANSGrade = float64(grade(latN, icansCuts))
+	// ICU: 90% after CRS >= 3, 50% after ICANS >= 3, else 1% (other causes).
+	pICU := 0.01
+	switch {
+	case r.CRSGrade >= 3:
+		pICU = 0.9
+	case r.ICANSGrade >= 3:
+		pICU = 0.5
+	}
+	r.ICU = bernoulli(rng.Float64(), pICU)
+	// Tocilizumab by CRS grade 0, 1, 2, >= 3: 3%, 35%, 90%, 97%.
+	r.Tocilizumab = bernoulli(rng.Float64(), []float64{0.03, 0.35, 0.9, 0.97, 0.97, 0.97}[int(r.CRSGrade)])
+	// Corticosteroids: 85% with ICANS >= 2, 70% with CRS >= 3, else 8%.
+	pSteroid := 0.08
+	switch {
+	case r.ICANSGrade >= 2:
+		pSteroid = 0.85
+	case r.CRSGrade >= 3:
+		pSteroid = 0.7
+	}
+	r.Corticosteroids = bernoulli(rng.Float64(), pSteroid)
+
+	// Missing values (step 7), drawn for every patient in a fixed order.
+	missing := func(share float64, v *float64) {
+		if rng.Float64() < share {
+			*v = math.NaN()
+		}
+	}
+	missing(p.missBridging, &r.Bridging)
+	missing(p.missPrimaryRef, &r.PrimaryRefractory)
+	missing(p.missBulky, &r.Bulky)
+	missing(p.missTransformed, &r.Transformed)
+	missing(p.missDoubleHit, &r.DoubleHit)
+	for _, name := range labOrder {
+		f, _ := Lookup(name)
+		missing(p.labs[name].missing, f.num(&r))
+	}
+	return r
+}
+
+// labOrder fixes the order labs are drawn in (map order is random).
+var labOrder = []string{"ldh", "crp", "ferritin", "hb", "plt", "anc", "albumin", "alp", "ast", "tbili", "wbc",
+	"creatinine", "il6", "il10", "tnfa", "ddimer"}
+
+// censor returns the observed time (rounded to 0.01 month) and event.
+func censor(t, cut float64) (float64, float64) {
+	if t <= cut {
+		return math.Max(math.Round(t*100)/100, 0.01), 1
+	}
+	return math.Round(cut*100) / 100, 0
+}
+
+// pick returns the category of u in [0, 1) given shares summing to 1
+// (the last category takes any rounding remainder).
+func pick(u float64, shares []float64) int {
+	for i, s := range shares {
+		if u < s {
+			return i
+		}
+		u -= s
+	}
+	return len(shares) - 1
+}
+
+func shares(cs []center) []float64 {
+	out := make([]float64, len(cs))
+	for i, c := range cs {
+		out[i] = c.share
+	}
+	return out
+}
+
+// bernoulli returns 1 with probability p given u uniform on [0, 1).
+func bernoulli(u, p float64) float64 {
+	if u < p {
+		return 1
+	}
+	return 0
+}
+
+// phi is the standard normal CDF: it turns a latent z into a uniform.
+func phi(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
+
+// logistic returns a standard logistic variate from u uniform on [0, 1).
+func logistic(u float64) float64 { return math.Log(u / (1 - u)) }
+
+// grade counts the thresholds below the latent value.
+func grade(l float64, cuts []float64) int {
+	g := 0
+	for _, c := range cuts {
+		if l > c {
+			g++
+		}
+	}
+	return g
+}

@@ -1,0 +1,254 @@
+package cohort_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"carimpi/cohort"
+	"carimpi/scores"
+	"carimpi/stattest"
+	"carimpi/survival"
+)
+
+// target is one calibrated figure of the paper with its tolerance at
+// n = 50,000 per cohort (sampling error is then below 1% of a share and
+// about 2% of a median; the tolerances add the distance the generator's
+// structure allows, e.g. a KM median under a model tuned in whole steps).
+type target struct {
+	name      string
+	got, want float64
+	tol       float64 // absolute
+}
+
+func share(c *cohort.Cohort, name string, pred func(float64) bool) float64 {
+	n, k := 0, 0
+	for _, v := range c.Floats(name) {
+		if math.IsNaN(v) {
+			continue
+		}
+		n++
+		if pred(v) {
+			k++
+		}
+	}
+	return float64(k) / float64(n)
+}
+
+func textShare(c *cohort.Cohort, name, level string) float64 {
+	k := 0
+	for _, s := range c.Strings(name) {
+		if s == level {
+			k++
+		}
+	}
+	return float64(k) / float64(c.Len())
+}
+
+func missingCount(c *cohort.Cohort, name string) float64 {
+	k := 0
+	for _, v := range c.Floats(name) {
+		if math.IsNaN(v) {
+			k++
+		}
+	}
+	return float64(k) / float64(c.Len())
+}
+
+func quart(c *cohort.Cohort, name string) []float64 {
+	return stattest.Quantiles(c.Floats(name), 0.25, 0.5, 0.75)
+}
+
+func kmMedian(t *testing.T, c *cohort.Cohort, time, event string) float64 {
+	tm, ev := c.Floats(time), c.Floats(event)
+	evb := make([]bool, len(ev))
+	for i := range ev {
+		evb[i] = ev[i] == 1
+	}
+	curves, err := survival.KaplanMeier(tm, evb, nil, survival.KMOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return curves[0].Median().Estimate
+}
+
+func followUp(t *testing.T, c *cohort.Cohort) float64 {
+	tm, ev := c.Floats("os_months"), c.Floats("os_event")
+	evb := make([]bool, len(ev))
+	for i := range ev {
+		evb[i] = ev[i] == 1
+	}
+	m, err := survival.MedianFollowUp(tm, evb, survival.KMOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Estimate
+}
+
+var dictionary = cohort.Fields()
+
+// patient converts a record to the scores package's inputs.
+func patient(r *cohort.Record) scores.Patient {
+	p := scores.NewPatient(r.PatientID)
+	for _, f := range dictionary {
+		if sf, ok := scores.FieldByName(f.Name); ok {
+			p.Set(sf, f.Float(r))
+		}
+	}
+	return p
+}
+
+// calibration returns every target of issue 6 for a simulated cohort.
+func calibration(t *testing.T, c *cohort.Cohort) []target {
+	dev, val := c.Subset("development"), c.Subset("validation")
+	var ts []target
+	add := func(name string, got, want, tol float64) { ts = append(ts, target{name, got, want, tol}) }
+	type q3 struct{ q1, med, q3 float64 }
+	for _, g := range []struct {
+		c                                                 *cohort.Cohort
+		tag                                               string
+		age, mtv, ldh, hb, plt, anc, ferritin, crp        q3
+		female, ecog2, axi, liso, tisa                    float64
+		bridging, primRef, bulky, autoHCT, trans, stage34 float64
+		hematotox3, fu, pfs, os                           float64
+	}{
+		{dev, "D", q3{57, 64, 70}, q3{12, 68, 306}, q3{211, 275, 455}, q3{9.3, 10.6, 11.8}, q3{108, 165, 219}, q3{1.7, 2.8, 4.4},
+			q3{211, 447, 1026}, q3{0.4, 1.3, 4.0}, 0.39, 0.14, 0.61, 0.074, 0.32, 0.75, 0.39, 0.11, 0.23, 0.27, 0.77, 0.30, 27.6, 7.9, 33.4},
+		{val, "V", q3{56, 66, 73}, q3{1, 24, 156}, q3{185, 230, 362}, q3{9.1, 10.5, 11.9}, q3{114, 169, 219}, q3{2.15, 3.4, 4.8},
+			q3{74, 226, 549}, q3{0.4, 0.8, 3.0}, 0.36, 0.14, 0.52, 0.21, 0.27, 0.79, 0.41, 0.093, 0.21, 0.37, 0.70, 0.23, 45.4, 7.5, 34.0},
+	} {
+		for _, v := range []struct {
+			name string
+			want q3
+			rel  float64
+		}{{"age", g.age, 0.02}, {"mtv_ml", g.mtv, 0.05}, {"ldh", g.ldh, 0.03}, {"hb", g.hb, 0.02}, {"plt", g.plt, 0.03},
+			{"anc", g.anc, 0.03}, {"ferritin", g.ferritin, 0.04}, {"crp", g.crp, 0.05}} {
+			got := quart(g.c, v.name)
+			for k, w := range []float64{v.want.q1, v.want.med, v.want.q3} {
+				add(g.tag+" "+v.name+[]string{" Q1", " median", " Q3"}[k], got[k], w, math.Max(v.rel*w, 0.06))
+			}
+		}
+		add(g.tag+" female", textShare(g.c, "sex", "female"), g.female, 0.01)
+		add(g.tag+" ECOG > 1", share(g.c, "ecog", func(v float64) bool { return v > 1 }), g.ecog2, 0.01)
+		add(g.tag+" axi-cel", textShare(g.c, "product", "axi-cel"), g.axi, 0.01)
+		add(g.tag+" liso-cel", textShare(g.c, "product", "liso-cel"), g.liso, 0.01)
+		add(g.tag+" tisa-cel", textShare(g.c, "product", "tisa-cel"), g.tisa, 0.01)
+		add(g.tag+" prior lines median", quart(g.c, "prior_lines")[1], 2, 0)
+		add(g.tag+" bridging", share(g.c, "bridging", one), g.bridging, 0.01)
+		add(g.tag+" primary refractory", share(g.c, "primary_refractory", one), g.primRef, 0.01)
+		add(g.tag+" bulky", share(g.c, "bulky", one), g.bulky, 0.01)
+		add(g.tag+" prior auto HCT", share(g.c, "prior_auto_hct", one), g.autoHCT, 0.01)
+		add(g.tag+" transformed", share(g.c, "transformed", one), g.trans, 0.01)
+		add(g.tag+" stage 3-4", share(g.c, "stage", func(v float64) bool { return v >= 3 }), g.stage34, 0.01)
+		add(g.tag+" median follow-up", followUp(t, g.c), g.fu, 1.0)
+		add(g.tag+" median PFS", kmMedian(t, g.c, "pfs_months", "pfs_event"), g.pfs, 0.8)
+		add(g.tag+" median OS", kmMedian(t, g.c, "os_months", "os_event"), g.os, 3)
+		sc := scores.NewScorer()
+		var ht, infl, n, ni float64
+		for i := range g.c.Records {
+			res := sc.Score(ptr(patient(&g.c.Records[i])))
+			if v := res.Hematotox.Value; !math.IsNaN(v) {
+				n++
+				if v >= 3 {
+					ht++
+				}
+			}
+			if v := res.InflaMix.Value; !math.IsNaN(v) {
+				ni++
+				if v > 0.5 {
+					infl++
+				}
+			}
+		}
+		add(g.tag+" CAR-HEMATOTOX >= 3", ht/n, g.hematotox3, 0.03)
+		// InflaMix derivation cohort: 26% in the inflammatory component
+		// (mixing proportion 0.264).
+		add(g.tag+" InflaMix inflammatory", infl/ni, 0.26, 0.08)
+	}
+	add("D missing CRP", missingCount(dev, "crp"), 5.0/256, 0.005)
+	add("D missing double hit", missingCount(dev, "double_hit"), 119.0/256, 0.01)
+	add("overall median PFS", kmMedian(t, c, "pfs_months", "pfs_event"), 7.6, 0.8)
+	add("overall median OS", kmMedian(t, c, "os_months", "os_event"), 34.0, 3)
+
+	// The simulator's score: development median and terciles near the
+	// paper's cutoffs 1.35, 1.07, 1.58.
+	score := func(c *cohort.Cohort) []float64 {
+		out := make([]float64, c.Len())
+		for i, r := range c.Records {
+			out[i] = cohort.TrueScore(r.MTV, r.Age, r.Stage)
+		}
+		return out
+	}
+	ds := score(dev)
+	cut := stattest.Quantiles(ds, 1.0/3, 0.5, 2.0/3)
+	add("score median", cut[1], 1.35, 0.05)
+	add("score tercile 1", cut[0], 1.07, 0.08)
+	add("score tercile 2", cut[2], 1.58, 0.08)
+	// Toxicity, both cohorts pooled, by the development median.
+	all := score(c)
+	var hi, lo [3]float64
+	var nhi, nlo float64
+	for i, r := range c.Records {
+		tox := []bool{r.CRSGrade >= 3, r.ICANSGrade >= 3, r.ICU == 1}
+		acc, cnt := &lo, &nlo
+		if all[i] >= cut[1] {
+			acc, cnt = &hi, &nhi
+		}
+		*cnt++
+		for k, b := range tox {
+			if b {
+				acc[k]++
+			}
+		}
+	}
+	for k, name := range []string{"CRS >= 3", "ICANS >= 3", "ICU"} {
+		want := [][2]float64{{0.132, 0.018}, {0.211, 0.123}, {0.22, 0.079}}[k]
+		add(name+" above median", hi[k]/nhi, want[0], 0.015)
+		add(name+" below median", lo[k]/nlo, want[1], 0.015)
+	}
+	return ts
+}
+
+func one(v float64) bool { return v == 1 }
+
+func ptr[T any](v T) *T { return &v }
+
+// TestSimulateCalibration checks every calibrated target at n = 50,000 per
+// cohort.
+func TestSimulateCalibration(t *testing.T) {
+	c := cohort.Simulate(50000, 50000, cohort.DefaultSeed)
+	for _, tg := range calibration(t, c) {
+		ok := math.Abs(tg.got-tg.want) <= tg.tol
+		if !ok || testing.Verbose() {
+			msg := "ok"
+			if !ok {
+				msg = "OUT OF TOLERANCE"
+			}
+			t.Logf("%-28s got %8.4g want %8.4g ± %-6.3g %s", tg.name, tg.got, tg.want, tg.tol, msg)
+		}
+		if !ok {
+			t.Fail()
+		}
+	}
+}
+
+func TestSimulateInvariants(t *testing.T) {
+	c := cohort.Simulate(2000, 2000, 7)
+	if c.Len() != 4000 || !c.Simulated() || !slices.Equal(c.Names(), []string{"development", "validation"}) {
+		t.Fatalf("len %d simulated %v names %v", c.Len(), c.Simulated(), c.Names())
+	}
+	seen := map[string]bool{}
+	for _, r := range c.Records {
+		if seen[r.PatientID] {
+			t.Fatalf("duplicate id %s", r.PatientID)
+		}
+		seen[r.PatientID] = true
+		if r.OSMonths < r.PFSMonths || r.OSEvent == 1 && r.PFSEvent != 1 {
+			t.Fatalf("%s: os %v/%v pfs %v/%v", r.PatientID, r.OSMonths, r.OSEvent, r.PFSMonths, r.PFSEvent)
+		}
+		if r.Cohort == "validation" && (r.Center != "MSKCC" || r.MTVMethod != "SUV4") ||
+			r.Center == "LMU Munich" && r.MTVMethod != "SUV4" || r.Center == "Moffitt" && r.MTVMethod != "41pct" {
+			t.Fatalf("%s: center %s method %s", r.PatientID, r.Center, r.MTVMethod)
+		}
+	}
+}
