@@ -450,7 +450,6 @@ type nrResult struct {
 	sctest          float64
 	iter            int
 	converged       bool
-	rank            int
 }
 
 // newtonRaphson runs coxfit6's iteration: score test at init, then Newton
@@ -466,7 +465,7 @@ func newtonRaphson(pr *problem, init []float64, maxIter int, eps float64) nrResu
 	var r nrResult
 	r.loglik0 = pr.eval(beta, u, imat)
 	copy(step, u)
-	r.rank = ldlFactor(imat, p, tolerChol)
+	ldlFactor(imat, p, tolerChol)
 	ldlSolve(imat, p, step)
 	for j := range u {
 		r.sctest += u[j] * step[j]
@@ -489,7 +488,7 @@ func newtonRaphson(pr *problem, init []float64, maxIter int, eps float64) nrResu
 	var newlk float64
 	for r.iter = 1; r.iter <= maxIter; r.iter++ {
 		newlk = pr.eval(newBeta, u, imat)
-		r.rank = ldlFactor(imat, p, tolerChol)
+		ldlFactor(imat, p, tolerChol)
 		finite := isFinite(newlk)
 		for _, v := range u {
 			finite = finite && isFinite(v)
@@ -525,7 +524,7 @@ func newtonRaphson(pr *problem, init []float64, maxIter int, eps float64) nrResu
 	r.iter = maxIter
 	if maxIter > 1 {
 		best = pr.eval(beta, u, imat)
-		r.rank = ldlFactor(imat, p, tolerChol)
+		ldlFactor(imat, p, tolerChol)
 		return finish(beta, best)
 	}
 	return finish(newBeta, newlk)
