@@ -1,0 +1,180 @@
+package study
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"carimpi/cohort"
+	"carimpi/internal/jsonx"
+	"carimpi/scores"
+)
+
+// runFixture runs the study on testdata/study/cohort-seed7.csv, a cohort
+// made by "carimpi simulate --seed 7" and analysed independently in R by
+// testdata/study/check-study.R (R 4.2.2, survival 3.5.3, maxstat 0.7.25).
+func runFixture(t *testing.T, boot int) *Output {
+	t.Helper()
+	co, rep, err := cohort.LoadFile("../testdata/study/cohort-seed7.csv", cohort.Options{ExcludeTopMTV: 0.025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(co, rep, Options{Bootstrap: boot, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestStudyAgainstR compares every number of results.json that R's
+// check-study.R computes: inclusion, cutpoint, model, cutoffs, the KM,
+// log-rank and Cox blocks of both cohorts, multivariable Cox and toxicity.
+func TestStudyAgainstR(t *testing.T) {
+	out := runFixture(t, -1)
+	var buf bytes.Buffer
+	if err := jsonx.Write(&buf, out.Results); err != nil {
+		t.Fatal(err)
+	}
+	var got, want map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("../testdata/study/expected-seed7.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	delete(want, "versions")
+	compared := compareTree(t, "", want, got)
+	t.Logf("compared %d numbers with R", compared)
+	if compared < 300 {
+		t.Errorf("only %d numbers compared", compared)
+	}
+}
+
+// compareTree checks every leaf of want against got and returns how many
+// numbers it compared. Cutpoint, cutoffs, medians and counts must agree to
+// 1e-9 relative, everything else (Cox, p-values) to 1e-6 relative.
+func compareTree(t *testing.T, path string, want, got any) int {
+	t.Helper()
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			t.Errorf("%s: got %T, want an object", path, got)
+			return 0
+		}
+		keys := make([]string, 0, len(w))
+		for k := range w {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		n := 0
+		for _, k := range keys {
+			gv, ok := g[k]
+			if !ok {
+				t.Errorf("%s.%s: missing", path, k)
+				continue
+			}
+			n += compareTree(t, path+"."+k, w[k], gv)
+		}
+		return n
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			t.Errorf("%s: got %v, want %v", path, got, want)
+			return 0
+		}
+		n := 0
+		for i := range w {
+			n += compareTree(t, fmt.Sprintf("%s[%d]", path, i), w[i], g[i])
+		}
+		return n
+	case float64:
+		g, ok := got.(float64)
+		if !ok {
+			t.Errorf("%s: got %v, want %v", path, got, w)
+			return 0
+		}
+		tol := 1e-6
+		if strings.Contains(path, "cutpoint") || strings.Contains(path, "cutoffs") || strings.Contains(path, "median") ||
+			strings.HasSuffix(path, ".n") || strings.Contains(path, ".n[") || strings.Contains(path, "events") || strings.Contains(path, "inclusion") {
+			tol = 1e-9
+		}
+		if math.Abs(g-w) > tol*math.Max(math.Abs(w), 1e-300) && !(w == 0 && math.Abs(g) < 1e-12) {
+			t.Errorf("%s: got %.12g, want %.12g (R)", path, g, w)
+		}
+		return 1
+	case string:
+		g, _ := got.(string)
+		if strings.ReplaceAll(g, "=", "") != w {
+			t.Errorf("%s: got %q, want %q", path, g, w)
+		}
+		return 0
+	case nil:
+		if got != nil {
+			t.Errorf("%s: got %v, want null (R: NA)", path, got)
+		}
+		return 0
+	}
+	t.Errorf("%s: unexpected type %T", path, want)
+	return 0
+}
+
+// TestModelRoundTrip saves the fitted model, loads it back and checks that
+// it scores every patient identically.
+func TestModelRoundTrip(t *testing.T) {
+	out := runFixture(t, -1)
+	var buf bytes.Buffer
+	if err := scores.Save(&buf, out.Model); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := scores.Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct{ mtv, age, stage float64 }{{0, 60, 1}, {44.3, 70, 3}, {500, 45, 4}, {12.5, 81, 2}} {
+		a, _ := out.Model.LP(x.mtv, x.age, x.stage)
+		b, _ := loaded.LP(x.mtv, x.age, x.stage)
+		if a != b {
+			t.Errorf("LP(%v) = %v after reload, %v before", x, b, a)
+		}
+	}
+	if loaded.Cutoffs != out.Model.Cutoffs {
+		t.Errorf("cutoffs %v after reload, %v before", loaded.Cutoffs, out.Model.Cutoffs)
+	}
+}
+
+func TestWriteDir(t *testing.T) {
+	out := runFixture(t, 20)
+	dir := t.TempDir()
+	files, err := out.WriteDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(dir + "/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"For research use only", "Simulated data", "<svg", "Table 1", "Fig S2B", "Fig 4"} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	if bytes.Contains(html, []byte("NaN")) || bytes.Contains(html, []byte("<script")) || bytes.Contains(html, []byte("http://")) && !bytes.Contains(html, []byte("http://www.w3.org/2000/svg")) {
+		t.Error("index.html has NaN, a script or a network reference")
+	}
+	if len(files) < 20 {
+		t.Errorf("wrote %d files", len(files))
+	}
+	if out.Results.Optimism == nil || out.Results.Optimism.B != 20 || out.Results.Optimism.Seed != 3 {
+		t.Errorf("bootstrap not recorded: %+v", out.Results.Optimism)
+	}
+}
