@@ -1,0 +1,58 @@
+package scores_test
+
+import (
+	"fmt"
+	"strings"
+
+	"carimpi/scores"
+)
+
+// Score one patient with the published models; CAR-IMPI needs a model
+// file and says so.
+func ExampleScorer_Score() {
+	s := scores.NewScorer()
+	p := scores.NewPatient("pt-1")
+	for f, v := range map[scores.Field]float64{
+		scores.Age: 64, scores.Stage: 3, scores.MTV: 120, scores.ECOG: 1, scores.ExtranodalSites: 2, scores.NCCNExtranodal: 1,
+		scores.LDH: 300, scores.LDHULN: 250, scores.CRP: 2.1, scores.Ferritin: 800, scores.Hb: 10, scores.Plt: 120,
+		scores.ANC: 2, scores.Creatinine: 1,
+	} {
+		p.Set(f, v)
+	}
+	r := s.Score(&p)
+	fmt.Printf("IMPI %.4f\n", r.IMPI.Value)
+	fmt.Printf("CAR-IMPI: %s\n", r.CARIMPI.Note[:strings.Index(r.CARIMPI.Note, " with")])
+	fmt.Printf("CAR-HEMATOTOX %v (%s, paper %s)\n", r.Hematotox.Value, r.Hematotox.Group("original"), r.Hematotox.Group("paper"))
+	fmt.Printf("InflaMix %.4f from %d labs (%s)\n", r.InflaMix.Value, r.InflaMix.Used, r.InflaMix.Group("cluster"))
+	fmt.Printf("IPI %v %s, R-IPI %s, NCCN-IPI %v %s\n", r.IPI.Value, r.IPI.Group("ipi"), r.RIPI.Group("r-ipi"), r.NCCNIPI.Value, r.NCCNIPI.Group("nccn-ipi"))
+	fmt.Printf("EASIX %.3g (log2 %.3f), m-EASIX %.3g\n", r.EASIX.Value, r.EASIX.Log2, r.MEASIX.Value)
+	// Output:
+	// IMPI 1.1683
+	// CAR-IMPI: needs a model file
+	// CAR-HEMATOTOX 2 (high, paper low)
+	// InflaMix 0.0015 from 5 labs (non-inflamed)
+	// IPI 4 high, R-IPI poor, NCCN-IPI 5 high-intermediate
+	// EASIX 2.5 (log2 1.322), m-EASIX 5.25
+}
+
+// Load a CAR-IMPI model file (as written by "carimpi study") and score
+// with it; the combined groups follow.
+func ExampleLoad() {
+	m, err := scores.Load(strings.NewReader(`{"schema_version": 1, "id": "car-impi", "version": "example",
+	  "knot": 44.3,
+	  "coefficients": {"mtv": 0.0149, "mtv_above_knot": -0.0062, "age": 0.01, "stage2": 0.1, "stage3": 0.3, "stage4": 0.5}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := scores.NewScorer()
+	s.Use(m)
+	p := scores.NewPatient("pt-2")
+	p.Set(scores.Age, 64)
+	p.Set(scores.Stage, 3)
+	p.Set(scores.MTV, 120)
+	row := s.Row(&p)
+	fmt.Printf("CAR-IMPI %.4f: %s (median), %s (terciles)\n", row.CARIMPI, row.CARIMPIMedianGroup, row.CARIMPITercileGroup)
+	// Output:
+	// CAR-IMPI 2.2587: high (median), high (terciles)
+}

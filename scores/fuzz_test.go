@@ -1,0 +1,87 @@
+package scores_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"carimpi/scores"
+)
+
+// FuzzRow feeds arbitrary CSV lines under the header of
+// scores_examples.csv through the row scorer. Invariants: no panic; the
+// detailed (Score) and fast (Row) paths give the same row; the row is
+// valid JSON and one CSV record of len(RowColumns) cells; values are in
+// their ranges.
+func FuzzRow(f *testing.F) {
+	b, err := os.ReadFile(refDir + "data/scores_examples.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	header := strings.Split(lines[0], ",")
+	for _, l := range lines[1:] {
+		f.Add(l)
+	}
+	for _, l := range []string{
+		"x,150,5,-1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
+		"y,64,III,1e308,0,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+		"z,NaN,Inf,-0,na,.,N/A,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
+		"\"q\"\"\",64,2,1.5e2,1,2,1,1,0.001,99,5,1e5,1,3000,1,1e6,1,25,1,1e5,1,5000,1,100,1,1e7,1,1e7,1,1e7,1,100,1,1e6,1,500,1",
+	} {
+		f.Add(l)
+	}
+	s := scores.NewScorer()
+	s.Use(loadTestModel(f))
+	cols, err := scores.NewColumns(header, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		rec, err := csv.NewReader(strings.NewReader(line)).Read()
+		if err != nil || len(rec) != len(header) {
+			return
+		}
+		p, errs := cols.Patient(rec, false, 1)
+		for _, e := range errs {
+			if e.Field == "" || !strings.Contains(e.Message, e.Field) {
+				t.Errorf("cell error does not name its field: %+v", e)
+			}
+		}
+		if len(errs) > 0 {
+			return
+		}
+		full := s.Score(&p)
+		fast := s.Row(&p)
+		a, b := full.Row(), fast
+		ja, jb := a.AppendJSON(nil), b.AppendJSON(nil)
+		if !bytes.Equal(ja, jb) {
+			t.Fatalf("Score and Row disagree:\n%s\n%s", ja, jb)
+		}
+		if !json.Valid(ja) {
+			t.Fatalf("invalid JSON %s", ja)
+		}
+		if _, err := json.Marshal(full); err != nil {
+			t.Fatalf("Result does not encode: %v", err)
+		}
+		out, err := csv.NewReader(bytes.NewReader(b.AppendCSV(nil))).ReadAll()
+		if err != nil || len(out) != 1 || len(out[0]) != len(scores.RowColumns) {
+			t.Fatalf("CSV row %q: %v", b.AppendCSV(nil), err)
+		}
+		for _, c := range []struct {
+			name   string
+			v, max float64
+		}{{"inflamix", b.InflaMixProb, 1}, {"car-hematotox", b.CARHematotox, 7}, {"ipi", b.IPI, 5}, {"nccn-ipi", b.NCCNIPI, 8}} {
+			if !math.IsNaN(c.v) && !(c.v >= 0 && c.v <= c.max) {
+				t.Errorf("%s = %v outside [0, %v]", c.name, c.v, c.max)
+			}
+		}
+		if len(full.Errors) == 0 && (math.IsNaN(b.IMPI) || math.IsNaN(b.CARIMPI)) {
+			t.Errorf("valid patient without IMPI/CAR-IMPI: %s", ja)
+		}
+	})
+}
