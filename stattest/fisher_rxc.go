@@ -3,10 +3,14 @@ package stattest
 import (
 	"math"
 	"slices"
+	"sort"
 )
 
-// fisherMaxWork caps the enumeration steps of fisherRxC (about a second).
-const fisherMaxWork = 100_000_000
+var sortSearch = sort.Search
+
+// fisherMaxWork caps the weighted enumeration steps of fisherRxC: about 1-2
+// s on a loaded 2-core machine.
+const fisherMaxWork = 30_000_000
 
 // rcNetwork enumerates the r x c tables with fixed margins column by
 // column. A node at stage k is the multiset of row margins left for
@@ -102,16 +106,8 @@ func (nt *rcNetwork) walk(k int, m []int, past float64) bool {
 	if past+b.min > nt.thr { // no completion counts
 		return true
 	}
-	if k == len(nt.cols)-2 { // the last column is determined: score tables directly
-		return nt.allocate(nt.cols[k], m, func(a []int, edge float64) {
-			v := past + edge
-			for i := range m {
-				v -= nt.lf[m[i]-a[i]]
-			}
-			if v <= nt.thr {
-				nt.p += math.Exp(nt.cst + v)
-			}
-		})
+	if k == len(nt.cols)-2 {
+		return nt.lastTwoColumns(nt.cols[k], m, past)
 	}
 	child := make([]int, len(m))
 	ok = true
@@ -122,8 +118,89 @@ func (nt *rcNetwork) walk(k int, m []int, past float64) bool {
 		for i := range m {
 			child[i] = m[i] - a[i]
 		}
+		nt.work += 4 // sorting and the map look-up
 		ok = nt.walk(k+1, sortedCopy(child), past+edge)
 	}) && ok
+}
+
+// lastTwoColumns adds the counted tables through a node with two columns
+// left, where the allocation a of the first of them fixes the second
+// (m - a). Rows 0..r-3 are enumerated; for each such prefix the last two
+// rows have one free count, handled by twoRowTails.
+func (nt *rcNetwork) lastTwoColumns(col int, m []int, past float64) bool {
+	r := len(m)
+	p, q := m[r-2], m[r-1]
+	var rec func(i, left int, v float64) bool
+	rec = func(i, left int, v float64) bool {
+		if i == r-2 {
+			nt.work++
+			if nt.work > nt.limit {
+				return false
+			}
+			nt.p += nt.twoRowTails(v, left, p, q)
+			return true
+		}
+		room := p + q
+		for j := i + 1; j < r-2; j++ {
+			room += m[j]
+		}
+		for a := max(0, left-room); a <= min(left, m[i]); a++ {
+			if !rec(i+1, left-a, v-nt.lf[a]-nt.lf[m[i]-a]) {
+				return false
+			}
+		}
+		return true
+	}
+	return rec(0, col, past)
+}
+
+// twoRowTails returns the probability of the counted tables among those
+// that put a of `left` units in row p's first cell (margins p and q of the
+// last two rows, two columns left), the rest of the path having length
+// base. The path length
+//
+//	v(a) = base - log a! - log (p-a)! - log (left-a)! - log (q-left+a)!
+//
+// is concave in a, so the counted values {v(a) <= thr} are two tails
+// around the mode. The tails are found by bisection and summed outward
+// from their inner ends until the terms no longer change the sum;
+// when every a counts, the Vandermonde identity gives the total
+// C(p+q, left)/(p! q!) exp(base) in closed form.
+func (nt *rcNetwork) twoRowTails(base float64, left, p, q int) float64 {
+	lo, hi := max(0, left-q), min(left, p)
+	lf := nt.lf
+	v := func(a int) float64 { return base - lf[a] - lf[p-a] - lf[left-a] - lf[q-left+a] }
+	// mode: first a whose step v(a+1) - v(a) is not positive
+	mode := lo + sort.Search(hi-lo, func(d int) bool {
+		a := lo + d
+		return float64(p-a)*float64(left-a) <= float64(a+1)*float64(q-left+a+1)
+	})
+	if v(mode) <= nt.thr {
+		return math.Exp(nt.cst + base + lf[p+q] - lf[left] - lf[p+q-left] - lf[p] - lf[q])
+	}
+	var sum float64
+	// left tail: v increases on [lo, mode]; the last a there with v <= thr
+	if n := sort.Search(mode-lo, func(d int) bool { return v(lo+d) > nt.thr }); n > 0 {
+		for a := lo + n - 1; a >= lo; a-- {
+			nt.work++
+			t := math.Exp(nt.cst + v(a))
+			sum += t
+			if t <= sum*1e-17 {
+				break
+			}
+		}
+	}
+	// right tail: v decreases on [mode, hi]; the first a there with v <= thr
+	n := sort.Search(hi-mode, func(d int) bool { return v(mode+1+d) <= nt.thr })
+	for a := mode + 1 + n; a <= hi; a++ {
+		nt.work++
+		t := math.Exp(nt.cst + v(a))
+		sum += t
+		if t <= sum*1e-17 {
+			break
+		}
+	}
+	return sum
 }
 
 // logMass is log of the sum over all completions of node (k, m) of
@@ -173,6 +250,7 @@ func (nt *rcNetwork) bound(k int, m []int) (pathBounds, bool) {
 	}
 	var b pathBounds
 	if k == c-2 {
+		nt.work += nt.cols[k] + len(m)<<min(len(m), 10) // the cost of the two searches
 		b = pathBounds{max: nt.twoColumnMax(nt.cols[k], m), min: nt.twoColumnMin(nt.cols[k], m)}
 	} else {
 		b = pathBounds{max: math.Inf(-1), min: math.Inf(1)}
@@ -185,6 +263,7 @@ func (nt *rcNetwork) bound(k int, m []int) (pathBounds, bool) {
 			for i := range m {
 				child[i] = m[i] - a[i]
 			}
+			nt.work += 4 // sorting and the map look-up
 			cb, good := nt.bound(k+1, sortedCopy(child))
 			if !good {
 				ok = false
