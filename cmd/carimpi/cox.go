@@ -76,7 +76,7 @@ JSON output (--format json):
 	 "concordance": {"c", "se"}, "ph_test": {"terms", "chisq", "df", "p",
 	 "global": {"chisq", "df", "p"}}, "dropped", "warnings", "notice"}
 
-"ph_test" appears with --ph-test.
+"ph_test" is null without --ph-test.
 
 ` + researchNotice,
 		Flags: fs,
@@ -149,7 +149,7 @@ type coxJSON struct {
 	Ties        string          `json:"ties"`
 	Strata      []string        `json:"strata,omitempty"`
 	Concordance concordanceJSON `json:"concordance"`
-	PHTest      *phTestJSON     `json:"ph_test,omitempty"`
+	PHTest      *phTestJSON     `json:"ph_test"`
 	Dropped     int             `json:"dropped"`
 	Warnings    []string        `json:"warnings"`
 	Notice      string          `json:"notice"`
