@@ -259,6 +259,21 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		}
 		b.table([]string{"Index", "n", "Harrell's C (95% CI)", fmt.Sprintf("Uno's C, tau = %g months (95%% CI)", d.UnoTau)}, rows, fmt.Sprintf("Discrimination for %s, %s cohort", strings.ToUpper(d.Endpoint), c))
 	}
+	for _, c := range cohorts {
+		pr := res.Prediction[c]
+		if pr == nil {
+			continue
+		}
+		b.WriteString(fmt.Sprintf("<h3>%s cohort: predicted %s</h3>\n", html.EscapeString(c), strings.ToUpper(pr.Endpoint)))
+		b.p("Time-dependent AUC (cumulative/dynamic, IPCW): %s at %g months, %s at %g months.", f3(pr.AUC[0]), pr.AUCTimes[0], f3(pr.AUC[1]), pr.AUCTimes[1])
+		var rows [][]string
+		for d := range pr.CalN {
+			rows = append(rows, []string{fmt.Sprint(d + 1), fmt.Sprint(pr.CalN[d]), f3(pr.CalPredicted[d]), ci(pr.CalObserved[d], pr.CalLower[d], pr.CalUpper[d])})
+		}
+		b.table([]string{"Decile of risk", "n", fmt.Sprintf("Predicted S(%g)", pr.Horizon), "Observed S (95% CI)"}, rows, "Calibration by decile of predicted risk")
+		b.fig(out, "calibration-"+slug(c))
+		b.fig(out, "dca-"+slug(c))
+	}
 	if o := res.Optimism; o != nil {
 		b.p("Bootstrap optimism correction of the whole development procedure (cutpoint search and model fit repeated in each of B = %d resamples, seed %d, %d failed): apparent C %.3f, optimism %.3f, corrected C %.3f.",
 			o.B, o.Seed, o.Failed, float64(o.ApparentC), float64(o.Optimism), float64(o.CorrectedC))

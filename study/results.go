@@ -23,8 +23,10 @@ type Results struct {
 	CombinedInflamix  map[string]*GroupSurvival  `json:"combined_inflamix"`
 	Discrimination    map[string]*Discrimination `json:"discrimination,omitempty"`
 	Optimism          *Optimism                  `json:"bootstrap_optimism,omitempty"`
-	Notes             []string                   `json:"notes"`
-	Seed              uint64                     `json:"seed"`
+	// Prediction is keyed by cohort name.
+	Prediction map[string]*Prediction `json:"prediction,omitempty"`
+	Notes      []string               `json:"notes"`
+	Seed       uint64                 `json:"seed"`
 }
 
 // Provenance records what produced the results.

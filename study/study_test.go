@@ -178,3 +178,66 @@ func TestWriteDir(t *testing.T) {
 		t.Errorf("bootstrap not recorded: %+v", out.Results.Optimism)
 	}
 }
+
+// TestMissingSections removes the validation cohort, the toxicity columns
+// and the labs: the study still runs, and says what it left out.
+func TestMissingSections(t *testing.T) {
+	b, err := os.ReadFile("../testdata/study/cohort-seed7.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	header := strings.Split(lines[0], ",")
+	drop := map[string]bool{}
+	for _, h := range header {
+		switch {
+		case strings.Contains(h, "grade"), h == "icu", h == "tocilizumab", h == "corticosteroids",
+			h == "crp", h == "ferritin", h == "hb", h == "plt", h == "anc", h == "il6", h == "ldh", h == "ldh_uln":
+			drop[h] = true
+		}
+	}
+	cohortCol := -1
+	for i, h := range header {
+		if h == "cohort" {
+			cohortCol = i
+		}
+	}
+	var out bytes.Buffer
+	for li, l := range lines {
+		cells := strings.Split(l, ",")
+		if li > 0 && cells[cohortCol] != "development" {
+			continue
+		}
+		var keep []string
+		for i, c := range cells {
+			if !drop[header[i]] {
+				keep = append(keep, c)
+			}
+		}
+		out.WriteString(strings.Join(keep, ",") + "\n")
+	}
+	co, rep, err := cohort.Load(&out, "reduced.csv", cohort.Options{ExcludeTopMTV: 0.025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(co, rep, Options{Bootstrap: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Results.Notes, "\n")
+	for _, want := range []string{"validation", "CRS", "CAR-HEMATOTOX"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	if len(res.Results.KM) != 1 || len(res.Results.Toxicity) != 0 {
+		t.Errorf("KM cohorts %d, toxicity %d", len(res.Results.KM), len(res.Results.Toxicity))
+	}
+	var buf bytes.Buffer
+	if _, err := res.WriteDir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteHTML(&buf); err != nil || !strings.Contains(buf.String(), "No toxicity data") {
+		t.Errorf("HTML lacks the toxicity note (err %v)", err)
+	}
+}
