@@ -1,9 +1,11 @@
 package survival
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 const (
@@ -64,10 +66,16 @@ func checkTimes(time []float64, event []bool) error {
 	return nil
 }
 
-const radixBits = 11
+const (
+	radixBits = 11
+	// smallSort is the sample size below which a comparison sort beats the
+	// radix sort's fixed cost (its digit histograms).
+	smallSort = 256
+)
 
-// order sorts the sample by (stratum, time) with a stable LSD radix sort on
-// the bits of the (non-negative) times, merges nearly equal times as R's
+// order sorts the sample by (stratum, time) with an LSD radix sort on the
+// bits of the (non-negative) times (a comparison sort for small samples),
+// merges nearly equal times as R's
 // aeqSurv does, and finally groups by stratum with one counting pass.
 // strata may be nil (one stratum); k is the number of strata.
 func order(time []float64, strata []int, k int) *ordered {
@@ -80,33 +88,14 @@ func order(time []float64, strata []int, k int) *ordered {
 	}
 	key2 := make([]uint64, n)
 	idx2 := make([]int32, n)
-
-	const buckets = 1 << radixBits
-	const passes = (64 + radixBits - 1) / radixBits
-	var count [passes][buckets]int
-	for _, v := range key {
-		for p := range passes {
-			count[p][(v>>(p*radixBits))&(buckets-1)]++
-		}
-	}
-	for p := range passes {
-		c := &count[p]
-		if c[(key[0]>>(p*radixBits))&(buckets-1)] == n {
-			continue // every key has the same digit
-		}
-		sum := 0
-		for b := range c {
-			c[b], sum = sum, sum+c[b]
-		}
-		shift := p * radixBits
-		for i, v := range key {
-			b := (v >> shift) & (buckets - 1)
-			key2[c[b]] = v
-			idx2[c[b]] = idx[i]
-			c[b]++
+	if n < smallSort {
+		slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(key[a], key[b]) })
+		for i, j := range idx {
+			key2[i] = key[j]
 		}
 		key, key2 = key2, key
-		idx, idx2 = idx2, idx
+	} else {
+		radixSort(key, idx, key2, idx2)
 	}
 	timefix(key)
 
@@ -165,5 +154,45 @@ func timefix(key []uint64) {
 			prev = v
 		}
 		key[i] = cut
+	}
+}
+
+// radixSort sorts key ascending with a stable LSD radix sort on 11-bit
+// digits, permuting idx alongside; key2 and idx2 are scratch of the same
+// length. Digits that every key shares are skipped. The sorted data end up
+// in key and idx.
+func radixSort(key []uint64, idx []int32, key2 []uint64, idx2 []int32) {
+	const buckets = 1 << radixBits
+	const passes = (64 + radixBits - 1) / radixBits
+	var count [passes][buckets]int
+	for _, v := range key {
+		for p := range passes {
+			count[p][(v>>(p*radixBits))&(buckets-1)]++
+		}
+	}
+	src, dst := key, key2
+	isrc, idst := idx, idx2
+	for p := range passes {
+		c := &count[p]
+		if c[(src[0]>>(p*radixBits))&(buckets-1)] == len(src) {
+			continue // every key has the same digit
+		}
+		sum := 0
+		for b := range c {
+			c[b], sum = sum, sum+c[b]
+		}
+		shift := p * radixBits
+		for i, v := range src {
+			b := (v >> shift) & (buckets - 1)
+			dst[c[b]] = v
+			idst[c[b]] = isrc[i]
+			c[b]++
+		}
+		src, dst = dst, src
+		isrc, idst = idst, isrc
+	}
+	if &src[0] != &key[0] {
+		copy(key, src)
+		copy(idx, isrc)
 	}
 }
