@@ -62,3 +62,22 @@ func ExampleMedianFollowUp() {
 	// Output:
 	// median follow-up 20 months
 }
+
+// Risk terciles are ordered: the trend test asks whether survival falls
+// steadily from low to high risk (scores 1, 2, 3), on 1 df.
+func ExampleLogRankResult_Trend() {
+	tercile := []int{0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 2, 2, 1, 2, 1, 2, 0, 1, 0, 2}
+	r, err := survival.LogRank(months, prog, tercile, nil, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	t, err := r.Trend(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("log-rank %.3f on %d df; trend %.3f on %d df, p = %.3f\n", r.Statistic, r.DF, t.Statistic, t.DF, t.P)
+	// Output:
+	// log-rank 0.241 on 2 df; trend 0.178 on 1 df, p = 0.674
+}
