@@ -227,3 +227,26 @@ func TestQuantileEdges(t *testing.T) {
 	}()
 	stattest.Quantile(x, 1.5)
 }
+
+func nan() float64 { return math.NaN() }
+
+func TestFisherMonteCarlo(t *testing.T) {
+	tab := [][]int{{36, 71, 29, 1}, {27, 42, 21, 0}}
+	a, err := stattest.FisherMonteCarlo(tab, 2000, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := stattest.FisherMonteCarlo(tab, 2000, 42)
+	c, _ := stattest.FisherMonteCarlo(tab, 2000, 43)
+	exact, _ := stattest.FisherExact(tab)
+	if a != b {
+		t.Errorf("same seed: %v and %v", a, b)
+	}
+	if a == c {
+		t.Errorf("seeds 42 and 43 gave the same p %v", a)
+	}
+	// 2000 replicates: standard error sqrt(p(1-p)/2000) < 0.012.
+	if math.Abs(a-exact.P) > 0.05 {
+		t.Errorf("Monte Carlo p %v, exact %v", a, exact.P)
+	}
+}

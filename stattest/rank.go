@@ -144,35 +144,35 @@ func exactRankSumP(w float64, m, n int) float64 {
 // rankSumCounts returns c[k], the number of the C(m+n, m) rankings of
 // samples of sizes m and n whose U statistic equals k, k = 0..mn. It uses
 // the recursion on which sample holds the largest value,
-// c(k; i, j) = c(k-j; i-1, j) + c(k; i, j-1), keeping one i at a time; only
-// additions of positive counts occur, so the float64 counts keep full
-// relative precision beyond 2^53.
+// c(k; i, j) = c(k-j; i-1, j) + c(k; i, j-1), keeping the counts of one i
+// at a time in a flat (n+1) x (mn+1) array; only additions of positive
+// counts occur, so the float64 counts keep full relative precision beyond
+// 2^53.
 func rankSumCounts(m, n int) []float64 {
 	if m > n { // U's distribution is symmetric in the sizes; recurse on the smaller
 		m, n = n, m
 	}
-	prev := make([][]float64, n+1) // i-1
-	for j := range prev {
-		prev[j] = []float64{1}
+	stride := m*n + 1
+	prev := make([]float64, (n+1)*stride) // row j: counts for (i-1, j)
+	cur := make([]float64, (n+1)*stride)
+	for j := 0; j <= n; j++ {
+		prev[j*stride] = 1 // i = 0: U = 0
 	}
 	for i := 1; i <= m; i++ {
-		cur := make([][]float64, n+1)
-		cur[0] = []float64{1}
+		clear(cur)
+		cur[0] = 1 // j = 0: U = 0
 		for j := 1; j <= n; j++ {
-			c := make([]float64, i*j+1)
-			for k := range c {
-				if k >= j && k-j < len(prev[j]) {
-					c[k] += prev[j][k-j]
-				}
-				if k < len(cur[j-1]) {
-					c[k] += cur[j-1][k]
-				}
+			c := cur[j*stride : j*stride+i*j+1]
+			left := cur[(j-1)*stride : (j-1)*stride+i*(j-1)+1] // (i, j-1)
+			down := prev[j*stride : j*stride+(i-1)*j+1]        // (i-1, j), shifted by j
+			copy(c, left)
+			for k, v := range down {
+				c[k+j] += v
 			}
-			cur[j] = c
 		}
-		prev = cur
+		prev, cur = cur, prev
 	}
-	return prev[n]
+	return prev[n*stride : n*stride+m*n+1]
 }
 
 // KruskalResult is the result of KruskalWallis.

@@ -1,0 +1,105 @@
+package stattest_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"carimpi/stattest"
+)
+
+// sample returns n seeded normal values rounded to 0.1, so that ties occur
+// as in clinical measurements.
+func sample(n int, shift float64, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(int((rng.NormFloat64()+shift)*10)) / 10
+	}
+	return x
+}
+
+var sizes = []int{1e2, 1e4, 1e6}
+
+func BenchmarkDescribe(b *testing.B) {
+	for _, n := range sizes {
+		x := sample(n, 0, 1)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				stattest.Describe(x)
+			}
+		})
+	}
+}
+
+func BenchmarkMannWhitney(b *testing.B) {
+	for _, n := range sizes {
+		x, y := sample(n/2, 0, 1), sample(n/2, 0.2, 2)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := stattest.MannWhitney(x, y); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	// The exact distribution at its largest sizes (49 and 49, no ties).
+	x, y := make([]float64, 49), make([]float64, 49)
+	for i := range x {
+		x[i], y[i] = float64(2*i), float64(2*i+1)
+	}
+	b.Run("exact-49x49", func(b *testing.B) {
+		for b.Loop() {
+			stattest.MannWhitney(x, y)
+		}
+	})
+}
+
+func BenchmarkKruskalWallis(b *testing.B) {
+	for _, n := range sizes {
+		g := [][]float64{sample(n/3, 0, 1), sample(n/3, 0.1, 2), sample(n/3, 0.2, 3)}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := stattest.KruskalWallis(g); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkFisherExact(b *testing.B) {
+	for _, tc := range []struct {
+		name  string
+		table [][]int
+	}{
+		{"2x2-n228", [][]int{{26, 112}, {37, 53}}},
+		{"2x4-n227", [][]int{{36, 71, 29, 1}, {27, 42, 21, 0}}},
+		{"3x3-n500", [][]int{{60, 55, 48}, {50, 65, 52}, {45, 50, 75}}},
+		{"3x4-n107", [][]int{{20, 3, 2, 9}, {5, 15, 4, 8}, {7, 6, 18, 10}}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := stattest.FisherExact(tc.table); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkFisherMonteCarlo(b *testing.B) {
+	tab := [][]int{{60, 55, 48}, {50, 65, 52}, {45, 50, 75}}
+	b.Run("3x3-n500-B2000", func(b *testing.B) {
+		for b.Loop() {
+			stattest.FisherMonteCarlo(tab, 2000, 1)
+		}
+	})
+}
+
+func BenchmarkChiSquare(b *testing.B) {
+	tab := [][]int{{36, 71, 29, 1}, {27, 42, 21, 0}}
+	for b.Loop() {
+		stattest.ChiSquare(tab, true)
+	}
+}

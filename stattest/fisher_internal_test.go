@@ -1,0 +1,168 @@
+package stattest
+
+import (
+	"errors"
+	"math"
+	"testing"
+)
+
+// bruteFisher is the r x c Fisher p-value by plain enumeration of every
+// table with the margins of t, for cross-checking the network walk.
+func bruteFisher(t [][]int) float64 {
+	r, c := len(t), len(t[0])
+	rows := make([]int, r)
+	cols := make([]int, c)
+	n := 0
+	for i := range t {
+		for j, v := range t[i] {
+			rows[i] += v
+			cols[j] += v
+			n += v
+		}
+	}
+	lf := logFactorials(n)
+	cst := -lf[n]
+	for _, v := range rows {
+		cst += lf[v]
+	}
+	for _, v := range cols {
+		cst += lf[v]
+	}
+	logP := func(x [][]int) float64 {
+		s := cst
+		for i := range x {
+			for _, v := range x[i] {
+				s -= lf[v]
+			}
+		}
+		return s
+	}
+	limit := logP(t) + math.Log1p(fisherRelTol)
+	x := make([][]int, r)
+	for i := range x {
+		x[i] = make([]int, c)
+	}
+	rowLeft := append([]int(nil), rows...)
+	colLeft := append([]int(nil), cols...)
+	var p float64
+	var rec func(cell int)
+	rec = func(cell int) {
+		if cell == r*c {
+			if lp := logP(x); lp <= limit {
+				p += math.Exp(lp)
+			}
+			return
+		}
+		i, j := cell/c, cell%c
+		lo, hi := 0, min(rowLeft[i], colLeft[j])
+		if j == c-1 { // the row's last cell takes what is left
+			lo = rowLeft[i]
+		}
+		if i == r-1 { // the column's last cell takes what is left
+			lo = max(lo, colLeft[j])
+		}
+		for v := lo; v <= hi; v++ {
+			x[i][j] = v
+			rowLeft[i] -= v
+			colLeft[j] -= v
+			rec(cell + 1)
+			rowLeft[i] += v
+			colLeft[j] += v
+		}
+	}
+	rec(0)
+	return math.Min(1, p)
+}
+
+// tableFromBytes makes a small table (2-4 rows and columns, counts 0-7)
+// from fuzz input.
+func tableFromBytes(b []byte) [][]int {
+	if len(b) < 2 {
+		return nil
+	}
+	r, c := 2+int(b[0]%3), 2+int(b[1]%3)
+	b = b[2:]
+	t := make([][]int, r)
+	for i := range t {
+		t[i] = make([]int, c)
+		for j := range t[i] {
+			if k := i*c + j; k < len(b) {
+				t[i][j] = int(b[k] % 8)
+			}
+		}
+	}
+	return t
+}
+
+func FuzzFisherRxC(f *testing.F) {
+	for _, seed := range [][]byte{
+		{1, 1, 3, 0, 2, 1, 4, 2, 0, 1, 5},
+		{2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+		{0, 1, 7, 0, 0, 7, 0, 0},
+		{1, 0, 2, 2, 0, 0, 5, 1},
+		{2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3},
+		{0, 2, 6, 5, 4, 3, 2, 1, 0, 7},
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tab := tableFromBytes(b)
+		if tab == nil {
+			return
+		}
+		res, err := FisherExact(tab)
+		compact, cerr := compactTable(tab)
+		if cerr != nil {
+			if err == nil {
+				t.Fatalf("%v: no error, but the table is degenerate: %v", tab, cerr)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", tab, err)
+		}
+		want := bruteFisher(compact)
+		if math.Abs(res.P-want) > 1e-9*want {
+			t.Fatalf("%v: p = %.17g, brute force %.17g", tab, res.P, want)
+		}
+		if len(compact) == 2 && len(compact[0]) == 2 {
+			if lo, hi := res.ConfInt[0], res.ConfInt[1]; !(lo <= res.OddsRatio && res.OddsRatio <= hi) {
+				t.Fatalf("%v: odds ratio %v outside its CI [%v, %v]", tab, res.OddsRatio, lo, hi)
+			}
+		}
+	})
+}
+
+func TestFisherRxCBrute(t *testing.T) {
+	for _, tab := range [][][]int{
+		{{3, 0, 2}, {1, 4, 2}, {0, 1, 5}, {2, 1, 0}},
+		{{2, 1, 0, 3}, {0, 3, 2, 1}, {1, 1, 4, 0}},
+		{{5, 1}, {0, 4}, {2, 2}},
+		{{6, 0, 0}, {0, 6, 0}, {0, 0, 6}},
+		{{1, 1, 1, 1}, {1, 1, 1, 1}},
+	} {
+		got, err := fisherRxC(tab, fisherMaxWork)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := bruteFisher(tab); math.Abs(got-want) > 1e-12*want {
+			t.Errorf("%v: p = %.17g, brute force %.17g", tab, got, want)
+		}
+	}
+}
+
+func TestFisherRxCWorkLimit(t *testing.T) {
+	tab := [][]int{{10, 12, 8, 15}, {9, 14, 11, 6}, {13, 7, 10, 12}}
+	if _, err := fisherRxC(tab, 1000); !errors.Is(err, ErrTableTooLarge) {
+		t.Errorf("with a work limit of 1000: err = %v, want ErrTableTooLarge", err)
+	}
+}
+
+func TestUnirootMatchesR(t *testing.T) {
+	// R: uniroot(function(x) x^3 - 2, c(0, 2))$root, default tolerance.
+	// The root is 2^(1/3); R stops within its tolerance eps^0.25.
+	got := uniroot(func(x float64) float64 { return x*x*x - 2 }, 0, 2)
+	if math.Abs(got-math.Cbrt(2)) > math.Pow(machEps, 0.25) {
+		t.Errorf("uniroot = %v, want within %g of %v", got, math.Pow(machEps, 0.25), math.Cbrt(2))
+	}
+}
