@@ -301,3 +301,74 @@ func TestBootstrap(t *testing.T) {
 		t.Error("bad window accepted")
 	}
 }
+
+func TestHLOneCutAgainstEnumeration(t *testing.T) {
+	// Binary x: one cut, where HL is the exact two-sided permutation
+	// p-value P(stat >= b), checked over all C(10, 5) subsets.
+	x := []float64{0, 1, 0, 1, 0, 1, 0, 1, 0, 1}
+	tm := []float64{5, 3, 9, 1, 7, 2, 8, 4, 6, 10}
+	ev := []bool{true, true, false, true, true, true, false, true, true, false}
+	r, err := Test(x, tm, ev, Options{Method: HL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, total := 0.0, 0.0
+	for mask := 0; mask < 1<<10; mask++ {
+		if popcount(mask) != 5 {
+			continue
+		}
+		xs := make([]float64, 10)
+		for i := range xs {
+			if mask>>i&1 == 0 {
+				xs[i] = 1
+			}
+		}
+		total++
+		if naiveStats(xs, r.Scores, []float64{0})[0] >= r.Statistic*(1-1e-9) {
+			hits++
+		}
+	}
+	if math.Abs(r.P-hits/total) > 1e-12 {
+		t.Errorf("HL one cut %v, enumeration %v", r.P, hits/total)
+	}
+}
+
+func popcount(v int) int {
+	n := 0
+	for ; v > 0; v &= v - 1 {
+		n++
+	}
+	return n
+}
+
+func FuzzTest(f *testing.F) {
+	f.Add([]byte{3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4})
+	f.Add([]byte{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2})
+	f.Add([]byte{7, 7, 7, 7, 7, 7})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := len(b) / 2
+		x := make([]float64, n)
+		tm := make([]float64, n)
+		ev := make([]bool, n)
+		for i := range n {
+			x[i] = float64(b[2*i] % 16)
+			tm[i] = float64(b[2*i+1]>>1) + 1
+			ev[i] = b[2*i+1]&1 == 1
+		}
+		for _, m := range []Method{Lau92, Lau94, ExactGauss, HL} {
+			r, err := Test(x, tm, ev, Options{Method: m})
+			if err != nil {
+				continue
+			}
+			// Lau94 may be slightly negative for large b, as in R.
+			if math.IsNaN(r.Statistic) || math.IsNaN(r.P) || (m != Lau94 && r.P < 0) {
+				t.Fatalf("%s: statistic %v p %v", m, r.Statistic, r.P)
+			}
+			for i, s := range r.Stats {
+				if s > r.Statistic || (s == r.Statistic && r.Cuts[i] < r.Cutpoint) {
+					t.Fatalf("cut point is not the smallest maximizer")
+				}
+			}
+		}
+	})
+}
