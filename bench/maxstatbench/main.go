@@ -4,8 +4,8 @@
 //
 //	maxstatbench -data F.csv -pmethod Lau94 [-reps R] [-b B]
 //
-// prints one line: go_seconds (per call, best of 3 rounds of R calls;
-// reading the CSV excluded), statistic, cutpoint, p and p_accuracy.
+// prints one line: go_seconds (per call, best of 3 rounds of R calls, one
+// round when a call takes over 2 s; reading the CSV excluded), statistic, cutpoint, p and p_accuracy.
 package main
 
 import (
@@ -54,6 +54,9 @@ func main() {
 		}
 		if s := time.Since(t0).Seconds() / float64(*reps); best < 0 || s < best {
 			best = s
+		}
+		if best > 2 {
+			break // one round is enough for slow calls
 		}
 	}
 	fmt.Printf("go_seconds=%.6f statistic=%.10g cutpoint=%.10g p=%.10g p_accuracy=%.2g\n",
