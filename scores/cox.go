@@ -204,6 +204,7 @@ type Term struct {
 // age (years) and stage (1-4), and its terms. It returns NaN when the
 // model has no coefficients or an input is missing or out of range.
 func (m *CoxModel) LP(mtv, age, stage float64) (float64, []Term) {
+	// (+ 0 turns the -0 of a negative coefficient times 0 into 0.)
 	if m.Coef == nil || math.IsNaN(mtv) || math.IsNaN(age) || stage < 1 || stage > 4 || stage != math.Trunc(stage) {
 		return math.NaN(), nil
 	}
@@ -212,7 +213,7 @@ func (m *CoxModel) LP(mtv, age, stage float64) (float64, []Term) {
 	st := [5]float64{0, 0, c.Stage2, c.Stage3, c.Stage4}[int(stage)]
 	terms := []Term{
 		{"mtv_ml", jsonx.Float(mtv), jsonx.Float(c.MTV * mtv), fmt.Sprintf("%g × MTV", c.MTV)},
-		{"mtv_ml", jsonx.Float(above), jsonx.Float(c.MTVAboveKnot * above), fmt.Sprintf("%g × max(MTV − %g, 0)", c.MTVAboveKnot, m.Knot)},
+		{"mtv_ml", jsonx.Float(above), jsonx.Float(c.MTVAboveKnot*above + 0), fmt.Sprintf("%g × max(MTV − %g, 0)", c.MTVAboveKnot, m.Knot)},
 		{"age", jsonx.Float(age), jsonx.Float(c.Age * age), fmt.Sprintf("%g × age", c.Age)},
 		{"stage", jsonx.Float(stage), jsonx.Float(st), "stage term (stage 1 = 0)"},
 	}

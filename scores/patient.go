@@ -104,7 +104,7 @@ func lab(name, unit, desc string, pmax, max float64, other []Unit) FieldInfo {
 
 func uln(labName, unit string, def float64, other []Unit) FieldInfo {
 	return FieldInfo{Name: labName + "_uln", Unit: unit, Description: "upper limit of normal of " + labName + ", same unit as " + labName,
-		Min: 0, MinOpen: true, Max: math.Inf(1), PlausibleMin: 0, PlausibleMax: math.Inf(1), OtherUnits: other, DefaultULN: def}
+		Min: 0, MinOpen: true, Max: 1e7, PlausibleMin: 0, PlausibleMax: 1e7, OtherUnits: other, DefaultULN: def}
 }
 
 // fields is the data dictionary. Default ULNs are those of the InflaMix
@@ -403,14 +403,11 @@ func (p *Patient) Check() (errs, warns []Issue) {
 }
 
 func rangeText(info *FieldInfo) string {
-	lo := "from " + strconv.FormatFloat(info.Min, 'g', -1, 64)
+	max := strconv.FormatFloat(info.Max, 'g', -1, 64)
 	if info.MinOpen {
-		lo = "greater than " + strconv.FormatFloat(info.Min, 'g', -1, 64)
+		return "greater than " + strconv.FormatFloat(info.Min, 'g', -1, 64) + " and at most " + max
 	}
-	if math.IsInf(info.Max, 1) {
-		return lo
-	}
-	return lo + " to " + strconv.FormatFloat(info.Max, 'g', -1, 64)
+	return "from " + strconv.FormatFloat(info.Min, 'g', -1, 64) + " to " + max
 }
 
 // outOfRange words a range message, adding the units under which v would

@@ -46,6 +46,15 @@ type SurvivalEstimate struct {
 // MarshalJSON writes the index with null for a value not computed.
 func (ix Index) MarshalJSON() ([]byte, error) {
 	type plain Index
+	if ix.Groups == nil {
+		ix.Groups = []GroupOf{}
+	}
+	if ix.Terms == nil {
+		ix.Terms = []Term{}
+	}
+	if ix.Unusable == nil {
+		ix.Unusable = []Issue{}
+	}
 	var log2 *jsonx.Float
 	if !math.IsNaN(ix.Log2) {
 		l := jsonx.Float(ix.Log2)

@@ -44,6 +44,7 @@ XLSX input is not supported yet: export the sheet as CSV.`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
+		defer resetFlags(fs)
 		if *data == "" {
 			return usagef("--data is required")
 		}

@@ -44,6 +44,7 @@ linear predictor. Individualized survival is S(t) = S0(t)^exp(lp - centre).`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
+		defer resetFlags(fs)
 		if err := checkFormat(*format, "table", "json"); err != nil {
 			return err
 		}

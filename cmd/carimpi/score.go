@@ -39,6 +39,12 @@ func (v fieldFlag) Set(s string) error {
 	return nil
 }
 
+// resetFlags sets every flag back to its default after a run, so that a
+// command value can run again in the same process (tests, the server).
+func resetFlags(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) { f.Value.Set(f.DefValue) })
+}
+
 // flagName is the flag of a field: its column name with '-' for '_'
 // (mtv_ml is --mtv).
 func flagName(f scores.Field) string {
@@ -122,6 +128,7 @@ inputs not used and why, warnings and model provenance.`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
+		defer resetFlags(fs)
 		if err := checkFormat(*format, "table", "json"); err != nil {
 			return err
 		}

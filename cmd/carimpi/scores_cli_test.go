@@ -3,10 +3,14 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"carimpi/scores"
+	"carimpi/table"
 )
 
 // batchJSON is the JSON form of "carimpi batch".
@@ -85,5 +89,190 @@ func TestBatchScoresExamples(t *testing.T) {
 		if len(row) != len(scores.RowColumns) {
 			t.Errorf("row %d has %d keys, want %d", i, len(row), len(scores.RowColumns))
 		}
+	}
+}
+
+// cliModel is a CAR-IMPI model file with made-up coefficients.
+const cliModel = `{"schema": "carimpi-model", "schema_version": 1, "id": "car-impi", "name": "CAR-IMPI", "version": "cli-test",
+ "provenance": {"citation": "test", "doi": "", "fitted_on": "none", "date": "2026-01-01", "software": "go test"},
+ "knot": 44.3,
+ "coefficients": {"mtv": 0.0149, "mtv_above_knot": -0.0062, "age": 0.01, "stage2": 0.1, "stage3": 0.3, "stage4": 0.5},
+ "cutoffs": {"median": 1.35, "terciles": [1.07, 1.58]}}`
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestScoreCommand(t *testing.T) {
+	base := []string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--ecog", "1", "--ldh", "300", "--ldh-uln", "250",
+		"--crp", "2.1", "--ferritin", "800", "--hb", "10", "--plt", "120", "--anc", "2", "--creatinine", "1", "--extranodal-sites", "2", "--nccn-extranodal", "1"}
+	out, errOut, code := runCLI(t, base...)
+	if code != 0 || !strings.Contains(out, researchNotice) || !strings.Contains(out, "CAR-IMPI") ||
+		!strings.Contains(out, "needs a model file") || !strings.Contains(out, "1.168") {
+		t.Fatalf("score table: code %d\n%s\n%s", code, out, errOut)
+	}
+	model := writeFile(t, "model.json", cliModel)
+	out, _, code = runCLI(t, append(base, "--model", model, "--format", "json")...)
+	var res struct {
+		Notice string `json:"notice"`
+		Result struct {
+			CARIMPI struct {
+				Value  float64 `json:"value"`
+				Groups []struct{ Scheme, Name string }
+				Terms  []struct{ Input string }
+			} `json:"car_impi"`
+			CombinedHematotox struct {
+				Groups []struct{ Scheme, Name string }
+			} `json:"combined_hematotox"`
+		} `json:"result"`
+		Models []struct {
+			ID        string `json:"id"`
+			Version   string `json:"version"`
+			Citations []struct{ DOI string }
+		} `json:"models"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Notice == "" {
+		t.Fatalf("score json: code %d\n%s", code, out)
+	}
+	want := 0.0149*120 - 0.0062*(120-44.3) + 0.01*64 + 0.3
+	if math.Abs(res.Result.CARIMPI.Value-want) > 1e-12 || len(res.Result.CARIMPI.Terms) != 4 ||
+		len(res.Result.CombinedHematotox.Groups) != 1 || res.Result.CombinedHematotox.Groups[0].Name != "c-high/h-low" {
+		t.Errorf("CAR-IMPI with model: %+v", res.Result)
+	}
+	if len(res.Models) < 9 || res.Models[1].Version != "cli-test" {
+		t.Errorf("models %+v", res.Models)
+	}
+	// Units: CRP in mg/L and Hb in g/L give the same result.
+	conv := append([]string(nil), base...)
+	for i, a := range conv {
+		switch a {
+		case "--crp":
+			conv[i+1] = "21"
+		case "--hb":
+			conv[i+1] = "100"
+		}
+	}
+	a, _, _ := runCLI(t, append(base, "--format", "json")...)
+	b, _, code := runCLI(t, append(conv, "--units", "crp=mg/L,hb=g/L", "--format", "json")...)
+	if code != 0 || strings.Replace(a, `"crp":2.1`, "", 1) != strings.Replace(b, `"crp":2.1`, "", 1) {
+		t.Errorf("units changed the result (code %d)", code)
+	}
+}
+
+// TestScoreAndBatchBadInput checks each bad input of the issue through the
+// CLI: the message names the field; batch finishes the other rows.
+func TestScoreAndBatchBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"score", "--stage", "3", "--mtv", "120"}, 2, "age is required"},
+		{[]string{"score", "--age", "64", "--stage", "5", "--mtv", "120"}, 1, "stage 5 must be from 1 to 4"},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "-1"}, 1, "mtv_ml -1 mL must be from 0"},
+		{[]string{"score", "--age", "150", "--stage", "3", "--mtv", "120"}, 1, "age 150 years must be from 0 to 120"},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--ldh", "300", "--ldh-uln", "0"}, 1, "ldh_uln 0 U/L must be greater than 0"},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--hb", "105"}, 1, "if it is in g/L, that is 10.5 g/dL"},
+		{[]string{"score", "--age", "6x", "--stage", "3", "--mtv", "120"}, 2, `age: "6x" is not a number`},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--model", "/nonexistent/model.json"}, 1, "model.json"},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--units", "crp=furlongs"}, 2, `unknown unit "furlongs"`},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--format", "xml"}, 2, "xml"},
+		{[]string{"batch"}, 2, "--data is required"},
+		{[]string{"batch", "--data", "p.xlsx"}, 1, "XLSX"},
+	} {
+		_, errOut, code := runCLI(t, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: code %d, stderr %q; want %d and %q", tc.args, code, errOut, tc.code, tc.want)
+		}
+	}
+	bad := writeFile(t, "bad-model.json", strings.Replace(cliModel, `"schema_version": 1`, `"schema_version": 7`, 1))
+	if _, errOut, code := runCLI(t, "batch", "--data", filepath.Join(refData, "scores_examples.csv"), "--model", bad); code != 1 || !strings.Contains(errOut, "schema_version is 7") {
+		t.Errorf("wrong schema version: code %d, %q", code, errOut)
+	}
+	// CRP 45 "mg/dL" is scored with a warning that gives the fix.
+	out, _, code := runCLI(t, "score", "--age", "64", "--stage", "3", "--mtv", "120", "--crp", "45")
+	if code != 0 || !strings.Contains(out, "if it is in mg/L, that is 4.5 mg/dL") {
+		t.Errorf("CRP 45: code %d\n%s", code, out)
+	}
+	data := writeFile(t, "p.csv", "patient_id,age,stage,mtv_ml,hb,plt,ldh_uln,ldh\n"+
+		"ok1,64,3,120,10,150,250,300\n"+
+		"noage,,3,120,10,150,250,300\n"+
+		"st5,64,5,120,10,150,250,300\n"+
+		"neg,64,2,-4,10,150,250,300\n"+
+		"old,150,2,4,10,150,250,300\n"+
+		"uln0,64,2,4,10,150,0,300\n"+
+		"hbgl,64,2,4,105,150,250,300\n"+
+		"pltul,64,2,4,10,165000,250,300\n"+
+		"text,64,2,4,ten,150,250,300\n"+
+		"ok2,70,4,500,10,150,250,300\n")
+	b := runBatchJSON(t, "--data", data)
+	if len(b.Rows) != 10 || b.Rows[0]["impi"] == nil || b.Rows[9]["impi"] == nil || b.Rows[9]["patient_id"] != "ok2" {
+		t.Fatalf("rows %v", b.Rows)
+	}
+	want := map[string]string{"2 age": "", "3 stage": "5", "4 mtv_ml": "-4", "5 age": "150", "6 ldh_uln": "0", "7 hb": "105", "8 plt": "165000", "9 hb": "ten"}
+	for _, e := range b.Errors {
+		key := strconv.Itoa(e.Row) + " " + e.Column
+		if v, ok := want[key]; !ok || v != e.Value || !strings.Contains(e.Message, e.Column) {
+			t.Errorf("unexpected error %+v", e)
+		}
+		delete(want, key)
+		if b.Rows[e.Row-1]["impi"] != nil {
+			t.Errorf("row %d with an error was scored", e.Row)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("errors not reported: %v", want)
+	}
+}
+
+func TestBatchCSVAndModels(t *testing.T) {
+	model := writeFile(t, "model.json", cliModel)
+	outFile := filepath.Join(t.TempDir(), "scored.csv")
+	_, errOut, code := runCLI(t, "batch", "--data", filepath.Join(refData, "scores_examples.csv"), "--model", model, "--out", outFile)
+	if code != 0 || !strings.Contains(errOut, "34 rows; 0 errors") {
+		t.Fatalf("batch csv: code %d, %s", code, errOut)
+	}
+	tab, err := table.ReadFile(outFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(tab.Header, ",") != strings.Join(scores.RowColumns, ",") || len(tab.Rows) != 34 {
+		t.Fatalf("header %v, %d rows", tab.Header, len(tab.Rows))
+	}
+	groups, _ := tab.Strings("combined_inflamix_group")
+	for i, g := range groups {
+		if !strings.HasPrefix(g, "c-") {
+			t.Errorf("row %d: combined group %q", i+1, g)
+		}
+	}
+	out, _, code := runCLI(t, "models", "--format", "json")
+	var m struct {
+		Notice string `json:"notice"`
+		Models []struct {
+			ID        string `json:"id"`
+			Citations []struct{ DOI string }
+			Inputs    []struct{ Field, Unit string }
+		} `json:"models"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &m) != nil || m.Notice == "" {
+		t.Fatalf("models json: %d %s", code, out)
+	}
+	ids := map[string]bool{}
+	for _, x := range m.Models {
+		ids[x.ID] = true
+	}
+	for _, id := range []string{"impi", "car-impi", "car-hematotox", "inflamix", "ipi", "r-ipi", "nccn-ipi", "easix", "m-easix"} {
+		if !ids[id] {
+			t.Errorf("models lacks %s", id)
+		}
+	}
+	out, _, code = runCLI(t, "models")
+	if code != 0 || !strings.Contains(out, "10.1038/s41408-025-01338-1") || !strings.Contains(out, "1.53") || !strings.Contains(out, researchNotice) {
+		t.Errorf("models table: %d\n%s", code, out)
 	}
 }
