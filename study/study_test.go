@@ -241,3 +241,17 @@ func TestMissingSections(t *testing.T) {
 		t.Errorf("HTML lacks the toxicity note (err %v)", err)
 	}
 }
+
+// BenchmarkStudyDefault runs the whole study on the embedded default
+// cohort (504 patients) with B = 200 bootstrap resamples.
+func BenchmarkStudyDefault(b *testing.B) {
+	for b.Loop() {
+		co, rep, err := cohort.Load(bytes.NewReader(cohort.DefaultCSV()), cohort.DefaultFile, cohort.Options{ExcludeTopMTV: 0.025})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Run(co, rep, Options{Bootstrap: 200, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
