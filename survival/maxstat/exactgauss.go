@@ -62,8 +62,9 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 		return float64(len(m)) * lo, float64(len(m))*lo - lo, nil
 	}
 	// The first grid has 3.75 nodes per smallest conditional standard
-	// deviation; each refinement adds 0.75 (the error falls about tenfold).
-	perSD := 3.75
+	// deviation for tol = 1e-8 (0.75 fewer per tenfold looser tol); each
+	// refinement adds 0.75, which cuts the error about tenfold.
+	perSD := math.Max(1.5, 3.75-0.75*(math.Log10(tol)+8))
 	prev := math.NaN()
 	for {
 		intervals := max(4*gregoryOrder, int(math.Ceil(2*b*perSD/sMin)))

@@ -53,8 +53,9 @@ type Options struct {
 	Seed uint64
 	// Tol is the absolute accuracy ExactGauss refines to (0 means 1e-8).
 	Tol float64
-	// Workers bounds the goroutines of CondMC (0 means GOMAXPROCS). The
-	// result does not depend on it.
+	// Workers bounds the goroutines of CondMC and Bootstrap (0 means
+	// GOMAXPROCS); results do not depend on it. ExactGauss splits each
+	// step over up to 4 goroutines when the grid is large.
 	Workers int
 }
 
