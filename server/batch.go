@@ -1,0 +1,225 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"carimpi/scores"
+	"carimpi/table"
+)
+
+// batchResponse is the answer of POST /api/v1/batch in JSON, the document
+// "carimpi batch --format json" writes: rows in input order, then the
+// errors that kept rows from being scored. It is streamed, rows first.
+type batchResponse struct {
+	Notice string              `json:"notice"`
+	Models []scores.ModelRef   `json:"models"`
+	Rows   []scores.Row        `json:"rows"`
+	Errors []scores.BatchError `json:"errors"`
+}
+
+// flushWriter flushes the response after every write, so that scored rows
+// reach the client while later rows are still being read.
+type flushWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (f flushWriter) Write(b []byte) (int, error) {
+	n, err := f.w.Write(b)
+	if err == nil {
+		err = f.rc.Flush()
+	}
+	return n, err
+}
+
+// batch serves POST /api/v1/batch. A CSV body goes through scores'
+// Scorer.Batch, the code of "carimpi batch" itself; JSON lines are decoded
+// as /api/v1/score decodes a patient and scored row by row. The answer is
+// JSON, or CSV when the client accepts text/csv and not JSON.
+//
+// Rows are scored and written while the body is still being read, so a
+// problem found mid-stream (a ragged CSV line, a body past the size cap
+// without a Content-Length) cannot change the status any more: the answer
+// then stops short, without its closing "errors" member.
+func (a *api) batch(w http.ResponseWriter, r *http.Request) {
+	mt := mediaType(r)
+	jsonLines := mt == "application/x-ndjson" || mt == "application/jsonl"
+	if mt != "text/csv" && !jsonLines {
+		unsupported(w, r, "text/csv, application/x-ndjson")
+		return
+	}
+	if r.ContentLength > a.maxBody {
+		writeError(w, http.StatusRequestEntityTooLarge, "request body larger than "+byteSize(a.maxBody)+"; split the batch", nil)
+		return
+	}
+	units, err := scores.ParseUnits(r.URL.Query().Get("units"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), []FieldError{{Field: "units", Message: err.Error()}})
+		return
+	}
+	format := "json"
+	if acceptsCSV(r.Header.Get("Accept")) {
+		format = "csv"
+	}
+	body := http.MaxBytesReader(w, r.Body, a.maxBody)
+	rc := http.NewResponseController(w)
+	// Read the body while writing the answer (HTTP/1 would otherwise
+	// consume the whole body before the first write).
+	_ = rc.EnableFullDuplex()
+	out := flushWriter{w, rc}
+	if jsonLines {
+		if len(units) > 0 {
+			writeError(w, http.StatusBadRequest, "units apply to CSV bodies; JSON lines are in the data dictionary's units", []FieldError{{Field: "units", Message: "not allowed with JSON lines"}})
+			return
+		}
+		setBatchHeaders(w, format)
+		a.batchLines(body, out, format)
+		return
+	}
+	rd, err := table.NewReader(body, "request body")
+	if err != nil {
+		a.bodyError(w, err)
+		return
+	}
+	cols, err := scores.NewColumns(rd.Header, units)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
+	if len(cols.Ignored) > 0 {
+		w.Header().Set("X-Carimpi-Ignored-Columns", strings.Join(cols.Ignored, ","))
+	}
+	setBatchHeaders(w, format)
+	// An error here comes after the status line; the answer stops short.
+	_, _ = a.sc.Batch(rd, out, scores.BatchOptions{Units: units, Format: format, Notice: Notice, Models: a.sc.Refs()})
+}
+
+func setBatchHeaders(w http.ResponseWriter, format string) {
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+}
+
+// acceptsCSV reports whether an Accept header asks for CSV rather than JSON.
+func acceptsCSV(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch strings.ToLower(mt) {
+		case "text/csv":
+			return true
+		case "application/json", "*/*":
+			return false
+		}
+	}
+	return false
+}
+
+// batchLines scores a body of JSON lines, one patient object a line (blank
+// lines skipped), and writes the same document as Scorer.Batch: rows in
+// order, a row that cannot be scored written with null scores and its
+// problems in "errors" as {row, column, value, message}.
+func (a *api) batchLines(body io.Reader, w io.Writer, format string) {
+	sc := bufio.NewScanner(body)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	csvOut := format == "csv"
+	if csvOut {
+		bw.WriteString(strings.Join(scores.RowColumns, ",") + "\n")
+	} else {
+		head, _ := json.Marshal(struct {
+			Notice string            `json:"notice"`
+			Models []scores.ModelRef `json:"models"`
+		}{Notice, a.sc.Refs()})
+		bw.Write(head[:len(head)-1])
+		bw.WriteString(",\n\"rows\":[")
+	}
+	var errs []scores.BatchError
+	line, row := 0, 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		row++
+		out, rowErrs := a.scoreLine(text, row, line)
+		errs = append(errs, rowErrs...)
+		if csvOut {
+			bw.Write(out.AppendCSV(bw.AvailableBuffer()))
+		} else {
+			if row > 1 {
+				bw.WriteByte(',')
+			}
+			bw.WriteByte('\n')
+			bw.Write(out.AppendJSON(bw.AvailableBuffer()))
+		}
+		if row%256 == 0 && bw.Flush() != nil {
+			return
+		}
+	}
+	if sc.Err() != nil {
+		bw.Flush() // the answer stops short: see batch
+		return
+	}
+	if !csvOut {
+		if errs == nil {
+			errs = []scores.BatchError{}
+		}
+		b, _ := json.Marshal(errs)
+		fmt.Fprintf(bw, "\n],\n\"errors\":%s}\n", b)
+	}
+	bw.Flush()
+}
+
+// scoreLine scores one JSON line. A line that does not decode, or whose
+// values fail the data dictionary's checks, gives a row with null scores
+// whose warnings say why, and one BatchError per problem.
+func (a *api) scoreLine(text []byte, row, line int) (scores.Row, []scores.BatchError) {
+	p, ferrs, err := decodePatient(text)
+	var errs []scores.BatchError
+	switch {
+	case err != nil:
+		errs = append(errs, scores.BatchError{Row: row, Message: fmt.Sprintf("line %d: %v", line, err)})
+	case len(ferrs) > 0:
+		var raw map[string]json.RawMessage
+		json.Unmarshal(text, &raw)
+		for _, fe := range ferrs {
+			errs = append(errs, scores.BatchError{Row: row, Column: fe.Field, Value: string(raw[fe.Field]),
+				Message: fmt.Sprintf("line %d: %s: %s", line, fe.Field, fe.Message)})
+		}
+	default:
+		if p.ID == "" {
+			p.ID = strconv.Itoa(row) // as Scorer.Batch names a row without patient_id
+		}
+		checkErrs, _ := p.Check()
+		for _, e := range checkErrs {
+			errs = append(errs, scores.BatchError{Row: row, Column: e.Field, Value: e.Value, Message: fmt.Sprintf("line %d: %s", line, e.Message)})
+		}
+		return a.sc.Row(&p), errs
+	}
+	// Not decoded: a patient with no values is a row that scores' own
+	// checks keep out of the scores (every index null); its warnings are
+	// replaced by what was wrong with the line.
+	id := p.ID
+	if id == "" {
+		id = strconv.Itoa(row)
+	}
+	empty := scores.NewPatient(id)
+	out := a.sc.Row(&empty)
+	out.Warnings = out.Warnings[:0]
+	for _, e := range errs {
+		out.Warnings = append(out.Warnings, "not scored: "+e.Message)
+	}
+	return out, errs
+}

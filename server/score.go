@@ -1,0 +1,311 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"net/http"
+	"slices"
+	"sort"
+
+	"carimpi/internal/jsonx"
+	"carimpi/scores"
+)
+
+// SurvivalMonths are the times, in months after infusion, of the
+// individualized PFS and OS estimates in a score answer.
+var SurvivalMonths = []float64{6, 12, 24}
+
+// noBaseline is the note of an estimate that a model cannot give.
+const noBaseline = "not available: model has no baseline survival"
+
+// scoreResponse is the answer of POST /api/v1/score beyond the row: the
+// row's fields (scores.Row, exactly as "carimpi batch --format json"
+// writes them) come first, at the top level of the same object.
+type scoreResponse struct {
+	Notice string `json:"notice"`
+	// Survival holds, for each Cox model in use (IMPI, CAR-IMPI) and each
+	// endpoint, the patient's estimated survival at SurvivalMonths, or a
+	// note saying why there is none.
+	Survival []survivalCurve `json:"survival"`
+	// Bands are the risk groups of each grouped index, in order, and the
+	// patient's group, for display.
+	Bands []band `json:"bands"`
+	// Models is the provenance of every model in use.
+	Models []modelRef `json:"models"`
+	// Result is the detailed result: per index, the terms or points, the
+	// inputs that could not be used and why, and the model version.
+	Result scores.Result `json:"result"`
+}
+
+// survivalCurve is one model's individualized survival for one endpoint.
+type survivalCurve struct {
+	Model     string `json:"model"`
+	Version   string `json:"version"`
+	Endpoint  string `json:"endpoint"` // "pfs" or "os"
+	Available bool   `json:"available"`
+	Note      string `json:"note,omitempty"`
+	// Estimates are S(t) at SurvivalMonths; null past the last baseline time.
+	Estimates []survivalPoint `json:"estimates"`
+	// Curve is S(t) at every time of the model's baseline survival.
+	Curve []survivalPoint `json:"curve"`
+}
+
+type survivalPoint struct {
+	Months   float64     `json:"months"`
+	Survival jsonx.Float `json:"survival"`
+}
+
+// band is the ordered risk groups of one index under one scheme.
+type band struct {
+	Model  string      `json:"model"`  // model id, e.g. "car-impi"
+	Scheme string      `json:"scheme"` // e.g. "median", "terciles"
+	Groups []bandGroup `json:"groups"`
+	Group  string      `json:"group"` // the patient's, "" when not computed
+	Value  jsonx.Float `json:"value"` // the index's value (null when not computed)
+	// Cutoffs are the numeric group boundaries of a Cox score (empty for
+	// rule-based indices, whose groups are given by their rules).
+	Cutoffs jsonx.Floats `json:"cutoffs"`
+}
+
+type bandGroup struct {
+	Name string `json:"name"`
+	Rule string `json:"rule"`
+}
+
+// modelRef is a model in use with its provenance.
+type modelRef struct {
+	scores.ModelRef
+	Citation   string             `json:"citation"`
+	Provenance *scores.Provenance `json:"provenance,omitempty"`
+}
+
+func (a *api) score(w http.ResponseWriter, r *http.Request) {
+	if mediaType(r) != "application/json" {
+		unsupported(w, r, "application/json")
+		return
+	}
+	body, ok := a.readBody(w, r)
+	if !ok {
+		return
+	}
+	p, ferrs, err := decodePatient(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
+	if len(ferrs) > 0 {
+		// Add the data dictionary's checks of the fields that did decode,
+		// so that one answer lists every problem.
+		errs, _ := p.Check()
+		for _, e := range errs {
+			if !slices.ContainsFunc(ferrs, func(f FieldError) bool { return f.Field == e.Field }) {
+				ferrs = append(ferrs, FieldError{Field: e.Field, Message: e.Message})
+			}
+		}
+		writeError(w, http.StatusBadRequest, "the patient has invalid fields", ferrs)
+		return
+	}
+	// The row is computed exactly as "carimpi batch" computes it; the
+	// detailed result adds the explanations and the survival curves.
+	row := a.sc.Row(&p)
+	res := a.sc.Score(&p)
+	if len(res.Errors) > 0 {
+		ferrs := make([]FieldError, len(res.Errors))
+		for i, e := range res.Errors {
+			ferrs[i] = FieldError{Field: e.Field, Message: e.Message}
+		}
+		writeError(w, http.StatusBadRequest, "the patient cannot be scored", ferrs)
+		return
+	}
+	b, err := a.scoreJSON(&row, &res)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "encoding the answer: "+err.Error(), nil)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(b)
+}
+
+// scoreJSON writes the row's fields and then scoreResponse's in one object.
+func (a *api) scoreJSON(row *scores.Row, res *scores.Result) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(scoreResponse{
+		Notice:   Notice,
+		Survival: a.survival(res),
+		Bands:    a.bands(res),
+		Models:   a.modelRefs(),
+		Result:   *res,
+	})
+	if err != nil {
+		return nil, err
+	}
+	extra := bytes.TrimSpace(buf.Bytes())
+	b := row.AppendJSON(make([]byte, 0, 2048+len(extra)))
+	b = append(b[:len(b)-1], ',')
+	b = append(b, extra[1:]...)
+	return append(b, '\n'), nil
+}
+
+// coxModels pairs each Cox model in use with its index in a result.
+func (a *api) coxModels(res *scores.Result) []struct {
+	m  *scores.CoxModel
+	ix *scores.Index
+} {
+	return []struct {
+		m  *scores.CoxModel
+		ix *scores.Index
+	}{{a.sc.CARIMPI, &res.CARIMPI}, {a.sc.IMPI, &res.IMPI}}
+}
+
+// survival reads the individualized survival that package scores computed
+// (S0(t)^exp(lp - centre) at the baseline's times, scores.CoxModel.Survival)
+// and picks the values at SurvivalMonths from that step function: the value
+// at the last baseline time <= t, 1 before the first, and null after the
+// last (no extrapolation), as R's summary(survfit(...), times = t, extend =
+// FALSE) would report.
+func (a *api) survival(res *scores.Result) []survivalCurve {
+	var out []survivalCurve
+	for _, c := range a.coxModels(res) {
+		for _, ep := range []string{"pfs", "os"} {
+			sc := survivalCurve{Model: c.m.ID, Version: c.m.Version, Endpoint: ep, Estimates: []survivalPoint{}, Curve: []survivalPoint{}}
+			for _, s := range c.ix.Survival {
+				if s.Endpoint == ep {
+					sc.Curve = append(sc.Curve, survivalPoint{s.Time, jsonx.Float(s.Survival)})
+				}
+			}
+			switch {
+			case len(sc.Curve) > 0:
+				sc.Available = true
+				for _, t := range SurvivalMonths {
+					sc.Estimates = append(sc.Estimates, survivalPoint{t, jsonx.Float(stepAt(sc.Curve, t))})
+				}
+			case c.m.Coef == nil || math.IsNaN(c.ix.Value):
+				sc.Note = "not available: " + c.m.Name + " could not be computed for this patient"
+				if c.ix.Note != "" {
+					sc.Note = "not available: " + c.ix.Note
+				}
+			case !hasBaseline(c.m, ep):
+				sc.Note = noBaseline
+			}
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+func hasBaseline(m *scores.CoxModel, endpoint string) bool {
+	for _, b := range m.Baseline {
+		if b.Endpoint == endpoint {
+			return true
+		}
+	}
+	return false
+}
+
+// stepAt evaluates the right-continuous step function through curve
+// (ascending times) at t: 1 before the first time, NaN after the last.
+func stepAt(curve []survivalPoint, t float64) float64 {
+	i := sort.Search(len(curve), func(i int) bool { return curve[i].Months > t })
+	switch {
+	case i == 0:
+		return 1
+	case i == len(curve) && t > curve[len(curve)-1].Months:
+		return math.NaN()
+	}
+	return float64(curve[i-1].Survival)
+}
+
+// bands lists, for every grouped index of the result, its groups in the
+// order of the model's Info and the patient's group.
+func (a *api) bands(res *scores.Result) []band {
+	byID := map[string]*scores.Index{}
+	for _, ix := range res.Indices() {
+		byID[ix.ID] = ix
+	}
+	cutoffs := map[string]scores.Cutoffs{a.sc.CARIMPI.ID: a.sc.CARIMPI.Cutoffs, a.sc.IMPI.ID: a.sc.IMPI.Cutoffs}
+	var out []band
+	for _, info := range a.sc.Models() {
+		ix := byID[info.ID]
+		for _, g := range info.Groups {
+			if len(out) == 0 || out[len(out)-1].Model != info.ID || out[len(out)-1].Scheme != g.Scheme {
+				b := band{Model: info.ID, Scheme: g.Scheme, Value: jsonx.Float(math.NaN())}
+				if ix != nil {
+					b.Group, b.Value = ix.Group(g.Scheme), jsonx.Float(ix.Value)
+				}
+				if c, ok := cutoffs[info.ID]; ok {
+					switch g.Scheme {
+					case "median":
+						b.Cutoffs = jsonx.Floats{c.Median}
+					case "terciles":
+						b.Cutoffs = jsonx.Floats{c.Terciles[0], c.Terciles[1]}
+					}
+				}
+				out = append(out, b)
+			}
+			last := &out[len(out)-1]
+			last.Groups = append(last.Groups, bandGroup{g.Name, g.Rule})
+		}
+	}
+	return out
+}
+
+// modelRefs is the provenance of the models in use.
+func (a *api) modelRefs() []modelRef {
+	prov := map[string]*scores.Provenance{a.sc.CARIMPI.ID: &a.sc.CARIMPI.Provenance, a.sc.IMPI.ID: &a.sc.IMPI.Provenance}
+	infos := a.sc.Models()
+	refs := a.sc.Refs()
+	out := make([]modelRef, len(refs))
+	for i, r := range refs {
+		out[i] = modelRef{ModelRef: r, Provenance: prov[r.ID]}
+		if c := infos[i].Citations; len(c) > 0 {
+			out[i].Citation = c[0].Text
+		}
+	}
+	return out
+}
+
+// models serves GET /api/v1/models: every model in use, as "carimpi
+// models --format json" lists them, with the Cox models' provenance and
+// the endpoints of their baseline survival.
+func (a *api) models(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, a.modelsBody())
+}
+
+// modelsResponse is the answer of GET /api/v1/models: the document of
+// "carimpi models --format json", with each Cox model's provenance and
+// baseline survival endpoints added.
+type modelsResponse struct {
+	Notice string             `json:"notice"`
+	Models []modelInfo        `json:"models"`
+	Fields []scores.FieldInfo `json:"fields"`
+}
+
+type modelInfo struct {
+	scores.Info
+	Provenance *scores.Provenance `json:"provenance,omitempty"`
+	// BaselineSurvival lists the endpoints with a baseline survival
+	// (individualized estimates); empty when the model has none.
+	BaselineSurvival []string `json:"baseline_survival"`
+}
+
+func (a *api) modelsBody() modelsResponse {
+	cox := map[string]*scores.CoxModel{a.sc.CARIMPI.ID: a.sc.CARIMPI, a.sc.IMPI.ID: a.sc.IMPI}
+	var out modelsResponse
+	out.Notice = Notice
+	out.Fields = scores.Fields()
+	for _, info := range a.sc.Models() {
+		mi := modelInfo{Info: info, BaselineSurvival: []string{}}
+		if m, ok := cox[info.ID]; ok {
+			mi.Provenance = &m.Provenance
+			for _, b := range m.Baseline {
+				mi.BaselineSurvival = append(mi.BaselineSurvival, b.Endpoint)
+			}
+		}
+		out.Models = append(out.Models, mi)
+	}
+	return out
+}
