@@ -6,8 +6,6 @@ import (
 	"sort"
 )
 
-var sortSearch = sort.Search
-
 // fisherMaxWork caps the weighted enumeration steps of fisherRxC: about 1-2
 // s on a loaded 2-core machine.
 const fisherMaxWork = 30_000_000
@@ -250,7 +248,7 @@ func (nt *rcNetwork) bound(k int, m []int) (pathBounds, bool) {
 	}
 	var b pathBounds
 	if k == c-2 {
-		nt.work += nt.cols[k] + len(m)<<min(len(m), 10) // the cost of the two searches
+		nt.work += 16 + len(m)*len(m)<<min(len(m), 10) // the cost of the two searches
 		b = pathBounds{max: nt.twoColumnMax(nt.cols[k], m), min: nt.twoColumnMin(nt.cols[k], m)}
 	} else {
 		b = pathBounds{max: math.Inf(-1), min: math.Inf(1)}
