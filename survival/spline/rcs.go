@@ -11,7 +11,8 @@ import (
 
 // RCSKnots returns Harrell's default knots for a restricted cubic spline
 // with nk knots on the non-missing values of x, as Hmisc::rcspline.eval
-// (Hmisc 4.8, used by rms::rcs(x, nk)) places them:
+// (Hmisc 4.8.0, used by rms::rcs(x, nk)) places them, checked against Hmisc on
+// data exercising each rule (testdata/knots-r.R):
 //
 //   - knots at the type-7 quantiles of x at probabilities
 //     seq(outer, 1-outer, length = nk), with outer = 0.10 for nk = 3,
@@ -20,7 +21,9 @@ import (
 //     the largest holds less than 5% of the data and the smallest value holds
 //     at least 5%, the first knot is the second-smallest distinct value v2,
 //     the remaining knots are placed by the quantile rule on the values
-//     greater than v2 (one knot fewer); symmetrically at the top;
+//     greater than v2 (one knot fewer; with two left, Hmisc takes them at
+//     probabilities 0.5 and 1-outer, with one the median); symmetrically at
+//     the top;
 //   - with fewer than 100 values (after the fractied trimming) the outer
 //     quantile knots become the 5th smallest and 5th largest value;
 //   - if the quantiles give fewer than 3 distinct knots, quantiles at 2 nk
@@ -94,9 +97,13 @@ func RCSKnots(x []float64, nk int) ([]float64, error) {
 	case nke == 1:
 		knots = []float64{stattest.QuantileSorted(rest, 0.5)}
 	default:
-		knots = quantileKnots(rest, outer, nke)
+		from := outer
+		if nke == 2 {
+			from = 0.5 // Hmisc: seq(0.5, 1 - outer, length = 2)
+		}
+		knots = quantileKnots(rest, from, 1-outer, nke)
 		if countDistinct(knots) < min(nke, 3) {
-			knots = quantileKnots(rest, outer, 2*nke)
+			knots = quantileKnots(rest, outer, 1-outer, 2*nke)
 			if first != nil && countDistinct(knots) < 3 {
 				mid := stattest.QuantileSorted(rest, 0.5)
 				top := stattest.QuantileSorted(rest, 1-outer)
@@ -123,20 +130,14 @@ func RCSKnots(x []float64, nk int) ([]float64, error) {
 }
 
 // quantileKnots returns the type-7 quantiles of sorted x at
-// seq(outer, 1-outer, length = k), computed as R's seq does.
-func quantileKnots(x []float64, outer float64, k int) []float64 {
+// seq(from, to, length = k), computed as R's seq does.
+func quantileKnots(x []float64, from, to float64, k int) []float64 {
 	q := make([]float64, k)
-	if k == 2 {
-		// Hmisc uses seq(0.5, 0.5, length = 2) for two knots.
-		q[0] = stattest.QuantileSorted(x, 0.5)
-		q[1] = q[0]
-		return q
-	}
-	by := ((1 - outer) - outer) / float64(k-1)
+	by := (to - from) / float64(k-1)
 	for i := range q {
-		p := outer + float64(i)*by
+		p := from + float64(i)*by
 		if i == k-1 {
-			p = 1 - outer
+			p = to
 		}
 		q[i] = stattest.QuantileSorted(x, p)
 	}
