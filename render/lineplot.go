@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 	"math"
 	"strconv"
 )
@@ -46,7 +47,7 @@ func (p LinePlot) SVG() string {
 		plotH  = 300.0
 		bottom = 70.0
 	)
-	height := top + plotH + bottom
+	height := top + plotH + bottom + 14*float64(max(len(wrap(p.Note, 95))-1, 0))
 	d := newSVG(width, height, p.Title)
 	d.text(left, 20, "start", p.Title, ` font-weight="bold" font-size="14"`)
 	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
@@ -145,8 +146,8 @@ func (p LinePlot) SVG() string {
 		d.line(x(m.X), top, x(m.X), top+plotH, Palette[2], 1.5)
 		d.text(x(m.X)+4, top+12, "start", m.Label, fmt.Sprintf(` fill="%s"`, Palette[2]))
 	}
-	if p.Note != "" {
-		d.text(left, height-10, "start", p.Note, ` font-style="italic"`)
+	for i, line := range wrap(p.Note, 95) {
+		d.text(left, top+plotH+56+14*float64(i), "start", line, ` font-style="italic" font-size="11"`)
 	}
 	return d.String()
 }
@@ -164,4 +165,21 @@ func FormatP(p float64) string {
 	default:
 		return strconv.FormatFloat(p, 'g', 2, 64)
 	}
+}
+
+// wrap splits s into lines of at most width characters at spaces.
+func wrap(s string, width int) []string {
+	var lines []string
+	for len(s) > width {
+		cut := strings.LastIndex(s[:width], " ")
+		if cut <= 0 {
+			cut = width
+		}
+		lines = append(lines, s[:cut])
+		s = strings.TrimLeft(s[cut:], " ")
+	}
+	if s != "" {
+		lines = append(lines, s)
+	}
+	return lines
 }

@@ -122,3 +122,14 @@ func TestFormatP(t *testing.T) {
 		}
 	}
 }
+
+func TestWrap(t *testing.T) {
+	got := wrap("aaa bbb ccc dddd", 8)
+	want := []string{"aaa bbb", "ccc dddd"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("wrap = %q", got)
+	}
+	if len(wrap("", 8)) != 0 {
+		t.Error("wrap of empty string")
+	}
+}
