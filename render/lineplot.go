@@ -2,9 +2,9 @@ package render
 
 import (
 	"fmt"
-	"strings"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Series is one line of a LinePlot, with an optional pointwise band.
