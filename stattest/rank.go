@@ -1,10 +1,11 @@
 package stattest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -18,20 +19,24 @@ var ErrAllTied = errors.New("stattest: all values are tied; a rank test is undef
 // they span, R's rank(ties.method = "average")) and sum(t^3 - t) over the
 // tie groups, t the size of each group.
 func midRanks(x []float64) (ranks []float64, ties float64) {
-	idx := make([]int, len(x))
-	for i := range idx {
-		idx[i] = i
+	type entry struct {
+		v float64
+		i int
 	}
-	sort.Slice(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	e := make([]entry, len(x))
+	for i, v := range x {
+		e[i] = entry{v, i}
+	}
+	slices.SortFunc(e, func(a, b entry) int { return cmp.Compare(a.v, b.v) })
 	ranks = make([]float64, len(x))
-	for i := 0; i < len(idx); {
+	for i := 0; i < len(e); {
 		j := i + 1
-		for j < len(idx) && x[idx[j]] == x[idx[i]] {
+		for j < len(e) && e[j].v == e[i].v {
 			j++
 		}
 		r := float64(i+j+1) / 2 // mean of ranks i+1 .. j
-		for _, k := range idx[i:j] {
-			ranks[k] = r
+		for _, k := range e[i:j] {
+			ranks[k.i] = r
 		}
 		if t := float64(j - i); t > 1 {
 			ties += t*t*t - t
