@@ -201,10 +201,27 @@ type chunk struct {
 // memory does not grow with the file. An error reading the input stops the
 // batch.
 func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSummary, error) {
+	rd.ReuseRecord = true
+	return s.BatchRows(rd.Source, rd.Header, rd.DecimalComma, rd, w, opt)
+}
+
+// RowSource is a table read one row at a time: Next returns the cells of
+// the next row (in header order, as many as the header) or io.EOF, Line
+// the file line (or sheet row) of that row. *table.Reader is one.
+type RowSource interface {
+	Next() ([]string, error)
+	Line() int
+}
+
+// BatchRows is Batch for any row source (an XLSX sheet, a database
+// cursor): source names it in errors, header gives the column names, and
+// decimalComma says whether numbers use ',' as the decimal mark. The
+// slices Next returns may be reused by the following call.
+func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, rows RowSource, w io.Writer, opt BatchOptions) (BatchSummary, error) {
 	var sum BatchSummary
-	cols, err := NewColumns(rd.Header, opt.Units)
+	cols, err := NewColumns(header, opt.Units)
 	if err != nil {
-		return sum, fmt.Errorf("%s: %v", rd.Source, err)
+		return sum, fmt.Errorf("%s: %v", source, err)
 	}
 	jsonOut := opt.Format == "json"
 	if jsonOut {
@@ -225,7 +242,7 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 	todo := make(chan *chunk, workers)
 	done := make(chan *chunk, workers)
 	free := make(chan *chunk, 3*workers+2)
-	width := len(rd.Header)
+	width := len(header)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
@@ -237,7 +254,7 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 				for i := 0; i < ch.n; i++ {
 					row := ch.first + i
 					cells := ch.cells[i*width : (i+1)*width]
-					ch.errs = append(ch.errs, s.scoreCells(cols, cells, rd.DecimalComma, row, ch.lines[i], &r)...)
+					ch.errs = append(ch.errs, s.scoreCells(cols, cells, decimalComma, row, ch.lines[i], &r)...)
 					res := r.Row()
 					if len(r.Warnings) > 0 {
 						ch.warn++
@@ -261,7 +278,6 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 	var readErr error
 	go func() {
 		defer func() { close(todo); wg.Wait(); close(done) }()
-		rd.ReuseRecord = true
 		seq, row := 0, 1
 		for {
 			var ch *chunk
@@ -272,16 +288,19 @@ func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSu
 			}
 			*ch = chunk{seq: seq, first: row, cells: ch.cells[:0], lines: ch.lines[:0], out: ch.out[:0], errs: ch.errs[:0]}
 			for ch.n < batchChunk {
-				rec, err := rd.Next()
+				rec, err := rows.Next()
 				if err == io.EOF {
 					break
+				}
+				if err == nil && len(rec) != width {
+					err = fmt.Errorf("%s: line %d has %d cells but the header has %d", source, rows.Line(), len(rec), width)
 				}
 				if err != nil {
 					readErr = err
 					break
 				}
 				ch.cells = append(ch.cells, rec...)
-				ch.lines = append(ch.lines, rd.Line())
+				ch.lines = append(ch.lines, rows.Line())
 				ch.n++
 			}
 			if ch.n > 0 {

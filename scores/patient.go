@@ -434,15 +434,15 @@ func labName(info *FieldInfo) string { return strings.TrimSuffix(info.Name, "_ul
 // ok is false for anything else, infinities included. The common case (a
 // plain number) takes one strconv call and no allocation.
 func parseNumber(s string, decimalComma bool) (v float64, ok bool) {
+	if v, ok := fastFloat(s); ok {
+		return v, true
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return math.NaN(), true
 	}
 	if decimalComma && strings.IndexByte(s, ',') >= 0 {
 		s = strings.Replace(s, ",", ".", 1)
-	}
-	if v, ok := fastFloat(s); ok {
-		return v, true
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {

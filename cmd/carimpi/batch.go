@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -40,7 +42,8 @@ other rows are scored. JSON output is
 errors go to standard error. The file is streamed: memory does not grow
 with its length.
 
-XLSX input is not supported yet: export the sheet as CSV.`,
+An .xlsx file is read from its first sheet (the first non-empty row is the
+header); cells are read as stored, so numbers keep their full precision.`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
@@ -51,22 +54,24 @@ XLSX input is not supported yet: export the sheet as CSV.`,
 		if err := checkFormat(*format, "csv", "json"); err != nil {
 			return err
 		}
-		if ext := strings.ToLower(filepath.Ext(*data)); ext == ".xlsx" || ext == ".xls" {
-			return fmt.Errorf("%s: XLSX input is not supported yet; save the sheet as CSV and run batch on that", *data)
+		ext := strings.ToLower(filepath.Ext(*data))
+		if ext == ".xls" {
+			return fmt.Errorf("%s: the old .xls format is not read; save the sheet as .xlsx or CSV", *data)
 		}
 		s, units, err := mf.scorer()
 		if err != nil {
 			return err
 		}
-		f, err := os.Open(*data)
+		var src batchSource
+		if ext == ".xlsx" {
+			src, err = openXLSX(*data)
+		} else {
+			src, err = openCSV(*data)
+		}
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		rd, err := table.NewReader(f, filepath.Base(*data))
-		if err != nil {
-			return err
-		}
+		defer src.close()
 		w := stdout
 		var file *os.File
 		if *out != "" {
@@ -77,7 +82,8 @@ XLSX input is not supported yet: export the sheet as CSV.`,
 			w = file
 		}
 		bw := bufio.NewWriterSize(w, 1<<16)
-		sum, err := s.Batch(rd, bw, scores.BatchOptions{Units: units, Format: *format, Notice: researchNotice, Models: s.Refs()})
+		sum, err := s.BatchRows(src.source, src.header, src.decimalComma, src.rows, bw,
+			scores.BatchOptions{Units: units, Format: *format, Notice: researchNotice, Models: s.Refs()})
 		if err != nil {
 			return err
 		}
@@ -89,7 +95,7 @@ XLSX input is not supported yet: export the sheet as CSV.`,
 				return err
 			}
 		}
-		cols, _ := scores.NewColumns(rd.Header, units)
+		cols, _ := scores.NewColumns(src.header, units)
 		if len(cols.Ignored) > 0 {
 			fmt.Fprintf(stderr, "ignored columns (not in the data dictionary): %s\n", strings.Join(cols.Ignored, ", "))
 		}
@@ -105,4 +111,89 @@ XLSX input is not supported yet: export the sheet as CSV.`,
 		return nil
 	}
 	return c
+}
+
+// batchSource is an opened patient table.
+type batchSource struct {
+	source       string
+	header       []string
+	decimalComma bool
+	rows         scores.RowSource
+	close        func() error
+}
+
+func openCSV(path string) (batchSource, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return batchSource{}, err
+	}
+	rd, err := table.NewReader(f, filepath.Base(path))
+	if err != nil {
+		f.Close()
+		return batchSource{}, err
+	}
+	rd.ReuseRecord = true
+	return batchSource{rd.Source, rd.Header, rd.DecimalComma, rd, f.Close}, nil
+}
+
+// xlsxRows streams the rows of one sheet, padded to the header's width (a
+// sheet stores no trailing empty cells); empty rows are skipped.
+type xlsxRows struct {
+	rows  *excelize.Rows
+	width int
+	line  int
+}
+
+func (x *xlsxRows) Next() ([]string, error) {
+	for x.rows.Next() {
+		x.line++
+		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, err
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		for len(cells) < x.width {
+			cells = append(cells, "")
+		}
+		return cells, nil
+	}
+	if err := x.rows.Error(); err != nil {
+		return nil, err
+	}
+	return nil, io.EOF
+}
+
+func (x *xlsxRows) Line() int { return x.line }
+
+// openXLSX opens the first sheet of a workbook; its first non-empty row is
+// the header.
+func openXLSX(path string) (batchSource, error) {
+	name := filepath.Base(path)
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return batchSource{}, fmt.Errorf("%s: not a readable XLSX workbook: %v", name, err)
+	}
+	rows, err := f.Rows(f.GetSheetName(0))
+	if err != nil {
+		f.Close()
+		return batchSource{}, fmt.Errorf("%s: %v", name, err)
+	}
+	x := &xlsxRows{rows: rows}
+	header, err := x.Next()
+	if err != nil {
+		rows.Close()
+		f.Close()
+		if err == io.EOF {
+			return batchSource{}, fmt.Errorf("%s: the first sheet is empty; it needs a header row and at least one row", name)
+		}
+		return batchSource{}, fmt.Errorf("%s: %v", name, err)
+	}
+	for i := range header {
+		header[i] = strings.TrimSpace(header[i])
+	}
+	x.width = len(header)
+	closeAll := func() error { rows.Close(); return f.Close() }
+	return batchSource{name, header, false, x, closeAll}, nil
 }

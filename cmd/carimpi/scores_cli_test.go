@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -183,7 +185,8 @@ func TestScoreAndBatchBadInput(t *testing.T) {
 		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--units", "crp=furlongs"}, 2, `unknown unit "furlongs"`},
 		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--format", "xml"}, 2, "xml"},
 		{[]string{"batch"}, 2, "--data is required"},
-		{[]string{"batch", "--data", "p.xlsx"}, 1, "XLSX"},
+		{[]string{"batch", "--data", "p.xls"}, 1, ".xls format"},
+		{[]string{"batch", "--data", "nonexistent.xlsx"}, 1, "nonexistent.xlsx"},
 	} {
 		_, errOut, code := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {
@@ -274,5 +277,43 @@ func TestBatchCSVAndModels(t *testing.T) {
 	out, _, code = runCLI(t, "models")
 	if code != 0 || !strings.Contains(out, "10.1038/s41408-025-01338-1") || !strings.Contains(out, "1.53") || !strings.Contains(out, researchNotice) {
 		t.Errorf("models table: %d\n%s", code, out)
+	}
+}
+
+// TestBatchXLSX writes scores_examples.csv into a workbook and checks that
+// batch scores it exactly as the CSV.
+func TestBatchXLSX(t *testing.T) {
+	tab, err := table.ReadFile(filepath.Join(refData, "scores_examples.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	sheet := f.GetSheetName(0)
+	put := func(r int, cells []string) {
+		row := make([]any, len(cells))
+		for i, c := range cells {
+			if v, err := strconv.ParseFloat(c, 64); err == nil {
+				row[i] = v
+			} else {
+				row[i] = c
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(1, tab.Header)
+	for i, rec := range tab.Rows {
+		put(i+2, rec)
+	}
+	path := filepath.Join(t.TempDir(), "patients.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	fromCSV, _, _ := runCLI(t, "batch", "--data", filepath.Join(refData, "scores_examples.csv"))
+	fromXLSX, errOut, code := runCLI(t, "batch", "--data", path)
+	if code != 0 || fromCSV != fromXLSX {
+		t.Errorf("xlsx batch (code %d, %s) differs from csv:\n%s\n%s", code, errOut, fromXLSX, fromCSV)
 	}
 }
