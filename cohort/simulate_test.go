@@ -12,9 +12,9 @@ import (
 )
 
 // target is one calibrated figure of the paper with its tolerance at
-// n = 50,000 per cohort (sampling error is then below 1% of a share and
-// about 2% of a median; the tolerances add the distance the generator's
-// structure allows, e.g. a KM median under a model tuned in whole steps).
+// n = 25,000 per cohort (the standard error of a share is then at most
+// 0.3 points and that of a median about 1-2%; the tolerances add the
+// distance the generator's tuning leaves, e.g. for KM medians of OS).
 type target struct {
 	name      string
 	got, want float64
@@ -213,10 +213,10 @@ func one(v float64) bool { return v == 1 }
 
 func ptr[T any](v T) *T { return &v }
 
-// TestSimulateCalibration checks every calibrated target at n = 50,000 per
-// cohort.
+// TestSimulateCalibration checks every calibrated target at n = 50,000
+// (25,000 per cohort).
 func TestSimulateCalibration(t *testing.T) {
-	c := cohort.Simulate(50000, 50000, cohort.DefaultSeed)
+	c := cohort.Simulate(25000, 25000, cohort.DefaultSeed)
 	for _, tg := range calibration(t, c) {
 		ok := math.Abs(tg.got-tg.want) <= tg.tol
 		if !ok || testing.Verbose() {
