@@ -13,14 +13,22 @@ import (
 // the Gaussian transition density is dropped (phi(8.5) = 1.7e-16).
 const kernelReach = 8.5
 
-// maxGaussWork bounds the grid work (nodes x kernel taps x cuts) of
-// PExactGauss; past it the refinement stops and the accuracy reached is
-// reported.
+// maxGaussWork bounds the grid work (nodes x kernel taps x cuts) of one
+// grid of PExactGauss; past it the refinement stops and the accuracy
+// reached is reported.
 const maxGaussWork = 4e10
 
-// gregoryOrder is the order of the end corrections of the trapezoidal rule
-// in PExactGauss.
-const gregoryOrder = 14
+// Grid map: the node spacing g'(xi) = c (S_L + S_R - 1), with
+// S_L(xi) = Phi(sqrt2 (xi - mapShift) / mapWidth) and S_R its mirror image,
+// falls smoothly from c in the interior to 1e-18 c at the barriers over the
+// last mapZone nodes of each end. mapWidth = 2 nodes keeps the aliasing of
+// the map below exp(-pi^2 mapWidth^2) = 1e-17; mapShift = 6.25 mapWidth
+// makes the end weights 1e-18 of the interior ones.
+const (
+	mapWidth = 2.0
+	mapShift = 12.5
+	mapZone  = 26
+)
 
 // PExactGauss returns P(max_i |Z_i| >= b) for the zero-mean Gaussian vector
 // with unit variances and the correlation of standardized two-sample linear
@@ -36,11 +44,12 @@ const gregoryOrder = 14
 // until two successive grids agree to tol (0 means 1e-8).
 //
 // It returns p and the accuracy reached: the change of p between the last
-// two grids, a conservative estimate since the error falls about tenfold
-// from one grid to the next. When the Bonferroni bound K 2 Phi(-b) is
-// within tol/10 of 2 Phi(-b), the bound is returned with that accuracy. If the work bound (4e10 kernel evaluations) is
-// hit first, p is returned with the accuracy reached, and with an error if
-// that is worse than 1e-4.
+// two grids, a conservative estimate since the error falls by orders of
+// magnitude from one grid to the next. When the Bonferroni bound K 2 Phi(-b)
+// is within tol/10 of 2 Phi(-b), the bound is returned with that accuracy.
+// If the work bound (4e10 kernel evaluations for one grid) is hit first, p
+// is returned with the accuracy reached, and with an error if that is worse
+// than 1e-4.
 func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, err error) {
 	if tol <= 0 {
 		tol = 1e-8
@@ -54,28 +63,33 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 	if len(m) == 1 {
 		return 2 * distuv.UnitNormal.CDF(-b), 0, nil
 	}
-	rho, sd := chainSteps(n, m)
-	sMin := sdMin(sd)
 	// Far in the tail the Bonferroni bound pins p down: 2 Phi(-b) <= p <=
 	// K 2 Phi(-b).
 	if lo := 2 * distuv.UnitNormal.CDF(-b); float64(len(m))*lo-lo <= tol/10 {
 		return float64(len(m)) * lo, float64(len(m))*lo - lo, nil
 	}
-	// The first grid has 3.75 nodes per smallest conditional standard
-	// deviation for tol = 1e-8 (0.75 fewer per tenfold looser tol); each
-	// refinement adds 0.75, which cuts the error about tenfold.
-	perSD := math.Max(1.5, 3.75-0.75*(math.Log10(tol)+8))
+	rho, sd := chainSteps(n, m)
+	sMin := math.Inf(1)
+	for _, s := range sd {
+		sMin = math.Min(sMin, s)
+	}
+	// perSD is the number of interior nodes per smallest conditional
+	// standard deviation: the interior trapezoidal error is about
+	// exp(-2 pi^2 perSD^2) a step, 4e-14 at 1.25.
+	perSD := 1.25
+	if tol > 1e-8 {
+		perSD = 1
+	}
 	prev := math.NaN()
 	for {
-		intervals := max(4*gregoryOrder, int(math.Ceil(2*b*perSD/sMin)))
-		work := float64(intervals) * kernelReach * perSD * float64(len(m))
+		work := (b*perSD/sMin + mapZone) * 2 * kernelReach * perSD * float64(len(m))
 		if !math.IsNaN(prev) && work > maxGaussWork {
 			if accuracy > 1e-4 {
 				return p, accuracy, fmt.Errorf("maxstat: exactGauss reached only %.1g accuracy within its work bound (%d cuts)", accuracy, len(m))
 			}
 			return p, accuracy, nil
 		}
-		p = gaussChain(b, rho, sd, intervals, gregoryOrder)
+		p = gaussChain(b, rho, sd, sMin/perSD)
 		if !math.IsNaN(prev) {
 			accuracy = math.Abs(p - prev)
 			if accuracy <= tol {
@@ -83,7 +97,7 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 			}
 		}
 		prev = p
-		perSD += 0.75
+		perSD += 0.25
 	}
 }
 
@@ -103,53 +117,91 @@ func chainSteps(n int, m []int) (rho, sd []float64) {
 	return rho, sd
 }
 
+// mappedGrid returns nodes z_0..z_M on [-b, b], symmetric about 0, with
+// interior spacing c <= h, and their trapezoidal weights: z_k = g(k) and
+// w_k = g'(k) for the map g described at mapWidth. Nodes mapZone..M-mapZone
+// are equally spaced (to rounding). The transformed integrand
+// F(g(xi)) g'(xi) vanishes with its derivatives at both ends, so the plain
+// trapezoidal rule in xi converges spectrally up to the barriers.
+func mappedGrid(b, h float64) (z, w []float64, c float64) {
+	sq2 := math.Sqrt2
+	psi := func(x float64) float64 { return x*distuv.UnitNormal.CDF(x) + distuv.UnitNormal.Prob(x) }
+	// a(x) = integral_0^x S_L.
+	a := func(x float64) float64 {
+		return mapWidth / sq2 * (psi(sq2*(x-mapShift)/mapWidth) - psi(-sq2*mapShift/mapWidth))
+	}
+	sl := func(x float64) float64 { return distuv.UnitNormal.CDF(sq2 * (x - mapShift) / mapWidth) }
+	m := 2*mapZone + int(math.Ceil(2*b/h))
+	mf := float64(m)
+	c = 2 * b / (2*a(mf) - mf) // g(M) = b
+	z = make([]float64, m+1)
+	w = make([]float64, m+1)
+	for k := 0; k <= m/2; k++ {
+		kf := float64(k)
+		z[k] = -b + c*(a(kf)+a(mf)-a(mf-kf)-kf)
+		w[k] = c * (sl(kf) + sl(mf-kf) - 1)
+		z[m-k], w[m-k] = -z[k], w[k]
+	}
+	z[0], z[m] = -b, b
+	if m%2 == 0 {
+		z[m/2] = 0
+	}
+	return z, w, c
+}
+
 // gaussChain returns 1 - P(|Z_i| <= b for all i) for the Gaussian Markov
 // chain Z_{i+1} | Z_i ~ N(rho_i Z_i, sd_i^2), Z_1 ~ N(0, 1), propagating
-// the sub-density of Z_i on [-b, b] over a grid of intervals+1 nodes with
-// the trapezoidal rule and Gregory end corrections of the given order.
-func gaussChain(b float64, rho, sd []float64, intervals, order int) float64 {
-	nn := intervals + 1
-	h := 2 * b / float64(intervals)
-	w := make([]float64, nn)
-	for k := range w {
-		w[k] = h
-	}
-	w[0], w[nn-1] = h/2, h/2
-	for i, c := range gregoryEnd(order) {
-		w[i] += c * h
-		w[nn-1-i] += c * h
-	}
-	f := make([]float64, nn)
+// the sub-density of Z_i on [-b, b] over the mapped grid of interior spacing
+// at most h (see the package documentation for the kernel factorization).
+func gaussChain(b float64, rho, sd []float64, h float64) float64 {
+	z, w, c := mappedGrid(b, h)
+	m := len(z) - 1
+	lo, hi := mapZone, m-mapZone // z_k = z[lo] + (k-lo) c on lo..hi
+	f := make([]float64, m+1)
 	for k := range f {
-		f[k] = distuv.UnitNormal.Prob(-b + float64(k)*h)
+		f[k] = distuv.UnitNormal.Prob(z[k])
 	}
-	g := make([]float64, nn)
-	half := intervals / 2 // the density is symmetric: compute j <= half, mirror the rest
+	g := make([]float64, m+1)
+	half := m / 2 // f is symmetric: compute j <= half, mirror the rest
 	workers := 1
-	if float64(nn)*kernelReach*sdMin(sd)/h > 2e4 {
+	if float64(half)*kernelReach*sd[0]/c > 2e4 {
 		workers = min(runtime.GOMAXPROCS(0), 4)
 	}
 	var taps []float64
+	norm := 1 / math.Sqrt(2*math.Pi)
 	for i := range rho {
 		for k := range f {
 			g[k] = w[k] * f[k]
 		}
 		r, s := rho[i], sd[i]
-		alpha := r * h / s
-		d := int(math.Ceil((kernelReach + (1-r)*b/s) / alpha))
+		alpha := r * c / s
+		d := int(math.Ceil(kernelReach/alpha)) + 1
 		taps = taps[:0]
 		for t := -d; t <= d; t++ {
 			taps = append(taps, math.Exp(-0.5*(alpha*float64(t))*(alpha*float64(t))))
 		}
+		reach := r*z[lo-1] + kernelReach*s // targets above it miss the left end zone
 		step := func(j0, j1 int) {
 			for j := j0; j < j1; j++ {
-				// u = (z_j - rho z_k)/s = alpha (j-k) + c_j; the taps are
-				// symmetric, so taps[d+j-k] = taps[d-j+k], ascending in k.
-				c := (1 - r) * (-b + float64(j)*h) / s
-				beta := math.Exp(-alpha * c)
-				k0, k1 := max(0, j-d), min(nn-1, j+d)
-				f[j] = kernelSum(taps[d-j+k0:d-j+k1+1], g[k0:k1+1], math.Pow(beta, float64(j-k0)), 1/beta) *
-					math.Exp(-0.5*c*c) / (s * math.Sqrt(2*math.Pi))
+				zj := z[j]
+				// Uniform sources: with ks the node nearest zj/r,
+				// (zj - r z_k)/s = us - alpha (k - ks), and
+				// phi(us - alpha t) = phi(us) exp(alpha us)^t exp(-alpha^2 t^2/2).
+				ks := lo + int(math.Round((zj/r-z[lo])/c))
+				us := (zj - r*(z[lo]+float64(ks-lo)*c)) / s
+				t0, t1 := max(-d, lo-ks), min(d, hi-ks)
+				acc := 0.0
+				if t0 <= t1 {
+					au := alpha * us
+					acc = kernelSum(taps[t0+d:t1+d+1], g[ks+t0:ks+t1+1], math.Exp(au*float64(t0)-0.5*us*us), math.Exp(au))
+				}
+				if zj <= reach {
+					acc += zoneSum(zj, r, s, z[:lo], g[:lo])
+				}
+				if zj >= -reach {
+					acc += zoneSum(zj, r, s, z[hi+1:], g[hi+1:])
+				}
+				f[j] = acc * norm / s
 			}
 		}
 		if workers == 1 {
@@ -157,17 +209,17 @@ func gaussChain(b float64, rho, sd []float64, intervals, order int) float64 {
 		} else {
 			var wg sync.WaitGroup
 			chunk := (half + workers) / workers
-			for lo := 0; lo <= half; lo += chunk {
+			for j0 := 0; j0 <= half; j0 += chunk {
 				wg.Add(1)
-				go func(lo, hi int) {
+				go func(j0, j1 int) {
 					defer wg.Done()
-					step(lo, hi)
-				}(lo, min(lo+chunk, half+1))
+					step(j0, j1)
+				}(j0, min(j0+chunk, half+1))
 			}
 			wg.Wait()
 		}
-		for j := half + 1; j < nn; j++ {
-			f[j] = f[nn-1-j]
+		for j := half + 1; j <= m; j++ {
+			f[j] = f[m-j]
 		}
 	}
 	mass := 0.0
@@ -175,6 +227,18 @@ func gaussChain(b float64, rho, sd []float64, intervals, order int) float64 {
 		mass += w[k] * f[k]
 	}
 	return math.Max(0, 1-mass)
+}
+
+// zoneSum returns sum_k g_k exp(-u_k^2/2), u_k = (zj - r z_k)/s, over the
+// unequally spaced nodes of an end zone, skipping |u_k| > kernelReach.
+func zoneSum(zj, r, s float64, z, g []float64) float64 {
+	acc := 0.0
+	for k, zk := range z {
+		if u := (zj - r*zk) / s; math.Abs(u) <= kernelReach {
+			acc += g[k] * math.Exp(-0.5*u*u)
+		}
+	}
+	return acc
 }
 
 // kernelSum returns sum_i taps[i] g[i] pw q^i, with four independent
@@ -201,12 +265,4 @@ func kernelSum(taps, g []float64, pw, q float64) float64 {
 		p0 *= q
 	}
 	return (a0 + a1) + (a2 + a3)
-}
-
-func sdMin(sd []float64) float64 {
-	s := math.Inf(1)
-	for _, v := range sd {
-		s = math.Min(s, v)
-	}
-	return s
 }
