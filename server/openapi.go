@@ -34,7 +34,8 @@ func (a *api) openAPIDoc() obj {
 	ops := map[string]obj{
 		"POST /api/v1/score": {
 			"summary":     "Score one patient with every applicable index",
-			"description": "The answer carries every field of a row of 'carimpi batch --format json' for this patient, with the same names and values, plus survival estimates, risk-group bands and model provenance. Invalid or implausible values are 400 with one message per field.",
+			"description": "The answer carries every field of a row of 'carimpi batch --format json' for this patient, with the same names and values, plus survival estimates at 6, 12 and 24 months, risk-group bands and model provenance; with detail=true also the detailed result (terms or points of each index, inputs not used and why). Invalid values are 400 with one message per field.",
+			"parameters":  []any{obj{"name": "detail", "in": "query", "required": false, "schema": obj{"type": "boolean"}, "description": "add the detailed result"}},
 			"requestBody": jsonBody(ref("Patient")),
 			"responses": merge(ok("scores", "application/json", ref("ScoreResponse")), obj{
 				"400": errResp("malformed JSON, unknown field, wrong type or invalid value (see fields)"),
@@ -265,6 +266,7 @@ func rowSchema() obj {
 func scoreSchema() obj {
 	s := schemaOf(reflect.TypeOf(scoreResponse{}))
 	props := s["properties"].(obj)
+	props["models"] = obj{"type": "array", "items": schemaOf(reflect.TypeOf(modelRef{}))}
 	for k, v := range rowSchema()["properties"].(obj) {
 		props[k] = v
 	}

@@ -100,7 +100,7 @@ func TestOpenAPISync(t *testing.T) {
 		name, method, path, ctype, body, schema string
 		status                                  int
 	}{
-		{"score", "POST", "/api/v1/score", "application/json", full, "ScoreResponse", 200},
+		{"score", "POST", "/api/v1/score?detail=true", "application/json", full, "ScoreResponse", 200},
 		{"score error", "POST", "/api/v1/score", "application/json", `{"age":"x"}`, "Error", 400},
 		{"batch", "POST", "/api/v1/batch", "application/x-ndjson", full + "\n{\"age\":1}", "BatchResponse", 200},
 		{"models", "GET", "/api/v1/models", "", "", "ModelsResponse", 200},

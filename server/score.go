@@ -31,11 +31,12 @@ type scoreResponse struct {
 	// Bands are the risk groups of each grouped index, in order, and the
 	// patient's group, for display.
 	Bands []band `json:"bands"`
-	// Models is the provenance of every model in use.
-	Models []modelRef `json:"models"`
-	// Result is the detailed result: per index, the terms or points, the
-	// inputs that could not be used and why, and the model version.
-	Result scores.Result `json:"result"`
+	// "models", the provenance of every model in use ([]modelRef), is
+	// encoded once by New and spliced in by scoreJSON.
+	// Result is the detailed result, with ?detail=true: per index, the
+	// terms or points (to check a score by hand), the inputs that could not
+	// be used and why, and the model version.
+	Result *scores.Result `json:"result,omitempty"`
 }
 
 // survivalCurve is one model's individualized survival for one endpoint.
@@ -118,7 +119,7 @@ func (a *api) score(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "the patient cannot be scored", ferrs)
 		return
 	}
-	b, err := a.scoreJSON(&row, &res)
+	b, err := a.scoreJSON(&row, &res, r.URL.Query().Get("detail") == "true")
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "encoding the answer: "+err.Error(), nil)
 		return
@@ -128,26 +129,31 @@ func (a *api) score(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// scoreJSON writes the row's fields and then scoreResponse's in one object.
-func (a *api) scoreJSON(row *scores.Row, res *scores.Result) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(scoreResponse{
+// scoreJSON writes the row's fields and then scoreResponse's in one
+// object; detail adds the detailed result.
+func (a *api) scoreJSON(row *scores.Row, res *scores.Result, detail bool) ([]byte, error) {
+	resp := scoreResponse{
 		Notice:   Notice,
 		Survival: a.survival(res),
 		Bands:    a.bands(res),
-		Models:   a.modelRefs(),
-		Result:   *res,
-	})
+	}
+	if detail {
+		resp.Result = res
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(resp)
 	if err != nil {
 		return nil, err
 	}
 	extra := bytes.TrimSpace(buf.Bytes())
-	b := row.AppendJSON(make([]byte, 0, 2048+len(extra)))
+	b := row.AppendJSON(make([]byte, 0, 2048+len(extra)+len(a.refsJSON)))
 	b = append(b[:len(b)-1], ',')
-	b = append(b, extra[1:]...)
-	return append(b, '\n'), nil
+	b = append(b, extra[1:len(extra)-1]...)
+	b = append(b, `,"models":`...)
+	b = append(b, a.refsJSON...)
+	return append(b, '}', '\n'), nil
 }
 
 // coxModels pairs each Cox model in use with its index in a result.

@@ -25,6 +25,7 @@ package server
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"io"
@@ -82,6 +83,8 @@ type api struct {
 	maxBody int64
 	page    []byte
 	routes  []route
+	// refsJSON is the provenance of the models in use, encoded once.
+	refsJSON json.RawMessage
 }
 
 // New returns the API and web page as one http.Handler.
@@ -122,6 +125,9 @@ func newAPI(cfg Config) (*api, error) {
 		return nil, err
 	}
 	a.page = page
+	if a.refsJSON, err = json.Marshal(a.modelRefs()); err != nil {
+		return nil, err
+	}
 	a.routes = []route{
 		{"POST", "/api/v1/score", a.score},
 		{"POST", "/api/v1/batch", a.batch},
