@@ -273,9 +273,11 @@ func combined(info *Info, carimpi *Index, other string, otherOK, detail bool) In
 	switch {
 	case !detail && (c == "" || !otherOK):
 	case c == "":
-		ix.Unusable = append(ix.Unusable, Issue{Field: IDCARIMPI, Message: "CAR-IMPI not computed"})
+		ix.Unusable = append(ix.Unusable, Issue{Field: IDCARIMPI, Message: "not computed"})
+		ix.Note = "needs CAR-IMPI, which needs a model file (--model)"
 	case !otherOK:
 		ix.Unusable = append(ix.Unusable, Issue{Field: info.Inputs[1].Field, Message: "not computed"})
+		ix.Note = "needs " + info.Inputs[1].Field
 	default:
 		ix.Groups = combinedGroups["c-"+c+"/"+other]
 	}
