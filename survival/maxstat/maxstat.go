@@ -124,9 +124,12 @@ func Test(x, time []float64, event []bool, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("maxstat: time %d is missing", i+1)
 		}
 	}
-	// Sort x while the scores are computed: the two sorts dominate the
-	// cost of the closed-form p-values at large n.
-	done := make(chan []int)
+	// At large n sort x while the scores are computed: the two sorts
+	// dominate the cost of the closed-form p-values.
+	if len(x) < 20000 {
+		return testScores(x, LogRankScores(time, event), sortedIndex(x), opts)
+	}
+	done := make(chan []int32)
 	go func() { done <- sortedIndex(x) }()
 	a := LogRankScores(time, event)
 	return testScores(x, a, <-done, opts)
@@ -154,7 +157,7 @@ func TestScores(x, a []float64, opts Options) (*Result, error) {
 
 // testScores is TestScores with the sorting permutation of x, idx, already
 // computed (or nil).
-func testScores(x, a []float64, idx []int, opts Options) (*Result, error) {
+func testScores(x, a []float64, idx []int32, opts Options) (*Result, error) {
 	minProp, maxProp, err := opts.window()
 	if err != nil {
 		return nil, err
@@ -209,7 +212,7 @@ func testScores(x, a []float64, idx []int, opts Options) (*Result, error) {
 
 // scan computes the standardized statistics over the window of cuts.
 // idx sorts x ascending.
-func scan(x, a []float64, idx []int, minProp, maxProp float64) (*Result, error) {
+func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error) {
 	n := len(x)
 	if n < 2 {
 		return nil, fmt.Errorf("maxstat: need at least 2 observations, have %d", n)

@@ -130,13 +130,13 @@ func midRanks(y []float64) []float64 {
 // an LSD radix sort on the float64 bit patterns mapped to unsigned order,
 // 11 bits a pass, skipping passes where every key has the same digit.
 // v must not contain NaN.
-func sortedIndex(v []float64) []int {
+func sortedIndex(v []float64) []int32 {
 	const bits = 11
 	const buckets = 1 << bits
 	const passes = (64 + bits - 1) / bits
 	type item struct {
 		key uint64
-		idx int
+		idx int32
 	}
 	n := len(v)
 	items := make([]item, n)
@@ -148,7 +148,7 @@ func sortedIndex(v []float64) []int {
 		} else {
 			u |= 1 << 63
 		}
-		items[i] = item{u, i}
+		items[i] = item{u, int32(i)}
 		for p := range passes {
 			count[p][(u>>(p*bits))&(buckets-1)]++
 		}
@@ -171,7 +171,7 @@ func sortedIndex(v []float64) []int {
 		}
 		items, tmp = tmp, items
 	}
-	out := make([]int, n)
+	out := make([]int32, n)
 	for i, it := range items {
 		out[i] = it.idx
 	}
