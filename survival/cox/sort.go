@@ -4,8 +4,9 @@ import "math"
 
 // sortOrder returns the observation indices sorted by stratum code
 // (increasing), then time (decreasing), then index, the order of problem.
-// It is an LSD radix sort on the bits of the times (16-bit digits, digits
-// constant over the data skipped, so whole-day times take few passes)
+// It is an LSD radix sort on the bits of the times (16-bit digits, 8-bit
+// for small n, digits constant over the data skipped, so whole-day times
+// take few passes)
 // followed by a stable counting pass over the strata: O(n) per pass.
 // codes may be nil (one stratum); times are finite and >= 0.
 func sortOrder(time []float64, codes []int32, nstrata int) []int32 {
@@ -21,13 +22,18 @@ func sortOrder(time []float64, codes []int32, nstrata int) []int32 {
 	}
 	tk := make([]uint64, n)
 	ti := make([]int32, n)
-	count := make([]int, 1<<16)
-	for shift := uint(0); shift < 64; shift += 16 {
+	bits := uint(16)
+	if n < 1<<16 {
+		bits = 8
+	}
+	mask := uint64(1)<<bits - 1
+	count := make([]int, 1<<bits)
+	for shift := uint(0); shift < 64; shift += bits {
 		clear(count)
 		for _, k := range keys {
-			count[(k>>shift)&0xffff]++
+			count[(k>>shift)&mask]++
 		}
-		if n > 0 && count[(keys[0]>>shift)&0xffff] == n {
+		if n > 0 && count[(keys[0]>>shift)&mask] == n {
 			continue // every key has this digit
 		}
 		sum := 0
@@ -36,7 +42,7 @@ func sortOrder(time []float64, codes []int32, nstrata int) []int32 {
 			sum += c
 		}
 		for i, k := range keys {
-			d := (k >> shift) & 0xffff
+			d := (k >> shift) & mask
 			tk[count[d]] = k
 			ti[count[d]] = idx[i]
 			count[d]++
