@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"carimpi/survival/cox"
+	"carimpi/survival/spline"
 	"carimpi/table"
 )
 
@@ -412,7 +413,17 @@ func TestReferenceRCS(t *testing.T) {
 			LoglikNull float64   `json:"loglik_null"`
 			Loglik     float64   `json:"loglik"`
 			LRT        refTest   `json:"lrt"`
+			Curve      struct {
+				X     []float64 `json:"x"`
+				LogHR []float64 `json:"logHR_vs_ref"`
+				SE    []float64 `json:"se"`
+				Lower []float64 `json:"lower_95"`
+				Upper []float64 `json:"upper_95"`
+			} `json:"curve"`
 		} `json:"expected"`
+		Inputs struct {
+			Ref float64 `json:"reference_value"`
+		} `json:"inputs"`
 	}
 	readRef(t, "cox-lung-rcs-age.json", &ref)
 	want := ref.Expected
@@ -426,6 +437,18 @@ func TestReferenceRCS(t *testing.T) {
 	checkSlice(t, "se", m.SE, want.SE, 1e-6)
 	checkSlice(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
 	checkTest(t, "lrt", m.LRT, want.LRT, 1e-6)
+
+	// the log-HR curve against age 60 from this fit (tolerance 1e-6 absolute)
+	knots := rm.design.Terms[0].Knots
+	basis := func(dst []float64, x float64) []float64 { return spline.RCS(dst, x, knots) }
+	c := spline.LogHRCurve(basis, m.Coef, m.Var, want.Curve.X, ref.Inputs.Ref)
+	for i := range want.Curve.X {
+		for _, q := range [][2]float64{{c.LogHR[i], want.Curve.LogHR[i]}, {c.SE[i], want.Curve.SE[i]}, {c.Lower[i], want.Curve.Lower[i]}, {c.Upper[i], want.Curve.Upper[i]}} {
+			if math.Abs(q[0]-q[1]) > 1e-6 {
+				t.Errorf("curve at %v: %v, want %v", want.Curve.X[i], q[0], q[1])
+			}
+		}
+	}
 }
 
 // TestEvaluateAtInit: MaxIter < 0 evaluates the model at Init without
