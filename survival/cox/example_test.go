@@ -59,3 +59,45 @@ func ExampleParseTerms() {
 	// celltype squamous []
 	// mtv  [44.3]
 }
+
+// columns is a small in-memory cox.Data: every column as text.
+type columns map[string][]string
+
+func (c columns) Strings(col string) ([]string, error) { return c[col], nil }
+func (c columns) Floats(col string) ([]float64, error) {
+	out := make([]float64, len(c[col]))
+	for i, s := range c[col] {
+		if _, err := fmt.Sscan(s, &out[i]); err != nil {
+			return nil, fmt.Errorf("%s: %v", col, err)
+		}
+	}
+	return out, nil
+}
+
+func ExampleNewDesign() {
+	data := columns{
+		"mtv":      {"12.5", "80", "44.3", "300"},
+		"celltype": {"squamous", "adeno", "large", "squamous"},
+	}
+	terms, err := cox.ParseTerms("factor(celltype,ref=squamous), lsp(mtv,44.3)")
+	if err != nil {
+		panic(err)
+	}
+	d, err := cox.NewDesign(terms, data)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.Names)
+	for i := range data["mtv"] {
+		for j := range d.X {
+			fmt.Printf("%6g", d.X[j][i])
+		}
+		fmt.Println()
+	}
+	// Output:
+	// [celltype=adeno celltype=large mtv mtv']
+	//      0     0  12.5     0
+	//      1     0    80  35.7
+	//      0     1  44.3     0
+	//      0     0   300 255.7
+}
