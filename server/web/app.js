@@ -11,6 +11,7 @@
   const survivalBox = document.getElementById("survival");
   const warningsBox = document.getElementById("warnings");
   const modelsBox = document.getElementById("models");
+  const detailBox = document.getElementById("detail");
   const placeholder = document.getElementById("placeholder");
   const tokenRow = document.getElementById("tokenrow");
   const tokenInput = document.getElementById("token");
@@ -279,6 +280,39 @@
     }
   }
 
+  // renderDetail lists, per index, the terms or points that make it up and
+  // the inputs it could not use, so that a score can be checked by hand.
+  function renderDetail(res) {
+    detailBox.textContent = "";
+    if (!res) return;
+    for (const key of Object.keys(res)) {
+      const ix = res[key];
+      if (!ix || typeof ix !== "object" || Array.isArray(ix) || !("terms" in ix)) continue;
+      const d = el("details", { "data-index": ix.id });
+      d.appendChild(el("summary", {}, ix.name + ": " + fmt(ix.value)));
+      if (ix.terms && ix.terms.length) {
+        const t = el("table");
+        const hr = el("tr");
+        for (const h of ["Input", "Value", "Points or term", "Rule"]) hr.appendChild(el("th", { scope: "col" }, h));
+        t.appendChild(hr);
+        for (const term of ix.terms) {
+          const tr = el("tr");
+          tr.appendChild(el("td", {}, term.input));
+          tr.appendChild(el("td", { class: "num" }, fmt(term.value)));
+          tr.appendChild(el("td", { class: "num" }, fmt(term.points)));
+          tr.appendChild(el("td", {}, term.rule));
+          t.appendChild(tr);
+        }
+        d.appendChild(t);
+      }
+      if (ix.unusable && ix.unusable.length) {
+        d.appendChild(el("p", { class: "note" }, "Not used: " + ix.unusable.map((u) => u.field + " (" + u.message + ")").join("; ")));
+      }
+      if (ix.note) d.appendChild(el("p", { class: "note" }, ix.note));
+      detailBox.appendChild(d);
+    }
+  }
+
   function showErrors(body) {
     errorsBox.textContent = "";
     for (const e of form.querySelectorAll("[aria-invalid]")) e.removeAttribute("aria-invalid");
@@ -299,7 +333,7 @@
     status.textContent = "calculating…";
     let resp, body;
     try {
-      resp = await fetch("/api/v1/score", { method: "POST", headers, body: JSON.stringify(collect()) });
+      resp = await fetch("/api/v1/score?detail=true", { method: "POST", headers, body: JSON.stringify(collect()) });
       body = await resp.json();
     } catch (err) {
       if (my === seq) { status.textContent = ""; showErrors({ error: "no answer from the server: " + err.message }); }
@@ -319,6 +353,7 @@
     renderSurvival(body.survival);
     renderWarnings(body.warnings);
     renderModels(body.models);
+    renderDetail(body.result);
     document.body.dataset.scored = String(my);
   }
 
@@ -326,5 +361,14 @@
   form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(score, 250); });
   form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(score, 250); });
   form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); score(); });
-  form.addEventListener("reset", () => { setTimeout(() => { tbody.textContent = ""; table.hidden = true; survivalBox.textContent = ""; warningsBox.textContent = ""; showErrors(null); placeholder.hidden = false; }, 0); });
+  form.addEventListener("reset", () => {
+    // After the browser has restored the defaults (units and ULNs too).
+    setTimeout(() => {
+      for (const sel of form.querySelectorAll("select.unit")) sel.dataset.prev = sel.value;
+      tbody.textContent = ""; table.hidden = true;
+      for (const box of [survivalBox, warningsBox, detailBox, modelsBox]) box.textContent = "";
+      showErrors(null);
+      placeholder.hidden = false;
+    }, 0);
+  });
 })();
