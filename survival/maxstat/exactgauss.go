@@ -80,24 +80,32 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 	if tol > 1e-8 {
 		perSD = 1
 	}
-	prev := math.NaN()
+	work := func(perSD float64) float64 {
+		return (b*perSD/sMin + mapZone) * 2 * kernelReach * perSD * float64(len(m))
+	}
+	// The first two grids run side by side, one goroutine each.
+	var prev float64
+	done := make(chan struct{})
+	go func() {
+		prev = gaussChain(b, rho, sd, sMin/perSD, 1)
+		close(done)
+	}()
+	p = gaussChain(b, rho, sd, sMin/(perSD+0.25), 1)
+	<-done
 	for {
-		work := (b*perSD/sMin + mapZone) * 2 * kernelReach * perSD * float64(len(m))
-		if !math.IsNaN(prev) && work > maxGaussWork {
+		perSD += 0.25
+		accuracy = math.Abs(p - prev)
+		if accuracy <= tol {
+			return p, accuracy, nil
+		}
+		if work(perSD+0.25) > maxGaussWork {
 			if accuracy > 1e-4 {
 				return p, accuracy, fmt.Errorf("maxstat: exactGauss reached only %.1g accuracy within its work bound (%d cuts)", accuracy, len(m))
 			}
 			return p, accuracy, nil
 		}
-		p = gaussChain(b, rho, sd, sMin/perSD)
-		if !math.IsNaN(prev) {
-			accuracy = math.Abs(p - prev)
-			if accuracy <= tol {
-				return p, accuracy, nil
-			}
-		}
 		prev = p
-		perSD += 0.25
+		p = gaussChain(b, rho, sd, sMin/(perSD+0.25), 0)
 	}
 }
 
@@ -153,7 +161,9 @@ func mappedGrid(b, h float64) (z, w []float64, c float64) {
 // chain Z_{i+1} | Z_i ~ N(rho_i Z_i, sd_i^2), Z_1 ~ N(0, 1), propagating
 // the sub-density of Z_i on [-b, b] over the mapped grid of interior spacing
 // at most h (see the package documentation for the kernel factorization).
-func gaussChain(b float64, rho, sd []float64, h float64) float64 {
+// Each step is split over up to workers goroutines when the grid is large
+// (0 means GOMAXPROCS, at most 4).
+func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 	z, w, c := mappedGrid(b, h)
 	m := len(z) - 1
 	lo, hi := mapZone, m-mapZone // z_k = z[lo] + (k-lo) c on lo..hi
@@ -163,9 +173,11 @@ func gaussChain(b float64, rho, sd []float64, h float64) float64 {
 	}
 	g := make([]float64, m+1)
 	half := m / 2 // f is symmetric: compute j <= half, mirror the rest
-	workers := 1
-	if float64(half)*kernelReach*sd[0]/c > 2e4 {
+	if workers <= 0 {
 		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	if float64(half)*kernelReach*sd[0]/c < 2e4 {
+		workers = 1
 	}
 	var taps []float64
 	norm := 1 / math.Sqrt(2*math.Pi)

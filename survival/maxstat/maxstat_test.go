@@ -207,6 +207,8 @@ func TestExactGaussTwoCuts(t *testing.T) {
 		{40, []int{10, 30}, 2.1},
 		{1000, []int{400, 401}, 2.7},
 		{100, []int{20, 80}, 1.2},
+		{100, []int{30, 31}, 0.3},
+		{500, []int{100, 250}, 5},
 	} {
 		p, acc, err := PExactGauss(tc.b, tc.n, tc.m, 0)
 		if err != nil {
