@@ -108,7 +108,16 @@ func New(cfg Config) (http.Handler, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return accessLog(log, h), nil
+	return accessLog(log, withNotice(h)), nil
+}
+
+// withNotice adds the research-use notice to every response's headers, so
+// that it travels with answers that have no JSON body for it (CSV batches).
+func withNotice(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Research-Notice", Notice)
+		h.ServeHTTP(w, r)
+	})
 }
 
 // newAPI sets up the handlers' shared state and the route table.
