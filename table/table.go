@@ -88,6 +88,10 @@ func Read(r io.Reader, source string) (*Table, error) {
 // large to hold in memory can be streamed; Read is built on it. It applies
 // the same rules as Read (byte-order mark, separator, blank lines, ragged
 // rows).
+//
+// Records without a quote character, the common case, are split directly;
+// a record with quotes (possibly spanning lines) is handed to encoding/csv,
+// so both read exactly as encoding/csv reads them.
 type Reader struct {
 	// Source names the file in error messages.
 	Source string
@@ -100,8 +104,12 @@ type Reader struct {
 	// allocation per row.
 	ReuseRecord bool
 
-	cr   *csv.Reader
-	line int
+	br   *bufio.Reader
+	sep  byte
+	buf  []byte   // text of a record that spans reads or lines
+	rec  []string // reused record
+	next int      // line number of the next line to read
+	line int      // line of the record returned last
 }
 
 // NewReader reads the header line of the table in r and checks the column
@@ -115,26 +123,17 @@ func NewReader(r io.Reader, source string) (*Reader, error) {
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	rd := &Reader{Source: source, cr: cr}
+	rd := &Reader{Source: source, br: br, sep: ',', next: 1}
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		cr.Comma = ';'
+		rd.sep = ';'
 		rd.DecimalComma = true
 	}
-	var header []string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil, fmt.Errorf("%s: the file is empty; it needs a header line and at least one row", source)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", source, err)
-		}
-		if !blank(rec) {
-			header = rec
-			break
-		}
+	header, err := rd.record()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: the file is empty; it needs a header line and at least one row", source)
+	}
+	if err != nil {
+		return nil, err
 	}
 	seen := make(map[string]bool, len(header))
 	for i := range header {
@@ -155,28 +154,102 @@ func NewReader(r io.Reader, source string) (*Reader, error) {
 // blank reports whether a record is an empty line.
 func blank(rec []string) bool { return len(rec) == 1 && strings.TrimSpace(rec[0]) == "" }
 
+// record returns the next non-blank record (a fresh slice) and sets
+// rd.line, or io.EOF.
+func (rd *Reader) record() ([]string, error) {
+	for {
+		text, err := rd.recordText()
+		if err != nil {
+			return nil, err
+		}
+		var rec []string
+		if bytes.IndexByte(text, '"') < 0 {
+			text = bytes.TrimSuffix(bytes.TrimSuffix(text, []byte("\n")), []byte("\r"))
+			if len(text) == 0 {
+				continue // encoding/csv skips empty lines
+			}
+			line := string(text)
+			rec = rd.rec[:0]
+			for {
+				i := strings.IndexByte(line, rd.sep)
+				if i < 0 {
+					break
+				}
+				rec = append(rec, line[:i])
+				line = line[i+1:]
+			}
+			rec = append(rec, line)
+		} else {
+			cr := csv.NewReader(bytes.NewReader(text))
+			cr.Comma = rune(rd.sep)
+			cr.FieldsPerRecord = -1
+			rec, err = cr.Read()
+			if err == io.EOF {
+				continue
+			}
+			if pe, ok := err.(*csv.ParseError); ok {
+				pe.StartLine += rd.line - 1
+				pe.Line += rd.line - 1
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", rd.Source, err)
+			}
+		}
+		if blank(rec) {
+			continue
+		}
+		return rec, nil
+	}
+}
+
+// recordText returns the text of the next record: one line, or, while
+// the quotes are unbalanced, as many lines as it takes. The result is
+// valid until the next call.
+func (rd *Reader) recordText() ([]byte, error) {
+	rd.line = rd.next
+	rd.buf = rd.buf[:0]
+	quotes := 0
+	for {
+		l, err := rd.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			rd.buf = append(rd.buf, l...)
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("%s: %w", rd.Source, err)
+		}
+		if len(l) > 0 && l[len(l)-1] == '\n' {
+			rd.next++
+		}
+		quotes += bytes.Count(l, []byte{'"'})
+		if len(rd.buf) == 0 && quotes%2 == 0 && (len(l) > 0 || err == nil) {
+			return l, nil // the common case: one whole line, no copy
+		}
+		rd.buf = append(rd.buf, l...)
+		if quotes%2 == 0 || err == io.EOF {
+			if len(rd.buf) == 0 {
+				return nil, io.EOF
+			}
+			return rd.buf, nil
+		}
+	}
+}
+
 // Next returns the next data row (len(Header) cells), skipping blank lines,
 // or io.EOF after the last row. A row with the wrong number of fields is an
 // error naming its line.
 func (rd *Reader) Next() ([]string, error) {
-	rd.cr.ReuseRecord = rd.ReuseRecord
-	for {
-		rec, err := rd.cr.Read()
-		if err == io.EOF {
-			return nil, io.EOF
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", rd.Source, err)
-		}
-		rd.line, _ = rd.cr.FieldPos(0)
-		if blank(rec) {
-			continue
-		}
-		if len(rec) != len(rd.Header) {
-			return nil, fmt.Errorf("%s: line %d has %d fields but the header has %d; fix the ragged row", rd.Source, rd.line, len(rec), len(rd.Header))
-		}
-		return rec, nil
+	rec, err := rd.record()
+	if err != nil {
+		return nil, err
 	}
+	if rd.ReuseRecord {
+		rd.rec = rec
+	}
+	if len(rec) != len(rd.Header) {
+		return nil, fmt.Errorf("%s: line %d has %d fields but the header has %d; fix the ragged row", rd.Source, rd.line, len(rec), len(rd.Header))
+	}
+	return rec, nil
 }
 
 // Line returns the file line (1-based) of the row Next returned last.

@@ -1,7 +1,9 @@
 package table
 
 import (
+	"encoding/csv"
 	"errors"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -93,4 +95,58 @@ func TestReaderStreams(t *testing.T) {
 	if _, err := rd.Next(); err == nil || !strings.Contains(err.Error(), "line 5 has 1 fields") {
 		t.Fatalf("ragged row: %v", err)
 	}
+}
+
+// FuzzReaderMatchesCSV checks the Reader's own splitting of quote-free
+// records against encoding/csv: same rows, same lines, errors alike.
+func FuzzReaderMatchesCSV(f *testing.F) {
+	for _, s := range []string{
+		"a,b\n1,2\n3,4\n", "a;b\r\n1,5;2\r\n\r\n3;4", "a,b\n\"x\ny\",2\n3,\"q\"\"\"\n", "a,b\n1,2\n  \n3,4\r",
+		"a,b\n1,\"2\n", "a,b\n1,2\"\n", "a\n\n\n1\n", "a,b\n,\n", "a,b\r\n1,2\r\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		rd, err := NewReader(strings.NewReader(data), "f.csv")
+		ref := csv.NewReader(strings.NewReader(strings.TrimPrefix(data, "\xef\xbb\xbf")))
+		ref.FieldsPerRecord = -1
+		if err == nil && rd.DecimalComma {
+			ref.Comma = ';'
+		}
+		want, refErr := ref.ReadAll()
+		var wantRows [][]string
+		for _, r := range want {
+			if !blank(r) {
+				wantRows = append(wantRows, r)
+			}
+		}
+		if err != nil {
+			return // header problems are Read's own rules
+		}
+		got := [][]string{rd.Header}
+		for {
+			rec, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				if refErr == nil && !strings.Contains(err.Error(), "ragged") {
+					t.Fatalf("Reader error %v, encoding/csv none", err)
+				}
+				return
+			}
+			got = append(got, append([]string(nil), rec...))
+		}
+		if refErr != nil {
+			t.Fatalf("encoding/csv error %v, Reader none", refErr)
+		}
+		if len(got) != len(wantRows) {
+			t.Fatalf("%d rows, encoding/csv %d", len(got), len(wantRows))
+		}
+		for i := 1; i < len(got); i++ {
+			if strings.Join(got[i], "\x00") != strings.Join(wantRows[i], "\x00") {
+				t.Fatalf("row %d: %q, encoding/csv %q", i, got[i], wantRows[i])
+			}
+		}
+	})
 }
