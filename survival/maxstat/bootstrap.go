@@ -10,8 +10,12 @@ import (
 )
 
 // bootChunk is the number of bootstrap resamples drawn from one random
-// stream, seeded by (seed, chunk index).
-const bootChunk = 8
+// stream, seeded by (seed, bootStream | chunk index); bootStream keeps the
+// streams apart from PCondMC's for the same seed.
+const (
+	bootChunk  = 8
+	bootStream = 1 << 63
+)
 
 // Stability is the bootstrap distribution of the estimated cut point.
 type Stability struct {
@@ -36,7 +40,7 @@ type Stability struct {
 // resamples of the observations with replacement, recomputes the log-rank
 // scores and the maximally selected statistic on each (window from opts;
 // no p-value), and summarizes the chosen cut points. The resamples come from
-// PCG streams seeded by (seed, i) for consecutive blocks i of 8 and run on
+// PCG streams seeded by (seed, 2^63 + i) for consecutive blocks i of 8 and run on
 // opts.Workers goroutines; the result depends on seed and b only. An error
 // is returned when no resample yields a cut point.
 func Bootstrap(x, time []float64, event []bool, opts Options, b int, seed uint64) (*Stability, error) {
@@ -54,7 +58,7 @@ func Bootstrap(x, time []float64, event []bool, opts Options, b int, seed uint64
 	cuts := make([]float64, b)
 	chunks := (b + bootChunk - 1) / bootChunk
 	forChunks(chunks, opts.Workers, func(c int) {
-		rng := rand.New(rand.NewPCG(seed, uint64(c)))
+		rng := rand.New(rand.NewPCG(seed, bootStream|uint64(c)))
 		xs := make([]float64, n)
 		ts := make([]float64, n)
 		es := make([]bool, n)
