@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"carimpi/scores"
+	"carimpi/table"
 )
 
 // Score one patient with the published models; CAR-IMPI needs a model
@@ -55,4 +56,34 @@ func ExampleLoad() {
 	fmt.Printf("CAR-IMPI %.4f: %s (median), %s (terciles)\n", row.CARIMPI, row.CARIMPIMedianGroup, row.CARIMPITercileGroup)
 	// Output:
 	// CAR-IMPI 2.2587: high (median), high (terciles)
+}
+
+// Stream a CSV table through the scorer: one output row per input row, in
+// order; a row with an error is kept, empty, and reported.
+func ExampleScorer_Batch() {
+	in := "patient_id,age,stage,mtv_ml,ecog,ldh,ldh_uln,extranodal_sites\n" +
+		"a,64,3,120,1,300,250,2\n" +
+		"b,71,5,40,0,200,250,0\n"
+	rd, err := table.NewReader(strings.NewReader(in), "patients.csv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var out strings.Builder
+	sum, err := scores.NewScorer().Batch(rd, &out, scores.BatchOptions{Format: "csv"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n")[1:] {
+		cells := strings.Split(line, ",")
+		fmt.Printf("%s: impi=%q ipi=%q (%q)\n", cells[0], cells[1], cells[9], cells[10])
+	}
+	for _, e := range sum.Errors {
+		fmt.Printf("row %d, %s = %q: %s\n", e.Row, e.Column, e.Value, e.Message)
+	}
+	// Output:
+	// a: impi="1.168337453" ipi="4" ("high")
+	// b: impi="" ipi="" ("")
+	// row 2, stage = "5": line 3: stage 5 must be from 1 to 4
 }
