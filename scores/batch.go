@@ -159,11 +159,7 @@ type ModelRef struct {
 func (s *Scorer) Refs() []ModelRef {
 	var refs []ModelRef
 	for _, in := range s.Models() {
-		r := ModelRef{ID: in.ID, Name: in.Name, Version: in.Version}
-		if len(in.Citations) > 0 {
-			r.DOI = in.Citations[0].DOI
-		}
-		refs = append(refs, r)
+		refs = append(refs, ModelRef{ID: in.ID, Name: in.Name, Version: in.Version, DOI: in.DOI})
 	}
 	return refs
 }

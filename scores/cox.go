@@ -124,7 +124,7 @@ func IMPI() *CoxModel {
 		Coef:    &Coefficients{MTV: 0.003077330, MTVAboveKnot: -0.002761985, Age: 0.008092449, Stage2: -0.114645415, Stage3: 0.281141117, Stage4: 0.322247142},
 		Cutoffs: Cutoffs{Median: math.NaN(), Terciles: [2]float64{math.NaN(), math.NaN()}},
 		Provenance: Provenance{Citation: "Mikhaeel et al. J Clin Oncol 2022 (coefficients as reported by Ikeda et al. Blood Adv 2024)", DOI: "10.1200/JCO.21.02063",
-			FittedOn: "pooled HOVON-84, PETAL, GOYA/... frontline R-CHOP trial cohorts (n = 1241)", Software: "published"},
+			FittedOn: "the frontline DLBCL cohorts of the IMPI paper (see the citation)", Software: "published"},
 	}
 }
 
@@ -164,6 +164,20 @@ func (c Cutoffs) groups() []Group {
 		g = append(g, Group{"terciles", "low", "score < " + a}, Group{"terciles", "intermediate", a + " <= score < " + b}, Group{"terciles", "high", "score >= " + b})
 	}
 	return g
+}
+
+// values returns the cutoffs with null for undefined schemes.
+func (c Cutoffs) values() *CutoffValues {
+	v := &CutoffValues{}
+	if !math.IsNaN(c.Median) {
+		m := c.Median
+		v.Median = &m
+	}
+	if !math.IsNaN(c.Terciles[0]) {
+		t := c.Terciles
+		v.Terciles = &t
+	}
+	return v
 }
 
 // MedianGroup returns "low" or "high" ("" when lp is NaN or no median).
@@ -276,13 +290,10 @@ type modelFile struct {
 	Provenance    Provenance         `json:"provenance"`
 	Knot          *float64           `json:"knot"`
 	Coefficients  map[string]float64 `json:"coefficients"`
-	Cutoffs       *struct {
-		Median   *float64    `json:"median"`
-		Terciles *[2]float64 `json:"terciles"`
-	} `json:"cutoffs"`
-	Centre   float64            `json:"centre"`
-	Baseline []BaselineSurvival `json:"baseline_survival,omitempty"`
-	Notes    []string           `json:"notes,omitempty"`
+	Cutoffs       *CutoffValues      `json:"cutoffs"`
+	Centre        float64            `json:"centre"`
+	Baseline      []BaselineSurvival `json:"baseline_survival,omitempty"`
+	Notes         []string           `json:"notes,omitempty"`
 }
 
 const schemaName = "carimpi-model"
@@ -304,16 +315,7 @@ func Save(w io.Writer, m *CoxModel) error {
 	for i, p := range m.Coef.ptrs() {
 		f.Coefficients[coefNames[i]] = *p
 	}
-	f.Cutoffs = &struct {
-		Median   *float64    `json:"median"`
-		Terciles *[2]float64 `json:"terciles"`
-	}{}
-	if !math.IsNaN(m.Cutoffs.Median) {
-		f.Cutoffs.Median = &m.Cutoffs.Median
-	}
-	if !math.IsNaN(m.Cutoffs.Terciles[0]) {
-		f.Cutoffs.Terciles = &m.Cutoffs.Terciles
-	}
+	f.Cutoffs = m.Cutoffs.values()
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err

@@ -27,14 +27,28 @@ type Input struct {
 // Info is what every model carries: identity, version, sources, inputs,
 // the rule in words, its groups and notes on conventions.
 type Info struct {
-	ID        string     `json:"id"`
-	Name      string     `json:"name"`
-	Version   string     `json:"version"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// Citation and DOI repeat the primary source (Citations[0]); they are
+	// filled by Scorer.Models.
+	Citation  string     `json:"citation"`
+	DOI       string     `json:"doi"`
 	Citations []Citation `json:"citations"`
 	Inputs    []Input    `json:"inputs"`
 	Rule      string     `json:"rule"`
 	Groups    []Group    `json:"groups"`
-	Notes     []string   `json:"notes"`
+	// Cutoffs are the numeric group boundaries of a linear predictor (IMPI
+	// type models; nil for the others, whose Groups carry the rules).
+	Cutoffs *CutoffValues `json:"cutoffs,omitempty"`
+	Notes   []string      `json:"notes"`
+}
+
+// CutoffValues are Cutoffs as written in model files and listings: null
+// where a scheme is not defined.
+type CutoffValues struct {
+	Median   *float64    `json:"median"`
+	Terciles *[2]float64 `json:"terciles"`
 }
 
 // inputs builds the Input list of a model; uses gives, per field, how the

@@ -145,9 +145,16 @@ func (s *Scorer) Models() []Info {
 	cox := func(m *CoxModel) Info {
 		in := m.Info
 		in.Groups = m.Cutoffs.groups()
+		in.Cutoffs = m.Cutoffs.values()
 		return in
 	}
-	return []Info{cox(s.IMPI), cox(s.CARIMPI), hematotoxInfo, s.InflaMix.Info, ipiInfo, ripiInfo, nccnInfo, easixInfo, measixInfo, combinedHTInfo, combinedInflInfo}
+	list := []Info{cox(s.IMPI), cox(s.CARIMPI), hematotoxInfo, s.InflaMix.Info, ipiInfo, ripiInfo, nccnInfo, easixInfo, measixInfo, combinedHTInfo, combinedInflInfo}
+	for i := range list {
+		if c := list[i].Citations; len(c) > 0 {
+			list[i].Citation, list[i].DOI = c[0].Text, c[0].DOI
+		}
+	}
+	return list
 }
 
 // uln returns the patient's ULN field f or the default.
