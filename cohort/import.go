@@ -131,11 +131,13 @@ func (s *csvSource) header() []string   { return s.rd.Header }
 func (s *csvSource) decimalComma() bool { return s.rd.DecimalComma }
 func (s *csvSource) next() ([]string, int, error) {
 	rec, err := s.rd.Next()
-	var pe *csv.ParseError
-	if err != nil && err != io.EOF && !errors.As(err, &pe) {
+	if err == nil || err == io.EOF {
+		return rec, s.rd.Line(), err
+	}
+	if pe := (*csv.ParseError)(nil); !errors.As(err, &pe) {
 		return nil, s.rd.Line(), errRagged{err}
 	}
-	return rec, s.rd.Line(), err
+	return nil, s.rd.Line(), err
 }
 
 // plan is how one source column is read.
@@ -158,12 +160,13 @@ type importer struct {
 	dates   bool
 	rep     *Report
 	ids     map[string]int
-	samples [][]float64 // per field index: reservoir of canonical values
-	seen    []int       // per field index: values offered to the sample
-	stride  []int       // per field index: every stride-th value is kept
-	row     int         // data rows read so far (the current row's number)
-	line    int         // file line of the current row
-	dv      [4]float64  // dates of the current row (days), NaN when missing
+	names   map[string]string // interned text values
+	samples [][]float64       // per field index: reservoir of canonical values
+	seen    []int             // per field index: values offered to the sample
+	stride  []int             // per field index: every stride-th value is kept
+	row     int               // data rows read so far (the current row's number)
+	line    int               // file line of the current row
+	dv      [4]float64        // dates of the current row (days), NaN when missing
 }
 
 // sampleSize bounds the values kept per column for the median unit check,
@@ -175,6 +178,7 @@ func newImporter(src rowSource, source string, opts Options) (*importer, error) 
 	im := &importer{opts: opts, source: source, src: src, head: src.header(),
 		rep:     &Report{Source: source, MTVThreshold: jsonx.Float(math.NaN()), Excluded: []Exclusion{}, Problems: []Problem{}, Ignored: []string{}},
 		ids:     make(map[string]int),
+		names:   make(map[string]string),
 		samples: make([][]float64, len(fields)),
 		seen:    make([]int, len(fields)),
 		stride:  make([]int, len(fields)),
@@ -210,9 +214,17 @@ func (im *importer) planColumns() error {
 			return fmt.Errorf("the column map sends %q to %q, which is not a dictionary name; use one of: %s", src, dst, strings.Join(fieldNames(), ", "))
 		}
 	}
+	seen := map[string]bool{}
 	for i, h := range im.head {
 		h = strings.TrimSpace(h)
 		im.head[i] = h
+		if h == "" {
+			return fmt.Errorf("column %d has an empty name; give every column a header", i+1)
+		}
+		if seen[h] {
+			return fmt.Errorf("column %q appears twice; rename one of them", h)
+		}
+		seen[h] = true
 		p := plan{field: -1, date: -1, factor: 1}
 		target, mapped := im.opts.Map[h]
 		if !mapped {
@@ -427,6 +439,27 @@ func (im *importer) sourceOf(name string) string {
 	return name
 }
 
+// startsNumber reports whether a non-empty cell starts like a number (no
+// spelling of a missing value does).
+func startsNumber(s string) bool {
+	c := s[0]
+	return c >= '0' && c <= '9' || c == '-'
+}
+
+// intern returns a copy of a cohort or center name, shared by every row
+// that has it (these columns hold a few distinct values).
+func (im *importer) intern(s string) string {
+	if v, ok := im.names[s]; ok {
+		return v
+	}
+	if len(im.names) > 1000 { // not a column of a few names: do not hold them all
+		return strings.Clone(s)
+	}
+	v := strings.Clone(s)
+	im.names[v] = v
+	return v
+}
+
 func (im *importer) readCell(c *rowCheck, i int, p plan, cell string, rec *Record) {
 	f := &fields[p.field]
 	col := im.head[i]
@@ -434,7 +467,7 @@ func (im *importer) readCell(c *rowCheck, i int, p plan, cell string, rec *Recor
 	if f.Required {
 		bad = ActionExcluded
 	}
-	if cell == "" || table.IsMissing(cell) {
+	if cell == "" || !startsNumber(cell) && table.IsMissing(cell) {
 		if f.Required {
 			c.add(col, f.Name, cell, SeverityError, ActionExcluded, "required value is missing",
 				"fill in "+f.Name+" ("+f.Doc+"); CAR-IMPI needs age, stage and MTV")
@@ -444,7 +477,7 @@ func (im *importer) readCell(c *rowCheck, i int, p plan, cell string, rec *Recor
 	switch f.Kind {
 	case Text:
 		if f.Name != "patient_id" {
-			*f.str(rec) = strings.Clone(strings.TrimSpace(cell))
+			*f.str(rec) = im.intern(strings.TrimSpace(cell))
 		}
 		return
 	case Category:
@@ -700,41 +733,71 @@ type rawRow struct {
 	err   error
 }
 
+// batch is a run of rows with the cell headers in one reused arena.
+type batch struct {
+	rows  []rawRow
+	arena []string
+}
+
 // batchSize is the number of rows the reader hands over at once.
 const batchSize = 256
 
 // readAhead reads the source in its own goroutine, so that splitting the
-// file into cells and converting the cells run on two cores. Rows arrive
-// in file order; the reader stops at the end, at an error, or when done
-// is closed.
-func readAhead(src rowSource, done <-chan struct{}) <-chan []rawRow {
-	ch := make(chan []rawRow, 4)
+// file into cells and converting the cells run on two cores. Batches
+// arrive in file order on the first channel and go back on the second
+// for reuse (the cell strings stay valid; only the slices are reused). The
+// reader stops at the end, at an error, or when done is closed.
+func readAhead(src rowSource, done <-chan struct{}) (<-chan *batch, chan<- *batch) {
+	const inFlight = 4
+	full := make(chan *batch, inFlight)
+	free := make(chan *batch, inFlight+2)
+	for range inFlight + 2 {
+		free <- &batch{}
+	}
 	go func() {
-		defer close(ch)
-		batch := make([]rawRow, 0, batchSize)
+		defer close(full)
 		for {
-			cells, line, err := src.next()
-			if err == nil {
-				cells = slices.Clone(cells) // the source reuses its slice; the strings stay valid
+			var b *batch
+			select {
+			case b = <-free:
+			case <-done:
+				return
 			}
-			batch = append(batch, rawRow{cells, line, err})
-			if len(batch) == batchSize || err != nil && !isRagged(err) {
-				select {
-				case ch <- batch:
-				case <-done:
-					return
+			b.rows, b.arena = b.rows[:0], b.arena[:0]
+			var err error
+			for len(b.rows) < batchSize {
+				var cells []string
+				var line int
+				cells, line, err = src.next()
+				if err == nil {
+					start := len(b.arena)
+					b.arena = append(b.arena, cells...)
+					cells = b.arena[start:len(b.arena):len(b.arena)]
 				}
+				b.rows = append(b.rows, rawRow{cells, line, err})
 				if err != nil && !isRagged(err) {
-					return
+					break
 				}
-				batch = make([]rawRow, 0, batchSize)
+			}
+			// Rows appended before the arena grew point into the old
+			// arena, which stays valid (it is not reused): no fix-up needed.
+			select {
+			case full <- b:
+			case <-done:
+				return
+			}
+			if err != nil && !isRagged(err) {
+				return
 			}
 		}
 	}()
-	return ch
+	return full, free
 }
 
 func isRagged(err error) bool {
+	if err == nil {
+		return false
+	}
 	var rag errRagged
 	return errors.As(err, &rag)
 }
@@ -745,8 +808,9 @@ func (im *importer) scan(fn func(*Record, int) error) error {
 	done := make(chan struct{})
 	defer close(done)
 	var rec Record
-	for batch := range readAhead(im.src, done) {
-		for _, raw := range batch {
+	full, free := readAhead(im.src, done)
+	for b := range full {
+		for _, raw := range b.rows {
 			if raw.err == io.EOF {
 				im.finish()
 				return nil
@@ -773,6 +837,7 @@ func (im *importer) scan(fn func(*Record, int) error) error {
 				return err
 			}
 		}
+		free <- b
 	}
 	panic("cohort: the row reader stopped without io.EOF or an error")
 }
@@ -814,13 +879,18 @@ func Load(r io.Reader, source string, opts Options) (*Cohort, *Report, error) {
 // LoadFile reads a cohort from a CSV file or, by the extension .xlsx, the
 // first (or Options.Sheet) sheet of an Excel workbook.
 func LoadFile(path string, opts Options) (*Cohort, *Report, error) {
+	name := filepath.Base(path)
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".xls", ".ods", ".numbers":
+		return nil, nil, fmt.Errorf("%s: this spreadsheet format is not read; save it as .xlsx or .csv", name)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
-	name := filepath.Base(path)
-	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+	if ext == ".xlsx" {
 		return LoadXLSX(f, name, opts)
 	}
 	return Load(f, name, opts)

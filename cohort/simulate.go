@@ -57,7 +57,8 @@ const (
 //  7. Missing values completely at random at the paper's rates.
 //
 // Each parameter below is documented next to the figure it targets; the
-// tests check every target at n = 50,000 per cohort.
+// tests check every target at n = 50,000 (25,000 per cohort) with the
+// tolerances stated there (TestSimulateCalibration).
 func Simulate(nDev, nVal int, seed uint64) *Cohort {
 	if nDev < 0 || nVal < 0 {
 		panic("cohort: negative cohort size")
