@@ -49,7 +49,7 @@ const (
 // is within tol/10 of 2 Phi(-b), the bound is returned with that accuracy.
 // If the work bound (4e10 kernel evaluations for one grid) is hit first, p
 // is returned with the accuracy reached, and with an error if that is worse
-// than 1e-4.
+// than 1e-4. PExactGauss panics if m is empty.
 func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, err error) {
 	if tol <= 0 {
 		tol = 1e-8

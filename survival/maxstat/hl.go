@@ -35,7 +35,8 @@ const maxHLCells = 6e7
 //
 // The table has (max m + 1) x (A + 1) cells and the time grows as N times
 // that, so PHL is for small samples; it returns an error when the table
-// would exceed 6e7 cells, or when the scores are not integers.
+// would exceed 6e7 cells, or when the scores are not integers. PHL panics
+// if m is empty.
 func PHL(b float64, sorted []float64, m []int) (float64, error) {
 	n := len(sorted)
 	if len(m) == 0 {
