@@ -56,13 +56,15 @@ func flagName(f scores.Field) string {
 
 // modelFlags are the flags shared by score, batch and models.
 type modelFlags struct {
-	model string
-	units string
+	model      string
+	units      string
+	defaultULN string
 }
 
 func (m *modelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.model, "model", "", "model `file` (JSON) with fitted or transcribed CAR-IMPI or IMPI coefficients")
 	fs.StringVar(&m.units, "units", "", "units of the inputs when not canonical, e.g. `crp=mg/L,hb=g/L,plt=/uL`")
+	fs.StringVar(&m.defaultULN, "default-uln", "", "upper limits of normal used when a patient has none, e.g. `ldh=240,crp=0.5` (in the labs' units)")
 }
 
 // scorer returns the scorer with the model file installed, and the units.
@@ -80,6 +82,24 @@ func (m *modelFlags) scorer() (*scores.Scorer, scores.Units, error) {
 	u, err := scores.ParseUnits(m.units)
 	if err != nil {
 		return nil, nil, usagef("%v", err)
+	}
+	for _, item := range strings.Split(m.defaultULN, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		name, val, _ := strings.Cut(item, "=")
+		f, ok := scores.FieldByName(strings.TrimSpace(name) + "_uln")
+		if !ok {
+			return nil, nil, usagef("--default-uln: %q is not lab=value for a lab with an upper limit of normal", item)
+		}
+		v, err := scores.ParseValue(f, val, false)
+		if err == nil {
+			v, err = f.Convert(v, u[f])
+		}
+		if err != nil || !(v > 0) {
+			return nil, nil, usagef("--default-uln: %s must be a number > 0", f.Name())
+		}
+		s.DefaultULN[f] = v
 	}
 	return s, u, nil
 }

@@ -197,6 +197,21 @@ func TestScoreAndBatchBadInput(t *testing.T) {
 	if _, errOut, code := runCLI(t, "batch", "--data", filepath.Join(refData, "scores_examples.csv"), "--model", bad); code != 1 || !strings.Contains(errOut, "schema_version is 7") {
 		t.Errorf("wrong schema version: code %d, %q", code, errOut)
 	}
+	// A default ULN changes the IPI's LDH point when the patient has none.
+	for _, tc := range []struct {
+		uln, ipi string
+	}{{"", "ipi: high "}, {"ldh=400", "ipi: high-intermediate"}} {
+		args := []string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--ecog", "1", "--ldh", "300", "--extranodal-sites", "2"}
+		if tc.uln != "" {
+			args = append(args, "--default-uln", tc.uln)
+		}
+		if out, _, code := runCLI(t, args...); code != 0 || !strings.Contains(out, tc.ipi) {
+			t.Errorf("--default-uln %q: code %d\n%s", tc.uln, code, out)
+		}
+	}
+	if _, errOut, code := runCLI(t, "score", "--age", "64", "--stage", "3", "--mtv", "120", "--default-uln", "ldh=0"); code != 2 || !strings.Contains(errOut, "ldh_uln") {
+		t.Errorf("--default-uln ldh=0: %d %q", code, errOut)
+	}
 	// CRP 45 "mg/dL" is scored with a warning that gives the fix.
 	out, _, code := runCLI(t, "score", "--age", "64", "--stage", "3", "--mtv", "120", "--crp", "45")
 	if code != 0 || !strings.Contains(out, "if it is in mg/L, that is 4.5 mg/dL") {
