@@ -1,7 +1,9 @@
 package maxstat
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -126,21 +128,22 @@ func midRanks(y []float64) []float64 {
 	return r
 }
 
-// sortedIndex returns the permutation that sorts v ascending (stable), by
-// an LSD radix sort on the float64 bit patterns mapped to unsigned order,
-// 11 bits a pass, skipping passes where every key has the same digit.
-// v must not contain NaN.
+// sortedIndex returns the permutation that sorts v ascending (stable). It
+// maps the float64 bit patterns to unsigned order, sorts on their top 33
+// bits by an LSD radix sort (11 bits a pass, skipping passes where every key
+// has the same digit), and finishes each run of equal top bits, almost
+// always a single value or a tie, by comparison. v must not contain NaN.
 func sortedIndex(v []float64) []int32 {
 	const bits = 11
 	const buckets = 1 << bits
-	const passes = (64 + bits - 1) / bits
+	const low = 64 - 3*bits // bits left to the comparison pass
 	type item struct {
 		key uint64
 		idx int32
 	}
 	n := len(v)
 	items := make([]item, n)
-	var count [passes][buckets]int32
+	var count [3][buckets]int32
 	for i, x := range v {
 		u := math.Float64bits(x + 0) // x + 0 turns -0 into +0
 		if u>>63 == 1 {
@@ -149,14 +152,14 @@ func sortedIndex(v []float64) []int32 {
 			u |= 1 << 63
 		}
 		items[i] = item{u, int32(i)}
-		for p := range passes {
-			count[p][(u>>(p*bits))&(buckets-1)]++
+		for p := range 3 {
+			count[p][(u>>(low+p*bits))&(buckets-1)]++
 		}
 	}
 	tmp := make([]item, n)
-	for p := range passes {
+	for p := range 3 {
 		c := &count[p]
-		shift := p * bits
+		shift := low + p*bits
 		if n == 0 || int(c[(items[0].key>>shift)&(buckets-1)]) == n {
 			continue
 		}
@@ -170,6 +173,22 @@ func sortedIndex(v []float64) []int32 {
 			c[b]++
 		}
 		items, tmp = tmp, items
+	}
+	for lo := 0; lo < n; {
+		hi, same := lo+1, true
+		for hi < n && items[hi].key>>low == items[lo].key>>low {
+			same = same && items[hi].key == items[lo].key
+			hi++
+		}
+		if !same {
+			slices.SortFunc(items[lo:hi], func(a, b item) int {
+				if c := cmp.Compare(a.key, b.key); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.idx, b.idx)
+			})
+		}
+		lo = hi
 	}
 	out := make([]int32, n)
 	for i, it := range items {
