@@ -54,7 +54,8 @@ type InflaMixModel struct {
 }
 
 // marginal holds, for one subset of labs, each component's mean, packed
-// lower Cholesky factor (row-major, n×n) and log-determinant.
+// lower Cholesky factor (row-major, n×n, with the reciprocals of its
+// diagonal on the diagonal) and log-determinant.
 type marginal struct {
 	idx    []int
 	mu     [2][]float64
@@ -182,9 +183,10 @@ func (m *InflaMixModel) getMarginal(mask uint32) *marginal {
 		ch.LTo(&l)
 		g.chol[k] = make([]float64, n*n)
 		for a := 0; a < n; a++ {
-			for b := 0; b <= a; b++ {
+			for b := 0; b < a; b++ {
 				g.chol[k][a*n+b] = l.At(a, b)
 			}
+			g.chol[k][a*n+a] = 1 / l.At(a, a) // stored inverted: one multiply per row in Posterior
 		}
 		g.logdet[k] = ch.LogDet()
 	}
@@ -242,7 +244,7 @@ func (m *InflaMixModel) Posterior(z *[NumLabs]float64) (float64, int) {
 			for b, lv := range row {
 				s -= lv * y[b]
 			}
-			y[a] = s / ch[a*n+a]
+			y[a] = s * ch[a*n+a]
 			maha += y[a] * y[a]
 		}
 		l[k] = m.logPro[k] - 0.5*g.logdet[k] - 0.5*maha
