@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -174,16 +175,45 @@ inputs not used and why, warnings and model provenance.`,
 			return errors.New(strings.Join(msgs, "; "))
 		}
 		if *format == "json" {
-			return jsonx.Write(stdout, struct {
-				Notice  string         `json:"notice"`
-				Patient scores.Patient `json:"patient"`
-				Result  scores.Result  `json:"result"`
-				Models  []scores.Info  `json:"models"`
-			}{researchNotice, p, r, s.Models()})
+			return writeScoreJSON(stdout, &p, &r, s)
 		}
 		return writeScoreTable(stdout, &r, s)
 	}
 	return c
+}
+
+// writeScoreJSON writes the result of one patient: "notice", the batch
+// row's keys (patient_id, impi, car_impi, ..., warnings) at the top level,
+// "notes" (why an index is absent, e.g. CAR-IMPI without a model file),
+// then "patient" (the inputs in canonical units), "detail" (every index
+// with its terms, groups and inputs not used) and "models" (provenance).
+func writeScoreJSON(w io.Writer, p *scores.Patient, r *scores.Result, s *scores.Scorer) error {
+	row := r.Row()
+	flat := row.AppendJSON(nil)
+	notes := []string{}
+	for _, ix := range r.Indices() {
+		if math.IsNaN(ix.Value) && len(ix.Groups) == 0 && ix.Note != "" {
+			notes = append(notes, ix.Name+": "+ix.Note)
+		}
+	}
+	rest, err := json.Marshal(struct {
+		Notes   []string        `json:"notes"`
+		Patient *scores.Patient `json:"patient"`
+		Detail  *scores.Result  `json:"detail"`
+		Models  []scores.Info   `json:"models"`
+	}{notes, p, r, s.Models()})
+	if err != nil {
+		return err
+	}
+	notice, _ := json.Marshal(researchNotice)
+	var b []byte
+	b = append(b, `{"notice":`...)
+	b = append(b, notice...)
+	b = append(b, ',')
+	b = append(b, flat[1:len(flat)-1]...)
+	b = append(b, ',')
+	b = append(b, rest[1:]...)
+	return jsonx.Write(w, json.RawMessage(b))
 }
 
 func fmtValue(v float64) string {

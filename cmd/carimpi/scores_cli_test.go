@@ -118,11 +118,22 @@ func TestScoreCommand(t *testing.T) {
 		!strings.Contains(out, "needs a model file") || !strings.Contains(out, "1.168") {
 		t.Fatalf("score table: code %d\n%s\n%s", code, out, errOut)
 	}
+	out, _, _ = runCLI(t, append(base, "--format", "json")...)
+	var plain struct {
+		IMPI    float64  `json:"impi"`
+		CARIMPI *float64 `json:"car_impi"`
+		Notes   []string `json:"notes"`
+	}
+	if json.Unmarshal([]byte(out), &plain) != nil || plain.CARIMPI != nil || len(plain.Notes) == 0 || !strings.Contains(plain.Notes[0], "--model") {
+		t.Errorf("score json without a model: %s", out)
+	}
 	model := writeFile(t, "model.json", cliModel)
 	out, _, code = runCLI(t, append(base, "--model", model, "--format", "json")...)
 	var res struct {
-		Notice string `json:"notice"`
-		Result struct {
+		Notice  string  `json:"notice"`
+		CARIMPI float64 `json:"car_impi"`
+		Group   string  `json:"combined_hematotox_group"`
+		Result  struct {
 			CARIMPI struct {
 				Value  float64 `json:"value"`
 				Groups []struct{ Scheme, Name string }
@@ -131,7 +142,7 @@ func TestScoreCommand(t *testing.T) {
 			CombinedHematotox struct {
 				Groups []struct{ Scheme, Name string }
 			} `json:"combined_hematotox"`
-		} `json:"result"`
+		} `json:"detail"`
 		Models []struct {
 			ID        string `json:"id"`
 			Version   string `json:"version"`
@@ -142,7 +153,8 @@ func TestScoreCommand(t *testing.T) {
 		t.Fatalf("score json: code %d\n%s", code, out)
 	}
 	want := 0.0149*120 - 0.0062*(120-44.3) + 0.01*64 + 0.3
-	if math.Abs(res.Result.CARIMPI.Value-want) > 1e-12 || len(res.Result.CARIMPI.Terms) != 4 ||
+	if math.Abs(res.Result.CARIMPI.Value-want) > 1e-12 || res.CARIMPI != res.Result.CARIMPI.Value || res.Group != "c-high/h-low" ||
+		len(res.Result.CARIMPI.Terms) != 4 ||
 		len(res.Result.CombinedHematotox.Groups) != 1 || res.Result.CombinedHematotox.Groups[0].Name != "c-high/h-low" {
 		t.Errorf("CAR-IMPI with model: %+v", res.Result)
 	}
