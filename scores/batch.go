@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"carimpi/table"
 )
@@ -29,17 +30,19 @@ type column struct {
 	factor float64
 }
 
-// NewColumns maps a header. Columns that are not fields are ignored (and
-// listed in Ignored); a missing required column (age, stage, mtv_ml) is an
+// NewColumns maps a header. Names match the data dictionary ignoring case,
+// surrounding space, and spaces or dashes for '_' ("LDH ULN" is ldh_uln).
+// Columns that are not fields are ignored (and listed in Ignored); a missing required column (age, stage, mtv_ml) is an
 // error naming it and the columns the file has.
 func NewColumns(header []string, units Units) (*Columns, error) {
 	c := &Columns{header: header, id: -1}
 	for i, h := range header {
-		if h == "patient_id" {
+		key := headerKey(h)
+		if key == "patient_id" {
 			c.id = i
 			continue
 		}
-		f, ok := FieldByName(h)
+		f, ok := FieldByName(key)
 		if !ok {
 			c.Ignored = append(c.Ignored, h)
 			continue
@@ -64,6 +67,16 @@ func NewColumns(header []string, units Units) (*Columns, error) {
 		return nil, fmt.Errorf("required column %s missing; the columns are: %s", strings.Join(missing, ", "), strings.Join(header, ", "))
 	}
 	return c, nil
+}
+
+// headerKey spells a column name as the data dictionary does.
+func headerKey(h string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return '_'
+		}
+		return unicode.ToLower(r)
+	}, strings.TrimSpace(h))
 }
 
 func (c *Columns) has(f Field) bool {

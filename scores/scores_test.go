@@ -257,7 +257,7 @@ func TestColumnsAndUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	header := []string{"patient_id", "age", "stage", "mtv_ml", "crp", "crp_uln", "hb", "plt", "note"}
+	header := []string{"Patient ID", "Age", "stage", "MTV-mL", "crp", "CRP ULN", "hb", "plt", "note"}
 	cols, err := scores.NewColumns(header, units)
 	if err != nil {
 		t.Fatal(err)
