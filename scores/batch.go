@@ -89,8 +89,8 @@ func (c *Columns) has(f Field) bool {
 }
 
 // BatchError is a problem with one cell of a batch: the 1-based data row
-// (the first patient is row 1), the column, the cell as read and what is
-// wrong with it. The row is not scored.
+// (the first patient is row 1), the column as named in the file, the cell
+// as read and what is wrong with it. The row is not scored.
 type BatchError struct {
 	Row     int    `json:"row"`
 	Column  string `json:"column"`
@@ -136,15 +136,15 @@ func (s *Scorer) scoreCells(c *Columns, cells []string, decimalComma bool, row, 
 	}
 	out := make([]BatchError, len(r.Errors))
 	for i, e := range r.Errors {
-		value := e.Value
+		column, value := e.Field, e.Value
 		if f, ok := FieldByName(e.Field); ok {
 			for _, col := range c.cols {
 				if col.field == f {
-					value = cells[col.index]
+					column, value = c.header[col.index], cells[col.index]
 				}
 			}
 		}
-		out[i] = BatchError{Row: row, Column: e.Field, Value: value, Message: fmt.Sprintf("line %d: %s", line, e.Message)}
+		out[i] = BatchError{Row: row, Column: column, Value: value, Message: fmt.Sprintf("line %d: %s", line, e.Message)}
 	}
 	return out
 }
