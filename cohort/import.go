@@ -10,9 +10,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"carimpi/internal/jsonx"
 	"carimpi/stattest"
@@ -160,13 +162,30 @@ type importer struct {
 	dates   bool
 	rep     *Report
 	ids     map[string]int
-	names   map[string]string // interned text values
-	samples [][]float64       // per field index: reservoir of canonical values
-	seen    []int             // per field index: values offered to the sample
-	stride  []int             // per field index: every stride-th value is kept
-	row     int               // data rows read so far (the current row's number)
-	line    int               // file line of the current row
-	dv      [4]float64        // dates of the current row (days), NaN when missing
+	samples [][]float64 // per field index: reservoir of canonical values
+	seen    []int       // per field index: values offered to the sample
+	stride  []int       // per field index: every stride-th value is kept
+	row     int         // data rows read so far (the current row's number)
+	line    int         // file line of the current row
+}
+
+// converter turns the cells of a row into a record and its problems; it
+// only reads the importer's plans, so that several converters run in
+// parallel. The importer then commits the rows in file order.
+type converter struct {
+	*importer
+	names map[string]string // interned text values
+	dv    [4]float64        // dates of the current row (days), NaN when missing
+}
+
+// convRow is a converted row waiting to be committed.
+type convRow struct {
+	rec      Record
+	problems []Problem // Row is set on commit
+	excluded []string
+	line     int
+	blank    bool
+	err      error // a read error; errRagged for a row with the wrong number of fields
 }
 
 // sampleSize bounds the values kept per column for the median unit check,
@@ -178,7 +197,6 @@ func newImporter(src rowSource, source string, opts Options) (*importer, error) 
 	im := &importer{opts: opts, source: source, src: src, head: src.header(),
 		rep:     &Report{Source: source, MTVThreshold: jsonx.Float(math.NaN()), Excluded: []Exclusion{}, Problems: []Problem{}, Ignored: []string{}},
 		ids:     make(map[string]int),
-		names:   make(map[string]string),
 		samples: make([][]float64, len(fields)),
 		seen:    make([]int, len(fields)),
 		stride:  make([]int, len(fields)),
@@ -316,18 +334,15 @@ func fieldNames() []string {
 
 // rowCheck collects the problems of one row.
 type rowCheck struct {
-	im       *importer
-	row      int
-	line     int
-	id       string
-	excluded []string
+	out *convRow
+	id  string
 }
 
 func (c *rowCheck) add(col, field, value, sev, action, msg, fix string) {
-	c.im.rep.Problems = append(c.im.rep.Problems, Problem{Row: c.row, Line: c.line, PatientID: c.id, Column: col,
+	c.out.problems = append(c.out.problems, Problem{Line: c.out.line, PatientID: c.id, Column: col,
 		Field: field, Value: value, Severity: sev, Action: action, Message: msg, Fix: fix})
 	if action == ActionExcluded {
-		c.excluded = append(c.excluded, field+": "+msg)
+		c.out.excluded = append(c.out.excluded, field+": "+msg)
 	}
 }
 
@@ -360,9 +375,11 @@ func parseNumber(s string, decimalComma bool) (float64, error) {
 // NewRecord.
 var missingRecord = NewRecord()
 
-// readRow fills rec from cells; it reports whether the row is accepted.
-// An all-empty row is a blank line: skipped and counted.
-func (im *importer) readRow(cells []string, line int, rec *Record) (accepted, blank bool) {
+// convert fills out from the cells of one row. An all-empty row is a
+// blank line: marked, skipped and counted on commit.
+func (cv *converter) convert(cells []string, line int, out *convRow) {
+	out.line, out.blank, out.err = line, false, nil
+	out.problems, out.excluded = out.problems[:0], nil
 	empty := true
 	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
@@ -371,62 +388,81 @@ func (im *importer) readRow(cells []string, line int, rec *Record) (accepted, bl
 		}
 	}
 	if empty {
-		im.rep.BlankRows++
-		return false, true
+		out.blank = true
+		return
 	}
-	im.row++
+	rec := &out.rec
 	*rec = missingRecord
-	c := rowCheck{im: im, row: im.row, line: line}
-	if len(cells) != len(im.head) {
+	c := rowCheck{out: out}
+	if len(cells) != len(cv.head) {
 		c.add("", "", "", SeverityError, ActionExcluded,
-			fmt.Sprintf("the row has %d cells but the header has %d", len(cells), len(im.head)),
+			fmt.Sprintf("the row has %d cells but the header has %d", len(cells), len(cv.head)),
 			"fix the ragged row: a cell too many or too few")
-		im.exclude(&c, rec)
-		return false, false
+		return
 	}
-	if im.dates {
-		for i := range im.dv {
-			im.dv[i] = math.NaN()
+	if cv.dates {
+		for i := range cv.dv {
+			cv.dv[i] = math.NaN()
 		}
 	}
 	// patient_id first, so that every problem of the row names it.
-	for i, p := range im.plans {
+	for i, p := range cv.plans {
 		if p.field >= 0 && fields[p.field].Name == "patient_id" {
 			rec.PatientID = strings.Clone(strings.TrimSpace(cells[i]))
 			c.id = rec.PatientID
 		}
 	}
-	for i, p := range im.plans {
+	for i, p := range cv.plans {
 		switch {
 		case p.date >= 0:
-			im.readDate(&c, i, p, cells[i])
+			cv.readDate(&c, i, p, cells[i])
 		case p.field >= 0:
-			im.readCell(&c, i, p, cells[i], rec)
+			cv.readCell(&c, i, p, cells[i], rec)
 		}
 	}
-	if im.dates {
-		im.outcomesFromDates(&c, rec)
+	if cv.dates {
+		cv.outcomesFromDates(&c, rec)
 	}
-	im.checkRow(&c, rec)
-	if rec.PatientID != "" {
+	cv.checkRow(&c, rec)
+}
+
+// commit numbers a converted row, checks its id against the rows before
+// it, adds its problems to the report and lists it as excluded or samples
+// it; it reports whether the row is accepted.
+func (im *importer) commit(out *convRow) bool {
+	if out.blank {
+		im.rep.BlankRows++
+		return false
+	}
+	im.row++
+	im.line = out.line
+	rec := &out.rec
+	if isRagged(out.err) {
+		rec.PatientID = ""
+		(&rowCheck{out: out}).add("", "", "", SeverityError, ActionExcluded, out.err.Error(),
+			"fix the ragged row: a separator too many or too few, or an unquoted separator inside a value")
+	} else if rec.PatientID != "" {
 		if first, dup := im.ids[rec.PatientID]; dup {
-			c.add(im.sourceOf("patient_id"), "patient_id", rec.PatientID, SeverityError, ActionExcluded,
+			(&rowCheck{out: out, id: rec.PatientID}).add(im.sourceOf("patient_id"), "patient_id", rec.PatientID, SeverityError, ActionExcluded,
 				fmt.Sprintf("duplicate patient_id: row %d has the same id", first),
 				"remove the repeated row, or give each patient their own id")
 		} else {
 			im.ids[rec.PatientID] = im.row
 		}
 	}
-	if len(c.excluded) > 0 {
-		im.exclude(&c, rec)
-		return false, false
+	for _, p := range out.problems {
+		p.Row = im.row
+		im.rep.Problems = append(im.rep.Problems, p)
+	}
+	if len(out.excluded) > 0 {
+		im.rep.Excluded = append(im.rep.Excluded, Exclusion{Row: im.row, Line: out.line, PatientID: rec.PatientID, Reasons: out.excluded})
+		return false
+	}
+	if rec.Simulated {
+		im.rep.Simulated = true
 	}
 	im.sample(rec)
-	return true, false
-}
-
-func (im *importer) exclude(c *rowCheck, rec *Record) {
-	im.rep.Excluded = append(im.rep.Excluded, Exclusion{Row: c.row, Line: c.line, PatientID: rec.PatientID, Reasons: c.excluded})
+	return true
 }
 
 // sourceOf returns the source column read into a dictionary field.
@@ -448,7 +484,7 @@ func startsNumber(s string) bool {
 
 // intern returns a copy of a cohort or center name, shared by every row
 // that has it (these columns hold a few distinct values).
-func (im *importer) intern(s string) string {
+func (im *converter) intern(s string) string {
 	if v, ok := im.names[s]; ok {
 		return v
 	}
@@ -460,7 +496,7 @@ func (im *importer) intern(s string) string {
 	return v
 }
 
-func (im *importer) readCell(c *rowCheck, i int, p plan, cell string, rec *Record) {
+func (im *converter) readCell(c *rowCheck, i int, p plan, cell string, rec *Record) {
 	f := &fields[p.field]
 	col := im.head[i]
 	bad := ActionMissing
@@ -579,7 +615,7 @@ func (f *Field) plausibleUnit(raw, declaredFactor float64) string {
 	return ""
 }
 
-func (im *importer) readDate(c *rowCheck, i int, p plan, cell string) {
+func (im *converter) readDate(c *rowCheck, i int, p plan, cell string) {
 	if table.IsMissing(cell) {
 		return
 	}
@@ -598,7 +634,7 @@ func (im *importer) readDate(c *rowCheck, i int, p plan, cell string) {
 }
 
 // outcomesFromDates computes PFS and OS in months from the row's dates.
-func (im *importer) outcomesFromDates(c *rowCheck, rec *Record) {
+func (im *converter) outcomesFromDates(c *rowCheck, rec *Record) {
 	inf, prog, death, last := im.dv[0], im.dv[1], im.dv[2], im.dv[3]
 	if math.IsNaN(inf) {
 		if !math.IsNaN(prog) || !math.IsNaN(death) || !math.IsNaN(last) {
@@ -645,7 +681,7 @@ func (im *importer) outcomesFromDates(c *rowCheck, rec *Record) {
 }
 
 // checkRow applies the rules that involve several fields of one row.
-func (im *importer) checkRow(c *rowCheck, rec *Record) {
+func (im *converter) checkRow(c *rowCheck, rec *Record) {
 	for _, e := range []struct {
 		time, event string
 		t, ev       *float64
@@ -725,73 +761,142 @@ func (im *importer) finish() {
 	im.rep.Accepted = im.row - len(im.rep.Excluded)
 }
 
-// rawRow is a row as read from the source, handed from the reading
-// goroutine to the converting one.
+// rawRow is a row as read from the source.
 type rawRow struct {
 	cells []string
 	line  int
 	err   error
 }
 
-// batch is a run of rows with the cell headers in one reused arena.
+// batch is a run of rows, numbered in file order, with the cell headers in
+// one reused arena; conv holds the same rows converted.
 type batch struct {
+	seq   int
 	rows  []rawRow
 	arena []string
+	conv  []convRow
 }
 
-// batchSize is the number of rows the reader hands over at once.
+// batchSize is the number of rows handed over at once.
 const batchSize = 256
 
-// readAhead reads the source in its own goroutine, so that splitting the
-// file into cells and converting the cells run on two cores. Batches
-// arrive in file order on the first channel and go back on the second
-// for reuse (the cell strings stay valid; only the slices are reused). The
-// reader stops at the end, at an error, or when done is closed.
-func readAhead(src rowSource, done <-chan struct{}) (<-chan *batch, chan<- *batch) {
-	const inFlight = 4
-	full := make(chan *batch, inFlight)
-	free := make(chan *batch, inFlight+2)
-	for range inFlight + 2 {
+// scan runs the import over every row, calling fn with each accepted
+// record and its data row number. Three stages run concurrently: one
+// goroutine splits the file into cells, GOMAXPROCS goroutines convert
+// batches of rows (converter), and the calling goroutine commits the
+// batches in file order (commit), so the report is the same as a
+// sequential pass. Batches circulate through a free list: memory stays
+// bounded whatever the file's size. The cell strings of a batch stay
+// valid after the batch is reused (only the slices are reused).
+func (im *importer) scan(fn func(*Record, int) error) error {
+	done := make(chan struct{})
+	defer close(done)
+	workers := max(1, runtime.GOMAXPROCS(0))
+	nBatch := 2*workers + 2
+	free := make(chan *batch, nBatch)
+	for range nBatch {
 		free <- &batch{}
 	}
+	raw := make(chan *batch, nBatch)
+	results := make(chan *batch, nBatch)
+	go im.readBatches(free, raw, done)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cv := &converter{importer: im, names: map[string]string{}}
+			for b := range raw {
+				if len(b.conv) < len(b.rows) {
+					b.conv = make([]convRow, batchSize)
+				}
+				for i, r := range b.rows {
+					if r.err == nil {
+						cv.convert(r.cells, r.line, &b.conv[i])
+					} else {
+						b.conv[i] = convRow{line: r.line, err: r.err}
+					}
+				}
+				select {
+				case results <- b:
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
 	go func() {
-		defer close(full)
-		for {
-			var b *batch
-			select {
-			case b = <-free:
-			case <-done:
-				return
-			}
-			b.rows, b.arena = b.rows[:0], b.arena[:0]
-			var err error
-			for len(b.rows) < batchSize {
-				var cells []string
-				var line int
-				cells, line, err = src.next()
-				if err == nil {
-					start := len(b.arena)
-					b.arena = append(b.arena, cells...)
-					cells = b.arena[start:len(b.arena):len(b.arena)]
+		wg.Wait()
+		close(results)
+	}()
+	pending := map[int]*batch{}
+	next := 0
+	for b := range results {
+		pending[b.seq] = b
+		for b := pending[next]; b != nil; b = pending[next] {
+			delete(pending, next)
+			next++
+			for i := range b.rows {
+				out := &b.conv[i]
+				if out.err == io.EOF {
+					im.finish()
+					return nil
 				}
-				b.rows = append(b.rows, rawRow{cells, line, err})
-				if err != nil && !isRagged(err) {
-					break
+				if out.err != nil && !isRagged(out.err) {
+					return fmt.Errorf("%s: %w", im.source, out.err)
+				}
+				if im.commit(out) {
+					if err := fn(&out.rec, im.row); err != nil {
+						return err
+					}
 				}
 			}
-			// Rows appended before the arena grew point into the old
-			// arena, which stays valid (it is not reused): no fix-up needed.
-			select {
-			case full <- b:
-			case <-done:
-				return
+			free <- b
+		}
+	}
+	panic("cohort: the row reader stopped without io.EOF or an error")
+}
+
+// readBatches fills free batches with the source's rows and sends them,
+// numbered, on raw; it stops after the end or an error (sent as the last
+// row), or when done is closed.
+func (im *importer) readBatches(free <-chan *batch, raw chan<- *batch, done <-chan struct{}) {
+	defer close(raw)
+	for seq := 0; ; seq++ {
+		var b *batch
+		select {
+		case b = <-free:
+		case <-done:
+			return
+		}
+		b.seq, b.rows, b.arena = seq, b.rows[:0], b.arena[:0]
+		var err error
+		for len(b.rows) < batchSize {
+			var cells []string
+			var line int
+			cells, line, err = im.src.next()
+			if err == nil {
+				// The source reuses its slice: keep the cell headers in
+				// the arena (earlier rows keep pointing into an old
+				// arena if this one grows, which stays valid).
+				start := len(b.arena)
+				b.arena = append(b.arena, cells...)
+				cells = b.arena[start:len(b.arena):len(b.arena)]
 			}
+			b.rows = append(b.rows, rawRow{cells, line, err})
 			if err != nil && !isRagged(err) {
-				return
+				break
 			}
 		}
-	}()
-	return full, free
+		select {
+		case raw <- b:
+		case <-done:
+			return
+		}
+		if err != nil && !isRagged(err) {
+			return
+		}
+	}
 }
 
 func isRagged(err error) bool {
@@ -800,46 +905,6 @@ func isRagged(err error) bool {
 	}
 	var rag errRagged
 	return errors.As(err, &rag)
-}
-
-// scan runs the import over every row, calling fn with each accepted
-// record and its data row number.
-func (im *importer) scan(fn func(*Record, int) error) error {
-	done := make(chan struct{})
-	defer close(done)
-	var rec Record
-	full, free := readAhead(im.src, done)
-	for b := range full {
-		for _, raw := range b.rows {
-			if raw.err == io.EOF {
-				im.finish()
-				return nil
-			}
-			if isRagged(raw.err) {
-				im.row++
-				c := rowCheck{im: im, row: im.row, line: raw.line}
-				c.add("", "", "", SeverityError, ActionExcluded, raw.err.Error(),
-					"fix the ragged row: a separator too many or too few, or an unquoted separator inside a value")
-				im.exclude(&c, &Record{})
-				continue
-			}
-			if raw.err != nil {
-				return fmt.Errorf("%s: %w", im.source, raw.err)
-			}
-			im.line = raw.line
-			if ok, _ := im.readRow(raw.cells, raw.line, &rec); !ok {
-				continue
-			}
-			if rec.Simulated {
-				im.rep.Simulated = true
-			}
-			if err := fn(&rec, im.row); err != nil {
-				return err
-			}
-		}
-		free <- b
-	}
-	panic("cohort: the row reader stopped without io.EOF or an error")
 }
 
 // Scan reads a CSV cohort from r row by row, calling fn with each accepted
