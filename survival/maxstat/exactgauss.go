@@ -28,6 +28,9 @@ const (
 	mapWidth = 2.0
 	mapShift = 12.5
 	mapZone  = 26
+	// zoneSkip end nodes have weights below 1e-11 c and are left out, as
+	// sources and as targets.
+	zoneSkip = 3
 )
 
 // PExactGauss returns P(max_i |Z_i| >= b) for the zero-mean Gaussian vector
@@ -168,10 +171,11 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 	m := len(z) - 1
 	lo, hi := mapZone, m-mapZone // z_k = z[lo] + (k-lo) c on lo..hi
 	f := make([]float64, m+1)
-	for k := range f {
+	for k := zoneSkip; k <= m-zoneSkip; k++ {
 		f[k] = distuv.UnitNormal.Prob(z[k])
 	}
 	g := make([]float64, m+1)
+	zone := make([]float64, m+1) // left end zone's share of each target's sum
 	half := m / 2 // f is symmetric: compute j <= half, mirror the rest
 	if workers <= 0 {
 		workers = min(runtime.GOMAXPROCS(0), 4)
@@ -187,33 +191,92 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 		}
 		r, s := rho[i], sd[i]
 		alpha := r * c / s
-		d := int(math.Ceil(kernelReach/alpha)) + 1
+		delta := (1 - r) * c / s // change of c_j from one interior node to the next
+		d := int(math.Ceil((kernelReach+(1-r)*b/s)/alpha)) + 1
 		taps = taps[:0]
 		for t := -d; t <= d; t++ {
 			taps = append(taps, math.Exp(-0.5*(alpha*float64(t))*(alpha*float64(t))))
 		}
-		reach := r*z[lo-1] + kernelReach*s // targets above it miss the left end zone
+		gamma, gammaD, q := math.Exp(-alpha*delta), math.Exp(-alpha*delta*float64(d)), math.Exp(-delta*delta)
+		// The left end zone's sources reach the targets z_j <= reach: those
+		// sums are formed first, with the interior targets' terms by products
+		// along the lattice (u grows by eps = c/s a node).
+		reach := r*z[lo-1] + kernelReach*s
+		jr := lo - 1
+		for jr < half && z[jr+1] <= reach {
+			jr++
+		}
+		clear(zone[:jr+1])
+		eps := c / s
+		q2 := math.Exp(-eps * eps)
+		for k := zoneSkip; k < lo; k++ {
+			for j := zoneSkip; j < lo && j <= jr; j++ {
+				if u := (z[j] - r*z[k]) / s; math.Abs(u) <= kernelReach {
+					zone[j] += g[k] * math.Exp(-0.5*u*u)
+				}
+			}
+			u := (z[lo] - r*z[k]) / s
+			e, ratio := g[k]*math.Exp(-0.5*u*u), math.Exp(-u*eps-0.5*eps*eps)
+			for j := lo; j <= jr; j++ {
+				zone[j] += e
+				e *= ratio
+				ratio *= q2
+			}
+		}
+		zones := func(j int) float64 {
+			acc := 0.0
+			if j <= jr {
+				acc = zone[j]
+			}
+			if z[j] >= -reach { // the right end zone, for narrow grids only
+				acc += zoneSum(z[j], r, s, z[hi+1:m+1-zoneSkip], g[hi+1:m+1-zoneSkip])
+			}
+			return acc
+		}
 		step := func(j0, j1 int) {
-			for j := j0; j < j1; j++ {
+			// Targets in the end zone: with ks the uniform node nearest
+			// zj/r, (zj - r z_k)/s = us - alpha (k - ks) and
+			// phi(us - alpha t) = phi(us) exp(alpha us)^t exp(-alpha^2 t^2/2).
+			for j := max(j0, zoneSkip); j < min(j1, lo); j++ {
 				zj := z[j]
-				// Uniform sources: with ks the node nearest zj/r,
-				// (zj - r z_k)/s = us - alpha (k - ks), and
-				// phi(us - alpha t) = phi(us) exp(alpha us)^t exp(-alpha^2 t^2/2).
 				ks := lo + int(math.Round((zj/r-z[lo])/c))
 				us := (zj - r*(z[lo]+float64(ks-lo)*c)) / s
 				t0, t1 := max(-d, lo-ks), min(d, hi-ks)
-				acc := 0.0
+				acc := zones(j)
 				if t0 <= t1 {
 					au := alpha * us
-					acc = kernelSum(taps[t0+d:t1+d+1], g[ks+t0:ks+t1+1], math.Exp(au*float64(t0)-0.5*us*us), math.Exp(au))
-				}
-				if zj <= reach {
-					acc += zoneSum(zj, r, s, z[:lo], g[:lo])
-				}
-				if zj >= -reach {
-					acc += zoneSum(zj, r, s, z[hi+1:], g[hi+1:])
+					acc += kernelSum(taps[t0+d:t1+d+1], g[ks+t0:ks+t1+1], math.Exp(au*float64(t0)-0.5*us*us), math.Exp(au))
 				}
 				f[j] = acc * norm / s
+			}
+			// Interior targets: (zj - r z_k)/s = cj + alpha (j - k) with
+			// cj = (1-r) zj/s, so phi = exp(-cj^2/2) beta^(j-k) taps, with
+			// beta = exp(-alpha cj); cj grows by delta a node, so beta,
+			// beta^d and exp(-cj^2/2) follow by products, re-anchored every
+			// 32 nodes.
+			var cj, beta, invBeta, betaD, e, ratio float64
+			jStart := max(j0, lo)
+			for j := jStart; j < j1; j++ {
+				if (j-jStart)%32 == 0 {
+					cj = (1 - r) * z[j] / s
+					beta = math.Exp(-alpha * cj)
+					invBeta = 1 / beta
+					betaD = math.Exp(-alpha * cj * float64(d))
+					e = math.Exp(-0.5 * cj * cj)
+					ratio = math.Exp(-cj*delta - 0.5*delta*delta)
+				}
+				k0, k1 := max(lo, j-d), min(hi, j+d)
+				pw := betaD
+				if j-k0 != d {
+					pw = math.Exp(-alpha * cj * float64(j-k0))
+				}
+				f[j] = (e*kernelSum(taps[d-j+k0:d-j+k1+1], g[k0:k1+1], pw, invBeta) + zones(j)) * norm / s
+				cj += delta
+				beta *= gamma
+				invBeta /= gamma
+				betaD *= gammaD
+				e *= ratio
+				ratio *= q
 			}
 		}
 		if workers == 1 {
