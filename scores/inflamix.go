@@ -148,6 +148,7 @@ func parseInflaMix(b []byte) (*InflaMixModel, error) {
 			"With one lab the posterior is not computed (the authors' assign_clust() returns NaN there).",
 			"Ferritin or CRP of 0 cannot be log-transformed and is left out with a note; give the assay's detection limit instead.",
 			"Each lab uses its own ULN; D-dimer may be in any unit if its ULN is in the same unit (default ULN 0.5 ug/mL FEU).",
+			"The source repository showed no LICENSE file: check its terms before redistributing the model parameters outside this project.",
 		},
 	}
 	return m, nil
