@@ -176,7 +176,7 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 	}
 	g := make([]float64, m+1)
 	zone := make([]float64, m+1) // left end zone's share of each target's sum
-	half := m / 2 // f is symmetric: compute j <= half, mirror the rest
+	half := m / 2                // f is symmetric: compute j <= half, mirror the rest
 	if workers <= 0 {
 		workers = min(runtime.GOMAXPROCS(0), 4)
 	}
