@@ -53,21 +53,23 @@ const fisherRelTol = 1e-7
 // prod R_i! prod C_j! / (N! prod x_ij!) no larger than the observed table's
 // times 1 + 1e-7. The tables are enumerated column by column as paths in a
 // network whose nodes are the remaining row margins (the network algorithm
-// of Mehta and Patel, JASA 1983, without its merging of equal past
-// probabilities): a node whose most likely completion is already no more
-// likely than the observed table contributes its whole mass in closed form,
-// one whose least likely completion is more likely contributes nothing, and
-// only nodes near the boundary are expanded. With two columns left, the
-// last two rows are summed over their one free count by bisection and tail
-// sums. The worst case grows like N^((r-1)(c-1)-1); measured on a loaded
-// 2-core machine: 2x4 with N = 228 under 1 ms, 3x3 with N = 500 30-400 ms
-// (the far tail is the slow case), 3x4 with N = 107 0.2-0.5 s, 2x6 with
-// N = 540 0.2-2.6 s. Beyond about 3e7 weighted steps (1-2 s) FisherExact
-// returns ErrTableTooLarge rather than run for minutes; R's FEXACT also
-// stops on such tables with its default workspace. The sum is exact to
-// rounding: on the 2x6 table above it agrees with an independent
-// meet-in-the-middle enumeration to 3e-13, while R's FEXACT (with a larger
-// workspace) is 1e-6 away.
+// of Mehta and Patel, JASA 1983): a node whose most likely completion is
+// already no more likely than the observed table contributes its whole
+// mass in closed form, one whose least likely completion is more likely
+// contributes nothing, only nodes near the boundary are expanded, and the
+// sum below a node reached again with the same past probability is reused.
+// With two columns left, the last two rows are summed over their one free
+// count by bisection and tail sums. The worst case grows like
+// N^((r-1)(c-1)-1). Measured on a loaded 2-core machine: 2x4 with N = 228
+// under 1 ms, 3x3 with N = 500 30-300 ms (the far tail is the slow case),
+// 3x4 with N = 107 60 ms, 2x6 with N = 540 0.3 s, 3x5 with N = 157 0.2 s,
+// 3x6 with N = 300 0.7-2 s. Beyond 8e7 weighted steps (1-3 s, at most
+// ~70 MB) FisherExact returns ErrTableTooLarge rather than run for minutes
+// (4x4 with N = 180, 2x8 with N = 580, 3x3 with N = 2000); R's FEXACT stops
+// on all of these with its default workspace. The sum is exact to rounding:
+// on the 2x6 table it agrees with an independent meet-in-the-middle
+// enumeration to 3e-13, where R's FEXACT (given a larger workspace) is 1e-6
+// away.
 //
 // Negative counts and ragged tables are errors.
 func FisherExact(table [][]int) (FisherResult, error) {

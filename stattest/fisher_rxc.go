@@ -6,9 +6,9 @@ import (
 	"sort"
 )
 
-// fisherMaxWork caps the weighted enumeration steps of fisherRxC: about 1-2
+// fisherMaxWork caps the weighted enumeration steps of fisherRxC: about 1-3
 // s on a loaded 2-core machine.
-const fisherMaxWork = 30_000_000
+const fisherMaxWork = 80_000_000
 
 // rcNetwork enumerates the r x c tables with fixed margins column by
 // column. A node at stage k is the multiset of row margins left for
@@ -20,13 +20,20 @@ type rcNetwork struct {
 	lf     []float64 // log factorials
 	cols   []int     // column totals in stage order
 	suffix []float64 // suffix[k] = sum_{j >= k} log(C_j!)
-	bounds []map[string]pathBounds
-	thr    float64 // log threshold on path length (observed, plus tolerance)
-	cst    float64
-	p      float64
+	bounds []map[nodeKey]pathBounds
+	thr    float64             // log threshold on path length (observed, plus tolerance)
+	cst    float64             // log(prod R_i! prod C_j! / N!)
+	memo   map[memoKey]float64 // probability below a (node, past length)
 	work   int
 	limit  int
+	// scratch[k] holds the margins of a stage-k child while it is
+	// visited, reused so that the walk does not allocate per edge.
+	scratch [][]int
+	bits    uint // bits per margin in a nodeKey
 }
+
+// nodeKey packs a node's sorted margins, bits each, into 128 bits.
+type nodeKey [2]uint64
 
 // pathBounds are the longest and (a lower bound on the) shortest remaining
 // path length from a node.
@@ -51,14 +58,22 @@ func fisherRxC(t [][]int, limit int) (float64, error) {
 		}
 	}
 	slices.Sort(cols)
-	nt := &rcNetwork{lf: logFactorials(n), cols: cols, limit: limit}
+	nt := &rcNetwork{lf: logFactorials(n), cols: cols, limit: limit, memo: map[memoKey]float64{}}
 	nt.suffix = make([]float64, c+1)
 	for k := c - 1; k >= 0; k-- {
 		nt.suffix[k] = nt.suffix[k+1] + nt.lf[cols[k]]
 	}
-	nt.bounds = make([]map[string]pathBounds, c)
+	nt.bits = uint(bitsLen(n))
+	if uint(r)*nt.bits > 128 {
+		return 0, ErrTableTooLarge // r > 7 rows and columns with N >= 65536: far beyond enumeration
+	}
+	nt.bounds = make([]map[nodeKey]pathBounds, c)
+	nt.scratch = make([][]int, c+1)
 	for k := range nt.bounds {
-		nt.bounds[k] = map[string]pathBounds{}
+		nt.bounds[k] = map[nodeKey]pathBounds{}
+	}
+	for k := range nt.scratch {
+		nt.scratch[k] = make([]int, r)
 	}
 	var obs float64
 	for _, row := range t {
@@ -72,10 +87,11 @@ func fisherRxC(t [][]int, limit int) (float64, error) {
 		nt.cst += nt.lf[m]
 	}
 	slices.Sort(rows)
-	if !nt.walk(0, rows, 0) {
+	p, ok := nt.walk(0, rows, 0)
+	if !ok {
 		return 0, ErrTableTooLarge
 	}
-	return math.Min(1, nt.p), nil
+	return math.Min(1, p), nil
 }
 
 func transpose(t [][]int) [][]int {
@@ -89,45 +105,63 @@ func transpose(t [][]int) [][]int {
 	return out
 }
 
-// walk adds to nt.p the probability of the tables through node (k, m)
-// whose path so far has length past. It reports false when the work limit
-// was hit.
-func (nt *rcNetwork) walk(k int, m []int, past float64) bool {
+// walk returns the probability of the counted tables through node (k, m)
+// whose path so far has length past, and false when the work limit was
+// hit. Many paths reach a node with the same length (permuted rows or
+// columns with equal totals); the sum below a node is a function of that
+// length only, so it is memoised per (node, length to 1e-11), as the
+// network algorithm merges equal past probabilities.
+func (nt *rcNetwork) walk(k int, m []int, past float64) (float64, bool) {
 	b, ok := nt.bound(k, m)
 	if !ok {
-		return false
+		return 0, false
 	}
-	if past+b.max <= nt.thr { // every completion counts: add the node's mass
-		nt.p += math.Exp(nt.cst + past + nt.logMass(k, m))
-		return true
+	if past+b.max <= nt.thr { // every completion counts: the node's mass
+		return math.Exp(nt.cst + past + nt.logMass(k, m)), true
 	}
 	if past+b.min > nt.thr { // no completion counts
-		return true
+		return 0, true
 	}
+	mk := memoKey{node: nt.key(m), stage: k, past: int64(math.Round(past * 1e11))}
+	if s, ok := nt.memo[mk]; ok {
+		return s, true
+	}
+	var sum float64
 	if k == len(nt.cols)-2 {
-		return nt.lastTwoColumns(nt.cols[k], m, past)
+		sum, ok = nt.lastTwoColumns(nt.cols[k], m, past)
+	} else {
+		child := nt.scratch[k+1]
+		ok = nt.allocate(nt.cols[k], m, func(a []int, edge float64) bool {
+			nt.childOf(child, m, a)
+			s, ok := nt.walk(k+1, child, past+edge)
+			sum += s
+			return ok
+		})
 	}
-	child := make([]int, len(m))
-	ok = true
-	return nt.allocate(nt.cols[k], m, func(a []int, edge float64) {
-		if !ok {
-			return
-		}
-		for i := range m {
-			child[i] = m[i] - a[i]
-		}
-		nt.work += 4 // sorting and the map look-up
-		ok = nt.walk(k+1, sortedCopy(child), past+edge)
-	}) && ok
+	if ok && len(nt.memo) < maxMemo {
+		nt.memo[mk] = sum
+	}
+	return sum, ok
 }
 
-// lastTwoColumns adds the counted tables through a node with two columns
-// left, where the allocation a of the first of them fixes the second
-// (m - a). Rows 0..r-3 are enumerated; for each such prefix the last two
-// rows have one free count, handled by twoRowTails.
-func (nt *rcNetwork) lastTwoColumns(col int, m []int, past float64) bool {
+// maxMemo caps the entries of rcNetwork.memo (about 100 bytes each).
+const maxMemo = 1 << 19
+
+// memoKey identifies a node reached with a given past length.
+type memoKey struct {
+	node  nodeKey
+	stage int
+	past  int64 // path length so far, in units of 1e-11
+}
+
+// lastTwoColumns returns the probability of the counted tables through a
+// node with two columns left, where the allocation a of the first of them
+// fixes the second (m - a). Rows 0..r-3 are enumerated; for each such
+// prefix the last two rows have one free count, handled by twoRowTails.
+func (nt *rcNetwork) lastTwoColumns(col int, m []int, past float64) (float64, bool) {
 	r := len(m)
 	p, q := m[r-2], m[r-1]
+	var sum float64
 	var rec func(i, left int, v float64) bool
 	rec = func(i, left int, v float64) bool {
 		if i == r-2 {
@@ -135,7 +169,7 @@ func (nt *rcNetwork) lastTwoColumns(col int, m []int, past float64) bool {
 			if nt.work > nt.limit {
 				return false
 			}
-			nt.p += nt.twoRowTails(v, left, p, q)
+			sum += nt.twoRowTails(v, left, p, q)
 			return true
 		}
 		room := p + q
@@ -149,7 +183,8 @@ func (nt *rcNetwork) lastTwoColumns(col int, m []int, past float64) bool {
 		}
 		return true
 	}
-	return rec(0, col, past)
+	ok := rec(0, col, past)
+	return sum, ok
 }
 
 // twoRowTails returns the probability of the counted tables among those
@@ -214,18 +249,35 @@ func (nt *rcNetwork) logMass(k int, m []int) float64 {
 	return s + nt.lf[tot]
 }
 
-func sortedCopy(m []int) []int {
-	s := slices.Clone(m)
-	slices.Sort(s)
-	return s
+// childOf sets child to the sorted margins m - a.
+func (nt *rcNetwork) childOf(child, m, a []int) {
+	for i := range m {
+		child[i] = m[i] - a[i]
+	}
+	slices.Sort(child)
+	nt.work += 4 // the sort and the map look-up that follow
 }
 
-func key(m []int) string {
-	b := make([]byte, 0, 4*len(m))
+// key packs the margins m.
+func (nt *rcNetwork) key(m []int) nodeKey {
+	var k nodeKey
+	var pos uint
 	for _, v := range m {
-		b = append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+		k[pos/64] |= uint64(v) << (pos % 64)
+		if pos%64+nt.bits > 64 { // straddles the two words
+			k[1] |= uint64(v) >> (64 - pos%64)
+		}
+		pos += nt.bits
 	}
-	return string(b)
+	return k
+}
+
+func bitsLen(n int) int {
+	b := 1
+	for n>>b > 0 {
+		b++
+	}
+	return b
 }
 
 // bound returns the path bounds of node (k, m), memoised. With one column
@@ -242,8 +294,8 @@ func (nt *rcNetwork) bound(k int, m []int) (pathBounds, bool) {
 		}
 		return pathBounds{v, v}, true
 	}
-	kk := key(m)
-	if b, ok := nt.bounds[k][kk]; ok {
+	key := nt.key(m)
+	if b, ok := nt.bounds[k][key]; ok {
 		return b, true
 	}
 	var b pathBounds
@@ -252,29 +304,19 @@ func (nt *rcNetwork) bound(k int, m []int) (pathBounds, bool) {
 		b = pathBounds{max: nt.twoColumnMax(nt.cols[k], m), min: nt.twoColumnMin(nt.cols[k], m)}
 	} else {
 		b = pathBounds{max: math.Inf(-1), min: math.Inf(1)}
-		child := make([]int, len(m))
-		ok := true
-		done := nt.allocate(nt.cols[k], m, func(a []int, edge float64) {
-			if !ok {
-				return
-			}
-			for i := range m {
-				child[i] = m[i] - a[i]
-			}
-			nt.work += 4 // sorting and the map look-up
-			cb, good := nt.bound(k+1, sortedCopy(child))
-			if !good {
-				ok = false
-				return
-			}
+		child := nt.scratch[k+1]
+		done := nt.allocate(nt.cols[k], m, func(a []int, edge float64) bool {
+			nt.childOf(child, m, a)
+			cb, ok := nt.bound(k+1, child)
 			b.max = math.Max(b.max, edge+cb.max)
 			b.min = math.Min(b.min, edge+cb.min)
+			return ok
 		})
-		if !done || !ok {
+		if !done {
 			return pathBounds{}, false
 		}
 	}
-	nt.bounds[k][kk] = b
+	nt.bounds[k][key] = b
 	return b, true
 }
 
@@ -379,9 +421,9 @@ func (nt *rcNetwork) twoColumnMin(col int, m []int) float64 {
 }
 
 // allocate calls f for every a with sum a = col and 0 <= a_i <= m_i, with
-// the edge length -sum log(a_i!). It reports false, stopping early, when the
-// work limit is reached.
-func (nt *rcNetwork) allocate(col int, m []int, f func(a []int, edge float64)) bool {
+// the edge length -sum log(a_i!). It stops early, reporting false, when f
+// does or when the work limit is reached.
+func (nt *rcNetwork) allocate(col int, m []int, f func(a []int, edge float64) bool) bool {
 	r := len(m)
 	a := make([]int, r)
 	room := make([]int, r+1) // room[i] = sum of m[i:]
@@ -396,8 +438,7 @@ func (nt *rcNetwork) allocate(col int, m []int, f func(a []int, edge float64)) b
 			if nt.work > nt.limit {
 				return false
 			}
-			f(a, edge-nt.lf[left])
-			return true
+			return f(a, edge-nt.lf[left])
 		}
 		for v := max(0, left-room[i+1]); v <= min(left, m[i]); v++ {
 			a[i] = v
