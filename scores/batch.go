@@ -127,8 +127,11 @@ func (c *Columns) Patient(cells []string, decimalComma bool, row int) (Patient, 
 
 // score scores one table row: parse, check, score; errors carry the raw
 // cell.
-func (s *Scorer) scoreCells(c *Columns, cells []string, decimalComma bool, row, line int, r *Result) []BatchError {
+func (s *Scorer) scoreCells(c *Columns, cells []string, decimalComma bool, row, line int, rowErr string, r *Result) []BatchError {
 	p, errs := c.Patient(cells, decimalComma, row)
+	if rowErr != "" {
+		errs = append([]Issue{{Message: rowErr}}, errs...)
+	}
 	*r = Result{Errors: errs}
 	s.score(&p, false, r)
 	if len(r.Errors) == 0 {
@@ -193,6 +196,7 @@ type chunk struct {
 	n     int      // rows in the chunk
 	cells []string // n rows × width cells, row-major
 	lines []int
+	sizes []int // cells each row had in the input (width unless ragged)
 	out   []byte
 	errs  []BatchError
 	warn  int
@@ -204,19 +208,23 @@ type chunk struct {
 //
 //	{"notice": ..., "models": [...], "rows": [{...}, ...], "errors": [{"row", "column", "value", "message"}, ...]}
 //
-// A row with an error is written with null scores and reported in errors;
-// the other rows are scored. Rows are parsed and scored by Workers
+// A row with an error (a bad cell, or the wrong number of cells) is
+// written with null scores and reported in errors; the other rows are
+// scored. Rows are parsed and scored by Workers
 // goroutines in chunks, with a bounded number of chunks in flight, so
 // memory does not grow with the file. An error reading the input stops the
 // batch.
 func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSummary, error) {
 	rd.ReuseRecord = true
+	rd.AllowRagged = true
 	return s.BatchRows(rd.Source, rd.Header, rd.DecimalComma, rd, w, opt)
 }
 
 // RowSource is a table read one row at a time: Next returns the cells of
 // the next row (in header order, as many as the header) or io.EOF, Line
-// the file line (or sheet row) of that row. *table.Reader is one.
+// the file line (or sheet row) of that row. *table.Reader is one. A row
+// with fewer or more cells than the header is reported as an error of that
+// row.
 type RowSource interface {
 	Next() ([]string, error)
 	Line() int
@@ -263,7 +271,11 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 				for i := 0; i < ch.n; i++ {
 					row := ch.first + i
 					cells := ch.cells[i*width : (i+1)*width]
-					ch.errs = append(ch.errs, s.scoreCells(cols, cells, decimalComma, row, ch.lines[i], &r)...)
+					rowErr := ""
+					if n := ch.sizes[i]; n != width {
+						rowErr = fmt.Sprintf("the row has %d cells but the header has %d; fix the ragged row", n, width)
+					}
+					ch.errs = append(ch.errs, s.scoreCells(cols, cells, decimalComma, row, ch.lines[i], rowErr, &r)...)
 					res := r.Row()
 					if len(r.Warnings) > 0 {
 						ch.warn++
@@ -293,22 +305,25 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 			select {
 			case ch = <-free:
 			default:
-				ch = &chunk{cells: make([]string, 0, batchChunk*width), lines: make([]int, 0, batchChunk)}
+				ch = &chunk{cells: make([]string, 0, batchChunk*width), lines: make([]int, 0, batchChunk), sizes: make([]int, 0, batchChunk)}
 			}
-			*ch = chunk{seq: seq, first: row, cells: ch.cells[:0], lines: ch.lines[:0], out: ch.out[:0], errs: ch.errs[:0]}
+			*ch = chunk{seq: seq, first: row, cells: ch.cells[:0], lines: ch.lines[:0], sizes: ch.sizes[:0], out: ch.out[:0], errs: ch.errs[:0]}
 			for ch.n < batchChunk {
 				rec, err := rows.Next()
 				if err == io.EOF {
 					break
 				}
-				if err == nil && len(rec) != width {
-					err = fmt.Errorf("%s: line %d has %d cells but the header has %d", source, rows.Line(), len(rec), width)
-				}
 				if err != nil {
 					readErr = err
 					break
 				}
-				ch.cells = append(ch.cells, rec...)
+				// A ragged row is kept (padded or cut to the header) and
+				// reported as an error of its own.
+				ch.sizes = append(ch.sizes, len(rec))
+				for len(rec) < width {
+					rec = append(rec, "")
+				}
+				ch.cells = append(ch.cells, rec[:width]...)
 				ch.lines = append(ch.lines, rows.Line())
 				ch.n++
 			}

@@ -184,13 +184,15 @@ func (s *Scorer) Row(p *Patient) Row {
 
 func (s *Scorer) score(p *Patient, detail bool, r *Result) {
 	r.PatientID = p.ID
-	errs, warns := p.Check()
-	for _, e := range errs {
-		if !hasIssue(r.Errors, e.Field) {
-			r.Errors = append(r.Errors, e)
+	if !hasIssue(r.Errors, "") { // a whole-row error (a ragged row) says it all
+		errs, warns := p.Check()
+		for _, e := range errs {
+			if !hasIssue(r.Errors, e.Field) {
+				r.Errors = append(r.Errors, e)
+			}
 		}
+		r.Warnings = append(r.Warnings, warns...)
 	}
-	r.Warnings = append(r.Warnings, warns...)
 	scored := len(r.Errors) == 0
 	if !scored {
 		p = &notScored

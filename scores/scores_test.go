@@ -371,7 +371,8 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 		"b,,3,120,2,250\n" +
 		"c,64,5,120,abc,250\n" +
 		"d,64,2,-4,2,0\n" +
-		"\"e,1\",70,4,300,45,250\n"
+		"\"e,1\",70,4,300,45,250\n" +
+		"f,70,4\n"
 	rd, err := table.NewReader(strings.NewReader(in), "in.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -385,7 +386,7 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 6 || strings.Join(recs[0], ",") != strings.Join(scores.RowColumns, ",") {
+	if len(recs) != 7 || strings.Join(recs[0], ",") != strings.Join(scores.RowColumns, ",") {
 		t.Fatalf("output %q", recs)
 	}
 	for i, id := range []string{"a", "b", "c", "d", "e,1"} {
@@ -401,17 +402,17 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 		column string
 		value  string
 	}
-	want := []key{{2, "age", ""}, {3, "crp", "abc"}, {3, "stage", "5"}, {4, "mtv_ml", "-4"}, {4, "ldh_uln", "0"}}
+	want := []key{{2, "age", ""}, {3, "crp", "abc"}, {3, "stage", "5"}, {4, "mtv_ml", "-4"}, {4, "ldh_uln", "0"}, {6, "", ""}}
 	got := map[key]string{}
 	for _, e := range sum.Errors {
 		got[key{e.Row, e.Column, e.Value}] = e.Message
 	}
 	for _, k := range want {
-		if msg, ok := got[k]; !ok || !strings.Contains(msg, k.column) || !strings.Contains(msg, "line ") {
+		if msg, ok := got[k]; !ok || !strings.Contains(msg, k.column) || !strings.Contains(msg, "line ") || (k.row == 6 && !strings.Contains(msg, "line 7: the row has 3 cells but the header has 6")) {
 			t.Errorf("missing error %+v (got %+v)", k, sum.Errors)
 		}
 	}
-	if sum.Rows != 5 || len(sum.Errors) != len(want) || sum.Warnings != 2 {
+	if sum.Rows != 6 || len(sum.Errors) != len(want) || sum.Warnings != 2 {
 		t.Errorf("summary %+v", sum)
 	}
 }

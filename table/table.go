@@ -103,6 +103,9 @@ type Reader struct {
 	// overwrites (the cell strings themselves stay valid), saving an
 	// allocation per row.
 	ReuseRecord bool
+	// AllowRagged makes Next return rows with the wrong number of fields
+	// instead of an error, for callers that report such a row and go on.
+	AllowRagged bool
 
 	br   *bufio.Reader
 	sep  byte
@@ -246,7 +249,7 @@ func (rd *Reader) Next() ([]string, error) {
 	if rd.ReuseRecord {
 		rd.rec = rec
 	}
-	if len(rec) != len(rd.Header) {
+	if len(rec) != len(rd.Header) && !rd.AllowRagged {
 		return nil, fmt.Errorf("%s: line %d has %d fields but the header has %d; fix the ragged row", rd.Source, rd.line, len(rec), len(rd.Header))
 	}
 	return rec, nil
