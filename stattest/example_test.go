@@ -92,3 +92,18 @@ func ExampleChiSquare() {
 	// Output:
 	// X-squared = 12.420, df = 1, p = 0.00042, Yates true, smallest expected 24.9
 }
+
+func ExampleFisherMonteCarlo() {
+	// For tables too large to enumerate: a seeded simulation, as R's
+	// fisher.test(simulate.p.value = TRUE, B = 2000).
+	tab := [][]int{{36, 71, 29, 1}, {27, 42, 21, 0}}
+	p, err := stattest.FisherMonteCarlo(tab, 2000, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	exact, _ := stattest.FisherExact(tab)
+	fmt.Printf("Monte Carlo p = %.3f (seed 1), exact p = %.3f\n", p, exact.P)
+	// Output:
+	// Monte Carlo p = 0.828 (seed 1), exact p = 0.823
+}
