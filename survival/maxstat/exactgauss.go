@@ -79,37 +79,39 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 	}
 	// perSD is the number of interior nodes per smallest conditional
 	// standard deviation: the interior trapezoidal error is about
-	// exp(-2 pi^2 perSD^2) a step, 4e-14 at 1.25.
-	perSD := 1.25
+	// exp(-2 pi^2 perSD^2) a step, 4e-14 at 1.25. The first two grids
+	// (perSD and perSD + 1/8) run side by side, one goroutine each; later
+	// refinements add 1/4.
+	perSD := 1.125
 	if tol > 1e-8 {
-		perSD = 1
+		perSD = 0.875
 	}
 	work := func(perSD float64) float64 {
 		return (b*perSD/sMin + mapZone) * 2 * kernelReach * perSD * float64(len(m))
 	}
-	// The first two grids run side by side, one goroutine each.
 	var prev float64
 	done := make(chan struct{})
-	go func() {
-		prev = gaussChain(b, rho, sd, sMin/perSD, 1)
+	go func(h float64) {
+		prev = gaussChain(b, rho, sd, h, 1)
 		close(done)
-	}()
-	p = gaussChain(b, rho, sd, sMin/(perSD+0.25), 1)
+	}(sMin / perSD)
+	perSD += 0.125
+	p = gaussChain(b, rho, sd, sMin/perSD, 1)
 	<-done
 	for {
-		perSD += 0.25
 		accuracy = math.Abs(p - prev)
 		if accuracy <= tol {
 			return p, accuracy, nil
 		}
-		if work(perSD+0.25) > maxGaussWork {
+		perSD += 0.25
+		if work(perSD) > maxGaussWork {
 			if accuracy > 1e-4 {
 				return p, accuracy, fmt.Errorf("maxstat: exactGauss reached only %.1g accuracy within its work bound (%d cuts)", accuracy, len(m))
 			}
 			return p, accuracy, nil
 		}
 		prev = p
-		p = gaussChain(b, rho, sd, sMin/(perSD+0.25), 0)
+		p = gaussChain(b, rho, sd, sMin/perSD, 0)
 	}
 }
 
