@@ -416,3 +416,25 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 		t.Errorf("summary %+v", sum)
 	}
 }
+
+func TestPatientJSON(t *testing.T) {
+	var p scores.Patient
+	if err := json.Unmarshal([]byte(`{"patient_id": "x", "age": 64, "stage": "IV", "mtv_ml": 120, "crp": null, "ldh": "300"}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.ID != "x" || p.Get(scores.Stage) != 4 || p.Get(scores.LDH) != 300 || p.Has(scores.CRP) {
+		t.Errorf("decoded %+v", p)
+	}
+	b, _ := json.Marshal(p)
+	var q scores.Patient
+	err := json.Unmarshal(b, &q)
+	b2, _ := json.Marshal(q)
+	if err != nil || string(b) != string(b2) {
+		t.Errorf("round trip %s -> %s: %v", b, b2, err)
+	}
+	for _, bad := range []string{`{"agee": 1}`, `{"age": "old"}`, `{"age": [1]}`} {
+		if err := json.Unmarshal([]byte(bad), &p); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
