@@ -71,3 +71,18 @@ func ExampleReport_WriteText() {
 	// 1    2     os_months  "9.1"  error     row excluded  os_months is shorter than pfs_months (14.2): PFS ends at death at the latest  check both times; were they swapped, or is one in days?
 	// 2    3     pfs_event  "1"    error     set missing   an event without a time                                                       fill in pfs_months (or the dates); until then the row is left out of pfs analyses
 }
+
+// A synthetic cohort of any size: the same seed gives the same patients.
+func ExampleSimulate() {
+	c := cohort.Simulate(3, 2, 2025)
+	for _, r := range c.Records {
+		fmt.Printf("%s %-11s %-10s %-5s MTV %6.1f mL  score %.2f\n", r.PatientID, r.Cohort, r.Center, r.MTVMethod, r.MTV,
+			cohort.TrueScore(r.MTV, r.Age, r.Stage))
+	}
+	// Output:
+	// D0001 development LMU Munich SUV4  MTV   44.0 mL  score 1.35
+	// D0002 development Moffitt    41pct MTV    6.8 mL  score 0.73
+	// D0003 development Erlangen   41pct MTV   46.1 mL  score 1.32
+	// V0001 validation  MSKCC      SUV4  MTV  166.4 mL  score 1.51
+	// V0002 validation  MSKCC      SUV4  MTV  121.3 mL  score 1.21
+}

@@ -20,8 +20,11 @@ const (
 // centers) followed by nVal validation patients (MSKCC), calibrated to the
 // CAR-IMPI paper (Winkelmann et al., Blood Cancer J 2025;15:144, Table 1 and
 // text). Every record has Simulated set. The same seed gives the same
-// cohort, bit for bit, on every machine: one PCG stream (math/rand/v2)
-// is drawn in a fixed order, patient by patient.
+// cohort, byte for byte once written: one PCG stream (math/rand/v2) is
+// drawn in a fixed order, patient by patient, and values are rounded to
+// their reporting precision. (Checked on amd64; on an architecture where
+// the compiler fuses multiply-adds, a value on a rounding boundary could
+// come out one digit apart.)
 //
 // The model, in the order the values are drawn for each patient:
 //
