@@ -81,10 +81,12 @@
 // factorization around the lattice node nearest z_j/rho; only pairs of
 // end-zone nodes use exp directly (the 3 outermost nodes, with weights
 // below 1e-11 c, are left out). The kernel is dropped beyond 8 s_i, and f_i
-// is symmetric, so half the grid is computed. The first grid has 1.25 nodes
-// per smallest s_i and each refinement adds 0.25, until two grids agree to
-// the tolerance; that difference is the reported accuracy (typically 1e-10
-// after two grids, which run side by side on two cores). Each step costs
+// is symmetric, so half the grid is computed. The first grid has q nodes
+// per smallest s_i with K exp(-2 pi^2 q^2) = tol (q = 1.23 for 80,000 cuts
+// and tol = 1e-8), the second q + 1/8, and each refinement adds 1/4, until
+// two grids agree to the tolerance; that difference is the reported
+// accuracy (typically 1e-10 after the first two grids, which run side by
+// side on two cores). Each step costs
 // O(b/s) operations and the whole computation O(K b/s) for K cuts: about
 // 0.05 s at n = 1000 and about 3 s of CPU at n = 1e5 with continuous x
 // (80,000 cuts), where R's pmvnorm cannot even take the K x K correlation

@@ -79,13 +79,10 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 	}
 	// perSD is the number of interior nodes per smallest conditional
 	// standard deviation: the interior trapezoidal error is about
-	// exp(-2 pi^2 perSD^2) a step, 4e-14 at 1.25. The first two grids
-	// (perSD and perSD + 1/8) run side by side, one goroutine each; later
-	// refinements add 1/4.
-	perSD := 1.125
-	if tol > 1e-8 {
-		perSD = 0.875
-	}
+	// exp(-2 pi^2 perSD^2) a step, so the first grid makes K of them
+	// about tol. The first two grids (perSD and perSD + 1/8) run side by
+	// side, one goroutine each; later refinements add 1/4.
+	perSD := math.Max(0.75, math.Sqrt(math.Log(float64(len(m))/tol)/(2*math.Pi*math.Pi)))
 	work := func(perSD float64) float64 {
 		return (b*perSD/sMin + mapZone) * 2 * kernelReach * perSD * float64(len(m))
 	}
