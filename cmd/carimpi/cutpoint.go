@@ -61,11 +61,14 @@ too small; --pmethod chooses a corrected one:
 	Lau92       Miller-Siegmund asymptotic approximation (closed form)
 	exactGauss  P(max |Z| >= M) under the Gaussian limit, computed exactly by a
 	            Markov-chain recursion to 1e-8 ("p_accuracy"); R approximates it
-	            by Monte Carlo and fails beyond about 1000 patients
+	            by quasi-Monte Carlo (error about 1e-3) and fails at 10,000 patients
 	HL          exact conditional (Hothorn & Lausen 2003) on integer scores, which
 	            changes M slightly; small samples only
 	condMC      permutation p-value from --permutations permutations (--seed)
 	none        no p-value
+
+Lau92 and Lau94 are bounds and approximations that are not capped at 1, as
+in R: a value of 1 or more means no evidence of a cut point.
 
 --bootstrap B resamples the patients B times (--seed) and reports the median
 cut point with its 2.5% and 97.5% quantiles and how often each cut point was

@@ -200,6 +200,9 @@ func testScores(x, a []float64, idx []int32, opts Options) (*Result, error) {
 		if r.B == 0 {
 			r.B = 10000
 		}
+		if r.B < 0 {
+			return nil, fmt.Errorf("maxstat: %d permutations", r.B)
+		}
 		r.Seed = opts.Seed
 		r.P = PCondMC(r.Statistic, r.sorted, r.M, r.B, r.Seed, opts.Workers)
 		r.PAccuracy = math.Sqrt(r.P * (1 - r.P) / float64(r.B))
