@@ -125,7 +125,7 @@ func (c *Columns) Patient(cells []string, decimalComma bool, row int) (Patient, 
 	return p, errs
 }
 
-// score scores one table row: parse, check, score; errors carry the raw
+// scoreCells scores one table row: parse, check, score; errors carry the raw
 // cell.
 func (s *Scorer) scoreCells(c *Columns, cells []string, decimalComma bool, row, line int, rowErr string, r *Result) []BatchError {
 	p, errs := c.Patient(cells, decimalComma, row)

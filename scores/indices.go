@@ -177,7 +177,7 @@ func hematotox(p *Patient, detail bool) Index {
 	return ix
 }
 
-// ipiPoints returns the IPI score; ix collects terms and missing inputs.
+// ipi returns the IPI with its points and missing inputs.
 func ipi(p *Patient, uln float64, detail bool) Index {
 	ix := newIndex(&ipiInfo)
 	if !need(p, &ix, detail, Age, Stage, ECOG, LDH, ExtranodalSites) {
