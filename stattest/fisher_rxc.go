@@ -212,25 +212,37 @@ func (nt *rcNetwork) twoRowTails(base float64, left, p, q int) float64 {
 		return math.Exp(nt.cst + base + lf[p+q] - lf[left] - lf[p+q-left] - lf[p] - lf[q])
 	}
 	var sum float64
-	// left tail: v increases on [lo, mode]; the last a there with v <= thr
+	// Successive terms differ by rational factors, so each tail takes one
+	// exp and then a multiplication per term (rounding grows by ~1 eps per
+	// term).
+	// Left tail: v increases on [lo, mode]; the last a there with v <= thr.
 	if n := sort.Search(mode-lo, func(d int) bool { return v(lo+d) > nt.thr }); n > 0 {
-		for a := lo + n - 1; a >= lo; a-- {
+		a := lo + n - 1
+		t := math.Exp(nt.cst + v(a))
+		for {
 			nt.work++
-			t := math.Exp(nt.cst + v(a))
 			sum += t
-			if t <= sum*1e-17 {
+			if a == lo || t <= sum*1e-17 {
 				break
 			}
+			// exp(v(a-1) - v(a))
+			t *= float64(a) * float64(q-left+a) / (float64(p-a+1) * float64(left-a+1))
+			a--
 		}
 	}
-	// right tail: v decreases on [mode, hi]; the first a there with v <= thr
+	// Right tail: v decreases on [mode, hi]; the first a there with v <= thr.
 	n := sort.Search(hi-mode, func(d int) bool { return v(mode+1+d) <= nt.thr })
-	for a := mode + 1 + n; a <= hi; a++ {
-		nt.work++
+	if a := mode + 1 + n; a <= hi {
 		t := math.Exp(nt.cst + v(a))
-		sum += t
-		if t <= sum*1e-17 {
-			break
+		for {
+			nt.work++
+			sum += t
+			if a == hi || t <= sum*1e-17 {
+				break
+			}
+			// exp(v(a+1) - v(a))
+			t *= float64(p-a) * float64(left-a) / (float64(a+1) * float64(q-left+a+1))
+			a++
 		}
 	}
 	return sum
