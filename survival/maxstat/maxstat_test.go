@@ -378,24 +378,26 @@ func FuzzTest(f *testing.F) {
 func TestSortedIndex(t *testing.T) {
 	// Values that share their top bits, ties, signed zeros and negatives.
 	rng := rand.New(rand.NewPCG(3, 4))
-	v := make([]float64, 5000)
-	for i := range v {
-		switch i % 4 {
-		case 0:
-			v[i] = 1 + float64(rng.IntN(1000))*1e-15
-		case 1:
-			v[i] = float64(rng.IntN(20)) - 10
-		case 2:
-			v[i] = rng.NormFloat64()
-		default:
-			v[i] = math.Copysign(0, -1)
+	for _, n := range []int{5000, 300} { // radix and comparison paths
+		v := make([]float64, n)
+		for i := range v {
+			switch i % 4 {
+			case 0:
+				v[i] = 1 + float64(rng.IntN(1000))*1e-15
+			case 1:
+				v[i] = float64(rng.IntN(20)) - 10
+			case 2:
+				v[i] = rng.NormFloat64()
+			default:
+				v[i] = math.Copysign(0, -1)
+			}
 		}
-	}
-	idx := sortedIndex(v)
-	for i := 1; i < len(idx); i++ {
-		a, b := v[idx[i-1]], v[idx[i]]
-		if a > b || (a == b && idx[i-1] > idx[i]) {
-			t.Fatalf("position %d: %v (%d) before %v (%d)", i, a, idx[i-1], b, idx[i])
+		idx := sortedIndex(v)
+		for i := 1; i < len(idx); i++ {
+			a, b := v[idx[i-1]], v[idx[i]]
+			if a > b || (a == b && idx[i-1] > idx[i]) {
+				t.Fatalf("position %d: %v (%d) before %v (%d)", i, a, idx[i-1], b, idx[i])
+			}
 		}
 	}
 }

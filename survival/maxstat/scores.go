@@ -128,22 +128,67 @@ func midRanks(y []float64) []float64 {
 	return r
 }
 
+// sortItem is a sortable key (float64 bits in unsigned order) and its index.
+type sortItem struct {
+	key uint64
+	idx int32
+}
+
+// packBits is the number of low key bits smallSortedIndex gives to the index.
+const packBits = 12
+
+// smallSortedIndex finishes sortedIndex for fewer than 2^packBits values:
+// it sorts plain uint64s holding the top 52 key bits above the index, then
+// sorts by the full key the rare runs that share those bits but not the key.
+func smallSortedIndex(items []sortItem, out []int32) []int32 {
+	packed := make([]uint64, len(items))
+	for i, it := range items {
+		packed[i] = it.key>>packBits<<packBits | uint64(it.idx)
+	}
+	slices.Sort(packed)
+	for lo := 0; lo < len(packed); {
+		hi, same := lo+1, true
+		k0 := items[packed[lo]&(1<<packBits-1)].key
+		for hi < len(packed) && packed[hi]>>packBits == packed[lo]>>packBits {
+			same = same && items[packed[hi]&(1<<packBits-1)].key == k0
+			hi++
+		}
+		if !same {
+			slices.SortFunc(packed[lo:hi], func(a, b uint64) int {
+				ka, kb := items[a&(1<<packBits-1)].key, items[b&(1<<packBits-1)].key
+				if c := cmp.Compare(ka, kb); c != 0 {
+					return c
+				}
+				return cmp.Compare(a, b)
+			})
+		}
+		lo = hi
+	}
+	for i, p := range packed {
+		out[i] = int32(p & (1<<packBits - 1))
+	}
+	return out
+}
+
 // sortedIndex returns the permutation that sorts v ascending (stable). It
-// maps the float64 bit patterns to unsigned order, sorts on their top 33
-// bits by an LSD radix sort (11 bits a pass, skipping passes where every key
-// has the same digit), and finishes each run of equal top bits, almost
-// always a single value or a tie, by comparison. v must not contain NaN.
+// maps the float64 bit patterns to unsigned order; below 4096 values it
+// sorts them by comparison (smallSortedIndex), otherwise on their top 33
+// bits by an LSD radix
+// sort (11 bits a pass, skipping passes where every key has the same
+// digit), finishing each run of equal top bits, almost always a single
+// value or a tie, by comparison. v must not contain NaN.
 func sortedIndex(v []float64) []int32 {
 	const bits = 11
 	const buckets = 1 << bits
 	const low = 64 - 3*bits // bits left to the comparison pass
-	type item struct {
-		key uint64
-		idx int32
+	byKey := func(a, b sortItem) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.idx, b.idx)
 	}
 	n := len(v)
-	items := make([]item, n)
-	var count [3][buckets]int32
+	items := make([]sortItem, n)
 	for i, x := range v {
 		u := math.Float64bits(x + 0) // x + 0 turns -0 into +0
 		if u>>63 == 1 {
@@ -151,12 +196,19 @@ func sortedIndex(v []float64) []int32 {
 		} else {
 			u |= 1 << 63
 		}
-		items[i] = item{u, int32(i)}
+		items[i] = sortItem{u, int32(i)}
+	}
+	out := make([]int32, n)
+	if n < 1<<packBits {
+		return smallSortedIndex(items, out)
+	}
+	var count [3][buckets]int32
+	for _, it := range items {
 		for p := range 3 {
-			count[p][(u>>(low+p*bits))&(buckets-1)]++
+			count[p][(it.key>>(low+p*bits))&(buckets-1)]++
 		}
 	}
-	tmp := make([]item, n)
+	tmp := make([]sortItem, n)
 	for p := range 3 {
 		c := &count[p]
 		shift := low + p*bits
@@ -181,16 +233,10 @@ func sortedIndex(v []float64) []int32 {
 			hi++
 		}
 		if !same {
-			slices.SortFunc(items[lo:hi], func(a, b item) int {
-				if c := cmp.Compare(a.key, b.key); c != 0 {
-					return c
-				}
-				return cmp.Compare(a.idx, b.idx)
-			})
+			slices.SortFunc(items[lo:hi], byKey)
 		}
 		lo = hi
 	}
-	out := make([]int32, n)
 	for i, it := range items {
 		out[i] = it.idx
 	}
