@@ -992,9 +992,12 @@ func (c *Cohort) excludeTopMTV(rep *Report, p float64) {
 	for i := range c.Records {
 		mtv[i] = c.Records[i].MTV
 	}
+	rep.MTVQuantile = 1 - p
+	if len(mtv) == 0 {
+		return // no accepted row: no threshold (null)
+	}
 	q := stattest.Quantile(mtv, 1-p)
 	rep.MTVThreshold = jsonx.Float(q)
-	rep.MTVQuantile = 1 - p
 	keep := 0
 	for i := range c.Records {
 		r := &c.Records[i]

@@ -99,7 +99,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, " (%d blank rows skipped)", r.BlankRows)
 	}
 	fmt.Fprintf(&b, "; %d errors, %d warnings\n", r.Errors(), r.Warnings())
-	if !math.IsNaN(float64(r.MTVThreshold)) {
+	if r.MTVQuantile > 0 {
 		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %g quantile (%.4g mL) excluded\n", r.ExcludedOutliers, r.MTVQuantile, r.MTVThreshold)
 	}
 	if len(r.Ignored) > 0 {
