@@ -152,7 +152,8 @@ func TestScores(x, a []float64, opts Options) (*Result, error) {
 	if len(a) != len(x) {
 		panic(badLength)
 	}
-	return testScores(x, a, nil, opts)
+	// Result.Scores must not alias the caller's slice.
+	return testScores(x, append([]float64(nil), a...), nil, opts)
 }
 
 // testScores is TestScores with the sorting permutation of x, idx, already
@@ -220,18 +221,16 @@ func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error
 	if n < 2 {
 		return nil, fmt.Errorf("maxstat: need at least 2 observations, have %d", n)
 	}
-	xs := make([]float64, n)
 	ys := make([]float64, n)
 	for k, i := range idx {
-		xs[k] = x[i]
 		ys[k] = a[i]
 	}
 	lo := max(1, int(math.Floor(float64(n)*minProp)))
 	hi := min(n-1, int(math.Floor(float64(n)*maxProp)))
 	distinct := 1
-	var ms []int
+	ms := make([]int, 0, hi-lo+1)
 	for k := 1; k < n; k++ {
-		if xs[k] != xs[k-1] {
+		if x[idx[k]] != x[idx[k-1]] {
 			distinct++
 			if k >= lo && k <= hi {
 				ms = append(ms, k)
@@ -239,7 +238,7 @@ func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error
 		}
 	}
 	if distinct == 1 {
-		return nil, fmt.Errorf("maxstat: all %d x values are equal (%g): there is no cut point", n, xs[0])
+		return nil, fmt.Errorf("maxstat: all %d x values are equal (%g): there is no cut point", n, x[0])
 	}
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("maxstat: x has %d distinct values and none of its cut points leaves between %d and %d of the %d observations in the group x <= cut (minprop %g, maxprop %g); widen the window or use a finer x", distinct, lo, hi, n, minProp, maxProp)
@@ -255,7 +254,7 @@ func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error
 	if !(q > 0) {
 		return nil, ErrConstantScores
 	}
-	r := &Result{N: n, Scores: append([]float64(nil), a...), sorted: ys, M: ms,
+	r := &Result{N: n, Scores: a, sorted: ys, M: ms,
 		Cuts: make([]float64, len(ms)), Stats: make([]float64, len(ms))}
 	var cs, cc float64
 	k := 0
@@ -266,7 +265,7 @@ func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error
 		mf := float64(m)
 		e := mf / nf * ss
 		v := mf * float64(n-m) / (nf * nf * float64(n-1)) * q
-		r.Cuts[j] = xs[m-1]
+		r.Cuts[j] = x[idx[m-1]]
 		r.Stats[j] = math.Abs((cs + cc - e) / math.Sqrt(v))
 	}
 	best := 0
