@@ -228,7 +228,7 @@ func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error
 	lo := max(1, int(math.Floor(float64(n)*minProp)))
 	hi := min(n-1, int(math.Floor(float64(n)*maxProp)))
 	distinct := 1
-	ms := make([]int, 0, hi-lo+1)
+	ms := make([]int, 0, max(0, hi-lo+1))
 	for k := 1; k < n; k++ {
 		if x[idx[k]] != x[idx[k-1]] {
 			distinct++
