@@ -790,7 +790,11 @@ const batchSize = 256
 // valid after the batch is reused (only the slices are reused).
 func (im *importer) scan(fn func(*Record, int) error) error {
 	done := make(chan struct{})
-	defer close(done)
+	var wg sync.WaitGroup // every goroutine of the pipeline
+	defer func() {
+		close(done)
+		wg.Wait() // none of them touches the source or the batches after scan returns
+	}()
 	workers := max(1, runtime.GOMAXPROCS(0))
 	nBatch := 2*workers + 2
 	free := make(chan *batch, nBatch)
@@ -799,12 +803,18 @@ func (im *importer) scan(fn func(*Record, int) error) error {
 	}
 	raw := make(chan *batch, nBatch)
 	results := make(chan *batch, nBatch)
-	go im.readBatches(free, raw, done)
-	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		im.readBatches(free, raw, done)
+	}()
+	var conv sync.WaitGroup
 	for range workers {
 		wg.Add(1)
+		conv.Add(1)
 		go func() {
 			defer wg.Done()
+			defer conv.Done()
 			cv := &converter{importer: im, names: map[string]string{}}
 			for b := range raw {
 				if len(b.conv) < len(b.rows) {
@@ -825,8 +835,10 @@ func (im *importer) scan(fn func(*Record, int) error) error {
 			}
 		}()
 	}
+	wg.Add(1)
 	go func() {
-		wg.Wait()
+		defer wg.Done()
+		conv.Wait()
 		close(results)
 	}()
 	pending := map[int]*batch{}

@@ -322,3 +322,24 @@ func TestScanBoundedMemory(t *testing.T) {
 		t.Fatalf("live heap grew by %d MB while streaming", grow>>20)
 	}
 }
+
+// TestScanStops: an error from fn stops the import at once and is
+// returned; the reading goroutines are gone when Scan returns.
+func TestScanStops(t *testing.T) {
+	stop := fmt.Errorf("enough")
+	n := 0
+	before := runtime.NumGoroutine()
+	_, err := cohort.Scan(newRowsReader(50000), "big.csv", cohort.Options{}, func(*cohort.Record) error {
+		n++
+		if n == 1000 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 1000 {
+		t.Fatalf("err %v after %d rows", err, n)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Fatalf("%d goroutines before, %d after", before, after)
+	}
+}
