@@ -21,7 +21,7 @@ func scanPlot(x string, r *maxstat.Result, dropped int) render.LinePlot {
 		YLabel: "Standardized log-rank statistic",
 		Series: []render.Series{{Name: "statistic", X: r.Cuts, Y: r.Stats}},
 		Markers: []render.Marker{{X: r.Cutpoint,
-			Label: fmt.Sprintf("cut point %g, M = %.2f", r.Cutpoint, r.Statistic)}},
-		Note: fmt.Sprintf("n = %d (%d dropped), %d cuts; %s. %s", r.N, dropped, len(r.Cuts), p, researchNotice),
+			Label: fmt.Sprintf("cut point %.4g, M = %.2f", r.Cutpoint, r.Statistic)}},
+		Note: fmt.Sprintf("n = %d (%d dropped), %d cuts; %s. Research use only.", r.N, dropped, len(r.Cuts), p),
 	}
 }
