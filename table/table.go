@@ -161,12 +161,12 @@ func blank(rec []string) bool { return len(rec) == 1 && strings.TrimSpace(rec[0]
 // rd.line, or io.EOF.
 func (rd *Reader) record() ([]string, error) {
 	for {
-		text, err := rd.recordText()
+		text, quoted, err := rd.recordText()
 		if err != nil {
 			return nil, err
 		}
 		var rec []string
-		if bytes.IndexByte(text, '"') < 0 {
+		if !quoted {
 			text = bytes.TrimSuffix(bytes.TrimSuffix(text, []byte("\n")), []byte("\r"))
 			if len(text) == 0 {
 				continue // encoding/csv skips empty lines
@@ -206,34 +206,35 @@ func (rd *Reader) record() ([]string, error) {
 }
 
 // recordText returns the text of the next record: one line, or, while
-// the quotes are unbalanced, as many lines as it takes. The result is
-// valid until the next call.
-func (rd *Reader) recordText() ([]byte, error) {
+// the quotes are unbalanced, as many lines as it takes; quoted says
+// whether it holds a quote. The text is valid until the next call.
+func (rd *Reader) recordText() (text []byte, quoted bool, err error) {
 	rd.line = rd.next
 	rd.buf = rd.buf[:0]
 	quotes := 0
 	for {
 		l, err := rd.br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
+			quotes += bytes.Count(l, []byte{'"'})
 			rd.buf = append(rd.buf, l...)
 			continue
 		}
 		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("%s: %w", rd.Source, err)
+			return nil, false, fmt.Errorf("%s: %w", rd.Source, err)
 		}
 		if len(l) > 0 && l[len(l)-1] == '\n' {
 			rd.next++
 		}
 		quotes += bytes.Count(l, []byte{'"'})
 		if len(rd.buf) == 0 && quotes%2 == 0 && (len(l) > 0 || err == nil) {
-			return l, nil // the common case: one whole line, no copy
+			return l, quotes > 0, nil // the common case: one whole line, no copy
 		}
 		rd.buf = append(rd.buf, l...)
 		if quotes%2 == 0 || err == io.EOF {
 			if len(rd.buf) == 0 {
-				return nil, io.EOF
+				return nil, false, io.EOF
 			}
-			return rd.buf, nil
+			return rd.buf, quotes > 0, nil
 		}
 	}
 }
