@@ -150,3 +150,21 @@ func FuzzReaderMatchesCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestReaderLongQuotedField reads a quoted field longer than the read
+// buffer that holds a line break.
+func TestReaderLongQuotedField(t *testing.T) {
+	long := strings.Repeat("x", 70000) + "\n" + strings.Repeat("y", 70000)
+	in := "a,b\n\"" + long + "\",2\n3,4\n"
+	rd, err := NewReader(strings.NewReader(in), "long.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := rd.Next()
+	if err != nil || rec[0] != long || rec[1] != "2" || rd.Line() != 2 {
+		t.Fatalf("long row: %v, %d cells, line %d", err, len(rec), rd.Line())
+	}
+	if rec, err = rd.Next(); err != nil || rec[0] != "3" || rd.Line() != 4 {
+		t.Fatalf("next row %q, %v, line %d", rec, err, rd.Line())
+	}
+}
