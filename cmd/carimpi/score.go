@@ -144,8 +144,11 @@ CAR-IMPI's age and stage coefficients are in the paper's supplement, which
 carimpi does not ship: CAR-IMPI needs --model model.json (written by
 "carimpi study" or by hand; see "carimpi models").
 
-The table is for reading; --format json gives the full result with terms,
-inputs not used and why, warnings and model provenance.`,
+The table is for reading. --format json gives the row of "carimpi batch"
+(patient_id, impi, car_impi, ..., warnings) at the top level, "notes" on
+indices that could not be computed, and "patient" (the inputs in canonical
+units), "detail" (each index with its terms or points, groups and the
+inputs it could not use, and why) and "models" (versions and citations).`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
