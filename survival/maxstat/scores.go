@@ -172,23 +172,15 @@ func smallSortedIndex(items []sortItem, out []int32) []int32 {
 
 // sortedIndex returns the permutation that sorts v ascending (stable). It
 // maps the float64 bit patterns to unsigned order; below 4096 values it
-// sorts them by comparison (smallSortedIndex), otherwise on their top 33
-// bits by an LSD radix
-// sort (11 bits a pass, skipping passes where every key has the same
-// digit), finishing each run of equal top bits, almost always a single
-// value or a tie, by comparison. v must not contain NaN.
+// sorts them by comparison (smallSortedIndex), otherwise it packs the top 32
+// key bits above the 32-bit index into one uint64, sorts those by an LSD
+// radix sort (3 passes over the top 32 bits, skipping passes where every
+// key has the same digit), and sorts by the full key the runs that share the
+// top bits but not the key (rare for continuous data; ties stay in index
+// order). v must not contain NaN.
 func sortedIndex(v []float64) []int32 {
-	const bits = 11
-	const buckets = 1 << bits
-	const low = 64 - 3*bits // bits left to the comparison pass
-	byKey := func(a, b sortItem) int {
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.idx, b.idx)
-	}
 	n := len(v)
-	items := make([]sortItem, n)
+	keys := make([]sortItem, n)
 	for i, x := range v {
 		u := math.Float64bits(x + 0) // x + 0 turns -0 into +0
 		if u>>63 == 1 {
@@ -196,23 +188,28 @@ func sortedIndex(v []float64) []int32 {
 		} else {
 			u |= 1 << 63
 		}
-		items[i] = sortItem{u, int32(i)}
+		keys[i] = sortItem{u, int32(i)}
 	}
 	out := make([]int32, n)
 	if n < 1<<packBits {
-		return smallSortedIndex(items, out)
+		return smallSortedIndex(keys, out)
 	}
+	const bits = 11
+	const buckets = 1 << bits
+	items := make([]uint64, n)
 	var count [3][buckets]int32
-	for _, it := range items {
+	for i, k := range keys {
+		it := k.key>>32<<32 | uint64(i)
+		items[i] = it
 		for p := range 3 {
-			count[p][(it.key>>(low+p*bits))&(buckets-1)]++
+			count[p][(it>>(32+p*bits))&(buckets-1)]++
 		}
 	}
-	tmp := make([]sortItem, n)
+	tmp := make([]uint64, n)
 	for p := range 3 {
 		c := &count[p]
-		shift := low + p*bits
-		if n == 0 || int(c[(items[0].key>>shift)&(buckets-1)]) == n {
+		shift := 32 + p*bits
+		if int(c[(items[0]>>shift)&(buckets-1)]) == n {
 			continue
 		}
 		var sum int32
@@ -220,7 +217,7 @@ func sortedIndex(v []float64) []int32 {
 			c[b], sum = sum, sum+c[b]
 		}
 		for _, it := range items {
-			b := (it.key >> shift) & (buckets - 1)
+			b := (it >> shift) & (buckets - 1)
 			tmp[c[b]] = it
 			c[b]++
 		}
@@ -228,17 +225,23 @@ func sortedIndex(v []float64) []int32 {
 	}
 	for lo := 0; lo < n; {
 		hi, same := lo+1, true
-		for hi < n && items[hi].key>>low == items[lo].key>>low {
-			same = same && items[hi].key == items[lo].key
+		k0 := keys[uint32(items[lo])].key
+		for hi < n && items[hi]>>32 == items[lo]>>32 {
+			same = same && keys[uint32(items[hi])].key == k0
 			hi++
 		}
 		if !same {
-			slices.SortFunc(items[lo:hi], byKey)
+			slices.SortFunc(items[lo:hi], func(a, b uint64) int {
+				if c := cmp.Compare(keys[uint32(a)].key, keys[uint32(b)].key); c != 0 {
+					return c
+				}
+				return cmp.Compare(uint32(a), uint32(b))
+			})
 		}
 		lo = hi
 	}
 	for i, it := range items {
-		out[i] = it.idx
+		out[i] = int32(uint32(it))
 	}
 	return out
 }
