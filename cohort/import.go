@@ -519,7 +519,8 @@ func (im *importer) sourceOf(name string) string {
 }
 
 // startsNumber reports whether a non-empty cell starts like a number (no
-// spelling of a missing value does).
+// spelling of a missing value does, and none is longer than 4 characters:
+// "", NA, N/A, NaN, null, ".", <NA>).
 func startsNumber(s string) bool {
 	c := s[0]
 	return c >= '0' && c <= '9' || c == '-'
@@ -546,7 +547,7 @@ func (im *converter) readCell(c *rowCheck, i int, p plan, cell string, rec *Reco
 	if f.Required {
 		bad = ActionExcluded
 	}
-	if cell == "" || !startsNumber(cell) && table.IsMissing(cell) {
+	if cell == "" || !startsNumber(cell) && len(strings.TrimSpace(cell)) <= 4 && table.IsMissing(cell) {
 		if f.Required {
 			c.add(col, f.Name, cell, SeverityError, ActionExcluded, "required value is missing",
 				"fill in "+f.Name+" ("+f.Doc+"); CAR-IMPI needs age, stage and MTV")
