@@ -1,13 +1,11 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,64 +13,20 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"carimpi/internal/browsertest"
 	"carimpi/scores"
 	"carimpi/server"
 )
 
-// chromium returns the path of a Chromium binary, or "" when there is none.
-func chromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "/usr/bin/chromium"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // TestBrowserEndToEnd fills the web calculator's form in headless Chromium
 // (keyboard typing, selects, a unit change), reads the results off the page
 // and compares them with the API's answer for the same patient. It needs
-// Debian's chromium: without it the test is skipped, except under CI
-// (CI=true), where .ci/run installs it and a missing browser is a failure.
+// Debian's chromium (see internal/browsertest): without it the test is
+// skipped, except under CI (CI=true), where .ci/run installs it.
 func TestBrowserEndToEnd(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("no chromium binary found; .ci/run installs Debian's chromium")
-		}
-		t.Skip("no chromium binary found (apt-get install chromium): browser end-to-end test skipped")
-	}
-	if testing.Short() {
-		t.Skip("-short: browser end-to-end test skipped")
-	}
-	h := newHandler(t, server.Config{})
-	srv := httptest.NewServer(h)
+	ctx := browsertest.Start(t, 60*time.Second)
+	srv := httptest.NewServer(newHandler(t, server.Config{}))
 	defer srv.Close()
-
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1600),
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// The first action starts the browser, which lives as long as the
-	// context of that call: it gets no timeout, the later ones do.
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
-	defer cancel()
 
 	// The patient as typed on the page: CRP in mg/L (21 mg/L = 2.1 mg/dL)
 	// and hemoglobin in g/L (102 g/L = 10.2 g/dL); everything else in the

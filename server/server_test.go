@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"carimpi/scores"
 	"carimpi/server"
@@ -610,5 +611,60 @@ func TestConcurrent(t *testing.T) {
 	close(errc)
 	for e := range errc {
 		t.Error(e)
+	}
+}
+
+// TestBatchStreams checks that rows come back while the body is still being
+// sent: the client waits for scored rows before it sends the rest. (The
+// CSV reader looks at the first 64 KiB to find the separator, so the first
+// part is larger than that.)
+func TestBatchStreams(t *testing.T) {
+	for _, tc := range []struct {
+		ctype, header, line string
+		n                   int
+	}{
+		{"application/x-ndjson", "", `{"age":60,"stage":2,"mtv_ml":10}`, 1100},
+		{"text/csv", "age,stage,mtv_ml\n", "60,2,10", 9000},
+	} {
+		t.Run(tc.ctype, func(t *testing.T) {
+			srv := httptest.NewServer(newHandler(t, server.Config{}))
+			defer srv.Close()
+			pr, pw := io.Pipe()
+			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/batch", pr)
+			req.Header.Set("Content-Type", tc.ctype)
+			type result struct {
+				resp *http.Response
+				err  error
+			}
+			got := make(chan result, 1)
+			go func() {
+				resp, err := http.DefaultClient.Do(req)
+				got <- result{resp, err}
+			}()
+			io.WriteString(pw, tc.header)
+			io.WriteString(pw, strings.Repeat(tc.line+"\n", tc.n))
+			var r result
+			select {
+			case r = <-got:
+			case <-time.After(10 * time.Second):
+				t.Fatal("no answer while the body is open: the batch does not stream")
+			}
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			defer r.resp.Body.Close()
+			buf := make([]byte, 4096)
+			n, err := io.ReadAtLeast(r.resp.Body, buf, 200)
+			if err != nil || !strings.Contains(string(buf[:n]), `"rows":[`) {
+				t.Fatalf("first bytes %q, %v", buf[:n], err)
+			}
+			io.WriteString(pw, tc.line+"\n")
+			pw.Close()
+			rest, _ := io.ReadAll(r.resp.Body)
+			var doc batchJSON
+			if err := json.Unmarshal(append(buf[:n], rest...), &doc); err != nil || len(doc.Rows) != tc.n+1 {
+				t.Fatalf("%d rows, %v", len(doc.Rows), err)
+			}
+		})
 	}
 }
