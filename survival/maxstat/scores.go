@@ -224,11 +224,13 @@ func sortedIndex(v []float64) []int32 {
 		items, tmp = tmp, items
 	}
 	for lo := 0; lo < n; {
-		hi, same := lo+1, true
-		k0 := keys[uint32(items[lo])].key
+		hi := lo + 1
 		for hi < n && items[hi]>>32 == items[lo]>>32 {
-			same = same && keys[uint32(items[hi])].key == k0
 			hi++
+		}
+		same := true
+		for _, it := range items[lo+1 : hi] {
+			same = same && keys[uint32(it)].key == keys[uint32(items[lo])].key
 		}
 		if !same {
 			slices.SortFunc(items[lo:hi], func(a, b uint64) int {
