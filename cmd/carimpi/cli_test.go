@@ -51,3 +51,21 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Fatalf("no args: code %d", code)
 	}
 }
+
+// TestFlagsResetBetweenRuns checks that a flag given in one in-process run
+// does not carry over into the next.
+func TestFlagsResetBetweenRuns(t *testing.T) {
+	data := refData + "/lung.csv"
+	if _, errOut, code := runCLI(t, "km", "--data", data, "--time", "time", "--event", "status", "--event-value", "2", "--format", "json"); code != 0 {
+		t.Fatalf("first run: %d %s", code, errOut)
+	}
+	// Without --event-value the event code is 1 again: lung's status 1 is
+	// "censored", so this run sees only the 63 rows coded 1 as events.
+	out, errOut, code := runCLI(t, "km", "--data", data, "--time", "time", "--event", "status", "--format", "json")
+	if code != 0 {
+		t.Fatalf("second run: %d %s", code, errOut)
+	}
+	if !strings.Contains(out, `"events": 63`) {
+		t.Errorf("second run kept the first run's --event-value:\n%.300s", out)
+	}
+}

@@ -92,6 +92,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	c.Flags.SetOutput(io.Discard)
+	// A command value lives for the process: start every run from the
+	// defaults, so that in-process runs (tests, the server) never see an
+	// earlier run's flags.
+	c.Flags.VisitAll(func(f *flag.Flag) { f.Value.Set(f.DefValue) })
 	if err := c.Flags.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printCommandHelp(stdout, c)
