@@ -4,8 +4,9 @@
 //
 //	maxstatbench -data F.csv -pmethod Lau94 [-reps R] [-b B]
 //
-// prints one line: go_seconds (per call, best of 3 rounds of R calls, one
-// round when a call takes over 2 s; reading the CSV excluded), statistic, cutpoint, p and p_accuracy.
+// prints one line: go_seconds (per call, best of 3 rounds of -reps calls,
+// one round when a call takes over 2 s; reading the CSV excluded),
+// statistic, cutpoint, p and p_accuracy.
 package main
 
 import (
