@@ -94,8 +94,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	c.Flags.SetOutput(io.Discard)
 	// A command value lives for the process: start every run from the
 	// defaults, so that in-process runs (tests, the server) never see an
-	// earlier run's flags.
-	c.Flags.VisitAll(func(f *flag.Flag) { f.Value.Set(f.DefValue) })
+	// earlier run's flags. Only the flag package's own value types (the
+	// flag.Getter ones) can be reset this way; a command with flag.Func or
+	// custom values resets those itself.
+	c.Flags.VisitAll(func(f *flag.Flag) {
+		if _, ok := f.Value.(flag.Getter); ok {
+			f.Value.Set(f.DefValue)
+		}
+	})
 	if err := c.Flags.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printCommandHelp(stdout, c)
