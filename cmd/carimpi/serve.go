@@ -130,14 +130,20 @@ func runServe(ctx context.Context, f serveFlags, stderr io.Writer) error {
 }
 
 // serveScorer returns the published models with the model files installed
-// in their slots (impi or car-impi, by the file's id).
+// in their slots (impi or car-impi, by the file's id); two files for the
+// same slot are an error, not a silent override.
 func serveScorer(paths []string) (*scores.Scorer, error) {
 	sc := scores.NewScorer()
+	from := map[string]string{}
 	for _, p := range paths {
 		m, err := scores.LoadFile(p)
 		if err != nil {
 			return nil, err
 		}
+		if prev, dup := from[m.ID]; dup {
+			return nil, usagef("--model %s and --model %s are both model %q; give one file per model", prev, p, m.ID)
+		}
+		from[m.ID] = p
 		if err := sc.Use(m); err != nil {
 			return nil, fmt.Errorf("%s: %v", p, err)
 		}

@@ -13,10 +13,18 @@ import (
 	"time"
 )
 
+// testModelFile is a CAR-IMPI model file with made-up coefficients and a
+// PFS baseline survival.
+const testModelFile = `{"schema": "carimpi-model", "schema_version": 1, "id": "car-impi", "name": "CAR-IMPI", "version": "test",
+ "knot": 44.3, "coefficients": {"mtv": 0.0149, "mtv_above_knot": -0.0062, "age": 0.012, "stage2": 0.1, "stage3": 0.3, "stage4": 0.5},
+ "baseline_survival": [{"endpoint": "pfs", "times": [6, 12, 24], "survival": [0.7, 0.6, 0.5]}]}`
+
 func TestServeErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"schema_version": 99}`), 0o644)
+	good := filepath.Join(dir, "good.json")
+	os.WriteFile(good, []byte(testModelFile), 0o644)
 	tests := []struct {
 		args []string
 		code int
@@ -24,6 +32,7 @@ func TestServeErrors(t *testing.T) {
 	}{
 		{[]string{"serve", "--model", filepath.Join(dir, "none.json")}, 1, "none.json"},
 		{[]string{"serve", "--model", bad}, 1, "schema_version"},
+		{[]string{"serve", "--model", good, "--model", good}, 2, "both model"},
 		{[]string{"serve", "--cors-origin", "*"}, 2, "--cors-origin"},
 		{[]string{"serve", "--max-body", "0"}, 2, "--max-body"},
 		{[]string{"serve", "--addr", "127.0.0.1:99999"}, 1, "99999"},
@@ -44,9 +53,7 @@ func TestServeErrors(t *testing.T) {
 // shutdown.
 func TestServeShutdown(t *testing.T) {
 	model := filepath.Join(t.TempDir(), "model.json")
-	os.WriteFile(model, []byte(`{"schema": "carimpi-model", "schema_version": 1, "id": "car-impi", "name": "CAR-IMPI", "version": "test",
- "knot": 44.3, "coefficients": {"mtv": 0.0149, "mtv_above_knot": -0.0062, "age": 0.012, "stage2": 0.1, "stage3": 0.3, "stage4": 0.5},
- "baseline_survival": [{"endpoint": "pfs", "times": [6, 12, 24], "survival": [0.7, 0.6, 0.5]}]}`), 0o644)
+	os.WriteFile(model, []byte(testModelFile), 0o644)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
