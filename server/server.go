@@ -2,19 +2,19 @@
 // package scores, so that the API, "carimpi score" and "carimpi batch" can
 // never disagree.
 //
-// Routes (see Routes; the OpenAPI 3 description is served at
+// Routes (the OpenAPI 3 description of the API is served at
 // /api/v1/openapi.json):
 //
-//	POST /api/v1/score         one patient → every applicable index
-//	POST /api/v1/batch         CSV or JSON lines in, JSON lines out, row by row
+//	POST /api/v1/score         one patient → every applicable index, survival at 6/12/24 months
+//	POST /api/v1/batch         CSV or JSON lines in, the "carimpi batch" document out, streamed
 //	GET  /api/v1/models        the loaded models with provenance
 //	GET  /api/v1/openapi.json  this API's OpenAPI 3 document
 //	GET  /healthz              liveness
 //	GET  /                     the web calculator (embedded, works offline)
 //
 // New returns an http.Handler: a ServeMux wrapped, from the outside in, by
-// the access log, CORS (off unless configured), the bearer token check
-// (off unless configured) and JSON 404/405 answers. NewHTTPServer sets the
+// the access log, the research-notice header, CORS (off unless configured),
+// the bearer token check (off unless configured) and JSON 404/405 answers. NewHTTPServer sets the
 // timeouts. Request bodies are capped (413 past the cap), request content
 // types are checked (415), and the access log holds method, path, status
 // and latency only: never a body or a patient value.
