@@ -319,7 +319,8 @@
     if (!body) return;
     errorsBox.appendChild(el("p", { class: "err" }, body.error));
     for (const f of body.fields || []) {
-      errorsBox.appendChild(el("p", { class: "err", "data-field": f.field }, f.field + ": " + f.message));
+      const text = f.message.startsWith(f.field) ? f.message : f.field + ": " + f.message;
+      errorsBox.appendChild(el("p", { class: "err", "data-field": f.field }, text));
       const input = document.getElementById(f.field);
       if (input) input.setAttribute("aria-invalid", "true");
     }
@@ -347,7 +348,12 @@
       showErrors({ error: "this server needs an API token: enter it below" });
       return;
     }
-    if (!resp.ok) { showErrors(body); table.hidden = true; survivalBox.textContent = ""; return; }
+    if (!resp.ok) {
+      showErrors(body);
+      table.hidden = true;
+      for (const box of [survivalBox, warningsBox, detailBox, modelsBox]) box.textContent = "";
+      return;
+    }
     showErrors(null);
     renderScores(body);
     renderSurvival(body.survival);
