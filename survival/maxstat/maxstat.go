@@ -126,7 +126,7 @@ func Test(x, time []float64, event []bool, opts Options) (*Result, error) {
 	}
 	// At large n sort x while the scores are computed: the two sorts
 	// dominate the cost of the closed-form p-values.
-	if len(x) < 20000 {
+	if len(x) < 4096 {
 		return testScores(x, LogRankScores(time, event), sortedIndex(x), opts)
 	}
 	done := make(chan []int32)
