@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
@@ -54,15 +55,16 @@ func accessLog(log *slog.Logger, h http.Handler) http.Handler {
 }
 
 // requireToken wraps h so that every /api/ request must carry
-// "Authorization: Bearer <token>". The comparison is constant-time. The page
-// at / and /healthz stay open, so a load balancer can probe the service and
-// the page can ask the user for the token.
+// "Authorization: Bearer <token>". The comparison is constant-time, of
+// SHA-256 digests so that not even the token's length leaks. The page at /
+// and /healthz stay open, so a load balancer can probe the service and the
+// page can ask the user for the token.
 func requireToken(token string, h http.Handler) http.Handler {
-	want := []byte("Bearer " + token)
+	want := sha256.Sum256([]byte("Bearer " + token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") && r.Method != http.MethodOptions {
-			got := []byte(r.Header.Get("Authorization"))
-			if subtle.ConstantTimeCompare(got, want) != 1 {
+			got := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+			if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="carimpi"`)
 				writeError(w, http.StatusUnauthorized, "missing or wrong bearer token", nil)
 				return
