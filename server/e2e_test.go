@@ -84,6 +84,12 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every control has an accessible name and is in the tab order.
+	unnamed, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("input, select, button")].filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !e.textContent.trim() || e.tabIndex < 0).map((e) => e.id)`))
+	if err != nil || len(unnamed) > 0 {
+		t.Errorf("controls without an accessible name or out of the tab order: %v %v", unnamed, err)
+	}
 	svgs, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#survival svg path").length`))
 	if err != nil {
 		t.Fatal(err)
