@@ -198,6 +198,7 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 			taps = append(taps, math.Exp(-0.5*(alpha*float64(t))*(alpha*float64(t))))
 		}
 		gamma, gammaD, q := math.Exp(-alpha*delta), math.Exp(-alpha*delta*float64(d)), math.Exp(-delta*delta)
+		invGamma, scale := 1/gamma, norm/s
 		// The left end zone's sources reach the targets z_j <= reach: those
 		// sums are formed first, with the interior targets' terms by products
 		// along the lattice (u grows by eps = c/s a node).
@@ -247,7 +248,7 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 					au := alpha * us
 					acc += kernelSum(taps[t0+d:t1+d+1], g[ks+t0:ks+t1+1], math.Exp(au*float64(t0)-0.5*us*us), math.Exp(au))
 				}
-				f[j] = acc * norm / s
+				f[j] = acc * scale
 			}
 			// Interior targets: (zj - r z_k)/s = cj + alpha (j - k) with
 			// cj = (1-r) zj/s, so phi = exp(-cj^2/2) beta^(j-k) taps, with
@@ -274,10 +275,10 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 				if j <= jr || z[j] >= -reach {
 					acc += zones(j)
 				}
-				f[j] = acc * norm / s
+				f[j] = acc * scale
 				cj += delta
 				beta *= gamma
-				invBeta /= gamma
+				invBeta *= invGamma
 				betaD *= gammaD
 				e *= ratio
 				ratio *= q
