@@ -8,7 +8,6 @@ import (
 	"carimpi/internal/jsonx"
 	"carimpi/stattest"
 	"carimpi/survival/concordance"
-	"carimpi/survival/cox"
 	"carimpi/survival/maxstat"
 )
 
@@ -30,36 +29,21 @@ type Optimism struct {
 }
 
 // develop repeats steps 4-5 on one sample: the knot by maximally selected
-// log-rank statistics, then the Cox fit; it returns the coefficients.
-func develop(mtv, age, stage, t []float64, e []bool) (knot float64, coef []float64, err error) {
-	ms, err := maxstat.Test(mtv, t, e, maxstat.Options{})
+// log-rank statistics, then the Cox fit; it returns the knot and the
+// coefficients in modelTerms order.
+func develop(s sample) (knot float64, coef []float64, err error) {
+	ms, err := maxstat.Test(s.mtv, s.t, s.e, maxstat.Options{})
 	if err != nil {
 		return 0, nil, err
 	}
-	knot = ms.Cutpoint
-	x := designRows(mtv, age, stage, knot)
-	var cols [][]float64
-	var keep []int
-	for j := range x {
-		if j < 3 || !allZero(x[j]) {
-			cols = append(cols, x[j])
-			keep = append(keep, j)
-		}
-	}
-	m, err := cox.Fit(t, e, cols, nil, nil)
+	m, cols, _, err := s.fitAt(ms.Cutpoint)
 	if err != nil {
 		return 0, nil, err
-	}
-	coef = make([]float64, len(modelTerms))
-	for c, j := range keep {
-		if !math.IsNaN(m.Coef[c]) {
-			coef[j] = m.Coef[c]
-		}
 	}
 	if !m.Converged {
-		return knot, coef, errors.New("did not converge")
+		return 0, nil, errors.New("did not converge")
 	}
-	return knot, coef, nil
+	return ms.Cutpoint, coefficients(m, cols), nil
 }
 
 // designRows returns the model's columns: MTV, max(MTV - knot, 0), age and
@@ -93,42 +77,34 @@ func linearPredictor(x [][]float64, coef []float64) []float64 {
 // addBootstrap runs the optimism correction of the C-index over opt.Bootstrap
 // resamples of the development cohort, seeded by opt.Seed.
 func (out *Output) addBootstrap(p *patients, dev []int, o outcome, opt Options) error {
-	var mtv, age, stage, t []float64
-	var e []bool
-	for k, i := range dev {
-		if math.IsNaN(o.time[k]) || math.IsNaN(o.event[k]) {
-			continue
-		}
-		mtv, age, stage = append(mtv, p.mtv[i]), append(age, p.age[i]), append(stage, p.stage[i])
-		t, e = append(t, o.time[k]), append(e, o.event[k] == 1)
-	}
-	n := len(t)
+	orig := developmentSample(p, dev, o)
+	n := len(orig.t)
 	if n < 10 {
 		return errors.New("fewer than 10 development patients with the endpoint")
 	}
-	_, coef, err := develop(mtv, age, stage, t, e)
+	cIndex := func(s sample, knot float64, coef []float64) float64 {
+		return concordance.Harrell(s.t, s.e, linearPredictor(designRows(s.mtv, s.age, s.stage, knot), coef), nil, nil).C
+	}
+	knot, coef, err := develop(orig)
 	if err != nil {
 		return err
 	}
-	apparent := concordance.Harrell(t, e, linearPredictor(designRows(mtv, age, stage, out.Results.Cutpoint.Value), coef), nil, nil).C
+	apparent := cIndex(orig, knot, coef)
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
-	bm, ba, bs, bt := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	be := make([]bool, n)
+	b := sample{mtv: make([]float64, n), age: make([]float64, n), stage: make([]float64, n), t: make([]float64, n), e: make([]bool, n)}
 	var optimism, cuts []float64
 	failed := 0
-	for b := 0; b < opt.Bootstrap; b++ {
+	for r := 0; r < opt.Bootstrap; r++ {
 		for k := 0; k < n; k++ {
 			i := rng.IntN(n)
-			bm[k], ba[k], bs[k], bt[k], be[k] = mtv[i], age[i], stage[i], t[i], e[i]
+			b.mtv[k], b.age[k], b.stage[k], b.t[k], b.e[k] = orig.mtv[i], orig.age[i], orig.stage[i], orig.t[i], orig.e[i]
 		}
-		knot, c, err := develop(bm, ba, bs, bt, be)
+		knot, c, err := develop(b)
 		if err != nil {
 			failed++
 			continue
 		}
-		cb := concordance.Harrell(bt, be, linearPredictor(designRows(bm, ba, bs, knot), c), nil, nil).C
-		co := concordance.Harrell(t, e, linearPredictor(designRows(mtv, age, stage, knot), c), nil, nil).C
-		optimism = append(optimism, cb-co)
+		optimism = append(optimism, cIndex(b, knot, c)-cIndex(orig, knot, c))
 		cuts = append(cuts, knot)
 	}
 	if len(optimism) == 0 {

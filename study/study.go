@@ -262,7 +262,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	log.step("cutpoint: MTV %.4g mL (statistic %.4g, Lau94 p %.3g)", ms.Cutpoint, ms.Statistic, ms.P)
 
 	// 5. Model.
-	model, fit, err := fitModel(p, dev, devOut, ms.Cutpoint, opt)
+	model, fit, err := fitModel(developmentSample(p, dev, devOut), ms.Cutpoint, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -441,64 +441,82 @@ func slug(s string) string {
 // modelTerms are the CAR-IMPI model's columns, in order.
 var modelTerms = []string{"mtv", "mtv_above_knot", "age", "stage2", "stage3", "stage4"}
 
-// fitModel fits the Cox model of the development endpoint on the linear
-// spline of MTV at the knot, age and stage (stage 1 the reference) and
-// returns it as a scores model.
-func fitModel(p *patients, dev []int, o outcome, knot float64, opt Options) (*scores.CoxModel, ModelFit, error) {
-	var t []float64
-	var e []bool
-	x := make([][]float64, len(modelTerms))
+// sample is the development data of the model: the patients with the
+// endpoint present.
+type sample struct {
+	mtv, age, stage, t []float64
+	e                  []bool
+}
+
+func developmentSample(p *patients, dev []int, o outcome) sample {
+	var s sample
 	for k, i := range dev {
 		if math.IsNaN(o.time[k]) || math.IsNaN(o.event[k]) {
 			continue
 		}
-		t = append(t, o.time[k])
-		e = append(e, o.event[k] == 1)
-		st := p.stage[i]
-		row := []float64{p.mtv[i], math.Max(p.mtv[i]-knot, 0), p.age[i], b2f(st == 2), b2f(st == 3), b2f(st == 4)}
-		for j := range row {
-			x[j] = append(x[j], row[j])
-		}
+		s.mtv, s.age, s.stage = append(s.mtv, p.mtv[i]), append(s.age, p.age[i]), append(s.stage, p.stage[i])
+		s.t, s.e = append(s.t, o.time[k]), append(s.e, o.event[k] == 1)
 	}
-	fit := ModelFit{Terms: modelTerms, Knot: knot}
-	// A stage level absent from the development cohort has no column.
-	var cols [][]float64
+	return s
+}
+
+// fitAt fits the Cox model (Efron) of the sample on the linear spline of
+// MTV at knot, age and stage (stage 1 the reference). A stage without
+// patients has no column: cols[c] is the modelTerms index of fitted
+// column c, and absent lists the terms left out.
+func (s sample) fitAt(knot float64) (m *cox.Model, cols []int, absent []string, err error) {
+	x := designRows(s.mtv, s.age, s.stage, knot)
+	var xs [][]float64
 	var names []string
 	for j, name := range modelTerms {
 		if j >= 3 && allZero(x[j]) {
-			fit.Warnings = append(fit.Warnings, fmt.Sprintf("%s: no development patient has this stage; its coefficient is 0", name))
+			absent = append(absent, name)
 			continue
 		}
-		cols = append(cols, x[j])
+		xs = append(xs, x[j])
 		names = append(names, name)
+		cols = append(cols, j)
 	}
-	m, err := cox.Fit(t, e, cols, &cox.Options{Names: names}, nil)
+	m, err = cox.Fit(s.t, s.e, xs, &cox.Options{Names: names}, nil)
+	return m, cols, absent, err
+}
+
+// coefficients returns the fit's coefficients in modelTerms order; a term
+// left out or aliased has coefficient 0.
+func coefficients(m *cox.Model, cols []int) []float64 {
+	coef := make([]float64, len(modelTerms))
+	for c, j := range cols {
+		if !math.IsNaN(m.Coef[c]) {
+			coef[j] = m.Coef[c]
+		}
+	}
+	return coef
+}
+
+// fitModel fits the CAR-IMPI model on the development sample and returns
+// it as a scores model with the fit's numbers for the report.
+func fitModel(s sample, knot float64, opt Options) (*scores.CoxModel, ModelFit, error) {
+	fit := ModelFit{Terms: modelTerms, Knot: knot}
+	m, cols, absent, err := s.fitAt(knot)
 	if err != nil {
 		return nil, fit, fmt.Errorf("fitting the CAR-IMPI model: %w", err)
 	}
+	for _, name := range absent {
+		fit.Warnings = append(fit.Warnings, fmt.Sprintf("%s: no development patient has this stage; its coefficient is 0", name))
+	}
 	fit.Warnings = append(fit.Warnings, m.Warnings...)
-	coef := map[string]int{}
-	for c, n := range names {
-		coef[n] = c
-	}
 	k := len(modelTerms)
-	fit.Coef, fit.SE, fit.HR, fit.P = make(jsonx.Floats, k), make(jsonx.Floats, k), make(jsonx.Floats, k), make(jsonx.Floats, k)
-	for j, name := range modelTerms {
-		if c, ok := coef[name]; ok && !math.IsNaN(m.Coef[c]) {
-			fit.Coef[j], fit.SE[j], fit.HR[j], fit.P[j] = m.Coef[c], m.SE[c], m.HR[c], m.P[c]
-		} else {
-			fit.Coef[j], fit.SE[j], fit.HR[j], fit.P[j] = 0, math.NaN(), 1, math.NaN()
-		}
-	}
+	fit.Coef = coefficients(m, cols)
+	fit.SE, fit.HR, fit.P = nanSlice(k), make(jsonx.Floats, k), nanSlice(k)
 	fit.Var = make([]jsonx.Floats, k)
-	for j, a := range modelTerms {
+	for j := range modelTerms {
+		fit.HR[j] = math.Exp(fit.Coef[j])
 		fit.Var[j] = nanSlice(k)
-		for l, b := range modelTerms {
-			ca, okA := coef[a]
-			cb, okB := coef[b]
-			if okA && okB {
-				fit.Var[j][l] = m.Var[ca][cb]
-			}
+	}
+	for c, j := range cols {
+		fit.SE[j], fit.P[j] = m.SE[c], m.P[c]
+		for d, l := range cols {
+			fit.Var[j][l] = m.Var[c][d]
 		}
 	}
 	fit.N, fit.Events = m.N, m.Events
@@ -513,13 +531,6 @@ func fitModel(p *patients, dev []int, o outcome, knot float64, opt Options) (*sc
 	fit.Formula = fmt.Sprintf("CAR-IMPI = %.6g·MTV %+.6g·max(MTV − %.4g, 0) %+.6g·age %+.6g·[stage 2] %+.6g·[stage 3] %+.6g·[stage 4]",
 		fit.Coef[0], fit.Coef[1], knot, fit.Coef[2], fit.Coef[3], fit.Coef[4], fit.Coef[5])
 	return model, fit, nil
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func allZero(x []float64) bool {
