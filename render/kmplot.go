@@ -142,7 +142,7 @@ func (p KMPlot) SVG() string {
 	for gi, g := range p.Groups {
 		col := Palette[gi%len(Palette)]
 		ry := tableTop + 26 + rowH*float64(gi)
-		d.text(left-8, ry, "end", g.Name, fmt.Sprintf(` fill="%s" font-weight="bold"`, col))
+		d.text(left-22, ry, "end", g.Name, fmt.Sprintf(` fill="%s" font-weight="bold"`, col))
 		for _, t := range ticks {
 			d.text(x(t), ry, "middle", strconv.Itoa(g.atRisk(t)), "")
 		}

@@ -17,7 +17,7 @@ func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves
 		ylabel = "Overall survival"
 	}
 	out.Figures = append(out.Figures, Figure{Name: name, Title: title,
-		SVG: render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset}.SVG()})
+		SVG: render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands}.SVG()})
 }
 
 // pText writes "= 0.012" or "< 0.001".

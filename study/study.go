@@ -40,6 +40,9 @@ type Options struct {
 	// Progress receives one line per step with the elapsed time; nil is
 	// quiet.
 	Progress io.Writer
+	// Bands draws the pointwise 95% confidence bands on the Kaplan-Meier
+	// figures.
+	Bands bool
 }
 
 // Output is everything the study produces.
@@ -51,6 +54,8 @@ type Output struct {
 	Tables  []Table
 	// Sections are the report's sections in order, as HTML fragments.
 	Sections []Section
+
+	bands bool
 }
 
 // Figure is an SVG figure written to figures/<Name>.svg.
@@ -199,7 +204,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	log := &stepLog{w: opt.Progress, start: time.Now()}
 	scorer := scores.NewScorer()
 	p := newPatients(c, scorer)
-	out := &Output{Results: &Results{
+	out := &Output{bands: opt.Bands, Results: &Results{
 		Notice: Notice, Simulated: c.Simulated(), Seed: opt.Seed,
 		Provenance:        Provenance{Software: opt.Software, Citation: citation, Data: rep.Source, Endpoint: opt.Endpoint},
 		KM:                map[string]map[string]map[string]*GroupSurvival{},
@@ -361,6 +366,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 		}
 		log.step("bootstrap: B = %d, seed %d", opt.Bootstrap, opt.Seed)
 	}
+	out.addResultTables()
 	out.buildSections(p, cohorts, opt)
 	log.step("report assembled")
 	return out, nil

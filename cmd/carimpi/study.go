@@ -23,6 +23,7 @@ func newStudyCmd() *Command {
 	seed := fs.Uint64("seed", 1, "seed of every random step (bootstrap)")
 	boot := fs.Int("bootstrap", 200, "bootstrap resamples for the optimism-corrected C-index and cutpoint stability (0 = skip)")
 	quiet := fs.Bool("quiet", false, "do not print progress")
+	bands := fs.Bool("ci-bands", false, "draw pointwise 95% confidence bands on the Kaplan-Meier figures")
 	c := &Command{
 		Name:      "study",
 		UsageLine: "study [--data cohort.csv|xlsx] [--develop-cohort development --validate-cohort validation] [--endpoint pfs] [--out report/] [--seed S]",
@@ -62,7 +63,7 @@ figures/*.svg into --out; model.json is loadable by "carimpi score --model".
 			return err
 		}
 		opt := study.Options{Develop: *develop, Validate: *validate, Endpoint: *endpoint, Seed: *seed,
-			Bootstrap: *boot, Software: "carimpi " + version}
+			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands}
 		if *boot == 0 {
 			opt.Bootstrap = -1
 		}
