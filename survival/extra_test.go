@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/reftest"
 	"carimpi/survival"
 )
 
@@ -68,8 +69,8 @@ func TestExtraReference(t *testing.T) {
 				}
 				mean, se = append(mean, r.Mean), append(se, r.StdErr)
 			}
-			checkFloats(t, tc.name+" rmst", mean, w.RMean, refTol)
-			checkFloats(t, tc.name+" rmst se", se, w.SE, refTol)
+			reftest.Floats(t, tc.name+" rmst", mean, w.RMean, refTol)
+			reftest.Floats(t, tc.name+" rmst se", se, w.SE, refTol)
 		}
 		// Reverse Kaplan-Meier: one curve per stratum.
 		rev := make([]bool, len(ev))
@@ -82,7 +83,7 @@ func TestExtraReference(t *testing.T) {
 		}
 		for i := range back {
 			m := back[i].Median()
-			checkFloats(t, tc.name+" follow-up", []float64{m.Estimate, m.Lower, m.Upper},
+			reftest.Floats(t, tc.name+" follow-up", []float64{m.Estimate, m.Lower, m.Upper},
 				jsonx.Floats{tc.fu.Median[i], tc.fu.Lower[i], tc.fu.Upper[i]}, 0)
 		}
 	}
@@ -90,7 +91,7 @@ func TestExtraReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFloats(t, "MedianFollowUp", []float64{m.Estimate, m.Lower, m.Upper},
+	reftest.Floats(t, "MedianFollowUp", []float64{m.Estimate, m.Lower, m.Upper},
 		jsonx.Floats{want.FollowUp.Median[0], want.FollowUp.Lower[0], want.FollowUp.Upper[0]}, 0)
 
 	v := loadData(t, "veteran.csv", "time", "status", "celltype")
@@ -107,6 +108,6 @@ func TestExtraReference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkFloats(t, "trend", []float64{tr.Statistic, tr.P}, jsonx.Floats{tc.want.Statistic, tc.want.P}, refTol)
+		reftest.Floats(t, "trend", []float64{tr.Statistic, tr.P}, jsonx.Floats{tc.want.Statistic, tc.want.P}, refTol)
 	}
 }

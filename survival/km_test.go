@@ -2,11 +2,13 @@ package survival_test
 
 import (
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/reftest"
 	"carimpi/survival"
 )
 
@@ -71,7 +73,7 @@ func TestKaplanMeierReference(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var want kmCase
-			readCase(t, tc.file, &want)
+			reftest.Load(t, filepath.Join(refExpected, tc.file), &want)
 			d := loadData(t, tc.data, "time", tc.event)
 			tm, ev := d.floats(t, "time"), d.events(t, tc.event, tc.code)
 			var strata []int
@@ -105,17 +107,17 @@ func checkCurve(t *testing.T, name string, c *survival.KMCurve, w *kmStratum) {
 		t.Errorf("%s: n %d events %d, want %d %d", name, c.N, c.Events, w.N, w.Events)
 	}
 	tb := w.Table
-	checkFloats(t, name+" time", c.Time, tb.Time, 0)
+	reftest.Floats(t, name+" time", c.Time, tb.Time, 0)
 	checkInts(t, name+" n.risk", c.NRisk, tb.NRisk)
 	checkInts(t, name+" n.event", c.NEvent, tb.NEvent)
 	checkInts(t, name+" n.censor", c.NCensor, tb.NCensor)
-	checkFloats(t, name+" surv", c.Surv, tb.Surv, refTol)
-	checkFloats(t, name+" std.err", c.StdErr, tb.StdErr, refTol)
+	reftest.Floats(t, name+" surv", c.Surv, tb.Surv, refTol)
+	reftest.Floats(t, name+" std.err", c.StdErr, tb.StdErr, refTol)
 	sse := make([]float64, len(c.Surv))
 	for i := range sse {
 		sse[i] = c.SurvStdErr(i)
 	}
-	checkFloats(t, name+" std.err.surv", sse, tb.StdErrSurv, refTol)
+	reftest.Floats(t, name+" std.err.surv", sse, tb.StdErrSurv, refTol)
 	lo, up, ci := tb.LowerLog, tb.UpperLog, w.MedianCILog
 	at := w.AtTimes
 	atLo, atUp := at.LowerLog, at.UpperLog
@@ -123,21 +125,21 @@ func checkCurve(t *testing.T, name string, c *survival.KMCurve, w *kmStratum) {
 		lo, up, ci = tb.LowerLogLog, tb.UpperLogLog, w.MedianCILogLog
 		atLo, atUp = at.LowerLogLog, at.UpperLogLog
 	}
-	checkFloats(t, name+" lower", c.Lower, lo, refTol)
-	checkFloats(t, name+" upper", c.Upper, up, refTol)
+	reftest.Floats(t, name+" lower", c.Lower, lo, refTol)
+	reftest.Floats(t, name+" upper", c.Upper, up, refTol)
 
 	m := c.Median()
-	checkFloats(t, name+" median (lower, upper)", []float64{m.Estimate, m.Lower, m.Upper},
+	reftest.Floats(t, name+" median (lower, upper)", []float64{m.Estimate, m.Lower, m.Upper},
 		jsonx.Floats{float64(w.Median), float64(ci.Lower), float64(ci.Upper)}, 0)
 
 	s := c.At(at.Times)
-	checkFloats(t, name+" at times", s.Time, at.Times, 0)
+	reftest.Floats(t, name+" at times", s.Time, at.Times, 0)
 	checkInts(t, name+" at n.risk", s.NRisk, at.NRisk)
 	checkInts(t, name+" at n.event", s.NEvent, at.NEvent)
-	checkFloats(t, name+" at surv", s.Surv, at.Surv, refTol)
-	checkFloats(t, name+" at std.err", s.StdErr, at.StdErrSurv, refTol)
-	checkFloats(t, name+" at lower", s.Lower, atLo, refTol)
-	checkFloats(t, name+" at upper", s.Upper, atUp, refTol)
+	reftest.Floats(t, name+" at surv", s.Surv, at.Surv, refTol)
+	reftest.Floats(t, name+" at std.err", s.StdErr, at.StdErrSurv, refTol)
+	reftest.Floats(t, name+" at lower", s.Lower, atLo, refTol)
+	reftest.Floats(t, name+" at upper", s.Upper, atUp, refTol)
 }
 
 // TestKaplanMeierSmall checks hand-computed cases, including R's median
@@ -217,12 +219,12 @@ func TestKaplanMeierSmall(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkFloats(t, "surv", c[0].Surv, tc.surv, 1e-15)
+			reftest.Floats(t, "surv", c[0].Surv, tc.surv, 1e-15)
 			if !slices.Equal(c[0].NRisk, tc.nrisk) {
 				t.Errorf("n.risk %v, want %v", c[0].NRisk, tc.nrisk)
 			}
 			m := c[0].Median()
-			checkFloats(t, "median", []float64{m.Estimate, m.Lower, m.Upper},
+			reftest.Floats(t, "median", []float64{m.Estimate, m.Lower, m.Upper},
 				[]float64{tc.median.Estimate, tc.median.Lower, tc.median.Upper}, 1e-15)
 			for i := range c[0].Surv {
 				lo, up := c[0].Lower[i], c[0].Upper[i]

@@ -2,11 +2,13 @@ package survival_test
 
 import (
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/reftest"
 	"carimpi/survival"
 )
 
@@ -43,7 +45,7 @@ func TestLogRankReference(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var c logrankCase
-			readCase(t, tc.file, &c)
+			reftest.Load(t, filepath.Join(refExpected, tc.file), &c)
 			w := c.Expected
 			need := []string{"time", tc.event, tc.group}
 			if tc.strata != "" {
@@ -73,25 +75,25 @@ func TestLogRankReference(t *testing.T) {
 				if r.N[g] != w.N[i] {
 					t.Errorf("n[%s] = %d, want %d", w.Groups[i], r.N[g], w.N[i])
 				}
-				checkFloats(t, "obs "+w.Groups[i], []float64{r.Observed[g]}, w.Obs[i:i+1], refTol)
-				checkFloats(t, "exp "+w.Groups[i], []float64{r.Expected[g]}, w.Exp[i:i+1], refTol)
+				reftest.Floats(t, "obs "+w.Groups[i], []float64{r.Observed[g]}, w.Obs[i:i+1], refTol)
+				reftest.Floats(t, "exp "+w.Groups[i], []float64{r.Expected[g]}, w.Exp[i:i+1], refTol)
 				for j, h := range pos {
-					checkFloats(t, "var "+w.Groups[i]+" "+w.Groups[j], []float64{r.Var[g][h]}, w.Var[i][j:j+1], refTol)
+					reftest.Floats(t, "var "+w.Groups[i]+" "+w.Groups[j], []float64{r.Var[g][h]}, w.Var[i][j:j+1], refTol)
 				}
 				for s, name := range w.Strata {
 					k := slices.Index(slabels, name)
-					checkFloats(t, "obs by stratum "+name, []float64{r.ObservedByStratum[g][k]}, w.ObsByStratum[i][s:s+1], refTol)
-					checkFloats(t, "exp by stratum "+name, []float64{r.ExpectedByStratum[g][k]}, w.ExpByStratum[i][s:s+1], refTol)
+					reftest.Floats(t, "obs by stratum "+name, []float64{r.ObservedByStratum[g][k]}, w.ObsByStratum[i][s:s+1], refTol)
+					reftest.Floats(t, "exp by stratum "+name, []float64{r.ExpectedByStratum[g][k]}, w.ExpByStratum[i][s:s+1], refTol)
 				}
 			}
 			if r.DF != w.DF {
 				t.Errorf("df %d, want %d", r.DF, w.DF)
 			}
-			checkFloats(t, "chisq, p", []float64{r.Statistic, r.P}, jsonx.Floats{w.Chisq, w.P}, refTol)
+			reftest.Floats(t, "chisq, p", []float64{r.Statistic, r.P}, jsonx.Floats{w.Chisq, w.P}, refTol)
 			if len(w.Groups) == 2 {
 				// With two groups the trend test is the log-rank test.
 				tr, err := r.Trend(nil)
-				if err != nil || !near(tr.Statistic, w.Chisq, refTol) || tr.DF != 1 {
+				if err != nil || !reftest.Rel(tr.Statistic, w.Chisq, refTol) || tr.DF != 1 {
 					t.Errorf("trend %+v, %v; want chisq %v", tr, err, w.Chisq)
 				}
 			}
@@ -120,12 +122,12 @@ func TestLogRankTrend(t *testing.T) {
 			v += scores[g] * scores[h] * r.Var[g][h]
 		}
 	}
-	if !near(tr.Statistic, u*u/v, 1e-14) || tr.DF != 1 || !(tr.P > 0 && tr.P < 1) {
+	if !reftest.Rel(tr.Statistic, u*u/v, 1e-14) || tr.DF != 1 || !(tr.P > 0 && tr.P < 1) {
 		t.Errorf("trend %+v, want statistic %v", tr, u*u/v)
 	}
 	// Shifting the scores changes nothing, since sum(O-E) = 0.
 	shifted, _ := r.Trend([]float64{13, 11, 8, 17})
-	if !near(shifted.Statistic, tr.Statistic, 1e-9) {
+	if !reftest.Rel(shifted.Statistic, tr.Statistic, 1e-9) {
 		t.Errorf("shifted scores: %v, want %v", shifted.Statistic, tr.Statistic)
 	}
 	if _, err := r.Trend([]float64{2, 2, 2, 2}); err == nil {

@@ -1,15 +1,12 @@
 package survival_test
 
 import (
-	"encoding/json"
-	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 
-	"carimpi/internal/jsonx"
+	"carimpi/internal/reftest"
 	"carimpi/table"
 )
 
@@ -18,17 +15,6 @@ const (
 	refData     = "../testdata/reference/data"
 	refExpected = "../testdata/reference/expected"
 )
-
-func readCase(t *testing.T, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(refExpected, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-}
 
 // dataset is a reference CSV with rows dropped where a needed column is missing.
 type dataset struct {
@@ -131,37 +117,11 @@ func cmpFloat(x, y float64) int {
 	return 0
 }
 
-// near reports whether got equals want to a relative tolerance; a null
-// (NaN) want, which stands for R's NA, NaN or Inf, needs a non-finite got.
-func near(got, want, tol float64) bool {
-	if math.IsNaN(want) {
-		return math.IsNaN(got) || math.IsInf(got, 0)
-	}
-	if got == want {
-		return true
-	}
-	return math.Abs(got-want) <= tol*math.Abs(want)
-}
-
-func checkFloats(t *testing.T, what string, got []float64, want jsonx.Floats, tol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%s: %d values, want %d", what, len(got), len(want))
-		return
-	}
-	for i := range want {
-		if !near(got[i], want[i], tol) {
-			t.Errorf("%s[%d] = %v, want %v", what, i, got[i], want[i])
-			return
-		}
-	}
-}
-
 func checkInts(t *testing.T, what string, got []int, want []float64) {
 	t.Helper()
 	g := make([]float64, len(got))
 	for i, v := range got {
 		g[i] = float64(v)
 	}
-	checkFloats(t, what, g, want, 0)
+	reftest.Floats(t, what, g, want, 0)
 }
