@@ -1,14 +1,13 @@
 package stattest_test
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/reftest"
 	"carimpi/stattest"
 )
 
@@ -37,14 +36,8 @@ type extraCases struct {
 
 func readExtra(t testing.TB) extraCases {
 	t.Helper()
-	b, err := os.ReadFile("testdata/extra.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var c extraCases
-	if err := json.Unmarshal(b, &c); err != nil {
-		t.Fatal(err)
-	}
+	reftest.Load(t, "testdata/extra.json", &c)
 	return c
 }
 
@@ -61,7 +54,7 @@ func TestMannWhitneyExtra(t *testing.T) {
 		if r.Exact != wantExact {
 			t.Errorf("n %d, %d: Exact = %v, want %v", len(c.X), len(c.Y), r.Exact, wantExact)
 		}
-		checkRel(t, "P", r.P, c.P, 1e-9)
+		reftest.Close(t, "P", r.P, c.P, 1e-9)
 	}
 }
 
@@ -85,8 +78,8 @@ func TestKruskalWallisExtra(t *testing.T) {
 		if float64(r.DF) != c.DF {
 			t.Errorf("df = %d, want %v", r.DF, c.DF)
 		}
-		checkRel(t, "H", r.H, c.Statistic, 1e-9)
-		checkRel(t, "P", r.P, c.P, 1e-9)
+		reftest.Close(t, "H", r.H, c.Statistic, 1e-9)
+		reftest.Close(t, "P", r.P, c.P, 1e-9)
 	}
 }
 
@@ -96,7 +89,7 @@ func TestFisherExtra(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", c.Table, err)
 		}
-		checkRel(t, "P", r.P, c.P, 1e-9)
+		reftest.Close(t, "P", r.P, c.P, 1e-9)
 		if len(c.Table) != 2 || len(c.Table[0]) != 2 {
 			if !math.IsNaN(r.OddsRatio) || !math.IsNaN(r.ConfInt[0]) {
 				t.Errorf("%v: OddsRatio %v, ConfInt %v; want NaN", c.Table, r.OddsRatio, r.ConfInt)
@@ -112,7 +105,7 @@ func TestFisherExtra(t *testing.T) {
 				}
 				continue
 			}
-			checkRel(t, "odds ratio or limit", got, want, 1e-6)
+			reftest.Close(t, "odds ratio or limit", got, want, 1e-6)
 		}
 	}
 }
@@ -126,8 +119,8 @@ func TestChiSquareExtra(t *testing.T) {
 		if float64(r.DF) != c.DF {
 			t.Errorf("df = %d, want %v", r.DF, c.DF)
 		}
-		checkRel(t, "Statistic", r.Statistic, c.Statistic, 1e-9)
-		checkRel(t, "P", r.P, c.P, 1e-9)
+		reftest.Close(t, "Statistic", r.Statistic, c.Statistic, 1e-9)
+		reftest.Close(t, "P", r.P, c.P, 1e-9)
 	}
 }
 

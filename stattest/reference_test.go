@@ -1,14 +1,13 @@
 package stattest_test
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 
+	"carimpi/internal/reftest"
 	"carimpi/stattest"
 	"carimpi/table"
 )
@@ -20,17 +19,6 @@ const (
 	refExpected = "../testdata/reference/expected"
 )
 
-func readCase(t *testing.T, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(refExpected, name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-}
-
 func readData(t *testing.T, name string) *table.Table {
 	t.Helper()
 	tab, err := table.ReadFile(filepath.Join(refData, name))
@@ -38,22 +26,6 @@ func readData(t *testing.T, name string) *table.Table {
 		t.Fatal(err)
 	}
 	return tab
-}
-
-// closeRel reports whether got is within tol of want, relative to |want|
-// (absolute when want is 0).
-func closeRel(got, want, tol float64) bool {
-	if got == want {
-		return true
-	}
-	return math.Abs(got-want) <= tol*math.Max(math.Abs(want), 1e-300)
-}
-
-func checkRel(t *testing.T, what string, got, want, tol float64) {
-	t.Helper()
-	if !closeRel(got, want, tol) {
-		t.Errorf("%s = %.17g, want %.17g (rel diff %.3g, tol %g)", what, got, want, math.Abs(got-want)/math.Abs(want), tol)
-	}
 }
 
 // groupBy splits column x by the labels of column by, dropping rows where
@@ -131,7 +103,7 @@ func TestQuantileReference(t *testing.T) {
 					Median, Min, Max, Mean, SD float64
 				}
 			}
-			readCase(t, tc.name, &c)
+			reftest.Load(t, filepath.Join(refExpected, tc.name+".json"), &c)
 			e := c.Expected
 			x, err := readData(t, tc.data).Floats(tc.col)
 			if err != nil {
@@ -140,21 +112,21 @@ func TestQuantileReference(t *testing.T) {
 			const tol = 1e-12 // the case files' tolerance
 			got := stattest.Quantiles(x, e.Probs...)
 			for i, p := range e.Probs {
-				checkRel(t, "Quantiles p="+strconv.FormatFloat(p, 'g', -1, 64), got[i], e.Quantiles[i], tol)
-				checkRel(t, "Quantile", stattest.Quantile(x, p), e.Quantiles[i], tol)
+				reftest.Close(t, "Quantiles p="+strconv.FormatFloat(p, 'g', -1, 64), got[i], e.Quantiles[i], tol)
+				reftest.Close(t, "Quantile", stattest.Quantile(x, p), e.Quantiles[i], tol)
 			}
-			checkRel(t, "Median", stattest.Median(x), e.Median, tol)
+			reftest.Close(t, "Median", stattest.Median(x), e.Median, tol)
 			s := stattest.Describe(x)
 			if s.N != e.N || s.NMissing != e.NMissing {
 				t.Errorf("Describe n = %d, n_missing = %d; want %d, %d", s.N, s.NMissing, e.N, e.NMissing)
 			}
-			checkRel(t, "Describe.Q1", s.Q1, e.Quantiles[0], tol)
-			checkRel(t, "Describe.Median", s.Median, e.Median, tol)
-			checkRel(t, "Describe.Q3", s.Q3, e.Quantiles[2], tol)
-			checkRel(t, "Describe.Min", s.Min, e.Min, tol)
-			checkRel(t, "Describe.Max", s.Max, e.Max, tol)
-			checkRel(t, "Describe.Mean", s.Mean, e.Mean, tol)
-			checkRel(t, "Describe.SD", s.SD, e.SD, tol)
+			reftest.Close(t, "Describe.Q1", s.Q1, e.Quantiles[0], tol)
+			reftest.Close(t, "Describe.Median", s.Median, e.Median, tol)
+			reftest.Close(t, "Describe.Q3", s.Q3, e.Quantiles[2], tol)
+			reftest.Close(t, "Describe.Min", s.Min, e.Min, tol)
+			reftest.Close(t, "Describe.Max", s.Max, e.Max, tol)
+			reftest.Close(t, "Describe.Mean", s.Mean, e.Mean, tol)
+			reftest.Close(t, "Describe.SD", s.SD, e.SD, tol)
 		})
 	}
 }
@@ -168,7 +140,7 @@ func TestMannWhitneyReference(t *testing.T) {
 			Z         float64 `json:"z_continuity_corrected"`
 		}
 	}
-	readCase(t, "wilcox-lung-age-sex", &c)
+	reftest.Load(t, filepath.Join(refExpected, "wilcox-lung-age-sex.json"), &c)
 	_, g := groupBy(t, readData(t, "lung.csv"), "age", "sex")
 	r, err := stattest.MannWhitney(g[0], g[1])
 	if err != nil {
@@ -178,8 +150,8 @@ func TestMannWhitneyReference(t *testing.T) {
 	if r.W != e.Statistic || r.N1 != e.N1 || r.N2 != e.N2 || r.Exact {
 		t.Errorf("W = %v (n %d, %d, exact %v), want %v (n %d, %d, normal approximation)", r.W, r.N1, r.N2, r.Exact, e.Statistic, e.N1, e.N2)
 	}
-	checkRel(t, "P", r.P, e.P, 1e-9)
-	checkRel(t, "Z", r.Z, e.Z, 1e-9)
+	reftest.Close(t, "P", r.P, e.P, 1e-9)
+	reftest.Close(t, "Z", r.Z, e.Z, 1e-9)
 }
 
 func TestKruskalWallisReference(t *testing.T) {
@@ -192,7 +164,7 @@ func TestKruskalWallisReference(t *testing.T) {
 			GroupSizes map[string]int `json:"group_sizes"`
 		}
 	}
-	readCase(t, "kruskal-lung-wtloss-ecog", &c)
+	reftest.Load(t, filepath.Join(refExpected, "kruskal-lung-wtloss-ecog.json"), &c)
 	labels, g := groupBy(t, readData(t, "lung.csv"), "wt.loss", "ph.ecog")
 	for i, l := range labels {
 		if len(g[i]) != c.Expected.GroupSizes[l] {
@@ -207,8 +179,8 @@ func TestKruskalWallisReference(t *testing.T) {
 	if r.DF != e.Parameter || r.N != e.N {
 		t.Errorf("df = %d, n = %d; want %d, %d", r.DF, r.N, e.Parameter, e.N)
 	}
-	checkRel(t, "H", r.H, e.Statistic, 1e-9)
-	checkRel(t, "P", r.P, e.P, 1e-9)
+	reftest.Close(t, "H", r.H, e.Statistic, 1e-9)
+	reftest.Close(t, "P", r.P, e.P, 1e-9)
 }
 
 type tableCase struct {
@@ -239,22 +211,22 @@ func TestFisherReference(t *testing.T) {
 					ConfInt  []float64 `json:"conf.int"`
 				}
 			}
-			readCase(t, name, &c)
+			reftest.Load(t, filepath.Join(refExpected, name+".json"), &c)
 			r, err := stattest.FisherExact(caseTable(t, c.tableCase))
 			if err != nil {
 				t.Fatal(err)
 			}
 			e := c.Expected
-			checkRel(t, "P", r.P, e.P, 1e-9)
+			reftest.Close(t, "P", r.P, e.P, 1e-9)
 			if e.Estimate == nil {
 				if !math.IsNaN(r.OddsRatio) {
 					t.Errorf("OddsRatio = %v for an r x c table, want NaN", r.OddsRatio)
 				}
 				return
 			}
-			checkRel(t, "OddsRatio", r.OddsRatio, *e.Estimate, 1e-6)
-			checkRel(t, "ConfInt[0]", r.ConfInt[0], e.ConfInt[0], 1e-6)
-			checkRel(t, "ConfInt[1]", r.ConfInt[1], e.ConfInt[1], 1e-6)
+			reftest.Close(t, "OddsRatio", r.OddsRatio, *e.Estimate, 1e-6)
+			reftest.Close(t, "ConfInt[0]", r.ConfInt[0], e.ConfInt[0], 1e-6)
+			reftest.Close(t, "ConfInt[1]", r.ConfInt[1], e.ConfInt[1], 1e-6)
 		})
 	}
 }
@@ -270,11 +242,11 @@ func TestChiSquareReference(t *testing.T) {
 		if r.DF != want.Parameter {
 			t.Errorf("df = %d, want %d", r.DF, want.Parameter)
 		}
-		checkRel(t, "Statistic", r.Statistic, want.Statistic, 1e-9)
-		checkRel(t, "P", r.P, want.P, 1e-9)
+		reftest.Close(t, "Statistic", r.Statistic, want.Statistic, 1e-9)
+		reftest.Close(t, "P", r.P, want.P, 1e-9)
 		for i := range expected {
 			for j := range expected[i] {
-				checkRel(t, "Expected", r.Expected[i][j], expected[i][j], 1e-12)
+				reftest.Close(t, "Expected", r.Expected[i][j], expected[i][j], 1e-12)
 			}
 		}
 	}
@@ -287,7 +259,7 @@ func TestChiSquareReference(t *testing.T) {
 				ExpectedCounts [][]float64 `json:"expected_counts"`
 			}
 		}
-		readCase(t, "chisq-lung-sex-status", &c)
+		reftest.Load(t, filepath.Join(refExpected, "chisq-lung-sex-status.json"), &c)
 		tab := caseTable(t, c.tableCase)
 		for _, yates := range []bool{true, false} {
 			r, err := stattest.ChiSquare(tab, yates)
@@ -312,7 +284,7 @@ func TestChiSquareReference(t *testing.T) {
 				ExpectedCounts [][]float64 `json:"expected_counts"`
 			}
 		}
-		readCase(t, "chisq-lung-sex-ecog", &c)
+		reftest.Load(t, filepath.Join(refExpected, "chisq-lung-sex-ecog.json"), &c)
 		// R applies no correction beyond 2x2, whatever correct says.
 		r, err := stattest.ChiSquare(caseTable(t, c.tableCase), true)
 		if err != nil {
