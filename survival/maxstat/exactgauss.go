@@ -192,7 +192,9 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 		r, s := rho[i], sd[i]
 		alpha := r * c / s
 		delta := (1 - r) * c / s // change of c_j from one interior node to the next
-		d := int(math.Ceil((kernelReach+(1-r)*b/s)/alpha)) + 1
+		// Taps out to |u| = kernelReach for interior targets (|c_j| <=
+		// (1-r) b/s) and for end-zone targets (|us| <= alpha/2).
+		d := int(math.Ceil((kernelReach + math.Max((1-r)*b/s, alpha/2)) / alpha))
 		taps = taps[:0]
 		for t := -d; t <= d; t++ {
 			taps = append(taps, math.Exp(-0.5*(alpha*float64(t))*(alpha*float64(t))))
