@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"carimpi/internal/reftest"
 	"carimpi/survival/cox"
 )
 
@@ -61,18 +62,18 @@ func TestBook1(t *testing.T) {
 	bhat := math.Log((3 + math.Sqrt(33)) / 2)
 	r := math.Exp(bhat)
 	info := r/((r+1)*(r+1)) + 6*r/((r+3)*(r+3))
-	checkSlice(t, "breslow coef", m.Coef, []float64{bhat}, 1e-8)
-	checkSlice(t, "breslow loglik", []float64{m.LoglikNull, m.Loglik}, []float64{breslow(0), breslow(bhat)}, 1e-12)
-	checkSlice(t, "breslow var", []float64{m.Var[0][0]}, []float64{1 / info}, 1e-7)
+	reftest.Floats(t, "breslow coef", m.Coef, []float64{bhat}, 1e-8)
+	reftest.Floats(t, "breslow loglik", []float64{m.LoglikNull, m.Loglik}, []float64{breslow(0), breslow(bhat)}, 1e-12)
+	reftest.Floats(t, "breslow var", []float64{m.Var[0][0]}, []float64{1 / info}, 1e-7)
 	// score test at 0: U(0)^2 / I(0) = 1 / (5/8)
-	checkSlice(t, "breslow score test", []float64{m.Score.Statistic}, []float64{1.6}, 1e-12)
+	reftest.Floats(t, "breslow score test", []float64{m.Score.Statistic}, []float64{1.6}, 1e-12)
 
 	m, err = cox.Fit(time, event, [][]float64{x}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := m.Coef[0]
-	checkSlice(t, "efron loglik", []float64{m.LoglikNull, m.Loglik}, []float64{efron(0), efron(b)}, 1e-12)
+	reftest.Floats(t, "efron loglik", []float64{m.LoglikNull, m.Loglik}, []float64{efron(0), efron(b)}, 1e-12)
 	// the estimate maximises the closed form: its derivative is 0
 	const h = 1e-5
 	if d := (efron(b+h) - efron(b-h)) / (2 * h); math.Abs(d) > 1e-7 {
@@ -130,12 +131,12 @@ func TestConstantWithinStrata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSlice(t, "coef z", m.Coef[1:], only.Coef, 1e-9)
-	checkSlice(t, "se z", m.SE[1:], only.SE, 1e-9)
+	reftest.Floats(t, "coef z", m.Coef[1:], only.Coef, 1e-9)
+	reftest.Floats(t, "se z", m.SE[1:], only.SE, 1e-9)
 	if m.LRT.DF != 1 || m.Wald.DF != 1 || m.Score.DF != 1 {
 		t.Errorf("df %d %d %d, want 1", m.LRT.DF, m.Wald.DF, m.Score.DF)
 	}
-	checkSlice(t, "tests", []float64{m.LRT.Statistic, m.Wald.Statistic, m.Score.Statistic},
+	reftest.Floats(t, "tests", []float64{m.LRT.Statistic, m.Wald.Statistic, m.Score.Statistic},
 		[]float64{only.LRT.Statistic, only.Wald.Statistic, only.Score.Statistic}, 1e-9)
 }
 
@@ -148,7 +149,7 @@ func TestSingleEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	// at beta = 0 the one death is one of the 3 at risk at time 3
-	checkSlice(t, "loglik null", []float64{m.LoglikNull}, []float64{-math.Log(3)}, 1e-14)
+	reftest.Floats(t, "loglik null", []float64{m.LoglikNull}, []float64{-math.Log(3)}, 1e-14)
 	if m.Events != 1 {
 		t.Errorf("events %d", m.Events)
 	}
@@ -185,7 +186,7 @@ func TestAllTied(t *testing.T) {
 		if math.Abs(m.Coef[0]) > 1e-12 || !m.Converged {
 			t.Errorf("%v: coef %v converged %v", tc.ties, m.Coef, m.Converged)
 		}
-		checkSlice(t, tc.ties.String()+" loglik", []float64{m.LoglikNull, m.Loglik}, []float64{tc.loglik, tc.loglik}, 1e-13)
+		reftest.Floats(t, tc.ties.String()+" loglik", []float64{m.LoglikNull, m.Loglik}, []float64{tc.loglik, tc.loglik}, 1e-13)
 	}
 }
 
@@ -221,9 +222,9 @@ func TestScaleInvariance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSlice(t, "coef", []float64{ml.Coef[0], ml.Coef[1] * 1000}, l.Coef, 1e-9)
-	checkSlice(t, "se", []float64{ml.SE[0], ml.SE[1] * 1000}, l.SE, 1e-8)
-	checkSlice(t, "loglik", []float64{ml.Loglik}, []float64{l.Loglik}, 1e-12)
+	reftest.Floats(t, "coef", []float64{ml.Coef[0], ml.Coef[1] * 1000}, l.Coef, 1e-9)
+	reftest.Floats(t, "se", []float64{ml.SE[0], ml.SE[1] * 1000}, l.SE, 1e-8)
+	reftest.Floats(t, "loglik", []float64{ml.Loglik}, []float64{l.Loglik}, 1e-12)
 	if !ml.Converged || len(ml.Warnings) > 0 {
 		t.Errorf("converged %v warnings %q", ml.Converged, ml.Warnings)
 	}
@@ -243,8 +244,8 @@ func TestProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSlice(t, "ones coef", m.Coef, base.Coef, 1e-12)
-	checkSlice(t, "ones se", m.SE, base.SE, 1e-12)
+	reftest.Floats(t, "ones coef", m.Coef, base.Coef, 1e-12)
+	reftest.Floats(t, "ones se", m.SE, base.SE, 1e-12)
 
 	rng := rand.New(rand.NewPCG(3, 5))
 	perm := rng.Perm(n)
@@ -264,11 +265,11 @@ func TestProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSlice(t, "permuted coef", m.Coef, base.Coef, 1e-10)
-	checkSlice(t, "permuted loglik", []float64{m.Loglik}, []float64{base.Loglik}, 1e-13)
+	reftest.Floats(t, "permuted coef", m.Coef, base.Coef, 1e-10)
+	reftest.Floats(t, "permuted loglik", []float64{m.Loglik}, []float64{base.Loglik}, 1e-13)
 	lp, baseLP := m.LinearPredictors(true), base.LinearPredictors(true)
 	for k, i := range perm {
-		if !relClose(lp[k], baseLP[i], 1e-9) && math.Abs(lp[k]-baseLP[i]) > 1e-12 {
+		if !reftest.Rel(lp[k], baseLP[i], 1e-9) && math.Abs(lp[k]-baseLP[i]) > 1e-12 {
 			t.Fatalf("permuted lp[%d] = %v, want %v", k, lp[k], baseLP[i])
 		}
 	}

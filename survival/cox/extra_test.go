@@ -2,10 +2,10 @@ package cox_test
 
 import (
 	"encoding/json"
-	"os"
 	"slices"
 	"testing"
 
+	"carimpi/internal/reftest"
 	"carimpi/survival/cox"
 )
 
@@ -30,14 +30,8 @@ type extraCase struct {
 
 func readExtra(t *testing.T) map[string]extraCase {
 	t.Helper()
-	b, err := os.ReadFile("testdata/extra.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		t.Fatal(err)
-	}
+	reftest.Load(t, "testdata/extra.json", &all)
 	out := map[string]extraCase{}
 	for k, v := range all {
 		if k == "versions" {
@@ -59,7 +53,7 @@ func checkMatrix(t *testing.T, what string, got, want [][]float64, tol float64) 
 		return
 	}
 	for i := range want {
-		checkSlice(t, what, got[i], want[i], tol)
+		reftest.Floats(t, what, got[i], want[i], tol)
 	}
 }
 
@@ -79,7 +73,7 @@ func TestExtraRobustWeightsOffset(t *testing.T) {
 
 	m := refFit(t, "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Options{Robust: true}).model
 	c := ex["robust"]
-	checkSlice(t, "robust coef", m.Coef, c.Coef, tol)
+	reftest.Floats(t, "robust coef", m.Coef, c.Coef, tol)
 	checkMatrix(t, "robust var", m.Var, c.Var, tol)
 	checkMatrix(t, "robust naive var", m.NaiveVar, c.NaiveVar, tol)
 
@@ -99,7 +93,7 @@ func TestExtraRobustWeightsOffset(t *testing.T) {
 	if m.N != c.N {
 		t.Errorf("cluster n = %d, want %d", m.N, c.N)
 	}
-	checkSlice(t, "cluster coef", m.Coef, c.Coef, tol)
+	reftest.Floats(t, "cluster coef", m.Coef, c.Coef, tol)
 	checkMatrix(t, "cluster var", m.Var, c.Var, tol)
 
 	rm = refFit(t, "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Options{})
@@ -116,10 +110,10 @@ func TestExtraRobustWeightsOffset(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := ex[tc.name]
-		checkSlice(t, tc.name+" coef", m.Coef, c.Coef, tol)
+		reftest.Floats(t, tc.name+" coef", m.Coef, c.Coef, tol)
 		checkMatrix(t, tc.name+" var", m.Var, c.Var, tol)
-		checkSlice(t, tc.name+" loglik", []float64{m.LoglikNull, m.Loglik}, c.Loglik, 1e-9)
-		if c.Score != 0 && !relClose(m.Score.Statistic, c.Score, tol) {
+		reftest.Floats(t, tc.name+" loglik", []float64{m.LoglikNull, m.Loglik}, c.Loglik, 1e-9)
+		if c.Score != 0 && !reftest.Rel(m.Score.Statistic, c.Score, tol) {
 			t.Errorf("%s score = %v, want %v", tc.name, m.Score.Statistic, c.Score)
 		}
 		if c.NaiveVar != nil {
@@ -136,9 +130,9 @@ func TestExtraRobustWeightsOffset(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = ex["offset"]
-	checkSlice(t, "offset coef", m.Coef, c.Coef, tol)
+	reftest.Floats(t, "offset coef", m.Coef, c.Coef, tol)
 	checkMatrix(t, "offset var", m.Var, c.Var, tol)
-	checkSlice(t, "offset loglik", []float64{m.LoglikNull, m.Loglik}, c.Loglik, 1e-9)
+	reftest.Floats(t, "offset loglik", []float64{m.LoglikNull, m.Loglik}, c.Loglik, 1e-9)
 }
 
 func TestExtraSurvfitStrata(t *testing.T) {
@@ -173,11 +167,11 @@ func TestExtraSurvfitStrata(t *testing.T) {
 			t.Fatalf("no curve for stratum %s", name)
 		}
 	}
-	checkSlice(t, "n.risk", nrisk, c.NRisk, 0)
-	checkSlice(t, "surv", surv, c.Surv, 1e-6)
-	checkSlice(t, "std.err", se, c.StdErr, 1e-5)
-	checkSlice(t, "lower", lo, c.Lower, 1e-5)
-	checkSlice(t, "upper", up, c.Upper, 1e-5)
+	reftest.Floats(t, "n.risk", nrisk, c.NRisk, 0)
+	reftest.Floats(t, "surv", surv, c.Surv, 1e-6)
+	reftest.Floats(t, "std.err", se, c.StdErr, 1e-5)
+	reftest.Floats(t, "lower", lo, c.Lower, 1e-5)
+	reftest.Floats(t, "upper", up, c.Upper, 1e-5)
 }
 
 // firstSeen lists the strata values in order of first appearance, the

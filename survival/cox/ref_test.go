@@ -1,14 +1,13 @@
 package cox_test
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"carimpi/internal/reftest"
 	"carimpi/survival/cox"
 	"carimpi/survival/spline"
 	"carimpi/table"
@@ -52,17 +51,6 @@ type refTest struct {
 	P         float64 `json:"p"`
 }
 
-func readRef(t testing.TB, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(refDir, "expected", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-}
-
 func readData(t testing.TB, name string) *table.Table {
 	t.Helper()
 	tab, err := table.ReadFile(filepath.Join(refDir, "data", name))
@@ -72,35 +60,9 @@ func readData(t testing.TB, name string) *table.Table {
 	return tab
 }
 
-// relClose reports whether got is within tol of want, relatively (absolutely
-// when want is 0).
-func relClose(got, want, tol float64) bool {
-	if math.IsNaN(got) || math.IsNaN(want) {
-		return math.IsNaN(got) && math.IsNaN(want)
-	}
-	d := math.Abs(got - want)
-	if want == 0 {
-		return d <= tol
-	}
-	return d <= tol*math.Abs(want)
-}
-
-func checkSlice(t *testing.T, what string, got, want []float64, tol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%s: got %d values, want %d", what, len(got), len(want))
-		return
-	}
-	for i := range want {
-		if !relClose(got[i], want[i], tol) {
-			t.Errorf("%s[%d] = %.15g, want %.15g (rel tol %g)", what, i, got[i], want[i], tol)
-		}
-	}
-}
-
 func checkTest(t *testing.T, what string, got cox.Test, want refTest, tol float64) {
 	t.Helper()
-	if got.DF != want.DF || !relClose(got.Statistic, want.Statistic, tol) || !relClose(got.P, want.P, tol) {
+	if got.DF != want.DF || !reftest.Rel(got.Statistic, want.Statistic, tol) || !reftest.Rel(got.P, want.P, tol) {
 		t.Errorf("%s = %+v, want %+v", what, got, want)
 	}
 }
@@ -223,7 +185,7 @@ func TestReferenceCox(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
 			var ref refCox
-			readRef(t, c.file+".json", &ref)
+			reftest.Load(t, filepath.Join(refDir, "expected", c.file+".json"), &ref)
 			want := ref.Expected
 			rm := refFit(t, c.data, c.time, c.event, c.terms, c.strata, cox.Options{Ties: c.ties})
 			m := rm.model
@@ -251,24 +213,24 @@ func TestReferenceCox(t *testing.T) {
 				return out
 			}
 			const tol = 1e-6 // the case files' tolerance for coef, se, tests, lp
-			checkSlice(t, "coef", pick(m.Coef), want.Coef, tol)
-			checkSlice(t, "se", pick(m.SE), want.SE, tol)
-			checkSlice(t, "z", pick(m.Z), want.Z, tol)
-			checkSlice(t, "p", pick(m.P), want.P, tol)
-			checkSlice(t, "hr_lower", pick(m.HRLower), want.HRLower, tol)
-			checkSlice(t, "hr_upper", pick(m.HRUpper), want.HRUpper, tol)
-			checkSlice(t, "means", pick(m.Means), want.Means, 1e-12)
+			reftest.Floats(t, "coef", pick(m.Coef), want.Coef, tol)
+			reftest.Floats(t, "se", pick(m.SE), want.SE, tol)
+			reftest.Floats(t, "z", pick(m.Z), want.Z, tol)
+			reftest.Floats(t, "p", pick(m.P), want.P, tol)
+			reftest.Floats(t, "hr_lower", pick(m.HRLower), want.HRLower, tol)
+			reftest.Floats(t, "hr_upper", pick(m.HRUpper), want.HRUpper, tol)
+			reftest.Floats(t, "means", pick(m.Means), want.Means, 1e-12)
 			for k, j := range idx {
 				row := make([]float64, len(idx))
 				for l, jj := range idx {
 					row[l] = m.Var[j][jj]
 				}
-				checkSlice(t, "var row", row, want.Var[k], tol)
+				reftest.Floats(t, "var row", row, want.Var[k], tol)
 			}
 			if m.N != want.N || m.Events != want.Nevent {
 				t.Errorf("n, events = %d, %d; want %d, %d", m.N, m.Events, want.N, want.Nevent)
 			}
-			checkSlice(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
+			reftest.Floats(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
 			checkTest(t, "lrt", m.LRT, want.LRT, tol)
 			checkTest(t, "wald", m.Wald, want.Wald, tol)
 			checkTest(t, "score", m.Score, want.Score, tol)
@@ -281,17 +243,17 @@ func TestReferenceCox(t *testing.T) {
 				if i < 0 {
 					t.Fatalf("row %d dropped", row)
 				}
-				if !relClose(lp[i], *want.LP.LP[k], tol) && math.Abs(lp[i]-*want.LP.LP[k]) > 1e-12 {
+				if !reftest.Rel(lp[i], *want.LP.LP[k], tol) && math.Abs(lp[i]-*want.LP.LP[k]) > 1e-12 {
 					t.Errorf("lp row %d = %.12g, want %.12g", row, lp[i], *want.LP.LP[k])
 				}
-				if !relClose(lpu[i], *want.LP.Uncentered[k], tol) && math.Abs(lpu[i]-*want.LP.Uncentered[k]) > 1e-12 {
+				if !reftest.Rel(lpu[i], *want.LP.Uncentered[k], tol) && math.Abs(lpu[i]-*want.LP.Uncentered[k]) > 1e-12 {
 					t.Errorf("lp_uncentered row %d = %.12g, want %.12g", row, lpu[i], *want.LP.Uncentered[k])
 				}
 				x := make([]float64, len(m.Coef))
 				for j := range x {
 					x[j] = rm.design.X[j][i]
 				}
-				if got := m.LP(x); !relClose(got, lpu[i], 1e-12) {
+				if got := m.LP(x); !reftest.Rel(got, lpu[i], 1e-12) {
 					t.Errorf("LP(row %d) = %v, LinearPredictors %v", row, got, lpu[i])
 				}
 			}
@@ -324,11 +286,11 @@ func TestReferenceCoxSurv(t *testing.T) {
 			} `json:"baseline_cumhaz_at_means"`
 		} `json:"expected"`
 	}
-	readRef(t, "coxsurv-lung-efron.json", &ref)
+	reftest.Load(t, filepath.Join(refDir, "expected", "coxsurv-lung-efron.json"), &ref)
 	want := ref.Expected
 	m := refFit(t, "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Options{}).model
 	x := []float64{ref.Inputs.Newdata["age"], ref.Inputs.Newdata["sex"], ref.Inputs.Newdata["ph.ecog"]}
-	if got := m.LP(x); !relClose(got, want.LP, 1e-6) {
+	if got := m.LP(x); !reftest.Rel(got, want.LP, 1e-6) {
 		t.Errorf("LP = %v, want %v", got, want.LP)
 	}
 	curves := m.Survfit(x)
@@ -346,19 +308,19 @@ func TestReferenceCoxSurv(t *testing.T) {
 		up = append(up, p.Upper)
 		ch = append(ch, p.CumHaz)
 	}
-	checkSlice(t, "n.risk", nrisk, want.NRisk, 0)
-	checkSlice(t, "n.event", nevent, want.NEvent, 0)
-	checkSlice(t, "surv", surv, want.Surv, 1e-6)
-	checkSlice(t, "cumhaz", ch, want.CumHaz, 1e-6)
-	checkSlice(t, "std.err", se, want.StdErr, 1e-5)
-	checkSlice(t, "lower", lo, want.Lower, 1e-5)
-	checkSlice(t, "upper", up, want.Upper, 1e-5)
+	reftest.Floats(t, "n.risk", nrisk, want.NRisk, 0)
+	reftest.Floats(t, "n.event", nevent, want.NEvent, 0)
+	reftest.Floats(t, "surv", surv, want.Surv, 1e-6)
+	reftest.Floats(t, "cumhaz", ch, want.CumHaz, 1e-6)
+	reftest.Floats(t, "std.err", se, want.StdErr, 1e-5)
+	reftest.Floats(t, "lower", lo, want.Lower, 1e-5)
+	reftest.Floats(t, "upper", up, want.Upper, 1e-5)
 
 	base := m.Survfit(make([]float64, 3))[0]
-	checkSlice(t, "basehaz time", base.Time, want.AtZero.Time, 0)
-	checkSlice(t, "basehaz(centered=FALSE)", base.CumHaz, want.AtZero.Hazard, 1e-6)
+	reftest.Floats(t, "basehaz time", base.Time, want.AtZero.Time, 0)
+	reftest.Floats(t, "basehaz(centered=FALSE)", base.CumHaz, want.AtZero.Hazard, 1e-6)
 	atMeans := m.Survfit(want.AtMeans.Means)[0]
-	checkSlice(t, "basehaz(centered=TRUE)", atMeans.CumHaz, want.AtMeans.Hazard, 1e-6)
+	reftest.Floats(t, "basehaz(centered=TRUE)", atMeans.CumHaz, want.AtMeans.Hazard, 1e-6)
 }
 
 func TestReferenceLinearSpline(t *testing.T) {
@@ -382,7 +344,7 @@ func TestReferenceLinearSpline(t *testing.T) {
 			Nevent     int     `json:"nevent"`
 		} `json:"expected"`
 	}
-	readRef(t, "cox-lung-linear-spline-age60.json", &ref)
+	reftest.Load(t, filepath.Join(refDir, "expected", "cox-lung-linear-spline-age60.json"), &ref)
 	want := ref.Expected
 	for _, c := range []struct {
 		terms       string
@@ -392,10 +354,10 @@ func TestReferenceLinearSpline(t *testing.T) {
 		{"lsp(age,60)", want.SlopeChange.Coef, want.SlopeChange.SE, want.SlopeChange.P},
 	} {
 		m := refFit(t, "lung.csv", "time", "event", c.terms, "", cox.Options{}).model
-		checkSlice(t, c.terms+" coef", m.Coef, c.coef, 1e-6)
-		checkSlice(t, c.terms+" se", m.SE, c.se, 1e-6)
-		checkSlice(t, c.terms+" p", m.P, c.p, 1e-6)
-		checkSlice(t, c.terms+" loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
+		reftest.Floats(t, c.terms+" coef", m.Coef, c.coef, 1e-6)
+		reftest.Floats(t, c.terms+" se", m.SE, c.se, 1e-6)
+		reftest.Floats(t, c.terms+" p", m.P, c.p, 1e-6)
+		reftest.Floats(t, c.terms+" loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
 		checkTest(t, c.terms+" lrt", m.LRT, want.LRT, 1e-6)
 		if m.N != want.N || m.Events != want.Nevent {
 			t.Errorf("%s: n, events = %d, %d", c.terms, m.N, m.Events)
@@ -425,17 +387,17 @@ func TestReferenceRCS(t *testing.T) {
 			Ref float64 `json:"reference_value"`
 		} `json:"inputs"`
 	}
-	readRef(t, "cox-lung-rcs-age.json", &ref)
+	reftest.Load(t, filepath.Join(refDir, "expected", "cox-lung-rcs-age.json"), &ref)
 	want := ref.Expected
 	rm := refFit(t, "lung.csv", "time", "event", "rcs(age,4)", "", cox.Options{})
 	m := rm.model
-	checkSlice(t, "knots", rm.design.Terms[0].Knots, want.Knots, 1e-12)
+	reftest.Floats(t, "knots", rm.design.Terms[0].Knots, want.Knots, 1e-12)
 	if !slices.Equal(m.Names, want.Terms) {
 		t.Errorf("names %q, want %q", m.Names, want.Terms)
 	}
-	checkSlice(t, "coef", m.Coef, want.Coef, 1e-6)
-	checkSlice(t, "se", m.SE, want.SE, 1e-6)
-	checkSlice(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
+	reftest.Floats(t, "coef", m.Coef, want.Coef, 1e-6)
+	reftest.Floats(t, "se", m.SE, want.SE, 1e-6)
+	reftest.Floats(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.LoglikNull, want.Loglik}, 1e-9)
 	checkTest(t, "lrt", m.LRT, want.LRT, 1e-6)
 
 	// the log-HR curve against age 60 from this fit (tolerance 1e-6 absolute)
@@ -456,16 +418,16 @@ func TestReferenceRCS(t *testing.T) {
 // likelihood and variance.
 func TestEvaluateAtInit(t *testing.T) {
 	var ref refCox
-	readRef(t, "cox-lung-efron.json", &ref)
+	reftest.Load(t, filepath.Join(refDir, "expected", "cox-lung-efron.json"), &ref)
 	want := ref.Expected
 	m := refFit(t, "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Options{Init: want.Coef, MaxIter: -1}).model
 	if m.Iterations != 0 {
 		t.Errorf("iterations %d", m.Iterations)
 	}
-	checkSlice(t, "coef", m.Coef, want.Coef, 1e-15)
-	checkSlice(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.Loglik, want.Loglik}, 1e-12)
+	reftest.Floats(t, "coef", m.Coef, want.Coef, 1e-15)
+	reftest.Floats(t, "loglik", []float64{m.LoglikNull, m.Loglik}, []float64{want.Loglik, want.Loglik}, 1e-12)
 	for k := range want.Var {
-		checkSlice(t, "var", m.Var[k], want.Var[k], 1e-7)
+		reftest.Floats(t, "var", m.Var[k], want.Var[k], 1e-7)
 	}
 	one := refFit(t, "lung.csv", "time", "event", "age,sex,ph.ecog", "", cox.Options{MaxIter: 1}).model
 	if one.Iterations != 1 || one.Converged || !(one.Loglik > one.LoglikNull) {
