@@ -199,8 +199,9 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 		for t := -d; t <= d; t++ {
 			taps = append(taps, math.Exp(-0.5*(alpha*float64(t))*(alpha*float64(t))))
 		}
-		gamma, gammaD, q := math.Exp(-alpha*delta), math.Exp(-alpha*delta*float64(d)), math.Exp(-delta*delta)
-		invGamma, scale := 1/gamma, norm/s
+		// Per interior node: beta^-1 grows by invGamma, beta^d by gammaD.
+		invGamma, gammaD := math.Exp(alpha*delta), math.Exp(-alpha*delta*float64(d))
+		q, scale := math.Exp(-delta*delta), norm/s
 		// The left end zone's sources reach the targets z_j <= reach: those
 		// sums are formed first, with the interior targets' terms by products
 		// along the lattice (u grows by eps = c/s a node).
@@ -257,13 +258,12 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 			// beta = exp(-alpha cj); cj grows by delta a node, so beta,
 			// beta^d and exp(-cj^2/2) follow by products, re-anchored every
 			// 32 nodes.
-			var cj, beta, invBeta, betaD, e, ratio float64
+			var cj, invBeta, betaD, e, ratio float64
 			jStart := max(j0, lo)
 			for j := jStart; j < j1; j++ {
 				if (j-jStart)%32 == 0 {
 					cj = (1 - r) * z[j] / s
-					beta = math.Exp(-alpha * cj)
-					invBeta = 1 / beta
+					invBeta = math.Exp(alpha * cj)
 					betaD = math.Exp(-alpha * cj * float64(d))
 					e = math.Exp(-0.5 * cj * cj)
 					ratio = math.Exp(-cj*delta - 0.5*delta*delta)
@@ -279,7 +279,6 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 				}
 				f[j] = acc * scale
 				cj += delta
-				beta *= gamma
 				invBeta *= invGamma
 				betaD *= gammaD
 				e *= ratio
