@@ -1,16 +1,15 @@
 package concordance_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
 
+	"carimpi/internal/reftest"
 	"carimpi/survival/concordance"
 	"carimpi/table"
 )
@@ -19,21 +18,6 @@ const (
 	refData     = "../../testdata/reference/data/"
 	refExpected = "../../testdata/reference/expected/"
 )
-
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-}
-
-func relClose(got, want, tol float64) bool {
-	return scalar.EqualWithinAbsOrRel(got, want, 0, tol)
-}
 
 // rcount is R's concordance count vector.
 type rcount struct {
@@ -46,10 +30,10 @@ type rcount struct {
 
 func checkResult(t *testing.T, name string, got concordance.Result, c, se float64, n rcount, countTol float64) {
 	t.Helper()
-	if !relClose(got.C, c, 1e-9) {
+	if !reftest.Rel(got.C, c, 1e-9) {
 		t.Errorf("%s: C = %.15g, want %.15g", name, got.C, c)
 	}
-	if !relClose(got.SE, se, 1e-6) {
+	if !reftest.Rel(got.SE, se, 1e-6) {
 		t.Errorf("%s: se = %.15g, want %.15g", name, got.SE, se)
 	}
 	for _, q := range []struct {
@@ -101,7 +85,7 @@ func TestHarrellCoxReference(t *testing.T) {
 					}
 				}
 			}
-			readJSON(t, refExpected+tc.file, &ref)
+			reftest.Load(t, refExpected+tc.file, &ref)
 			time, event, score, strata := coxData(t, tc, ref.Expected.Coef)
 			got := concordance.Harrell(time, event, score, strata, nil)
 			e := ref.Expected.Concordance
@@ -188,7 +172,7 @@ func TestConcordanceR(t *testing.T) {
 			Count   rcount
 		}
 	}
-	readJSON(t, "testdata/concordance-r.json", &ref)
+	reftest.Load(t, "testdata/concordance-r.json", &ref)
 	for _, c := range ref.Cases {
 		event := make([]bool, len(c.Event))
 		for i, e := range c.Event {
@@ -343,7 +327,7 @@ func TestBruteForce(t *testing.T) {
 				}
 				for _, tau := range []float64{5, 10, 20} {
 					got := concordance.Uno(time, event, score, tau, wc.w)
-					if want := bruteUno(time, event, score, tau, bw); !relClose(got.C, want, 1e-12) {
+					if want := bruteUno(time, event, score, tau, bw); !reftest.Rel(got.C, want, 1e-12) {
 						t.Errorf("%s Uno tau %v: C = %v, want %v", wc.name, tau, got.C, want)
 					}
 				}
@@ -369,7 +353,7 @@ func TestProperties(t *testing.T) {
 		pt[i], pe[i], ps[i], pst[i] = time[p], event[p], score[p], strata[p]
 	}
 	got := concordance.Harrell(pt, pe, ps, pst, nil)
-	if !relClose(got.C, base.C, 1e-14) || !relClose(got.SE, base.SE, 1e-12) || got.Concordant != base.Concordant {
+	if !reftest.Rel(got.C, base.C, 1e-14) || !reftest.Rel(got.SE, base.SE, 1e-12) || got.Concordant != base.Concordant {
 		t.Errorf("permuted %+v, want %+v", got, base)
 	}
 	// Negating the score swaps concordant and discordant.
@@ -378,7 +362,7 @@ func TestProperties(t *testing.T) {
 		neg[i] = -s
 	}
 	r := concordance.Harrell(time, event, neg, strata, nil)
-	if r.Concordant != base.Discordant || !relClose(r.C, 1-base.C, 1e-14) || !relClose(r.SE, base.SE, 1e-12) {
+	if r.Concordant != base.Discordant || !reftest.Rel(r.C, 1-base.C, 1e-14) || !reftest.Rel(r.SE, base.SE, 1e-12) {
 		t.Errorf("negated %+v vs %+v", r, base)
 	}
 	// Uno with no censoring before tau and tau past all times is Harrell.
@@ -388,7 +372,7 @@ func TestProperties(t *testing.T) {
 	}
 	h := concordance.Harrell(time, allEvents, score, nil, nil)
 	u := concordance.Uno(time, allEvents, score, math.Inf(1), nil)
-	if !relClose(u.C, h.C, 1e-14) {
+	if !reftest.Rel(u.C, h.C, 1e-14) {
 		t.Errorf("Uno without censoring %v, Harrell %v", u.C, h.C)
 	}
 }

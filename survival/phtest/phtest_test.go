@@ -1,14 +1,13 @@
 package phtest_test
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
 
+	"carimpi/internal/reftest"
 	"carimpi/survival/phtest"
 	"carimpi/table"
 )
@@ -17,17 +16,6 @@ const (
 	refData     = "../../testdata/reference/data/"
 	refExpected = "../../testdata/reference/expected/"
 )
-
-func readJSON(t *testing.T, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(refExpected + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-}
 
 // zphCase pairs a coxzph-*.json file with the cox-*.json fit it tests: the
 // fitted coefficients come from the latter (the fit itself is tested in
@@ -66,7 +54,7 @@ func TestZPHReference(t *testing.T) {
 	} {
 		t.Run(tc.zph, func(t *testing.T) {
 			var fit struct{ Expected struct{ Coef []float64 } }
-			readJSON(t, tc.cox, &fit)
+			reftest.Load(t, refExpected+tc.cox, &fit)
 			var ref struct {
 				Expected struct {
 					Terms []string
@@ -75,7 +63,7 @@ func TestZPHReference(t *testing.T) {
 					P     []float64
 				}
 			}
-			readJSON(t, tc.zph, &ref)
+			reftest.Load(t, refExpected+tc.zph, &ref)
 			time, event, x, strata := data(t, tc)
 			got, err := phtest.ZPH(time, event, x, fit.Expected.Coef, tc.efron, tc.terms, strata, nil)
 			if err != nil {
@@ -88,8 +76,8 @@ func TestZPHReference(t *testing.T) {
 			}
 			for i, r := range rows {
 				if r.Name != e.Terms[i] || r.DF != e.DF[i] ||
-					!scalar.EqualWithinAbsOrRel(r.Chisq, e.Chisq[i], 0, 1e-6) ||
-					!scalar.EqualWithinAbsOrRel(r.P, e.P[i], 0, 1e-6) {
+					!reftest.Rel(r.Chisq, e.Chisq[i], 1e-6) ||
+					!reftest.Rel(r.P, e.P[i], 1e-6) {
 					t.Errorf("row %d: got %+v, want %s chisq %.10g df %d p %.10g", i, r, e.Terms[i], e.Chisq[i], e.DF[i], e.P[i])
 				}
 			}
@@ -191,14 +179,8 @@ func (c zphR) args() (event []bool, terms []phtest.Term, strata []int) {
 
 func readR(t *testing.T) []zphR {
 	t.Helper()
-	b, err := os.ReadFile("testdata/zph-r.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref struct{ Cases []zphR }
-	if err := json.Unmarshal(b, &ref); err != nil {
-		t.Fatal(err)
-	}
+	reftest.Load(t, "testdata/zph-r.json", &ref)
 	return ref.Cases
 }
 
@@ -210,8 +192,8 @@ func TestZPHR(t *testing.T) {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
 		for i, r := range append(got.Terms, got.Global) {
-			if !scalar.EqualWithinAbsOrRel(r.Chisq, c.Chisq[i], 0, 1e-6) || r.DF != c.DF[i] ||
-				!scalar.EqualWithinAbsOrRel(r.P, c.P[i], 0, 1e-6) {
+			if !reftest.Rel(r.Chisq, c.Chisq[i], 1e-6) || r.DF != c.DF[i] ||
+				!reftest.Rel(r.P, c.P[i], 1e-6) {
 				t.Errorf("%s row %d: got %+v, want chisq %.10g df %d p %.10g", c.Name, i, r, c.Chisq[i], c.DF[i], c.P[i])
 			}
 		}

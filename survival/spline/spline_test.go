@@ -1,13 +1,12 @@
 package spline_test
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
 
+	"carimpi/internal/reftest"
 	"carimpi/survival/spline"
 	"carimpi/table"
 )
@@ -16,17 +15,6 @@ const (
 	refData     = "../../testdata/reference/data/"
 	refExpected = "../../testdata/reference/expected/"
 )
-
-func readJSON(t *testing.T, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(refExpected + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-}
 
 func lungAge(t *testing.T) []float64 {
 	t.Helper()
@@ -41,10 +29,6 @@ func lungAge(t *testing.T) []float64 {
 	return age
 }
 
-func relClose(got, want, tol float64) bool {
-	return scalar.EqualWithinAbsOrRel(got, want, 0, tol) || (math.IsNaN(got) && math.IsNaN(want))
-}
-
 // rcs-lung-age.json: rms::rcs(lung$age, 4), rms 6.5.0 / Hmisc 4.8.0.
 func TestRCSLungAge(t *testing.T) {
 	var ref struct {
@@ -54,7 +38,7 @@ func TestRCSLungAge(t *testing.T) {
 			Basis [][]float64
 		}
 	}
-	readJSON(t, "rcs-lung-age.json", &ref)
+	reftest.Load(t, refExpected+"rcs-lung-age.json", &ref)
 	knots, err := spline.RCSKnots(lungAge(t), 4)
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +47,7 @@ func TestRCSLungAge(t *testing.T) {
 		t.Fatalf("knots = %v, want %v", knots, ref.Expected.Knots)
 	}
 	for i, k := range knots {
-		if !relClose(k, ref.Expected.Knots[i], 1e-12) {
+		if !reftest.Rel(k, ref.Expected.Knots[i], 1e-12) {
 			t.Errorf("knot %d = %v, want %v", i, k, ref.Expected.Knots[i])
 		}
 	}
@@ -99,14 +83,14 @@ func TestLogHRCurveLungRCS(t *testing.T) {
 			}
 		}
 	}
-	readJSON(t, "cox-lung-rcs-age.json", &ref)
+	reftest.Load(t, refExpected+"cox-lung-rcs-age.json", &ref)
 	e := ref.Expected
 	knots, err := spline.RCSKnots(lungAge(t), 4)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range knots {
-		if !relClose(knots[i], e.Knots[i], 1e-12) {
+		if !reftest.Rel(knots[i], e.Knots[i], 1e-12) {
 			t.Errorf("knot %d = %v, want %v", i, knots[i], e.Knots[i])
 		}
 	}
@@ -148,7 +132,7 @@ func TestLinearSplineAge60(t *testing.T) {
 			SlopeChange struct{ Coef []float64 } `json:"slope_change"`
 		}
 	}
-	readJSON(t, "cox-lung-linear-spline-age60.json", &ref)
+	reftest.Load(t, refExpected+"cox-lung-linear-spline-age60.json", &ref)
 	knots := []float64{ref.Inputs.Knot}
 	var seg, lsp []float64
 	for _, age := range lungAge(t) {
@@ -163,7 +147,7 @@ func TestLinearSplineAge60(t *testing.T) {
 	}
 	// age = x1 + x2, so b_seg1 x1 + b_seg2 x2 = b_seg1 age + (b_seg2 - b_seg1) x2.
 	s, c := ref.Expected.Segments.Coef, ref.Expected.SlopeChange.Coef
-	if !relClose(c[0], s[0], 1e-6) || !relClose(c[1], s[1]-s[0], 1e-6) {
+	if !reftest.Rel(c[0], s[0], 1e-6) || !reftest.Rel(c[1], s[1]-s[0], 1e-6) {
 		t.Errorf("slope-change coef %v not the basis change of segment coef %v", c, s)
 	}
 }
@@ -248,7 +232,7 @@ func TestRCSKnotsRules(t *testing.T) {
 			continue
 		}
 		for i := range got {
-			if !relClose(got[i], tc.want[i], 1e-12) {
+			if !reftest.Rel(got[i], tc.want[i], 1e-12) {
 				t.Errorf("%s: knots %v, want %v", tc.name, got, tc.want)
 				break
 			}
@@ -327,10 +311,6 @@ func TestPanics(t *testing.T) {
 // testdata/knots-r.json: Hmisc 4.8.0 rcspline.eval(x, nk, knots.only =
 // TRUE) on data exercising each knot rule (see testdata/knots-r.R).
 func TestRCSKnotsHmisc(t *testing.T) {
-	b, err := os.ReadFile("testdata/knots-r.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref struct {
 		Cases []struct {
 			Name  string
@@ -339,9 +319,7 @@ func TestRCSKnotsHmisc(t *testing.T) {
 			Knots []float64
 		}
 	}
-	if err := json.Unmarshal(b, &ref); err != nil {
-		t.Fatal(err)
-	}
+	reftest.Load(t, "testdata/knots-r.json", &ref)
 	for _, c := range ref.Cases {
 		x := make([]float64, len(c.X))
 		for i, v := range c.X {
@@ -357,7 +335,7 @@ func TestRCSKnotsHmisc(t *testing.T) {
 		}
 		ok := len(got) == len(c.Knots)
 		for i := 0; ok && i < len(got); i++ {
-			ok = relClose(got[i], c.Knots[i], 1e-12)
+			ok = reftest.Rel(got[i], c.Knots[i], 1e-12)
 		}
 		if !ok {
 			t.Errorf("%s nk=%d: knots %v, want %v", c.Name, c.NK, got, c.Knots)
