@@ -1,27 +1,15 @@
 package scores_test
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
+	"carimpi/internal/reftest"
 	"carimpi/scores"
 	"carimpi/table"
 )
 
 const refDir = "../testdata/reference/"
-
-func readJSON(t testing.TB, name string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(refDir + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-}
 
 // derivationPatients reshapes the long-format InflaMix derivation labs
 // (lab, raw, uln, day, record_id) into patients, in order of first
@@ -87,7 +75,7 @@ func TestInflaMixDerivation(t *testing.T) {
 			Posterior []float64 `json:"posterior_inflammatory_recomputed"`
 		} `json:"expected"`
 	}
-	readJSON(t, "expected/inflamix-derivation.json", &ref)
+	reftest.Load(t, refDir+"expected/inflamix-derivation.json", &ref)
 	_, pats := derivationPatients(t)
 	s := scores.NewScorer()
 	if len(ref.Expected.RecordID) != 149 {
@@ -119,7 +107,7 @@ func TestInflaMixPartial(t *testing.T) {
 			CRPLDH   []float64 `json:"posterior_crp_ldh"`
 		} `json:"expected"`
 	}
-	readJSON(t, "expected/inflamix-partial.json", &ref)
+	reftest.Load(t, refDir+"expected/inflamix-partial.json", &ref)
 	_, pats := derivationPatients(t)
 	s := scores.NewScorer()
 	model := map[string]string{"alk": "alp", "tbr": "tbili"}

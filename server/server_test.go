@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"carimpi/internal/reftest"
 	"carimpi/scores"
 	"carimpi/server"
 	"carimpi/table"
@@ -365,13 +366,7 @@ func TestScoreReference(t *testing.T) {
 	var exp struct {
 		Expected map[string][]any `json:"expected"`
 	}
-	b, err := os.ReadFile("../testdata/reference/expected/scores-examples.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &exp); err != nil {
-		t.Fatal(err)
-	}
+	reftest.Load(t, "../testdata/reference/expected/scores-examples.json", &exp)
 	h := newHandler(t, server.Config{Scorer: newScorer(t, false)})
 	ids := exp.Expected["patient_id"]
 	for i, p := range csvPatients(t, refData+"scores_examples.csv") {
