@@ -133,3 +133,14 @@ func TestWrap(t *testing.T) {
 		t.Error("wrap of empty string")
 	}
 }
+
+func TestFmtTick(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{{3 * 0.1, "0.3"}, {20, "20"}, {2.5, "2.5"}, {-0.2, "-0.2"}} {
+		if got := fmtTick(tc.v); got != tc.want {
+			t.Errorf("fmtTick(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}

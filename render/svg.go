@@ -110,7 +110,8 @@ func niceTicks(lo, hi float64, n int) []float64 {
 	return out
 }
 
-// fmtTick formats a tick value without trailing zeros.
+// fmtTick formats a tick value without trailing zeros; rounding to 1e-9
+// hides the float error of k*step (3*0.1 = 0.30000000000000004).
 func fmtTick(v float64) string {
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return strconv.FormatFloat(math.Round(v*1e9)/1e9, 'f', -1, 64)
 }
