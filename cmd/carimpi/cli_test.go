@@ -3,10 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"carimpi/internal/reftest"
 )
 
 // refData is the folder of the R reference datasets copied into the repo.
@@ -26,13 +27,47 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 // readExpected decodes a reference case file into v.
 func readExpected(t *testing.T, name string, v any) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(refExpected, name))
-	if err != nil {
-		t.Fatal(err)
+	reftest.Load(t, filepath.Join(refExpected, name), v)
+}
+
+// runJSON runs a command with --format json, decodes its answer into v
+// and checks that it carries the research notice.
+func runJSON(t *testing.T, v any, args ...string) {
+	t.Helper()
+	out, errOut, code := runCLI(t, append(args, "--format", "json")...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, code, errOut)
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", name, err)
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, out)
 	}
+	if !strings.Contains(out, `"notice": "`+researchNotice+`"`) {
+		t.Errorf("%v: no notice", args)
+	}
+}
+
+// checkRun runs a command line in-process and checks its exit status and
+// that its answer (stdout on success, else stderr, which must be one line
+// for a failure) contains each of want. It returns stdout.
+func checkRun(t *testing.T, args []string, code int, want []string) string {
+	t.Helper()
+	out, errOut, got := runCLI(t, args...)
+	if got != code {
+		t.Fatalf("exit %d, want %d; stdout %q stderr %q", got, code, out, errOut)
+	}
+	text := out
+	if code != 0 {
+		text = errOut
+		if code == 1 && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("error is not one line: %q", errOut)
+		}
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("output lacks %q: %s", w, text)
+		}
+	}
+	return out
 }
 
 func TestHelpAndVersion(t *testing.T) {

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"carimpi/internal/reftest"
 )
 
 // compareOut is compare's JSON answer; pointers are null-able numbers.
@@ -35,27 +35,17 @@ type compareOut struct {
 	Notice      string
 }
 
-// compareCLI runs compare in-process. The command's flag set outlives a
-// run, so every flag is first given its default; later flags override.
+// compareCLI runs compare in-process (main starts each run from the
+// flags' defaults).
 func compareCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	defaults := []string{"compare", "--data", "", "--var", "", "--by", "", "--test", "auto", "--format", "table", "--simulate", "0", "--seed", "1"}
-	return runCLI(t, append(defaults, args...)...)
+	return runCLI(t, append([]string{"compare"}, args...)...)
 }
 
 func runCompareJSON(t *testing.T, args ...string) compareOut {
 	t.Helper()
-	out, errOut, code := compareCLI(t, append([]string{"--format", "json"}, args...)...)
-	if code != 0 {
-		t.Fatalf("compare %v: exit %d: %s", args, code, errOut)
-	}
 	var r compareOut
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("compare %v: %v\n%s", args, err, out)
-	}
-	if r.Notice != researchNotice {
-		t.Errorf("notice = %q", r.Notice)
-	}
+	runJSON(t, &r, append([]string{"compare"}, args...)...)
 	return r
 }
 
@@ -65,9 +55,7 @@ func wantRel(t *testing.T, what string, got *float64, want, tol float64) {
 		t.Errorf("%s = null, want %.17g", what, want)
 		return
 	}
-	if d := math.Abs(*got - want); d > tol*math.Abs(want) {
-		t.Errorf("%s = %.17g, want %.17g (rel diff %.3g > %g)", what, *got, want, d/math.Abs(want), tol)
-	}
+	reftest.Close(t, what, *got, want, tol)
 }
 
 func wantNull(t *testing.T, r compareOut) {
@@ -268,11 +256,7 @@ func TestCompareChiSquareReference(t *testing.T) {
 // writeCSV writes a small CSV in a temporary folder and returns its path.
 func writeCSV(t *testing.T, content string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "d.csv")
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return writeFile(t, "d.csv", content)
 }
 
 func TestCompareMissingAndEdges(t *testing.T) {

@@ -2,11 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"carimpi/internal/reftest"
 )
 
 // coxRef is the part of a coxph reference case (expected/cox-*.json, R
@@ -89,18 +90,10 @@ type coxOut struct {
 	Notice   string   `json:"notice"`
 }
 
-// coxArgs starts a cox command line with every optional flag at its
-// default: the registered command keeps flag values between in-process
-// runs, so each test states them; later flags override.
+// coxArgs is a cox command line (main starts each run from the flags'
+// defaults).
 func coxArgs(args ...string) []string {
-	return append([]string{"cox", "--event-value", "1", "--strata", "", "--ties", "efron", "--ph-test=false", "--format", "table", "--terms", ""}, args...)
-}
-
-func near(got, want, tol float64) bool {
-	if want == 0 {
-		return math.Abs(got) <= tol
-	}
-	return math.Abs(got-want) <= tol*math.Abs(want)
+	return append([]string{"cox"}, args...)
 }
 
 func TestCoxCLIReference(t *testing.T) {
@@ -151,26 +144,26 @@ func TestCoxCLIReference(t *testing.T) {
 					{"hr_lower", out.HRLower[j], want.HRLower[k]}, {"hr_upper", out.HRUpper[j], want.HRUpper[k]},
 					{"z", out.Z[j], want.Z[k]}, {"p", out.P[j], want.P[k]},
 				} {
-					if q.got == nil || !near(*q.got, q.want, tol) {
+					if q.got == nil || !reftest.Rel(*q.got, q.want, tol) {
 						t.Errorf("%s %s = %v, want %v", q.what, name, q.got, q.want)
 					}
 				}
 			}
-			if !near(out.LoglikNull, want.LoglikNull, 1e-9) || !near(out.Loglik, want.Loglik, 1e-9) {
+			if !reftest.Rel(out.LoglikNull, want.LoglikNull, 1e-9) || !reftest.Rel(out.Loglik, want.Loglik, 1e-9) {
 				t.Errorf("loglik %v %v, want %v %v", out.LoglikNull, out.Loglik, want.LoglikNull, want.Loglik)
 			}
 			for _, q := range []struct {
 				what      string
 				got, want coxTest
 			}{{"lrt", out.LRT, want.LRT}, {"wald", out.Wald, want.Wald}, {"score", out.Score, want.Score}} {
-				if q.got.DF != q.want.DF || !near(q.got.Statistic, q.want.Statistic, tol) || !near(q.got.P, q.want.P, tol) {
+				if q.got.DF != q.want.DF || !reftest.Rel(q.got.Statistic, q.want.Statistic, tol) || !reftest.Rel(q.got.P, q.want.P, tol) {
 					t.Errorf("%s = %+v, want %+v", q.what, q.got, q.want)
 				}
 			}
 			if out.N != want.N || out.Events != want.Nevent || out.Dropped != c.dropped || !out.Converged {
 				t.Errorf("n %d events %d dropped %d converged %v", out.N, out.Events, out.Dropped, out.Converged)
 			}
-			if !near(out.Concordance.C, want.C.C, 1e-9) || !near(out.Concordance.SE, want.C.SE, 1e-6) {
+			if !reftest.Rel(out.Concordance.C, want.C.C, 1e-9) || !reftest.Rel(out.Concordance.SE, want.C.SE, 1e-6) {
 				t.Errorf("concordance %+v, want %+v", out.Concordance, want.C)
 			}
 			if out.Notice != researchNotice || len(out.Warnings) != 0 {
@@ -186,11 +179,11 @@ func TestCoxCLIReference(t *testing.T) {
 				t.Fatalf("ph_test terms %q, want %q", z.Terms, wz.Terms)
 			}
 			for k := 0; k < nt; k++ {
-				if z.Terms[k] != wz.Terms[k] || z.DF[k] != wz.DF[k] || !near(z.Chisq[k], wz.Chisq[k], tol) || !near(z.P[k], wz.P[k], tol) {
+				if z.Terms[k] != wz.Terms[k] || z.DF[k] != wz.DF[k] || !reftest.Rel(z.Chisq[k], wz.Chisq[k], tol) || !reftest.Rel(z.P[k], wz.P[k], tol) {
 					t.Errorf("ph_test %s: %v %d %v, want %s %v %d %v", z.Terms[k], z.Chisq[k], z.DF[k], z.P[k], wz.Terms[k], wz.Chisq[k], wz.DF[k], wz.P[k])
 				}
 			}
-			if z.Global.DF != wz.DF[nt] || !near(z.Global.Chisq, wz.Chisq[nt], tol) || !near(z.Global.P, wz.P[nt], tol) {
+			if z.Global.DF != wz.DF[nt] || !reftest.Rel(z.Global.Chisq, wz.Chisq[nt], tol) || !reftest.Rel(z.Global.P, wz.P[nt], tol) {
 				t.Errorf("ph_test global %+v, want %v %d %v", z.Global, wz.Chisq[nt], wz.DF[nt], wz.P[nt])
 			}
 		})
@@ -278,11 +271,11 @@ func TestCoxCLILinearSpline(t *testing.T) {
 			t.Fatal(err)
 		}
 		for j := range c.coef {
-			if !near(*out.Coef[j], c.coef[j], 1e-6) || !near(*out.SE[j], c.se[j], 1e-6) {
+			if !reftest.Rel(*out.Coef[j], c.coef[j], 1e-6) || !reftest.Rel(*out.SE[j], c.se[j], 1e-6) {
 				t.Errorf("%s %s: coef %v se %v, want %v %v", c.terms, out.Terms[j], *out.Coef[j], *out.SE[j], c.coef[j], c.se[j])
 			}
 		}
-		if !near(out.Loglik, want.Loglik, 1e-9) || out.N != want.N {
+		if !reftest.Rel(out.Loglik, want.Loglik, 1e-9) || out.N != want.N {
 			t.Errorf("%s: loglik %v n %d", c.terms, out.Loglik, out.N)
 		}
 	}

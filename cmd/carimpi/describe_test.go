@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,26 +27,17 @@ type describeOut struct {
 	Notice string
 }
 
-// describeCLI runs describe in-process with every flag reset first (the
-// flag set outlives a run).
+// describeCLI runs describe in-process (main starts each run from the
+// flags' defaults).
 func describeCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	return runCLI(t, append([]string{"describe", "--data", "", "--var", "", "--by", "", "--format", "table"}, args...)...)
+	return runCLI(t, append([]string{"describe"}, args...)...)
 }
 
 func runDescribeJSON(t *testing.T, args ...string) describeOut {
 	t.Helper()
-	out, errOut, code := describeCLI(t, append(args, "--format", "json")...)
-	if code != 0 {
-		t.Fatalf("describe %v: exit %d: %s", args, code, errOut)
-	}
 	var r describeOut
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("describe %v: %v\n%s", args, err, out)
-	}
-	if r.Notice != researchNotice {
-		t.Errorf("notice = %q", r.Notice)
-	}
+	runJSON(t, &r, append([]string{"describe"}, args...)...)
 	return r
 }
 

@@ -1,40 +1,14 @@
 package main
 
 import (
-	"encoding/json"
-	"flag"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/reftest"
 )
-
-// runSurvCLI runs a command in-process after setting every one of its
-// flags back to its default (flag sets outlive a run).
-func runSurvCLI(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	if c, ok := commands[args[0]]; ok {
-		c.Flags.VisitAll(func(f *flag.Flag) { f.Value.Set(f.DefValue) })
-	}
-	return runCLI(t, args...)
-}
-
-// runSurvJSON runs a command with --format json and decodes its answer.
-func runSurvJSON(t *testing.T, v any, args ...string) {
-	t.Helper()
-	out, errOut, code := runSurvCLI(t, append(args, "--format", "json")...)
-	if code != 0 {
-		t.Fatalf("%v: exit %d: %s", args, code, errOut)
-	}
-	if err := json.Unmarshal([]byte(out), v); err != nil {
-		t.Fatalf("%v: %v\n%s", args, err, out)
-	}
-	if !strings.Contains(out, `"notice": "`+researchNotice+`"`) {
-		t.Errorf("%v: no notice", args)
-	}
-}
 
 // kmOut is km's JSON answer.
 type kmOut struct {
@@ -81,27 +55,6 @@ type kmRef struct {
 // cliTol is the reference README's tolerance for KM and log-rank numbers.
 const cliTol = 1e-9
 
-func closeTo(got, want, tol float64) bool {
-	if math.IsNaN(want) {
-		return math.IsNaN(got)
-	}
-	return got == want || math.Abs(got-want) <= tol*math.Abs(want)
-}
-
-func checkSeries(t *testing.T, what string, got, want []float64, tol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%s: %d values, want %d", what, len(got), len(want))
-		return
-	}
-	for i := range want {
-		if !closeTo(got[i], want[i], tol) {
-			t.Errorf("%s[%d] = %v, want %v", what, i, got[i], want[i])
-			return
-		}
-	}
-}
-
 func TestKMReferenceCLI(t *testing.T) {
 	for _, tc := range []struct {
 		file string
@@ -116,7 +69,7 @@ func TestKMReferenceCLI(t *testing.T) {
 		for _, ct := range []string{"log", "log-log"} {
 			var out kmOut
 			args := append([]string{"km", "--time", "time", "--event", "status", "--conf-type", ct, "--times", "365,180"}, tc.args...)
-			runSurvJSON(t, &out, args...)
+			runJSON(t, &out, args...)
 			if len(out.Strata) != len(ref.Expected.Strata) {
 				t.Fatalf("%s: %d strata, want %d", tc.file, len(out.Strata), len(ref.Expected.Strata))
 			}
@@ -132,32 +85,32 @@ func TestKMReferenceCLI(t *testing.T) {
 				if g.Name != w.Stratum || g.N != w.N || g.Events != w.Events {
 					t.Errorf("%s: got %s n %d events %d, want n %d events %d", name, g.Name, g.N, g.Events, w.N, w.Events)
 				}
-				checkSeries(t, name+" median", []float64{float64(g.Median), float64(g.MedianLower), float64(g.MedianUpper)},
+				reftest.Floats(t, name+" median", []float64{float64(g.Median), float64(g.MedianLower), float64(g.MedianUpper)},
 					[]float64{float64(w.Median), float64(ci(i)["lower"]), float64(ci(i)["upper"])}, 0)
 				tb := w.Table
-				checkSeries(t, name+" time", g.Time, tb["time"], 0)
-				checkSeries(t, name+" n_risk", g.NRisk, tb["n.risk"], 0)
-				checkSeries(t, name+" n_event", g.NEvent, tb["n.event"], 0)
-				checkSeries(t, name+" n_censor", g.NCensor, tb["n.censor"], 0)
-				checkSeries(t, name+" surv", g.Surv, tb["surv"], cliTol)
-				checkSeries(t, name+" std_err", g.StdErr, tb["std.err.surv"], cliTol)
-				checkSeries(t, name+" lower", g.Lower, tb["lower"+suffix], cliTol)
-				checkSeries(t, name+" upper", g.Upper, tb["upper"+suffix], cliTol)
+				reftest.Floats(t, name+" time", g.Time, tb["time"], 0)
+				reftest.Floats(t, name+" n_risk", g.NRisk, tb["n.risk"], 0)
+				reftest.Floats(t, name+" n_event", g.NEvent, tb["n.event"], 0)
+				reftest.Floats(t, name+" n_censor", g.NCensor, tb["n.censor"], 0)
+				reftest.Floats(t, name+" surv", g.Surv, tb["surv"], cliTol)
+				reftest.Floats(t, name+" std_err", g.StdErr, tb["std.err.surv"], cliTol)
+				reftest.Floats(t, name+" lower", g.Lower, tb["lower"+suffix], cliTol)
+				reftest.Floats(t, name+" upper", g.Upper, tb["upper"+suffix], cliTol)
 				at, wa := g.AtTimes, w.AtTimes
-				checkSeries(t, name+" at time", at.Time, wa["times"], 0)
-				checkSeries(t, name+" at n_risk", at.NRisk, wa["n.risk"], 0)
-				checkSeries(t, name+" at n_event", at.NEvent, wa["n.event"], 0)
-				checkSeries(t, name+" at surv", at.Surv, wa["surv"], cliTol)
-				checkSeries(t, name+" at std_err", at.StdErr, wa["std.err.surv"], cliTol)
-				checkSeries(t, name+" at lower", at.Lower, wa["lower"+suffix], cliTol)
-				checkSeries(t, name+" at upper", at.Upper, wa["upper"+suffix], cliTol)
+				reftest.Floats(t, name+" at time", at.Time, wa["times"], 0)
+				reftest.Floats(t, name+" at n_risk", at.NRisk, wa["n.risk"], 0)
+				reftest.Floats(t, name+" at n_event", at.NEvent, wa["n.event"], 0)
+				reftest.Floats(t, name+" at surv", at.Surv, wa["surv"], cliTol)
+				reftest.Floats(t, name+" at std_err", at.StdErr, wa["std.err.surv"], cliTol)
+				reftest.Floats(t, name+" at lower", at.Lower, wa["lower"+suffix], cliTol)
+				reftest.Floats(t, name+" at upper", at.Upper, wa["upper"+suffix], cliTol)
 			}
 		}
 	}
 }
 
 func TestKMTableAndExtras(t *testing.T) {
-	out, errOut, code := runSurvCLI(t, "km", "--data", refData+"/lung.csv", "--time", "time", "--event", "status",
+	out, errOut, code := runCLI(t, "km", "--data", refData+"/lung.csv", "--time", "time", "--event", "status",
 		"--event-value", "2", "--group", "sex", "--times", "180,365", "--rmst", "365")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -168,7 +121,7 @@ func TestKMTableAndExtras(t *testing.T) {
 		}
 	}
 	var js kmOut
-	runSurvJSON(t, &js, "km", "--data", refData+"/lung.csv", "--time", "time", "--event", "status", "--event-value", "2", "--rmst", "365")
+	runJSON(t, &js, "km", "--data", refData+"/lung.csv", "--time", "time", "--event", "status", "--event-value", "2", "--rmst", "365")
 	if r := js.Strata[0].RMST; r == nil || r.Tau != 365 || math.Abs(r.Mean-263.2218664820066) > 1e-6 {
 		t.Errorf("rmst %+v", r)
 	}
@@ -208,23 +161,7 @@ func TestKMDegenerate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeCSV(t, tc.csv)
 			args := append([]string{"km", "--data", p, "--time", "t", "--event", "e", "--format", "json"}, tc.args...)
-			out, errOut, code := runSurvCLI(t, args...)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d; stderr %q", code, tc.code, errOut)
-			}
-			text := out
-			if code != 0 {
-				text = errOut
-				if code == 1 && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
-					t.Errorf("error is not one line: %q", errOut)
-				}
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("output lacks %q: %s", w, text)
-				}
-			}
-			if code == 0 && strings.Contains(out, "NaN") {
+			if out := checkRun(t, args, tc.code, tc.want); tc.code == 0 && strings.Contains(out, "NaN") {
 				t.Errorf("NaN in output: %s", out)
 			}
 		})

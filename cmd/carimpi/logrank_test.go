@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/reftest"
 )
 
 // logRankOut is logrank's JSON answer.
@@ -60,7 +61,7 @@ func TestLogRankReferenceCLI(t *testing.T) {
 		readExpected(t, tc.file, &ref)
 		w := ref.Expected
 		var out logRankOut
-		runSurvJSON(t, &out, append([]string{"logrank", "--time", "time", "--event", "status"}, tc.args...)...)
+		runJSON(t, &out, append([]string{"logrank", "--time", "time", "--event", "status"}, tc.args...)...)
 		// R's level order may differ from ours (veteran's celltype is not
 		// alphabetical there); match groups and strata by name.
 		pos := func(names []string, name string) int {
@@ -78,20 +79,20 @@ func TestLogRankReferenceCLI(t *testing.T) {
 			if out.N[g] != w.N[i] {
 				t.Errorf("%s: n[%s] = %d, want %d", tc.file, name, out.N[g], w.N[i])
 			}
-			checkSeries(t, tc.file+" O, E "+name, []float64{out.Observed[g], out.Expected[g]}, []float64{w.Obs[i], w.Exp[i]}, cliTol)
+			reftest.Floats(t, tc.file+" O, E "+name, []float64{out.Observed[g], out.Expected[g]}, []float64{w.Obs[i], w.Exp[i]}, cliTol)
 			for j, other := range w.Groups {
-				checkSeries(t, tc.file+" var", []float64{out.Var[g][pos(out.Groups, other)]}, []float64{w.Var[i][j]}, cliTol)
+				reftest.Floats(t, tc.file+" var", []float64{out.Var[g][pos(out.Groups, other)]}, []float64{w.Var[i][j]}, cliTol)
 			}
 			for s, sname := range w.Strata {
 				k := pos(out.Strata, sname)
-				checkSeries(t, tc.file+" by stratum "+sname, []float64{out.ObservedByStratum[g][k], out.ExpectedByStratum[g][k]},
+				reftest.Floats(t, tc.file+" by stratum "+sname, []float64{out.ObservedByStratum[g][k], out.ExpectedByStratum[g][k]},
 					[]float64{w.ObsByStratum[i][s], w.ExpByStratum[i][s]}, cliTol)
 			}
 		}
 		if out.DF != w.DF {
 			t.Errorf("%s: df %d, want %d", tc.file, out.DF, w.DF)
 		}
-		checkSeries(t, tc.file+" chisq, p", []float64{float64(out.Statistic), float64(out.P)}, []float64{w.Chisq, w.P}, cliTol)
+		reftest.Floats(t, tc.file+" chisq, p", []float64{float64(out.Statistic), float64(out.P)}, []float64{w.Chisq, w.P}, cliTol)
 		if (out.Trend != nil) != (len(w.Groups) >= 3) {
 			t.Errorf("%s: trend %+v with %d groups", tc.file, out.Trend, len(w.Groups))
 		}
@@ -99,7 +100,7 @@ func TestLogRankReferenceCLI(t *testing.T) {
 }
 
 func TestLogRankTableAndErrors(t *testing.T) {
-	out, errOut, code := runSurvCLI(t, "logrank", "--data", refData+"/lung.csv", "--time", "time", "--event", "status",
+	out, errOut, code := runCLI(t, "logrank", "--data", refData+"/lung.csv", "--time", "time", "--event", "status",
 		"--event-value", "2", "--group", "ph.ecog")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -130,23 +131,7 @@ func TestLogRankTableAndErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeCSV(t, tc.csv)
 			args := append([]string{"logrank", "--data", p, "--time", "t", "--event", "e", "--group", "g", "--format", "json"}, tc.args...)
-			out, errOut, code := runSurvCLI(t, args...)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, tc.code, out, errOut)
-			}
-			text := out
-			if code != 0 {
-				text = errOut
-				if code == 1 && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
-					t.Errorf("error is not one line: %q", errOut)
-				}
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("output lacks %q: %s", w, text)
-				}
-			}
-			if code == 0 && (strings.Contains(out, "NaN") || strings.Contains(out, "null")) {
+			if out := checkRun(t, args, tc.code, tc.want); tc.code == 0 && (strings.Contains(out, "NaN") || strings.Contains(out, "null")) {
 				t.Errorf("undefined number in output: %s", out)
 			}
 		})
