@@ -88,14 +88,7 @@ for a Monte Carlo p-value as R's simulate.p.value = TRUE.
 ` + researchNotice,
 		Flags: fs,
 		Run: func(stdout, _ io.Writer) error {
-			res, err := runCompare(f)
-			if err != nil {
-				return err
-			}
-			if f.format == "json" {
-				return jsonx.Write(stdout, res)
-			}
-			return res.writeTable(stdout)
+			return writeAnswer(stdout, f.format, runCompare, f)
 		},
 	}
 }

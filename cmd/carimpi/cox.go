@@ -26,10 +26,7 @@ type coxFlags struct {
 func newCoxCmd() *Command {
 	var f coxFlags
 	fs := flag.NewFlagSet("cox", flag.ContinueOnError)
-	fs.StringVar(&f.data, "data", "", "CSV `file` with one row per patient")
-	fs.StringVar(&f.time, "time", "", "follow-up time `column`")
-	fs.StringVar(&f.event, "event", "", "event indicator `column`")
-	fs.StringVar(&f.eventValue, "event-value", "1", "`value` of the event column that marks an event (any other single value = censored)")
+	f.survFlags.register(fs)
 	fs.StringVar(&f.terms, "terms", "", "comma-separated model `terms`: col, factor(col[,ref=LEVEL]), rcs(col,K), lsp(col,k1[,k2...]), lspseg(col,k1[,...])")
 	fs.StringVar(&f.strata, "strata", "", "optional `column` whose values are strata with separate baseline hazards")
 	fs.StringVar(&f.ties, "ties", "efron", "tied event times: efron or breslow")
@@ -81,17 +78,7 @@ JSON output (--format json):
 ` + researchNotice,
 		Flags: fs,
 		Run: func(stdout, _ io.Writer) error {
-			if err := checkFormat(f.format, "table", "json"); err != nil {
-				return err
-			}
-			res, err := runCox(f)
-			if err != nil {
-				return err
-			}
-			if f.format == "json" {
-				return jsonx.Write(stdout, res)
-			}
-			return res.writeTable(stdout)
+			return writeAnswer(stdout, f.format, runCox, f)
 		},
 	}
 }
@@ -162,6 +149,9 @@ func (s survColumns) Floats(col string) ([]float64, error) { return s.d.floatCol
 func (s survColumns) Strings(col string) ([]string, error) { return s.d.column(col) }
 
 func runCox(f coxFlags) (*coxJSON, error) {
+	if err := checkFormat(f.format, "table", "json"); err != nil {
+		return nil, err
+	}
 	if f.terms == "" {
 		return nil, usagef("--terms is required")
 	}

@@ -52,14 +52,7 @@ are null.
 ` + researchNotice,
 		Flags: fs,
 		Run: func(stdout, _ io.Writer) error {
-			res, err := runDescribe(f)
-			if err != nil {
-				return err
-			}
-			if f.format == "json" {
-				return jsonx.Write(stdout, res)
-			}
-			return res.writeTable(stdout)
+			return writeAnswer(stdout, f.format, runDescribe, f)
 		},
 	}
 }

@@ -22,10 +22,7 @@ type kmFlags struct {
 func newKMCmd() *Command {
 	var f kmFlags
 	fs := flag.NewFlagSet("km", flag.ContinueOnError)
-	fs.StringVar(&f.data, "data", "", "CSV `file` with one row per patient")
-	fs.StringVar(&f.time, "time", "", "follow-up time `column`")
-	fs.StringVar(&f.event, "event", "", "event indicator `column`")
-	fs.StringVar(&f.eventValue, "event-value", "1", "`value` of the event column that marks an event (any other single value = censored)")
+	f.survFlags.register(fs)
 	fs.StringVar(&f.group, "group", "", "optional `column` whose values get one curve each")
 	fs.StringVar(&f.confType, "conf-type", "log", "pointwise 95% confidence interval: log (R's default), log-log or plain")
 	fs.StringVar(&f.times, "times", "", "comma-separated `times` at which to read S(t), e.g. 12,24 (landmark rates)")
@@ -66,17 +63,7 @@ JSON output (--format json):
 as summary(fit) does; the JSON has every row.`,
 		Flags: fs,
 		Run: func(stdout, _ io.Writer) error {
-			if err := checkFormat(f.format, "table", "json"); err != nil {
-				return err
-			}
-			res, err := runKM(f)
-			if err != nil {
-				return err
-			}
-			if f.format == "json" {
-				return jsonx.Write(stdout, res)
-			}
-			return res.writeTable(stdout)
+			return writeAnswer(stdout, f.format, runKM, f)
 		},
 	}
 }
@@ -134,6 +121,9 @@ type medianJSON struct {
 }
 
 func runKM(f kmFlags) (*kmJSON, error) {
+	if err := checkFormat(f.format, "table", "json"); err != nil {
+		return nil, err
+	}
 	ct, err := survival.ParseConfType(f.confType)
 	if err != nil {
 		return nil, usagef("--conf-type %q: use log, log-log or plain", f.confType)

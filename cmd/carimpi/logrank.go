@@ -23,10 +23,7 @@ type logRankFlags struct {
 func newLogRankCmd() *Command {
 	var f logRankFlags
 	fs := flag.NewFlagSet("logrank", flag.ContinueOnError)
-	fs.StringVar(&f.data, "data", "", "CSV `file` with one row per patient")
-	fs.StringVar(&f.time, "time", "", "follow-up time `column`")
-	fs.StringVar(&f.event, "event", "", "event indicator `column`")
-	fs.StringVar(&f.eventValue, "event-value", "1", "`value` of the event column that marks an event (any other single value = censored)")
+	f.survFlags.register(fs)
 	fs.StringVar(&f.group, "group", "", "`column` whose values are the groups compared (required)")
 	fs.StringVar(&f.strata, "strata", "", "optional `column`: compare groups within its strata and sum, as survdiff's strata()")
 	fs.StringVar(&f.rho, "rho", "0", "G-rho weight S(t-)^rho: 0 = log-rank, 1 = Peto-Peto")
@@ -61,17 +58,7 @@ The by-stratum matrices (rows = groups, columns = strata) appear with
 --strata; "trend" with three or more groups.`,
 		Flags: fs,
 		Run: func(stdout, _ io.Writer) error {
-			if err := checkFormat(f.format, "table", "json"); err != nil {
-				return err
-			}
-			res, err := runLogRank(f)
-			if err != nil {
-				return err
-			}
-			if f.format == "json" {
-				return jsonx.Write(stdout, res)
-			}
-			return res.writeTable(stdout)
+			return writeAnswer(stdout, f.format, runLogRank, f)
 		},
 	}
 }
@@ -102,6 +89,9 @@ type trendJSON struct {
 }
 
 func runLogRank(f logRankFlags) (*logRankJSON, error) {
+	if err := checkFormat(f.format, "table", "json"); err != nil {
+		return nil, err
+	}
 	if f.group == "" {
 		return nil, usagef("--group is required")
 	}

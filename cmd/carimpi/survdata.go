@@ -1,11 +1,14 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
 
+	"carimpi/internal/jsonx"
 	"carimpi/table"
 )
 
@@ -22,6 +25,14 @@ type survData struct {
 // survFlags are the flags every survival command shares.
 type survFlags struct {
 	data, time, event, eventValue string
+}
+
+// register defines --data, --time, --event and --event-value on fs.
+func (f *survFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.data, "data", "", "CSV `file` with one row per patient")
+	fs.StringVar(&f.time, "time", "", "follow-up time `column`")
+	fs.StringVar(&f.event, "event", "", "event indicator `column`")
+	fs.StringVar(&f.eventValue, "event-value", "1", "`value` of the event column that marks an event (any other single value = censored)")
 }
 
 func (f *survFlags) check() error {
@@ -182,4 +193,21 @@ func checkFormat(got string, allowed ...string) error {
 		}
 	}
 	return usagef("--format %q: use one of %s", got, strings.Join(allowed, ", "))
+}
+
+// tableWriter is a command's answer that can also print itself as a table.
+type tableWriter interface{ writeTable(w io.Writer) error }
+
+// writeAnswer runs a table-or-JSON command on its flags and writes the
+// answer as indented JSON for --format json, else as its table. The run
+// function checks --format among its other flags.
+func writeAnswer[F any, R tableWriter](w io.Writer, format string, run func(F) (R, error), f F) error {
+	res, err := run(f)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		return jsonx.Write(w, res)
+	}
+	return res.writeTable(w)
 }
