@@ -4,9 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"carimpi/cohort"
 )
@@ -45,28 +42,16 @@ and score cutoffs closest to the paper's (see cohort.DefaultSeed).`,
 		if *nDev < 0 || *nVal < 0 || *nDev+*nVal == 0 {
 			return usagef("--n-development and --n-validation must be >= 0, and not both 0")
 		}
-		ext := strings.ToLower(filepath.Ext(*out))
-		if *out != "" && ext != ".csv" && ext != ".xlsx" {
-			return usagef("--out %s: use a .csv or .xlsx file name", *out)
+		ext, err := cohortOutExt(*out)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(stderr, "carimpi simulate: seed %d, %d development + %d validation patients (%s)\n", *seed, *nDev, *nVal, cohort.SimulatedNotice)
 		co := cohort.Simulate(*nDev, *nVal, *seed)
 		if *out == "" {
 			return co.WriteCSV(stdout)
 		}
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		if ext == ".xlsx" {
-			err = co.WriteXLSX(f)
-		} else {
-			err = co.WriteCSV(f)
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := writeCohort(co, *out, ext); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", *out)

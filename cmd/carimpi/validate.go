@@ -123,9 +123,9 @@ excluded_outliers.`,
 		if err := checkFormat(*format, "table", "json"); err != nil {
 			return err
 		}
-		ext := strings.ToLower(filepath.Ext(*out))
-		if *out != "" && ext != ".csv" && ext != ".xlsx" {
-			return usagef("--out %s: use a .csv or .xlsx file name", *out)
+		ext, err := cohortOutExt(*out)
+		if err != nil {
+			return err
 		}
 		co, rep, err := cf.load()
 		if err != nil {
@@ -154,6 +154,17 @@ excluded_outliers.`,
 	return c
 }
 
+// cohortOutExt checks the file name of a cohort command's --out and
+// returns its lower-case extension, .csv or .xlsx ("" without a file).
+func cohortOutExt(out string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(out))
+	if out != "" && ext != ".csv" && ext != ".xlsx" {
+		return "", usagef("--out %s: use a .csv or .xlsx file name", out)
+	}
+	return ext, nil
+}
+
+// writeCohort writes co to path as XLSX when ext is .xlsx, else as CSV.
 func writeCohort(co *cohort.Cohort, path, ext string) error {
 	f, err := os.Create(path)
 	if err != nil {
