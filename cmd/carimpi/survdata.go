@@ -87,14 +87,6 @@ func survFromTable(tab *table.Table, f survFlags, also ...string) (*survData, er
 	if evValue == "" {
 		evValue = "1"
 	}
-	same := func(cell string) bool {
-		if cell == evValue {
-			return true
-		}
-		a, errA := strconv.ParseFloat(cell, 64)
-		b, errB := strconv.ParseFloat(evValue, 64)
-		return errA == nil && errB == nil && a == b
-	}
 	d := &survData{tab: tab}
 	censorCode := ""
 rows:
@@ -113,11 +105,11 @@ rows:
 			return nil, &table.CellError{Source: tab.Source, Line: tab.Line(i), Column: f.time, Value: tab.Rows[i][mustIndex(tab, f.time)],
 				Msg: "is a negative time; survival times must be >= 0 (check the dates or the sign)"}
 		}
-		ev := same(evCells[i])
+		ev := sameCode(evCells[i], evValue)
 		if !ev {
 			if censorCode == "" {
 				censorCode = evCells[i]
-			} else if evCells[i] != censorCode && !same2(evCells[i], censorCode) {
+			} else if !sameCode(evCells[i], censorCode) {
 				return nil, &table.CellError{Source: tab.Source, Line: tab.Line(i), Column: f.event, Value: evCells[i],
 					Msg: fmt.Sprintf("is a third event code: the column already has %q (event, --event-value) and %q (censored); recode it or set --event-value", evValue, censorCode)}
 			}
@@ -132,7 +124,12 @@ rows:
 	return d, nil
 }
 
-func same2(a, b string) bool {
+// sameCode reports whether two event codes are the same, as text or as
+// numbers ("1" and "1.0").
+func sameCode(a, b string) bool {
+	if a == b {
+		return true
+	}
 	x, errA := strconv.ParseFloat(a, 64)
 	y, errB := strconv.ParseFloat(b, 64)
 	return errA == nil && errB == nil && x == y
@@ -149,11 +146,7 @@ func (d *survData) column(name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(d.rows))
-	for k, i := range d.rows {
-		out[k] = all[i]
-	}
-	return out, nil
+	return kept(d.rows, all), nil
 }
 
 // floatColumn returns the kept rows' values of a numeric column.
@@ -162,11 +155,16 @@ func (d *survData) floatColumn(name string) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]float64, len(d.rows))
-	for k, i := range d.rows {
+	return kept(d.rows, all), nil
+}
+
+// kept returns the values of all at the given rows.
+func kept[T any](rows []int, all []T) []T {
+	out := make([]T, len(rows))
+	for k, i := range rows {
 		out[k] = all[i]
 	}
-	return out, nil
+	return out
 }
 
 // parseTimes reads a comma-separated list such as "12,24".
