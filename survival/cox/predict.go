@@ -133,8 +133,8 @@ func (m *Model) Survfit(x []float64) []Curve {
 		}
 	}
 	z := distuv.UnitNormal.Quantile(0.975)
-	a := make([]float64, p)
-	a2 := make([]float64, p)
+	rs := newRiskSet(p)
+	a, a2 := rs.a, rs.a2
 	var curves []Curve
 	for s := 0; s+1 < len(pr.starts); s++ {
 		// backward pass: per distinct time (decreasing) the increments
@@ -143,31 +143,12 @@ func (m *Model) Survfit(x []float64) []Curve {
 			dx                       []float64
 		}
 		var steps []step
-		var denom, nrisk float64
-		clear(a)
+		rs.reset()
 		for i := pr.starts[s]; i < pr.starts[s+1]; {
 			t := pr.time[i]
-			var denom2, dw float64
-			nd := 0
-			clear(a2)
-			for ; i < pr.starts[s+1] && pr.time[i] == t; i++ {
-				r := pr.risk[i]
-				denom += r
-				nrisk += pr.weight(i)
-				row := pr.x[i*p : i*p+p]
-				for j := range a {
-					a[j] += r * row[j]
-				}
-				if pr.status[i] {
-					nd++
-					dw += pr.weight(i)
-					denom2 += r
-					for j := range a2 {
-						a2[j] += r * row[j]
-					}
-				}
-			}
-			st := step{t: t, nrisk: nrisk, nevent: dw, dx: make([]float64, p)}
+			i = rs.add(pr, i, pr.starts[s+1])
+			denom, denom2, dw, nd := rs.denom, rs.denom2, rs.deathWt, rs.nd
+			st := step{t: t, nrisk: rs.nrisk, nevent: dw, dx: make([]float64, p)}
 			if nd > 0 {
 				d := 1
 				if pr.efron {

@@ -36,37 +36,18 @@ func (m *Model) scoreResiduals() []float64 {
 	p := pr.p
 	pr.eval(m.fit.betaS, nil, nil)
 	res := make([]float64, pr.n*p)
-	a := make([]float64, p)
-	a2 := make([]float64, p)
+	rs := newRiskSet(p)
+	a, a2 := rs.a, rs.a2
 	xbar := make([]float64, p)
 	c1 := make([]float64, p)
 	for s := 0; s+1 < len(pr.starts); s++ {
 		var batches []batch
-		var denom float64
-		clear(a)
+		rs.reset()
 		for i := pr.starts[s]; i < pr.starts[s+1]; {
 			b := batch{lo: i}
-			t := pr.time[i]
-			var denom2, deathWt float64
-			nd := 0
-			clear(a2)
-			for ; i < pr.starts[s+1] && pr.time[i] == t; i++ {
-				r := pr.risk[i]
-				denom += r
-				row := pr.x[i*p : i*p+p]
-				for j := range a {
-					a[j] += r * row[j]
-				}
-				if pr.status[i] {
-					nd++
-					deathWt += pr.weight(i)
-					denom2 += r
-					for j := range a2 {
-						a2[j] += r * row[j]
-					}
-				}
-			}
+			i = rs.add(pr, i, pr.starts[s+1])
 			b.hi = i
+			denom, denom2, deathWt, nd := rs.denom, rs.denom2, rs.deathWt, rs.nd
 			if nd > 0 {
 				b.x1, b.x2, b.xm = make([]float64, p), make([]float64, p), make([]float64, p)
 				steps, wk := 1, deathWt
