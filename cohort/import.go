@@ -648,15 +648,7 @@ func rangeText(f *Field) string {
 // plausibleUnit returns another unit in which raw (the number as written)
 // would be plausible.
 func (f *Field) plausibleUnit(raw, declaredFactor float64) string {
-	for _, u := range f.units {
-		if u.factor == declaredFactor {
-			continue
-		}
-		if v := raw * u.factor; v >= f.Low && v <= f.High {
-			return u.name
-		}
-	}
-	return ""
+	return f.otherUnit(raw, declaredFactor, f.Low, f.High)
 }
 
 func (im *converter) readDate(c *rowCheck, i int, p plan, cell string) {

@@ -83,11 +83,17 @@ func (f *Field) suspectUnit(median, declaredFactor float64) string {
 		return ""
 	}
 	raw := median / declaredFactor // the number as written in the file
+	return f.otherUnit(raw, declaredFactor, f.medLo, f.medHi)
+}
+
+// otherUnit returns the first unit other than the declared one in which
+// raw (a number as written in the file) falls within [lo, hi], or "".
+func (f *Field) otherUnit(raw, declaredFactor, lo, hi float64) string {
 	for _, u := range f.units {
 		if u.factor == declaredFactor {
 			continue
 		}
-		if v := raw * u.factor; v >= f.medLo && v <= f.medHi {
+		if v := raw * u.factor; v >= lo && v <= hi {
 			return u.name
 		}
 	}
