@@ -6,7 +6,6 @@ import (
 
 	"carimpi/internal/reftest"
 	"carimpi/scores"
-	"carimpi/table"
 )
 
 const refDir = "../testdata/reference/"
@@ -16,10 +15,7 @@ const refDir = "../testdata/reference/"
 // appearance. The file calls alp "alk" and tbili "tbr"; alt is not a
 // model lab and creatinine is kept (it does not enter InflaMix).
 func derivationPatients(t testing.TB) (ids []string, pats map[string]*scores.Patient) {
-	tab, err := table.ReadFile(refDir + "data/inflamix_derivation_labs.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := reftest.Table(t, refDir+"data/inflamix_derivation_labs.csv")
 	labs, _ := tab.Strings("lab")
 	recs, _ := tab.Strings("record_id")
 	days, _ := tab.Strings("day")

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"carimpi/internal/reftest"
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -151,10 +152,7 @@ func TestSaveLoadScoresIdentically(t *testing.T) {
 	s1, s2 := scores.NewScorer(), scores.NewScorer()
 	s1.Use(m1)
 	s2.Use(m2)
-	rd, err := table.ReadFile(refDir + "data/scores_examples.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rd := reftest.Table(t, refDir+"data/scores_examples.csv")
 	cols, err := scores.NewColumns(rd.Header, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -19,15 +19,6 @@ const (
 	refExpected = "../testdata/reference/expected"
 )
 
-func readData(t *testing.T, name string) *table.Table {
-	t.Helper()
-	tab, err := table.ReadFile(filepath.Join(refData, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab
-}
-
 // groupBy splits column x by the labels of column by, dropping rows where
 // either is missing, as R's formula interface does. Groups come in R's
 // level order (numeric labels sorted as numbers).
@@ -105,7 +96,7 @@ func TestQuantileReference(t *testing.T) {
 			}
 			reftest.Load(t, filepath.Join(refExpected, tc.name+".json"), &c)
 			e := c.Expected
-			x, err := readData(t, tc.data).Floats(tc.col)
+			x, err := reftest.Table(t, filepath.Join(refData, tc.data)).Floats(tc.col)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +132,7 @@ func TestMannWhitneyReference(t *testing.T) {
 		}
 	}
 	reftest.Load(t, filepath.Join(refExpected, "wilcox-lung-age-sex.json"), &c)
-	_, g := groupBy(t, readData(t, "lung.csv"), "age", "sex")
+	_, g := groupBy(t, reftest.Table(t, filepath.Join(refData, "lung.csv")), "age", "sex")
 	r, err := stattest.MannWhitney(g[0], g[1])
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +156,7 @@ func TestKruskalWallisReference(t *testing.T) {
 		}
 	}
 	reftest.Load(t, filepath.Join(refExpected, "kruskal-lung-wtloss-ecog.json"), &c)
-	labels, g := groupBy(t, readData(t, "lung.csv"), "wt.loss", "ph.ecog")
+	labels, g := groupBy(t, reftest.Table(t, filepath.Join(refData, "lung.csv")), "wt.loss", "ph.ecog")
 	for i, l := range labels {
 		if len(g[i]) != c.Expected.GroupSizes[l] {
 			t.Errorf("group %s has %d values, want %d", l, len(g[i]), c.Expected.GroupSizes[l])
@@ -193,7 +184,7 @@ type tableCase struct {
 // caseTable returns the case's table, after checking that the data give it.
 func caseTable(t *testing.T, c tableCase) [][]int {
 	t.Helper()
-	got := crossTab(t, readData(t, "lung.csv"), c.Inputs.Rows, c.Inputs.Columns)
+	got := crossTab(t, reftest.Table(t, filepath.Join(refData, "lung.csv")), c.Inputs.Rows, c.Inputs.Columns)
 	if !slices.EqualFunc(got, c.Inputs.Table, slices.Equal) {
 		t.Fatalf("table(%s, %s) = %v, case file has %v", c.Inputs.Rows, c.Inputs.Columns, got, c.Inputs.Table)
 	}

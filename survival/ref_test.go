@@ -24,10 +24,7 @@ type dataset struct {
 
 func loadData(t *testing.T, file string, need ...string) dataset {
 	t.Helper()
-	tab, err := table.ReadFile(filepath.Join(refData, file))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := reftest.Table(t, filepath.Join(refData, file))
 	d := dataset{tab: tab}
 rows:
 	for i := range tab.Rows {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"carimpi/internal/reftest"
 	"carimpi/scores"
-	"carimpi/table"
 )
 
 // batchJSON is the JSON form of "carimpi batch".
@@ -267,10 +267,7 @@ func TestBatchCSVAndModels(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "34 rows; 0 errors") {
 		t.Fatalf("batch csv: code %d, %s", code, errOut)
 	}
-	tab, err := table.ReadFile(outFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := reftest.Table(t, outFile)
 	if strings.Join(tab.Header, ",") != strings.Join(scores.RowColumns, ",") || len(tab.Rows) != 34 {
 		t.Fatalf("header %v, %d rows", tab.Header, len(tab.Rows))
 	}
@@ -310,10 +307,7 @@ func TestBatchCSVAndModels(t *testing.T) {
 // TestBatchXLSX writes scores_examples.csv into a workbook and checks that
 // batch scores it exactly as the CSV.
 func TestBatchXLSX(t *testing.T) {
-	tab, err := table.ReadFile(filepath.Join(refData, "scores_examples.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := reftest.Table(t, filepath.Join(refData, "scores_examples.csv"))
 	f := excelize.NewFile()
 	sheet := f.GetSheetName(0)
 	put := func(r int, cells []string) {

@@ -1,8 +1,8 @@
 // Package reftest holds the test helpers shared by the packages that check
 // carimpi against the R reference cases of testdata/reference: reading a
-// case file and comparing numbers to a relative tolerance. Test files
-// cannot be imported across packages, hence this small ordinary package;
-// only tests import it.
+// case file or data set and comparing numbers to a relative tolerance.
+// Test files cannot be imported across packages, hence this small ordinary
+// package; only tests import it.
 //
 // The case files write R's NA, NaN and Inf alike as JSON null, which
 // carimpi's decoders (jsonx.Float, jsonx.Floats) read as NaN: a NaN want
@@ -14,6 +14,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"carimpi/table"
 )
 
 // Load decodes the JSON file at path into v; the test fails at once when
@@ -27,6 +29,17 @@ func Load(t testing.TB, path string, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+}
+
+// Table reads the CSV file at path, such as a reference data set; the
+// test fails at once when it cannot.
+func Table(t testing.TB, path string) *table.Table {
+	t.Helper()
+	tab, err := table.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
 }
 
 // Rel reports whether got equals want to the relative tolerance tol:

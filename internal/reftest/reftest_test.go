@@ -108,3 +108,18 @@ func TestLoad(t *testing.T) {
 		}
 	}
 }
+
+func TestTable(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "d.csv")
+	if err := os.WriteFile(p, []byte("a,b\n1,x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var r recorder
+	if tab := Table(&r, p); r.fatal || len(tab.Rows) != 1 || !tab.Has("b") {
+		t.Errorf("Table: fatal %v", r.fatal)
+	}
+	Table(&r, filepath.Join(t.TempDir(), "missing.csv"))
+	if !r.fatal {
+		t.Error("Table of a missing file did not fail the test")
+	}
+}

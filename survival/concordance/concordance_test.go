@@ -11,7 +11,6 @@ import (
 
 	"carimpi/internal/reftest"
 	"carimpi/survival/concordance"
-	"carimpi/table"
 )
 
 const (
@@ -98,10 +97,7 @@ func TestHarrellCoxReference(t *testing.T) {
 // predictor X b.
 func coxData(t *testing.T, tc coxCase, coef []float64) (time []float64, event []bool, score []float64, strata []int) {
 	t.Helper()
-	tab, err := table.ReadFile(refData + tc.data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := reftest.Table(t, refData+tc.data)
 	floats := func(col string) []float64 {
 		x, err := tab.Floats(col)
 		if err != nil {
@@ -130,6 +126,7 @@ func coxData(t *testing.T, tc coxCase, coef []float64) (time []float64, event []
 	var st []string
 	codes := map[string]int{}
 	if tc.strata != "" {
+		var err error
 		if st, err = tab.Strings(tc.strata); err != nil {
 			t.Fatal(err)
 		}

@@ -51,15 +51,6 @@ type refTest struct {
 	P         float64 `json:"p"`
 }
 
-func readData(t testing.TB, name string) *table.Table {
-	t.Helper()
-	tab, err := table.ReadFile(filepath.Join(refDir, "data", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab
-}
-
 func checkTest(t *testing.T, what string, got cox.Test, want refTest, tol float64) {
 	t.Helper()
 	if got.DF != want.DF || !reftest.Rel(got.Statistic, want.Statistic, tol) || !reftest.Rel(got.P, want.P, tol) {
@@ -109,7 +100,7 @@ type refModel struct {
 
 func refFit(t *testing.T, file, timeCol, eventCol, terms, strataCol string, opt cox.Options) refModel {
 	t.Helper()
-	tab := readData(t, file)
+	tab := reftest.Table(t, filepath.Join(refDir, "data", file))
 	ts, err := cox.ParseTerms(terms)
 	if err != nil {
 		t.Fatal(err)

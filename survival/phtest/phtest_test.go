@@ -9,7 +9,6 @@ import (
 
 	"carimpi/internal/reftest"
 	"carimpi/survival/phtest"
-	"carimpi/table"
 )
 
 const (
@@ -89,10 +88,7 @@ func TestZPHReference(t *testing.T) {
 // and stratum codes.
 func data(t *testing.T, tc zphCase) (time []float64, event []bool, x [][]float64, strata []int) {
 	t.Helper()
-	tab, err := table.ReadFile(refData + tc.data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := reftest.Table(t, refData+tc.data)
 	floats := func(col string) []float64 {
 		v, err := tab.Floats(col)
 		if err != nil {

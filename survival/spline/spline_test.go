@@ -8,7 +8,6 @@ import (
 
 	"carimpi/internal/reftest"
 	"carimpi/survival/spline"
-	"carimpi/table"
 )
 
 const (
@@ -18,10 +17,7 @@ const (
 
 func lungAge(t *testing.T) []float64 {
 	t.Helper()
-	tab, err := table.ReadFile(refData + "lung.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tab := reftest.Table(t, refData+"lung.csv")
 	age, err := tab.Floats("age")
 	if err != nil {
 		t.Fatal(err)
