@@ -219,11 +219,7 @@ func (res *compareResult) rankTest(tab *table.Table, f compareFlags, test string
 	if err != nil {
 		return err
 	}
-	samples := make([][]float64, len(groups))
-	for _, i := range keep {
-		g := slices.Index(groups, byCells[i])
-		samples[g] = append(samples[g], x[i])
-	}
+	samples := groupValues(x, byCells, keep, groups)
 	for g, s := range samples {
 		res.Groups = append(res.Groups, groupCount{groups[g], len(s)})
 	}
@@ -337,12 +333,16 @@ func (res *compareResult) tableTest(f compareFlags, test string, vals, byCells, 
 	return nil
 }
 
-func pick(cells []string, rows []int) []string {
-	out := make([]string, len(rows))
-	for k, i := range rows {
-		out[k] = cells[i]
+// groupValues splits x at the given rows by their label in byCells, one
+// slice per entry of groups (which must hold every such label), keeping
+// the rows' order within each group.
+func groupValues(x []float64, byCells []string, rows []int, groups []string) [][]float64 {
+	samples := make([][]float64, len(groups))
+	for _, i := range rows {
+		g := slices.Index(groups, byCells[i])
+		samples[g] = append(samples[g], x[i])
 	}
-	return out
+	return samples
 }
 
 // levels returns the distinct labels in R's factor order: numerically when

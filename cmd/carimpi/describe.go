@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"text/tabwriter"
 
 	"carimpi/internal/jsonx"
@@ -117,25 +116,16 @@ func runDescribe(f describeFlags) (*describeResult, error) {
 		return nil, err
 	}
 	res.By = f.by
-	var present []string
-	nMissing := 0
-	for _, c := range byCells {
-		if table.IsMissing(c) {
-			nMissing++
-		} else {
-			present = append(present, c)
-		}
-	}
-	res.NMissingBy = &nMissing
-	groups := levels(present)
-	samples := make([][]float64, len(groups))
+	var present []int // rows with a group
 	for i, c := range byCells {
 		if !table.IsMissing(c) {
-			g := slices.Index(groups, c)
-			samples[g] = append(samples[g], x[i])
+			present = append(present, i)
 		}
 	}
-	for g, s := range samples {
+	nMissing := len(byCells) - len(present)
+	res.NMissingBy = &nMissing
+	groups := levels(pick(byCells, present))
+	for g, s := range groupValues(x, byCells, present, groups) {
 		res.Groups = append(res.Groups, describeGroup{Name: groups[g], summaryJSON: toSummaryJSON(stattest.Describe(s))})
 	}
 	return res, nil

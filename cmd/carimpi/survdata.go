@@ -146,7 +146,7 @@ func (d *survData) column(name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return kept(d.rows, all), nil
+	return pick(all, d.rows), nil
 }
 
 // floatColumn returns the kept rows' values of a numeric column.
@@ -155,11 +155,11 @@ func (d *survData) floatColumn(name string) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return kept(d.rows, all), nil
+	return pick(all, d.rows), nil
 }
 
-// kept returns the values of all at the given rows.
-func kept[T any](rows []int, all []T) []T {
+// pick returns the values of all at the given rows, in their order.
+func pick[T any](all []T, rows []int) []T {
 	out := make([]T, len(rows))
 	for k, i := range rows {
 		out[k] = all[i]
