@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,23 @@ func TestTable(t *testing.T) {
 	Table(&r, filepath.Join(t.TempDir(), "missing.csv"))
 	if !r.fatal {
 		t.Error("Table of a missing file did not fail the test")
+	}
+}
+
+func TestCoxRows(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "d.csv")
+	csv := "time,status,age,sex,inst\n5,2,60,m,a\n3,1,,f,b\n7,1,70,f,b\n9,2,80,,a\n"
+	if err := os.WriteFile(p, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	time, ev, x, strata := CoxRows(t, p, []string{"age", "sex=f"}, "inst", func(s float64) bool { return s == 2 })
+	// the row with a missing age is left out; a missing factor cell is 0
+	want := [][]float64{{60, 70, 80}, {0, 1, 0}}
+	if !slices.Equal(time, []float64{5, 7, 9}) || !slices.Equal(ev, []bool{true, false, true}) ||
+		!slices.EqualFunc(x, want, slices.Equal) || !slices.Equal(strata, []int{0, 1, 0}) {
+		t.Errorf("CoxRows = %v %v %v %v", time, ev, x, strata)
+	}
+	if _, _, _, s := CoxRows(t, p, []string{"age"}, "", func(float64) bool { return true }); s != nil {
+		t.Errorf("strata without a column: %v", s)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
@@ -97,58 +96,14 @@ func TestHarrellCoxReference(t *testing.T) {
 // predictor X b.
 func coxData(t *testing.T, tc coxCase, coef []float64) (time []float64, event []bool, score []float64, strata []int) {
 	t.Helper()
-	tab := reftest.Table(t, refData+tc.data)
-	floats := func(col string) []float64 {
-		x, err := tab.Floats(col)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return x
-	}
-	tt, status := floats("time"), floats("status")
-	cols := make([][]float64, len(tc.cols))
-	for j, c := range tc.cols {
-		if name, level, ok := strings.Cut(c, "="); ok {
-			s, err := tab.Strings(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cols[j] = make([]float64, len(s))
-			for i, v := range s {
-				if v == level {
-					cols[j][i] = 1
-				}
-			}
-			continue
-		}
-		cols[j] = floats(c)
-	}
-	var st []string
-	codes := map[string]int{}
-	if tc.strata != "" {
-		var err error
-		if st, err = tab.Strings(tc.strata); err != nil {
-			t.Fatal(err)
-		}
-	}
-rows:
-	for i := range tt {
+	time, event, x, strata := reftest.CoxRows(t, refData+tc.data, tc.cols, tc.strata, tc.event)
+	score = make([]float64, len(time))
+	for i := range score {
 		lp := 0.0
-		for j := range cols {
-			if math.IsNaN(cols[j][i]) {
-				continue rows
-			}
-			lp += coef[j] * cols[j][i]
+		for j := range x {
+			lp += coef[j] * x[j][i]
 		}
-		time = append(time, tt[i])
-		event = append(event, tc.event(status[i]))
-		score = append(score, lp)
-		if st != nil {
-			if _, ok := codes[st[i]]; !ok {
-				codes[st[i]] = len(codes)
-			}
-			strata = append(strata, codes[st[i]])
-		}
+		score[i] = lp
 	}
 	return time, event, score, strata
 }

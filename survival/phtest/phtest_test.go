@@ -2,7 +2,6 @@ package phtest_test
 
 import (
 	"math"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
@@ -63,7 +62,7 @@ func TestZPHReference(t *testing.T) {
 				}
 			}
 			reftest.Load(t, refExpected+tc.zph, &ref)
-			time, event, x, strata := data(t, tc)
+			time, event, x, strata := reftest.CoxRows(t, refData+tc.data, tc.cols, tc.strata, tc.event)
 			got, err := phtest.ZPH(time, event, x, fit.Expected.Coef, tc.efron, tc.terms, strata, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -82,64 +81,6 @@ func TestZPHReference(t *testing.T) {
 			}
 		})
 	}
-}
-
-// data returns the complete rows of tc's data set: outcome, design columns
-// and stratum codes.
-func data(t *testing.T, tc zphCase) (time []float64, event []bool, x [][]float64, strata []int) {
-	t.Helper()
-	tab := reftest.Table(t, refData+tc.data)
-	floats := func(col string) []float64 {
-		v, err := tab.Floats(col)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	strs := func(col string) []string {
-		v, err := tab.Strings(col)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	tt, status := floats("time"), floats("status")
-	cols := make([][]float64, len(tc.cols))
-	for j, c := range tc.cols {
-		if name, level, ok := strings.Cut(c, "="); ok {
-			for _, v := range strs(name) {
-				cols[j] = append(cols[j], map[bool]float64{true: 1}[v == level])
-			}
-			continue
-		}
-		cols[j] = floats(c)
-	}
-	var st []string
-	if tc.strata != "" {
-		st = strs(tc.strata)
-	}
-	codes := map[string]int{}
-	x = make([][]float64, len(cols))
-rows:
-	for i := range tt {
-		for j := range cols {
-			if math.IsNaN(cols[j][i]) {
-				continue rows
-			}
-		}
-		time = append(time, tt[i])
-		event = append(event, tc.event(status[i]))
-		for j := range cols {
-			x[j] = append(x[j], cols[j][i])
-		}
-		if st != nil {
-			if _, ok := codes[st[i]]; !ok {
-				codes[st[i]] = len(codes)
-			}
-			strata = append(strata, codes[st[i]])
-		}
-	}
-	return time, event, x, strata
 }
 
 // zphR is a case of testdata/zph-r.json (see zph-r.R): weighted fits,
