@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -114,15 +112,8 @@ func TestCoxCLIReference(t *testing.T) {
 			readExpected(t, c.ref, &ref)
 			var zph zphRef
 			readExpected(t, c.zph, &zph)
-			args := coxArgs(append([]string{"--format", "json", "--ph-test"}, c.args...)...)
-			stdout, stderr, code := runCLI(t, args...)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
 			var out coxOut
-			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-				t.Fatal(err)
-			}
+			runJSON(t, &out, coxArgs(append([]string{"--ph-test"}, c.args...)...)...)
 			want := ref.Expected
 			const tol = 1e-6 // the case files' tolerance
 			for k, name := range want.Terms {
@@ -224,18 +215,8 @@ func TestCoxCLITableAndErrors(t *testing.T) {
 // and a row with a missing covariate is dropped and counted.
 func TestCoxCLIWarnings(t *testing.T) {
 	csv := "time,status,x,c,z\n1,1,1,5,3\n2,1,1,5,1\n3,1,1,5,4\n4,1,1,5,1\n5,1,1,5,5\n6,0,0,5,9\n7,1,0,5,2\n8,0,0,5,6\n9,1,0,5,5\n10,1,0,5,3\n11,1,0,5,\n"
-	path := filepath.Join(t.TempDir(), "sep.csv")
-	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	stdout, stderr, code := runCLI(t, coxArgs("--data", path, "--time", "time", "--event", "status", "--terms", "x,c,z", "--format", "json")...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
 	var out coxOut
-	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, &out, coxArgs("--data", writeCSV(t, csv), "--time", "time", "--event", "status", "--terms", "x,c,z")...)
 	w := strings.Join(out.Warnings, "\n")
 	if out.Dropped != 1 || out.N != 10 || out.Coef[1] != nil || !strings.Contains(w, "variable x; coefficient may be infinite") || !strings.Contains(w, "c is constant") {
 		t.Errorf("dropped %d n %d coef %v warnings %q", out.Dropped, out.N, out.Coef, out.Warnings)
@@ -262,14 +243,8 @@ func TestCoxCLILinearSpline(t *testing.T) {
 		{"lspseg(age,60)", want.Segments.Coef, want.Segments.SE},
 		{"lsp(age,60)", want.SlopeChange.Coef, want.SlopeChange.SE},
 	} {
-		stdout, stderr, code := runCLI(t, coxArgs("--data", filepath.Join(refData, "lung.csv"), "--time", "time", "--event", "event", "--terms", c.terms, "--format", "json")...)
-		if code != 0 {
-			t.Fatalf("%s: exit %d: %s", c.terms, code, stderr)
-		}
 		var out coxOut
-		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-			t.Fatal(err)
-		}
+		runJSON(t, &out, coxArgs("--data", filepath.Join(refData, "lung.csv"), "--time", "time", "--event", "event", "--terms", c.terms)...)
 		for j := range c.coef {
 			if !reftest.Rel(*out.Coef[j], c.coef[j], 1e-6) || !reftest.Rel(*out.SE[j], c.se[j], 1e-6) {
 				t.Errorf("%s %s: coef %v se %v, want %v %v", c.terms, out.Terms[j], *out.Coef[j], *out.SE[j], c.coef[j], c.se[j])
