@@ -185,14 +185,13 @@ func binary(name, doc string, p func(*Record) *float64) Field {
 // lab is a measurement with a unit family; uln, when non-empty, adds the
 // matching *_uln field (read in the same unit unless declared otherwise).
 type labSpec struct {
-	name, doc          string
-	units              []unit
-	low, high          float64 // plausible range
-	medLo, medHi       float64 // typical cohort median
-	ulnLo, ulnHi       float64 // typical ULN (0, 0: no ULN field)
-	val, ulnP          func(*Record) *float64
-	positive           bool // 0 is impossible (Hb)
-	ulnMedLo, ulnMedHi float64
+	name, doc    string
+	units        []unit
+	low, high    float64 // plausible range
+	medLo, medHi float64 // typical cohort median
+	ulnLo, ulnHi float64 // typical ULN (0, 0: no ULN field)
+	val, ulnP    func(*Record) *float64
+	positive     bool // 0 is impossible (Hb)
 }
 
 func labFields(s labSpec) []Field {

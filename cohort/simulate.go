@@ -414,7 +414,7 @@ func (p *simParams) patient(rng *rand.Rand) Record {
 	nrm := rng.Float64() < pNRM
 	long := rng.Float64() < ppsLong
 	e2 := -math.Log(1 - rng.Float64())
-	death := math.Inf(1)
+	var death float64
 	switch {
 	case math.IsInf(pfs, 1):
 		death = e2 / lateMort

@@ -611,10 +611,6 @@ func (out *Output) addRCS(mtv []float64, o outcome, endpoint string, res *Result
 	basis := func(dst []float64, v float64) []float64 { return spline.RCS(dst, v, knots) }
 	curve := spline.LogHRCurve(basis, m.Coef, m.Var, grid, 0)
 	zero := 0.0
-	var marks []render.Marker
-	for _, k := range knots {
-		marks = append(marks, render.Marker{X: k, Label: ""})
-	}
 	out.Figures = append(out.Figures, Figure{Name: "mtv-rcs", Title: "Restricted cubic spline of MTV (Fig S2A)",
 		SVG: render.LinePlot{Title: fmt.Sprintf("log HR of %s by MTV, restricted cubic spline (4 knots)", strings.ToUpper(endpoint)),
 			XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",

@@ -139,10 +139,8 @@ func TestExtraSurvfitStrata(t *testing.T) {
 	c := readExtra(t)["survfit_strata"]
 	rm := refFit(t, "veteran.csv", "time", "status", "trt,karno,age", "celltype", cox.Options{})
 	curves := rm.model.Survfit([]float64{1, 60, 60})
-	var names []string
 	var nrisk, surv, se, lo, up []float64
 	for _, name := range slices.Compact(slices.Clone(c.Strata)) {
-		names = append(names, name)
 		var times []float64
 		for k, s := range c.Strata {
 			if s == name {
