@@ -163,163 +163,272 @@ func mappedGrid(b, h float64) (z, w []float64, c float64) {
 // gaussChain returns 1 - P(|Z_i| <= b for all i) for the Gaussian Markov
 // chain Z_{i+1} | Z_i ~ N(rho_i Z_i, sd_i^2), Z_1 ~ N(0, 1), propagating
 // the sub-density of Z_i on [-b, b] over the mapped grid of interior spacing
-// at most h (see the package documentation for the kernel factorization).
-// Each step is split over up to workers goroutines when the grid is large
-// (0 means GOMAXPROCS, at most 4).
+// at most h. With (z' - r z)^2 = r (z' - z)^2 + (1-r) (z'^2 - r z^2) and
+// (1-r)/s^2 = 1/(1+r), the step kernel factorizes,
+//
+//	phi((z' - r z)/s)/s = exp(-kappa z'^2) T(z' - z) exp(r kappa z^2) / (s sqrt(2 pi)),
+//	kappa = 1/(2 (1+r)),  T(x) = exp(-a x^2),  a = r/(2 s^2),
+//
+// so with v_k = w_k f(z_k) exp(r kappa z_k^2) a step is the convolution of
+// v with the taps T(t c) on the uniform part of the grid, followed by one
+// factor per node, w_j exp(-(kappa_i - r_{i+1} kappa_{i+1}) z_j^2). Pairs
+// with an end-zone node use T directly (by products along the lattice when
+// the other node is uniform); all those exponentials are exp(-a K) for
+// constants K of the grid, kept by an expTable. Each step is split over up
+// to workers goroutines when the grid is large (0 means GOMAXPROCS, at
+// most 4).
 func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 	z, w, c := mappedGrid(b, h)
 	m := len(z) - 1
-	lo, hi := mapZone, m-mapZone // z_k = z[lo] + (k-lo) c on lo..hi
-	f := make([]float64, m+1)
-	for k := zoneSkip; k <= m-zoneSkip; k++ {
-		f[k] = distuv.UnitNormal.Prob(z[k])
+	lo, hi, half := mapZone, m-mapZone, m/2 // z_k = z[lo] + (k-lo) c on lo..hi
+	// The kernel is dropped where |z' - r z| > kernelReach s, so beyond
+	// |z' - z| > reach(i) >= kernelReach s + (1-r) b.
+	reach := func(i int) float64 { return kernelReach*sd[i] + sd[i]*sd[i]/(1+rho[i])*b }
+	pad := 0 // the widest reach, in nodes
+	for i := range sd {
+		pad = max(pad, int(reach(i)/c))
 	}
-	g := make([]float64, m+1)
-	zone := make([]float64, m+1) // left end zone's share of each target's sum
-	half := m / 2                // f is symmetric: compute j <= half, mirror the rest
+	// u[pad+k] holds v_k on the uniform nodes lo..hi and zero elsewhere; vz
+	// holds v_k on the left end zone (the right one is its mirror image).
+	u := make([]float64, m+1+2*pad)
+	next := make([]float64, len(u))
+	vz := make([]float64, lo)
+	hz := make([]float64, lo)
+	zz := make([]float64, m+1)
+	for k := range zz {
+		zz[k] = z[k] * z[k]
+	}
+	kappa := func(i int) float64 { return 1 / (2 * (1 + rho[i])) }
+	norm := 1 / math.Sqrt(2*math.Pi)
+	for k := zoneSkip; k <= m-zoneSkip; k++ {
+		v := w[k] * norm * math.Exp(-kappa(0)*zz[k])
+		if k < lo {
+			vz[k] = v
+		} else if k <= hi {
+			u[pad+k] = v
+		}
+	}
+	// The exponents of T for the taps (c^2, 2 c^2), for each zone node at
+	// distance D from z[lo] (D^2, 2 D c) and for each pair of zone nodes
+	// j < k ((z_k - z_j)^2, packed by rows).
+	nz := lo - zoneSkip
+	ks := []float64{c * c, 2 * c * c}
+	for k := zoneSkip; k < lo; k++ {
+		dk := z[lo] - z[k]
+		ks = append(ks, dk*dk, 2*dk*c)
+	}
+	for j := zoneSkip; j < lo; j++ {
+		for k := j + 1; k < lo; k++ {
+			ks = append(ks, (z[k]-z[j])*(z[k]-z[j]))
+		}
+	}
+	et := newExpTable(ks)
 	if workers <= 0 {
 		workers = min(runtime.GOMAXPROCS(0), 4)
 	}
-	if float64(half)*kernelReach*sd[0]/c < 2e4 {
+	if float64(half-lo)*float64(pad) < 2e4 {
 		workers = 1
 	}
-	var taps []float64
-	norm := 1 / math.Sqrt(2*math.Pi)
+	taps := make([]float64, pad+1)
+	fac := make([]float64, m+1)
 	for i := range rho {
-		for k := range f {
-			g[k] = w[k] * f[k]
-		}
 		r, s := rho[i], sd[i]
-		alpha := r * c / s
-		delta := (1 - r) * c / s // change of c_j from one interior node to the next
-		// Taps out to |u| = kernelReach for interior targets (|c_j| <=
-		// (1-r) b/s) and for end-zone targets (|us| <= alpha/2).
-		d := int(math.Ceil((kernelReach + math.Max((1-r)*b/s, alpha/2)) / alpha))
-		taps = taps[:0]
-		for t := -d; t <= d; t++ {
-			taps = append(taps, math.Exp(-0.5*(alpha*float64(t))*(alpha*float64(t))))
+		a := r / (2 * s * s)
+		ex := et.at(a)
+		scale := norm / s
+		rc := reach(i)
+		d := min(int(rc/c), pad)
+		// taps[t] = scale T(t c), by products.
+		e, ratio := scale, ex[0]
+		for t := 0; t <= d; t++ {
+			taps[t] = e
+			e *= ratio
+			ratio *= ex[1]
 		}
-		// Per interior node: beta^-1 grows by invGamma, beta^d by gammaD.
-		invGamma, gammaD := math.Exp(alpha*delta), math.Exp(-alpha*delta*float64(d))
-		q, scale := math.Exp(-delta*delta), norm/s
-		// The left end zone's sources reach the targets z_j <= reach: those
-		// sums are formed first, with the interior targets' terms by products
-		// along the lattice (u grows by eps = c/s a node).
-		reach := r*z[lo-1] + kernelReach*s
-		jr := lo - 1
-		for jr < half && z[jr+1] <= reach {
-			jr++
+		// The factor of each node after this step: w_j exp(-mu z_j^2),
+		// mu = kappa_i - r_{i+1} kappa_{i+1} = (1 - r_i r_{i+1}) / (2 (1+r_i) (1+r_{i+1})),
+		// or kappa_i after the last step (then u = w f).
+		mu := kappa(i)
+		if i+1 < len(rho) {
+			r1, s1 := rho[i+1], sd[i+1]
+			mu = (s*s + s1*s1 + (r-r1)*(r-r1)) / (4 * (1 + r) * (1 + r1))
 		}
-		clear(zone[:jr+1])
-		eps := c / s
-		q2 := math.Exp(-eps * eps)
-		for k := zoneSkip; k < lo; k++ {
-			for j := zoneSkip; j < lo && j <= jr; j++ {
-				if u := (z[j] - r*z[k]) / s; math.Abs(u) <= kernelReach {
-					zone[j] += g[k] * math.Exp(-0.5*u*u)
-				}
-			}
-			u := (z[lo] - r*z[k]) / s
-			e, ratio := g[k]*math.Exp(-0.5*u*u), math.Exp(-u*eps-0.5*eps*eps)
-			for j := lo; j <= jr; j++ {
-				zone[j] += e
-				e *= ratio
-				ratio *= q2
-			}
+		uniform := func(j0, j1 int) {
+			nodeFactors(fac[j0:j1], w[j0:j1], zz[j0:j1], mu)
+			convolve(next[pad+j0:pad+j1], u[pad+j0-d:pad+j1+d], taps[:d+1], fac[j0:j1])
 		}
-		zones := func(j int) float64 {
-			acc := 0.0
-			if j <= jr {
-				acc = zone[j]
-			}
-			if z[j] >= -reach { // the right end zone, for narrow grids only
-				acc += zoneSum(z[j], r, s, z[hi+1:m+1-zoneSkip], g[hi+1:m+1-zoneSkip])
-			}
-			return acc
-		}
-		step := func(j0, j1 int) {
-			// Targets in the end zone: with ks the uniform node nearest
-			// zj/r, (zj - r z_k)/s = us - alpha (k - ks) and
-			// phi(us - alpha t) = phi(us) exp(alpha us)^t exp(-alpha^2 t^2/2).
-			for j := max(j0, zoneSkip); j < min(j1, lo); j++ {
-				zj := z[j]
-				ks := lo + int(math.Round((zj/r-z[lo])/c))
-				us := (zj - r*(z[lo]+float64(ks-lo)*c)) / s
-				t0, t1 := max(-d, lo-ks), min(d, hi-ks)
-				acc := zones(j)
-				if t0 <= t1 {
-					au := alpha * us
-					acc += kernelSum(taps[t0+d:t1+d+1], g[ks+t0:ks+t1+1], math.Exp(au*float64(t0)-0.5*us*us), math.Exp(au))
-				}
-				f[j] = acc * scale
-			}
-			// Interior targets: (zj - r z_k)/s = cj + alpha (j - k) with
-			// cj = (1-r) zj/s, so phi = exp(-cj^2/2) beta^(j-k) taps, with
-			// beta = exp(-alpha cj); cj grows by delta a node, so beta,
-			// beta^d and exp(-cj^2/2) follow by products, re-anchored every
-			// 32 nodes.
-			var cj, invBeta, betaD, e, ratio float64
-			jStart := max(j0, lo)
-			for j := jStart; j < j1; j++ {
-				if (j-jStart)%32 == 0 {
-					cj = (1 - r) * z[j] / s
-					invBeta = math.Exp(alpha * cj)
-					betaD = math.Exp(-alpha * cj * float64(d))
-					e = math.Exp(-0.5 * cj * cj)
-					ratio = math.Exp(-cj*delta - 0.5*delta*delta)
-				}
-				k0, k1 := max(lo, j-d), min(hi, j+d)
-				pw := betaD
-				if j-k0 != d {
-					pw = math.Exp(-alpha * cj * float64(j-k0))
-				}
-				acc := e * kernelSum(taps[d-j+k0:d-j+k1+1], g[k0:k1+1], pw, invBeta)
-				if j <= jr || z[j] >= -reach {
-					acc += zones(j)
-				}
-				f[j] = acc * scale
-				cj += delta
-				invBeta *= invGamma
-				betaD *= gammaD
-				e *= ratio
-				ratio *= q
-			}
-		}
+		// Uniform targets from uniform sources.
 		if workers == 1 {
-			step(0, half+1)
+			uniform(lo, half+1)
 		} else {
 			var wg sync.WaitGroup
-			chunk := (half + workers) / workers
-			for j0 := 0; j0 <= half; j0 += chunk {
+			chunk := (half - lo + workers) / workers
+			for j0 := lo; j0 <= half; j0 += chunk {
 				wg.Add(1)
 				go func(j0, j1 int) {
 					defer wg.Done()
-					step(j0, j1)
+					uniform(j0, j1)
 				}(j0, min(j0+chunk, half+1))
 			}
 			wg.Wait()
 		}
-		for j := half + 1; j <= m; j++ {
-			f[j] = f[m-j]
+		// Uniform targets from zone sources: for a zone node at distance
+		// D from z[lo] (the right zone's mirror node from z[hi]),
+		// T(D + t c) = exp(-a D^2) exp(-2 a D c)^t T(t c).
+		for k := zoneSkip; k < lo; k++ {
+			dk := z[lo] - z[k]
+			if dk > rc {
+				continue
+			}
+			l := 2 + 2*(k-zoneSkip)
+			e, g := vz[k]*ex[l], ex[l+1]
+			for t := 0; t <= int((rc-dk)/c) && lo+t <= hi; t++ {
+				f := e * taps[t]
+				if lo+t <= half {
+					next[pad+lo+t] += f * fac[lo+t]
+				}
+				if hi-t <= half {
+					next[pad+hi-t] += f * fac[hi-t]
+				}
+				e *= g
+			}
 		}
+		// Zone targets: from the uniform sources by products along the
+		// lattice, from the zone sources directly.
+		for j := zoneSkip; j < lo; j++ {
+			hz[j] = scale * vz[j]
+			if dj := z[lo] - z[j]; dj <= rc {
+				n := min(int((rc-dj)/c), hi-lo) + 1
+				l := 2 + 2*(j-zoneSkip)
+				hz[j] += kernelSum(taps[:n], u[pad+lo:pad+lo+n], ex[l], ex[l+1])
+			}
+		}
+		pairs := ex[2+2*nz:]
+		for j := zoneSkip; j < lo; j++ {
+			for k := j + 1; k < lo; k++ {
+				t := scale * pairs[0]
+				pairs = pairs[1:]
+				hz[j] += t * vz[k]
+				hz[k] += t * vz[j]
+			}
+		}
+		// The right zone reaches the left one on narrow grids only.
+		if -2*z[lo-1] <= rc {
+			for j := zoneSkip; j < lo; j++ {
+				for k := zoneSkip; k < lo; k++ {
+					if dz := -z[k] - z[j]; dz <= rc {
+						hz[j] += vz[k] * scale * math.Exp(-a*dz*dz)
+					}
+				}
+			}
+		}
+		nodeFactors(fac[zoneSkip:lo], w[zoneSkip:lo], zz[zoneSkip:lo], mu)
+		for j := zoneSkip; j < lo; j++ {
+			vz[j] = hz[j] * fac[j]
+		}
+		for j := lo; j <= half; j++ {
+			next[pad+m-j] = next[pad+j]
+		}
+		u, next = next, u
 	}
 	mass := 0.0
-	for k := range f {
-		mass += w[k] * f[k]
+	for j := lo; j <= hi; j++ {
+		mass += u[pad+j]
+	}
+	for j := zoneSkip; j < lo; j++ {
+		mass += 2 * vz[j]
 	}
 	return math.Max(0, 1-mass)
 }
 
-// zoneSum returns sum_k g_k exp(-u_k^2/2), u_k = (zj - r z_k)/s, over the
-// unequally spaced nodes of an end zone, skipping |u_k| > kernelReach.
-func zoneSum(zj, r, s float64, z, g []float64) float64 {
-	acc := 0.0
-	for k, zk := range z {
-		if u := (zj - r*zk) / s; math.Abs(u) <= kernelReach {
-			acc += g[k] * math.Exp(-0.5*u*u)
-		}
+// expTable keeps exp(-a K_l) for the constants K_l of a grid as a changes
+// slowly from step to step: from the values at an anchor a0, times the
+// Taylor polynomial of degree 7 of exp((a0 - a) K_l), exact to 1e-18 while
+// |a0 - a| max K_l <= 0.02, past which a becomes the anchor.
+type expTable struct {
+	k, base, val []float64
+	a0, kMax     float64
+}
+
+func newExpTable(k []float64) *expTable {
+	e := &expTable{k: k, base: make([]float64, len(k)), val: make([]float64, len(k)), a0: math.NaN()}
+	for _, x := range k {
+		e.kMax = max(e.kMax, x)
 	}
-	return acc
+	return e
+}
+
+// at returns exp(-a K_l) for every l.
+func (e *expTable) at(a float64) []float64 {
+	x := e.a0 - a
+	if !(math.Abs(x)*e.kMax <= 0.02) {
+		e.a0 = a
+		for l, k := range e.k {
+			e.base[l] = math.Exp(-a * k)
+		}
+		copy(e.val, e.base)
+		return e.val
+	}
+	base := e.base[:len(e.k)]
+	val := e.val[:len(e.k)]
+	for l, k := range e.k {
+		y := x * k
+		val[l] = base[l] * (1 + y*(1+y*(1.0/2)*(1+y*(1.0/3)*(1+y*(1.0/4)*(1+y*(1.0/5)*(1+y*(1.0/6)*(1+y*(1.0/7))))))))
+	}
+	return val
+}
+
+// convolve sets out[j] = fac[j] sum_{|t| <= d} taps[|t|] v[j+d+t] for the
+// symmetric taps taps[0..d] (len(v) = len(out) + 2d), four targets at a
+// time so the sums are not bound by the latency of one.
+func convolve(out, v, taps, fac []float64) {
+	d := len(taps) - 1
+	n := len(out)
+	v = v[:n+2*d]
+	fac = fac[:n]
+	j := 0
+	for ; j+4 <= n; j += 4 {
+		x := v[j : j+2*d+4]
+		t0 := taps[0]
+		a0, a1, a2, a3 := t0*x[d], t0*x[d+1], t0*x[d+2], t0*x[d+3]
+		for t := 1; t <= d; t++ {
+			tt := taps[t]
+			l := x[d-t : d-t+4]
+			r := x[d+t : d+t+4]
+			a0 += tt * (l[0] + r[0])
+			a1 += tt * (l[1] + r[1])
+			a2 += tt * (l[2] + r[2])
+			a3 += tt * (l[3] + r[3])
+		}
+		f := fac[j : j+4]
+		o := out[j : j+4]
+		o[0], o[1], o[2], o[3] = a0*f[0], a1*f[1], a2*f[2], a3*f[3]
+	}
+	for ; j < n; j++ {
+		x := v[j : j+2*d+1]
+		acc := taps[0] * x[d]
+		for t := 1; t <= d; t++ {
+			acc += taps[t] * (x[d-t] + x[d+t])
+		}
+		out[j] = acc * fac[j]
+	}
+}
+
+// nodeFactors sets fac[j] = w[j] exp(-mu zz[j]), by the Taylor polynomial
+// of degree 4 when every mu zz[j] <= 1e-3 (relative error below 1e-17).
+func nodeFactors(fac, w, zz []float64, mu float64) {
+	w, zz = w[:len(fac)], zz[:len(fac)]
+	// z^2 is convex in z: its largest value over the nodes is at an end.
+	if len(zz) > 0 && mu*max(zz[0], zz[len(zz)-1]) > 1e-3 {
+		for j := range fac {
+			fac[j] = w[j] * math.Exp(-mu*zz[j])
+		}
+		return
+	}
+	for j := range fac {
+		x := -mu * zz[j]
+		fac[j] = w[j] * (1 + x*(1+x*(1.0/2+x*(1.0/6+x*(1.0/24)))))
+	}
 }
 
 // kernelSum returns sum_i taps[i] g[i] pw q^i, with four independent
