@@ -326,14 +326,18 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
 		for j := zoneSkip; j < lo; j++ {
 			vz[j] = hz[j] * fac[j]
 		}
-		for j := lo; j <= half; j++ {
-			next[pad+m-j] = next[pad+j]
+		// The next step reads past the middle only as far as pad.
+		for k := half + 1; k <= min(half+pad, hi); k++ {
+			next[pad+k] = next[pad+m-k]
 		}
 		u, next = next, u
 	}
 	mass := 0.0
-	for j := lo; j <= hi; j++ {
-		mass += u[pad+j]
+	for j := lo; j <= half; j++ {
+		mass += 2 * u[pad+j]
+	}
+	if m%2 == 0 {
+		mass -= u[pad+half]
 	}
 	for j := zoneSkip; j < lo; j++ {
 		mass += 2 * vz[j]
@@ -415,19 +419,29 @@ func convolve(out, v, taps, fac []float64) {
 }
 
 // nodeFactors sets fac[j] = w[j] exp(-mu zz[j]), by the Taylor polynomial
-// of degree 4 when every mu zz[j] <= 1e-3 (relative error below 1e-17).
+// of degree 3 when every mu zz[j] <= 1e-4 and of degree 4 when every mu
+// zz[j] <= 1e-3 (relative error below 1e-17).
 func nodeFactors(fac, w, zz []float64, mu float64) {
 	w, zz = w[:len(fac)], zz[:len(fac)]
+	if len(zz) == 0 {
+		return
+	}
 	// z^2 is convex in z: its largest value over the nodes is at an end.
-	if len(zz) > 0 && mu*max(zz[0], zz[len(zz)-1]) > 1e-3 {
+	switch x := mu * max(zz[0], zz[len(zz)-1]); {
+	case x <= 1e-4:
+		for j := range fac {
+			x := -mu * zz[j]
+			fac[j] = w[j] * (1 + x*(1+x*(1.0/2+x*(1.0/6))))
+		}
+	case x <= 1e-3:
+		for j := range fac {
+			x := -mu * zz[j]
+			fac[j] = w[j] * (1 + x*(1+x*(1.0/2+x*(1.0/6+x*(1.0/24)))))
+		}
+	default:
 		for j := range fac {
 			fac[j] = w[j] * math.Exp(-mu*zz[j])
 		}
-		return
-	}
-	for j := range fac {
-		x := -mu * zz[j]
-		fac[j] = w[j] * (1 + x*(1+x*(1.0/2+x*(1.0/6+x*(1.0/24)))))
 	}
 }
 
