@@ -19,6 +19,10 @@ const kernelReach = 8.0
 // reached is reported.
 const maxGaussWork = 4e10
 
+// blockMax is the longest block of cuts gaussChain moves in one combined
+// step.
+const blockMax = 64
+
 // Grid map: the node spacing g'(xi) = c (S_L + S_R - 1), with
 // S_L(xi) = Phi(sqrt2 (xi - mapShift) / mapWidth) and S_R its mirror image,
 // falls smoothly from c in the interior to 1e-18 c at the barriers over the
@@ -89,11 +93,11 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 	var prev float64
 	done := make(chan struct{})
 	go func(h float64) {
-		prev = gaussChain(b, rho, sd, h, 1)
+		prev = gaussChain(b, rho, sd, h, 1, blockMax)
 		close(done)
 	}(sMin / perSD)
 	perSD += 0.125
-	p = gaussChain(b, rho, sd, sMin/perSD, 1)
+	p = gaussChain(b, rho, sd, sMin/perSD, 1, blockMax)
 	<-done
 	for {
 		accuracy = math.Abs(p - prev)
@@ -108,7 +112,7 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 			return p, accuracy, nil
 		}
 		prev = p
-		p = gaussChain(b, rho, sd, sMin/perSD, 0)
+		p = gaussChain(b, rho, sd, sMin/perSD, 0, blockMax)
 	}
 }
 
@@ -174,175 +178,371 @@ func mappedGrid(b, h float64) (z, w []float64, c float64) {
 // factor per node, w_j exp(-(kappa_i - r_{i+1} kappa_{i+1}) z_j^2). Pairs
 // with an end-zone node use T directly (by products along the lattice when
 // the other node is uniform); all those exponentials are exp(-a K) for
-// constants K of the grid, kept by an expTable. Each step is split over up
-// to workers goroutines when the grid is large (0 means GOMAXPROCS, at
-// most 4).
-func gaussChain(b float64, rho, sd []float64, h float64, workers int) float64 {
-	z, w, c := mappedGrid(b, h)
-	m := len(z) - 1
-	lo, hi, half := mapZone, m-mapZone, m/2 // z_k = z[lo] + (k-lo) c on lo..hi
-	// The kernel is dropped where |z' - r z| > kernelReach s, so beyond
-	// |z' - z| > reach(i) >= kernelReach s + (1-r) b.
-	reach := func(i int) float64 { return kernelReach*sd[i] + sd[i]*sd[i]/(1+rho[i])*b }
-	pad := 0 // the widest reach, in nodes
-	for i := range sd {
-		pad = max(pad, int(reach(i)/c))
-	}
-	// u[pad+k] holds v_k on the uniform nodes lo..hi and zero elsewhere; vz
-	// holds v_k on the left end zone (the right one is its mirror image).
-	u := make([]float64, m+1+2*pad)
-	next := make([]float64, len(u))
-	vz := make([]float64, lo)
-	hz := make([]float64, lo)
-	zz := make([]float64, m+1)
-	for k := range zz {
-		zz[k] = z[k] * z[k]
-	}
-	kappa := func(i int) float64 { return 1 / (2 * (1 + rho[i])) }
-	norm := 1 / math.Sqrt(2*math.Pi)
-	for k := zoneSkip; k <= m-zoneSkip; k++ {
-		v := w[k] * norm * math.Exp(-kappa(0)*zz[k])
-		if k < lo {
+// constants K of the grid, kept by an expTable.
+//
+// On wide grids the cuts go in blocks of up to maxBlock (see
+// chainGrid.block): the part of the density far from the barriers moves by
+// one combined step.
+//
+// Each step is split over up to workers goroutines when the grid is large
+// (0 means GOMAXPROCS, at most 4).
+func gaussChain(b float64, rho, sd []float64, h float64, workers, maxBlock int) float64 {
+	g := newChainGrid(b, rho, sd, h, workers, maxBlock)
+	u, next := g.alloc(), g.alloc()
+	vz := make([]float64, g.lo)
+	for k := zoneSkip; k <= g.half; k++ {
+		v := g.w[k] * math.Exp(-g.kappa(0)*g.zz[k]) / math.Sqrt(2*math.Pi)
+		if k < g.lo {
 			vz[k] = v
-		} else if k <= hi {
-			u[pad+k] = v
-		}
-	}
-	// The exponents of T for the taps (c^2, 2 c^2), for each zone node at
-	// distance D from z[lo] (D^2, 2 D c) and for each pair of zone nodes
-	// j < k ((z_k - z_j)^2, packed by rows).
-	nz := lo - zoneSkip
-	ks := []float64{c * c, 2 * c * c}
-	for k := zoneSkip; k < lo; k++ {
-		dk := z[lo] - z[k]
-		ks = append(ks, dk*dk, 2*dk*c)
-	}
-	for j := zoneSkip; j < lo; j++ {
-		for k := j + 1; k < lo; k++ {
-			ks = append(ks, (z[k]-z[j])*(z[k]-z[j]))
-		}
-	}
-	et := newExpTable(ks)
-	if workers <= 0 {
-		workers = min(runtime.GOMAXPROCS(0), 4)
-	}
-	if float64(half-lo)*float64(pad) < 2e4 {
-		workers = 1
-	}
-	taps := make([]float64, pad+1)
-	fac := make([]float64, m+1)
-	for i := range rho {
-		r, s := rho[i], sd[i]
-		a := r / (2 * s * s)
-		ex := et.at(a)
-		scale := norm / s
-		rc := reach(i)
-		d := min(int(rc/c), pad)
-		// taps[t] = scale T(t c), by products.
-		e, ratio := scale, ex[0]
-		for t := 0; t <= d; t++ {
-			taps[t] = e
-			e *= ratio
-			ratio *= ex[1]
-		}
-		// The factor of each node after this step: w_j exp(-mu z_j^2),
-		// mu = kappa_i - r_{i+1} kappa_{i+1} = (1 - r_i r_{i+1}) / (2 (1+r_i) (1+r_{i+1})),
-		// or kappa_i after the last step (then u = w f).
-		mu := kappa(i)
-		if i+1 < len(rho) {
-			r1, s1 := rho[i+1], sd[i+1]
-			mu = (s*s + s1*s1 + (r-r1)*(r-r1)) / (4 * (1 + r) * (1 + r1))
-		}
-		uniform := func(j0, j1 int) {
-			nodeFactors(fac[j0:j1], w[j0:j1], zz[j0:j1], mu)
-			convolve(next[pad+j0:pad+j1], u[pad+j0-d:pad+j1+d], taps[:d+1], fac[j0:j1])
-		}
-		// Uniform targets from uniform sources.
-		if workers == 1 {
-			uniform(lo, half+1)
 		} else {
-			var wg sync.WaitGroup
-			chunk := (half - lo + workers) / workers
-			for j0 := lo; j0 <= half; j0 += chunk {
-				wg.Add(1)
-				go func(j0, j1 int) {
-					defer wg.Done()
-					uniform(j0, j1)
-				}(j0, min(j0+chunk, half+1))
-			}
-			wg.Wait()
+			u[g.pad+k] = v
 		}
-		// Uniform targets from zone sources: for a zone node at distance
-		// D from z[lo] (the right zone's mirror node from z[hi]),
-		// T(D + t c) = exp(-a D^2) exp(-2 a D c)^t T(t c).
-		for k := zoneSkip; k < lo; k++ {
-			dk := z[lo] - z[k]
-			if dk > rc {
-				continue
-			}
-			l := 2 + 2*(k-zoneSkip)
-			e, g := vz[k]*ex[l], ex[l+1]
-			for t := 0; t <= int((rc-dk)/c) && lo+t <= hi; t++ {
-				f := e * taps[t]
-				if lo+t <= half {
-					next[pad+lo+t] += f * fac[lo+t]
-				}
-				if hi-t <= half {
-					next[pad+hi-t] += f * fac[hi-t]
-				}
-				e *= g
-			}
-		}
-		// Zone targets: from the uniform sources by products along the
-		// lattice, from the zone sources directly.
-		for j := zoneSkip; j < lo; j++ {
-			hz[j] = scale * vz[j]
-			if dj := z[lo] - z[j]; dj <= rc {
-				n := min(int((rc-dj)/c), hi-lo) + 1
-				l := 2 + 2*(j-zoneSkip)
-				hz[j] += kernelSum(taps[:n], u[pad+lo:pad+lo+n], ex[l], ex[l+1])
-			}
-		}
-		pairs := ex[2+2*nz:]
-		for j := zoneSkip; j < lo; j++ {
-			for k := j + 1; k < lo; k++ {
-				t := scale * pairs[0]
-				pairs = pairs[1:]
-				hz[j] += t * vz[k]
-				hz[k] += t * vz[j]
-			}
-		}
-		// The right zone reaches the left one on narrow grids only.
-		if -2*z[lo-1] <= rc {
-			for j := zoneSkip; j < lo; j++ {
-				for k := zoneSkip; k < lo; k++ {
-					if dz := -z[k] - z[j]; dz <= rc {
-						hz[j] += vz[k] * scale * math.Exp(-a*dz*dz)
-					}
-				}
-			}
-		}
-		nodeFactors(fac[zoneSkip:lo], w[zoneSkip:lo], zz[zoneSkip:lo], mu)
-		for j := zoneSkip; j < lo; j++ {
-			vz[j] = hz[j] * fac[j]
-		}
-		// The next step reads past the middle only as far as pad.
-		for k := half + 1; k <= min(half+pad, hi); k++ {
-			next[pad+k] = next[pad+m-k]
+	}
+	g.mirror(u)
+	for i := 0; i < len(rho); {
+		if l := g.blockLen(i); l > 1 {
+			g.block(i, l, u, next, vz)
+			i += l
+		} else {
+			g.step(i, u, next, vz, g.half)
+			g.mirror(next)
+			i++
 		}
 		u, next = next, u
 	}
 	mass := 0.0
-	for j := lo; j <= half; j++ {
-		mass += 2 * u[pad+j]
+	for j := g.lo; j <= g.half; j++ {
+		mass += 2 * u[g.pad+j]
 	}
-	if m%2 == 0 {
-		mass -= u[pad+half]
+	if g.m%2 == 0 {
+		mass -= u[g.pad+g.half]
 	}
-	for j := zoneSkip; j < lo; j++ {
+	for j := zoneSkip; j < g.lo; j++ {
 		mass += 2 * vz[j]
 	}
 	return math.Max(0, 1-mass)
+}
+
+// chainGrid is the grid of gaussChain with its work space. Densities are
+// held as v on the uniform nodes lo..half in slices of length m+1+2 pad
+// (node k at index pad+k, zero outside lo..hi, mirrored past half as far
+// as pad), and on the left end zone in a slice vz (the right end zone is
+// its mirror image).
+type chainGrid struct {
+	b, sMin             float64
+	rho, sd             []float64
+	z, w, zz            []float64
+	c                   float64
+	m, lo, hi, half     int
+	pad, reach1         int // reach1: the widest step, in nodes
+	workers, maxBlock   int
+	et                  *expTable
+	taps, fac, hz, ones []float64
+	// Block work space: the near part's two buffers and the far part.
+	near, near2, far []float64
+}
+
+func newChainGrid(b float64, rho, sd []float64, h float64, workers, maxBlock int) *chainGrid {
+	z, w, c := mappedGrid(b, h)
+	m := len(z) - 1
+	g := &chainGrid{b: b, rho: rho, sd: sd, z: z, w: w, c: c, m: m,
+		lo: mapZone, hi: m - mapZone, half: m / 2, workers: workers, maxBlock: maxBlock}
+	g.sMin = math.Inf(1)
+	for i := range sd {
+		g.pad = max(g.pad, int(g.reach(sd[i], sd[i]*sd[i]/(1+rho[i]))/c))
+		g.sMin = min(g.sMin, sd[i])
+	}
+	// Blocks reach further; blockLen keeps them within 4 pad.
+	g.reach1 = g.pad
+	g.pad *= 4
+	g.zz = make([]float64, m+1)
+	for k := range g.zz {
+		g.zz[k] = z[k] * z[k]
+	}
+	// The exponents of T for the taps (c^2, 2 c^2), for each zone node at
+	// distance D from z[lo] (D^2, 2 D c) and for each pair of zone nodes
+	// j < k ((z_k - z_j)^2, packed by rows).
+	ks := []float64{c * c, 2 * c * c}
+	for k := zoneSkip; k < g.lo; k++ {
+		dk := z[g.lo] - z[k]
+		ks = append(ks, dk*dk, 2*dk*c)
+	}
+	for j := zoneSkip; j < g.lo; j++ {
+		for k := j + 1; k < g.lo; k++ {
+			ks = append(ks, (z[k]-z[j])*(z[k]-z[j]))
+		}
+	}
+	g.et = newExpTable(ks)
+	if g.workers <= 0 {
+		g.workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	if float64(g.half-g.lo)*float64(g.reach1) < 2e4 {
+		g.workers = 1
+	}
+	g.taps = make([]float64, g.pad+1)
+	g.fac = make([]float64, m+1)
+	g.hz = make([]float64, g.lo)
+	g.ones = make([]float64, m+1)
+	for k := range g.ones {
+		g.ones[k] = 1
+	}
+	return g
+}
+
+func (g *chainGrid) alloc() []float64 { return make([]float64, g.m+1+2*g.pad) }
+
+// reach returns how far the kernel of a step (or block) with conditional
+// standard deviation s and 1 - r = omr reaches: it is dropped where
+// |z' - r z| > kernelReach s, so beyond |z' - z| > kernelReach s + (1-r) b.
+func (g *chainGrid) reach(s, omr float64) float64 { return kernelReach*s + omr*g.b }
+
+func (g *chainGrid) kappa(i int) float64 { return 1 / (2 * (1 + g.rho[i])) }
+
+// mu returns the exponent of the node factor after a step (or block) of
+// correlation r and conditional variance s2 that ends before cut i:
+// kappa(r) - r_i kappa_i = (1 - r r_i) / (2 (1+r) (1+r_i)), or kappa(r)
+// after the last cut (then v = w f).
+func (g *chainGrid) mu(r, s2 float64, i int) float64 {
+	if i == len(g.rho) {
+		return 1 / (2 * (1 + r))
+	}
+	r1, s1 := g.rho[i], g.sd[i]
+	return (s2 + s1*s1 + (r-r1)*(r-r1)) / (4 * (1 + r) * (1 + r1))
+}
+
+// mirror copies the nodes past the middle that a step reads.
+func (g *chainGrid) mirror(u []float64) {
+	for k := g.half + 1; k <= min(g.half+g.pad, g.hi); k++ {
+		u[g.pad+k] = u[g.pad+g.m-k]
+	}
+}
+
+// parallel calls f over consecutive ranges covering j0..j1-1, on up to
+// g.workers goroutines.
+func (g *chainGrid) parallel(j0, j1 int, f func(j0, j1 int)) {
+	if g.workers == 1 {
+		f(j0, j1)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (j1 - j0 + g.workers - 1) / g.workers
+	for a := j0; a < j1; a += chunk {
+		wg.Add(1)
+		go func(a, b int) {
+			defer wg.Done()
+			f(a, b)
+		}(a, min(a+chunk, j1))
+	}
+	wg.Wait()
+}
+
+// step advances the density by cut i: from u and vz to next (uniform
+// targets lo..jEnd; next is not written elsewhere) and vz (in place).
+func (g *chainGrid) step(i int, u, next, vz []float64, jEnd int) {
+	z, c, lo, hi, pad := g.z, g.c, g.lo, g.hi, g.pad
+	r, s := g.rho[i], g.sd[i]
+	a := r / (2 * s * s)
+	ex := g.et.at(a)
+	scale := 1 / (s * math.Sqrt(2*math.Pi))
+	rc := g.reach(s, s*s/(1+r))
+	d := min(int(rc/c), g.pad)
+	taps, fac, hz := g.taps[:d+1], g.fac, g.hz
+	// taps[t] = scale T(t c), by products.
+	e, ratio := scale, ex[0]
+	for t := range taps {
+		taps[t] = e
+		e *= ratio
+		ratio *= ex[1]
+	}
+	mu := g.mu(r, s*s, i+1)
+	// Uniform targets from uniform sources.
+	g.parallel(lo, jEnd+1, func(j0, j1 int) {
+		nodeFactors(fac[j0:j1], g.w[j0:j1], g.zz[j0:j1], mu)
+		convolve(next[pad+j0:pad+j1], u[pad+j0-d:pad+j1+d], taps, fac[j0:j1])
+	})
+	// Uniform targets from zone sources: for a zone node at distance D
+	// from z[lo] (the right zone's mirror node from z[hi]),
+	// T(D + t c) = exp(-a D^2) exp(-2 a D c)^t T(t c).
+	for k := zoneSkip; k < lo; k++ {
+		dk := z[lo] - z[k]
+		if dk > rc {
+			continue
+		}
+		l := 2 + 2*(k-zoneSkip)
+		e, q := vz[k]*ex[l], ex[l+1]
+		for t := 0; t <= int((rc-dk)/c) && lo+t <= hi; t++ {
+			f := e * taps[t]
+			if lo+t <= jEnd {
+				next[pad+lo+t] += f * fac[lo+t]
+			}
+			if hi-t <= jEnd {
+				next[pad+hi-t] += f * fac[hi-t]
+			}
+			e *= q
+		}
+	}
+	// Zone targets: from the uniform sources by products along the
+	// lattice, from the zone sources directly.
+	for j := zoneSkip; j < lo; j++ {
+		hz[j] = scale * vz[j]
+		if dj := z[lo] - z[j]; dj <= rc {
+			n := min(int((rc-dj)/c), hi-lo) + 1
+			l := 2 + 2*(j-zoneSkip)
+			hz[j] += kernelSum(taps[:n], u[pad+lo:pad+lo+n], ex[l], ex[l+1])
+		}
+	}
+	pairs := ex[2+2*(lo-zoneSkip):]
+	p := 0
+	for j := zoneSkip; j < lo; j++ {
+		for k := j + 1; k < lo; k++ {
+			t := scale * pairs[p]
+			p++
+			hz[j] += t * vz[k]
+			hz[k] += t * vz[j]
+		}
+	}
+	// The right zone reaches the left one on narrow grids only.
+	if -2*z[lo-1] <= rc {
+		for j := zoneSkip; j < lo; j++ {
+			for k := zoneSkip; k < lo; k++ {
+				if dz := -z[k] - z[j]; dz <= rc {
+					hz[j] += vz[k] * scale * math.Exp(-a*dz*dz)
+				}
+			}
+		}
+	}
+	nodeFactors(fac[zoneSkip:lo], g.w[zoneSkip:lo], g.zz[zoneSkip:lo], mu)
+	for j := zoneSkip; j < lo; j++ {
+		vz[j] = hz[j] * fac[j]
+	}
+}
+
+// blockTau is the width, in smallest conditional standard deviations, of
+// the smooth split between the near and far parts of a block: wide enough
+// that the first step of the near part and the combined step of the far
+// part integrate the split density as accurately as a plain step.
+const blockTau = 3
+
+// blockGeometry returns, for a block of the cuts i..i+l-1, its correlation
+// R, conditional variance S^2 = 1 - R^2, the centre d0 of the split (as a
+// distance from the barrier) and the last uniform node jw of the near
+// part's window.
+//
+// The far part, split off by Phi((d - d0)/tau), must neither reach the
+// barrier nor the end zone within the block: d0 - zone >= 8.5 sqrt(tau^2 +
+// S^2) (the Gaussian tails of the split and of the paths multiply). The
+// near part, Phi((d0 - d)/tau), must stay within the window:
+// dw - d0 >= 8.5 sqrt(tau^2 + S^2).
+func (g *chainGrid) blockGeometry(i, l int) (r, s2, d0 float64, jw int) {
+	logR := 0.0
+	for _, s := range g.sd[i : i+l] {
+		logR += 0.5 * math.Log1p(-s*s)
+	}
+	r, s2 = math.Exp(logR), -math.Expm1(2*logR)
+	tau := blockTau * g.sMin
+	spread := 8.5 * math.Sqrt(tau*tau+s2)
+	zone := g.z[g.lo] + g.b
+	d0 = zone + spread
+	jw = g.lo + int(math.Ceil((d0+spread-zone)/g.c))
+	return r, s2, d0, jw
+}
+
+// blockLen returns how many cuts from i on go into one block: the length
+// among 1, 2, 4, ..., maxBlock with the least work per cut, 1 where the grid is
+// too narrow for a block.
+func (g *chainGrid) blockLen(i int) int {
+	best, bestCost := 1, math.Inf(1)
+	taps := func(s, omr float64) float64 { return math.Ceil(g.reach(s, omr) / g.c) }
+	nodes := float64(g.half - g.lo + 1)
+	zoneWork := float64(g.lo-zoneSkip) * float64(g.lo-zoneSkip)
+	s := g.sd[i]
+	for l := 1; l <= g.maxBlock && i+l <= len(g.rho); l *= 2 {
+		var cost float64
+		if l == 1 {
+			cost = nodes*taps(s, 0) + zoneWork
+		} else {
+			r, s2, _, jw := g.blockGeometry(i, l)
+			dl := taps(math.Sqrt(s2), s2/(1+r))
+			if jw+g.reach1 > g.half || int(dl) > g.pad {
+				break
+			}
+			cost = float64(jw-g.lo+1)*taps(s, 0) + zoneWork + nodes*dl/float64(l)
+		}
+		if cost < bestCost {
+			best, bestCost = l, cost
+		}
+	}
+	return best
+}
+
+// block advances the density over the cuts i..i+l-1 from u and vz to next
+// and vz. It splits v = v chi + v (1 - chi) with chi = Phi((d - d0)/tau), d
+// the distance from the barrier: the near part v (1 - chi) goes step by
+// step over the window lo..jw; the far part v chi never feels the
+// barriers within the block, so it moves by the combined step of
+// correlation R = prod r_i and conditional variance S^2 = 1 - R^2 (the
+// same factorization, with its own node factors).
+func (g *chainGrid) block(i, l int, u, next, vz []float64) {
+	if g.near == nil {
+		g.near, g.near2, g.far = g.alloc(), g.alloc(), g.alloc()
+	}
+	lo, half, pad, c := g.lo, g.half, g.pad, g.c
+	r, s2, d0, jw := g.blockGeometry(i, l)
+	tau := blockTau * g.sMin
+	near, near2, far := g.near, g.near2, g.far
+	clear(near)
+	clear(near2)
+	clear(far)
+	// The split; chi is 0 or 1 to 1e-17 beyond 8.5 tau of d0.
+	r0 := g.rho[i]
+	// Far part in the block's representation: times exp((R K - r0 kappa0) z^2),
+	// r0 kappa0 - R K = (r0 - R) / (2 (1+r0) (1+R)), r0 - R = r0 (1 - prod_{>i} r).
+	logRest := 0.0
+	for _, s := range g.sd[i+1 : i+l] {
+		logRest += 0.5 * math.Log1p(-s*s)
+	}
+	muIn := r0 * -math.Expm1(logRest) / (2 * (1 + r0) * (1 + r))
+	nodeFactors(g.fac[lo:half+1], g.ones[lo:half+1], g.zz[lo:half+1], muIn)
+	for j := lo; j <= half; j++ {
+		x := (g.z[j] + g.b - d0) / tau
+		v := u[pad+j]
+		switch {
+		case x <= -8.5:
+			near[pad+j] = v
+		case x >= 8.5:
+			far[pad+j] = v * g.fac[j]
+		default:
+			chi := distuv.UnitNormal.CDF(x)
+			near[pad+j] = v * (1 - chi)
+			far[pad+j] = v * chi * g.fac[j]
+		}
+	}
+	g.mirror(far)
+	// Near part: step by step over the window.
+	for k := i; k < i+l; k++ {
+		g.step(k, near, near2, vz, jw)
+		near, near2 = near2, near
+	}
+	// Far part: the combined step, then the node factors of cut i+l.
+	s := math.Sqrt(s2)
+	a := r / (2 * s2)
+	d := int(g.reach(s, s2/(1+r)) / c)
+	taps := g.taps[:d+1]
+	e, ratio, q := 1/(s*math.Sqrt(2*math.Pi)), math.Exp(-a*c*c), math.Exp(-2*a*c*c)
+	for t := range taps {
+		taps[t] = e
+		e *= ratio
+		ratio *= q
+	}
+	mu := g.mu(r, s2, i+l)
+	g.parallel(lo, half+1, func(j0, j1 int) {
+		nodeFactors(g.fac[j0:j1], g.w[j0:j1], g.zz[j0:j1], mu)
+		convolve(next[pad+j0:pad+j1], far[pad+j0-d:pad+j1+d], taps, g.fac[j0:j1])
+	})
+	for j := lo; j <= jw; j++ {
+		next[pad+j] += near[pad+j]
+	}
+	g.mirror(next)
 }
 
 // expTable keeps exp(-a K_l) for the constants K_l of a grid as a changes

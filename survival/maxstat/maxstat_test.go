@@ -222,6 +222,43 @@ func TestExactGaussTwoCuts(t *testing.T) {
 	}
 }
 
+// TestGaussChainBlocks checks the blocks of cuts (the far part of the
+// density moved by one combined step) against the chain taken one cut at a
+// time, on the same grid, for every cut and for cuts with gaps (ties in x).
+func TestGaussChainBlocks(t *testing.T) {
+	var every, gaps []int
+	for m := 2000; m <= 18000; m++ {
+		every = append(every, m)
+	}
+	for m := 2000; m <= 18000; m++ {
+		if m%7 == 0 || m%3 == 0 {
+			gaps = append(gaps, m)
+		}
+	}
+	for _, tc := range []struct {
+		n int
+		m []int
+		b float64
+	}{
+		{20000, every, 2}, {20000, every, 3.5}, {20000, gaps, 2.5},
+	} {
+		rho, sd := chainSteps(tc.n, tc.m)
+		sMin := math.Inf(1)
+		for _, s := range sd {
+			sMin = math.Min(sMin, s)
+		}
+		h := sMin / 1.25
+		if g := newChainGrid(tc.b, rho, sd, h, 1, blockMax); g.blockLen(len(rho)/2) < 4 {
+			t.Errorf("b = %v, %d cuts: blocks of %d cuts mid-way, want at least 4", tc.b, len(tc.m), g.blockLen(len(rho)/2))
+		}
+		blocks := gaussChain(tc.b, rho, sd, h, 1, blockMax)
+		steps := gaussChain(tc.b, rho, sd, h, 1, 1)
+		if math.Abs(blocks-steps) > 1e-11 {
+			t.Errorf("b = %v, %d cuts: p %.15g in blocks, %.15g cut by cut", tc.b, len(tc.m), blocks, steps)
+		}
+	}
+}
+
 // permutations calls f with every permutation of a (Heap's algorithm).
 func permutations(a []float64, f func([]float64)) {
 	c := make([]int, len(a))
