@@ -370,15 +370,20 @@ func (g *chainGrid) step(i int, u, next, vz []float64, jEnd int) {
 		}
 		l := 2 + 2*(k-zoneSkip)
 		e, q := vz[k]*ex[l], ex[l+1]
-		for t := 0; t <= int((rc-dk)/c) && lo+t <= hi; t++ {
-			f := e * taps[t]
-			if lo+t <= jEnd {
-				next[pad+lo+t] += f * fac[lo+t]
-			}
-			if hi-t <= jEnd {
-				next[pad+hi-t] += f * fac[hi-t]
-			}
+		tEnd := min(int((rc-dk)/c), hi-lo)
+		for t, tap := range taps[:min(tEnd, jEnd-lo)+1] {
+			next[pad+lo+t] += e * tap * fac[lo+t]
 			e *= q
+		}
+		// The right zone's mirror node reaches jEnd only on narrow grids.
+		if hi-tEnd <= jEnd {
+			e = vz[k] * ex[l]
+			for t := 0; t <= tEnd; t++ {
+				if hi-t <= jEnd {
+					next[pad+hi-t] += e * taps[t] * fac[hi-t]
+				}
+				e *= q
+			}
 		}
 	}
 	// Zone targets: from the uniform sources by products along the
@@ -577,7 +582,7 @@ func (e *expTable) at(a float64) []float64 {
 	val := e.val[:len(e.k)]
 	for l, k := range e.k {
 		y := x * k
-		val[l] = base[l] * (1 + y*(1+y*(1.0/2)*(1+y*(1.0/3)*(1+y*(1.0/4)*(1+y*(1.0/5)*(1+y*(1.0/6)*(1+y*(1.0/7))))))))
+		val[l] = base[l] * (1 + y*(1+y*(1.0/2+y*(1.0/6+y*(1.0/24+y*(1.0/120+y*(1.0/720+y*(1.0/5040))))))))
 	}
 	return val
 }
