@@ -98,8 +98,10 @@
 // distance from the barrier, tau = 3 min s_i): the far part moves by one
 // combined step (the same factorization, wider taps), the near part, on a
 // window of 17 sqrt(tau^2 + s^2) next to each barrier, cut by cut. d0 puts
-// the far part 8.5 sqrt(tau^2 + s^2) from the end zone, so the mass it
-// misses is below 1e-16; the block length minimizes the work per cut.
+// the far part 8.5 sqrt(tau^2 + s^2) from the end zone (the Gaussian tails
+// of the split and of the paths multiply), so the mass that would reach
+// the zone or the barrier within the block is of order Phi(-8.5) = 1e-17
+// of it; the block length minimizes the work per cut.
 //
 // The first grid has q nodes per smallest s_i with K exp(-2 pi^2 q^2) = tol
 // (q = 1.23 for 80,000 cuts and tol = 1e-8), the second q + 1/8, and each

@@ -252,7 +252,8 @@ func newChainGrid(b float64, rho, sd []float64, h float64, workers, maxBlock int
 		g.pad = max(g.pad, int(g.reach(sd[i], sd[i]*sd[i]/(1+rho[i]))/c))
 		g.sMin = min(g.sMin, sd[i])
 	}
-	// Blocks reach further; blockLen keeps them within 4 pad.
+	// pad leaves room for the wider taps of blocks (blockLen keeps them
+	// within it).
 	g.reach1 = g.pad
 	g.pad *= 4
 	g.zz = make([]float64, m+1)
@@ -453,25 +454,25 @@ func (g *chainGrid) blockGeometry(i, l int) (r, s2, d0 float64, jw int) {
 }
 
 // blockLen returns how many cuts from i on go into one block: the length
-// among 1, 2, 4, ..., maxBlock with the least work per cut, 1 where the grid is
-// too narrow for a block.
+// among 1, 2, 4, ..., maxBlock with the least lattice work per cut (the
+// end zones cost the same either way), 1 where the grid is too narrow for
+// a block.
 func (g *chainGrid) blockLen(i int) int {
 	best, bestCost := 1, math.Inf(1)
 	taps := func(s, omr float64) float64 { return math.Ceil(g.reach(s, omr) / g.c) }
 	nodes := float64(g.half - g.lo + 1)
-	zoneWork := float64(g.lo-zoneSkip) * float64(g.lo-zoneSkip)
 	s := g.sd[i]
 	for l := 1; l <= g.maxBlock && i+l <= len(g.rho); l *= 2 {
 		var cost float64
 		if l == 1 {
-			cost = nodes*taps(s, 0) + zoneWork
+			cost = nodes * taps(s, 0)
 		} else {
 			r, s2, _, jw := g.blockGeometry(i, l)
 			dl := taps(math.Sqrt(s2), s2/(1+r))
 			if jw+g.reach1 > g.half || int(dl) > g.pad {
 				break
 			}
-			cost = float64(jw-g.lo+1)*taps(s, 0) + zoneWork + nodes*dl/float64(l)
+			cost = float64(jw-g.lo+1)*taps(s, 0) + nodes*dl/float64(l)
 		}
 		if cost < bestCost {
 			best, bestCost = l, cost
