@@ -92,16 +92,18 @@
 //
 // On wide grids (many cuts with small s_i) the cuts go in blocks of up to
 // 64. Far from the barriers the density does not feel them within a block,
-// and the composition of Gaussian Markov steps is one such step, with
-// rho = prod rho_i and s^2 = 1 - rho^2; so each block splits the density
-// smoothly, with weights Phi((d - d0)/tau) and Phi((d0 - d)/tau) (d the
-// distance from the barrier, tau = 3 min s_i): the far part moves by one
-// combined step (the same factorization, wider taps), the near part, on a
+// and the composition of Gaussian Markov steps is one such step, with rho =
+// prod rho_i and s^2 = 1 - rho^2; so each block splits the density smoothly,
+// with weights Phi((d - d0)/tau) and Phi((d0 - d)/tau) (d the distance from
+// the barrier, tau = 3 min s_i): the far part moves by one combined step
+// (the same factorization, wider taps, and every other node as a source once
+// s >= 2 min s_i, as the far part and the combined kernel are then as well
+// resolved on spacing 2c as a single step is on c), the near part, on a
 // window of 17 sqrt(tau^2 + s^2) next to each barrier, cut by cut. d0 puts
 // the far part 8.5 sqrt(tau^2 + s^2) from the end zone (the Gaussian tails
-// of the split and of the paths multiply), so the mass that would reach
-// the zone or the barrier within the block is of order Phi(-8.5) = 1e-17
-// of it; the block length minimizes the work per cut.
+// of the split and of the paths multiply), so the mass that would reach the
+// zone or the barrier within the block is of order Phi(-8.5) = 1e-17 of it;
+// the block length minimizes the work per cut.
 //
 // The first grid has q nodes per smallest s_i with K exp(-2 pi^2 q^2) = tol
 // (q = 1.23 for 80,000 cuts and tol = 1e-8), the second q + 1/8, and each
@@ -109,7 +111,7 @@
 // difference is the reported accuracy (typically 1e-10 after the first two
 // grids, which run side by side on two cores). Each cut costs O(b/s)
 // operations and the whole computation O(K b/s) for K cuts: about 7 ms at
-// n = 1000 and about 0.35 s at n = 1e5 with continuous x (80,000 cuts),
+// n = 1000 and about 0.3 s at n = 1e5 with continuous x (80,000 cuts),
 // where R's pmvnorm cannot even take the K x K correlation matrix.
 //
 // # References

@@ -230,7 +230,7 @@ func gaussChain(b float64, rho, sd []float64, h float64, workers, maxBlock int) 
 // its mirror image).
 type chainGrid struct {
 	b, sMin             float64
-	rho, sd             []float64
+	rho, sd, cumS2      []float64 // cumS2[i] = sum_{k<i} sd_k^2
 	z, w, zz            []float64
 	c                   float64
 	m, lo, hi, half     int
@@ -248,7 +248,9 @@ func newChainGrid(b float64, rho, sd []float64, h float64, workers, maxBlock int
 	g := &chainGrid{b: b, rho: rho, sd: sd, z: z, w: w, c: c, m: m,
 		lo: mapZone, hi: m - mapZone, half: m / 2, workers: workers, maxBlock: maxBlock}
 	g.sMin = math.Inf(1)
+	g.cumS2 = make([]float64, len(sd)+1)
 	for i := range sd {
+		g.cumS2[i+1] = g.cumS2[i] + sd[i]*sd[i]
 		g.pad = max(g.pad, int(g.reach(sd[i], sd[i]*sd[i]/(1+rho[i]))/c))
 		g.sMin = min(g.sMin, sd[i])
 	}
@@ -429,34 +431,37 @@ func (g *chainGrid) step(i int, u, next, vz []float64, jEnd int) {
 // part integrate the split density as accurately as a plain step.
 const blockTau = 3
 
-// blockGeometry returns, for a block of the cuts i..i+l-1, its correlation
-// R, conditional variance S^2 = 1 - R^2, the centre d0 of the split (as a
-// distance from the barrier) and the last uniform node jw of the near
-// part's window.
+// blockRS returns the correlation R = prod r_k and the conditional
+// variance S^2 = 1 - R^2 of the cuts i..i+l-1 combined.
+func (g *chainGrid) blockRS(i, l int) (r, s2 float64) {
+	logR := 0.0
+	for _, s := range g.sd[i : i+l] {
+		logR += 0.5 * math.Log1p(-s*s)
+	}
+	return math.Exp(logR), -math.Expm1(2 * logR)
+}
+
+// blockSplit returns, for a block of conditional variance s2, the centre
+// d0 of the split (as a distance from the barrier) and the last uniform
+// node jw of the near part's window.
 //
 // The far part, split off by Phi((d - d0)/tau), must neither reach the
 // barrier nor the end zone within the block: d0 - zone >= 8.5 sqrt(tau^2 +
 // S^2) (the Gaussian tails of the split and of the paths multiply). The
 // near part, Phi((d0 - d)/tau), must stay within the window:
 // dw - d0 >= 8.5 sqrt(tau^2 + S^2).
-func (g *chainGrid) blockGeometry(i, l int) (r, s2, d0 float64, jw int) {
-	logR := 0.0
-	for _, s := range g.sd[i : i+l] {
-		logR += 0.5 * math.Log1p(-s*s)
-	}
-	r, s2 = math.Exp(logR), -math.Expm1(2*logR)
+func (g *chainGrid) blockSplit(s2 float64) (d0 float64, jw int) {
 	tau := blockTau * g.sMin
 	spread := 8.5 * math.Sqrt(tau*tau+s2)
 	zone := g.z[g.lo] + g.b
 	d0 = zone + spread
-	jw = g.lo + int(math.Ceil((d0+spread-zone)/g.c))
-	return r, s2, d0, jw
+	return d0, g.lo + int(math.Ceil((d0+spread-zone)/g.c))
 }
 
 // blockLen returns how many cuts from i on go into one block: the length
 // among 1, 2, 4, ..., maxBlock with the least lattice work per cut (the
 // end zones cost the same either way), 1 where the grid is too narrow for
-// a block.
+// a block. It bounds S^2 of a block by sum s_k^2, from prefix sums.
 func (g *chainGrid) blockLen(i int) int {
 	best, bestCost := 1, math.Inf(1)
 	taps := func(s, omr float64) float64 { return math.Ceil(g.reach(s, omr) / g.c) }
@@ -467,12 +472,18 @@ func (g *chainGrid) blockLen(i int) int {
 		if l == 1 {
 			cost = nodes * taps(s, 0)
 		} else {
-			r, s2, _, jw := g.blockGeometry(i, l)
-			dl := taps(math.Sqrt(s2), s2/(1+r))
+			s2 := g.cumS2[i+l] - g.cumS2[i]
+			_, jw := g.blockSplit(s2)
+			dl := taps(math.Sqrt(s2), s2)
 			if jw+g.reach1 > g.half || int(dl) > g.pad {
 				break
 			}
-			cost = float64(jw-g.lo+1)*taps(s, 0) + nodes*dl/float64(l)
+			if g.farEven(s2) {
+				dl /= 2
+			}
+			// The split and the far part's node factors cost about 8
+			// taps a node.
+			cost = float64(jw-g.lo+1)*taps(s, 0) + nodes*(dl+8)/float64(l)
 		}
 		if cost < bestCost {
 			best, bestCost = l, cost
@@ -480,6 +491,13 @@ func (g *chainGrid) blockLen(i int) int {
 	}
 	return best
 }
+
+// farEven reports whether the far part of a block of conditional variance
+// s2 is integrated on the even nodes only: the combined kernel then has at
+// least as many nodes per standard deviation, sqrt(s2)/(2c), as a single
+// step has on the full grid, smin/c, and the far part, split off over
+// tau = 3 smin, is smoother still.
+func (g *chainGrid) farEven(s2 float64) bool { return s2 >= 4*g.sMin*g.sMin }
 
 // block advances the density over the cuts i..i+l-1 from u and vz to next
 // and vz. It splits v = v chi + v (1 - chi) with chi = Phi((d - d0)/tau), d
@@ -493,7 +511,8 @@ func (g *chainGrid) block(i, l int, u, next, vz []float64) {
 		g.near, g.near2, g.far = g.alloc(), g.alloc(), g.alloc()
 	}
 	lo, half, pad, c := g.lo, g.half, g.pad, g.c
-	r, s2, d0, jw := g.blockGeometry(i, l)
+	r, s2 := g.blockRS(i, l)
+	d0, jw := g.blockSplit(s2)
 	tau := blockTau * g.sMin
 	near, near2, far := g.near, g.near2, g.far
 	clear(near)
@@ -541,9 +560,14 @@ func (g *chainGrid) block(i, l int, u, next, vz []float64) {
 		ratio *= q
 	}
 	mu := g.mu(r, s2, i+l)
+	even := g.farEven(s2)
 	g.parallel(lo, half+1, func(j0, j1 int) {
 		nodeFactors(g.fac[j0:j1], g.w[j0:j1], g.zz[j0:j1], mu)
-		convolve(next[pad+j0:pad+j1], far[pad+j0-d:pad+j1+d], taps, g.fac[j0:j1])
+		if even {
+			convolveEven(next[pad+j0:pad+j1], far[pad+j0-d:pad+j1+d], taps, g.fac[j0:j1], j0)
+		} else {
+			convolve(next[pad+j0:pad+j1], far[pad+j0-d:pad+j1+d], taps, g.fac[j0:j1])
+		}
 	})
 	for j := lo; j <= jw; j++ {
 		next[pad+j] += near[pad+j]
@@ -621,6 +645,71 @@ func convolve(out, v, taps, fac []float64) {
 			acc += taps[t] * (x[d-t] + x[d+t])
 		}
 		out[j] = acc * fac[j]
+	}
+}
+
+// convolveEven is convolve with the sources restricted to the even nodes
+// and weighted 2: the trapezoidal rule of spacing 2c, for densities smooth
+// on that scale. Node j0+j is the target out[j] and the source v[j+d];
+// odd j0 shifts the parity. Four targets at a time, two at even nodes
+// (even taps) and two at odd nodes (odd taps), which share their sources.
+func convolveEven(out, v, taps, fac []float64, j0 int) {
+	d := len(taps) - 1
+	n := len(out)
+	v = v[:n+2*d]
+	fac = fac[:n]
+	e := j0 & 1 // out[e] and out[e+2] of each four are at even nodes
+	j := 0
+	for ; j+4 <= n; j += 4 {
+		x := v[j : j+2*d+4]
+		// Even targets q = e, e+2 start from tap 0, odd ones q = 1-e, 3-e
+		// from tap 1; with t odd, the odd targets take tap t and the even
+		// ones tap t+1, from the sources d+q-t and d+q+t (t+1).
+		t0 := taps[0]
+		ae0, ae1 := t0*x[d+e], t0*x[d+e+2]
+		var ao0, ao1 float64
+		t := 1
+		if e == 0 {
+			for ; t < d; t += 2 {
+				to, te := taps[t], taps[t+1]
+				l := x[d-t-1 : d-t+4]
+				r := x[d+t+1 : d+t+4]
+				ao0 += to * (l[2] + r[0])
+				ao1 += to * (l[4] + r[2])
+				ae0 += te * (l[0] + r[0])
+				ae1 += te * (l[2] + r[2])
+			}
+		} else {
+			for ; t < d; t += 2 {
+				to, te := taps[t], taps[t+1]
+				l := x[d-t : d-t+3]
+				r := x[d+t : d+t+5]
+				ao0 += to * (l[0] + r[0])
+				ao1 += to * (l[2] + r[2])
+				ae0 += te * (l[0] + r[2])
+				ae1 += te * (l[2] + r[4])
+			}
+		}
+		if t == d {
+			q := 1 - e
+			ao0 += taps[t] * (x[d+q-t] + x[d+q+t])
+			ao1 += taps[t] * (x[d+q+2-t] + x[d+q+2+t])
+		}
+		o, f := out[j:j+4], fac[j:j+4]
+		o[e], o[e+2] = 2*ae0*f[e], 2*ae1*f[e+2]
+		o[1-e], o[3-e] = 2*ao0*f[1-e], 2*ao1*f[3-e]
+	}
+	for ; j < n; j++ {
+		x := v[j : j+2*d+1]
+		acc := 0.0
+		for t := (j + e) & 1; t <= d; t += 2 {
+			if t == 0 {
+				acc += taps[0] * x[d]
+				continue
+			}
+			acc += taps[t] * (x[d-t] + x[d+t])
+		}
+		out[j] = 2 * acc * fac[j]
 	}
 }
 

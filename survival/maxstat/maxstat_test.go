@@ -259,6 +259,52 @@ func TestGaussChainBlocks(t *testing.T) {
 	}
 }
 
+// TestConvolutions checks the blocked lattice sums of gaussChain against
+// the plain sums, for tap counts and lengths that exercise every remainder
+// and both parities of the first node.
+func TestConvolutions(t *testing.T) {
+	for _, d := range []int{1, 2, 3, 4, 11, 44, 45} {
+		for _, n := range []int{1, 3, 4, 7, 61, 62} {
+			taps := make([]float64, d+1)
+			for k := range taps {
+				taps[k] = math.Exp(-0.1 * float64(k*k))
+			}
+			v := make([]float64, n+2*d)
+			for k := range v {
+				v[k] = 2 + math.Sin(0.37*float64(k))
+			}
+			fac := make([]float64, n)
+			for k := range fac {
+				fac[k] = 1 + 0.01*float64(k)
+			}
+			got := make([]float64, n)
+			convolve(got, v, taps, fac)
+			for j0 := range 3 {
+				gotEven := make([]float64, n)
+				convolveEven(gotEven, v, taps, fac, j0)
+				for j := range n {
+					var want, wantEven float64
+					for k := -d; k <= d; k++ {
+						x := taps[max(k, -k)] * v[j+d+k]
+						want += x
+						if (j0+j+k)%2 == 0 {
+							wantEven += 2 * x
+						}
+					}
+					want *= fac[j]
+					wantEven *= fac[j]
+					if j0 == 0 && math.Abs(got[j]-want) > 1e-14*want {
+						t.Errorf("d %d, n %d: convolve[%d] = %v, want %v", d, n, j, got[j], want)
+					}
+					if math.Abs(gotEven[j]-wantEven) > 1e-14*wantEven {
+						t.Errorf("d %d, n %d, first node %d: convolveEven[%d] = %v, want %v", d, n, j0, j, gotEven[j], wantEven)
+					}
+				}
+			}
+		}
+	}
+}
+
 // permutations calls f with every permutation of a (Heap's algorithm).
 func permutations(a []float64, f func([]float64)) {
 	c := make([]int, len(a))
