@@ -238,6 +238,7 @@ type chainGrid struct {
 	workers, maxBlock   int
 	et                  *expTable
 	taps, fac, hz, ones []float64
+	pz                  []float64 // zone pair sums
 	// Block work space: the near part's two buffers and the far part.
 	near, near2, far []float64
 }
@@ -285,6 +286,7 @@ func newChainGrid(b float64, rho, sd []float64, h float64, workers, maxBlock int
 	g.taps = make([]float64, g.pad+1)
 	g.fac = make([]float64, m+1)
 	g.hz = make([]float64, g.lo)
+	g.pz = make([]float64, g.lo)
 	g.ones = make([]float64, m+1)
 	for k := range g.ones {
 		g.ones[k] = 1
@@ -392,22 +394,31 @@ func (g *chainGrid) step(i int, u, next, vz []float64, jEnd int) {
 	// Zone targets: from the uniform sources by products along the
 	// lattice, from the zone sources directly.
 	for j := zoneSkip; j < lo; j++ {
-		hz[j] = scale * vz[j]
+		hz[j] = 0
 		if dj := z[lo] - z[j]; dj <= rc {
 			n := min(int((rc-dj)/c), hi-lo) + 1
 			l := 2 + 2*(j-zoneSkip)
 			hz[j] += kernelSum(taps[:n], u[pad+lo:pad+lo+n], ex[l], ex[l+1])
 		}
 	}
-	pairs := ex[2+2*(lo-zoneSkip):]
-	p := 0
+	// Zone pairs: T is symmetric, stored by rows j of k > j; pz gathers the
+	// sums unscaled, row j's own sum in a register.
+	pairs, pz := ex[2+2*(lo-zoneSkip):], g.pz
+	copy(pz, vz)
 	for j := zoneSkip; j < lo; j++ {
-		for k := j + 1; k < lo; k++ {
-			t := scale * pairs[p]
-			p++
-			hz[j] += t * vz[k]
-			hz[k] += t * vz[j]
+		row := pairs[:lo-1-j]
+		pairs = pairs[lo-1-j:]
+		vj, acc := vz[j], 0.0
+		vk, pk := vz[j+1:lo], pz[j+1:lo]
+		vk, pk = vk[:len(row)], pk[:len(row)]
+		for i, t := range row {
+			acc += t * vk[i]
+			pk[i] += t * vj
 		}
+		pz[j] += acc
+	}
+	for j := zoneSkip; j < lo; j++ {
+		hz[j] += scale * pz[j]
 	}
 	// The right zone reaches the left one on narrow grids only.
 	if -2*z[lo-1] <= rc {
