@@ -77,18 +77,18 @@
 //	phi((z' - rho z)/s)/s = exp(-kappa z'^2) exp(-a (z' - z)^2) exp(rho kappa z^2) / (s sqrt(2 pi)),
 //	kappa = 1/(2 (1+rho)),  a = rho/(2 s^2).
 //
-// So the recursion carries v_k = w_k f(z_k) exp(rho_i kappa_i z_k^2), and
-// a step is a convolution of v with fixed symmetric taps exp(-a (t c)^2)
-// on the lattice followed by one factor per node, w_j exp(-(kappa_i -
-// rho_{i+1} kappa_{i+1}) z_j^2) (nearly 1: the exponent is about s^2 z^2/8,
-// computed by its Taylor polynomial). Pairs with an end-zone node use exp(-a (z' -
+// So the recursion carries v_k = w_k f(z_k) exp(rho_i kappa_i z_k^2), and a
+// step is a convolution of v with fixed symmetric taps exp(-a (t c)^2) on
+// the lattice followed by one factor per node, w_j exp(-(kappa_i - rho_{i+1}
+// kappa_{i+1}) z_j^2) (nearly 1: the exponent is about s^2 z^2/8, computed
+// by its Taylor polynomial). Pairs with an end-zone node use exp(-a (z' -
 // z)^2) directly, by products along the lattice when the other node is
 // uniform; all of these are exp(-a K) for constants K of the grid, and a
 // changes slowly from cut to cut, so they are updated from an anchor by a
-// Taylor polynomial (the 3 outermost nodes, with weights below 1e-11 c,
-// are left out). The kernel is dropped beyond 8 s_i (2 Phi(-8) = 1.2e-15
-// of the mass a step, 1e-10 over 80,000 cuts, not part of the reported
-// accuracy), and f_i is symmetric, so half the grid is computed.
+// Taylor polynomial (the 3 outermost nodes, with weights below 1e-11 c, are
+// left out). The kernel is dropped beyond 8 s_i (2 Phi(-8) = 1.2e-15 of the
+// mass a step, 1e-10 over 80,000 cuts, not part of the reported accuracy),
+// and f_i is symmetric, so half the grid is computed.
 //
 // On wide grids (many cuts with small s_i) the cuts go in blocks of up to
 // 64. Far from the barriers the density does not feel them within a block,
@@ -110,7 +110,7 @@
 // refinement adds 1/4, until two grids agree to the tolerance; that
 // difference is the reported accuracy (typically 1e-10 after the first two
 // grids, which run side by side on two cores). Each cut costs O(b/s)
-// operations and the whole computation O(K b/s) for K cuts: about 7 ms at
+// operations and the whole computation O(K b/s) for K cuts: about 5 ms at
 // n = 1000 and about 0.3 s at n = 1e5 with continuous x (80,000 cuts),
 // where R's pmvnorm cannot even take the K x K correlation matrix.
 //
