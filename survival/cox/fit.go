@@ -8,6 +8,8 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"carimpi/survival/internal/timefix"
 )
 
 // Method is the handling of tied event times.
@@ -382,7 +384,9 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		}
 	}
 	pr.starts = append(pr.starts, n)
-	timefix(pr.time, len(pr.starts) > 2)
+	// Times equal but for rounding error are tied, as R's aeqSurv does
+	// for coxph (timefix = TRUE); the order within strata is kept.
+	copy(pr.time, timefix.Apply(pr.time))
 	var wsum float64
 	if weights == nil {
 		wsum = float64(n)
@@ -661,49 +665,4 @@ func chisqTest(stat float64, df int) Test {
 		t.P = distuv.ChiSquared{K: float64(df)}.Survival(stat)
 	}
 	return t
-}
-
-// timefix merges times that differ only by rounding error, as R's aeqSurv
-// does for coxph (timefix = TRUE): with y the sorted distinct times, a gap
-// dy <= tol or dy/mean(|y|) <= tol (tol = sqrt(machine eps)) joins two
-// values, and each group of joined values becomes its smallest. time is
-// sorted decreasing within each stratum (one stratum if !strata) and stays
-// so. Data without such near-ties (integer days, say) are left untouched.
-func timefix(time []float64, strata bool) {
-	y := slices.Clone(time)
-	if strata {
-		slices.Sort(y)
-	} else {
-		slices.Reverse(y)
-	}
-	y = slices.Compact(y)
-	if len(y) < 2 {
-		return
-	}
-	var meanAbs float64
-	for _, v := range y {
-		meanAbs += math.Abs(v)
-	}
-	meanAbs /= float64(len(y))
-	tol := math.Sqrt(0x1p-52)
-	cuts := y[:1:1]
-	tied := false
-	for i := 1; i < len(y); i++ {
-		dy := y[i] - y[i-1]
-		if dy <= tol || dy/meanAbs <= tol {
-			tied = true
-			continue
-		}
-		cuts = append(cuts, y[i])
-	}
-	if !tied {
-		return
-	}
-	for i, t := range time {
-		k, _ := slices.BinarySearch(cuts, t)
-		if k == len(cuts) || cuts[k] != t {
-			k--
-		}
-		time[i] = cuts[k]
-	}
 }
