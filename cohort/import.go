@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -360,60 +359,6 @@ const (
 	SeverityNote    = "note"    // information about the file
 )
 
-// parseNumber is table.ParseFloat with a fast path for a plain number
-// (no spaces, no decimal comma), the common cell of a large file.
-func parseNumber(s string, decimalComma bool) (float64, error) {
-	if v, ok := parseDecimal(s); ok {
-		return v, nil
-	}
-	if s != "" && s[0] != ' ' && s[len(s)-1] != ' ' && !(decimalComma && strings.IndexByte(s, ',') >= 0) {
-		if v, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
-			return v, nil
-		}
-	}
-	return table.ParseFloat(s, decimalComma)
-}
-
-// pow10 holds the powers of ten that are exact in float64.
-var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
-
-// parseDecimal reads a plain decimal such as -12.345 with at most 15
-// digits (no exponent, no spaces) as m / 10^k with m and 10^k exact, so
-// the one correctly rounded division gives the same float64 as
-// strconv.ParseFloat (Clinger's fast path); ok is false for anything else.
-func parseDecimal(s string) (v float64, ok bool) {
-	i, neg := 0, false
-	if len(s) > 0 && s[0] == '-' {
-		neg, i = true, 1
-	}
-	var m uint64
-	digits, frac, dot := 0, 0, false
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			m = m*10 + uint64(c-'0')
-			digits++
-			if dot {
-				frac++
-			}
-		case c == '.' && !dot:
-			dot = true
-		default:
-			return 0, false
-		}
-	}
-	if digits == 0 || digits > 15 {
-		return 0, false
-	}
-	v = float64(m) / pow10[frac]
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
 // missingRecord has every number missing; copying it is cheaper than
 // NewRecord.
 var missingRecord = NewRecord()
@@ -594,7 +539,7 @@ func (im *converter) readCell(c *rowCheck, i int, p plan, cell string, rec *Reco
 			err = table.ErrNotNumber
 		}
 	} else {
-		v, err = parseNumber(cell, im.src.decimalComma())
+		v, err = table.ParseFloat(cell, im.src.decimalComma())
 	}
 	if err != nil {
 		c.add(col, f.Name, cell, SeverityError, bad, "is not a number",

@@ -430,76 +430,9 @@ func (info *FieldInfo) outOfRange(v float64, verb, want string) string {
 // labName returns the name under which a unit is declared (a ULN's lab).
 func labName(info *FieldInfo) string { return strings.TrimSuffix(info.Name, "_uln") }
 
-// parseNumber reads a number, or a missing value (table.IsMissing) as NaN.
-// ok is false for anything else, infinities included. The common case (a
-// plain number) takes one strconv call and no allocation.
+// parseNumber reads a number, or a missing value (table.IsMissing) as NaN;
+// ok is false for anything else, infinities included.
 func parseNumber(s string, decimalComma bool) (v float64, ok bool) {
-	if v, ok := fastFloat(s); ok {
-		return v, true
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return math.NaN(), true
-	}
-	if decimalComma && strings.IndexByte(s, ',') >= 0 {
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
-		return v, true
-	}
-	if table.IsMissing(s) {
-		return math.NaN(), true
-	}
-	return 0, false
-}
-
-// pow10 holds the powers of ten that are exact in float64.
-var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
-
-// fastFloat parses a plain decimal ([+-]digits[.digits], at most 15
-// digits) exactly as strconv.ParseFloat does, but faster: the digits form
-// an integer m < 2^53 and the result is m / 10^k, one correctly rounded
-// division of two exact values (Clinger's fast path). ok is false for
-// anything else, which the caller hands to strconv.
-func fastFloat(s string) (float64, bool) {
-	i, neg := 0, false
-	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
-		neg = s[0] == '-'
-		i = 1
-	}
-	var m uint64
-	start := i
-	for ; i < len(s); i++ {
-		c := s[i] - '0' // wraps above 9 for non-digits
-		if c > 9 {
-			break
-		}
-		m = m*10 + uint64(c)
-	}
-	digits, frac := i-start, 0
-	if i < len(s) && s[i] == '.' {
-		i++
-		start = i
-		for ; i < len(s); i++ {
-			c := s[i] - '0'
-			if c > 9 {
-				break
-			}
-			m = m*10 + uint64(c)
-		}
-		frac = i - start
-		digits += frac
-	}
-	if i != len(s) || digits == 0 || digits > 15 {
-		return 0, false
-	}
-	f := float64(m)
-	if frac > 0 {
-		f /= pow10[frac]
-	}
-	if neg {
-		f = -f
-	}
-	return f, true
+	v, err := table.ParseFloat(s, decimalComma)
+	return v, err == nil
 }

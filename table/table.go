@@ -306,6 +306,9 @@ var ErrNotNumber = errors.New("is not a number")
 // ParseFloat converts one cell to a number. A missing cell gives NaN and no
 // error. With decimalComma, "1,5" reads as 1.5.
 func ParseFloat(s string, decimalComma bool) (float64, error) {
+	if v, ok := parseDecimal(s); ok {
+		return v, nil
+	}
 	s = strings.TrimSpace(s)
 	if IsMissing(s) {
 		return math.NaN(), nil
@@ -337,4 +340,52 @@ func (t *Table) Floats(name string) ([]float64, error) {
 		out[i] = v
 	}
 	return out, nil
+}
+
+// pow10 holds the powers of ten that are exact in float64.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// parseDecimal is ParseFloat's fast path for the common cell of a large
+// file, a plain decimal ([+-]digits[.digits], at most 15 digits, no
+// exponent or spaces): the digits form an integer m < 2^53 and the value is
+// m / 10^k, one correctly rounded division of two exact numbers (Clinger's
+// fast path), so it equals strconv.ParseFloat's. ok is false for anything
+// else.
+func parseDecimal(s string) (float64, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		i = 1
+	}
+	var m uint64
+	start := i
+	for ; i < len(s); i++ {
+		c := s[i] - '0' // wraps above 9 for non-digits
+		if c > 9 {
+			break
+		}
+		m = m*10 + uint64(c)
+	}
+	digits, frac := i-start, 0
+	if i < len(s) && s[i] == '.' {
+		i++
+		start = i
+		for ; i < len(s); i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				break
+			}
+			m = m*10 + uint64(c)
+		}
+		frac = i - start
+		digits += frac
+	}
+	if i != len(s) || digits == 0 || digits > 15 {
+		return 0, false
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
 }
