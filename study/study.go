@@ -81,13 +81,12 @@ type patients struct {
 	crs, icans, icu        []float64
 	rows                   []scores.Row
 	score                  []float64 // CAR-IMPI, set after the fit
-	records                []cohort.Record
 	c                      *cohort.Cohort
 }
 
 func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 	n := c.Len()
-	p := &patients{n: n, records: c.Records, c: c}
+	p := &patients{n: n, c: c}
 	p.id, p.cohort, p.center, p.product = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for i, r := range c.Records {
 		p.id[i], p.cohort[i], p.center[i], p.product[i] = r.PatientID, r.Cohort, r.Center, strings.ToLower(r.Product)

@@ -32,7 +32,7 @@ func (out *Output) addTable1(p *patients, cohorts []string) {
 		ht[i] = r.CARHematotox
 	}
 	female := make([]string, p.n)
-	for i, r := range p.records {
+	for i, r := range p.c.Records {
 		female[i] = r.Sex
 	}
 	numeric := []struct {
