@@ -1,6 +1,7 @@
 package scores
 
 import (
+	"carimpi/internal/outfile"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -324,17 +325,10 @@ func Save(w io.Writer, m *CoxModel) error {
 	return err
 }
 
-// SaveFile writes m to the named file.
-func SaveFile(path string, m *CoxModel) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := Save(f, m); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+// SaveFile writes m to the named file, through outfile: never over one of
+// inputs, never half-written.
+func SaveFile(path string, m *CoxModel, inputs ...string) error {
+	return outfile.Write(path, func(w io.Writer) error { return Save(w, m) }, inputs...)
 }
 
 // Load reads a model file and checks it: the schema version, an id of

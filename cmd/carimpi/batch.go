@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"carimpi/internal/outfile"
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -58,6 +59,18 @@ header); cells are read as stored, so numbers keep their full precision.`,
 		if ext == ".xls" {
 			return fmt.Errorf("%s: the old .xls format is not read; save the sheet as .xlsx or CSV", *data)
 		}
+		var file *outfile.File
+		if *out != "" {
+			// Checked and opened before any work: an output that is an
+			// input is refused, and a failed run leaves an existing
+			// file as it was.
+			f, err := outfile.Create(*out, *data, mf.model)
+			if err != nil {
+				return err
+			}
+			defer f.Abort()
+			file = f
+		}
 		s, units, err := mf.scorer()
 		if err != nil {
 			return err
@@ -73,12 +86,7 @@ header); cells are read as stored, so numbers keep their full precision.`,
 		}
 		defer src.close()
 		w := stdout
-		var file *os.File
-		if *out != "" {
-			if file, err = os.Create(*out); err != nil {
-				return err
-			}
-			defer file.Close()
+		if file != nil {
 			w = file
 		}
 		bw := bufio.NewWriterSize(w, 1<<16)
@@ -91,7 +99,7 @@ header); cells are read as stored, so numbers keep their full precision.`,
 			return err
 		}
 		if file != nil {
-			if err := file.Close(); err != nil {
+			if err := file.Commit(); err != nil {
 				return err
 			}
 		}

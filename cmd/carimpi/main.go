@@ -150,3 +150,21 @@ func printCommandHelp(w io.Writer, c *Command) {
 	c.Flags.PrintDefaults()
 	c.Flags.SetOutput(io.Discard)
 }
+
+// Ranges of the numeric flags that size work or memory, checked before any
+// work starts (README, "Limits").
+const (
+	maxBootstrap    = 100_000   // cutpoint --bootstrap
+	maxStudyBoot    = 10_000    // study --bootstrap (each resample repeats the whole development)
+	maxPermutations = 1_000_000 // cutpoint --permutations
+	maxSimulate     = 1_000_000 // simulate --n-development, --n-validation (each)
+)
+
+// checkRange returns a usage error when a flag's value v is outside
+// [lo, hi].
+func checkRange(flag string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return usagef("%s %d: give a whole number from %d to %d", flag, v, lo, hi)
+	}
+	return nil
+}

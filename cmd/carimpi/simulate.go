@@ -12,8 +12,8 @@ func init() { register(newSimulateCmd()) }
 
 func newSimulateCmd() *Command {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	nDev := fs.Int("n-development", cohort.PaperDevelopment, "patients in the development cohort (five centers)")
-	nVal := fs.Int("n-validation", cohort.PaperValidation, "patients in the validation cohort (MSKCC)")
+	nDev := fs.Int("n-development", cohort.PaperDevelopment, "patients in the development cohort (five centers; 0 to 1000000)")
+	nVal := fs.Int("n-validation", cohort.PaperValidation, "patients in the validation cohort (MSKCC; 0 to 1000000)")
 	seed := fs.Uint64("seed", cohort.DefaultSeed, "random seed (the embedded default cohort uses the default)")
 	out := fs.String("out", "", "output file, .csv or .xlsx (default: CSV on standard output)")
 	c := &Command{
@@ -39,8 +39,14 @@ and score cutoffs closest to the paper's (see cohort.DefaultSeed).`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
-		if *nDev < 0 || *nVal < 0 || *nDev+*nVal == 0 {
-			return usagef("--n-development and --n-validation must be >= 0, and not both 0")
+		if err := checkRange("--n-development", *nDev, 0, maxSimulate); err != nil {
+			return err
+		}
+		if err := checkRange("--n-validation", *nVal, 0, maxSimulate); err != nil {
+			return err
+		}
+		if *nDev+*nVal == 0 {
+			return usagef("--n-development and --n-validation are both 0: give at least one patient")
 		}
 		ext, err := cohortOutExt(*out)
 		if err != nil {

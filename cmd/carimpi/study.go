@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"carimpi/cohort"
+	"carimpi/internal/outfile"
 	"carimpi/study"
 )
 
@@ -21,12 +22,13 @@ func newStudyCmd() *Command {
 	endpoint := fs.String("endpoint", "pfs", "endpoint the cutpoint and model are developed on: pfs or os")
 	outDir := fs.String("out", "report", "folder to write the report into")
 	seed := fs.Uint64("seed", 1, "seed of every random step (bootstrap)")
-	boot := fs.Int("bootstrap", 200, "bootstrap resamples for the optimism-corrected C-index and cutpoint stability (0 = skip)")
+	boot := fs.Int("bootstrap", 200, "bootstrap resamples for the optimism-corrected C-index and cutpoint stability (0 = skip; at most 10000)")
 	quiet := fs.Bool("quiet", false, "do not print progress")
+	force := fs.Bool("force", false, "replace --out even when it is a non-empty folder that is not a carimpi report")
 	bands := fs.Bool("ci-bands", false, "draw pointwise 95% confidence bands on the Kaplan-Meier figures")
 	c := &Command{
 		Name:      "study",
-		UsageLine: "study [--data cohort.csv|xlsx] [--develop-cohort development --validate-cohort validation] [--endpoint pfs] [--out report/] [--seed S]",
+		UsageLine: "study [--data cohort.csv|xlsx] [--develop-cohort development --validate-cohort validation] [--endpoint pfs] [--out report/] [--force] [--seed S]",
 		Short:     "develop and validate CAR-IMPI and write the study report",
 		Long: `Study runs the CAR-IMPI analysis of Winkelmann et al. (Blood Cancer J 2025;15:144)
 on a cohort: inclusion and the MTV outlier rule, Table 1, the restricted cubic
@@ -38,6 +40,10 @@ CAR-HEMATOTOX and InflaMix, plus discrimination and bootstrap validation.
 Without --data it runs on the embedded simulated cohort (not patient data).
 It writes index.html, results.json, model.json, tables/*.csv and
 figures/*.svg into --out; model.json is loadable by "carimpi score --model".
+The folder is replaced as a whole (built beside it, then swapped in), so no
+file of an earlier run remains; a non-empty folder that is not a carimpi
+report (one whose ` + outfile.Manifest + ` lists every entry) is refused
+unless --force, and a folder holding an input is always refused.
 ` + researchNotice,
 		Flags: fs,
 	}
@@ -45,12 +51,19 @@ figures/*.svg into --out; model.json is loadable by "carimpi score --model".
 		if *endpoint != "pfs" && *endpoint != "os" {
 			return usagef("--endpoint %q: use pfs or os", *endpoint)
 		}
-		if *boot < 0 {
-			return usagef("--bootstrap %d: give 0 or more resamples", *boot)
+		if err := checkRange("--bootstrap", *boot, 0, maxStudyBoot); err != nil {
+			return err
 		}
+		// The report folder is checked before the work and built beside
+		// it, then swapped in whole: no file of an earlier run survives,
+		// and a failed run leaves the earlier report as it was.
+		dir, err := outfile.CreateDir(*outDir, *force, cf.inputs()...)
+		if err != nil {
+			return err
+		}
+		defer dir.Abort()
 		var co *cohort.Cohort
 		var rep *cohort.Report
-		var err error
 		if cf.data == "" {
 			if cf.mapFile != "" || cf.units != "" || cf.sheet != "" {
 				return usagef("--map, --units and --sheet need --data")
@@ -78,8 +91,11 @@ figures/*.svg into --out; model.json is loadable by "carimpi score --model".
 		if err != nil {
 			return err
 		}
-		files, err := out.WriteDir(*outDir)
+		files, err := out.WriteDir(dir.Path())
 		if err != nil {
+			return err
+		}
+		if err := dir.Commit(); err != nil {
 			return err
 		}
 		if !*quiet {

@@ -10,6 +10,7 @@ import (
 
 	"carimpi/cohort"
 	"carimpi/internal/jsonx"
+	"carimpi/internal/outfile"
 )
 
 func init() { register(newValidateCmd()) }
@@ -45,6 +46,9 @@ func (f *cohortFlags) register(fs *flag.FlagSet, defaultExclude float64) {
 	fs.StringVar(&f.sheet, "sheet", "", "XLSX sheet (default: the first)")
 	fs.Float64Var(&f.excludeTopMTV, "exclude-top-mtv", defaultExclude, "exclude MTV above the pooled type-7 quantile 1 - this fraction (the paper: 0.025; 0 = off)")
 }
+
+// inputs are the files the flags name, for outfile's same-file checks.
+func (f *cohortFlags) inputs() []string { return []string{f.data, f.mapFile} }
 
 // load reads the cohort file with the map and units of the flags.
 func (f *cohortFlags) load() (*cohort.Cohort, *cohort.Report, error) {
@@ -127,12 +131,18 @@ excluded_outliers.`,
 		if err != nil {
 			return err
 		}
+		if *out != "" {
+			// Refused before the (possibly long) load.
+			if err := outfile.CheckInputs(*out, cf.inputs()...); err != nil {
+				return err
+			}
+		}
 		co, rep, err := cf.load()
 		if err != nil {
 			return err
 		}
 		if *out != "" {
-			if err := writeCohort(co, *out, ext); err != nil {
+			if err := writeCohort(co, *out, ext, cf.inputs()...); err != nil {
 				return err
 			}
 			fmt.Fprintf(stderr, "wrote %d accepted rows to %s\n", co.Len(), *out)
@@ -164,19 +174,13 @@ func cohortOutExt(out string) (string, error) {
 	return ext, nil
 }
 
-// writeCohort writes co to path as XLSX when ext is .xlsx, else as CSV.
-func writeCohort(co *cohort.Cohort, path, ext string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if ext == ".xlsx" {
-		err = co.WriteXLSX(f)
-	} else {
-		err = co.WriteCSV(f)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+// writeCohort writes co to path as XLSX when ext is .xlsx, else as CSV,
+// through outfile (never over an input, never half-written).
+func writeCohort(co *cohort.Cohort, path, ext string, inputs ...string) error {
+	return outfile.Write(path, func(w io.Writer) error {
+		if ext == ".xlsx" {
+			return co.WriteXLSX(w)
+		}
+		return co.WriteCSV(w)
+	}, inputs...)
 }

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"carimpi/cohort"
+	"carimpi/internal/outfile"
+)
+
+// sameFileCase is one command line whose output names an input.
+type sameFileCase struct {
+	name string
+	args func(in, out string) []string
+}
+
+// TestOutputNeverAnInput runs every command that writes a file with its
+// output naming its input by the same name, a symlink and a hard link: each
+// is refused and the input is intact byte for byte.
+func TestOutputNeverAnInput(t *testing.T) {
+	cohortCSV := string(cohort.DefaultCSV())
+	for _, c := range []sameFileCase{
+		{"batch", func(in, out string) []string { return []string{"batch", "--data", in, "--out", out} }},
+		{"batch-json", func(in, out string) []string {
+			return []string{"batch", "--data", in, "--out", out, "--format", "json"}
+		}},
+		{"validate", func(in, out string) []string { return []string{"validate", "--data", in, "--out", out} }},
+		{"cutpoint", func(in, out string) []string {
+			return []string{"cutpoint", "--data", in, "--time", "pfs_months", "--event", "pfs_event", "--x", "mtv_ml", "--plot", out}
+		}},
+	} {
+		for _, link := range []string{"same", "symlink", "hardlink"} {
+			t.Run(c.name+"/"+link, func(t *testing.T) {
+				dir := t.TempDir()
+				in := filepath.Join(dir, "cohort.csv")
+				if err := os.WriteFile(in, []byte(cohortCSV), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				out := in
+				switch link {
+				case "symlink":
+					out = filepath.Join(dir, "out.csv")
+					os.Symlink(in, out)
+				case "hardlink":
+					out = filepath.Join(dir, "out.csv")
+					os.Link(in, out)
+				}
+				checkRun(t, c.args(in, out), 1, []string{"input", "another file"})
+				if b, _ := os.ReadFile(in); string(b) != cohortCSV {
+					t.Fatal("input changed")
+				}
+			})
+		}
+	}
+	// The model file is an input too.
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model.json")
+	os.WriteFile(model, []byte(cliModel), 0o644)
+	data := writeFile(t, "p.csv", "age,stage,mtv_ml\n64,3,120\n")
+	checkRun(t, []string{"batch", "--data", data, "--model", model, "--out", model}, 1, []string{"input"})
+	if b, _ := os.ReadFile(model); string(b) != cliModel {
+		t.Fatal("model file changed")
+	}
+}
+
+// TestFailedOutputLeavesFile checks that a run that fails leaves an
+// existing output file as it was, and leaves no temporary file.
+func TestFailedOutputLeavesFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "scored.csv")
+	const earlier = "earlier results\n"
+	os.WriteFile(out, []byte(earlier), 0o644)
+	// A required column missing: batch fails after opening its output.
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("age,stage\n64,3\n"), 0o644)
+	checkRun(t, []string{"batch", "--data", bad, "--out", out}, 1, []string{"mtv_ml"})
+	// A quoted field never closed: the read fails mid-stream.
+	broken := filepath.Join(dir, "broken.csv")
+	os.WriteFile(broken, []byte("age,stage,mtv_ml\n64,3,120\n65,\"3,120\n"), 0o644)
+	_, _, code := runCLI(t, "batch", "--data", broken, "--out", out)
+	if code == 0 {
+		t.Fatal("broken file scored")
+	}
+	checkRun(t, []string{"validate", "--data", bad, "--out", out}, 1, nil)
+	if b, _ := os.ReadFile(out); string(b) != earlier {
+		t.Fatalf("existing output changed: %q", b)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 3 {
+		t.Fatalf("files left behind: %v", ents)
+	}
+}
+
+// TestStudyOutDir checks that study replaces a previous report whole (no
+// stale figure), refuses a folder that is not a report unless --force, and
+// never replaces a folder holding its input.
+func TestStudyOutDir(t *testing.T) {
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "report")
+	study := []string{"study", "--bootstrap", "0", "--quiet", "--out", rep}
+	checkRun(t, study, 0, nil)
+	stale := filepath.Join(rep, "figures", "km-from-an-earlier-run.svg")
+	os.WriteFile(stale, []byte("<svg/>"), 0o644)
+	checkRun(t, study, 0, nil)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("a figure of an earlier run survived")
+	}
+	for _, f := range []string{"index.html", "model.json", "results.json", outfile.Manifest} {
+		if _, err := os.Stat(filepath.Join(rep, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	// A user's folder.
+	home := filepath.Join(dir, "home")
+	os.Mkdir(home, 0o755)
+	thesis := filepath.Join(home, "thesis.txt")
+	os.WriteFile(thesis, []byte("mine"), 0o644)
+	checkRun(t, []string{"study", "--bootstrap", "0", "--quiet", "--out", home}, 1, []string{"--force", "not a carimpi report"})
+	if b, _ := os.ReadFile(thesis); string(b) != "mine" {
+		t.Fatal("user's file changed")
+	}
+	// The input inside the report folder: refused even with --force.
+	in := filepath.Join(rep, "cohort.csv")
+	os.WriteFile(in, cohort.DefaultCSV(), 0o644)
+	checkRun(t, []string{"study", "--data", in, "--bootstrap", "0", "--quiet", "--force", "--out", rep}, 1, []string{"holds the input"})
+	if b, _ := os.ReadFile(in); string(b) != string(cohort.DefaultCSV()) {
+		t.Fatal("input changed")
+	}
+	// No temporary folders left beside.
+	ents, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "home,report" {
+		t.Errorf("left beside the report: %v", names)
+	}
+}
+
+// TestNumericFlagRanges checks that the flags that size work are refused
+// outside their documented range before any work.
+func TestNumericFlagRanges(t *testing.T) {
+	data := writeFile(t, "c.csv", string(cohort.DefaultCSV()))
+	for _, args := range [][]string{
+		{"cutpoint", "--data", data, "--time", "pfs_months", "--event", "pfs_event", "--x", "mtv_ml", "--bootstrap", "1000000000"},
+		{"cutpoint", "--data", data, "--time", "pfs_months", "--event", "pfs_event", "--x", "mtv_ml", "--bootstrap", "-1"},
+		{"cutpoint", "--data", data, "--time", "pfs_months", "--event", "pfs_event", "--x", "mtv_ml", "--pmethod", "condMC", "--permutations", "1000000000"},
+		{"study", "--bootstrap", "1000000000", "--out", filepath.Join(t.TempDir(), "r")},
+		{"simulate", "--n-development", "1000000000"},
+		{"simulate", "--n-validation", "-5"},
+	} {
+		checkRun(t, args, 2, []string{"give a whole number from"})
+	}
+	checkRun(t, []string{"cutpoint", "--bootstrap", "1e9"}, 2, []string{"bootstrap"})
+}
