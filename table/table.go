@@ -1,6 +1,8 @@
-// Package table reads delimited text files (CSV) into named string columns
-// and converts cells to numbers with errors that name the file, the line,
-// the column and the offending value.
+// Package table is the one CSV layer: it reads delimited text files into
+// named string columns (Read), or streams them row by row (Reader.Scan)
+// reading only the cells a caller asks for, straight into numbers
+// (Reader.Float) and small integer codes (Codes), with errors that name the
+// file, the line, the column and the offending value.
 //
 // It accepts what spreadsheets export in practice: a UTF-8 byte-order mark,
 // comma or semicolon separators (a semicolon file is read with decimal
@@ -18,6 +20,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -89,6 +92,11 @@ func Read(r io.Reader, source string) (*Table, error) {
 // the same rules as Read (byte-order mark, separator, blank lines, ragged
 // rows).
 //
+// Rows come in two ways from the one record splitter: Next returns a row
+// as strings; Scan advances without allocating, and Field, Float and
+// Missing read the current row's cells in place, so that a large file is
+// read straight into numbers (see Codes for text columns).
+//
 // Records without a quote character, the common case, are split directly;
 // a record with quotes (possibly spanning lines) is handed to encoding/csv,
 // so both read exactly as encoding/csv reads them.
@@ -103,16 +111,21 @@ type Reader struct {
 	// overwrites (the cell strings themselves stay valid), saving an
 	// allocation per row.
 	ReuseRecord bool
-	// AllowRagged makes Next return rows with the wrong number of fields
-	// instead of an error, for callers that report such a row and go on.
+	// AllowRagged makes Next and Scan accept rows with the wrong number of
+	// fields instead of failing, for callers that report such a row and go
+	// on.
 	AllowRagged bool
 
-	br   *bufio.Reader
-	sep  byte
-	buf  []byte   // text of a record that spans reads or lines
-	rec  []string // reused record
-	next int      // line number of the next line to read
-	line int      // line of the record returned last
+	br    *bufio.Reader
+	sep   byte
+	buf   []byte   // text of a record that spans reads or lines
+	qbuf  []byte   // the unquoted fields of a quoted record, end to end
+	cur   []byte   // the current record's fields: cur[bounds[2j]:bounds[2j+1]]
+	bound []int    // field boundaries in cur
+	rec   []string // reused record
+	next  int      // line number of the next line to read
+	line  int      // line of the record returned last
+	err   error    // Scan's error
 }
 
 // NewReader reads the header line of the table in r and checks the column
@@ -131,13 +144,14 @@ func NewReader(r io.Reader, source string) (*Reader, error) {
 		rd.sep = ';'
 		rd.DecimalComma = true
 	}
-	header, err := rd.record()
+	err := rd.record()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: the file is empty; it needs a header line and at least one row", source)
 	}
 	if err != nil {
 		return nil, err
 	}
+	header := rd.strings(nil)
 	seen := make(map[string]bool, len(header))
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
@@ -154,39 +168,41 @@ func NewReader(r io.Reader, source string) (*Reader, error) {
 	return rd, nil
 }
 
-// blank reports whether a record is an empty line.
-func blank(rec []string) bool { return len(rec) == 1 && strings.TrimSpace(rec[0]) == "" }
-
-// record returns the next non-blank record (a fresh slice) and sets
-// rd.line, or io.EOF.
-func (rd *Reader) record() ([]string, error) {
+// record reads the next non-blank record into rd.cur and rd.bound and sets
+// rd.line, or returns io.EOF.
+func (rd *Reader) record() error {
 	for {
 		text, quoted, err := rd.recordText()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		var rec []string
+		rd.bound = rd.bound[:0]
 		if !quoted {
-			text = bytes.TrimSuffix(bytes.TrimSuffix(text, []byte("\n")), []byte("\r"))
+			if n := len(text); n > 0 && text[n-1] == '\n' {
+				text = text[:n-1]
+			}
+			if n := len(text); n > 0 && text[n-1] == '\r' {
+				text = text[:n-1]
+			}
 			if len(text) == 0 {
 				continue // encoding/csv skips empty lines
 			}
-			line := string(text)
-			rec = rd.rec[:0]
+			rd.cur = text
+			at := 0
 			for {
-				i := strings.IndexByte(line, rd.sep)
+				i := bytes.IndexByte(text[at:], rd.sep)
 				if i < 0 {
 					break
 				}
-				rec = append(rec, line[:i])
-				line = line[i+1:]
+				rd.bound = append(rd.bound, at, at+i)
+				at += i + 1
 			}
-			rec = append(rec, line)
+			rd.bound = append(rd.bound, at, len(text))
 		} else {
 			cr := csv.NewReader(bytes.NewReader(text))
 			cr.Comma = rune(rd.sep)
 			cr.FieldsPerRecord = -1
-			rec, err = cr.Read()
+			rec, err := cr.Read()
 			if err == io.EOF {
 				continue
 			}
@@ -195,14 +211,31 @@ func (rd *Reader) record() ([]string, error) {
 				pe.Line += rd.line - 1
 			}
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", rd.Source, err)
+				return fmt.Errorf("%s: %w", rd.Source, err)
 			}
+			rd.qbuf = rd.qbuf[:0]
+			for _, f := range rec {
+				rd.bound = append(rd.bound, len(rd.qbuf), len(rd.qbuf)+len(f))
+				rd.qbuf = append(rd.qbuf, f...)
+			}
+			rd.cur = rd.qbuf
 		}
-		if blank(rec) {
-			continue
+		if len(rd.bound) == 2 && len(bytes.TrimSpace(rd.cur)) == 0 {
+			continue // a blank line
 		}
-		return rec, nil
+		return nil
 	}
+}
+
+// strings returns the current record's fields as strings, one allocation
+// for all of them, in dst (reused when it has the capacity).
+func (rd *Reader) strings(dst []string) []string {
+	s := string(rd.cur)
+	dst = dst[:0]
+	for k := 0; k < len(rd.bound); k += 2 {
+		dst = append(dst, s[rd.bound[k]:rd.bound[k+1]])
+	}
+	return dst
 }
 
 // recordText returns the text of the next record: one line, or, while
@@ -239,21 +272,114 @@ func (rd *Reader) recordText() (text []byte, quoted bool, err error) {
 	}
 }
 
+// advance reads the next data row and checks its number of fields.
+func (rd *Reader) advance() error {
+	if err := rd.record(); err != nil {
+		return err
+	}
+	if n := len(rd.bound) / 2; n != len(rd.Header) && !rd.AllowRagged {
+		return fmt.Errorf("%s: line %d has %d fields but the header has %d; fix the ragged row", rd.Source, rd.line, n, len(rd.Header))
+	}
+	return nil
+}
+
 // Next returns the next data row (len(Header) cells), skipping blank lines,
 // or io.EOF after the last row. A row with the wrong number of fields is an
 // error naming its line.
 func (rd *Reader) Next() ([]string, error) {
-	rec, err := rd.record()
-	if err != nil {
+	if err := rd.advance(); err != nil {
 		return nil, err
 	}
-	if rd.ReuseRecord {
-		rd.rec = rec
+	if !rd.ReuseRecord {
+		return rd.strings(nil), nil
 	}
-	if len(rec) != len(rd.Header) && !rd.AllowRagged {
-		return nil, fmt.Errorf("%s: line %d has %d fields but the header has %d; fix the ragged row", rd.Source, rd.line, len(rec), len(rd.Header))
+	rd.rec = rd.strings(rd.rec)
+	return rd.rec, nil
+}
+
+// Scan advances to the next data row, whose cells Field, Float and Missing
+// then read; it returns false after the last row or on an error, which Err
+// returns. Scan allocates nothing for a row without quotes.
+func (rd *Reader) Scan() bool {
+	if rd.err != nil {
+		return false
 	}
-	return rec, nil
+	rd.err = rd.advance()
+	return rd.err == nil
+}
+
+// Err returns the error that stopped Scan, or nil at the end of the file.
+func (rd *Reader) Err() error {
+	if rd.err == io.EOF {
+		return nil
+	}
+	return rd.err
+}
+
+// NumFields returns the number of fields of the current row (len(Header)
+// unless AllowRagged).
+func (rd *Reader) NumFields() int { return len(rd.bound) / 2 }
+
+// Field returns cell j of the current row as it is in the file (quotes
+// removed, spaces kept). It is valid until the next call of Scan or Next.
+func (rd *Reader) Field(j int) []byte { return rd.cur[rd.bound[2*j]:rd.bound[2*j+1]] }
+
+// Missing reports whether cell j of the current row is missing (IsMissing).
+func (rd *Reader) Missing(j int) bool { return isMissing(rd.Field(j)) }
+
+// Float converts cell j of the current row to a number as ParseFloat does
+// (missing gives NaN); a cell that is not a number gives a *CellError
+// naming the line, the column and the value.
+func (rd *Reader) Float(j int) (float64, error) {
+	b := rd.Field(j)
+	if v, ok := parseDecimal(b); ok {
+		return v, nil
+	}
+	v, err := ParseFloat(string(b), rd.DecimalComma)
+	if err != nil {
+		return 0, rd.CellError(j, notNumber)
+	}
+	return v, nil
+}
+
+// CellError returns the error msg for cell j of the current row, naming the
+// file, the line, the column and the value.
+func (rd *Reader) CellError(j int, msg string) *CellError {
+	return &CellError{Source: rd.Source, Line: rd.line, Column: rd.Header[j], Value: string(rd.Field(j)), Msg: msg}
+}
+
+// Column returns the position of the named column, or an error that lists
+// the columns the file does have.
+func (rd *Reader) Column(name string) (int, error) {
+	if j := slices.Index(rd.Header, name); j >= 0 {
+		return j, nil
+	}
+	return -1, fmt.Errorf("%s: no column %q; the columns are: %s", rd.Source, name, strings.Join(rd.Header, ", "))
+}
+
+// Codes numbers the distinct values of a text column 0, 1, 2, ... in the
+// order they first appear, so that a large file's groups are kept as small
+// integers and each distinct text once. Cells are trimmed of space.
+type Codes struct {
+	// Levels holds the distinct values; code k stands for Levels[k].
+	Levels []string
+	index  map[string]int32
+}
+
+// Code returns the code of a cell, adding it as a new level when unseen.
+func (c *Codes) Code(cell []byte) int32 {
+	cell = bytes.TrimSpace(cell)
+	if k, ok := c.index[string(cell)]; ok { // no allocation for the lookup
+		return k
+	}
+	if c.index == nil {
+		c.index = map[string]int32{}
+	}
+	k := int32(len(c.Levels))
+	s := string(cell)
+	c.index[s] = k
+	c.Levels = append(c.Levels, s)
+	return k
 }
 
 // Line returns the file line (1-based) of the row Next returned last.
@@ -279,12 +405,46 @@ func (t *Table) Line(i int) int { return i + 2 }
 
 // IsMissing reports whether a cell holds one of the spellings of a missing
 // value.
-func IsMissing(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
+func IsMissing(s string) bool { return isMissing(s) }
+
+// isMissing is IsMissing for text or bytes, without allocating.
+func isMissing[T string | []byte](s T) bool {
+	i, j := 0, len(s)
+	for i < j && asciiSpace(s[i]) {
+		i++
+	}
+	for j > i && asciiSpace(s[j-1]) {
+		j--
+	}
+	for k := i; k < j; k++ {
+		if s[k] >= 0x80 { // Unicode space or case: the general rule
+			switch strings.ToLower(strings.TrimSpace(string(s))) {
+			case "", "na", "n/a", "nan", "null", ".", "<na>":
+				return true
+			}
+			return false
+		}
+	}
+	if j-i > 4 {
+		return false
+	}
+	var w [4]byte
+	for k := i; k < j; k++ {
+		c := s[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		w[k-i] = c
+	}
+	switch string(w[:j-i]) {
 	case "", "na", "n/a", "nan", "null", ".", "<na>":
 		return true
 	}
 	return false
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 // Strings returns the named column's cells, trimmed of surrounding space.
@@ -299,6 +459,9 @@ func (t *Table) Strings(name string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// notNumber is the message of a CellError for a cell that is not a number.
+const notNumber = "is not a number; write a plain number such as 12.5, or leave the cell empty if it is missing"
 
 // ErrNotNumber is wrapped by the CellError of a cell that is not a number.
 var ErrNotNumber = errors.New("is not a number")
@@ -334,8 +497,7 @@ func (t *Table) Floats(name string) ([]float64, error) {
 	for i, row := range t.Rows {
 		v, err := ParseFloat(row[j], t.DecimalComma)
 		if err != nil {
-			return nil, &CellError{Source: t.Source, Line: t.Line(i), Column: name, Value: row[j],
-				Msg: "is not a number; write a plain number such as 12.5, or leave the cell empty if it is missing"}
+			return nil, &CellError{Source: t.Source, Line: t.Line(i), Column: name, Value: row[j], Msg: notNumber}
 		}
 		out[i] = v
 	}
@@ -351,7 +513,7 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // m / 10^k, one correctly rounded division of two exact numbers (Clinger's
 // fast path), so it equals strconv.ParseFloat's. ok is false for anything
 // else.
-func parseDecimal(s string) (float64, bool) {
+func parseDecimal[T string | []byte](s T) (float64, bool) {
 	i, neg := 0, false
 	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
 		neg = s[0] == '-'

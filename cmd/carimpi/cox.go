@@ -145,8 +145,11 @@ type coxJSON struct {
 // survColumns serves a survData's kept rows to cox.NewDesign.
 type survColumns struct{ d *survData }
 
-func (s survColumns) Floats(col string) ([]float64, error) { return s.d.floatColumn(col) }
-func (s survColumns) Strings(col string) ([]string, error) { return s.d.column(col) }
+func (s survColumns) Floats(col string) ([]float64, error) { return s.d.floatColumn(col), nil }
+func (s survColumns) Codes(col string) ([]int32, []string, error) {
+	codes, levels := s.d.textCodes(col)
+	return codes, levels, nil
+}
 
 func runCox(f coxFlags) (*coxJSON, error) {
 	if err := checkFormat(f.format, "table", "json"); err != nil {
@@ -168,7 +171,15 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	if err != nil {
 		return nil, usagef("--terms: %v", err)
 	}
-	d, err := loadSurv(f.survFlags, append(cox.Vars(terms), f.strata)...)
+	var nums, texts []string
+	for _, t := range terms {
+		if t.Kind == cox.Factor {
+			texts = append(texts, t.Var)
+		} else {
+			nums = append(nums, t.Var)
+		}
+	}
+	d, err := loadSurv(f.survFlags, nums, append(texts, f.strata))
 	if err != nil {
 		return nil, err
 	}
@@ -178,11 +189,7 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	}
 	opt := &cox.Options{Ties: ties, Names: design.Names}
 	if f.strata != "" {
-		cells, err := d.column(f.strata)
-		if err != nil {
-			return nil, err
-		}
-		opt.Strata, opt.StrataNames = codeLevels(cells)
+		opt.Strata, opt.StrataNames = codeLevels(d.textCodes(f.strata))
 	}
 	m, err := cox.Fit(d.time, d.event, design.X, opt, nil)
 	if err != nil {
@@ -212,17 +219,21 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	return res, nil
 }
 
-// codeLevels codes text cells 0..k-1 in the order factor levels get (see
-// cox.NewDesign) and returns the codes and the level names.
-func codeLevels(cells []string) ([]int, []string) {
-	levels := slices.Clone(cells)
-	slices.Sort(levels)
-	levels = slices.Compact(levels)
-	codes := make([]int, len(cells))
-	for i, c := range cells {
-		codes[i], _ = slices.BinarySearch(levels, c)
+// codeLevels recodes text codes into their levels sorted as strings
+// (what R's factor() does to a text column, the strata order of coxph)
+// and returns the new codes and the sorted levels.
+func codeLevels(codes []int32, levels []string) ([]int, []string) {
+	sorted := slices.Clone(levels)
+	slices.Sort(sorted)
+	recode := make([]int, len(levels))
+	for c, l := range levels {
+		recode[c], _ = slices.BinarySearch(sorted, l)
 	}
-	return codes, levels
+	out := make([]int, len(codes))
+	for i, c := range codes {
+		out[i] = recode[c]
+	}
+	return out, sorted
 }
 
 func (r *coxJSON) writeTable(w io.Writer) error {

@@ -164,14 +164,11 @@ func runCutpoint(f cutpointFlags, stderr io.Writer) (*cutpointJSON, error) {
 			return nil, err
 		}
 	}
-	d, err := loadSurv(f.survFlags, f.x)
+	d, err := loadSurv(f.survFlags, []string{f.x}, nil)
 	if err != nil {
 		return nil, err
 	}
-	x, err := d.floatColumn(f.x)
-	if err != nil {
-		return nil, err
-	}
+	x := d.floatColumn(f.x)
 	opts := maxstat.Options{MinProp: f.minProp, MaxProp: f.maxProp, Method: method, B: f.permutations, Seed: f.seed}
 	if method == maxstat.CondMC {
 		fmt.Fprintf(stderr, "cutpoint: condMC with %d permutations, seed %d\n", f.permutations, f.seed)

@@ -139,14 +139,11 @@ func runKM(f kmFlags) (*kmJSON, error) {
 			return nil, usagef("--rmst %q is not a non-negative number", f.rmst)
 		}
 	}
-	d, err := loadSurv(f.survFlags, f.group)
+	d, err := loadSurv(f.survFlags, nil, []string{f.group})
 	if err != nil {
 		return nil, err
 	}
-	strata, names, err := d.codeColumn(f.group)
-	if err != nil {
-		return nil, err
-	}
+	strata, names := d.codeColumn(f.group)
 	opt := survival.KMOptions{ConfType: ct}
 	curves, err := survival.KaplanMeier(d.time, d.event, strata, opt)
 	if err != nil {
@@ -182,31 +179,6 @@ func runKM(f kmFlags) (*kmJSON, error) {
 	}
 	res.FollowUp = medianJSON{jsonx.Float(fu.Estimate), jsonx.Float(fu.Lower), jsonx.Float(fu.Upper)}
 	return res, nil
-}
-
-// codeColumn codes the kept rows' values of col 0..k-1 in R's factor order
-// (see levels) and names the groups "col=value"; an empty col gives one
-// group named "all".
-func (d *survData) codeColumn(col string) ([]int, []string, error) {
-	if col == "" {
-		return nil, []string{"all"}, nil
-	}
-	cells, err := d.column(col)
-	if err != nil {
-		return nil, nil, err
-	}
-	lv := levels(cells)
-	code := make(map[string]int, len(lv))
-	names := make([]string, len(lv))
-	for i, v := range lv {
-		code[v] = i
-		names[i] = col + "=" + v
-	}
-	codes := make([]int, len(cells))
-	for i, c := range cells {
-		codes[i] = code[c]
-	}
-	return codes, names, nil
 }
 
 func (r *kmJSON) writeTable(w io.Writer) error {

@@ -99,23 +99,18 @@ func runLogRank(f logRankFlags) (*logRankJSON, error) {
 	if err != nil || math.IsNaN(rho) || math.IsInf(rho, 0) {
 		return nil, usagef("--rho %q is not a number", f.rho)
 	}
-	d, err := loadSurv(f.survFlags, f.group, f.strata)
+	d, err := loadSurv(f.survFlags, nil, []string{f.group, f.strata})
 	if err != nil {
 		return nil, err
 	}
-	group, names, err := d.codeColumn(f.group)
-	if err != nil {
-		return nil, err
-	}
+	group, names := d.codeColumn(f.group)
 	if len(names) < 2 {
 		return nil, fmt.Errorf("%s: column %q has one group (%s) among the %d kept rows; the test compares two or more", f.data, f.group, names[0], len(group))
 	}
 	var strata []int
 	var snames []string
 	if f.strata != "" {
-		if strata, snames, err = d.codeColumn(f.strata); err != nil {
-			return nil, err
-		}
+		strata, snames = d.codeColumn(f.strata)
 	}
 	r, err := survival.LogRank(d.time, d.event, group, strata, rho)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -13,13 +15,22 @@ import (
 )
 
 // survData is a right-censored outcome read from a table, with the rows
-// that were dropped for a missing value counted, as R's na.omit does.
+// that were dropped for a missing value counted, as R's na.omit does, and
+// the kept rows' values of the other columns a command asked for: numbers,
+// or text held as codes into its distinct values.
 type survData struct {
-	tab     *table.Table
-	rows    []int // table row of each kept observation
+	source  string
 	time    []float64
 	event   []bool
 	dropped int
+	nums    map[string][]float64
+	texts   map[string]*textColumn
+}
+
+// textColumn is a text column of the kept rows: row i is levels[codes[i]].
+type textColumn struct {
+	codes  []int32
+	levels []string
 }
 
 // survFlags are the flags every survival command shares.
@@ -48,78 +59,150 @@ func (f *survFlags) check() error {
 	return nil
 }
 
-// loadSurv reads the file and the time and event columns, plus the columns
-// in also, dropping (and counting) rows where any of them is missing.
-// Negative times and event codes outside {event value, one censoring code}
-// are errors naming the line.
-func loadSurv(f survFlags, also ...string) (*survData, error) {
+// loadSurv streams the file, reading only the time and event columns, the
+// columns in nums as numbers and those in texts as text codes; a row where
+// any of them is missing is dropped and counted. A cell of a numeric column
+// that is not a number (in any row), a negative time and an event code
+// outside {event value, one censoring code} are errors naming the line,
+// the column and the value. Empty names in nums and texts are ignored.
+func loadSurv(f survFlags, nums, texts []string) (*survData, error) {
 	if err := f.check(); err != nil {
 		return nil, err
 	}
-	tab, err := table.ReadFile(f.data)
+	file, err := os.Open(f.data)
 	if err != nil {
 		return nil, err
 	}
-	return survFromTable(tab, f, also...)
+	defer file.Close()
+	rd, err := table.NewReader(file, filepath.Base(f.data))
+	if err != nil {
+		return nil, err
+	}
+	return readSurv(rd, f, nums, texts)
 }
 
-func survFromTable(tab *table.Table, f survFlags, also ...string) (*survData, error) {
-	times, err := tab.Floats(f.time)
+func readSurv(rd *table.Reader, f survFlags, nums, texts []string) (*survData, error) {
+	d := &survData{source: rd.Source, nums: map[string][]float64{}, texts: map[string]*textColumn{}}
+	jt, err := rd.Column(f.time)
 	if err != nil {
 		return nil, err
 	}
-	evCells, err := tab.Strings(f.event)
+	je, err := rd.Column(f.event)
 	if err != nil {
 		return nil, err
 	}
-	var extra [][]string
-	for _, c := range also {
-		if c == "" {
+	// The distinct columns asked for, each read once.
+	var numCol, textCol []int
+	var numOut [][]float64
+	var textOut []*textColumn
+	var textCodes []*table.Codes
+	for _, name := range nums {
+		if _, dup := d.nums[name]; name == "" || dup {
 			continue
 		}
-		col, err := tab.Strings(c)
+		j, err := rd.Column(name)
 		if err != nil {
 			return nil, err
 		}
-		extra = append(extra, col)
+		d.nums[name] = nil
+		numCol = append(numCol, j)
+	}
+	for _, name := range texts {
+		if _, dup := d.texts[name]; name == "" || dup {
+			continue
+		}
+		j, err := rd.Column(name)
+		if err != nil {
+			return nil, err
+		}
+		d.texts[name] = &textColumn{}
+		textCol = append(textCol, j)
+		textCodes = append(textCodes, &table.Codes{})
+	}
+	numOut = make([][]float64, len(numCol))
+	textOut = make([]*textColumn, len(textCol))
+	for k := range textOut {
+		textOut[k] = &textColumn{}
 	}
 	evValue := f.eventValue
 	if evValue == "" {
 		evValue = "1"
 	}
-	d := &survData{tab: tab}
+	// kind[c] classifies event code c: 0 not yet seen in a kept row, 1 the
+	// event, 2 the censoring code.
+	var evCodes table.Codes
+	var kind []byte
 	censorCode := ""
+	vals := make([]float64, len(numCol))
 rows:
-	for i := range tab.Rows {
-		if math.IsNaN(times[i]) || table.IsMissing(evCells[i]) {
+	for rd.Scan() {
+		t, err := rd.Float(jt)
+		if err != nil {
+			return nil, err
+		}
+		for k, j := range numCol {
+			if vals[k], err = rd.Float(j); err != nil {
+				return nil, err
+			}
+		}
+		if math.IsNaN(t) || rd.Missing(je) {
 			d.dropped++
 			continue
 		}
-		for _, col := range extra {
-			if table.IsMissing(col[i]) {
+		for _, v := range vals {
+			if math.IsNaN(v) {
 				d.dropped++
 				continue rows
 			}
 		}
-		if times[i] < 0 {
-			return nil, &table.CellError{Source: tab.Source, Line: tab.Line(i), Column: f.time, Value: tab.Rows[i][mustIndex(tab, f.time)],
-				Msg: "is a negative time; survival times must be >= 0 (check the dates or the sign)"}
-		}
-		ev := sameCode(evCells[i], evValue)
-		if !ev {
-			if censorCode == "" {
-				censorCode = evCells[i]
-			} else if !sameCode(evCells[i], censorCode) {
-				return nil, &table.CellError{Source: tab.Source, Line: tab.Line(i), Column: f.event, Value: evCells[i],
-					Msg: fmt.Sprintf("is a third event code: the column already has %q (event, --event-value) and %q (censored); recode it or set --event-value", evValue, censorCode)}
+		for _, j := range textCol {
+			if rd.Missing(j) {
+				d.dropped++
+				continue rows
 			}
 		}
-		d.rows = append(d.rows, i)
-		d.time = append(d.time, times[i])
-		d.event = append(d.event, ev)
+		if t < 0 {
+			return nil, rd.CellError(jt, "is a negative time; survival times must be >= 0 (check the dates or the sign)")
+		}
+		c := evCodes.Code(rd.Field(je))
+		for int(c) >= len(kind) {
+			kind = append(kind, 0)
+		}
+		if kind[c] == 0 {
+			level := evCodes.Levels[c]
+			switch {
+			case sameCode(level, evValue):
+				kind[c] = 1
+			case censorCode == "":
+				censorCode = level
+				kind[c] = 2
+			case sameCode(level, censorCode):
+				kind[c] = 2
+			default:
+				return nil, rd.CellError(je, fmt.Sprintf("is a third event code: the column already has %q (event, --event-value) and %q (censored); recode it or set --event-value", evValue, censorCode))
+			}
+		}
+		d.time = append(d.time, t)
+		d.event = append(d.event, kind[c] == 1)
+		for k, v := range vals {
+			numOut[k] = append(numOut[k], v)
+		}
+		for k, j := range textCol {
+			textOut[k].codes = append(textOut[k].codes, textCodes[k].Code(rd.Field(j)))
+		}
+	}
+	if err := rd.Err(); err != nil {
+		return nil, err
+	}
+	for k, j := range numCol {
+		d.nums[rd.Header[j]] = numOut[k]
+	}
+	for k, j := range textCol {
+		textOut[k].levels = textCodes[k].Levels
+		d.texts[rd.Header[j]] = textOut[k]
 	}
 	if len(d.time) == 0 {
-		return nil, fmt.Errorf("%s: no row has both %q and %q present", tab.Source, f.time, f.event)
+		return nil, fmt.Errorf("%s: no row has both %q and %q present", rd.Source, f.time, f.event)
 	}
 	return d, nil
 }
@@ -135,27 +218,41 @@ func sameCode(a, b string) bool {
 	return errA == nil && errB == nil && x == y
 }
 
-func mustIndex(tab *table.Table, col string) int {
-	j, _ := tab.ColumnIndex(col)
-	return j
+// floatColumn returns the kept rows' values of a column loadSurv read as
+// numbers.
+func (d *survData) floatColumn(name string) []float64 { return d.nums[name] }
+
+// textCodes returns the kept rows' codes and the levels of a column
+// loadSurv read as text.
+func (d *survData) textCodes(name string) ([]int32, []string) {
+	c := d.texts[name]
+	return c.codes, c.levels
 }
 
-// column returns the kept rows' cells of a column.
-func (d *survData) column(name string) ([]string, error) {
-	all, err := d.tab.Strings(name)
-	if err != nil {
-		return nil, err
+// codeColumn codes the kept rows' values of col 0..k-1 in R's factor order
+// (see levels) and names the groups "col=value"; an empty col gives one
+// group named "all". col must have been read as text.
+func (d *survData) codeColumn(col string) ([]int, []string) {
+	if col == "" {
+		return nil, []string{"all"}
 	}
-	return pick(all, d.rows), nil
-}
-
-// floatColumn returns the kept rows' values of a numeric column.
-func (d *survData) floatColumn(name string) ([]float64, error) {
-	all, err := d.tab.Floats(name)
-	if err != nil {
-		return nil, err
+	codes, lv := d.textCodes(col)
+	order := levels(lv)
+	pos := make(map[string]int, len(order))
+	names := make([]string, len(order))
+	for i, v := range order {
+		pos[v] = i
+		names[i] = col + "=" + v
 	}
-	return pick(all, d.rows), nil
+	recode := make([]int, len(lv))
+	for c, v := range lv {
+		recode[c] = pos[v]
+	}
+	out := make([]int, len(codes))
+	for i, c := range codes {
+		out[i] = recode[c]
+	}
+	return out, names
 }
 
 // pick returns the values of all at the given rows, in their order.

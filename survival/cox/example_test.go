@@ -63,7 +63,10 @@ func ExampleParseTerms() {
 // columns is a small in-memory cox.Data: every column as text.
 type columns map[string][]string
 
-func (c columns) Strings(col string) ([]string, error) { return c[col], nil }
+func (c columns) Codes(col string) ([]int32, []string, error) {
+	codes, levels := codeCells(c[col])
+	return codes, levels, nil
+}
 func (c columns) Floats(col string) ([]float64, error) {
 	out := make([]float64, len(c[col]))
 	for i, s := range c[col] {

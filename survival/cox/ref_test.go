@@ -76,16 +76,17 @@ func (d tableData) Floats(col string) ([]float64, error) {
 	return out, nil
 }
 
-func (d tableData) Strings(col string) ([]string, error) {
+func (d tableData) Codes(col string) ([]int32, []string, error) {
 	all, err := d.tab.Strings(col)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]string, len(d.rows))
 	for k, i := range d.rows {
 		out[k] = all[i]
 	}
-	return out, nil
+	codes, levels := codeCells(out)
+	return codes, levels, nil
 }
 
 // refFit fits terms to a reference data set as R's coxph would: rows with a
@@ -138,15 +139,11 @@ rows:
 		t.Fatal(err)
 	}
 	if strataCol != "" {
-		s, _ := d.Strings(strataCol)
-		codes := map[string]int{}
-		opt.Strata = make([]int, len(s))
-		for i, v := range s {
-			if _, ok := codes[v]; !ok {
-				codes[v] = len(codes)
-				opt.StrataNames = append(opt.StrataNames, v)
-			}
-			opt.Strata[i] = codes[v]
+		codes, levels, _ := d.Codes(strataCol)
+		opt.StrataNames = levels
+		opt.Strata = make([]int, len(codes))
+		for i, c := range codes {
+			opt.Strata[i] = int(c)
 		}
 	}
 	opt.Names = design.Names

@@ -154,10 +154,11 @@ func Vars(terms []Term) []string {
 }
 
 // Data gives a design builder the values of a column: as numbers, or as
-// text (factor levels). Rows with a missing value must be removed first.
+// text coded into its distinct values (factor levels): row i holds
+// levels[codes[i]]. Rows with a missing value must be removed first.
 type Data interface {
 	Floats(col string) ([]float64, error)
-	Strings(col string) ([]string, error)
+	Codes(col string) (codes []int32, levels []string, err error)
 }
 
 // Design is a design matrix built from terms.
@@ -192,27 +193,33 @@ func NewDesign(terms []Term, data Data) (*Design, error) {
 		var cols [][]float64
 		switch t.Kind {
 		case Factor:
-			cells, err := data.Strings(t.Var)
+			codes, values, err := data.Codes(t.Var)
 			if err != nil {
 				return nil, err
 			}
-			for i := range cells {
-				cells[i] = strings.TrimSpace(cells[i])
+			trimmed := make([]string, len(values))
+			for i, v := range values {
+				trimmed[i] = strings.TrimSpace(v)
 			}
-			levels, err := factorLevels(cells, t.Ref)
+			levels, err := factorLevels(trimmed, t.Ref)
 			if err != nil {
 				return nil, fmt.Errorf("factor(%s): %v", t.Var, err)
 			}
 			t.Levels = levels
-			for _, l := range levels[1:] {
-				col := make([]float64, len(cells))
-				for i, c := range cells {
-					if c == l {
-						col[i] = 1
-					}
-				}
+			// col[c] is the design column of code c, -1 for the reference.
+			col := make([]int, len(values))
+			for c, v := range trimmed {
+				col[c] = slices.Index(levels, v) - 1
+			}
+			cols = make([][]float64, len(levels)-1)
+			for k, l := range levels[1:] {
+				cols[k] = make([]float64, len(codes))
 				names = append(names, t.Var+"="+l)
-				cols = append(cols, col)
+			}
+			for i, c := range codes {
+				if k := col[c]; k >= 0 {
+					cols[k][i] = 1
+				}
 			}
 		default:
 			x, err := data.Floats(t.Var)

@@ -7,12 +7,26 @@ import (
 	"testing"
 
 	"carimpi/survival/cox"
+	"carimpi/table"
 )
 
 // mapData is an in-memory cox.Data.
 type mapData map[string][]string
 
-func (m mapData) Strings(col string) ([]string, error) { return slices.Clone(m[col]), nil }
+func (m mapData) Codes(col string) ([]int32, []string, error) {
+	codes, levels := codeCells(m[col])
+	return codes, levels, nil
+}
+
+// codeCells codes text cells as table.Codes does.
+func codeCells(cells []string) ([]int32, []string) {
+	var c table.Codes
+	codes := make([]int32, len(cells))
+	for i, s := range cells {
+		codes[i] = c.Code([]byte(s))
+	}
+	return codes, c.Levels
+}
 func (m mapData) Floats(col string) ([]float64, error) {
 	var out []float64
 	for _, s := range m[col] {
