@@ -3,12 +3,12 @@ package study
 import (
 	"errors"
 	"math"
-	"math/rand/v2"
 
 	"carimpi/internal/jsonx"
 	"carimpi/stattest"
 	"carimpi/survival/concordance"
 	"carimpi/survival/maxstat"
+	"carimpi/survival/validation"
 )
 
 // Optimism is the bootstrap validation of the whole development procedure
@@ -90,27 +90,26 @@ func (out *Output) addBootstrap(p *patients, dev []int, o outcome, opt Options) 
 		return err
 	}
 	apparent := cIndex(orig, knot, coef)
-	rng := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
 	b := sample{mtv: make([]float64, n), age: make([]float64, n), stage: make([]float64, n), t: make([]float64, n), e: make([]bool, n)}
-	var optimism, cuts []float64
-	failed := 0
-	for r := 0; r < opt.Bootstrap; r++ {
-		for k := 0; k < n; k++ {
-			i := rng.IntN(n)
+	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func(idx []int) (validation.Replicate, error) {
+		for k, i := range idx {
 			b.mtv[k], b.age[k], b.stage[k], b.t[k], b.e[k] = orig.mtv[i], orig.age[i], orig.stage[i], orig.t[i], orig.e[i]
 		}
 		knot, c, err := develop(b)
 		if err != nil {
-			failed++
-			continue
+			return validation.Replicate{}, err
 		}
-		optimism = append(optimism, cIndex(b, knot, c)-cIndex(orig, knot, c))
-		cuts = append(cuts, knot)
+		return validation.Replicate{Apparent: cIndex(b, knot, c), Test: cIndex(orig, knot, c), Extra: []float64{knot}}, nil
+	})
+	if err != nil {
+		return err
 	}
-	if len(optimism) == 0 {
-		return errors.New("every resample failed")
+	cuts := make([]float64, len(opt0.Replicates))
+	for r, rep := range opt0.Replicates {
+		cuts[r] = rep.Extra[0]
 	}
-	mean := stattest.Describe(optimism).Mean
+	mean := opt0.Optimism
+	failed := opt0.Failed
 	q := stattest.Quantiles(cuts, 0.5, 0.025, 0.975)
 	out.Results.Optimism = &Optimism{B: opt.Bootstrap, Seed: opt.Seed, Failed: failed,
 		ApparentC: jsonx.Float(apparent), Optimism: jsonx.Float(mean), CorrectedC: jsonx.Float(apparent - mean),
