@@ -49,7 +49,7 @@ const (
 //     shares.
 //  3. Labs: the Table 1 labs (LDH, Hb, platelets, ANC, ferritin, CRP) at
 //     their Table 1 quartiles; the other InflaMix labs at the quartiles of
-//     the InflaMix derivation cohort (dataset1.csv), WBC consistent with
+//     carimpi's synthetic InflaMix reference labs, WBC consistent with
 //     ANC; each with the ULN of the reference examples.
 //  4. PFS from a proportional-hazards model with a bounded baseline
 //     cumulative hazard H0(t) = theta (1 - exp(-t/tau)) (a plateau, as
@@ -217,23 +217,26 @@ type simParams struct {
 var simProducts = []string{"axi-cel", "liso-cel", "tisa-cel"}
 
 // Labs shared by both cohorts: the InflaMix labs not in Table 1, at the
-// quartiles of the InflaMix derivation cohort's day-0 labs (vdblab/InflaMix
-// dataset1.csv, n = 149: albumin 3.1/3.4/3.7 g/dL, alp 68/82/109 U/L, ast
-// 15/19/27 U/L, tbili 0.4/0.5/0.7 mg/dL, il6 6/10/25, il10 9/9/12 (spread
-// here around the assay floor), tnfa 7/10/13 pg/mL, ddimer 0.59/1.02/1.99
-// ug/mL FEU), loaded on inflammation with the signs of the InflaMix
-// inflammatory component (low albumin; high alp, ast, cytokines, D-dimer).
-// ULNs are those of the reference examples (scores_examples.csv).
+// type-7 quartiles of carimpi's SYNTHETIC InflaMix reference labs
+// (testdata/reference/data/inflamix_synthetic_labs.csv, 200 simulated
+// patients: albumin 3.3/3.8/4.1 g/dL, alp 71/97/141 U/L, ast 18/28/46 U/L,
+// tbili 0.4/0.5/0.8 mg/dL, il6 2.9/5.7/14.7, il10 2.3/4.3/8.3, tnfa
+// 7.2/10.6/14.1 pg/mL, ddimer 0.61/1.19/2.36 ug/mL FEU), loaded on
+// inflammation with the signs the InflaMix paper describes for its
+// inflammatory cluster (low albumin; high alp, ast, cytokines, D-dimer).
+// No number here comes from the InflaMix derivation cohort, whose data
+// are under the MSK InflaMix Terms of Use. ULNs are those of the
+// reference examples (scores_examples.csv).
 func sharedLabs(cytokineMissing float64) map[string]lab {
 	return map[string]lab{
-		"albumin":    {quartiles{3.1, 3.4, 3.7, false, 1, 1.5, 5.2, 0.1}, loading{0, -0.55}, 5.2, 0.03},
-		"alp":        {quartiles{68, 82, 109, true, 1, 20, 1500, 1}, loading{0.15, 0.35}, 129, 0.03},
-		"ast":        {quartiles{15, 19, 27, true, 1, 5, 800, 1}, loading{0, 0.35}, 37, 0.03},
-		"tbili":      {quartiles{0.4, 0.5, 0.7, true, 1, 0.1, 10, 0.1}, loading{0, 0.2}, 1.2, 0.03},
-		"il6":        {quartiles{6, 10, 25, true, 0.8, 1, 5000, 0.1}, loading{0.1, 0.7}, 5, cytokineMissing},
-		"il10":       {quartiles{7, 9, 13, true, 0.8, 1, 2000, 0.1}, loading{0.15, 0.5}, 18, cytokineMissing},
-		"tnfa":       {quartiles{7, 10, 13, true, 1, 1, 300, 0.1}, loading{0, 0.45}, 22, cytokineMissing},
-		"ddimer":     {quartiles{0.59, 1.02, 1.99, true, 0.8, 0.1, 80, 0.01}, loading{0.2, 0.45}, 0.5, cytokineMissing},
+		"albumin":    {quartiles{3.3, 3.8, 4.1, false, 1, 1.5, 5.2, 0.1}, loading{0, -0.55}, 5.2, 0.03},
+		"alp":        {quartiles{71, 97, 141, true, 1, 20, 1500, 1}, loading{0.15, 0.35}, 129, 0.03},
+		"ast":        {quartiles{18, 28, 46, true, 1, 5, 800, 1}, loading{0, 0.35}, 37, 0.03},
+		"tbili":      {quartiles{0.4, 0.5, 0.8, true, 1, 0.1, 10, 0.1}, loading{0, 0.2}, 1.2, 0.03},
+		"il6":        {quartiles{2.9, 5.7, 14.7, true, 0.8, 1, 5000, 0.1}, loading{0.1, 0.7}, 5, cytokineMissing},
+		"il10":       {quartiles{2.3, 4.3, 8.3, true, 0.8, 1, 2000, 0.1}, loading{0.15, 0.5}, 18, cytokineMissing},
+		"tnfa":       {quartiles{7.2, 10.6, 14.1, true, 1, 1, 300, 0.1}, loading{0, 0.45}, 22, cytokineMissing},
+		"ddimer":     {quartiles{0.61, 1.19, 2.36, true, 0.8, 0.1, 80, 0.01}, loading{0.2, 0.45}, 0.5, cytokineMissing},
 		"creatinine": {quartiles{0.7, 0.85, 1.05, true, 1, 0.3, 6, 0.01}, loading{0, 0.1}, 0, 0.02},
 	}
 }

@@ -144,7 +144,7 @@ func calibration(t *testing.T, c *cohort.Cohort) []target {
 		add(g.tag+" median PFS", kmMedian(t, g.c, "pfs_months", "pfs_event"), g.pfs, 0.8)
 		add(g.tag+" median OS", kmMedian(t, g.c, "os_months", "os_event"), g.os, 3)
 		sc := scores.NewScorer()
-		var ht, infl, n, ni float64
+		var ht, n float64
 		for i := range g.c.Records {
 			res := sc.Score(ptr(patient(&g.c.Records[i])))
 			if v := res.Hematotox.Value; !math.IsNaN(v) {
@@ -153,17 +153,8 @@ func calibration(t *testing.T, c *cohort.Cohort) []target {
 					ht++
 				}
 			}
-			if v := res.InflaMix.Value; !math.IsNaN(v) {
-				ni++
-				if v > 0.5 {
-					infl++
-				}
-			}
 		}
 		add(g.tag+" CAR-HEMATOTOX >= 3", ht/n, g.hematotox3, 0.03)
-		// InflaMix derivation cohort: 26% in the inflammatory component
-		// (mixing proportion 0.264).
-		add(g.tag+" InflaMix inflammatory", infl/ni, 0.26, 0.08)
 	}
 	add("D missing CRP", missingCount(dev, "crp"), 5.0/256, 0.005)
 	add("D missing double hit", missingCount(dev, "double_hit"), 119.0/256, 0.01)

@@ -9,7 +9,7 @@ import (
 )
 
 // Score one patient with the published models; CAR-IMPI needs a model
-// file and says so.
+// file and InflaMix the user's copy of its model, and both say so.
 func ExampleScorer_Score() {
 	s := scores.NewScorer()
 	p := scores.NewPatient("pt-1")
@@ -24,14 +24,14 @@ func ExampleScorer_Score() {
 	fmt.Printf("IMPI %.4f\n", r.IMPI.Value)
 	fmt.Printf("CAR-IMPI: %s\n", r.CARIMPI.Note[:strings.Index(r.CARIMPI.Note, " with")])
 	fmt.Printf("CAR-HEMATOTOX %v (%s, paper %s)\n", r.Hematotox.Value, r.Hematotox.Group("original"), r.Hematotox.Group("paper"))
-	fmt.Printf("InflaMix %.4f from %d labs (%s)\n", r.InflaMix.Value, r.InflaMix.Used, r.InflaMix.Group("cluster"))
+	fmt.Printf("InflaMix: %s\n", r.InflaMix.Note[:strings.Index(r.InflaMix.Note, ":")])
 	fmt.Printf("IPI %v %s, R-IPI %s, NCCN-IPI %v %s\n", r.IPI.Value, r.IPI.Group("ipi"), r.RIPI.Group("r-ipi"), r.NCCNIPI.Value, r.NCCNIPI.Group("nccn-ipi"))
 	fmt.Printf("EASIX %.3g (log2 %.3f), m-EASIX %.3g\n", r.EASIX.Value, r.EASIX.Log2, r.MEASIX.Value)
 	// Output:
 	// IMPI 1.1683
 	// CAR-IMPI: needs a model file
 	// CAR-HEMATOTOX 2 (high, paper low)
-	// InflaMix 0.0015 from 5 labs (non-inflamed)
+	// InflaMix: InflaMix model not installed
 	// IPI 4 high, R-IPI poor, NCCN-IPI 5 high-intermediate
 	// EASIX 2.5 (log2 1.322), m-EASIX 5.25
 }

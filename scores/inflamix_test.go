@@ -2,6 +2,8 @@ package scores_test
 
 import (
 	"math"
+	"os"
+	"strings"
 	"testing"
 
 	"carimpi/internal/reftest"
@@ -10,15 +12,35 @@ import (
 
 const refDir = "../testdata/reference/"
 
-// derivationPatients reshapes the long-format InflaMix derivation labs
-// (lab, raw, uln, day, record_id) into patients, in order of first
-// appearance. The file calls alp "alk" and tbili "tbr"; alt is not a
-// model lab and creatinine is kept (it does not enter InflaMix).
-func derivationPatients(t testing.TB) (ids []string, pats map[string]*scores.Patient) {
-	tab := reftest.Table(t, refDir+"data/inflamix_derivation_labs.csv")
+// synthModelPath is the SYNTHETIC InflaMix-structured model of the
+// reference (see testdata/reference/README.md): not the official model,
+// whose parameters carimpi may not ship.
+const synthModelPath = refDir + "models/inflamix-synthetic.json"
+
+// synthModel loads the synthetic InflaMix model.
+func synthModel(t testing.TB) *scores.InflaMixModel {
+	t.Helper()
+	m, err := scores.LoadInflaMixFile(synthModelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// synthScorer is a scorer with the synthetic InflaMix model installed.
+func synthScorer(t testing.TB) *scores.Scorer {
+	s := scores.NewScorer()
+	s.InflaMix = synthModel(t)
+	return s
+}
+
+// synthPatients reshapes the long-format synthetic labs (lab, raw, uln,
+// day, record_id, center) into patients, in order of first appearance.
+// The file uses the model's lab names (alk, tbr); alt is not a model lab.
+func synthPatients(t testing.TB) (ids []string, pats map[string]*scores.Patient) {
+	tab := reftest.Table(t, refDir+"data/inflamix_synthetic_labs.csv")
 	labs, _ := tab.Strings("lab")
 	recs, _ := tab.Strings("record_id")
-	days, _ := tab.Strings("day")
 	raw, err := tab.Floats("raw")
 	if err != nil {
 		t.Fatal(err)
@@ -30,9 +52,6 @@ func derivationPatients(t testing.TB) (ids []string, pats map[string]*scores.Pat
 	rename := map[string]string{"alk": "alp", "tbr": "tbili"}
 	pats = map[string]*scores.Patient{}
 	for i, lab := range labs {
-		if days[i] != "d0" {
-			continue
-		}
 		p, ok := pats[recs[i]]
 		if !ok {
 			np := scores.NewPatient(recs[i])
@@ -64,24 +83,43 @@ func withRequired(p scores.Patient) scores.Patient {
 	return p
 }
 
-func TestInflaMixDerivation(t *testing.T) {
+// keepLabs returns the patient with only the given model labs (and their
+// ULNs), plus the required fields.
+func keepLabs(p scores.Patient, labs []string) scores.Patient {
+	model := map[string]string{"alk": "alp", "tbr": "tbili"}
+	q := scores.NewPatient(p.ID)
+	for _, l := range labs {
+		if r, ok := model[l]; ok {
+			l = r
+		}
+		f, _ := scores.FieldByName(l)
+		u, _ := scores.FieldByName(l + "_uln")
+		q.Set(f, p.Get(f))
+		q.Set(u, p.Get(u))
+	}
+	return withRequired(q)
+}
+
+const posteriorTol = 1e-12
+
+func TestInflaMixSyntheticDerivation(t *testing.T) {
 	var ref struct {
 		Expected struct {
 			RecordID  []string  `json:"record_id"`
 			Posterior []float64 `json:"posterior_inflammatory_recomputed"`
 		} `json:"expected"`
 	}
-	reftest.Load(t, refDir+"expected/inflamix-derivation.json", &ref)
-	_, pats := derivationPatients(t)
-	s := scores.NewScorer()
-	if len(ref.Expected.RecordID) != 149 {
+	reftest.Load(t, refDir+"expected/inflamix-synthetic-derivation.json", &ref)
+	_, pats := synthPatients(t)
+	s := synthScorer(t)
+	if len(ref.Expected.RecordID) != 200 {
 		t.Fatalf("%d reference patients", len(ref.Expected.RecordID))
 	}
 	for i, id := range ref.Expected.RecordID {
 		p := withRequired(*pats[id])
 		row := s.Row(&p)
 		want := ref.Expected.Posterior[i]
-		if math.Abs(row.InflaMixProb-want) > 1e-9 || row.InflaMixLabs != 14 {
+		if math.Abs(row.InflaMixProb-want) > posteriorTol || row.InflaMixLabs != 14 {
 			t.Errorf("%s: posterior %v (%d labs), want %v", id, row.InflaMixProb, row.InflaMixLabs, want)
 		}
 		if wantCl := map[bool]string{true: "inflamed", false: "non-inflamed"}[want > 0.5]; row.InflaMixCluster != wantCl {
@@ -90,7 +128,7 @@ func TestInflaMixDerivation(t *testing.T) {
 	}
 }
 
-func TestInflaMixPartial(t *testing.T) {
+func TestInflaMixSyntheticPartial(t *testing.T) {
 	var ref struct {
 		Inputs struct {
 			Panel6 []string `json:"panel_6"`
@@ -101,41 +139,103 @@ func TestInflaMixPartial(t *testing.T) {
 			All14    []float64 `json:"posterior_all14"`
 			Panel6   []float64 `json:"posterior_panel6"`
 			CRPLDH   []float64 `json:"posterior_crp_ldh"`
+			TwoLab   []struct {
+				Labs      []string  `json:"labs"`
+				Posterior []float64 `json:"posterior"`
+			} `json:"two_lab_panels"`
+			Random struct {
+				RecordID  []string   `json:"record_id"`
+				NLabs     []int      `json:"n_labs"`
+				Labs      [][]string `json:"labs"`
+				Posterior []float64  `json:"posterior"`
+			} `json:"random_subsets"`
 		} `json:"expected"`
 	}
-	reftest.Load(t, refDir+"expected/inflamix-partial.json", &ref)
-	_, pats := derivationPatients(t)
-	s := scores.NewScorer()
-	model := map[string]string{"alk": "alp", "tbr": "tbili"}
-	keep := func(p scores.Patient, labs []string) scores.Patient {
-		q := scores.NewPatient(p.ID)
-		for _, l := range labs {
-			if r, ok := model[l]; ok {
-				l = r
-			}
-			f, _ := scores.FieldByName(l)
-			u, _ := scores.FieldByName(l + "_uln")
-			q.Set(f, p.Get(f))
-			q.Set(u, p.Get(u))
-		}
-		return withRequired(q)
-	}
+	reftest.Load(t, refDir+"expected/inflamix-synthetic-partial.json", &ref)
+	_, pats := synthPatients(t)
+	s := synthScorer(t)
 	all := []string{"albumin", "alk", "ast", "ferritin", "hb", "ldh", "plt", "tbr", "il10", "il6", "tnfa", "crp", "ddimer", "wbc"}
-	for _, tc := range []struct {
+	type panel struct {
 		name string
 		labs []string
 		want []float64
-	}{
+	}
+	panels := []panel{
 		{"all14", all, ref.Expected.All14},
 		{"panel6", ref.Inputs.Panel6, ref.Expected.Panel6},
 		{"crp+ldh", ref.Inputs.Panel2, ref.Expected.CRPLDH},
-	} {
+	}
+	for _, tl := range ref.Expected.TwoLab {
+		panels = append(panels, panel{strings.Join(tl.Labs, "+"), tl.Labs, tl.Posterior})
+	}
+	if len(panels) != 11 {
+		t.Fatalf("%d panels", len(panels))
+	}
+	n := 0
+	for _, tc := range panels {
 		for i, id := range ref.Expected.RecordID {
-			p := keep(*pats[id], tc.labs)
+			p := keepLabs(*pats[id], tc.labs)
 			row := s.Row(&p)
-			if math.Abs(row.InflaMixProb-tc.want[i]) > 1e-9 || row.InflaMixLabs != len(tc.labs) {
+			n++
+			if math.Abs(row.InflaMixProb-tc.want[i]) > posteriorTol || row.InflaMixLabs != len(tc.labs) {
 				t.Errorf("%s %s: posterior %v (%d labs), want %v", tc.name, id, row.InflaMixProb, row.InflaMixLabs, tc.want[i])
 			}
+		}
+	}
+	r := ref.Expected.Random
+	for i, id := range r.RecordID {
+		p := keepLabs(*pats[id], r.Labs[i])
+		row := s.Row(&p)
+		n++
+		if math.Abs(row.InflaMixProb-r.Posterior[i]) > posteriorTol || row.InflaMixLabs != r.NLabs[i] {
+			t.Errorf("random subset %s %v: posterior %v (%d labs), want %v", id, r.Labs[i], row.InflaMixProb, row.InflaMixLabs, r.Posterior[i])
+		}
+	}
+	if n != 2400 {
+		t.Errorf("%d posteriors checked", n)
+	}
+}
+
+// TestInflaMixNotInstalled: without a model every InflaMix field is null
+// with the reason, and the combined InflaMix group says why.
+func TestInflaMixNotInstalled(t *testing.T) {
+	_, pats := synthPatients(t)
+	for _, p := range pats {
+		q := withRequired(*p)
+		r := scores.NewScorer().Score(&q)
+		if !math.IsNaN(r.InflaMix.Value) || len(r.InflaMix.Groups) != 0 || r.InflaMix.Note != scores.InflaMixNotInstalled {
+			t.Fatalf("no model: %v %v %q", r.InflaMix.Value, r.InflaMix.Groups, r.InflaMix.Note)
+		}
+		if row := r.Row(); !math.IsNaN(row.InflaMixProb) || row.InflaMixCluster != "" || row.InflaMixLabs != 0 {
+			t.Fatalf("row without a model: %+v", row)
+		}
+		break
+	}
+	for _, in := range scores.NewScorer().Models() {
+		if in.ID == scores.IDInflaMix && (in.Version != "not installed" || in.Notes[0] != scores.InflaMixNotInstalled) {
+			t.Errorf("models listing: %+v", in)
+		}
+	}
+}
+
+// TestInflaMixFileChecks: a model file with a wrong shape or name is
+// refused with the field named.
+func TestInflaMixFileChecks(t *testing.T) {
+	good, err := os.ReadFile(synthModelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ from, to, want string }{
+		{`"inflammatory_component": 1`, `"inflammatory_component": 3`, "inflammatory_component"},
+		{`"mixing_proportions": [`, `"mixing_proportions": [0.5, `, "mixing"},
+		{"\"albumin\",\n    \"alk\"", "\"albumen\",\n    \"alk\"", "albumen"},
+	} {
+		bad := strings.Replace(string(good), tc.from, tc.to, 1)
+		if bad == string(good) {
+			t.Fatalf("probe %q not in the model file", tc.from)
+		}
+		if _, err := scores.LoadInflaMix(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v", tc.to, err)
 		}
 	}
 }

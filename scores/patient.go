@@ -107,9 +107,13 @@ func uln(labName, unit string, def float64, other []Unit) FieldInfo {
 		Min: 0, MinOpen: true, Max: 1e7, PlausibleMin: 0, PlausibleMax: 1e7, OtherUnits: other, DefaultULN: def}
 }
 
-// fields is the data dictionary. Default ULNs are those of the InflaMix
-// derivation centre (MSK) as used in scores_examples.csv; override them per
-// patient with the …_uln fields or per run with Scorer.DefaultULN.
+// fields is the data dictionary. Default ULNs are those of the official
+// InflaMix web calculator (its app.R reference ranges: Hb 16.2 g/dL,
+// albumin 5.0 g/dL, LDH 250 U/L, CRP 0.3 mg/dL, ALP 130 U/L, AST 37 U/L,
+// IL-6 5.0, IL-10 18, TNF-alpha 22 pg/mL, D-dimer 0.5 ug/mL, ferritin 415
+// ng/mL, bilirubin 1.2 mg/dL, platelets 400 and WBC 11 10^9/L); override
+// them per patient with the …_uln fields or per run with
+// Scorer.DefaultULN. A result that used a default ULN says so.
 var fields = [NumFields]FieldInfo{
 	Age:             {Name: "age", Unit: "years", Description: "age at infusion", Min: 0, Max: 120, PlausibleMin: 18, PlausibleMax: 100, Required: true},
 	Stage:           {Name: "stage", Unit: "", Description: "Ann Arbor stage 1-4 (I-IV accepted)", Min: 1, Max: 4, PlausibleMin: 1, PlausibleMax: 4, Integer: true, Required: true},
@@ -120,15 +124,15 @@ var fields = [NumFields]FieldInfo{
 	Creatinine:      lab("creatinine", "mg/dL", "serum creatinine", 15, 30, []Unit{{"umol/L", 1 / 88.42}}),
 	ANC:             lab("anc", "10^9/L", "absolute neutrophil count", 50, 300, countUnits),
 	Albumin:         lab("albumin", "g/dL", "serum albumin", 6, 10, []Unit{{"g/L", 0.1}}),
-	AlbuminULN:      uln("albumin", "g/dL", 5.2, []Unit{{"g/L", 0.1}}),
+	AlbuminULN:      uln("albumin", "g/dL", 5.0, []Unit{{"g/L", 0.1}}),
 	ALP:             lab("alp", "U/L", "alkaline phosphatase", 3000, 1e5, enzymeUnit),
-	ALPULN:          uln("alp", "U/L", 129, enzymeUnit),
+	ALPULN:          uln("alp", "U/L", 130, enzymeUnit),
 	AST:             lab("ast", "U/L", "aspartate aminotransferase", 3000, 1e5, enzymeUnit),
 	ASTULN:          uln("ast", "U/L", 37, enzymeUnit),
 	Ferritin:        lab("ferritin", "ng/mL", "serum ferritin", 50000, 1e6, []Unit{{"ug/L", 1}}),
 	FerritinULN:     uln("ferritin", "ng/mL", 415, []Unit{{"ug/L", 1}}),
 	Hb:              lab("hb", "g/dL", "haemoglobin", 20, 25, []Unit{{"g/L", 0.1}, {"mmol/L", 1.6114}}),
-	HbULN:           uln("hb", "g/dL", 17, []Unit{{"g/L", 0.1}, {"mmol/L", 1.6114}}),
+	HbULN:           uln("hb", "g/dL", 16.2, []Unit{{"g/L", 0.1}, {"mmol/L", 1.6114}}),
 	LDH:             lab("ldh", "U/L", "lactate dehydrogenase", 10000, 1e5, enzymeUnit),
 	LDHULN:          uln("ldh", "U/L", 250, enzymeUnit),
 	Plt:             lab("plt", "10^9/L", "platelets", 1500, 5000, countUnits),
@@ -142,7 +146,7 @@ var fields = [NumFields]FieldInfo{
 	TNFa:            lab("tnfa", "pg/mL", "tumour necrosis factor alpha", 1e4, 1e7, cytokine),
 	TNFaULN:         uln("tnfa", "pg/mL", 22, cytokine),
 	CRP:             lab("crp", "mg/dL", "C-reactive protein", 40, 100, []Unit{{"mg/L", 0.1}}),
-	CRPULN:          uln("crp", "mg/dL", 0.8, []Unit{{"mg/L", 0.1}}),
+	CRPULN:          uln("crp", "mg/dL", 0.3, []Unit{{"mg/L", 0.1}}),
 	Ddimer:          lab("ddimer", "ug/mL FEU", "D-dimer (any unit if ddimer_uln is in the same unit)", 100, 1e6, []Unit{{"mg/L FEU", 1}, {"ng/mL FEU", 1e-3}}),
 	DdimerULN:       uln("ddimer", "ug/mL FEU", 0.5, []Unit{{"mg/L FEU", 1}, {"ng/mL FEU", 1e-3}}),
 	WBC:             lab("wbc", "10^9/L", "white blood cells", 100, 500, countUnits),

@@ -108,8 +108,10 @@ func (r *Result) Indices() []*Index {
 // Scorer holds the models in use. Set it up (NewScorer, Use, DefaultULN)
 // before scoring; after that it is safe for concurrent use.
 type Scorer struct {
-	IMPI     *CoxModel
-	CARIMPI  *CoxModel
+	IMPI    *CoxModel
+	CARIMPI *CoxModel
+	// InflaMix is the user's InflaMix model, nil when none is installed
+	// (carimpi ships none: see InflaMixNotInstalled).
 	InflaMix *InflaMixModel
 	// DefaultULN is the upper limit of normal used, per …_uln field, when
 	// a patient's is missing; NewScorer fills it from the data dictionary.
@@ -117,9 +119,10 @@ type Scorer struct {
 }
 
 // NewScorer returns a scorer with the published models: IMPI, CAR-IMPI
-// without coefficients (see CARIMPI), InflaMix and the rule-based indices.
+// without coefficients (see CARIMPI) and the rule-based indices; InflaMix
+// needs the user's model (set Scorer.InflaMix).
 func NewScorer() *Scorer {
-	s := &Scorer{IMPI: IMPI(), CARIMPI: CARIMPI(), InflaMix: InflaMix()}
+	s := &Scorer{IMPI: IMPI(), CARIMPI: CARIMPI()}
 	for f := range fields {
 		s.DefaultULN[f] = fields[f].DefaultULN
 	}
@@ -148,7 +151,11 @@ func (s *Scorer) Models() []Info {
 		in.Cutoffs = m.Cutoffs.values()
 		return in
 	}
-	list := []Info{cox(s.IMPI), cox(s.CARIMPI), hematotoxInfo, s.InflaMix.Info, ipiInfo, ripiInfo, nccnInfo, easixInfo, measixInfo, combinedHTInfo, combinedInflInfo}
+	infl := inflamixNotInstalledInfo
+	if s.InflaMix != nil {
+		infl = s.InflaMix.Info
+	}
+	list := []Info{cox(s.IMPI), cox(s.CARIMPI), hematotoxInfo, infl, ipiInfo, ripiInfo, nccnInfo, easixInfo, measixInfo, combinedHTInfo, combinedInflInfo}
 	for i := range list {
 		if c := list[i].Citations; len(c) > 0 {
 			list[i].Citation, list[i].DOI = c[0].Text, c[0].DOI
@@ -285,9 +292,14 @@ func (s *Scorer) cox(m *CoxModel, p *Patient, detail bool) Index {
 
 func (s *Scorer) inflamix(p *Patient, detail bool, warns *[]Issue) Index {
 	m := s.InflaMix
+	if m == nil {
+		ix := newIndex(&inflamixNotInstalledInfo)
+		ix.Note = InflaMixNotInstalled
+		return ix
+	}
 	ix := newIndex(&m.Info)
 	var z [NumLabs]float64
-	for i, f := range inflamixLabs {
+	for i, f := range m.labs {
 		raw := p.Values[f]
 		z[i] = math.NaN()
 		if math.IsNaN(raw) {

@@ -93,7 +93,7 @@ func TestCutoffBoundaries(t *testing.T) {
 }
 
 func TestCombinedGroups(t *testing.T) {
-	s := scores.NewScorer()
+	s := synthScorer(t)
 	if err := s.Use(loadTestModel(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestSaveLoadScoresIdentically(t *testing.T) {
 	if buf.String() != buf2.String() {
 		t.Errorf("save(load(save(m))) differs:\n%s\n%s", buf.String(), buf2.String())
 	}
-	s1, s2 := scores.NewScorer(), scores.NewScorer()
+	s1, s2 := synthScorer(t), synthScorer(t)
 	s1.Use(m1)
 	s2.Use(m2)
 	rd := reftest.Table(t, refDir+"data/scores_examples.csv")
@@ -290,7 +290,7 @@ func TestColumnsAndUnits(t *testing.T) {
 }
 
 func TestInflaMixEdges(t *testing.T) {
-	s := scores.NewScorer()
+	s := synthScorer(t)
 	req := map[scores.Field]float64{scores.Age: 60, scores.Stage: 2, scores.MTV: 50}
 	extreme := patient(req)
 	extreme.Set(scores.IL6, 1e6)
@@ -300,7 +300,7 @@ func TestInflaMixEdges(t *testing.T) {
 		t.Errorf("extreme inflamed labs: %v %q", row.InflaMixProb, row.InflaMixCluster)
 	}
 	// Every lab far above and far below its ULN: 0 <= P <= 1, never NaN.
-	for _, f := range scores.InflaMix().Labs() {
+	for _, f := range scores.InflaMixLabs() {
 		for _, v := range []float64{1e-6, f.Info().Max} {
 			p := patient(req)
 			p.Set(scores.LDH, 200)
@@ -330,24 +330,24 @@ func TestInflaMixEdges(t *testing.T) {
 // TestConcurrentScoring scores from several goroutines (the marginal
 // cache is filled concurrently) and compares with a serial run.
 func TestConcurrentScoring(t *testing.T) {
-	_, pats := derivationPatients(t)
+	_, pats := synthPatients(t)
 	var list []scores.Patient
 	for _, p := range pats {
 		q := withRequired(*p)
 		// Drop a different subset of labs per patient.
-		for i, f := range scores.InflaMix().Labs() {
+		for i, f := range scores.InflaMixLabs() {
 			if (len(list)>>i)&1 == 1 {
 				q.Set(f, math.NaN())
 			}
 		}
 		list = append(list, q)
 	}
-	serial := scores.NewScorer()
+	serial := synthScorer(t)
 	want := make([]float64, len(list))
 	for i := range list {
 		want[i] = serial.Row(&list[i]).InflaMixProb
 	}
-	s := scores.NewScorer()
+	s := synthScorer(t)
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
@@ -376,7 +376,7 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	sum, err := scores.NewScorer().Batch(rd, &out, scores.BatchOptions{Format: "csv", Workers: 2})
+	sum, err := synthScorer(t).Batch(rd, &out, scores.BatchOptions{Format: "csv", Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,8 +38,8 @@ func TestBrowserEndToEnd(t *testing.T) {
 	}
 	selects := map[string]string{"stage": "3", "ecog": "1", "nccn_extranodal": "1"}
 	api := `{"age":64,"stage":3,"mtv_ml":120,"ecog":1,"extranodal_sites":2,"nccn_extranodal":1,"ldh":310,"ldh_uln":250,
-"crp":2.1,"crp_uln":0.8,"ferritin":900,"ferritin_uln":415,"hb":10.2,"hb_uln":17,"plt":140,"plt_uln":400,"anc":1.5,
-"creatinine":0.9,"albumin":3.6,"albumin_uln":5.2,"il6":12,"il6_uln":5,"wbc":5.1,"wbc_uln":11}`
+"crp":2.1,"crp_uln":0.3,"ferritin":900,"ferritin_uln":415,"hb":10.2,"hb_uln":16.2,"plt":140,"plt_uln":400,"anc":1.5,
+"creatinine":0.9,"albumin":3.6,"albumin_uln":5,"il6":12,"il6_uln":5,"wbc":5.1,"wbc_uln":11}`
 
 	// choose sets a select as a user does: a new value, then "change".
 	choose := func(id, value string) chromedp.Action[chromedp.Void] {
@@ -50,7 +50,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	steps := []chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(srv.URL + "/"),
 		chromedp.WaitVisible(css("#patient")),
-		// A unit change rescales the preset ULN (0.8 mg/dL = 8 mg/L).
+		// A unit change rescales the preset ULN (0.3 mg/dL = 3 mg/L).
 		choose("crp_unit", "0.1"),
 		choose("hb_unit", "0.1"),
 	}
@@ -99,8 +99,8 @@ func TestBrowserEndToEnd(t *testing.T) {
 			os.WriteFile(shot, png, 0o644)
 		}
 	}
-	if crpULN != "8" || hbULN != "170" {
-		t.Errorf("ULN after unit change: CRP %q, Hb %q; want 8 and 170", crpULN, hbULN)
+	if crpULN != "3" || hbULN != "162" {
+		t.Errorf("ULN after unit change: CRP %q, Hb %q; want 3 and 162", crpULN, hbULN)
 	}
 	if notice != server.Notice {
 		t.Errorf("page notice %q", notice)

@@ -33,8 +33,16 @@ func testModel() *scores.CoxModel {
 	return m
 }
 
+// newScorer returns a scorer with the SYNTHETIC InflaMix-structured model
+// of the reference (carimpi ships no official InflaMix parameters) and,
+// withModel, the test CAR-IMPI model.
 func newScorer(t testing.TB, withModel bool) *scores.Scorer {
 	sc := scores.NewScorer()
+	im, err := scores.LoadInflaMixFile("../testdata/reference/models/inflamix-synthetic.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.InflaMix = im
 	if withModel {
 		if err := sc.Use(testModel()); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"carimpi/render"
+	"carimpi/scores"
 	"carimpi/survival/concordance"
 )
 
@@ -90,8 +91,9 @@ func allNaN(x []float64) bool {
 
 // addCombined analyses the combined radio-inflammatory groups of the pooled
 // cohorts (the paper's Fig 4), with the groups as the scores package forms
-// them.
-func (out *Output) addCombined(p *patients, idx []int) {
+// them. Without an InflaMix model the InflaMix combination is a note that
+// says how to install one.
+func (out *Output) addCombined(p *patients, idx []int, haveInflaMix bool) {
 	res := out.Results
 	for _, c := range []struct {
 		key    string
@@ -105,6 +107,10 @@ func (out *Output) addCombined(p *patients, idx []int) {
 		{"combined-inflamix", "CAR-IMPI × InflaMix", []string{"c-low/non-inflamed", "c-low/inflamed", "c-high/non-inflamed", "c-high/inflamed"},
 			func(i int) string { return p.rows[i].CombinedInflaMixGroup }, res.CombinedInflamix},
 	} {
+		if c.key == "combined-inflamix" && !haveInflaMix {
+			res.Notes = append(res.Notes, c.title+": "+scores.InflaMixNotInstalled+".")
+			continue
+		}
 		group := make([]int, len(idx))
 		any := false
 		for k, i := range idx {

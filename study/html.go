@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"carimpi/scores"
 )
 
 // Section is one part of the report: an id for links, a title, and its
@@ -240,6 +242,11 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		key, title string
 		m          map[string]*GroupSurvival
 	}{{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX (>= 3)", res.CombinedHematotox}, {"combined-inflamix", "CAR-IMPI × InflaMix", res.CombinedInflamix}} {
+		if c.key == "combined-inflamix" && opt.InflaMix == nil {
+			b.WriteString(fmt.Sprintf("<h3>%s</h3>\n", html.EscapeString(c.title)))
+			b.note(scores.InflaMixNotInstalled + ".")
+			continue
+		}
 		for _, ep := range []string{"pfs", "os"} {
 			b.WriteString(fmt.Sprintf("<h3>%s: %s</h3>\n", html.EscapeString(c.title), strings.ToUpper(ep)))
 			out.groupBlock(&b, c.key+"-"+ep, c.m[ep], c.title+", pooled cohorts")

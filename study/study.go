@@ -43,6 +43,9 @@ type Options struct {
 	// Bands draws the pointwise 95% confidence bands on the Kaplan-Meier
 	// figures.
 	Bands bool
+	// InflaMix is the user's InflaMix model; nil leaves the InflaMix
+	// sections as a visible note (carimpi ships no InflaMix model).
+	InflaMix *scores.InflaMixModel
 }
 
 // Output is everything the study produces.
@@ -202,6 +205,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	}
 	log := &stepLog{w: opt.Progress, start: time.Now()}
 	scorer := scores.NewScorer()
+	scorer.InflaMix = opt.InflaMix
 	p := newPatients(c, scorer)
 	out := &Output{bands: opt.Bands, Results: &Results{
 		Notice: Notice, Simulated: c.Simulated(), Seed: opt.Seed,
@@ -347,7 +351,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	log.step("toxicity")
 
 	// 10. Combined groups (pooled).
-	out.addCombined(p, all)
+	out.addCombined(p, all, opt.InflaMix != nil)
 	log.step("combined radio-inflammatory groups")
 
 	// 11. Beyond the paper: discrimination, bootstrap.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -58,12 +59,35 @@ func flagName(f scores.Field) string {
 // modelFlags are the flags shared by score, batch and models.
 type modelFlags struct {
 	model      string
+	inflamix   string
 	units      string
 	defaultULN string
 }
 
+// inflamixFlagUsage is the usage of --inflamix-model (score, batch, models,
+// study, serve).
+const inflamixFlagUsage = "InflaMix model `file`: the official calculator's model.RData (your own copy, under its terms of use) or the JSON written by 'carimpi models import-inflamix'; default $" + inflamixEnv
+
+// inflamixEnv names the environment variable read when --inflamix-model
+// is not given.
+const inflamixEnv = "CARIMPI_INFLAMIX_MODEL"
+
+// loadInflaMix returns the InflaMix model of --inflamix-model (or of
+// $CARIMPI_INFLAMIX_MODEL when the flag is empty), or nil when neither is
+// set.
+func loadInflaMix(path string) (*scores.InflaMixModel, error) {
+	if path == "" {
+		path = os.Getenv(inflamixEnv)
+	}
+	if path == "" {
+		return nil, nil
+	}
+	return scores.LoadInflaMixFile(path)
+}
+
 func (m *modelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.model, "model", "", "model `file` (JSON) with fitted or transcribed CAR-IMPI or IMPI coefficients")
+	fs.StringVar(&m.inflamix, "inflamix-model", "", inflamixFlagUsage)
 	fs.StringVar(&m.units, "units", "", "units of the inputs when not canonical, e.g. `crp=mg/L,hb=g/L,plt=/uL`")
 	fs.StringVar(&m.defaultULN, "default-uln", "", "upper limits of normal used when a patient has none, e.g. `ldh=240,crp=0.5` (in the labs' units)")
 }
@@ -71,6 +95,11 @@ func (m *modelFlags) register(fs *flag.FlagSet) {
 // scorer returns the scorer with the model file installed, and the units.
 func (m *modelFlags) scorer() (*scores.Scorer, scores.Units, error) {
 	s := scores.NewScorer()
+	im, err := loadInflaMix(m.inflamix)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.InflaMix = im
 	if m.model != "" {
 		cm, err := scores.LoadFile(m.model)
 		if err != nil {
@@ -138,7 +167,7 @@ paper. Each input has a flag named after its data dictionary column (with
 '-' for '_'); values are in canonical units (CRP mg/dL, Hb g/dL, platelets
 and ANC 10^9/L, ferritin ng/mL, LDH U/L, creatinine mg/dL, MTV mL) unless
 --units says otherwise. Each lab's upper limit of normal (--crp-uln, ...)
-defaults to the InflaMix derivation centre's.
+defaults to the official InflaMix calculator's.
 
 CAR-IMPI's age and stage coefficients are in the paper's supplement, which
 carimpi does not ship: CAR-IMPI needs --model model.json (written by

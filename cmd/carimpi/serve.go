@@ -24,6 +24,7 @@ func init() { register(newServeCmd()) }
 type serveFlags struct {
 	addr       string
 	models     []string
+	inflamix   string
 	token      string
 	corsOrigin string
 	maxBody    int64
@@ -37,12 +38,13 @@ func newServeCmd() *Command {
 		f.models = append(f.models, s)
 		return nil
 	})
+	fs.StringVar(&f.inflamix, "inflamix-model", "", inflamixFlagUsage)
 	fs.StringVar(&f.token, "token", "", "require 'Authorization: Bearer `TOKEN`' on /api/ (default $CARIMPI_TOKEN)")
 	fs.StringVar(&f.corsOrigin, "cors-origin", "", "allow cross-origin requests from this one `origin` (default: CORS off)")
 	fs.Int64Var(&f.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in `bytes` (larger gets 413)")
 	return &Command{
 		Name:      "serve",
-		UsageLine: "serve [--addr 127.0.0.1:8080] [--model model.json ...] [--token T] [--cors-origin URL]",
+		UsageLine: "serve [--addr 127.0.0.1:8080] [--model model.json ...] [--inflamix-model FILE] [--token T] [--cors-origin URL]",
 		Short:     "serve the HTTP API and the web calculator",
 		Long: `Serve runs the scoring HTTP API and the web calculator page.
 
@@ -88,6 +90,9 @@ func runServe(ctx context.Context, f serveFlags, stderr io.Writer) error {
 	}
 	sc, err := serveScorer(f.models)
 	if err != nil {
+		return err
+	}
+	if sc.InflaMix, err = loadInflaMix(f.inflamix); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))

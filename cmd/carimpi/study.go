@@ -26,6 +26,7 @@ func newStudyCmd() *Command {
 	quiet := fs.Bool("quiet", false, "do not print progress")
 	force := fs.Bool("force", false, "replace --out even when it is a non-empty folder that is not a carimpi report")
 	bands := fs.Bool("ci-bands", false, "draw pointwise 95% confidence bands on the Kaplan-Meier figures")
+	inflamix := fs.String("inflamix-model", "", inflamixFlagUsage)
 	c := &Command{
 		Name:      "study",
 		UsageLine: "study [--data cohort.csv|xlsx] [--develop-cohort development --validate-cohort validation] [--endpoint pfs] [--out report/] [--force] [--seed S]",
@@ -75,8 +76,12 @@ unless --force, and a folder holding an input is always refused.
 		if err != nil {
 			return err
 		}
+		im, err := loadInflaMix(*inflamix)
+		if err != nil {
+			return err
+		}
 		opt := study.Options{Develop: *develop, Validate: *validate, Endpoint: *endpoint, Seed: *seed,
-			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands}
+			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im}
 		if *boot == 0 {
 			opt.Bootstrap = -1
 		}
