@@ -2,8 +2,8 @@ package cohort
 
 import (
 	"bufio"
+	"carimpi/table"
 	"io"
-	"strings"
 )
 
 // exportFields returns the dictionary fields written on export: the
@@ -43,7 +43,7 @@ func (c *Cohort) WriteCSV(w io.Writer) error {
 				b = append(b, ',')
 			}
 			if f.str != nil {
-				b = appendCSVText(b, *f.str(&c.Records[i]))
+				b = table.AppendText(b, *f.str(&c.Records[i]))
 			} else {
 				b = f.appendValue(b, &c.Records[i])
 			}
@@ -54,15 +54,4 @@ func (c *Cohort) WriteCSV(w io.Writer) error {
 		}
 	}
 	return bw.Flush()
-}
-
-// appendCSVText quotes a text cell when it holds a separator, a quote, a
-// line break or surrounding space, doubling inner quotes (RFC 4180).
-func appendCSVText(b []byte, s string) []byte {
-	if !strings.ContainsAny(s, ",;\"\r\n") && strings.TrimSpace(s) == s {
-		return append(b, s...)
-	}
-	b = append(b, '"')
-	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
-	return append(b, '"')
 }

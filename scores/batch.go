@@ -1,6 +1,7 @@
 package scores
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -161,7 +162,20 @@ type BatchOptions struct {
 	// Notice and Models head the JSON output ("notice", "models").
 	Notice string
 	Models []ModelRef
+	// MaxErrors is how many errors BatchSummary.Errors keeps (0 means
+	// DefaultMaxErrors): memory does not grow with the number of bad rows.
+	// Every error is counted, and every row not scored says why in its own
+	// warnings.
+	MaxErrors int
+	// Spool, when set, receives the errors past MaxErrors so that the JSON
+	// "errors" member still lists them all (a temporary file: memory stays
+	// bounded). Without it, JSON output lists the first MaxErrors and says
+	// how many it left out in "errors_omitted".
+	Spool io.ReadWriteSeeker
 }
+
+// DefaultMaxErrors is the number of errors a batch keeps in memory.
+const DefaultMaxErrors = 1000
 
 // ModelRef names a model and its version in batch output.
 type ModelRef struct {
@@ -182,12 +196,21 @@ func (s *Scorer) Refs() []ModelRef {
 
 // BatchSummary counts what Batch did.
 type BatchSummary struct {
-	Rows     int          // data rows read (= rows written)
-	Errors   []BatchError // cells that kept a row from being scored
-	Warnings int          // rows with at least one warning
+	Rows       int          // data rows read (= rows written)
+	Errors     []BatchError // the first MaxErrors cells that kept a row from being scored
+	ErrorCount int          // all of them
+	ErrorRows  int          // rows not scored
+	Warnings   int          // rows with at least one warning
 }
 
-const batchChunk = 512
+// batchChunk is the most rows scored together; batchCells and batchBytes
+// bound a chunk's cells and text, so that a wide table or long rows take
+// fewer rows a chunk: memory stays bounded whatever the rows.
+const (
+	batchChunk = 512
+	batchCells = 1 << 15
+	batchBytes = 1 << 20
+)
 
 // chunk is a run of rows scored together; chunks are recycled.
 type chunk struct {
@@ -200,6 +223,7 @@ type chunk struct {
 	out   []byte
 	errs  []BatchError
 	warn  int
+	bad   int // rows with errors
 }
 
 // Batch reads patients from rd, scores each as Row does and writes one
@@ -260,6 +284,20 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 	done := make(chan *chunk, workers)
 	free := make(chan *chunk, 3*workers+2)
 	width := len(header)
+	chunkRows := min(batchChunk, max(1, batchCells/max(width, 1)))
+	maxErrs := opt.MaxErrors
+	var spoolEnc *json.Encoder
+	if opt.Spool != nil && jsonOut {
+		spoolEnc = json.NewEncoder(opt.Spool)
+	}
+	var spoolErr error
+	keep := func(errs []BatchError) {
+		for _, e := range sum.Add(errs, maxErrs) {
+			if spoolEnc != nil && spoolErr == nil {
+				spoolErr = spoolEnc.Encode(e)
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
@@ -275,7 +313,11 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 					if n := ch.sizes[i]; n != width {
 						rowErr = fmt.Sprintf("the row has %d cells but the header has %d; fix the ragged row", n, width)
 					}
-					ch.errs = append(ch.errs, s.scoreCells(cols, cells, decimalComma, row, ch.lines[i], rowErr, &r)...)
+					errs := s.scoreCells(cols, cells, decimalComma, row, ch.lines[i], rowErr, &r)
+					if len(errs) > 0 {
+						ch.bad++
+						ch.errs = append(ch.errs, errs...)
+					}
 					res := r.Row()
 					if len(r.Warnings) > 0 {
 						ch.warn++
@@ -299,18 +341,19 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 	var readErr error
 	go func() {
 		defer func() { close(todo); wg.Wait(); close(done) }()
-		seq, row := 0, 1
+		seq, row, eof := 0, 1, false
 		for {
 			var ch *chunk
 			select {
 			case ch = <-free:
 			default:
-				ch = &chunk{cells: make([]string, 0, batchChunk*width), lines: make([]int, 0, batchChunk), sizes: make([]int, 0, batchChunk)}
+				ch = &chunk{cells: make([]string, 0, chunkRows*width), lines: make([]int, 0, chunkRows), sizes: make([]int, 0, chunkRows)}
 			}
 			*ch = chunk{seq: seq, first: row, cells: ch.cells[:0], lines: ch.lines[:0], sizes: ch.sizes[:0], out: ch.out[:0], errs: ch.errs[:0]}
-			for ch.n < batchChunk {
+			for size := 0; ch.n < chunkRows && size < batchBytes; {
 				rec, err := rows.Next()
 				if err == io.EOF {
+					eof = true
 					break
 				}
 				if err != nil {
@@ -324,6 +367,9 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 					rec = append(rec, "")
 				}
 				ch.cells = append(ch.cells, rec[:width]...)
+				for _, c := range rec[:width] {
+					size += len(c)
+				}
 				ch.lines = append(ch.lines, rows.Line())
 				ch.n++
 			}
@@ -332,7 +378,7 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 				seq++
 				row += ch.n
 			}
-			if ch.n < batchChunk {
+			if eof || readErr != nil {
 				return
 			}
 		}
@@ -349,7 +395,8 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 				_, writeErr = w.Write(c.out)
 			}
 			sum.Rows += c.n
-			sum.Errors = append(sum.Errors, c.errs...)
+			keep(c.errs)
+			sum.ErrorRows += c.bad
 			sum.Warnings += c.warn
 			select {
 			case free <- c:
@@ -363,15 +410,90 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 	if writeErr != nil {
 		return sum, writeErr
 	}
+	if spoolErr != nil {
+		return sum, fmt.Errorf("keeping the list of errors: %w", spoolErr)
+	}
 	if jsonOut {
-		errs := sum.Errors
-		if errs == nil {
-			errs = []BatchError{}
-		}
-		b, _ := json.Marshal(errs)
-		if _, err := fmt.Fprintf(w, "\n],\n\"errors\":%s}\n", b); err != nil {
-			return sum, err
-		}
+		return sum, FinishBatch(w, sum, opt.Spool)
 	}
 	return sum, nil
+}
+
+// Add counts errors and keeps them while fewer than limit
+// (DefaultMaxErrors when limit <= 0) are kept; it returns those not kept.
+// (ErrorRows is the caller's to count.)
+func (sum *BatchSummary) Add(errs []BatchError, limit int) []BatchError {
+	if limit <= 0 {
+		limit = DefaultMaxErrors
+	}
+	sum.ErrorCount += len(errs)
+	n := min(len(errs), max(0, limit-len(sum.Errors)))
+	sum.Errors = append(sum.Errors, errs[:n]...)
+	return errs[n:]
+}
+
+// FinishBatch ends a JSON batch document whose rows have all been written:
+// the "errors" member (see BatchOptions.Spool) and the closing brace.
+func FinishBatch(w io.Writer, sum BatchSummary, spool io.ReadWriteSeeker) error {
+	if err := writeErrors(w, sum, spool); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "}\n")
+	return err
+}
+
+// writeErrors closes the "rows" array of a JSON batch document and writes
+// its "errors" member: the kept errors, then those in spool (JSON lines),
+// or, without a spool, "errors_omitted" counting the ones left out. The
+// document's closing brace is left to the caller.
+func writeErrors(w io.Writer, sum BatchSummary, spool io.ReadWriteSeeker) error {
+	errs := sum.Errors
+	if errs == nil {
+		errs = []BatchError{}
+	}
+	b, _ := json.Marshal(errs)
+	if spool != nil && sum.ErrorCount > len(sum.Errors) {
+		if _, err := fmt.Fprintf(w, "\n],\n\"errors\":%s", b[:len(b)-1]); err != nil {
+			return err
+		}
+		if _, err := spool.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		sc := bufio.NewScanner(spool)
+		sc.Buffer(nil, 1<<24)
+		for sc.Scan() {
+			if _, err := fmt.Fprintf(w, ",%s", sc.Bytes()); err != nil {
+				return err
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, "]")
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n],\n\"errors\":%s", b)
+	if err == nil && sum.ErrorCount > len(sum.Errors) {
+		_, err = fmt.Fprintf(w, ",\n\"errors_omitted\":%d", sum.ErrorCount-len(sum.Errors))
+	}
+	return err
+}
+
+// WriteBatchFailure ends a JSON batch document that stopped short (its
+// input could not be read to the end: a body past its size cap, a row past
+// the line limit): the rows written so far, the errors kept, and an
+// "error" object saying why the document is incomplete. A reader that
+// checks for "error" cannot take the partial answer for a whole one.
+func WriteBatchFailure(w io.Writer, sum BatchSummary, status int, cause error) error {
+	if err := writeErrors(w, sum, nil); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(struct {
+		Status   int    `json:"status"`
+		Message  string `json:"message"`
+		Rows     int    `json:"rows_written"`
+		Complete bool   `json:"complete"`
+	}{status, cause.Error() + "; the rows above are only those read before the failure: the answer is incomplete", sum.Rows, false})
+	_, err := fmt.Fprintf(w, ",\n\"error\":%s}\n", b)
+	return err
 }

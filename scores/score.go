@@ -1,6 +1,7 @@
 package scores
 
 import (
+	"carimpi/table"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -434,7 +435,7 @@ func (row *Row) appendRow(b []byte, mode byte) []byte {
 	str := func(v string) {
 		switch {
 		case mode == 'c':
-			b = appendCSVField(b, v)
+			b = table.AppendText(b, v)
 		case v == "":
 			b = append(b, "null"...)
 		default:
@@ -472,7 +473,7 @@ func (row *Row) appendRow(b []byte, mode byte) []byte {
 	group("combined_inflamix_group", row.CombinedInflaMixGroup)
 	key("warnings")
 	if mode == 'c' {
-		b = appendCSVField(b, strings.Join(row.Warnings, " | "))
+		b = table.AppendText(b, strings.Join(row.Warnings, " | "))
 		return append(b, '\n')
 	}
 	b = append(b, '[')
@@ -483,17 +484,6 @@ func (row *Row) appendRow(b []byte, mode byte) []byte {
 		b = appendJSONString(b, w)
 	}
 	return append(b, ']', '}')
-}
-
-// appendCSVField appends one CSV cell, quoted when it holds a separator,
-// a quote, a line end or leading space (as encoding/csv writes it).
-func appendCSVField(b []byte, s string) []byte {
-	if s == "" || (!strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[0] != '\t') {
-		return append(b, s...)
-	}
-	b = append(b, '"')
-	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
-	return append(b, '"')
 }
 
 // appendJSONString appends s as a JSON string: plain ASCII directly, the

@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
+	"carimpi/internal/textsafe"
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -45,9 +48,12 @@ func (f flushWriter) Write(b []byte) (int, error) {
 // JSON, or CSV when the client accepts text/csv and not JSON.
 //
 // Rows are scored and written while the body is still being read, so a
-// problem found mid-stream (a ragged CSV line, a body past the size cap
-// without a Content-Length) cannot change the status any more: the answer
-// then stops short, without its closing "errors" member.
+// problem found mid-stream (a body past the size cap without a
+// Content-Length, a line past the limit, a quote never closed) cannot
+// change the status any more; the answer is then visibly incomplete (see
+// failStream): JSON ends with an "error" object, CSV is aborted. A declared
+// Content-Length past the cap is refused with 413 before anything is read.
+// A ragged row is an error of that row only.
 func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 	mt := mediaType(r)
 	jsonLines := mt == "application/x-ndjson" || mt == "application/jsonl"
@@ -57,6 +63,19 @@ func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.ContentLength > a.maxBody {
 		writeError(w, http.StatusRequestEntityTooLarge, "request body larger than "+byteSize(a.maxBody)+"; split the batch", nil)
+		return
+	}
+	timer := time.NewTimer(BatchWait)
+	select {
+	case a.batchSlots <- struct{}{}:
+		timer.Stop()
+		defer func() { <-a.batchSlots }()
+	case <-timer.C:
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, "too many batches at once; retry in a few seconds", nil)
+		return
+	case <-r.Context().Done():
+		timer.Stop()
 		return
 	}
 	units, err := scores.ParseUnits(r.URL.Query().Get("units"))
@@ -83,22 +102,53 @@ func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 		a.batchLines(body, out, format)
 		return
 	}
-	rd, err := table.NewReader(body, "request body")
+	rd, err := table.NewReaderLimits(body, "request body", BatchLimits)
 	if err != nil {
 		a.bodyError(w, err)
 		return
 	}
 	cols, err := scores.NewColumns(rd.Header, units)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		writeError(w, http.StatusBadRequest, textsafe.Strip(err.Error()), nil)
 		return
 	}
 	if len(cols.Ignored) > 0 {
-		w.Header().Set("X-Carimpi-Ignored-Columns", strings.Join(cols.Ignored, ","))
+		w.Header().Set("X-Carimpi-Ignored-Columns", textsafe.List(cols.Ignored, ",", maxIgnoredNames))
 	}
 	setBatchHeaders(w, format)
-	// An error here comes after the status line; the answer stops short.
-	_, _ = a.sc.Batch(rd, out, scores.BatchOptions{Units: units, Format: format, Notice: Notice, Models: a.sc.Refs()})
+	sum, err := a.sc.Batch(rd, out, scores.BatchOptions{Units: units, Format: format, Notice: Notice, Models: a.sc.Refs()})
+	if err != nil {
+		failStream(out, format, sum, err)
+	}
+}
+
+// BatchLimits bound one row of a CSV batch body: 1,024 columns, 1 MiB a
+// line. With them and the bounded chunks of scores.Batch, a batch request
+// holds a few rows at a time, however large its body.
+var BatchLimits = table.Limits{Columns: 1024, RecordBytes: 1 << 20}
+
+// maxIgnoredNames is how many ignored column names the
+// X-Carimpi-Ignored-Columns header lists (each cut to 64 characters).
+const maxIgnoredNames = 20
+
+// failStream ends a batch answer whose body could not be read to the end
+// (past the size cap, a line past the limit, a broken quote) after the
+// status line was sent. JSON ends with an "error" object (and is otherwise
+// well-formed, so a client that parses it sees the failure); CSV has no
+// place for one, so the transfer is aborted: the connection is cut without
+// the chunked terminator and every HTTP client reports an incomplete
+// answer.
+func failStream(out io.Writer, format string, sum scores.BatchSummary, cause error) {
+	status := http.StatusBadRequest
+	var mbe *http.MaxBytesError
+	if errors.As(cause, &mbe) {
+		status = http.StatusRequestEntityTooLarge
+		cause = errors.New("request body larger than " + byteSize(mbe.Limit) + "; split the batch")
+	}
+	if format == "csv" {
+		panic(http.ErrAbortHandler)
+	}
+	_ = scores.WriteBatchFailure(out, sum, status, errors.New(textsafe.Strip(cause.Error())))
 }
 
 func setBatchHeaders(w http.ResponseWriter, format string) {
@@ -131,7 +181,7 @@ func acceptsCSV(accept string) bool {
 // problems in "errors" as {row, column, value, message}.
 func (a *api) batchLines(body io.Reader, w io.Writer, format string) {
 	sc := bufio.NewScanner(body)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLineBytes)
 	bw := bufio.NewWriterSize(w, 32<<10)
 	csvOut := format == "csv"
 	if csvOut {
@@ -144,17 +194,21 @@ func (a *api) batchLines(body io.Reader, w io.Writer, format string) {
 		bw.Write(head[:len(head)-1])
 		bw.WriteString(",\n\"rows\":[")
 	}
-	var errs []scores.BatchError
-	line, row := 0, 0
+	var sum scores.BatchSummary
+	line := 0
 	for sc.Scan() {
 		line++
 		text := bytes.TrimSpace(sc.Bytes())
 		if len(text) == 0 {
 			continue
 		}
-		row++
+		sum.Rows++
+		row := sum.Rows
 		out, rowErrs := a.scoreLine(text, row, line)
-		errs = append(errs, rowErrs...)
+		if len(rowErrs) > 0 {
+			sum.ErrorRows++
+		}
+		sum.Add(rowErrs, 0)
 		if csvOut {
 			bw.Write(out.AppendCSV(bw.AvailableBuffer()))
 		} else {
@@ -168,19 +222,23 @@ func (a *api) batchLines(body io.Reader, w io.Writer, format string) {
 			return
 		}
 	}
-	if sc.Err() != nil {
-		bw.Flush() // the answer stops short: see batch
+	if err := sc.Err(); err != nil {
+		if err == bufio.ErrTooLong {
+			err = fmt.Errorf("line %d is longer than %s; one patient a line", line+1, byteSize(maxLineBytes))
+		}
+		if bw.Flush() == nil {
+			failStream(w, format, sum, err)
+		}
 		return
 	}
 	if !csvOut {
-		if errs == nil {
-			errs = []scores.BatchError{}
-		}
-		b, _ := json.Marshal(errs)
-		fmt.Fprintf(bw, "\n],\n\"errors\":%s}\n", b)
+		scores.FinishBatch(bw, sum, nil)
 	}
 	bw.Flush()
 }
+
+// maxLineBytes is the longest JSON line of a batch body.
+const maxLineBytes = 1 << 20
 
 // scoreLine scores one JSON line. A line that does not decode, or whose
 // values fail the data dictionary's checks, gives a row with null scores

@@ -41,16 +41,26 @@ func accessLog(log *slog.Logger, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		aborted := true
+		// A streamed answer that fails midway is aborted with a panic
+		// (http.ErrAbortHandler); it is logged too, then re-raised.
+		defer func() {
+			if sw.status == 0 {
+				sw.status = http.StatusOK
+			}
+			attrs := []slog.Attr{
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status),
+				slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000),
+			}
+			if aborted {
+				attrs = append(attrs, slog.Bool("aborted", true))
+			}
+			log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+		}()
 		h.ServeHTTP(sw, r)
-		if sw.status == 0 {
-			sw.status = http.StatusOK
-		}
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status),
-			slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000),
-		)
+		aborted = false
 	})
 }
 

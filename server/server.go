@@ -34,6 +34,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"carimpi/scores"
@@ -85,7 +86,17 @@ type api struct {
 	routes  []route
 	// refsJSON is the provenance of the models in use, encoded once.
 	refsJSON json.RawMessage
+	// batchSlots bounds the batch requests served at once (each holds a
+	// few chunks of rows), so that memory stays bounded under many clients.
+	batchSlots chan struct{}
 }
+
+// MaxConcurrentBatches is how many /api/v1/batch requests are served at
+// once; one more waits up to BatchWait for a slot, then gets 503.
+const MaxConcurrentBatches = 8
+
+// BatchWait is how long a batch request waits for a slot.
+var BatchWait = 10 * time.Second
 
 // New returns the API and web page as one http.Handler.
 func New(cfg Config) (http.Handler, error) {
@@ -113,9 +124,14 @@ func New(cfg Config) (http.Handler, error) {
 
 // withNotice adds the research-use notice to every response's headers, so
 // that it travels with answers that have no JSON body for it (CSV batches).
+// Answers may hold patient results: no cache (browser, proxy) keeps them
+// (Cache-Control: no-store), but for the page's static files.
 func withNotice(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Research-Notice", Notice)
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		h.ServeHTTP(w, r)
 	})
 }
@@ -125,7 +141,7 @@ func newAPI(cfg Config) (*api, error) {
 	if cfg.Scorer == nil {
 		return nil, errors.New("server: Config.Scorer is nil")
 	}
-	a := &api{sc: cfg.Scorer, maxBody: cfg.MaxBodyBytes}
+	a := &api{sc: cfg.Scorer, maxBody: cfg.MaxBodyBytes, batchSlots: make(chan struct{}, MaxConcurrentBatches)}
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes
 	}
@@ -163,10 +179,20 @@ func NewHTTPServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
-// readBody reads the whole request body, capped at maxBody. It answers 413
-// or 400 itself and returns ok == false in that case.
+// MaxScoreBodyBytes caps the body of /api/v1/score (one patient's JSON
+// object, a few hundred bytes): many concurrent requests stay small.
+const MaxScoreBodyBytes = 64 << 10
+
+// readBody reads the whole request body of one patient, capped at
+// MaxScoreBodyBytes (or maxBody when smaller). It answers 413 or 400 itself
+// and returns ok == false in that case.
 func (a *api) readBody(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBody))
+	limit := min(a.maxBody, MaxScoreBodyBytes)
+	if r.ContentLength > limit {
+		a.bodyError(w, &http.MaxBytesError{Limit: limit})
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		a.bodyError(w, err)
 		return nil, false

@@ -2,7 +2,6 @@ package study
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"html"
 	"os"
@@ -10,6 +9,7 @@ import (
 
 	"carimpi/internal/jsonx"
 	"carimpi/scores"
+	"carimpi/table"
 )
 
 // WriteDir writes the report into dir: index.html, model.json,
@@ -50,13 +50,12 @@ func (out *Output) WriteDir(dir string) ([]string, error) {
 		return written, err
 	}
 	for _, t := range out.Tables {
-		buf.Reset()
-		w := csv.NewWriter(&buf)
-		w.Write(t.Header)
-		w.WriteAll(t.Rows)
-		if err := w.Error(); err != nil {
-			return written, err
+		b := table.AppendRecord(nil, t.Header)
+		for _, row := range t.Rows {
+			b = table.AppendRecord(b, row)
 		}
+		buf.Reset()
+		buf.Write(b)
 		if err := write(filepath.Join("tables", t.Name+".csv"), buf.Bytes()); err != nil {
 			return written, err
 		}

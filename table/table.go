@@ -126,11 +126,36 @@ type Reader struct {
 	next  int      // line number of the next line to read
 	line  int      // line of the record returned last
 	err   error    // Scan's error
+	lim   Limits
 }
 
+// Limits bound what a Reader holds for one record, so that memory stays
+// bounded whatever the input: a record with more cells, or longer (a
+// quote never closed makes the rest of the file one record), is an error
+// naming its line.
+type Limits struct {
+	Columns     int // cells in a record (the header included)
+	RecordBytes int // bytes of one record's text
+}
+
+// DefaultLimits are NewReader's: 4,096 columns, 4 MiB a record.
+var DefaultLimits = Limits{Columns: 4096, RecordBytes: 4 << 20}
+
 // NewReader reads the header line of the table in r and checks the column
-// names (none empty, none twice).
+// names (none empty, none twice), within DefaultLimits.
 func NewReader(r io.Reader, source string) (*Reader, error) {
+	return NewReaderLimits(r, source, DefaultLimits)
+}
+
+// NewReaderLimits is NewReader with other limits (a zero field takes
+// DefaultLimits').
+func NewReaderLimits(r io.Reader, source string, lim Limits) (*Reader, error) {
+	if lim.Columns <= 0 {
+		lim.Columns = DefaultLimits.Columns
+	}
+	if lim.RecordBytes <= 0 {
+		lim.RecordBytes = DefaultLimits.RecordBytes
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
@@ -139,7 +164,7 @@ func NewReader(r io.Reader, source string) (*Reader, error) {
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	rd := &Reader{Source: source, br: br, sep: ',', next: 1}
+	rd := &Reader{Source: source, br: br, sep: ',', next: 1, lim: lim}
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		rd.sep = ';'
 		rd.DecimalComma = true
@@ -187,6 +212,9 @@ func (rd *Reader) record() error {
 			if len(text) == 0 {
 				continue // encoding/csv skips empty lines
 			}
+			if n := bytes.Count(text, []byte{rd.sep}) + 1; n > rd.lim.Columns {
+				return rd.tooWide(n)
+			}
 			rd.cur = text
 			at := 0
 			for {
@@ -213,6 +241,9 @@ func (rd *Reader) record() error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", rd.Source, err)
 			}
+			if len(rec) > rd.lim.Columns {
+				return rd.tooWide(len(rec))
+			}
 			rd.qbuf = rd.qbuf[:0]
 			for _, f := range rec {
 				rd.bound = append(rd.bound, len(rd.qbuf), len(rd.qbuf)+len(f))
@@ -225,6 +256,10 @@ func (rd *Reader) record() error {
 		}
 		return nil
 	}
+}
+
+func (rd *Reader) tooWide(n int) error {
+	return fmt.Errorf("%s: line %d has %d cells; at most %d columns are read: remove unused columns (or check the separator)", rd.Source, rd.line, n, rd.lim.Columns)
 }
 
 // strings returns the current record's fields as strings, one allocation
@@ -247,6 +282,9 @@ func (rd *Reader) recordText() (text []byte, quoted bool, err error) {
 	quotes := 0
 	for {
 		l, err := rd.br.ReadSlice('\n')
+		if len(rd.buf)+len(l) > rd.lim.RecordBytes {
+			return nil, false, fmt.Errorf("%s: line %d: a row longer than %d bytes (a quote never closed, or not a table?); at most %d bytes a row are read", rd.Source, rd.line, rd.lim.RecordBytes, rd.lim.RecordBytes)
+		}
 		if err == bufio.ErrBufferFull {
 			quotes += bytes.Count(l, []byte{'"'})
 			rd.buf = append(rd.buf, l...)

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"carimpi/internal/outfile"
+	"carimpi/internal/textsafe"
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -90,8 +91,19 @@ header); cells are read as stored, so numbers keep their full precision.`,
 			w = file
 		}
 		bw := bufio.NewWriterSize(w, 1<<16)
-		sum, err := s.BatchRows(src.source, src.header, src.decimalComma, src.rows, bw,
-			scores.BatchOptions{Units: units, Format: *format, Notice: researchNotice, Models: s.Refs()})
+		opt := scores.BatchOptions{Units: units, Format: *format, Notice: researchNotice, Models: s.Refs()}
+		if *format == "json" {
+			// The errors past the first thousand wait in a temporary
+			// file, so that the "errors" list is whole while memory
+			// does not grow with the number of bad rows.
+			spool, err := os.CreateTemp("", "carimpi-batch-errors-*.jsonl")
+			if err != nil {
+				return err
+			}
+			defer func() { spool.Close(); os.Remove(spool.Name()) }()
+			opt.Spool = spool
+		}
+		sum, err := s.BatchRows(src.source, src.header, src.decimalComma, src.rows, bw, opt)
 		if err != nil {
 			return err
 		}
@@ -105,21 +117,28 @@ header); cells are read as stored, so numbers keep their full precision.`,
 		}
 		cols, _ := scores.NewColumns(src.header, units)
 		if len(cols.Ignored) > 0 {
-			fmt.Fprintf(stderr, "ignored columns (not in the data dictionary): %s\n", strings.Join(cols.Ignored, ", "))
+			fmt.Fprintf(stderr, "ignored columns (not in the data dictionary): %s\n", textsafe.List(cols.Ignored, ", ", 20))
 		}
 		if s.CARIMPI.Coef == nil {
 			fmt.Fprintln(stderr, "CAR-IMPI and the combined groups are empty: CAR-IMPI needs --model model.json with its coefficients")
 		}
 		if *format == "csv" {
-			for _, e := range sum.Errors {
-				fmt.Fprintf(stderr, "row %d, column %s, value %q: %s\n", e.Row, e.Column, e.Value, e.Message)
+			for i, e := range sum.Errors {
+				if i == maxErrorLines {
+					fmt.Fprintf(stderr, "... and %d more errors: the warnings column of each row not scored says why\n", sum.ErrorCount-maxErrorLines)
+					break
+				}
+				fmt.Fprintf(stderr, "row %d, column %s, value %s: %s\n", e.Row, textsafe.Terminal(e.Column), textsafe.Quote(e.Value), textsafe.Terminal(e.Message))
 			}
 		}
-		fmt.Fprintf(stderr, "%d rows; %d errors (rows not scored); %d rows with warnings. %s\n", sum.Rows, len(sum.Errors), sum.Warnings, researchNotice)
+		fmt.Fprintf(stderr, "%d rows; %d errors in %d rows (rows not scored); %d rows with warnings. %s\n", sum.Rows, sum.ErrorCount, sum.ErrorRows, sum.Warnings, researchNotice)
 		return nil
 	}
 	return c
 }
+
+// maxErrorLines is how many errors batch prints on standard error.
+const maxErrorLines = 20
 
 // batchSource is an opened patient table.
 type batchSource struct {

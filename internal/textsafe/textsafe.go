@@ -1,0 +1,114 @@
+// Package textsafe makes text from users' files safe to show: on a
+// terminal (control characters escaped, so a cohort name cannot move the
+// cursor, clear the screen or fake a line of output), in SVG and HTML
+// (control characters removed: XML forbids most of them, and a document
+// with one is not well-formed), and in a bounded list (a header of a
+// million names is cut, saying how many were left out).
+package textsafe
+
+import (
+	"fmt"
+	"html"
+	"strings"
+	"unicode/utf8"
+)
+
+// control reports whether r must not reach a terminal or a markup
+// document: C0 and C1 controls and DEL (tab and line feed excepted by the
+// callers that keep them), the bidirectional overrides and isolates (which
+// reorder what is shown), and invalid UTF-8.
+func control(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	case r == utf8.RuneError, r == 0xfffe, r == 0xffff:
+		return true
+	}
+	return false
+}
+
+func clean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// Terminal returns s with every control character written as a Go escape
+// (\x1b, \r, \u202e), so that the text reads as written and does nothing.
+func Terminal(s string) string {
+	if clean(s) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, n := utf8.DecodeRuneInString(s[i:]); n == 1 {
+				fmt.Fprintf(&b, `\x%02x`, s[i])
+				continue
+			}
+		}
+		if control(r) {
+			q := strings.Trim(fmt.Sprintf("%+q", string(r)), `"`)
+			b.WriteString(q)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Quote is strconv.Quote for a terminal: s in double quotes with control
+// characters escaped.
+func Quote(s string) string {
+	return `"` + strings.ReplaceAll(Terminal(s), `"`, `\"`) + `"`
+}
+
+// Strip returns s without control characters (tab, line feed and carriage
+// return become spaces) and without invalid UTF-8.
+func Strip(s string) string {
+	if clean(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case control(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Markup returns s as SVG or HTML text: control characters removed, then
+// &, <, >, ' and " escaped.
+func Markup(s string) string { return html.EscapeString(Strip(s)) }
+
+// List joins at most max names, each cut to 64 characters and stripped
+// of control characters, with sep; the rest is counted ("... and 99,998
+// more"). Output bounded whatever the input.
+func List(names []string, sep string, max int) string {
+	var b strings.Builder
+	for i, n := range names {
+		if i == max {
+			fmt.Fprintf(&b, "%s... and %d more", sep, len(names)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		n = Strip(n)
+		if utf8.RuneCountInString(n) > 64 {
+			r := []rune(n)
+			n = string(r[:63]) + "…"
+		}
+		b.WriteString(n)
+	}
+	return b.String()
+}

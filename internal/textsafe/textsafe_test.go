@@ -1,0 +1,61 @@
+package textsafe_test
+
+import (
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"carimpi/internal/textsafe"
+)
+
+func TestTerminal(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"development", "development"},
+		{"Zürich", "Zürich"},
+		{"a\x1b[2Jb", `a\x1b[2Jb`},
+		{"x\r\nfake: ok", `x\r\nfake: ok`},
+		{"rtl\u202eabc", `rtl\u202eabc`},
+		{"bad\xffutf8", `bad\xffutf8`},
+		{"c1\u009b", `c1\u009b`},
+	} {
+		if got := textsafe.Terminal(tc.in); got != tc.want {
+			t.Errorf("Terminal(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := textsafe.Quote("a\"b\x07"); got != `"a\"b\a"` {
+		t.Errorf("Quote = %s", got)
+	}
+}
+
+func TestMarkupIsWellFormedXML(t *testing.T) {
+	in := "cohort\x00\x01\x08\x0b\x0c\x1b[31m<b>&\"'\x7f\u0085\ufffe\xff end\tx\ny"
+	got := textsafe.Markup(in)
+	doc := "<svg><text>" + got + "</text></svg>"
+	d := xml.NewDecoder(strings.NewReader(doc))
+	for {
+		_, err := d.Token()
+		if err != nil {
+			if err.Error() != "EOF" {
+				t.Fatalf("%q: %v", got, err)
+			}
+			break
+		}
+	}
+	if !strings.Contains(got, "cohort") || !strings.Contains(got, "&lt;b&gt;&amp;") || !strings.Contains(got, "end x y") {
+		t.Errorf("Markup = %q", got)
+	}
+}
+
+func TestList(t *testing.T) {
+	names := make([]string, 100000)
+	for i := range names {
+		names[i] = strings.Repeat("x", 1000)
+	}
+	got := textsafe.List(names, ", ", 20)
+	if len(got) > 2000 || !strings.HasSuffix(got, "... and 99980 more") {
+		t.Errorf("len %d: %q", len(got), got[len(got)-40:])
+	}
+	if got := textsafe.List([]string{"a\nb", "c"}, ",", 20); got != "a b,c" {
+		t.Errorf("%q", got)
+	}
+}
