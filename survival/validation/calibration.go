@@ -162,8 +162,10 @@ func Groups(time []float64, event []bool, risk []float64, tau float64, k int) []
 type SmoothResult struct {
 	Tau   float64
 	Knots []float64 // knots of the spline of log(-log(1 - risk))
-	// Observed[i] is the smoothed observed risk of patient i at Tau.
+	// Observed[i] is the smoothed observed risk of patient i at Tau; NaN
+	// for a patient left out (predicted risk 0 or 1).
 	Observed []float64
+	LeftOut  int
 	// ICI, E50 and E90 are the mean, median and 90th percentile of
 	// |observed - predicted| over the patients (Austin, Harrell and van
 	// Klaveren, Stat Med 2020); EMax is the largest.
@@ -182,20 +184,28 @@ type SmoothResult struct {
 //
 //	cll <- log(-log(1 - risk))
 //	fit <- coxph(Surv(time, event) ~ rms::rcs(cll, 3))
-//	obs <- 1 - summary(survfit(fit, newdata = ...), times = tau)$surv
+//	obs <- 1 - summary(survfit(fit, newdata = data.frame(cll)), times = tau)$surv
 //
-// (Efron ties, Breslow-Efron baseline as survfit.coxph). Risks must be in
-// (0, 1). ICI, E50 and E90 are computed over the patients, E50 and E90 by
+// (Efron ties, survfit.coxph's baseline). A patient whose predicted risk
+// is 0 or 1 (cll infinite) is left out and counted, as R's na.omit does.
+// ICI, E50 and E90 are computed over the other patients, E50 and E90 by
 // R's quantile type 7. Smooth panics if the slice lengths differ.
 func Smooth(time []float64, event []bool, risk []float64, tau float64) (SmoothResult, error) {
 	checkLengths("Smooth", time, event, risk)
 	res := SmoothResult{Tau: tau}
-	cll := make([]float64, len(risk))
+	var cll, kr, kt []float64
+	var ke []bool
+	var kept []int
 	for i, r := range risk {
 		if !(r > 0 && r < 1) {
-			return res, fmt.Errorf("smoothed calibration: predicted risk %v of patient %d is not in (0, 1)", r, i+1)
+			res.LeftOut++
+			continue
 		}
-		cll[i] = math.Log(-math.Log(1 - r))
+		cll = append(cll, math.Log(-math.Log(1-r)))
+		kt, ke, kr, kept = append(kt, time[i]), append(ke, event[i]), append(kr, r), append(kept, i)
+	}
+	if len(cll) < 10 {
+		return res, fmt.Errorf("smoothed calibration: %d patients with a predicted risk strictly between 0 and 1; need 10", len(cll))
 	}
 	knots, err := spline.RCSKnots(cll, 3)
 	if err != nil {
@@ -211,7 +221,7 @@ func Smooth(time []float64, event []bool, risk []float64, tau float64) (SmoothRe
 			x[j] = append(x[j], b[j])
 		}
 	}
-	m, err := cox.Fit(time, event, x, nil, nil)
+	m, err := cox.Fit(kt, ke, x, nil, nil)
 	if err != nil {
 		return res, fmt.Errorf("smoothed calibration: %w", err)
 	}
@@ -234,18 +244,21 @@ func Smooth(time []float64, event []bool, risk []float64, tau float64) (SmoothRe
 		}
 		return 1 - math.Exp(-h0*math.Exp(eta))
 	}
-	diff := make([]float64, len(risk))
+	diff := make([]float64, len(kept))
 	res.Observed = make([]float64, len(risk))
-	for i := range risk {
-		res.Observed[i] = obs(cll[i])
-		diff[i] = math.Abs(res.Observed[i] - risk[i])
-		res.ICI += diff[i]
-		res.EMax = math.Max(res.EMax, diff[i])
+	for i := range res.Observed {
+		res.Observed[i] = math.NaN()
 	}
-	res.ICI /= float64(len(risk))
+	for k, i := range kept {
+		res.Observed[i] = obs(cll[k])
+		diff[k] = math.Abs(res.Observed[i] - kr[k])
+		res.ICI += diff[k]
+		res.EMax = math.Max(res.EMax, diff[k])
+	}
+	res.ICI /= float64(len(kept))
 	q := stattest.Quantiles(diff, 0.5, 0.9)
 	res.E50, res.E90 = q[0], q[1]
-	g := stattest.Quantiles(risk, 0.01, 0.99)
+	g := stattest.Quantiles(kr, 0.01, 0.99)
 	const steps = 50
 	for k := 0; k <= steps; k++ {
 		r := g[0] + (g[1]-g[0])*float64(k)/steps

@@ -18,7 +18,7 @@
 //
 // Inverse probability of censoring weights use the Kaplan-Meier estimate G
 // of the censoring distribution (censoring as the event, the patients with
-// an event at a time still at risk of censoring then), as
+// an event at a time leaving the risk set before the censorings then), as
 // riskRegression::Score with cens.model = "km" (prodlim with reverse =
 // TRUE): a case (T_i <= tau with an event) has weight 1/G(T_i-), a control
 // (T_i > tau) 1/G(tau), a patient censored before tau weight 0.

@@ -9,7 +9,14 @@ import (
 )
 
 // censoring is the Kaplan-Meier estimate G of the censoring distribution
-// of a sample, with what the influence functions need.
+// of a sample, with what the influence functions need. As prodlim's
+// reverse Kaplan-Meier, which riskRegression uses, the patients with an
+// event at a time leave the risk set before the censorings there:
+//
+//	G(t) = prod_{u <= t} (1 - c(u) / (Y(u) - d(u)))
+//
+// with Y(u) at risk, c(u) censored and d(u) events at the distinct time u.
+// (survival's survfit(Surv(time, 1 - event) ~ 1) keeps them: 1 - c/Y.)
 type censoring struct {
 	n      int
 	time   []float64 // distinct times, increasing
@@ -32,13 +39,20 @@ func newCensoring(time []float64, event []bool) (*censoring, error) {
 		return nil, fmt.Errorf("validation: no observations")
 	}
 	k := km[0]
-	c := &censoring{n: len(time), time: k.Time, g: k.Surv, atRisk: make([]float64, len(k.Time)), h: make([]float64, len(k.Time)), row: make([]int, len(time))}
+	nt := len(k.Time)
+	c := &censoring{n: len(time), time: k.Time, g: make([]float64, nt), atRisk: make([]float64, nt), h: make([]float64, nt), row: make([]int, len(time))}
 	n := float64(c.n)
-	sum := 0.0
+	sum, g := 0.0, 1.0
 	for m := range k.Time {
-		y := float64(k.NRisk[m])
+		// In the reversed curve NEvent counts the censorings and NCensor
+		// the events.
+		y, cn, d := float64(k.NRisk[m]), float64(k.NEvent[m]), float64(k.NCensor[m])
+		if cn > 0 {
+			g *= 1 - cn/(y-d)
+		}
+		c.g[m] = g
 		c.atRisk[m] = y
-		sum += n * float64(k.NEvent[m]) / (y * y)
+		sum += n * cn / (y * y)
 		c.h[m] = sum
 	}
 	for i, t := range time {
