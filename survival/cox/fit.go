@@ -351,8 +351,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		status: make([]bool, n),
 		eta:    make([]float64, n),
 		risk:   make([]float64, n),
-		a:      make([]float64, p), a2: make([]float64, p), xbar: make([]float64, p),
-		cmat: make([]float64, p*p), cmat2: make([]float64, p*p),
+		a:      make([]float64, p), a2: make([]float64, p),
 	}
 	f := &fitted{pr: pr, order: make([]int, n), strata: labels,
 		center: make([]float64, p), scale: make([]float64, p)}
@@ -433,6 +432,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 			pr.x[k*p+j] = (col[i] - mean) * sc
 		}
 	}
+	pr.ties()
 	return pr, f
 }
 

@@ -6,7 +6,10 @@ import "math"
 // layout survival's coxfit6.c expects: observations sorted by stratum and
 // then by decreasing time (so a forward walk over the arrays is a walk
 // backwards in time), covariates centred and scaled, stored row-major.
-// The kernel does no checking; newProblem establishes every precondition.
+// The tie structure, which does not change between iterations, is found
+// once: the distinct times (groups), their number and weight of deaths,
+// and the deaths' weighted covariate sums. The kernel does no checking;
+// newProblem establishes every precondition.
 type problem struct {
 	n, p   int
 	x      []float64 // n*p, row i = observation i (sorted order)
@@ -17,9 +20,20 @@ type problem struct {
 	starts []int     // stratum s is [starts[s], starts[s+1])
 	efron  bool
 
+	// the tie structure: group g (one distinct time within a stratum) is
+	// [gend[g-1], gend[g]) (gend[-1] = 0); stratum s holds the groups
+	// [gstart[s], gstart[s+1]).
+	gend   []int
+	gstart []int
+	gdead  []int32   // deaths in the group
+	gdwt   []float64 // their total weight
+	xdeath []float64 // sum over deaths of w x (p)
+	odeath float64   // sum over deaths of w offset
+
 	// scratch, reused across iterations
-	eta, risk                []float64
-	a, a2, cmat, cmat2, xbar []float64
+	eta, risk            []float64
+	a, a2                []float64
+	cmat, cmat2, imatTri []float64 // packed lower triangles, p(p+1)/2
 }
 
 func (pr *problem) weight(i int) float64 {
@@ -29,121 +43,221 @@ func (pr *problem) weight(i int) float64 {
 	return pr.w[i]
 }
 
+// ties finds the tie structure of the sorted data (see problem).
+func (pr *problem) ties() {
+	p := pr.p
+	pr.xdeath = make([]float64, p)
+	pr.gstart = append(pr.gstart[:0], 0)
+	for s := 0; s+1 < len(pr.starts); s++ {
+		for i := pr.starts[s]; i < pr.starts[s+1]; {
+			t := pr.time[i]
+			var nd int32
+			var dwt float64
+			for ; i < pr.starts[s+1] && pr.time[i] == t; i++ {
+				if !pr.status[i] {
+					continue
+				}
+				w := pr.weight(i)
+				nd++
+				dwt += w
+				for j, v := range pr.x[i*p : i*p+p] {
+					pr.xdeath[j] += w * v
+				}
+				if pr.off != nil {
+					pr.odeath += w * pr.off[i]
+				}
+			}
+			pr.gend = append(pr.gend, i)
+			pr.gdead = append(pr.gdead, nd)
+			pr.gdwt = append(pr.gdwt, dwt)
+		}
+		pr.gstart = append(pr.gstart, len(pr.gend))
+	}
+	q := p * (p + 1) / 2
+	pr.cmat, pr.cmat2, pr.imatTri = make([]float64, q), make([]float64, q), make([]float64, q)
+}
+
 // eval computes the log partial likelihood at beta and, if u and imat are
 // not nil, the score vector u (p) and the information matrix imat (p*p,
-// lower triangle filled). One pass over the data: risk-set sums of
-// w exp(eta), w exp(eta) x and w exp(eta) x x' are accumulated going back in
-// time and reset at each stratum; tied deaths form one batch whose own sums
-// are kept apart for the Efron correction (see doc.go).
+// lower triangle filled); it leaves eta = x'beta + offset and risk =
+// w exp(eta) of every observation in pr.eta and pr.risk.
+//
+// One pass over the data: the risk-set sums R, A and C of w exp(eta),
+// w exp(eta) x and w exp(eta) x x' grow going back in time, reset at each
+// stratum. The deaths' own terms, sum w eta and sum w x, are linear in
+// beta and were summed once (ties). At each distinct time with deaths of
+// total weight dw, the d steps of Efron's approximation (k = 0..d-1,
+// f = k/d, each of weight dw/d, against R_k = R - f D, where D, A2 and C2
+// are the deaths' sums) reduce to five scalars, so that the score and
+// information take one O(p^2) update per distinct time, not per death:
+//
+//	loglik -= sum_k (dw/d) log R_k
+//	u      -= S0 A - S1 A2,                              S_m = sum_k (dw/d) f^m / R_k
+//	I      += S0 C - S1 C2 - (T0 AA' - T1 (A A2' + A2 A') + T2 A2A2'),  T_m = sum_k (dw/d) f^m / R_k^2
+//
+// (Breslow, or a single death: d = 1, f = 0.) Without weights every log
+// term has weight 1, and the logs of a stratum are summed as the log of one
+// product, renormalised by its binary exponent (math.Frexp) when large.
 func (pr *problem) eval(beta, u, imat []float64) float64 {
-	n, p := pr.n, pr.p
-	x := pr.x
-	eta, risk := pr.eta, pr.risk
-	for i := 0; i < n; i++ {
-		var e float64
-		if pr.off != nil {
-			e = pr.off[i]
-		}
-		row := x[i*p : i*p+p]
-		for j, b := range beta {
-			e += b * row[j]
-		}
-		eta[i] = e
-		risk[i] = pr.weight(i) * math.Exp(e)
-	}
+	p := pr.p
+	x, eta, risk := pr.x, pr.eta, pr.risk
 	derivs := u != nil
-	if derivs {
-		clear(u)
-		clear(imat)
+	loglik := pr.odeath
+	for j, b := range beta {
+		loglik += b * pr.xdeath[j]
 	}
-	a, a2, cmat, cmat2 := pr.a, pr.a2, pr.cmat, pr.cmat2
-	var loglik float64
+	a, a2, cmat, cmat2, it := pr.a, pr.a2, pr.cmat, pr.cmat2, pr.imatTri
+	if derivs {
+		copy(u, pr.xdeath)
+		clear(it)
+	}
+	unweighted := pr.w == nil
 	for s := 0; s+1 < len(pr.starts); s++ {
 		var denom float64
 		clear(a)
 		clear(cmat)
-		for i := pr.starts[s]; i < pr.starts[s+1]; {
-			t := pr.time[i]
-			var denom2, deathWt float64
-			ndead := 0
-			// add every observation at time t to the risk set
-			for ; i < pr.starts[s+1] && pr.time[i] == t; i++ {
-				r := risk[i]
-				denom += r
-				row := x[i*p : i*p+p]
-				if derivs {
-					for j := 0; j < p; j++ {
-						rx := r * row[j]
-						a[j] += rx
-						c := cmat[j*p : j*p+j+1]
-						for k := range c {
-							c[k] += rx * row[k]
-						}
-					}
-				}
-				if !pr.status[i] {
-					continue
-				}
-				wi := pr.weight(i)
-				ndead++
-				deathWt += wi
-				denom2 += r
-				loglik += wi * eta[i]
-				if derivs {
-					for j := 0; j < p; j++ {
-						rx := r * row[j]
-						u[j] += wi * row[j]
-						a2[j] += rx
-						c := cmat2[j*p : j*p+j+1]
-						for k := range c {
-							c[k] += rx * row[k]
-						}
-					}
-				}
-			}
-			if ndead == 0 {
-				continue
-			}
-			if !pr.efron || ndead == 1 {
-				loglik -= deathWt * math.Log(denom)
-				if derivs {
-					pr.addInfo(u, imat, deathWt, denom, 0)
-				}
-			} else {
-				// Efron: the tied deaths leave the risk set in d equal steps.
-				wk := deathWt / float64(ndead)
-				for k := 0; k < ndead; k++ {
-					f := float64(k) / float64(ndead)
-					d2 := denom - f*denom2
-					loglik -= wk * math.Log(d2)
-					if derivs {
-						pr.addInfo(u, imat, wk, d2, f)
-					}
-				}
-			}
-			if derivs {
+		prod, pexp := 1.0, 0 // the batched log terms: log(prod) + pexp log 2
+		i := pr.starts[s]
+		for g := pr.gstart[s]; g < pr.gstart[s+1]; g++ {
+			end, nd := pr.gend[g], pr.gdead[g]
+			tied := pr.efron && nd > 1
+			var denom2 float64
+			if tied {
 				clear(a2)
 				clear(cmat2)
 			}
+			for ; i < end; i++ {
+				row := x[i*p : i*p+p]
+				var e float64
+				if pr.off != nil {
+					e = pr.off[i]
+				}
+				for j, b := range beta {
+					e += b * row[j]
+				}
+				r := math.Exp(e)
+				if !unweighted {
+					r *= pr.w[i]
+				}
+				eta[i], risk[i] = e, r
+				if tied && pr.status[i] {
+					denom2 += r
+					if derivs {
+						addOuter(a2, cmat2, r, row)
+					}
+					continue
+				}
+				denom += r
+				if derivs {
+					addOuter(a, cmat, r, row)
+				}
+			}
+			if nd == 0 {
+				continue
+			}
+			dwt := pr.gdwt[g]
+			if !tied {
+				if unweighted && nd == 1 {
+					prod *= denom
+					if prod > 0x1p500 || prod < 0x1p-500 {
+						m, e := math.Frexp(prod)
+						prod, pexp = m, pexp+e
+					}
+				} else {
+					loglik -= dwt * math.Log(denom)
+				}
+				if derivs {
+					c := dwt / denom
+					pr.update(u, c, 0, c/denom, 0, 0, false)
+				}
+				continue
+			}
+			// Efron's d steps; the deaths join the risk set for the times before.
+			denom += denom2
+			if derivs {
+				for j := range a {
+					a[j] += a2[j]
+				}
+				for k := range cmat {
+					cmat[k] += cmat2[k]
+				}
+			}
+			wk := dwt / float64(nd)
+			var s0, s1, t0, t1, t2 float64
+			for k := int32(0); k < nd; k++ {
+				f := float64(k) / float64(nd)
+				d := denom - f*denom2
+				if unweighted {
+					prod *= d
+					if prod > 0x1p500 || prod < 0x1p-500 {
+						m, e := math.Frexp(prod)
+						prod, pexp = m, pexp+e
+					}
+				} else {
+					loglik -= wk * math.Log(d)
+				}
+				c := wk / d
+				s0 += c
+				s1 += c * f
+				c /= d
+				t0 += c
+				t1 += c * f
+				t2 += c * f * f
+			}
+			if derivs {
+				pr.update(u, s0, s1, t0, t1, t2, true)
+			}
+		}
+		loglik -= math.Log(prod) + float64(pexp)*math.Ln2
+	}
+	if derivs {
+		clear(imat)
+		k := 0
+		for j := 0; j < p; j++ {
+			copy(imat[j*p:j*p+j+1], it[k:k+j+1])
+			k += j + 1
 		}
 	}
 	return loglik
 }
 
-// addInfo subtracts wt*xbar from u and adds wt*(C/d - xbar xbar') to imat,
-// where xbar = (a - f a2)/d and C = cmat - f cmat2: one death (or one Efron
-// step of a tied batch) of total weight wt against risk-set total d.
-func (pr *problem) addInfo(u, imat []float64, wt, d, f float64) {
-	p := pr.p
-	a, a2, cmat, cmat2, xbar := pr.a, pr.a2, pr.cmat, pr.cmat2, pr.xbar
-	for j := 0; j < p; j++ {
-		xbar[j] = (a[j] - f*a2[j]) / d
-		u[j] -= wt * xbar[j]
+// addOuter adds r x to a and r x x' to the packed lower triangle c.
+func addOuter(a, c []float64, r float64, x []float64) {
+	k := 0
+	for j, xj := range x {
+		rx := r * xj
+		a[j] += rx
+		cj := c[k : k+j+1]
+		for l := range cj {
+			cj[l] += rx * x[l]
+		}
+		k += j + 1
 	}
-	for j := 0; j < p; j++ {
-		for k := 0; k <= j; k++ {
-			c := cmat[j*p+k] - f*cmat2[j*p+k]
-			imat[j*p+k] += wt * (c/d - xbar[j]*xbar[k])
+}
+
+// update applies one distinct time's terms (see eval) to u and the packed
+// information: u -= s0 A - s1 A2, I += s0 C - s1 C2 - (t0 AA' - t1 (A A2' +
+// A2 A') + t2 A2A2'); without ties only the A and C terms.
+func (pr *problem) update(u []float64, s0, s1, t0, t1, t2 float64, tied bool) {
+	a, a2, cmat, cmat2, it := pr.a, pr.a2, pr.cmat, pr.cmat2, pr.imatTri
+	k := 0
+	if !tied {
+		for j, aj := range a {
+			u[j] -= s0 * aj
+			taj := t0 * aj
+			for l := 0; l <= j; l++ {
+				it[k] += s0*cmat[k] - taj*a[l]
+				k++
+			}
+		}
+		return
+	}
+	for j, aj := range a {
+		a2j := a2[j]
+		u[j] -= s0*aj - s1*a2j
+		for l := 0; l <= j; l++ {
+			it[k] += s0*cmat[k] - s1*cmat2[k] - (t0*aj*a[l] - t1*(aj*a2[l]+a2j*a[l]) + t2*a2j*a2[l])
+			k++
 		}
 	}
 }
