@@ -1,50 +1,19 @@
 package stattest
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"carimpi/internal/sortkey"
 )
 
 // ErrAllTied is returned by the rank tests when every value is the same, so
 // that the ranks carry no information and the statistic is undefined (R
 // gives NaN).
 var ErrAllTied = errors.New("stattest: all values are tied; a rank test is undefined")
-
-// midRanks returns the ranks of x (1-based, ties get the mean of the ranks
-// they span, R's rank(ties.method = "average")) and sum(t^3 - t) over the
-// tie groups, t the size of each group.
-func midRanks(x []float64) (ranks []float64, ties float64) {
-	type entry struct {
-		v float64
-		i int
-	}
-	e := make([]entry, len(x))
-	for i, v := range x {
-		e[i] = entry{v, i}
-	}
-	slices.SortFunc(e, func(a, b entry) int { return cmp.Compare(a.v, b.v) })
-	ranks = make([]float64, len(x))
-	for i := 0; i < len(e); {
-		j := i + 1
-		for j < len(e) && e[j].v == e[i].v {
-			j++
-		}
-		r := float64(i+j+1) / 2 // mean of ranks i+1 .. j
-		for _, k := range e[i:j] {
-			ranks[k.i] = r
-		}
-		if t := float64(j - i); t > 1 {
-			ties += t*t*t - t
-		}
-		i = j
-	}
-	return ranks, ties
-}
 
 func finite(x []float64) []float64 {
 	out := make([]float64, 0, len(x))
@@ -94,7 +63,7 @@ func MannWhitney(x, y []float64) (RankSum, error) {
 	if n1 == 0 || n2 == 0 {
 		return RankSum{}, fmt.Errorf("stattest: Mann-Whitney needs values in both groups, got %d and %d", n1, n2)
 	}
-	ranks, ties := midRanks(append(xs, ys...))
+	ranks, ties := sortkey.MidRanks(append(xs, ys...))
 	var sum float64
 	for _, r := range ranks[:n1] {
 		sum += r
@@ -212,7 +181,7 @@ func KruskalWallis(groups [][]float64) (KruskalResult, error) {
 		sizes[j] = len(f)
 		pooled = append(pooled, f...)
 	}
-	ranks, ties := midRanks(pooled)
+	ranks, ties := sortkey.MidRanks(pooled)
 	n := float64(len(pooled))
 	denom := 1 - ties/(n*n*n-n)
 	if denom == 0 {

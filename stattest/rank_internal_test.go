@@ -3,6 +3,8 @@ package stattest
 import (
 	"math"
 	"testing"
+
+	"carimpi/internal/sortkey"
 )
 
 // bruteRankSumP is R's exact two-sided p-value of W for samples of sizes m
@@ -50,7 +52,7 @@ func FuzzMannWhitneyExact(f *testing.F) {
 		}
 		r, err := MannWhitney(x, y)
 		if err != nil {
-			if _, ties := midRanks(append(append([]float64{}, x...), y...)); ties == 0 {
+			if _, ties := sortkey.MidRanks(append(append([]float64{}, x...), y...)); ties == 0 {
 				t.Fatalf("%v %v: %v", x, y, err)
 			}
 			return

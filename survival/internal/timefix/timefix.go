@@ -1,65 +1,76 @@
 // Package timefix ties survival times that differ by rounding error only,
-// as R's survival::aeqSurv does before survfit, coxph, cox.zph and
-// concordance (timefix = TRUE).
+// as R's survival::aeqSurv does before survfit, survdiff, coxph, cox.zph
+// and concordance (timefix = TRUE). It is the one implementation: Sorted
+// works on times already sorted as sortkey keys (the survival kernels'
+// order), Apply on times in any order.
 package timefix
 
 import (
 	"math"
-	"slices"
+
+	"carimpi/internal/sortkey"
 )
 
 // tolerance is aeqSurv's default, sqrt(.Machine$double.eps).
 var tolerance = math.Sqrt(0x1p-52)
 
-// Apply treats times that differ by rounding error only as tied, as R's
-// aeqSurv does (survival 3.5, timefix = TRUE): over the
-// sorted distinct finite times y, a gap dy <= tol or dy/mean|y| <= tol joins
-// the larger time to the run of the smaller, and every time becomes the
-// first (smallest) time of its run. tol = sqrt(machine epsilon). time is
-// returned unchanged if no gap is that small, else a modified copy; NaN and
-// infinite times are left as they are.
-func Apply(time []float64) []float64 {
-	y := make([]float64, 0, len(time))
-	for _, t := range time {
-		if !math.IsInf(t, 0) && !math.IsNaN(t) {
-			y = append(y, t)
+// Sorted applies aeqSurv (survival 3.5, timefix = TRUE) to times given as
+// ascending sortkey keys, in place: over the sorted distinct finite times
+// y, a gap dy <= tol or dy/mean|y| <= tol joins the larger time to the run
+// of the smaller, and every time becomes the first (smallest) time of its
+// run; tol = sqrt(machine epsilon). NaN and infinite times are left as
+// they are. It reports whether any time changed.
+func Sorted(key []uint64) bool {
+	var sum float64
+	distinct := 0
+	for i, k := range key {
+		if v := sortkey.Value(k); isFinite(v) && (i == 0 || k != key[i-1]) {
+			sum += math.Abs(v)
+			distinct++
 		}
 	}
-	slices.Sort(y)
-	y = slices.Compact(y)
-	if len(y) < 2 {
-		return time
+	if distinct < 2 {
+		return false
 	}
-	var meanAbs float64
-	for _, v := range y {
-		meanAbs += math.Abs(v)
-	}
-	meanAbs /= float64(len(y))
-	cuts := y[:1:1]
-	tied := false
-	for k := 1; k < len(y); k++ {
-		dy := y[k] - y[k-1]
-		if dy <= tolerance || dy/meanAbs <= tolerance {
-			tied = true
+	meanAbs := sum / float64(distinct)
+	changed := false
+	var cut, prev uint64
+	started := false
+	for i, k := range key {
+		v := sortkey.Value(k)
+		if !isFinite(v) {
 			continue
 		}
-		cuts = append(cuts, y[k])
+		if !started {
+			cut, prev, started = k, k, true
+		}
+		if k != prev {
+			dy := v - sortkey.Value(prev)
+			if !(dy <= tolerance || dy/meanAbs <= tolerance) {
+				cut = k
+			}
+			prev = k
+		}
+		if k != cut {
+			key[i] = cut
+			changed = true
+		}
 	}
-	if !tied {
+	return changed
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Apply is Sorted for times in any order: time is returned unchanged if no
+// gap is small enough to tie, else a modified copy.
+func Apply(time []float64) []float64 {
+	idx, keys := sortkey.Index(time)
+	if !Sorted(keys) {
 		return time
 	}
 	out := make([]float64, len(time))
-	for i, t := range time {
-		if math.IsInf(t, 0) || math.IsNaN(t) {
-			out[i] = t
-			continue
-		}
-		// the last cut <= t
-		k, found := slices.BinarySearch(cuts, t)
-		if !found {
-			k--
-		}
-		out[i] = cuts[k]
+	for k, i := range idx {
+		out[i] = sortkey.Value(keys[k])
 	}
 	return out
 }

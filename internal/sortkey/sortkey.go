@@ -1,0 +1,161 @@
+// Package sortkey is the one sort of numbers shared by the statistics:
+// float64 values become unsigned integer keys in the same order (Key), and
+// a stable LSD radix sort orders keys with their row indices (Sort); the
+// sorting permutation (Index) and R's mid-ranks (MidRanks) are built on it.
+// Sorting integer keys, not indices through a comparison function, keeps a
+// sort of 1e7 values a few sequential passes over memory.
+package sortkey
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Key maps v to a uint64 whose unsigned order is the numeric order of v
+// (-0 and +0 get the same key; NaN sorts above +Inf). For v >= 0 it is
+// math.Float64bits(v) with the top bit set.
+func Key(v float64) uint64 {
+	u := math.Float64bits(v + 0) // v + 0 turns -0 into +0
+	if u>>63 == 1 {
+		return ^u
+	}
+	return u | 1<<63
+}
+
+// Value inverts Key.
+func Value(k uint64) float64 {
+	if k>>63 == 1 {
+		return math.Float64frombits(k &^ (1 << 63))
+	}
+	return math.Float64frombits(^k)
+}
+
+const (
+	radixBits = 11
+	buckets   = 1 << radixBits
+	passes    = (64 + radixBits - 1) / radixBits
+	// small is the length below which a comparison sort beats the radix
+	// sort's fixed cost (its digit histograms); packBits = log2(small).
+	small    = 1 << packBits
+	packBits = 12
+)
+
+// sortSmall is Sort for fewer than 2^packBits keys: it sorts plain uint64s
+// holding the top 52 key bits above the position, then sorts by the full
+// key (and position, for stability) the rare runs that share those bits
+// but not the key.
+func sortSmall(key []uint64, idx []int32) {
+	const low = 1<<packBits - 1
+	packed := make([]uint64, len(key))
+	for i, k := range key {
+		packed[i] = k&^low | uint64(i)
+	}
+	slices.Sort(packed)
+	for lo := 0; lo < len(packed); {
+		hi, same := lo+1, true
+		k0 := key[packed[lo]&low]
+		for hi < len(packed) && packed[hi]&^low == packed[lo]&^low {
+			same = same && key[packed[hi]&low] == k0
+			hi++
+		}
+		if !same {
+			slices.SortFunc(packed[lo:hi], func(a, b uint64) int {
+				if c := cmp.Compare(key[a&low], key[b&low]); c != 0 {
+					return c
+				}
+				return cmp.Compare(a, b)
+			})
+		}
+		lo = hi
+	}
+	k2 := slices.Clone(key)
+	i2 := slices.Clone(idx)
+	for i, p := range packed {
+		key[i], idx[i] = k2[p&low], i2[p&low]
+	}
+}
+
+// Sort sorts key ascending, stably, permuting idx alongside: an LSD radix
+// sort on 11-bit digits that skips the digits every key shares (a
+// comparison sort below 4096 keys). idx must be as long as key.
+func Sort(key []uint64, idx []int32) {
+	n := len(key)
+	if len(idx) != n {
+		panic("sortkey: key and idx lengths differ")
+	}
+	if n < small {
+		sortSmall(key, idx)
+		return
+	}
+	var count [passes][buckets]int
+	for _, v := range key {
+		for p := range passes {
+			count[p][(v>>(p*radixBits))&(buckets-1)]++
+		}
+	}
+	key2 := make([]uint64, n)
+	idx2 := make([]int32, n)
+	src, dst := key, key2
+	isrc, idst := idx, idx2
+	for p := range passes {
+		c := &count[p]
+		shift := p * radixBits
+		if c[(src[0]>>shift)&(buckets-1)] == n {
+			continue // every key has the same digit
+		}
+		sum := 0
+		for b := range c {
+			c[b], sum = sum, sum+c[b]
+		}
+		for i, v := range src {
+			b := (v >> shift) & (buckets - 1)
+			dst[c[b]] = v
+			idst[c[b]] = isrc[i]
+			c[b]++
+		}
+		src, dst = dst, src
+		isrc, idst = idst, isrc
+	}
+	if &src[0] != &key[0] {
+		copy(key, src)
+		copy(idx, isrc)
+	}
+}
+
+// Index returns the permutation that sorts v ascending, stably (ties keep
+// their order), and the keys of v in that order. v must not contain NaN.
+func Index(v []float64) (idx []int32, keys []uint64) {
+	keys = make([]uint64, len(v))
+	idx = make([]int32, len(v))
+	for i, x := range v {
+		keys[i] = Key(x)
+		idx[i] = int32(i)
+	}
+	Sort(keys, idx)
+	return idx, keys
+}
+
+// MidRanks returns R's rank(x, ties.method = "average"): 1-based ranks,
+// tied values getting the mean of the ranks they span, and sum(t^3 - t)
+// over the groups of t tied values (the tie correction of rank tests). x
+// must not contain NaN.
+func MidRanks(x []float64) (ranks []float64, ties float64) {
+	idx, keys := Index(x)
+	ranks = make([]float64, len(x))
+	for lo := 0; lo < len(x); {
+		hi := lo + 1
+		for hi < len(x) && keys[hi] == keys[lo] {
+			hi++
+		}
+		mid := float64(lo+1+hi) / 2
+		for _, i := range idx[lo:hi] {
+			ranks[i] = mid
+		}
+		if t := float64(hi - lo); t > 1 {
+			ties += t*t*t - t
+		}
+		lo = hi
+	}
+	return ranks, ties
+}
