@@ -34,6 +34,14 @@ type LinePlot struct {
 	HLine *float64
 	// Note is printed under the plot.
 	Note string
+	// YFloor, when set, limits the y axis from below: points under it are
+	// left out (a decision curve's treat-all line below the useful range).
+	YFloor *float64
+}
+
+// shown reports whether a y value is drawn: finite and not under YFloor.
+func (p LinePlot) shown(y float64) bool {
+	return finite(y) && (p.YFloor == nil || y >= *p.YFloor)
 }
 
 // SVG renders the figure as a standalone SVG element. Non-finite points are
@@ -53,7 +61,7 @@ func (p LinePlot) SVG() string {
 	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	grow := func(xs, ys []float64) {
 		for i := range xs {
-			if finite(xs[i]) && i < len(ys) && finite(ys[i]) {
+			if finite(xs[i]) && i < len(ys) && p.shown(ys[i]) {
 				xmin, xmax = math.Min(xmin, xs[i]), math.Max(xmax, xs[i])
 				ymin, ymax = math.Min(ymin, ys[i]), math.Max(ymax, ys[i])
 			}
@@ -122,7 +130,7 @@ func (p LinePlot) SVG() string {
 		}
 		var xs, ys []float64
 		for i := range s.X {
-			if !finite(s.X[i]) || !finite(s.Y[i]) {
+			if !finite(s.X[i]) || !p.shown(s.Y[i]) {
 				continue
 			}
 			if s.Step && len(xs) > 0 {

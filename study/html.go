@@ -272,14 +272,7 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 			continue
 		}
 		b.WriteString(fmt.Sprintf("<h3>%s cohort: predicted %s</h3>\n", html.EscapeString(c), strings.ToUpper(pr.Endpoint)))
-		b.p("Time-dependent AUC (cumulative/dynamic, IPCW): %s at %g months, %s at %g months.", f3(pr.AUC[0]), pr.AUCTimes[0], f3(pr.AUC[1]), pr.AUCTimes[1])
-		var rows [][]string
-		for d := range pr.CalN {
-			rows = append(rows, []string{fmt.Sprint(d + 1), fmt.Sprint(pr.CalN[d]), f3(pr.CalPredicted[d]), ci(pr.CalObserved[d], pr.CalLower[d], pr.CalUpper[d])})
-		}
-		b.table([]string{"Decile of risk", "n", fmt.Sprintf("Predicted S(%g)", pr.Horizon), "Observed S (95% CI)"}, rows, "Calibration by decile of predicted risk")
-		b.fig(out, "calibration-"+slug(c))
-		b.fig(out, "dca-"+slug(c))
+		out.predictionBlock(&b, pr, c, out.Model.Name)
 	}
 	if o := res.Optimism; o != nil {
 		b.p("Bootstrap optimism correction of the whole development procedure (cutpoint search and model fit repeated in each of B = %d resamples, seed %d, %d failed): apparent C %.3f, optimism %.3f, corrected C %.3f.",

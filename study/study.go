@@ -357,11 +357,11 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	// 11. Beyond the paper: discrimination, bootstrap.
 	for _, name := range cohorts {
 		res.Discrimination[name] = discrimination(p, p.subset(name), opt.Endpoint)
-		if pr := out.prediction(p, p.subset(name), name, opt.Endpoint); pr != nil {
+		pr, notes := out.prediction(p, p.subset(name), out.Model, name, opt.Endpoint, []float64{12, 24}, 12)
+		if pr != nil {
 			res.Prediction[name] = pr
-		} else {
-			res.Notes = append(res.Notes, fmt.Sprintf("%s cohort: too few patients or no baseline survival for calibration, AUC and decision curves.", name))
 		}
+		res.Notes = append(res.Notes, notes...)
 	}
 	if opt.Bootstrap > 0 {
 		if err := out.addBootstrap(p, dev, devOut, opt); err != nil {
