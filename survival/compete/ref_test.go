@@ -184,13 +184,13 @@ type crrCase struct {
 		Time, Cause, Terms, Cengroup string
 		Failcode, Cencode            float64
 	}
-	Coef, SE, P        []float64
-	Var, Inf           [][]float64
-	Loglik             float64
-	LoglikNull         float64 `json:"loglik_null"`
-	Converged          bool
-	N                  int
-	Uftime, Bfitj      []float64
+	Coef, SE, P   []float64
+	Var, Inf      [][]float64
+	Loglik        float64
+	LoglikNull    float64 `json:"loglik_null"`
+	Converged     bool
+	N             int
+	Uftime, Bfitj []float64
 }
 
 // frameColumns serves the kept rows of a table to cox.NewDesign.
