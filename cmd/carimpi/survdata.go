@@ -22,6 +22,7 @@ type survData struct {
 	source  string
 	time    []float64
 	event   []bool
+	status  []int // with survFlags.causeOf: its code of each kept row
 	dropped int
 	nums    map[string][]float64
 	texts   map[string]*textColumn
@@ -36,6 +37,11 @@ type textColumn struct {
 // survFlags are the flags every survival command shares.
 type survFlags struct {
 	data, time, event, eventValue string
+	// causeOf, if set, reads the event column as a status with several
+	// codes (competing risks): it maps a cell to 0 (censored) or a cause
+	// code >= 1, or returns an error message about the cell; event is then
+	// status > 0 and --event-value is not used.
+	causeOf func(cell string) (int, error)
 }
 
 // register defines --data, --time, --event and --event-value on fs.
@@ -129,9 +135,10 @@ func readSurv(rd *table.Reader, f survFlags, nums, texts []string) (*survData, e
 		evValue = "1"
 	}
 	// kind[c] classifies event code c: 0 not yet seen in a kept row, 1 the
-	// event, 2 the censoring code.
+	// event, 2 the censoring code; with causeOf, status[c] is its code.
 	var evCodes table.Codes
 	var kind []byte
+	var status []int
 	censorCode := ""
 	vals := make([]float64, len(numCol))
 rows:
@@ -168,6 +175,17 @@ rows:
 		for int(c) >= len(kind) {
 			kind = append(kind, 0)
 		}
+		if kind[c] == 0 && f.causeOf != nil {
+			st, err := f.causeOf(evCodes.Levels[c])
+			if err != nil {
+				return nil, rd.CellError(je, err.Error())
+			}
+			status = append(status, st)
+			kind[c] = 2
+			if st > 0 {
+				kind[c] = 1
+			}
+		}
 		if kind[c] == 0 {
 			level := evCodes.Levels[c]
 			switch {
@@ -184,6 +202,9 @@ rows:
 		}
 		d.time = append(d.time, t)
 		d.event = append(d.event, kind[c] == 1)
+		if f.causeOf != nil {
+			d.status = append(d.status, status[c])
+		}
 		for k, v := range vals {
 			numOut[k] = append(numOut[k], v)
 		}

@@ -37,7 +37,7 @@ func benchData(n int) (time []float64, status, group []int, x [][]float64) {
 func BenchmarkCumIncGray1e6(b *testing.B) {
 	time, status, group, _ := benchData(1e6)
 	for b.Loop() {
-		if _, err := CumInc(time, status, group); err != nil {
+		if _, err := CumInc(time, status, group, 0); err != nil {
 			b.Fatal(err)
 		}
 		for c := 1; c <= 2; c++ {

@@ -46,13 +46,19 @@ type Curve struct {
 // variance of cuminc (Gray's delta-method estimator; Pepe 1991, with the
 // correction for tied events (1 - (d-1)/(n-1))). status is 0 for censored
 // and c >= 1 for an event of cause c; group holds codes 0..k-1 (nil: one
-// group). Curves are ordered by cause, then group, as cuminc orders them;
-// a group code without observations gets no curve.
-func CumInc(time []float64, status []int, group []int) ([]Curve, error) {
+// group). causes is the number of causes, at least max(status) (0: take
+// max(status)); a cause without events gets a curve that stays 0. Curves
+// are ordered by cause, then group, as cuminc orders them; a group code
+// without observations gets no curve.
+func CumInc(time []float64, status []int, group []int, causes int) ([]Curve, error) {
 	nc, ng, err := check(time, status, group)
 	if err != nil {
 		return nil, err
 	}
+	if causes < nc && causes != 0 {
+		return nil, fmt.Errorf("compete: status holds cause %d but causes = %d", nc, causes)
+	}
+	nc = max(nc, causes)
 	idx := sortedIndex(time)
 	byGroup := make([][]int32, ng)
 	for _, i := range idx {

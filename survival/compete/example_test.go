@@ -12,7 +12,7 @@ func ExampleCumInc() {
 	time := []float64{2, 3, 3, 5, 6, 8, 9, 11, 12, 14, 15, 18}
 	status := []int{1, 2, 1, 0, 1, 0, 2, 1, 0, 1, 0, 0}
 	group := []int{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}
-	curves, _ := compete.CumInc(time, status, group)
+	curves, _ := compete.CumInc(time, status, group, 0)
 	for _, c := range curves {
 		_, est, v := c.At([]float64{6})
 		lo, up := compete.ConfInt(est[0], v[0], survival.ConfLogLog, 0.95)

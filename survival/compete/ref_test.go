@@ -131,7 +131,7 @@ func TestCumIncReference(t *testing.T) {
 				cen = *tc.Args.Cencode
 			}
 			d := readR(t, "testdata/"+tc.Data, tc.Args.Time, tc.Args.Cause, tc.Args.Group, tc.Args.Strata, cen)
-			curves, err := CumInc(d.time, d.status, d.group)
+			curves, err := CumInc(d.time, d.status, d.group, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,6 +221,24 @@ func (f frameColumns) Strings(col string) ([]string, error) {
 		out[k] = v[i]
 	}
 	return out, nil
+}
+
+func (f frameColumns) Codes(col string) ([]int32, []string, error) {
+	v, err := f.Strings(col)
+	if err != nil {
+		return nil, nil, err
+	}
+	var lv []string
+	codes := make([]int32, len(v))
+	for i, c := range v {
+		k := slices.Index(lv, c)
+		if k < 0 {
+			k = len(lv)
+			lv = append(lv, c)
+		}
+		codes[i] = int32(k)
+	}
+	return codes, lv, nil
 }
 
 func TestFineGrayReference(t *testing.T) {

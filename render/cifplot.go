@@ -1,0 +1,161 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+)
+
+// CIFCurve is one cumulative incidence curve given by the corners of its
+// step function (as cmprsk::cuminc stores it): Time ascending from 0, Est
+// the value at each corner. Lower and Upper, when set, are drawn as a band.
+type CIFCurve struct {
+	Group, Cause int // indices into CIFPlot.Groups and CIFPlot.Causes
+	Time, Est    []float64
+	Lower, Upper []float64
+}
+
+// CIFGroup names a group and gives its number at risk over time for the
+// risk table: NRisk[i] are at risk (time >= Time[i]) at the distinct times
+// Time (ascending); after the last time none are.
+type CIFGroup struct {
+	Name  string
+	N     int
+	Time  []float64
+	NRisk []int
+}
+
+// CIFPlot is a cumulative incidence figure for competing risks: one colour
+// per group, one line style per cause (solid, dashed, dotted, ...), an
+// optional inset (e.g. Gray's test) and a number-at-risk table.
+type CIFPlot struct {
+	Title, XLabel, YLabel string
+	Causes                []string
+	Groups                []CIFGroup
+	Curves                []CIFCurve
+	Inset                 []string
+	Bands                 bool
+	MaxTime               float64 // 0: the largest time
+}
+
+var dashes = []string{"", ` stroke-dasharray="7 4"`, ` stroke-dasharray="2 3"`, ` stroke-dasharray="9 3 2 3"`}
+
+// SVG renders the figure as a standalone SVG element.
+func (p CIFPlot) SVG() string {
+	const (
+		width   = 720.0
+		left    = 120.0
+		right   = 24.0
+		top     = 36.0
+		plotH   = 330.0
+		rowH    = 18.0
+		axisGap = 46.0
+	)
+	tableTop := top + plotH + axisGap
+	height := tableTop + 26 + rowH*float64(len(p.Groups)) + 12
+	d := newSVG(width, height, p.Title)
+	d.text(left, 20, "start", p.Title, ` font-weight="bold" font-size="14"`)
+	tmax, ymax := p.MaxTime, 0.0
+	for _, c := range p.Curves {
+		if n := len(c.Time); n > 0 && p.MaxTime <= 0 {
+			tmax = math.Max(tmax, c.Time[n-1])
+		}
+		for i, v := range c.Est {
+			if c.Time[i] <= tmax || p.MaxTime <= 0 {
+				ymax = math.Max(ymax, v)
+				if p.Bands && c.Upper != nil && finite(c.Upper[i]) {
+					ymax = math.Max(ymax, c.Upper[i])
+				}
+			}
+		}
+	}
+	if tmax <= 0 {
+		tmax = 1
+	}
+	ticks := niceTicks(0, tmax, 6)
+	tmax = math.Max(tmax, ticks[len(ticks)-1])
+	ytop := math.Min(1, math.Ceil(math.Max(ymax, 0.05)*10)/10)
+	plotW := width - left - right
+	x := func(t float64) float64 { return left + plotW*t/tmax }
+	y := func(v float64) float64 { return top + plotH*(1-v/ytop) }
+	for _, v := range niceTicks(0, ytop, 5) {
+		if v > ytop+1e-12 {
+			continue
+		}
+		d.line(left, y(v), left+plotW, y(v), "#e5e5e5", 1)
+		d.text(left-6, y(v)+4, "end", strconv.FormatFloat(v, 'f', 2, 64), "")
+	}
+	d.line(left, top, left, top+plotH, "#333", 1)
+	d.line(left, top+plotH, left+plotW, top+plotH, "#333", 1)
+	for _, t := range ticks {
+		d.line(x(t), top+plotH, x(t), top+plotH+5, "#333", 1)
+		d.text(x(t), top+plotH+18, "middle", fmtTick(t), "")
+	}
+	d.text(left+plotW/2, top+plotH+36, "middle", p.XLabel, "")
+	d.text(left-52, top+plotH/2, "middle", p.YLabel, fmt.Sprintf(` transform="rotate(-90 %s %s)"`, num(left-52), num(top+plotH/2)))
+	for _, c := range p.Curves {
+		col := Palette[c.Group%len(Palette)]
+		var xs, ys, lo, hi []float64
+		for i, t := range c.Time {
+			if t > tmax {
+				break
+			}
+			xs = append(xs, x(t))
+			ys = append(ys, y(c.Est[i]))
+			if p.Bands && c.Lower != nil {
+				l, h := c.Lower[i], c.Upper[i]
+				if !finite(l) || !finite(h) {
+					l, h = c.Est[i], c.Est[i]
+				}
+				lo, hi = append(lo, y(l)), append(hi, y(h))
+			}
+		}
+		if len(lo) > 0 {
+			bx := append([]float64(nil), xs...)
+			by := append([]float64(nil), hi...)
+			for i := len(xs) - 1; i >= 0; i-- {
+				bx = append(bx, xs[i])
+				by = append(by, lo[i])
+			}
+			d.polygon(bx, by, col, 0.12)
+		}
+		d.polyline(xs, ys, col, 2, dashes[c.Cause%len(dashes)])
+	}
+	ly := top + 14.0
+	lx := left + 12
+	for gi, g := range p.Groups {
+		for ci, cause := range p.Causes {
+			d.line(lx, ly-4, lx+26, ly-4, Palette[gi%len(Palette)], 2.5)
+			if dash := dashes[ci%len(dashes)]; dash != "" {
+				// redraw dashed over a white line so the pattern shows
+				d.line(lx, ly-4, lx+26, ly-4, "#fff", 2.5)
+				fmt.Fprintf(&d.b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2.5"%s/>`, num(lx), num(ly-4), num(lx+26), num(ly-4), Palette[gi%len(Palette)], dash)
+			}
+			label := cause
+			if len(p.Groups) > 1 || g.Name != "all" {
+				label = fmt.Sprintf("%s, %s (n = %d)", g.Name, cause, g.N)
+			}
+			d.text(lx+32, ly, "start", label, "")
+			ly += 16
+		}
+	}
+	iy := top + 14.0
+	for _, s := range p.Inset {
+		d.text(left+plotW-8, iy, "end", s, ` font-style="italic"`)
+		iy += 16
+	}
+	d.text(left, tableTop+8, "start", "Number at risk", ` font-weight="bold"`)
+	for gi, g := range p.Groups {
+		ry := tableTop + 26 + rowH*float64(gi)
+		d.text(left-22, ry, "end", g.Name, fmt.Sprintf(` fill="%s" font-weight="bold"`, Palette[gi%len(Palette)]))
+		for _, t := range ticks {
+			n := 0
+			if i := sort.SearchFloat64s(g.Time, t); i < len(g.Time) {
+				n = g.NRisk[i]
+			}
+			d.text(x(t), ry, "middle", strconv.Itoa(n), "")
+		}
+	}
+	return d.String()
+}
