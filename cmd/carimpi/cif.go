@@ -334,7 +334,6 @@ func runCIF(f cifFlags) (*cifJSON, error) {
 	return res, nil
 }
 
-
 // figure draws every curve: a colour per group, a line style per cause.
 func (r *cifJSON) figure(time []float64, group []int) render.CIFPlot {
 	p := render.CIFPlot{
