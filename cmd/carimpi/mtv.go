@@ -144,6 +144,7 @@ Progress goes to standard error.
 				return err
 			}
 		}
+		res.Notice = researchNotice
 		if format == "json" {
 			return jsonx.Write(stdout, res)
 		}

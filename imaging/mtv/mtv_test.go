@@ -1,55 +1,15 @@
 package mtv
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"encoding/json"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
-)
 
-// untar extracts a .tar.gz into a fresh temporary directory.
-func untar(t testing.TB, path string) string {
-	t.Helper()
-	dir := t.TempDir()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		dst := filepath.Join(dir, filepath.FromSlash(h.Name))
-		if h.Typeflag == tar.TypeDir {
-			os.MkdirAll(dst, 0o755)
-			continue
-		}
-		os.MkdirAll(filepath.Dir(dst), 0o755)
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(dst, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+	"carimpi/internal/reftest"
+)
 
 // runArgs turns an expected.json run's args into Options (paths relative to dir).
 func runArgs(t *testing.T, dir string, args []string) Options {
@@ -155,7 +115,7 @@ func loadCase(t *testing.T, dir string) (*Image, expectedCase) {
 	var img *Image
 	switch e.Input.Args[0] {
 	case "--dicom":
-		img, err = LoadDICOM(untar(t, filepath.Join(dir, "dicom.tar.gz")))
+		img, err = LoadDICOM(reftest.Untar(t, filepath.Join(dir, "dicom.tar.gz"), ""))
 	case "--nifti":
 		img, err = LoadNIfTI(filepath.Join(dir, e.Input.Args[1]), filepath.Join(dir, e.Input.Args[3]))
 	}
@@ -220,7 +180,7 @@ func TestIBSI(t *testing.T) {
 			if err := json.Unmarshal(b, &e); err != nil {
 				t.Fatal(err)
 			}
-			img, err := LoadDICOM(filepath.Join(untar(t, filepath.Join(dir, "PT.tar.gz")), "PT"))
+			img, err := LoadDICOM(filepath.Join(reftest.Untar(t, filepath.Join(dir, "PT.tar.gz"), ""), "PT"))
 			if err != nil {
 				t.Fatal(err)
 			}

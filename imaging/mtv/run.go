@@ -24,7 +24,7 @@ type Options struct {
 }
 
 // Notice is printed with every result.
-const Notice = "For research use only; not a medical device. MTV from carimpi mtv: SUVbw (g/mL), segmentation as stated in method; check the lesions on the MIP before use."
+const Notice = "For research use only; not a medical device."
 
 // SUVJSON is the "suv" object of the result.
 type SUVJSON struct {
