@@ -77,6 +77,18 @@ func PExactGauss(b float64, n int, m []int, tol float64) (p, accuracy float64, e
 		return float64(len(m)) * lo, float64(len(m))*lo - lo, nil
 	}
 	rho, sd := chainSteps(n, m)
+	// Near b = 0 every |Z_i| < b is unlikely: P(|Z_1| < b) <= 2 phi(0) b
+	// and each step's density is at most phi(0)/sd_i, so 1 - p <= q =
+	// 2 phi(0) b prod_i min(1, 2 phi(0) b / sd_i), and p = 1 - q is within
+	// q. (The grid would otherwise shrink with b and its kernels widen
+	// without bound in nodes.)
+	q := 2 * distuv.UnitNormal.Prob(0) * b
+	for _, s := range sd {
+		q *= math.Min(1, 2*distuv.UnitNormal.Prob(0)*b/s)
+	}
+	if q <= tol/10 {
+		return 1 - q, q, nil
+	}
 	sMin := math.Inf(1)
 	for _, s := range sd {
 		sMin = math.Min(sMin, s)
@@ -252,9 +264,12 @@ func newChainGrid(b float64, rho, sd []float64, h float64, workers, maxBlock int
 	g.cumS2 = make([]float64, len(sd)+1)
 	for i := range sd {
 		g.cumS2[i+1] = g.cumS2[i] + sd[i]*sd[i]
-		g.pad = max(g.pad, int(g.reach(sd[i], sd[i]*sd[i]/(1+rho[i]))/c))
+		g.pad = max(g.pad, nodes(g.reach(sd[i], sd[i]*sd[i]/(1+rho[i]))/c, m))
 		g.sMin = min(g.sMin, sd[i])
 	}
+	// No step reaches farther than the grid is wide: when b is tiny next
+	// to the steps' spread (a statistic near 0), reach/c would ask for
+	// taps (and memory) without bound, and past int's range.
 	// pad leaves room for the wider taps of blocks (blockLen keeps them
 	// within it).
 	g.reach1 = g.pad
@@ -295,6 +310,15 @@ func newChainGrid(b float64, rho, sd []float64, h float64, workers, maxBlock int
 }
 
 func (g *chainGrid) alloc() []float64 { return make([]float64, g.m+1+2*g.pad) }
+
+// nodes converts a distance in grid spacings to a node count of at most
+// limit (a float past int's range converts to an arbitrary int).
+func nodes(x float64, limit int) int {
+	if !(x < float64(limit)) {
+		return limit
+	}
+	return int(x)
+}
 
 // reach returns how far the kernel of a step (or block) with conditional
 // standard deviation s and 1 - r = omr reaches: it is dropped where
@@ -350,7 +374,7 @@ func (g *chainGrid) step(i int, u, next, vz []float64, jEnd int) {
 	ex := g.et.at(a)
 	scale := 1 / (s * math.Sqrt(2*math.Pi))
 	rc := g.reach(s, s*s/(1+r))
-	d := min(int(rc/c), g.pad)
+	d := nodes(rc/c, g.pad)
 	taps, fac, hz := g.taps[:d+1], g.fac, g.hz
 	// taps[t] = scale T(t c), by products.
 	e, ratio := scale, ex[0]
@@ -375,7 +399,7 @@ func (g *chainGrid) step(i int, u, next, vz []float64, jEnd int) {
 		}
 		l := 2 + 2*(k-zoneSkip)
 		e, q := vz[k]*ex[l], ex[l+1]
-		tEnd := min(int((rc-dk)/c), hi-lo)
+		tEnd := nodes((rc-dk)/c, hi-lo)
 		for t, tap := range taps[:min(tEnd, jEnd-lo)+1] {
 			next[pad+lo+t] += e * tap * fac[lo+t]
 			e *= q
@@ -396,7 +420,7 @@ func (g *chainGrid) step(i int, u, next, vz []float64, jEnd int) {
 	for j := zoneSkip; j < lo; j++ {
 		hz[j] = 0
 		if dj := z[lo] - z[j]; dj <= rc {
-			n := min(int((rc-dj)/c), hi-lo) + 1
+			n := nodes((rc-dj)/c, hi-lo) + 1
 			l := 2 + 2*(j-zoneSkip)
 			hz[j] += kernelSum(taps[:n], u[pad+lo:pad+lo+n], ex[l], ex[l+1])
 		}
@@ -466,7 +490,7 @@ func (g *chainGrid) blockSplit(s2 float64) (d0 float64, jw int) {
 	spread := 8.5 * math.Sqrt(tau*tau+s2)
 	zone := g.z[g.lo] + g.b
 	d0 = zone + spread
-	return d0, g.lo + int(math.Ceil((d0+spread-zone)/g.c))
+	return d0, g.lo + nodes(math.Ceil((d0+spread-zone)/g.c), g.m+1)
 }
 
 // blockLen returns how many cuts from i on go into one block: the length
@@ -486,7 +510,7 @@ func (g *chainGrid) blockLen(i int) int {
 			s2 := g.cumS2[i+l] - g.cumS2[i]
 			_, jw := g.blockSplit(s2)
 			dl := taps(math.Sqrt(s2), s2)
-			if jw+g.reach1 > g.half || int(dl) > g.pad {
+			if jw+g.reach1 > g.half || dl > float64(g.pad) {
 				break
 			}
 			if g.farEven(s2) {
@@ -562,7 +586,7 @@ func (g *chainGrid) block(i, l int, u, next, vz []float64) {
 	// Far part: the combined step, then the node factors of cut i+l.
 	s := math.Sqrt(s2)
 	a := r / (2 * s2)
-	d := int(g.reach(s, s2/(1+r)) / c)
+	d := nodes(g.reach(s, s2/(1+r))/c, g.pad)
 	taps := g.taps[:d+1]
 	e, ratio, q := 1/(s*math.Sqrt(2*math.Pi)), math.Exp(-a*c*c), math.Exp(-2*a*c*c)
 	for t := range taps {
