@@ -155,13 +155,20 @@ func LoadInflaMix(r io.Reader) (*InflaMixModel, error) {
 	return m, nil
 }
 
-// LoadInflaMixFile reads carimpi's InflaMix model file.
+// LoadInflaMixFile reads an InflaMix model from a file: the official
+// calculator's model.RData (ImportInflaMixRData; recognised by its
+// content, not its name) or carimpi's InflaMix model file (JSON).
 func LoadInflaMixFile(path string) (*InflaMixModel, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	m, err := LoadInflaMix(bytes.NewReader(b))
+	var m *InflaMixModel
+	if t := bytes.TrimLeft(b, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+		m, err = LoadInflaMix(bytes.NewReader(b))
+	} else {
+		m, err = ImportInflaMixRData(b, path, ImportOptions{})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}

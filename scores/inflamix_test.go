@@ -3,6 +3,7 @@ package scores_test
 import (
 	"math"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -236,6 +237,67 @@ func TestInflaMixFileChecks(t *testing.T) {
 		}
 		if _, err := scores.LoadInflaMix(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v", tc.to, err)
+		}
+	}
+}
+
+// TestImportInflaMixRData imports both synthetic RData files (gzip,
+// serialization version 3, like the official file; xz, version 2) and
+// compares the model with the synthetic JSON: every number and lab name
+// equal (==), and the same posteriors, bit for bit.
+func TestImportInflaMixRData(t *testing.T) {
+	want := synthModel(t)
+	_, pats := synthPatients(t)
+	for _, name := range []string{"inflamix-synthetic.RData", "inflamix-synthetic-v2.RData"} {
+		b, err := os.ReadFile(refDir + "models/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := scores.ImportInflaMixRData(b, name, scores.ImportOptions{Synthetic: true})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		g, w := m.File, want.File
+		for _, c := range []struct {
+			field     string
+			got, want any
+		}{
+			{"labs", g.Labs, w.Labs}, {"transform", g.Transform, w.Transform}, {"scaling", g.Scaling, w.Scaling},
+			{"mixing_proportions", g.Mixing, w.Mixing}, {"inflammatory_component", g.Inflammatory, w.Inflammatory},
+			{"components", g.Components, w.Components}, {"derivation_fit", *g.DerivationFit, *w.DerivationFit},
+			{"posterior", g.Posterior, w.Posterior}, {"model", g.Model, w.Model}, {"synthetic", g.Synthetic, w.Synthetic},
+		} {
+			if !reflect.DeepEqual(c.got, c.want) {
+				t.Errorf("%s: %s differs from the synthetic JSON:\n%v\n%v", name, c.field, c.got, c.want)
+			}
+		}
+		if g.Inflammatory != 1 {
+			t.Errorf("%s: inflammatory component %d; the synthetic model's is 1 (read, not assumed)", name, g.Inflammatory)
+		}
+		s1, s2 := scores.NewScorer(), scores.NewScorer()
+		s1.InflaMix, s2.InflaMix = m, want
+		for id, p := range pats {
+			q := withRequired(*p)
+			if a, b := s1.Row(&q).InflaMixProb, s2.Row(&q).InflaMixProb; a != b {
+				t.Fatalf("%s %s: posterior %v from the RData, %v from the JSON", name, id, a, b)
+			}
+		}
+	}
+	// LoadInflaMixFile recognises an RData file by its content.
+	m, err := scores.LoadInflaMixFile(refDir + "models/inflamix-synthetic-v2.RData")
+	if err != nil || m.File.Inflammatory != 1 || m.File.Source.SHA256 == "" {
+		t.Fatalf("load RData: %v", err)
+	}
+	wrong, err := os.ReadFile("../rdata/testdata/objects-v3-none.RData") // dev_mu 2 x 2
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scores.ImportInflaMixRData(wrong, "x.RData", scores.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "dev_mu is double [2 x 2]; want a double 14 x 2 matrix") {
+		t.Errorf("wrong shape: %v", err)
+	}
+	for _, bad := range [][]byte{[]byte("X\n"), {0x1f, 0x8b, 0, 0}, nil} {
+		if _, err := scores.ImportInflaMixRData(bad, "bad.RData", scores.ImportOptions{}); err == nil {
+			t.Errorf("%q imported", bad)
 		}
 	}
 }

@@ -36,7 +36,8 @@ import (
 	"carimpi/server"
 )
 
-// patient is a full record: every index, InflaMix with all 14 labs.
+// patient is a full record: every index, InflaMix with all 14 labs (when
+// CARIMPI_INFLAMIX_MODEL names an InflaMix model; carimpi ships none).
 const patient = `{"age":64,"stage":3,"mtv_ml":120,"ecog":1,"extranodal_sites":2,"nccn_extranodal":1,
 "ldh":310,"ldh_uln":250,"crp":2.1,"crp_uln":0.8,"ferritin":900,"ferritin_uln":415,"hb":10.2,"hb_uln":17,
 "plt":140,"plt_uln":400,"anc":1.5,"creatinine":0.9,"albumin":3.6,"albumin_uln":5.2,"alp":110,"alp_uln":129,
@@ -185,7 +186,13 @@ func checkLoopback(addr string) error {
 // startServer runs the API in-process on an ephemeral loopback port, with
 // the same Server settings as "carimpi serve" and the access log discarded.
 func startServer() (stop func(), addr string, err error) {
-	h, err := server.New(server.Config{Scorer: scores.NewScorer(), Log: slog.New(slog.DiscardHandler)})
+	sc := scores.NewScorer()
+	if p := os.Getenv("CARIMPI_INFLAMIX_MODEL"); p != "" {
+		if sc.InflaMix, err = scores.LoadInflaMixFile(p); err != nil {
+			return nil, "", err
+		}
+	}
+	h, err := server.New(server.Config{Scorer: sc, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return nil, "", err
 	}

@@ -38,6 +38,12 @@ type Command struct {
 	// Run executes the command. It writes results to stdout and progress to
 	// stderr. A *usageError makes main exit 2, any other error exit 1.
 	Run func(stdout, stderr io.Writer) error
+	// Sub holds subcommands by name ("models import-inflamix").
+	Sub map[string]*Command
+	// NArgs is the number of operands (file names) the command takes
+	// beside its flags; Args holds them during Run.
+	NArgs int
+	Args  []string
 }
 
 var commands = map[string]*Command{}
@@ -74,6 +80,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
+				if len(args) > 2 && c.Sub[args[2]] != nil {
+					c = c.Sub[args[2]]
+				}
 				printCommandHelp(stdout, c)
 				return 0
 			}
@@ -91,6 +100,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "carimpi: unknown command %q; run 'carimpi help' for the list\n", name)
 		return 2
 	}
+	if len(args) > 1 && c.Sub[args[1]] != nil {
+		c, name, args = c.Sub[args[1]], name+" "+args[1], args[1:]
+	}
 	c.Flags.SetOutput(io.Discard)
 	// A command value lives for the process: start every run from the
 	// defaults, so that in-process runs (tests, the server) never see an
@@ -102,16 +114,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 			f.Value.Set(f.DefValue)
 		}
 	})
-	if err := c.Flags.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printCommandHelp(stdout, c)
-			return 0
+	// Operands may come before, between or after the flags.
+	c.Args = nil
+	for rest := args[1:]; ; {
+		if err := c.Flags.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				printCommandHelp(stdout, c)
+				return 0
+			}
+			fmt.Fprintf(stderr, "carimpi %s: %v\nusage: carimpi %s\nrun 'carimpi help %s' for details\n", name, err, c.UsageLine, name)
+			return 2
 		}
-		fmt.Fprintf(stderr, "carimpi %s: %v\nusage: carimpi %s\nrun 'carimpi help %s' for details\n", name, err, c.UsageLine, name)
-		return 2
+		if c.Flags.NArg() == 0 {
+			break
+		}
+		if len(c.Args) == c.NArgs {
+			fmt.Fprintf(stderr, "carimpi %s: unexpected argument %q\nusage: carimpi %s\n", name, c.Flags.Arg(0), c.UsageLine)
+			return 2
+		}
+		c.Args = append(c.Args, c.Flags.Arg(0))
+		rest = c.Flags.Args()[1:]
 	}
-	if c.Flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "carimpi %s: unexpected argument %q\nusage: carimpi %s\n", name, c.Flags.Arg(0), c.UsageLine)
+	if len(c.Args) < c.NArgs {
+		fmt.Fprintf(stderr, "carimpi %s: missing operand\nusage: carimpi %s\n", name, c.UsageLine)
 		return 2
 	}
 	if err := c.Run(stdout, stderr); err != nil {

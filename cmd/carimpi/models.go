@@ -24,7 +24,10 @@ func newModelsCmd() *Command {
 		Long: `Models lists every index carimpi computes, with its id, version,
 citation (DOI), inputs with units and valid ranges, rule, risk groups and
 notes. With --model, the model file's CAR-IMPI or IMPI replaces the
-built-in one.
+built-in one; with --inflamix-model (or CARIMPI_INFLAMIX_MODEL), your
+InflaMix model is listed (carimpi ships none: "carimpi models
+import-inflamix FILE" imports your copy of the official model.RData; see
+"carimpi help models import-inflamix").
 
 Model file (JSON, schema_version 1), as written by "carimpi study":
 
@@ -42,6 +45,7 @@ Coefficients are log hazard ratios in R's rms::lsp form (mtv_above_knot
 is the change of slope above the knot); the score is the uncentered
 linear predictor. Individualized survival is S(t) = S0(t)^exp(lp - centre).`,
 		Flags: fs,
+		Sub:   map[string]*Command{"import-inflamix": newImportInflaMixCmd()},
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
 		defer resetFlags(fs)

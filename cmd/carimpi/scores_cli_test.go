@@ -370,3 +370,32 @@ func TestInflaMixNotInstalledCLI(t *testing.T) {
 		t.Errorf("bad model: %d %s", code, errOut)
 	}
 }
+
+// TestImportInflaMixCLI imports the synthetic model.RData, refuses to
+// overwrite the result, and scores the same with the RData as with the
+// written JSON.
+func TestImportInflaMixCLI(t *testing.T) {
+	t.Setenv("CARIMPI_INFLAMIX_MODEL", "")
+	rdataFile := "../../testdata/reference/models/inflamix-synthetic.RData"
+	out := filepath.Join(t.TempDir(), "inflamix.json")
+	_, errOut, code := runCLI(t, "models", "import-inflamix", rdataFile, "--out", out, "--synthetic")
+	if code != 0 || !strings.Contains(errOut, "inflammatory component 1") {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	if _, errOut, code = runCLI(t, "models", "import-inflamix", "--out", out, rdataFile); code != 1 || !strings.Contains(errOut, "exists") {
+		t.Errorf("overwrite: %d %s", code, errOut)
+	}
+	if _, errOut, code = runCLI(t, "models", "import-inflamix"); code != 2 {
+		t.Errorf("no operand: %d %s", code, errOut)
+	}
+	args := []string{"score", "--age", "60", "--stage", "3", "--mtv", "50", "--crp", "2", "--ldh", "300", "--albumin", "3.1", "--format", "json", "--inflamix-model"}
+	a, _, c1 := runCLI(t, append(args, out)...)
+	b, _, c2 := runCLI(t, append(args, rdataFile)...)
+	var ra, rb map[string]any
+	if c1 != 0 || c2 != 0 || json.Unmarshal([]byte(a), &ra) != nil || json.Unmarshal([]byte(b), &rb) != nil {
+		t.Fatalf("score: %d %d", c1, c2)
+	}
+	if p := num(ra["inflamix_prob"]); math.IsNaN(p) || p != num(rb["inflamix_prob"]) || ra["inflamix_labs"] != 3.0 {
+		t.Errorf("posterior %v (JSON model) vs %v (RData)", ra["inflamix_prob"], rb["inflamix_prob"])
+	}
+}
