@@ -1,10 +1,10 @@
 package concordance
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
+	"carimpi/internal/sortkey"
 	"carimpi/survival/internal/timefix"
 )
 
@@ -108,8 +108,8 @@ func compute(time []float64, event []bool, score []float64, strata []int, weight
 		}
 		return strata[i]
 	}
-	rank, m := scoreRanks(score)
-	ord := sweepOrder(time, event, rank, strata)
+	rank, m, byScore := scoreRanks(score)
+	ord := sweepOrder(time, event, byScore, strata)
 
 	s := sweep{
 		time: time, event: event, rank: rank, weights: weights,
@@ -151,64 +151,69 @@ func compute(time []float64, event []bool, score []float64, strata []int, weight
 }
 
 // sweepOrder returns the row indices sorted by stratum, decreasing time,
-// censored rows before events at the same time, then increasing score rank.
-// Sorting compact keys rather than indices through closures keeps the sort
-// cache-friendly at n = 1e6.
-func sweepOrder(time []float64, event []bool, rank []int, strata []int) []int {
-	type key struct {
-		stratum int
-		negTime float64
-		second  int // score rank, plus 1<<62 for events: censored first
-		i       int
-	}
-	keys := make([]key, len(time))
-	for i := range keys {
-		k := key{negTime: -time[i], second: rank[i], i: i}
-		if strata != nil {
-			k.stratum = strata[i]
+// censored rows before events at the same time, then increasing score rank:
+// stable passes of the shared radix sort and of counting sorts, least
+// significant key first (score order, event, time, stratum), each O(n).
+func sweepOrder(time []float64, event []bool, byScore []int32, strata []int) []int {
+	n := len(time)
+	ord := make([]int32, 0, n)
+	for _, i := range byScore {
+		if !event[i] {
+			ord = append(ord, i)
 		}
+	}
+	for _, i := range byScore {
 		if event[i] {
-			k.second += 1 << 62
+			ord = append(ord, i)
 		}
-		keys[i] = k
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.stratum != b.stratum {
-			return cmp.Compare(a.stratum, b.stratum)
-		}
-		if a.negTime != b.negTime {
-			return cmp.Compare(a.negTime, b.negTime)
-		}
-		return cmp.Compare(a.second, b.second)
-	})
-	ord := make([]int, len(keys))
-	for k, key := range keys {
-		ord[k] = key.i
+	keys := make([]uint64, n)
+	for k, i := range ord {
+		keys[k] = ^sortkey.Key(time[i]) // decreasing time
 	}
-	return ord
+	sortkey.Sort(keys, ord)
+	out := make([]int, n)
+	if strata == nil {
+		for k, i := range ord {
+			out[k] = int(i)
+		}
+		return out
+	}
+	levels := slices.Clone(strata)
+	slices.Sort(levels)
+	levels = slices.Compact(levels)
+	start := make([]int, len(levels)+1)
+	code := make([]int32, n)
+	for i, s := range strata {
+		c, _ := slices.BinarySearch(levels, s)
+		code[i] = int32(c)
+		start[c+1]++
+	}
+	for c := range levels {
+		start[c+1] += start[c]
+	}
+	for _, i := range ord {
+		c := code[i]
+		out[start[c]] = int(i)
+		start[c]++
+	}
+	return out
 }
 
 // scoreRanks returns the dense 1-based rank of each score among the
-// distinct scores, and the number of distinct scores.
-func scoreRanks(score []float64) ([]int, int) {
-	type key struct {
-		s float64
-		i int
-	}
-	keys := make([]key, len(score))
-	for i, v := range score {
-		keys[i] = key{v, i}
-	}
-	slices.SortFunc(keys, func(a, b key) int { return cmp.Compare(a.s, b.s) })
+// distinct scores, the number of distinct scores, and the rows in
+// increasing score order (ties in row order).
+func scoreRanks(score []float64) ([]int, int, []int32) {
+	idx, keys := sortkey.Index(score)
 	rank := make([]int, len(score))
 	m := 0
-	for k, key := range keys {
-		if k == 0 || key.s != keys[k-1].s {
+	for k, i := range idx {
+		if k == 0 || keys[k] != keys[k-1] {
 			m++
 		}
-		rank[key.i] = m
+		rank[i] = m
 	}
-	return rank, m
+	return rank, m, idx
 }
 
 // sweep holds the state of the walk in decreasing time.
