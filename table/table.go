@@ -386,6 +386,18 @@ func (rd *Reader) CellError(j int, msg string) *CellError {
 	return &CellError{Source: rd.Source, Line: rd.line, Column: rd.Header[j], Value: string(rd.Field(j)), Msg: msg}
 }
 
+// RowsHint estimates the number of rows of a file of size bytes from the
+// lines already buffered, so that a caller can size its columns once
+// instead of growing them; 0 if there is nothing to go on.
+func (rd *Reader) RowsHint(size int64) int {
+	b, _ := rd.br.Peek(rd.br.Buffered())
+	lines := bytes.Count(b, []byte{'\n'})
+	if lines == 0 || len(b) == 0 {
+		return 0
+	}
+	return int(float64(size)/float64(len(b))*float64(lines)*1.05) + 16
+}
+
 // Column returns the position of the named column, or an error that lists
 // the columns the file does have.
 func (rd *Reader) Column(name string) (int, error) {

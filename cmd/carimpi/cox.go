@@ -243,6 +243,11 @@ func runCox(f coxFlags) (*coxJSON, error) {
 		Ties: m.Ties.String(), Strata: opt.StrataNames,
 		Dropped: d.dropped, Warnings: append([]string{}, m.Warnings...), Notice: researchNotice,
 	}
+	if !f.phTest {
+		// The fit keeps its own copy; let the columns go before the
+		// concordance needs its memory (peak RSS at n = 1e6).
+		design.X, d.nums = nil, nil
+	}
 	c := concordance.Harrell(d.time, d.event, m.LinearPredictors(false), opt.Strata, nil)
 	res.Concordance = concordanceJSON{jsonx.Float(c.C), jsonx.Float(c.SE)}
 	if f.phTest {

@@ -84,10 +84,16 @@ func loadSurv(f survFlags, nums, texts []string) (*survData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readSurv(rd, f, nums, texts)
+	rows := 0
+	if st, err := file.Stat(); err == nil {
+		rows = rd.RowsHint(st.Size())
+	}
+	return readSurv(rd, f, nums, texts, rows)
 }
 
-func readSurv(rd *table.Reader, f survFlags, nums, texts []string) (*survData, error) {
+// readSurv is loadSurv on an opened reader; rows is the expected number of
+// rows (0: unknown), to size the columns once.
+func readSurv(rd *table.Reader, f survFlags, nums, texts []string, rows int) (*survData, error) {
 	d := &survData{source: rd.Source, nums: map[string][]float64{}, texts: map[string]*textColumn{}}
 	jt, err := rd.Column(f.time)
 	if err != nil {
@@ -126,10 +132,15 @@ func readSurv(rd *table.Reader, f survFlags, nums, texts []string) (*survData, e
 		textCodes = append(textCodes, &table.Codes{})
 	}
 	numOut = make([][]float64, len(numCol))
+	for k := range numOut {
+		numOut[k] = make([]float64, 0, rows)
+	}
 	textOut = make([]*textColumn, len(textCol))
 	for k := range textOut {
-		textOut[k] = &textColumn{}
+		textOut[k] = &textColumn{codes: make([]int32, 0, rows)}
 	}
+	d.time = make([]float64, 0, rows)
+	d.event = make([]bool, 0, rows)
 	evValue := f.eventValue
 	if evValue == "" {
 		evValue = "1"

@@ -8,8 +8,6 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
-
-	"carimpi/survival/internal/timefix"
 )
 
 // Method is the handling of tied event times.
@@ -343,14 +341,12 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 	} else {
 		labels = []int{0}
 	}
-	sorted := sortOrder(time, codes, len(labels))
+	sorted, fixed := sortOrder(time, codes, len(labels))
 	pr := &problem{
 		n: n, p: p, efron: opt.Ties == Efron,
 		x:      make([]float64, n*p),
-		time:   make([]float64, n),
+		time:   fixed, // tied where equal but for rounding error, as coxph's aeqSurv
 		status: make([]bool, n),
-		eta:    make([]float64, n),
-		risk:   make([]float64, n),
 		a:      make([]float64, p), a2: make([]float64, p),
 	}
 	f := &fitted{pr: pr, order: make([]int, n), strata: labels,
@@ -370,7 +366,6 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 	for k, i32 := range sorted {
 		i := int(i32)
 		f.order[k] = i
-		pr.time[k] = time[i]
 		pr.status[k] = event[i]
 		if pr.w != nil {
 			pr.w[k] = weights[i]
@@ -383,9 +378,6 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		}
 	}
 	pr.starts = append(pr.starts, n)
-	// Times equal but for rounding error are tied, as R's aeqSurv does
-	// for coxph (timefix = TRUE); the order within strata is kept.
-	copy(pr.time, timefix.Apply(pr.time))
 	var wsum float64
 	if weights == nil {
 		wsum = float64(n)
@@ -558,6 +550,7 @@ func (m *Model) warnFit(nr nrResult, beta, u, vr []float64, eps float64, maxIter
 	if !nr.converged {
 		m.Warnings = append(m.Warnings, fmt.Sprintf("Ran out of iterations (%d) and did not converge", maxIter))
 		maxLP := math.Inf(-1)
+		m.fit.pr.eval(nr.beta, nil, nil) // the linear predictors at the returned estimate
 		for _, e := range m.fit.pr.eta {
 			maxLP = math.Max(maxLP, e)
 		}

@@ -79,8 +79,9 @@ func (pr *problem) ties() {
 
 // eval computes the log partial likelihood at beta and, if u and imat are
 // not nil, the score vector u (p) and the information matrix imat (p*p,
-// lower triangle filled); it leaves eta = x'beta + offset and risk =
-// w exp(eta) of every observation in pr.eta and pr.risk.
+// lower triangle filled); without them (the uses after the fit) it leaves
+// eta = x'beta + offset and risk = w exp(eta) of every observation in
+// pr.eta and pr.risk, allocated on first use.
 //
 // One pass over the data: the risk-set sums R, A and C of w exp(eta),
 // w exp(eta) x and w exp(eta) x x' grow going back in time, reset at each
@@ -102,6 +103,10 @@ func (pr *problem) eval(beta, u, imat []float64) float64 {
 	p := pr.p
 	x, eta, risk := pr.x, pr.eta, pr.risk
 	derivs := u != nil
+	if !derivs && pr.eta == nil {
+		pr.eta, pr.risk = make([]float64, pr.n), make([]float64, pr.n)
+		eta, risk = pr.eta, pr.risk
+	}
 	loglik := pr.odeath
 	for j, b := range beta {
 		loglik += b * pr.xdeath[j]
@@ -139,7 +144,9 @@ func (pr *problem) eval(beta, u, imat []float64) float64 {
 				if !unweighted {
 					r *= pr.w[i]
 				}
-				eta[i], risk[i] = e, r
+				if !derivs {
+					eta[i], risk[i] = e, r
+				}
 				if tied && pr.status[i] {
 					denom2 += r
 					if derivs {

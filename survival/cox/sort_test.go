@@ -29,7 +29,7 @@ func TestSortOrder(t *testing.T) {
 		codes[i] = int32(rng.IntN(3))
 	}
 	for _, c := range [][]int32{nil, codes} {
-		got := sortOrder(time, c, 3)
+		got, sorted := sortOrder(time, c, 3)
 		want := make([]int32, n)
 		for i := range want {
 			want[i] = int32(i)
@@ -45,6 +45,11 @@ func TestSortOrder(t *testing.T) {
 		})
 		if !slices.Equal(got, want) {
 			t.Errorf("strata %v: radix order differs from comparison sort", c != nil)
+		}
+		for k, i := range got {
+			if sorted[k] != time[i] { // no near ties here: timefix changes nothing
+				t.Fatalf("strata %v: sorted time %d is %v, want %v", c != nil, k, sorted[k], time[i])
+			}
 		}
 	}
 }

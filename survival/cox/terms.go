@@ -184,6 +184,7 @@ type Design struct {
 //   - lspseg(col,k1,...): one column per segment, named col[<k1], col[k1,k2),
 //     ..., col[>=km], each coefficient the slope within its segment.
 //
+// A numeric term's column is the slice data.Floats returned, not a copy.
 // It returns an error naming the column for text in a numeric column, a
 // factor with one level, or an unknown reference level.
 func NewDesign(terms []Term, data Data) (*Design, error) {
@@ -235,6 +236,10 @@ func NewDesign(terms []Term, data Data) (*Design, error) {
 			}
 			t.Knots = slices.Clone(t.Knots)
 			names = t.columnNames()
+			if t.Kind == Numeric {
+				cols = [][]float64{x} // the column itself, not a copy
+				break
+			}
 			cols = make([][]float64, len(names))
 			for j := range cols {
 				cols[j] = make([]float64, len(x))
