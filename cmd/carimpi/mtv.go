@@ -14,6 +14,7 @@ import (
 	"carimpi/imaging/nifti"
 	"carimpi/internal/jsonx"
 	"carimpi/internal/outfile"
+	"carimpi/internal/textsafe"
 	"carimpi/table"
 )
 
@@ -241,5 +242,9 @@ func batchTo(w io.Writer, dir string, opt mtv.Options, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "carimpi mtv: %d PET series, %d failed; %d non-PET series and %d non-DICOM files skipped; %.1f s\n",
 		sum.Series, sum.Failed, sum.NonPET, sum.OtherFiles, time.Since(begin).Seconds())
+	if len(sum.Unreadable) > 0 {
+		fmt.Fprintf(stderr, "carimpi mtv: %d DICOM files could not be read and belong to no row; first: %s\n",
+			len(sum.Unreadable), textsafe.Terminal(sum.Unreadable[0].Error()))
+	}
 	return bw.Flush()
 }

@@ -156,7 +156,11 @@ func Parse(b []byte, headerOnly bool) (*DataSet, error) {
 	case tsDeflated:
 		return nil, fmt.Errorf("deflated transfer syntax %s is not supported; convert with 'gdcmconv --raw IN OUT' or 'dcmconv +te IN OUT'", ts)
 	default:
-		return nil, fmt.Errorf("compressed transfer syntax %s is not supported; decompress with 'dcmdjpeg IN OUT' (JPEG), 'dcmdjp2k' (JPEG 2000) or 'gdcmconv --raw IN OUT'", ts)
+		// Compressed: the header is explicit VR little endian and still
+		// readable (to group and name the file); the pixels are refused.
+		if !headerOnly {
+			return nil, compressedError(ts)
+		}
 	}
 	ds.order = order
 	for t, e := range meta.elems {
@@ -220,7 +224,7 @@ func (p *parser) readElement(ds *DataSet, explicit bool, order binary.ByteOrder,
 		vl = order.Uint32(b[p.pos+4:])
 		p.pos += 8
 	}
-	if tag == tagPixelData && p.headerOnly {
+	if tag == tagPixelData && p.headerOnly && depth == 0 {
 		p.stop = true
 		return nil
 	}
@@ -274,9 +278,24 @@ func (p *parser) readElement(ds *DataSet, explicit bool, order binary.ByteOrder,
 		return nil
 	}
 	if vl == undefinedLength {
-		// Encapsulated pixel data: keep the marker only; the caller refuses it.
+		// Encapsulated pixel data: skip its fragments and keep a marker;
+		// the caller refuses it.
+		for {
+			if end-p.pos < 8 {
+				return fmt.Errorf("encapsulated %v: truncated fragment at byte %d", tag, p.pos)
+			}
+			it := Tag(uint32(order.Uint16(b[p.pos:]))<<16 | uint32(order.Uint16(b[p.pos+2:])))
+			flen := order.Uint32(b[p.pos+4:])
+			p.pos += 8
+			if it == tagSeqDelim {
+				break
+			}
+			if it != tagItem || int64(flen) > int64(end-p.pos) {
+				return fmt.Errorf("encapsulated %v: bad fragment at byte %d", tag, p.pos-8)
+			}
+			p.pos += int(flen)
+		}
 		ds.elems[tag] = &element{vr: vr, undef: true}
-		p.stop = true
 		return nil
 	}
 	if int64(vl) > int64(end-p.pos) {
@@ -411,6 +430,15 @@ func binaryFloats(v []byte, size int, f func([]byte) float64) ([]float64, bool) 
 		out[i] = f(v[i*size:])
 	}
 	return out, true
+}
+
+func compressedError(ts string) error {
+	return fmt.Errorf("compressed transfer syntax %s is not supported; decompress with 'dcmdjpeg IN OUT' (JPEG), 'dcmdjp2k IN OUT' (JPEG 2000) or 'gdcmconv --raw IN OUT'", ts)
+}
+
+// native reports whether a transfer syntax is read natively.
+func native(ts string) bool {
+	return ts == tsImplicitLE || ts == tsExplicitLE || ts == tsExplicitBE
 }
 
 // pixelBytes returns the native pixel data, or an error naming the fix.

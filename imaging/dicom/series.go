@@ -21,6 +21,7 @@ import (
 // File is the header of one DICOM image file.
 type File struct {
 	Path       string
+	Syntax     string // transfer syntax UID
 	PatientID  string
 	SeriesUID  string
 	Modality   string
@@ -73,8 +74,20 @@ func ReadHeader(path string) (*File, error) {
 	return fileFromDataSet(path, ds), nil
 }
 
+// isDICOM reports whether a file starts like a DICOM Part 10 file.
+func isDICOM(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, 132)
+	n, _ := io.ReadFull(f, b)
+	return n == 132 && string(b[128:132]) == "DICM"
+}
+
 func fileFromDataSet(path string, ds *DataSet) *File {
-	f := &File{Path: path, PatientID: ds.String(tagPatientID), SeriesUID: ds.String(tagSeriesUID),
+	f := &File{Path: path, Syntax: ds.TransferSyntax, PatientID: ds.String(tagPatientID), SeriesUID: ds.String(tagSeriesUID),
 		Modality: strings.ToUpper(ds.String(tagModality)), SOPClass: ds.String(tagSOPClassUID), slope: 1, samples: 1}
 	f.frames = 1
 	if v, ok := ds.Float(tagNumberOfFrames); ok {
@@ -144,8 +157,9 @@ type Group struct {
 
 // Scan finds the DICOM files under dir at any depth and groups them by
 // PatientID and SeriesInstanceUID, in order of patient, then series UID.
-// Files that are not DICOM are counted in skipped.
-func Scan(dir string) (groups []*Group, skipped int, err error) {
+// Files that are not DICOM are counted in skipped; DICOM files whose
+// header cannot be read are returned in bad.
+func Scan(dir string) (groups []*Group, skipped int, bad []error, err error) {
 	byKey := map[[2]string]*Group{}
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -156,7 +170,11 @@ func Scan(dir string) (groups []*Group, skipped int, err error) {
 		}
 		f, err := ReadHeader(path)
 		if err != nil {
-			skipped++
+			if isDICOM(path) {
+				bad = append(bad, fmt.Errorf("%s: %w", path, err))
+			} else {
+				skipped++
+			}
 			return nil
 		}
 		key := [2]string{f.PatientID, f.SeriesUID}
@@ -170,7 +188,7 @@ func Scan(dir string) (groups []*Group, skipped int, err error) {
 		return nil
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	sort.SliceStable(groups, func(a, b int) bool {
 		if groups[a].PatientID != groups[b].PatientID {
@@ -178,15 +196,18 @@ func Scan(dir string) (groups []*Group, skipped int, err error) {
 		}
 		return groups[a].SeriesUID < groups[b].SeriesUID
 	})
-	return groups, skipped, nil
+	return groups, skipped, bad, nil
 }
 
 // ReadDir reads the one PET series in dir (at any depth). Non-PET series are
 // ignored with a warning; several PET series are an error naming them.
 func ReadDir(dir string) (*Series, error) {
-	groups, skipped, err := Scan(dir)
+	groups, skipped, bad, err := Scan(dir)
 	if err != nil {
 		return nil, err
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("%d DICOM file(s) cannot be read, first: %w", len(bad), bad[0])
 	}
 	var pet []*Group
 	other := 0
@@ -234,6 +255,9 @@ func (g *Group) Read() (*Series, error) {
 		return nil, fmt.Errorf("%s: enhanced or multi-frame PET (%d frames) is not supported; convert to single-frame images first (e.g. dcm4che 'emf2sf' or 'gdcmconv --raw')", f0.Path, f0.frames)
 	}
 	for _, f := range files {
+		if !native(f.Syntax) {
+			return nil, fmt.Errorf("%s: %w", f.Path, compressedError(f.Syntax))
+		}
 		if !f.haveGeom {
 			return nil, fmt.Errorf("%s: ImagePositionPatient, ImageOrientationPatient or PixelSpacing missing", f.Path)
 		}

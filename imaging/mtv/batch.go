@@ -67,6 +67,9 @@ func (r Row) AppendRecord(b []byte, method string) []byte {
 // BatchSummary counts what a batch found.
 type BatchSummary struct {
 	Series, Failed, NonPET, OtherFiles int
+	// Unreadable lists the DICOM files whose header could not be read (they
+	// belong to no series).
+	Unreadable []error
 }
 
 // Batch finds the PET series under dir (at any depth, grouped by PatientID
@@ -79,11 +82,11 @@ func Batch(dir string, opt Options, start func(total int), emit func(done int, r
 	if opt.ExcludeMask != "" || opt.ROIMask != "" || opt.Review != "" {
 		return s, fmt.Errorf("masks and reviews belong to one series: run them without --batch")
 	}
-	groups, other, err := dicom.Scan(dir)
+	groups, other, bad, err := dicom.Scan(dir)
 	if err != nil {
 		return s, err
 	}
-	s.OtherFiles = other
+	s.OtherFiles, s.Unreadable = other, bad
 	var pet []*dicom.Group
 	for _, g := range groups {
 		if g.Modality == "PT" {

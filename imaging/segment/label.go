@@ -122,10 +122,10 @@ func abs(a int) int {
 	return a
 }
 
-// Order renumbers components 1..n by descending voxel count, ties by the
-// smallest linear index (the input numbering, as Label leaves it), drops
-// those whose count is below minVoxels... (a count predicate), and returns
-// the new count. keep(id, voxels) decides whether a component stays.
+// Order renumbers components 1..n of lab by descending voxel count, ties by
+// the smallest linear index (the numbering Label leaves), keeping only those
+// for which keep(id, voxels) is true (nil keeps all); the others become
+// background. It returns the number kept.
 func Order(lab []int32, n int, keep func(id, voxels int) bool) int {
 	counts := make([]int, n+1)
 	for _, l := range lab {
