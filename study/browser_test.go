@@ -1,6 +1,7 @@
 package study
 
 import (
+	"context"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -23,6 +24,13 @@ func TestReportInBrowser(t *testing.T) {
 	if _, err := out.WriteDir(dir); err != nil {
 		t.Fatal(err)
 	}
+	checkReport(t, ctx, dir, "CAR-IMPI study report", out.Figures)
+}
+
+// checkReport loads dir/index.html in the browser: no console error or
+// exception, the title, and every figure on the page as a drawn SVG.
+func checkReport(t *testing.T, ctx context.Context, dir, wantTitle string, figures []Figure) {
+	t.Helper()
 	var mu sync.Mutex
 	var problems []string
 	err := chromedp.Listen(ctx, func(ev any) {
@@ -59,14 +67,14 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if title != "CAR-IMPI study report" {
+	if title != wantTitle {
 		t.Errorf("title %q", title)
 	}
 	shown := map[string]bool{}
 	for _, id := range ids {
 		shown[id] = true
 	}
-	for _, f := range out.Figures {
+	for _, f := range figures {
 		if !shown["fig-"+f.Name] {
 			t.Errorf("figure %s is not rendered on the page", f.Name)
 		}

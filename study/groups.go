@@ -139,16 +139,17 @@ func (out *Output) addCombined(p *patients, idx []int, haveInflaMix bool) {
 }
 
 // discrimination computes Harrell's C (95% CI from its infinitesimal
-// jackknife SE) and Uno's C truncated at 24 months for CAR-IMPI, the
-// original IMPI and the IPI, where each can be computed.
-func discrimination(p *patients, idx []int, endpoint string) *Discrimination {
+// jackknife SE) and Uno's C truncated at tau months for the patients'
+// score (named name), the original IMPI and the IPI, where each can be
+// computed.
+func discrimination(p *patients, idx []int, endpoint, name string, tau float64) *Discrimination {
 	o := p.endpoint(endpoint).pick(idx)
-	d := &Discrimination{Endpoint: endpoint, UnoTau: 24}
+	d := &Discrimination{Endpoint: endpoint, UnoTau: tau}
 	for _, ix := range []struct {
 		name string
 		of   func(i int) float64
 	}{
-		{"CAR-IMPI", func(i int) float64 { return p.score[i] }},
+		{name, func(i int) float64 { return p.score[i] }},
 		{"IMPI", func(i int) float64 { return p.rows[i].IMPI }},
 		{"IPI", func(i int) float64 { return p.rows[i].IPI }},
 	} {
@@ -175,6 +176,7 @@ func discrimination(p *patients, idx []int, endpoint string) *Discrimination {
 		d.HarrellLower = append(d.HarrellLower, h.C-z975*h.SE)
 		d.HarrellUpper = append(d.HarrellUpper, h.C+z975*h.SE)
 		d.UnoC = append(d.UnoC, u.C)
+		d.UnoSE = append(d.UnoSE, u.SE)
 		d.UnoLower = append(d.UnoLower, u.C-z975*u.SE)
 		d.UnoUpper = append(d.UnoUpper, u.C+z975*u.SE)
 	}

@@ -146,6 +146,7 @@ type Discrimination struct {
 	HarrellUpper jsonx.Floats `json:"harrell_upper"`
 	UnoTau       float64      `json:"uno_tau"`
 	UnoC         jsonx.Floats `json:"uno_c"`
+	UnoSE        jsonx.Floats `json:"uno_se"`
 	UnoLower     jsonx.Floats `json:"uno_lower"`
 	UnoUpper     jsonx.Floats `json:"uno_upper"`
 }

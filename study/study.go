@@ -356,7 +356,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 
 	// 11. Beyond the paper: discrimination, bootstrap.
 	for _, name := range cohorts {
-		res.Discrimination[name] = discrimination(p, p.subset(name), opt.Endpoint)
+		res.Discrimination[name] = discrimination(p, p.subset(name), opt.Endpoint, model.Name, 24)
 		pr, notes := out.prediction(p, p.subset(name), out.Model, name, opt.Endpoint, []float64{12, 24}, 12)
 		if pr != nil {
 			res.Prediction[name] = pr

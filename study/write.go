@@ -16,6 +16,23 @@ import (
 // results.json, tables/*.csv and figures/*.svg. It returns the paths
 // written, in order.
 func (out *Output) WriteDir(dir string) ([]string, error) {
+	var page bytes.Buffer
+	if err := out.WriteHTML(&page); err != nil {
+		return nil, err
+	}
+	return writeDir(dir, page.Bytes(), out.Results, []namedModel{{"model.json", out.Model}}, out.Tables, out.Figures)
+}
+
+// namedModel is a model file of a report.
+type namedModel struct {
+	file  string
+	model *scores.CoxModel
+}
+
+// writeDir writes a report into dir: index.html (page), results.json,
+// the model files, tables/*.csv and figures/*.svg. It returns the paths
+// written, in order.
+func writeDir(dir string, page []byte, results any, models []namedModel, tables []Table, figures []Figure) ([]string, error) {
 	var written []string
 	write := func(name string, data []byte) error {
 		path := filepath.Join(dir, name)
@@ -28,39 +45,35 @@ func (out *Output) WriteDir(dir string) ([]string, error) {
 		written = append(written, path)
 		return nil
 	}
+	if err := write("index.html", page); err != nil {
+		return written, err
+	}
 	var buf bytes.Buffer
-	if err := out.WriteHTML(&buf); err != nil {
-		return written, err
-	}
-	if err := write("index.html", buf.Bytes()); err != nil {
-		return written, err
-	}
-	buf.Reset()
-	if err := jsonx.Write(&buf, out.Results); err != nil {
+	if err := jsonx.Write(&buf, results); err != nil {
 		return written, fmt.Errorf("results.json: %w", err)
 	}
 	if err := write("results.json", buf.Bytes()); err != nil {
 		return written, err
 	}
-	buf.Reset()
-	if err := scores.Save(&buf, out.Model); err != nil {
-		return written, fmt.Errorf("model.json: %w", err)
+	for _, m := range models {
+		buf.Reset()
+		if err := scores.Save(&buf, m.model); err != nil {
+			return written, fmt.Errorf("%s: %w", m.file, err)
+		}
+		if err := write(m.file, buf.Bytes()); err != nil {
+			return written, err
+		}
 	}
-	if err := write("model.json", buf.Bytes()); err != nil {
-		return written, err
-	}
-	for _, t := range out.Tables {
+	for _, t := range tables {
 		b := table.AppendRecord(nil, t.Header)
 		for _, row := range t.Rows {
 			b = table.AppendRecord(b, row)
 		}
-		buf.Reset()
-		buf.Write(b)
-		if err := write(filepath.Join("tables", t.Name+".csv"), buf.Bytes()); err != nil {
+		if err := write(filepath.Join("tables", t.Name+".csv"), b); err != nil {
 			return written, err
 		}
 	}
-	for _, f := range out.Figures {
+	for _, f := range figures {
 		if err := write(filepath.Join("figures", f.Name+".svg"), []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+f.SVG+"\n")); err != nil {
 			return written, err
 		}
@@ -82,23 +95,31 @@ nav ol{columns:2}@media print{nav{display:none}h2{page-break-before:auto}body{ma
 // scripts, nothing fetched from the network.
 func (out *Output) WriteHTML(w *bytes.Buffer) error {
 	res := out.Results
+	meta := fmt.Sprintf("Data: %s. Endpoint for development: %s. Software: %s. Seed: %d. Method: %s",
+		res.Provenance.Data, res.Provenance.Endpoint, res.Provenance.Software, res.Seed, res.Provenance.Citation)
+	writePage(w, "CAR-IMPI study report", "CAR-IMPI: development and validation report", res.Notice, res.Simulated, meta, out.Sections)
+	return nil
+}
+
+// writePage writes a self-contained report page: the notice, the
+// simulated-data banner, a line of provenance (meta), a table of contents
+// and the sections.
+func writePage(w *bytes.Buffer, title, heading, notice string, simulated bool, meta string, sections []Section) {
 	w.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-	w.WriteString("<title>CAR-IMPI study report</title><style>" + css + "</style></head><body>\n")
-	w.WriteString("<h1>CAR-IMPI: development and validation report</h1>\n")
-	w.WriteString("<p class=\"notice\">" + html.EscapeString(res.Notice) + "</p>\n")
-	if res.Simulated {
+	w.WriteString("<title>" + html.EscapeString(title) + "</title><style>" + css + "</style></head><body>\n")
+	w.WriteString("<h1>" + html.EscapeString(heading) + "</h1>\n")
+	w.WriteString("<p class=\"notice\">" + html.EscapeString(notice) + "</p>\n")
+	if simulated {
 		w.WriteString("<p class=\"simulated\">Simulated data — not patient data. Every number below describes a synthetic cohort.</p>\n")
 	}
-	fmt.Fprintf(w, "<p>Data: %s. Endpoint for development: %s. Software: %s. Seed: %d. Method: %s</p>\n",
-		html.EscapeString(res.Provenance.Data), html.EscapeString(res.Provenance.Endpoint), html.EscapeString(res.Provenance.Software), res.Seed, html.EscapeString(res.Provenance.Citation))
+	w.WriteString("<p>" + html.EscapeString(meta) + "</p>\n")
 	w.WriteString("<nav><ol>")
-	for _, s := range out.Sections {
+	for _, s := range sections {
 		fmt.Fprintf(w, "<li><a href=\"#%s\">%s</a></li>", s.ID, html.EscapeString(s.Title))
 	}
 	w.WriteString("</ol></nav>\n")
-	for _, s := range out.Sections {
+	for _, s := range sections {
 		fmt.Fprintf(w, "<section id=\"%s\"><h2>%s</h2>\n%s</section>\n", s.ID, html.EscapeString(s.Title), s.HTML)
 	}
 	w.WriteString("</body></html>\n")
-	return nil
 }

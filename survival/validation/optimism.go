@@ -58,3 +58,35 @@ func Optimism(n, b int, seed uint64, run func(idx []int) (Replicate, error)) (Op
 	res.Optimism = stattest.Describe(diff).Mean
 	return res, nil
 }
+
+// Percentile returns bootstrap percentile 95% intervals of a vector of
+// statistics: B resamples of n rows drawn as Optimism draws them (same
+// seed, same resamples), stat evaluated on each; element k of lower and
+// upper are the type-7 2.5% and 97.5% quantiles of the replicates' k-th
+// values that are not NaN. A resample whose stat returns an error is
+// counted in failed. It returns an error when every resample failed.
+func Percentile(n, b int, seed uint64, stat func(idx []int) ([]float64, error)) (lower, upper []float64, failed int, err error) {
+	var reps [][]float64
+	_, err = Optimism(n, b, seed, func(idx []int) (Replicate, error) {
+		v, err := stat(idx)
+		if err != nil {
+			return Replicate{}, err
+		}
+		reps = append(reps, v)
+		return Replicate{}, nil
+	})
+	if err != nil {
+		return nil, nil, b, err
+	}
+	failed = b - len(reps)
+	k := len(reps[0])
+	for j := 0; j < k; j++ {
+		col := make([]float64, 0, len(reps))
+		for _, r := range reps {
+			col = append(col, r[j])
+		}
+		q := stattest.Quantiles(col, 0.025, 0.975)
+		lower, upper = append(lower, q[0]), append(upper, q[1])
+	}
+	return lower, upper, failed, nil
+}
