@@ -68,7 +68,7 @@ func TestValidateModelAgainstR(t *testing.T) {
 		OELo    jsonx.Floats `json:"oe_lower"`
 		OEHi    jsonx.Floats `json:"oe_upper"`
 		Slope   float64
-		SlopeSE float64 `json:"slope_se"`
+		SlopeSE float64                                     `json:"slope_se"`
 		Large   struct{ Observed, Expected, Ratio float64 } `json:"in_the_large"`
 		ICI     jsonx.Floats
 		E50     jsonx.Floats
