@@ -13,6 +13,7 @@ import (
 
 	"carimpi/internal/jsonx"
 	"carimpi/internal/outfile"
+	"carimpi/internal/sortkey"
 	"carimpi/render"
 	"carimpi/survival"
 	"carimpi/survival/compete"
@@ -344,13 +345,9 @@ func (r *cifJSON) figure(time []float64, group []int) render.CIFPlot {
 		p.Title += " by " + r.group
 	}
 	// number at risk per group over the distinct times
-	idx := make([]int, len(time))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(time[a], time[b]) })
+	idx, _ := sortkey.Index(time)
 	for g, name := range r.Groups {
-		var rows []int
+		var rows []int32
 		for _, i := range idx {
 			if group == nil || group[i] == g {
 				rows = append(rows, i)

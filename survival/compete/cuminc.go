@@ -1,7 +1,6 @@
 package compete
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"carimpi/internal/sortkey"
 	"carimpi/survival"
 )
 
@@ -117,11 +117,7 @@ func check(time []float64, status []int, group []int) (nc, ng int, err error) {
 // sortedIndex returns the indices sorted by increasing time, ties in input
 // order (R's order()).
 func sortedIndex(time []float64) []int32 {
-	idx := make([]int32, len(time))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(time[a], time[b]) })
+	idx, _ := sortkey.Index(time)
 	return idx
 }
 
