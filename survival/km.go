@@ -273,7 +273,8 @@ type KMSummary struct {
 // At reads the curve at the given times as R's summary(fit, times = ...)
 // does (extend = FALSE): the times are sorted, non-finite times and times
 // after the curve's last time are dropped, S(t) is the value at the last
-// curve time <= t (1 before the first), NRisk counts those with time >= t,
+// curve time <= t (1, with limits 1 of every type, before the first),
+// NRisk counts those with time >= t,
 // and NEvent counts the events in (previous requested time, t]. times is
 // not modified.
 func (c *KMCurve) At(times []float64) KMSummary {
@@ -304,8 +305,12 @@ func (c *KMCurve) At(times []float64) KMSummary {
 		out.NEvent[i] = events - prev
 		prev = events
 		if r == 0 {
+			// Before the curve's first time summary.survfit gives S = 1
+			// with both limits 1 whatever the type (survfit_confint would
+			// give NA for log-log there, as it does on the curve's own
+			// rows where S = 1).
 			out.Surv[i], out.StdErr[i] = 1, 0
-			out.Lower[i], out.Upper[i] = confInt(1, 0, c.ConfType, c.z)
+			out.Lower[i], out.Upper[i] = 1, 1
 			continue
 		}
 		out.Surv[i] = c.Surv[r-1]

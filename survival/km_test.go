@@ -299,6 +299,30 @@ func TestAtBeforeFirstAndBeyond(t *testing.T) {
 	}
 }
 
+// TestAtBeforeFirstAllTypes: R 4.2.2, survival 3.5.3,
+// summary(survfit(Surv(t, e) ~ 1, conf.type = ct), times = c(0.5, 1.5)) with
+// t = 1:6, e = c(0,0,1,0,1,1): at 0.5 (before the first time) S = 1 with
+// lower = upper = 1 for log, log-log and plain; at 1.5 (after a censoring,
+// S still 1) log-log gives NA and log and plain 1, 1.
+func TestAtBeforeFirstAllTypes(t *testing.T) {
+	tm := []float64{1, 2, 3, 4, 5, 6}
+	ev := []bool{false, false, true, false, true, true}
+	for _, ct := range []survival.ConfType{survival.ConfLog, survival.ConfLogLog, survival.ConfPlain} {
+		c, err := survival.KaplanMeier(tm, ev, nil, survival.KMOptions{ConfType: ct})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := c[0].At([]float64{0.5, 1.5})
+		if s.Surv[0] != 1 || s.Lower[0] != 1 || s.Upper[0] != 1 {
+			t.Errorf("%v at 0.5: S %v (%v, %v), want 1 (1, 1)", ct, s.Surv[0], s.Lower[0], s.Upper[0])
+		}
+		wantNaN := ct == survival.ConfLogLog
+		if math.IsNaN(s.Lower[1]) != wantNaN || math.IsNaN(s.Upper[1]) != wantNaN || (!wantNaN && (s.Lower[1] != 1 || s.Upper[1] != 1)) {
+			t.Errorf("%v at 1.5: (%v, %v)", ct, s.Lower[1], s.Upper[1])
+		}
+	}
+}
+
 func TestRMSTAndFollowUp(t *testing.T) {
 	// Hand computation: S = 1 on [0,1), 0.75 on [1,3), 0.375 on [3,...).
 	tm := []float64{1, 2, 3, 4}

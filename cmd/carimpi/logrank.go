@@ -18,6 +18,7 @@ func init() { register(newLogRankCmd()) }
 type logRankFlags struct {
 	survFlags
 	group, strata, rho, format string
+	trend                      bool
 }
 
 func newLogRankCmd() *Command {
@@ -28,20 +29,22 @@ func newLogRankCmd() *Command {
 	fs.StringVar(&f.strata, "strata", "", "optional `column`: compare groups within its strata and sum, as survdiff's strata()")
 	fs.StringVar(&f.rho, "rho", "0", "G-rho weight S(t-)^rho: 0 = log-rank, 1 = Peto-Peto")
 	fs.StringVar(&f.format, "format", "table", "output format: table or json")
+	fs.BoolVar(&f.trend, "trend", false, "add the test for trend also when the groups are text (scores 1..k in alphabetical order); numeric groups always get it")
 	return &Command{
 		Name:      "logrank",
-		UsageLine: "logrank --data F.csv --time COL --event COL [--event-value V] --group COL [--strata COL] [--rho R] [--format table|json]",
+		UsageLine: "logrank --data F.csv --time COL --event COL [--event-value V] --group COL [--strata COL] [--rho R] [--trend] [--format table|json]",
 		Short:     "log-rank and G-rho tests between groups, with strata and a trend test, as R's survdiff",
 		Long: `Logrank tests whether the groups of --group have the same survival, as R's
 survival::survdiff (3.5) does: observed and expected events per group, the
 variance matrix of O - E, and the chi-square on k - 1 df with its p-value.
 --strata compares the groups within each stratum and sums (survdiff's
 strata()); --rho weights each event time by S(t-)^rho of the pooled
-Kaplan-Meier curve (0: log-rank, 1: Peto-Peto). With three or more groups
-a test for trend is added: scores 1..k in the order of "groups" (numeric
-order when every group value is a number, else alphabetical), chi-square on
-1 df = (s'(O-E))^2 / s'Vs. Code ordered groups (e.g. risk terciles) as
-1, 2, 3 so that the order is right.
+Kaplan-Meier curve (0: log-rank, 1: Peto-Peto). With three or more ordered
+groups a test for trend is added: scores 1..k in the order of "groups",
+chi-square on 1 df = (s'(O-E))^2 / s'Vs. Groups are ordered when every group
+value is a number (numeric order, e.g. ECOG 0..3 or risk terciles coded 1,
+2, 3); text groups such as CAR-T products have no order and get no trend
+test unless --trend asks for one in the alphabetical order of "groups".
 
 An event is a row whose --event cell equals --event-value (default 1). Rows
 with a missing time, event, group or stratum are dropped and counted.
@@ -55,7 +58,7 @@ JSON output (--format json):
 	 "trend": {"statistic", "df", "p"}}
 
 The by-stratum matrices (rows = groups, columns = strata) appear with
---strata; "trend" with three or more groups.`,
+--strata; "trend" with three or more ordered groups (or --trend).`,
 		Flags: fs,
 		Run: func(stdout, _ io.Writer) error {
 			return writeAnswer(stdout, f.format, runLogRank, f)
@@ -131,7 +134,8 @@ func runLogRank(f logRankFlags) (*logRankJSON, error) {
 			res.ExpectedByStratum = append(res.ExpectedByStratum, r.ExpectedByStratum[g])
 		}
 	}
-	if len(names) >= 3 {
+	_, lv := d.textCodes(f.group)
+	if len(names) >= 3 && (f.trend || numericLevels(lv)) {
 		if t, err := r.Trend(nil); err == nil {
 			res.Trend = &trendJSON{jsonx.Float(t.Statistic), t.DF, jsonx.Float(t.P)}
 		} else if !errors.Is(err, survival.ErrNoTrendVariance) {
@@ -139,6 +143,17 @@ func runLogRank(f logRankFlags) (*logRankJSON, error) {
 		}
 	}
 	return res, nil
+}
+
+// numericLevels reports whether every level is a number (an ordered
+// grouping such as ECOG or risk terciles coded 1, 2, 3).
+func numericLevels(lv []string) bool {
+	for _, v := range lv {
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *logRankJSON) writeTable(w io.Writer) error {

@@ -93,9 +93,19 @@ func TestLogRankReferenceCLI(t *testing.T) {
 			t.Errorf("%s: df %d, want %d", tc.file, out.DF, w.DF)
 		}
 		reftest.Floats(t, tc.file+" chisq, p", []float64{float64(out.Statistic), float64(out.P)}, []float64{w.Chisq, w.P}, cliTol)
-		if (out.Trend != nil) != (len(w.Groups) >= 3) {
+		// veteran's celltype is text (unordered): no trend test
+		if wantTrend := len(w.Groups) >= 3 && !strings.Contains(tc.file, "celltype"); (out.Trend != nil) != wantTrend {
 			t.Errorf("%s: trend %+v with %d groups", tc.file, out.Trend, len(w.Groups))
 		}
+	}
+	// --trend asks for it on text groups, in alphabetical order
+	var out struct {
+		Groups []string
+		Trend  *struct{ Statistic float64 }
+	}
+	runJSON(t, &out, "logrank", "--time", "time", "--event", "status", "--data", refData+"/veteran.csv", "--group", "celltype", "--trend")
+	if out.Trend == nil || len(out.Groups) != 4 {
+		t.Errorf("--trend on celltype: %+v", out)
 	}
 }
 
