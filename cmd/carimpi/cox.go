@@ -21,6 +21,9 @@ type coxFlags struct {
 	survFlags
 	terms, strata, ties, format string
 	phTest                      bool
+	// counting process, weights, offset, robust variance
+	weights, offset, cluster string
+	robust                   bool
 	// Fine-Gray
 	fineGray                  bool
 	causeFlags                causeFlags
@@ -36,6 +39,11 @@ func newCoxCmd() *Command {
 	fs.StringVar(&f.ties, "ties", "efron", "tied event times: efron or breslow")
 	fs.BoolVar(&f.phTest, "ph-test", false, "add the proportional hazards test (cox.zph, KM transform) per term and global")
 	fs.StringVar(&f.format, "format", "table", "output format: table or json")
+	fs.StringVar(&f.start, "start", "", "optional entry-time `column`: rows are intervals (start, time] (delayed entry, time-varying covariates), as coxph(Surv(start, stop, event))")
+	fs.StringVar(&f.weights, "weights", "", "optional case-weight `column` (positive numbers), as coxph(weights =)")
+	fs.StringVar(&f.offset, "offset", "", "optional offset `column`, added to the linear predictor with coefficient 1")
+	fs.BoolVar(&f.robust, "robust", false, "robust (sandwich) variance, as coxph(robust = TRUE); \"var\" is then robust and \"naive_var\" the model-based one")
+	fs.StringVar(&f.cluster, "cluster", "", "optional `column` of cluster ids (e.g. patient id with several rows): robust variance summed within clusters, as coxph(... + cluster(id))")
 	fs.BoolVar(&f.fineGray, "fine-gray", false, "fit the Fine-Gray subdistribution hazards model of --cause-of-interest (cmprsk::crr) instead of a Cox model")
 	f.causeFlags.register(fs)
 	fs.StringVar(&f.causeOfInterest, "cause-of-interest", "", "with --fine-gray: the `code` (or --cause-codes name) of the cause modelled")
@@ -182,6 +190,7 @@ type coxJSON struct {
 	Strata      []string        `json:"strata,omitempty"`
 	Concordance concordanceJSON `json:"concordance"`
 	PHTest      *phTestJSON     `json:"ph_test"`
+	NaiveVar    []jsonx.Floats  `json:"naive_var,omitempty"`
 	Dropped     int             `json:"dropped"`
 	Warnings    []string        `json:"warnings"`
 	Notice      string          `json:"notice"`
@@ -219,7 +228,10 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := loadSurv(f.survFlags, nums, append(texts, f.strata))
+	if f.phTest && (f.start != "" || f.weights != "" || f.offset != "") {
+		return nil, usagef("--ph-test is not available with --start, --weights or --offset")
+	}
+	d, err := loadSurv(f.survFlags, append(nums, f.weights, f.offset), append(texts, f.strata, f.cluster))
 	if err != nil {
 		return nil, err
 	}
@@ -227,11 +239,26 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", f.data, err)
 	}
-	opt := &cox.Options{Ties: ties, Names: design.Names}
+	opt := &cox.Options{Ties: ties, Names: design.Names, Start: d.start, Robust: f.robust}
+	var weights []float64
+	if f.weights != "" {
+		weights = d.floatColumn(f.weights)
+		for i, w := range weights {
+			if !(w > 0) || math.IsInf(w, 0) {
+				return nil, fmt.Errorf("%s: column %q: weight %v of kept row %d is not a positive finite number", f.data, f.weights, w, i+1)
+			}
+		}
+	}
+	if f.offset != "" {
+		opt.Offset = d.floatColumn(f.offset)
+	}
+	if f.cluster != "" {
+		opt.Cluster, _ = codeLevels(d.textCodes(f.cluster))
+	}
 	if f.strata != "" {
 		opt.Strata, opt.StrataNames = codeLevels(d.textCodes(f.strata))
 	}
-	m, err := cox.Fit(d.time, d.event, design.X, opt, nil)
+	m, err := cox.Fit(d.time, d.event, design.X, opt, weights)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", f.data, err)
 	}
@@ -243,13 +270,23 @@ func runCox(f coxFlags) (*coxJSON, error) {
 		Ties: m.Ties.String(), Strata: opt.StrataNames,
 		Dropped: d.dropped, Warnings: append([]string{}, m.Warnings...), Notice: researchNotice,
 	}
+	if m.NaiveVar != nil {
+		for _, row := range m.NaiveVar {
+			res.NaiveVar = append(res.NaiveVar, row)
+		}
+	}
 	if !f.phTest {
 		// The fit keeps its own copy; let the columns go before the
 		// concordance needs its memory (peak RSS at n = 1e6).
 		design.X, d.nums = nil, nil
 	}
-	c := concordance.Harrell(d.time, d.event, m.LinearPredictors(false), opt.Strata, nil)
-	res.Concordance = concordanceJSON{jsonx.Float(c.C), jsonx.Float(c.SE)}
+	if d.start == nil {
+		c := concordance.Harrell(d.time, d.event, m.LinearPredictors(false), opt.Strata, weights)
+		res.Concordance = concordanceJSON{jsonx.Float(c.C), jsonx.Float(c.SE)}
+	} else {
+		res.Concordance = concordanceJSON{jsonx.Float(math.NaN()), jsonx.Float(math.NaN())}
+		res.Warnings = append(res.Warnings, "concordance is not computed for (start, stop] data")
+	}
 	if f.phTest {
 		zph, err := phTest(d, design, m, opt.Strata)
 		if err != nil {

@@ -21,6 +21,7 @@ import (
 type survData struct {
 	source  string
 	time    []float64
+	start   []float64 // with survFlags.start: the entry time of each kept row
 	event   []bool
 	status  []int // with survFlags.causeOf: its code of each kept row
 	dropped int
@@ -37,6 +38,10 @@ type textColumn struct {
 // survFlags are the flags every survival command shares.
 type survFlags struct {
 	data, time, event, eventValue string
+	// start, if set, is the entry-time column of (start, stop] data:
+	// delayed entry or one row per interval of a subject; --time is then
+	// the stop time.
+	start string
 	// causeOf, if set, reads the event column as a status with several
 	// codes (competing risks): it maps a cell to 0 (censored) or a cause
 	// code >= 1, or returns an error message about the cell; event is then
@@ -99,6 +104,12 @@ func readSurv(rd *table.Reader, f survFlags, nums, texts []string, rows int) (*s
 	if err != nil {
 		return nil, err
 	}
+	js := -1
+	if f.start != "" {
+		if js, err = rd.Column(f.start); err != nil {
+			return nil, err
+		}
+	}
 	je, err := rd.Column(f.event)
 	if err != nil {
 		return nil, err
@@ -158,12 +169,18 @@ rows:
 		if err != nil {
 			return nil, err
 		}
+		t0 := 0.0
+		if js >= 0 {
+			if t0, err = rd.Float(js); err != nil {
+				return nil, err
+			}
+		}
 		for k, j := range numCol {
 			if vals[k], err = rd.Float(j); err != nil {
 				return nil, err
 			}
 		}
-		if math.IsNaN(t) || rd.Missing(je) {
+		if math.IsNaN(t) || math.IsNaN(t0) || rd.Missing(je) {
 			d.dropped++
 			continue
 		}
@@ -179,7 +196,10 @@ rows:
 				continue rows
 			}
 		}
-		if t < 0 {
+		if js >= 0 && !(t0 < t) {
+			return nil, rd.CellError(js, fmt.Sprintf("is not before the stop time %s (--time %s); each row is an interval (start, stop]", rd.Field(jt), f.time))
+		}
+		if t < 0 && js < 0 {
 			return nil, rd.CellError(jt, "is a negative time; survival times must be >= 0 (check the dates or the sign)")
 		}
 		c := evCodes.Code(rd.Field(je))
@@ -212,6 +232,9 @@ rows:
 			}
 		}
 		d.time = append(d.time, t)
+		if js >= 0 {
+			d.start = append(d.start, t0)
+		}
 		d.event = append(d.event, kind[c] == 1)
 		if f.causeOf != nil {
 			d.status = append(d.status, status[c])

@@ -8,6 +8,8 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"carimpi/survival/internal/timefix"
 )
 
 // Method is the handling of tied event times.
@@ -48,6 +50,12 @@ type Options struct {
 	// Strata gives each observation's stratum (any integers); each stratum
 	// has its own baseline hazard. nil: one stratum.
 	Strata []int
+	// Start gives each observation's entry time for counting-process
+	// data, coxph(Surv(start, stop, event)) (survival's agreg): the
+	// observation is at risk on (Start, time]. nil: at risk from 0 (right-
+	// censored data). Delayed entry and time-varying covariates (one row
+	// per interval of a subject) are written this way.
+	Start []float64
 	// StrataNames, if not nil, names stratum s as StrataNames[s] in
 	// warnings (Strata values must then index it).
 	StrataNames []string
@@ -180,7 +188,7 @@ func Fit(time []float64, event []bool, x [][]float64, opt *Options, weights []fl
 	for _, s := range []struct {
 		n    int
 		name string
-	}{{len(weights), "weights"}, {len(opt.Strata), "Strata"}, {len(opt.Offset), "Offset"}, {len(opt.Cluster), "Cluster"}} {
+	}{{len(weights), "weights"}, {len(opt.Strata), "Strata"}, {len(opt.Offset), "Offset"}, {len(opt.Cluster), "Cluster"}, {len(opt.Start), "Start"}} {
 		if s.n != 0 && s.n != n {
 			panic("cox: length of " + s.name + " differs from time")
 		}
@@ -202,8 +210,13 @@ func Fit(time []float64, event []bool, x [][]float64, opt *Options, weights []fl
 		}
 	}
 	for i, t := range time {
-		if math.IsNaN(t) || t < 0 || math.IsInf(t, 0) {
+		if math.IsNaN(t) || (t < 0 && opt.Start == nil) || math.IsInf(t, 0) {
 			return nil, fmt.Errorf("cox: observation %d: time %v is not a finite number >= 0", i+1, t)
+		}
+	}
+	for i, s := range opt.Start {
+		if math.IsNaN(s) || math.IsInf(s, 0) || !(s < time[i]) {
+			return nil, fmt.Errorf("cox: observation %d: start time %v is not a finite number before the stop time %v", i+1, s, time[i])
 		}
 	}
 	for j, c := range x {
@@ -378,6 +391,19 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		}
 	}
 	pr.starts = append(pr.starts, n)
+	// Counting-process data: start and stop times are tied where equal but
+	// for rounding error jointly, as aeqSurv does for (start, stop].
+	if opt.Start != nil {
+		both := make([]float64, 2*n)
+		for k, i := range f.order {
+			both[k] = opt.Start[i]
+			both[n+k] = time[i]
+		}
+		both = timefix.Apply(both)
+		pr.start = both[:n:n]
+		copy(pr.time, both[n:])
+		pr.sortStarts()
+	}
 	var wsum float64
 	if weights == nil {
 		wsum = float64(n)

@@ -1,6 +1,10 @@
 package cox
 
-import "math"
+import (
+	"math"
+
+	"carimpi/internal/sortkey"
+)
 
 // problem is a Cox data set prepared for the Newton-Raphson kernel, in the
 // layout survival's coxfit6.c expects: observations sorted by stratum and
@@ -19,6 +23,12 @@ type problem struct {
 	off    []float64 // nil: no offset
 	starts []int     // stratum s is [starts[s], starts[s+1])
 	efron  bool
+	// counting-process data: start[i] is the entry time (at risk on
+	// (start, time]); byStart lists the positions of each stratum by
+	// decreasing start, so that a walk back in time removes those whose
+	// start is at or after the current time. nil: right-censored data.
+	start   []float64
+	byStart []int32
 
 	// the tie structure: group g (one distinct time within a stratum) is
 	// [gend[g-1], gend[g]) (gend[-1] = 0); stratum s holds the groups
@@ -41,6 +51,34 @@ func (pr *problem) weight(i int) float64 {
 		return 1
 	}
 	return pr.w[i]
+}
+
+// sortStarts fills byStart: within each stratum, the positions ordered by
+// decreasing start time.
+func (pr *problem) sortStarts() {
+	pr.byStart = make([]int32, pr.n)
+	for s := 0; s+1 < len(pr.starts); s++ {
+		lo, hi := pr.starts[s], pr.starts[s+1]
+		keys := make([]uint64, hi-lo)
+		idx := pr.byStart[lo:hi]
+		for k := range keys {
+			keys[k] = ^sortkey.Key(pr.start[lo+k])
+			idx[k] = int32(lo + k)
+		}
+		sortkey.Sort(keys, idx)
+	}
+}
+
+// leaving calls out(k) for every observation of the stratum ending at end
+// that is no longer at risk at time t (start >= t), advancing the cursor
+// *next into byStart; it returns how many left.
+func (pr *problem) leaving(next *int, end int, t float64, out func(k int)) int {
+	n := 0
+	for ; *next < end && pr.start[pr.byStart[*next]] >= t; *next++ {
+		out(int(pr.byStart[*next]))
+		n++
+	}
+	return n
 }
 
 // ties finds the tie structure of the sorted data (see problem).
@@ -79,9 +117,10 @@ func (pr *problem) ties() {
 
 // eval computes the log partial likelihood at beta and, if u and imat are
 // not nil, the score vector u (p) and the information matrix imat (p*p,
-// lower triangle filled); without them (the uses after the fit) it leaves
-// eta = x'beta + offset and risk = w exp(eta) of every observation in
-// pr.eta and pr.risk, allocated on first use.
+// lower triangle filled); without them (the uses after the fit), and always
+// for counting-process data, it leaves eta = x'beta + offset and
+// risk = w exp(eta) of every observation in pr.eta and pr.risk, allocated on
+// first use.
 //
 // One pass over the data: the risk-set sums R, A and C of w exp(eta),
 // w exp(eta) x and w exp(eta) x x' grow going back in time, reset at each
@@ -103,7 +142,9 @@ func (pr *problem) eval(beta, u, imat []float64) float64 {
 	p := pr.p
 	x, eta, risk := pr.x, pr.eta, pr.risk
 	derivs := u != nil
-	if !derivs && pr.eta == nil {
+	// counting-process data need each risk again when it leaves
+	keep := !derivs || pr.start != nil
+	if keep && pr.eta == nil {
 		pr.eta, pr.risk = make([]float64, pr.n), make([]float64, pr.n)
 		eta, risk = pr.eta, pr.risk
 	}
@@ -123,8 +164,26 @@ func (pr *problem) eval(beta, u, imat []float64) float64 {
 		clear(cmat)
 		prod, pexp := 1.0, 0 // the batched log terms: log(prod) + pexp log 2
 		i := pr.starts[s]
+		next, atRisk := pr.starts[s], 0 // counting process: cursor into byStart, number at risk
 		for g := pr.gstart[s]; g < pr.gstart[s+1]; g++ {
 			end, nd := pr.gend[g], pr.gdead[g]
+			if pr.start != nil {
+				// those who entered at or after this time leave the risk
+				// set; when it empties, the sums restart from 0 exactly (as
+				// agfit4 does, so that no rounding residue is carried)
+				atRisk -= pr.leaving(&next, pr.starts[s+1], pr.time[i], func(k int) {
+					denom -= risk[k]
+					if derivs {
+						addOuter(a, cmat, -risk[k], x[k*p:k*p+p])
+					}
+				})
+				if atRisk == 0 {
+					denom = 0
+					clear(a)
+					clear(cmat)
+				}
+				atRisk += end - i
+			}
 			tied := pr.efron && nd > 1
 			var denom2 float64
 			if tied {
@@ -144,7 +203,7 @@ func (pr *problem) eval(beta, u, imat []float64) float64 {
 				if !unweighted {
 					r *= pr.w[i]
 				}
-				if !derivs {
+				if keep {
 					eta[i], risk[i] = e, r
 				}
 				if tied && pr.status[i] {

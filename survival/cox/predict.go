@@ -143,7 +143,7 @@ func (m *Model) Survfit(x []float64) []Curve {
 			dx                       []float64
 		}
 		var steps []step
-		rs.reset()
+		rs.reset(pr, s)
 		for i := pr.starts[s]; i < pr.starts[s+1]; {
 			t := pr.time[i]
 			i = rs.add(pr, i, pr.starts[s+1])

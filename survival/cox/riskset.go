@@ -14,16 +14,20 @@ type riskSet struct {
 	nd              int
 	deathWt, denom2 float64
 	a2              []float64
+	// counting process: cursor into problem.byStart, end of the stratum,
+	// number at risk
+	next, end, count int
 }
 
 func newRiskSet(p int) *riskSet {
 	return &riskSet{a: make([]float64, p), a2: make([]float64, p)}
 }
 
-// reset empties the risk set for a new stratum.
-func (rs *riskSet) reset() {
+// reset empties the risk set for stratum s.
+func (rs *riskSet) reset(pr *problem, s int) {
 	rs.denom, rs.nrisk = 0, 0
 	clear(rs.a)
+	rs.next, rs.end, rs.count = pr.starts[s], pr.starts[s+1], 0
 }
 
 // add puts the observations from i up to end that share pr.time[i] into
@@ -34,7 +38,22 @@ func (rs *riskSet) add(pr *problem, i, end int) int {
 	t := pr.time[i]
 	rs.nd, rs.deathWt, rs.denom2 = 0, 0, 0
 	clear(rs.a2)
+	if pr.start != nil {
+		rs.count -= pr.leaving(&rs.next, rs.end, t, func(k int) {
+			r := pr.risk[k]
+			rs.denom -= r
+			rs.nrisk -= pr.weight(k)
+			for j, v := range pr.x[k*p : k*p+p] {
+				rs.a[j] -= r * v
+			}
+		})
+		if rs.count == 0 {
+			rs.denom, rs.nrisk = 0, 0
+			clear(rs.a)
+		}
+	}
 	for ; i < end && pr.time[i] == t; i++ {
+		rs.count++
 		r := pr.risk[i]
 		rs.denom += r
 		rs.nrisk += pr.weight(i)

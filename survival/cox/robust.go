@@ -25,8 +25,10 @@ type batch struct {
 // "score"), coxscore2.c) in sorted order, p per observation, on the scaled
 // columns, at the fitted coefficients:
 //
-//	r_i = delta_i (x_i - xm(t_i)) - exp(eta_i) sum_{t_k <= t_i} (x_i - xbar_k) dLambda_k
+//	r_i = delta_i (x_i - xm(t_i)) - exp(eta_i) sum_{start_i < t_k <= t_i} (x_i - xbar_k) dLambda_k
 //
+// (start_i = -Inf for right-censored data; with (start, stop] data this is
+// agscore3.c)
 // where a subject dying in a tied Efron batch is at risk with weight
 // (1 - k/d) in step k. Their weighted sum is the score vector (0 at the
 // estimate). One backward pass for the risk-set sums and one forward pass
@@ -42,7 +44,7 @@ func (m *Model) scoreResiduals() []float64 {
 	c1 := make([]float64, p)
 	for s := 0; s+1 < len(pr.starts); s++ {
 		var batches []batch
-		rs.reset()
+		rs.reset(pr, s)
 		for i := pr.starts[s]; i < pr.starts[s+1]; {
 			b := batch{lo: i}
 			i = rs.add(pr, i, pr.starts[s+1])
@@ -73,6 +75,9 @@ func (m *Model) scoreResiduals() []float64 {
 		// forward in time: cumulative hazard and hazard-weighted means
 		var cumH float64
 		clear(c1)
+		// counting process: the sums after each batch, by increasing time,
+		// to take off what accrued up to each subject's start
+		var tAt, hAt, cAt []float64
 		for bi := len(batches) - 1; bi >= 0; bi-- {
 			b := batches[bi]
 			for i := b.lo; i < b.hi; i++ {
@@ -100,6 +105,27 @@ func (m *Model) scoreResiduals() []float64 {
 				for j := range c1 {
 					c1[j] += b.x1[j]
 				}
+			}
+			if pr.start != nil {
+				tAt = append(tAt, pr.time[b.lo])
+				hAt = append(hAt, cumH)
+				cAt = append(cAt, c1...)
+			}
+		}
+		if pr.start == nil {
+			continue
+		}
+		// r_i gets back exp(eta_i) sum_{t_k <= start_i} (x_i - xbar_k) dLambda_k
+		for i := pr.starts[s]; i < pr.starts[s+1]; i++ {
+			k := sort.Search(len(tAt), func(k int) bool { return tAt[k] > pr.start[i] }) - 1
+			if k < 0 {
+				continue
+			}
+			e := math.Exp(pr.eta[i])
+			row := pr.x[i*p : i*p+p]
+			out := res[i*p : i*p+p]
+			for j := range out {
+				out[j] += e * (row[j]*hAt[k] - cAt[k*p+j])
 			}
 		}
 	}
