@@ -47,6 +47,36 @@ type File struct {
 // that does not fit is read again whole.
 const headerPrefix = 64 << 10
 
+// bufPool recycles file buffers: a series is read file by file, and only
+// values copied out of a buffer outlive it.
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// readInto reads up to limit bytes of the file (all of it when limit < 0)
+// into *buf, growing it as needed, and reports whether that is the whole file.
+func readInto(f *os.File, buf *[]byte, limit int) ([]byte, bool, error) {
+	size := limit
+	if limit < 0 {
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, false, err
+		}
+		if fi.Size() > 1<<31 {
+			return nil, false, fmt.Errorf("%s: %d bytes is too large for one PET slice", f.Name(), fi.Size())
+		}
+		size = int(fi.Size()) + 1
+	}
+	if cap(*buf) < size {
+		*buf = make([]byte, size)
+	}
+	b := (*buf)[:size]
+	n, err := io.ReadFull(f, b)
+	whole := err == io.ErrUnexpectedEOF || err == io.EOF
+	if err != nil && !whole {
+		return nil, false, err
+	}
+	return b[:n], whole || (limit < 0 && n < size), nil
+}
+
 // ReadHeader reads the header of one file (not its pixel data).
 func ReadHeader(path string) (*File, error) {
 	f, err := os.Open(path)
@@ -54,16 +84,18 @@ func ReadHeader(path string) (*File, error) {
 		return nil, err
 	}
 	defer f.Close()
-	buf := make([]byte, headerPrefix)
-	n, err := io.ReadFull(f, buf)
-	whole := err == io.ErrUnexpectedEOF || err == io.EOF
-	if err != nil && !whole {
+	buf := bufPool.Get().(*[]byte)
+	defer bufPool.Put(buf)
+	b, whole, err := readInto(f, buf, headerPrefix)
+	if err != nil {
 		return nil, err
 	}
-	ds, perr := Parse(buf[:n], true)
+	ds, perr := Parse(b, true)
 	if perr != nil && !whole && !errors.Is(perr, ErrNotDICOM) {
-		b, err := os.ReadFile(path)
-		if err != nil {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		if b, _, err = readInto(f, buf, -1); err != nil {
 			return nil, err
 		}
 		ds, perr = Parse(b, true)
@@ -72,18 +104,6 @@ func ReadHeader(path string) (*File, error) {
 		return nil, perr
 	}
 	return fileFromDataSet(path, ds), nil
-}
-
-// isDICOM reports whether a file starts like a DICOM Part 10 file.
-func isDICOM(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	b := make([]byte, 132)
-	n, _ := io.ReadFull(f, b)
-	return n == 132 && string(b[128:132]) == "DICM"
 }
 
 func fileFromDataSet(path string, ds *DataSet) *File {
@@ -379,7 +399,14 @@ func readPixels(files []*File, factors []float64, vol *imaging.Volume) error {
 }
 
 func readSlice(f *File, factor float64, dst []float64) error {
-	b, err := os.ReadFile(f.Path)
+	fh, err := os.Open(f.Path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	buf := bufPool.Get().(*[]byte)
+	defer bufPool.Put(buf)
+	b, _, err := readInto(fh, buf, -1)
 	if err != nil {
 		return err
 	}
@@ -450,4 +477,16 @@ func sameOrientation(a, b [6]float64) bool {
 func dotv(a, b [3]float64) float64 { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2] }
 func crossv(a, b [3]float64) [3]float64 {
 	return [3]float64{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
+}
+
+// isDICOM reports whether a file starts like a DICOM Part 10 file.
+func isDICOM(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, 132)
+	n, _ := io.ReadFull(f, b)
+	return n == 132 && string(b[128:132]) == "DICM"
 }
