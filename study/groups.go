@@ -145,7 +145,7 @@ func (out *Output) addCombined(p *patients, idx []int, haveInflaMix bool) {
 func discrimination(p *patients, idx []int, endpoint, name string, tau float64) *Discrimination {
 	o := p.endpoint(endpoint).pick(idx)
 	d := &Discrimination{Endpoint: endpoint, UnoTau: tau}
-	for _, ix := range []struct {
+	for k, ix := range []struct {
 		name string
 		of   func(i int) float64
 	}{
@@ -153,6 +153,9 @@ func discrimination(p *patients, idx []int, endpoint, name string, tau float64) 
 		{"IMPI", func(i int) float64 { return p.rows[i].IMPI }},
 		{"IPI", func(i int) float64 { return p.rows[i].IPI }},
 	} {
+		if k > 0 && ix.name == name {
+			continue // the model is IMPI itself
+		}
 		var t, s []float64
 		var e []bool
 		for k, i := range idx {

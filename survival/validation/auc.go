@@ -22,7 +22,8 @@ type AUCResult struct {
 //	           / (sum_{cases i} w_i  sum_{controls j} w_j)
 //
 // with the weights of the package documentation (the controls' common
-// weight 1/G(tau) cancels). A higher risk means an earlier event. The
+// weight 1/G(tau) cancels). A higher risk means an earlier event. A
+// horizon after the last observed time gives NaN (Score drops it). The
 // standard error is Score's, from the influence function with the
 // Kaplan-Meier censoring term (package documentation). Without a case or
 // a control the result is NaN. AUC panics if the slice lengths differ.
@@ -30,7 +31,7 @@ func AUC(time []float64, event []bool, risk []float64, tau float64) AUCResult {
 	checkLengths("AUC", time, event, risk)
 	res := AUCResult{Estimate: nanEstimate(), Tau: tau}
 	cens, err := newCensoring(time, event)
-	if err != nil {
+	if err != nil || !cens.covers(tau) {
 		return res
 	}
 	w, cases, controls := cens.weights(time, event, tau)

@@ -21,12 +21,13 @@ type BrierResult struct {
 // model predicts 1 - KM(tau), the Kaplan-Meier estimate of the sample, for
 // every patient (Score's "Null model", prodlim). IPA = 1 - BS/BS(null)
 // (Kattan and Gerds, Diagn Progn Res 2018); Score gives it no standard
-// error. Brier panics if the slice lengths differ.
+// error. A horizon after the last observed time gives NaN (Score drops
+// it). Brier panics if the slice lengths differ.
 func Brier(time []float64, event []bool, risk []float64, tau float64) BrierResult {
 	checkLengths("Brier", time, event, risk)
 	res := BrierResult{Tau: tau, Brier: nanEstimate(), Null: nanEstimate(), IPA: nanf()}
 	cens, err := newCensoring(time, event)
-	if err != nil {
+	if err != nil || !cens.covers(tau) {
 		return res
 	}
 	w, cases, controls := cens.weights(time, event, tau)

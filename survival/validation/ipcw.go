@@ -61,6 +61,10 @@ func newCensoring(time []float64, event []bool) (*censoring, error) {
 	return c, nil
 }
 
+// covers reports whether the follow-up reaches tau (riskRegression::Score
+// drops a horizon after the last observed time).
+func (c *censoring) covers(tau float64) bool { return len(c.time) > 0 && tau <= c.time[len(c.time)-1] }
+
 // index returns the index of the last distinct time <= t, -1 if none.
 func (c *censoring) index(t float64) int {
 	return sort.Search(len(c.time), func(m int) bool { return c.time[m] > t }) - 1

@@ -69,8 +69,11 @@ func TestUndefined(t *testing.T) {
 	time := []float64{1, 2, 3}
 	event := []bool{true, true, true}
 	risk := []float64{0.2, 0.5, 0.9}
-	if a := AUC(time, event, risk, 5); !math.IsNaN(a.Value) || a.Controls != 0 || a.Cases != 3 {
+	if a := AUC(time, event, risk, 3); !math.IsNaN(a.Value) || a.Controls != 0 || a.Cases != 3 {
 		t.Errorf("no control: %+v", a)
+	}
+	if b := Brier(time, []bool{true, false, true}, risk, 3.5); !math.IsNaN(b.Brier.Value) || !math.IsNaN(b.IPA) {
+		t.Errorf("horizon after the follow-up: %+v", b)
 	}
 	if _, err := Slope(time, event, []float64{1, 1, 1}); err == nil {
 		t.Error("constant linear predictor: want an error")
