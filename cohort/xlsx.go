@@ -3,9 +3,10 @@ package cohort
 import (
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/xuri/excelize/v2"
+
+	"carimpi/internal/xlsx"
 )
 
 // xlsxSource streams the rows of one sheet. Cells are read raw (numbers as
@@ -19,9 +20,9 @@ type xlsxSource struct {
 }
 
 func newXLSXSource(r io.Reader, source, sheet string) (*xlsxSource, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := xlsx.Open(r, source)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", source, err)
+		return nil, err
 	}
 	if sheet == "" {
 		sheet = f.GetSheetName(0)
@@ -95,15 +96,9 @@ func LoadXLSX(r io.Reader, source string, opts Options) (*Cohort, *Report, error
 
 // WriteXLSX writes the cohort as one sheet named "cohort" with the
 // dictionary names as header (the columns of WriteCSV), numbers as numeric
-// cells and missing values as empty cells.
+// cells that read back exactly and missing values as empty cells.
 func (c *Cohort) WriteXLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "cohort"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	xw, err := xlsx.NewWriter(w, "cohort")
 	if err != nil {
 		return err
 	}
@@ -112,37 +107,21 @@ func (c *Cohort) WriteXLSX(w io.Writer) error {
 	for j, f := range cols {
 		row[j] = f.Name
 	}
-	if err := sw.SetRow("A1", row); err != nil {
+	if err := xw.WriteRow(row); err != nil {
 		return err
 	}
 	for i := range c.Records {
 		r := &c.Records[i]
 		for j, f := range cols {
-			switch {
-			case f.str != nil:
-				row[j] = nilIfEmpty(*f.str(r))
-			default:
-				if v := f.Float(r); math.IsNaN(v) {
-					row[j] = nil
-				} else {
-					row[j] = v
-				}
+			if f.str != nil {
+				row[j] = *f.str(r)
+			} else {
+				row[j] = f.Float(r)
 			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
+		if err := xw.WriteRow(row); err != nil {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
-}
-
-func nilIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
+	return xw.Close()
 }

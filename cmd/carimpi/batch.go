@@ -13,6 +13,7 @@ import (
 
 	"carimpi/internal/outfile"
 	"carimpi/internal/textsafe"
+	"carimpi/internal/xlsx"
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -198,9 +199,14 @@ func (x *xlsxRows) Line() int { return x.line }
 // the header.
 func openXLSX(path string) (batchSource, error) {
 	name := filepath.Base(path)
-	f, err := excelize.OpenFile(path)
+	in, err := os.Open(path)
 	if err != nil {
-		return batchSource{}, fmt.Errorf("%s: not a readable XLSX workbook: %v", name, err)
+		return batchSource{}, err
+	}
+	f, err := xlsx.Open(in, name)
+	in.Close()
+	if err != nil {
+		return batchSource{}, err
 	}
 	rows, err := f.Rows(f.GetSheetName(0))
 	if err != nil {
