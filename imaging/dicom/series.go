@@ -319,7 +319,7 @@ func (g *Group) Read() (*Series, error) {
 			if d <= 1e-6 {
 				return nil, fmt.Errorf("%s and %s are at the same position along the slice normal (%.4f mm): several frames or time points in one series are not supported", sorted[i-1].Path, sorted[i].Path, proj[order[i]])
 			}
-			if math.Abs(d-spacing) > 1e-3*spacing+1e-4 {
+			if math.Abs(d-spacing) > 0.01*spacing+0.01 {
 				return nil, fmt.Errorf("slice spacing is not uniform: %.4f mm between %s and %s, %.4f mm on average (missing slice?)", d, sorted[i-1].Path, sorted[i].Path, spacing)
 			}
 		}

@@ -5,9 +5,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
+	"carimpi/imaging/nifti"
 	"carimpi/internal/reftest"
 )
 
@@ -210,5 +213,117 @@ func TestIBSI(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestMaskByWorld: a mask stored with its axes swapped and flipped (but
+// the same voxel centres) selects the same voxels.
+func TestMaskByWorld(t *testing.T) {
+	dir := filepath.Join("testdata", "synthetic", "s01_spheres_dicom")
+	img, _ := loadCase(t, dir)
+	m, err := nifti.Read(filepath.Join(dir, "roi_liver.nii.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nx, ny, nz := m.Dim[0], m.Dim[1], m.Dim[2]
+	// New axes: i' = ny-1-j (flipped j), j' = i, k' = k.
+	data := make([]uint16, len(m.Data))
+	for k := 0; k < nz; k++ {
+		for j := 0; j < ny; j++ {
+			for i := 0; i < nx; i++ {
+				ip, jp := ny-1-j, i
+				data[(k*nx+jp)*ny+ip] = uint16(m.Data[(k*ny+j)*nx+i])
+			}
+		}
+	}
+	a := m.Affine
+	var b [4][4]float64
+	for r := 0; r < 3; r++ {
+		b[r] = [4]float64{-a[r][1], a[r][0], a[r][2], a[r][3] + float64(ny-1)*a[r][1]}
+	}
+	b[3][3] = 1
+	p := filepath.Join(t.TempDir(), "roi.nii")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nifti.WriteUint16(f, [3]int{ny, nx, nz}, b, data, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	r1, _, err := Run(img, Options{ROIMask: filepath.Join(dir, "roi_liver.nii.gz")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, _, err := Run(img, Options{ROIMask: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *r1.ROI != *r2.ROI || r1.ROI.Voxels != 218 {
+		t.Errorf("roi %+v vs transposed mask %+v", *r1.ROI, *r2.ROI)
+	}
+	// A mask on another grid (shifted by half a voxel) is refused.
+	b[0][3] += a[0][0] / 2
+	if err := nifti.WriteUint16(mustCreate(t, p), [3]int{ny, nx, nz}, b, data, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Run(img, Options{ROIMask: p}); err == nil {
+		t.Error("mask on a different grid accepted")
+	}
+}
+
+func mustCreate(t *testing.T, p string) *os.File {
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestReviewAndEmpty: a review drops or keeps lesions of the first run and
+// renumbers the rest; no lesion gives MTV 0, null statistics and a warning.
+func TestReviewAndEmpty(t *testing.T) {
+	dir := filepath.Join("testdata", "synthetic", "s01_spheres_dicom")
+	img, _ := loadCase(t, dir)
+	tmp := t.TempDir()
+	for _, c := range []struct {
+		review string
+		voxels []int
+	}{
+		{`[2]`, []int{424, 20, 6}},
+		{`{"drop": [1, 4]}`, []int{86, 20}},
+		{`{"keep": [3]}`, []int{20}},
+	} {
+		p := filepath.Join(tmp, "review.json")
+		os.WriteFile(p, []byte(c.review), 0o644)
+		r, _, err := Run(img, Options{Method: "suv2.5", Review: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		for i, l := range r.Lesions {
+			if l.ID != i+1 {
+				t.Errorf("%s: ids %v", c.review, r.Lesions)
+			}
+			got = append(got, l.Voxels)
+		}
+		if !slices.Equal(got, c.voxels) {
+			t.Errorf("review %s: lesions %v, want %v", c.review, got, c.voxels)
+		}
+	}
+	p := filepath.Join(tmp, "bad.json")
+	os.WriteFile(p, []byte(`{"drop": [9]}`), 0o644)
+	if _, _, err := Run(img, Options{Method: "suv2.5", Review: p}); err == nil || !strings.Contains(err.Error(), "lesion 9") {
+		t.Errorf("unknown id: %v", err)
+	}
+	r, lab, err := Run(img, Options{Method: "abs:50"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := resultJSON(t, r).(map[string]any)
+	if js["tmtv_ml"] != 0.0 || js["n_lesions"] != 0.0 || js["suvmax"] != nil || js["suvpeak"] != nil || js["dmax_mm"] != 0.0 ||
+		len(js["lesions"].([]any)) != 0 || len(r.Warnings) != 1 || slices.Max(lab) != 0 {
+		t.Errorf("no lesion: %v", js)
 	}
 }
