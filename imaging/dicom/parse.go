@@ -185,7 +185,7 @@ func (p *parser) readDataSet(ds *DataSet, explicit bool, order binary.ByteOrder,
 		if end-p.pos < 8 {
 			return fmt.Errorf("truncated element header at byte %d", p.pos)
 		}
-		if Tag(uint32(order.Uint16(p.b[p.pos:]))<<16|uint32(order.Uint16(p.b[p.pos+2:]))) == tagItemDelim {
+		if tagAt(p.b[p.pos:], order) == tagItemDelim {
 			p.pos += 8
 			return nil
 		}
@@ -201,7 +201,7 @@ func (p *parser) readElement(ds *DataSet, explicit bool, order binary.ByteOrder,
 	if end-p.pos < 8 {
 		return fmt.Errorf("truncated element header at byte %d", p.pos)
 	}
-	tag := Tag(uint32(order.Uint16(b[p.pos:]))<<16 | uint32(order.Uint16(b[p.pos+2:])))
+	tag := tagAt(b[p.pos:], order)
 	var vr string
 	var vl uint32
 	if explicit && tag>>16 != 0xFFFE {
@@ -244,12 +244,10 @@ func (p *parser) readElement(ds *DataSet, explicit bool, order binary.ByteOrder,
 		// An implicit-VR sequence inside an explicit file (UN with undefined length) is implicit.
 		itemExplicit := explicit && vr != "UN"
 		for p.pos < seqEnd {
-			if seqEnd-p.pos < 8 {
-				return fmt.Errorf("sequence %v: truncated item at byte %d", tag, p.pos)
+			it, ilen, err := p.item(order, seqEnd)
+			if err != nil {
+				return fmt.Errorf("sequence %v: %w", tag, err)
 			}
-			it := Tag(uint32(order.Uint16(b[p.pos:]))<<16 | uint32(order.Uint16(b[p.pos+2:])))
-			ilen := order.Uint32(b[p.pos+4:])
-			p.pos += 8
 			if it == tagSeqDelim {
 				break
 			}
@@ -281,12 +279,10 @@ func (p *parser) readElement(ds *DataSet, explicit bool, order binary.ByteOrder,
 		// Encapsulated pixel data: skip its fragments and keep a marker;
 		// the caller refuses it.
 		for {
-			if end-p.pos < 8 {
-				return fmt.Errorf("encapsulated %v: truncated fragment at byte %d", tag, p.pos)
+			it, flen, err := p.item(order, end)
+			if err != nil {
+				return fmt.Errorf("encapsulated %v: %w", tag, err)
 			}
-			it := Tag(uint32(order.Uint16(b[p.pos:]))<<16 | uint32(order.Uint16(b[p.pos+2:])))
-			flen := order.Uint32(b[p.pos+4:])
-			p.pos += 8
 			if it == tagSeqDelim {
 				break
 			}
@@ -304,6 +300,21 @@ func (p *parser) readElement(ds *DataSet, explicit bool, order binary.ByteOrder,
 	ds.elems[tag] = &element{vr: vr, value: b[p.pos : p.pos+int(vl)]}
 	p.pos += int(vl)
 	return nil
+}
+
+// tagAt reads the tag at the start of b (at least 4 bytes).
+func tagAt(b []byte, order binary.ByteOrder) Tag {
+	return Tag(uint32(order.Uint16(b))<<16 | uint32(order.Uint16(b[2:])))
+}
+
+// item reads an item or delimiter header (tag and 32-bit length) before end.
+func (p *parser) item(order binary.ByteOrder, end int) (Tag, uint32, error) {
+	if end-p.pos < 8 {
+		return 0, 0, fmt.Errorf("truncated item at byte %d", p.pos)
+	}
+	t, n := tagAt(p.b[p.pos:], order), order.Uint32(p.b[p.pos+4:])
+	p.pos += 8
+	return t, n, nil
 }
 
 // Has reports whether the tag is present.
