@@ -273,7 +273,7 @@ func (out *Output) addPredictionFigures(cohortName, slug, endpoint, model string
 		for i := range x {
 			x[i], y[i] = 1-sc.Predicted[i], 1-sc.Observed[i]
 		}
-		series = append(series, render.Series{Name: "smoothed (Cox, rcs of cloglog risk)", X: x, Y: y})
+		series = append(series, render.Series{Name: "smoothed (Austin 2020)", X: x, Y: y})
 	}
 	series = append(series, render.Series{Name: "ideal", X: []float64{0, 1}, Y: []float64{0, 1}})
 	out.Figures = append(out.Figures,

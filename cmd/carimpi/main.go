@@ -159,9 +159,9 @@ func printUsage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "\t%-10s %s\n", n, commands[n].Short)
+		fmt.Fprintf(w, "\t%-14s %s\n", n, commands[n].Short)
 	}
-	fmt.Fprintf(w, "\t%-10s %s\n\nRun 'carimpi help <command>' for a command's flags.\n", "version", "print the version")
+	fmt.Fprintf(w, "\t%-14s %s\n\nRun 'carimpi help <command>' for a command's flags.\n", "version", "print the version")
 }
 
 func printCommandHelp(w io.Writer, c *Command) {
