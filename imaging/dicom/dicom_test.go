@@ -168,3 +168,33 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestLongHeader: a header longer than the first read, cut exactly at an
+// element boundary before a tag SUV needs, is read whole.
+func TestLongHeader(t *testing.T) {
+	iop := [6]float64{1, 0, 0, 0, 1, 0}
+	philips := func(pad int) []dt.Element {
+		return []dt.Element{dt.Str(0x00280051, "CS", `ATTN\DECY`), dt.Str(0x00541001, "CS", "CNTS"),
+			{Tag: 0x70511010, VR: "OB", Value: make([]byte, pad)}, dt.DS(0x70531000, 0.000551)}
+	}
+	s, _ := series(dt.ExplicitLE, 3, iop, philips(1000))
+	b := dt.Encode(s[0])
+	at := strings.Index(string(b), "\x53\x70\x00\x10") // (7053,1000) little endian
+	pad := 1000 + headerPrefix - at
+	if pad%2 == 1 {
+		t.Fatal("odd padding")
+	}
+	s, _ = series(dt.ExplicitLE, 3, iop, philips(pad))
+	if got := strings.Index(string(dt.Encode(s[0])), "\x53\x70\x00\x10"); got != headerPrefix {
+		t.Fatalf("(7053,1000) at %d, want %d", got, headerPrefix)
+	}
+	dir := t.TempDir()
+	dt.Write(dir, s)
+	ser, err := ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ser.SUV.Factor != 0.000551 {
+		t.Errorf("factor %v", ser.SUV.Factor)
+	}
+}

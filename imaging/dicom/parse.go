@@ -103,6 +103,8 @@ type DataSet struct {
 	// TransferSyntax is the file's transfer syntax UID ("" for a bare
 	// dataset without file meta information, read as implicit VR little endian).
 	TransferSyntax string
+	// atPixels is set when a header-only parse stopped at the pixel data.
+	atPixels bool
 }
 
 // ErrNotDICOM is returned for a file without the "DICM" marker whose start
@@ -169,6 +171,7 @@ func Parse(b []byte, headerOnly bool) (*DataSet, error) {
 	if err := p.readDataSet(ds, explicit, order, len(b), 0); err != nil {
 		return nil, err
 	}
+	ds.atPixels = p.stop
 	return ds, nil
 }
 

@@ -91,7 +91,9 @@ func ReadHeader(path string) (*File, error) {
 		return nil, err
 	}
 	ds, perr := Parse(b, true)
-	if perr != nil && !whole && !errors.Is(perr, ErrNotDICOM) {
+	// A prefix that ends before the pixel data may have cut the header,
+	// even at an element boundary: read the whole file.
+	if !whole && ((perr != nil && !errors.Is(perr, ErrNotDICOM)) || (perr == nil && !ds.atPixels)) {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return nil, err
 		}
