@@ -250,7 +250,11 @@ func Validate(c *cohort.Cohort, rep *cohort.Report, m *scores.CoxModel, opt Exte
 	}
 	ext := &External{Results: res}
 	if opt.Recalibrate != "" {
-		rm, rc, err := recalibrate(p, idx, m, pr, name, rep.Source, opt)
+		data := rep.Source
+		if c.Simulated() {
+			data += " (simulated data — not patient data)"
+		}
+		rm, rc, err := recalibrate(p, idx, m, pr, name, data, opt)
 		if err != nil {
 			return nil, fmt.Errorf("recalibration: %w", err)
 		}
@@ -258,6 +262,7 @@ func Validate(c *cohort.Cohort, rep *cohort.Report, m *scores.CoxModel, opt Exte
 		log.step("recalibrated (%s)", opt.Recalibrate)
 	}
 	ext.Figures = out.Figures
+	ext.Tables = externalTables(res)
 	ext.Sections = externalSections(out, res, opt)
 	return ext, nil
 }
@@ -410,6 +415,41 @@ func nonEmpty(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// externalTables are the report's CSV tables: the measures per horizon
+// and the survival by group.
+func externalTables(res *ExternalResults) []Table {
+	var tabs []Table
+	if pr := res.Prediction; pr != nil {
+		t := Table{Name: "measures", Title: "Prediction measures per horizon",
+			Header: []string{"months", "auc", "auc_se", "auc_lower", "auc_upper", "brier", "brier_se", "brier_null", "ipa", "observed_risk", "expected_risk", "oe_ratio", "oe_lower", "oe_upper", "ici", "e50", "e90"}}
+		at := func(x jsonx.Floats, k int) string {
+			if k < len(x) && !math.IsNaN(x[k]) {
+				return fmt.Sprintf("%.10g", x[k])
+			}
+			return "NA"
+		}
+		for k, h := range pr.AUCTimes {
+			row := []string{fmt.Sprintf("%g", h)}
+			for _, x := range []jsonx.Floats{pr.AUC, pr.AUCSE, pr.AUCLower, pr.AUCUpper, pr.Brier, pr.BrierSE, pr.BrierNull, pr.IPA, pr.Observed, pr.Expected, pr.OE, pr.OELower, pr.OEUpper, pr.ICI, pr.E50, pr.E90} {
+				row = append(row, at(x, k))
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		tabs = append(tabs, t)
+	}
+	t := Table{Name: "risk-groups", Title: "Survival by frozen risk group", Header: append([]string{"grouping", "endpoint"}, groupHeader...)}
+	for _, g := range []string{"median", "terciles"} {
+		for _, ep := range []string{"pfs", "os"} {
+			if gs := res.KM[g][ep]; gs != nil {
+				for _, r := range groupRows(gs) {
+					t.Rows = append(t.Rows, append([]string{g, ep}, r...))
+				}
+			}
+		}
+	}
+	return append(tabs, t)
 }
 
 // externalSections assembles the report.

@@ -210,6 +210,11 @@ func TestValidateModelRecalibrate(t *testing.T) {
 	if got.Recalibration.Method != "slope" || !strings.Contains(rm.Provenance.FittedOn, "recalibrated (slope) on cohort.csv") || !strings.Contains(rm.Notes[0], "calibration slope") {
 		t.Errorf("provenance: %+v / %q / %q", got.Recalibration, rm.Provenance.FittedOn, rm.Notes[0])
 	}
+	if !strings.Contains(rm.Provenance.FittedOn, "simulated") {
+		t.Errorf("recalibrated on simulated data, provenance %q does not say so", rm.Provenance.FittedOn)
+	}
+	// A report folder holding the model is refused: it would be replaced.
+	checkRun(t, []string{"validate-model", "--model", in, "--data", data, "--out", dir, "--quiet"}, 1, []string{"model.json"})
 	reftest.Close(t, "age coefficient", rm.Coef.Age, b*0.012, 1e-15)
 	reftest.Close(t, "median cutoff", rm.Cutoffs.Median, b*1.35, 1e-15)
 	var again study.ExternalResults
@@ -219,7 +224,7 @@ func TestValidateModelRecalibrate(t *testing.T) {
 		t.Error("the scaled cutoffs changed the groups")
 	}
 	// The report folder holds the page, the results, the model and figures.
-	for _, f := range []string{"index.html", "results.json", study.RecalibratedFile, "figures/dca-external-12m.svg", "figures/km-median-pfs.svg"} {
+	for _, f := range []string{"index.html", "results.json", study.RecalibratedFile, "figures/dca-external-12m.svg", "figures/km-median-pfs.svg", "tables/measures.csv", "tables/risk-groups.csv"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
 		}
