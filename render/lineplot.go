@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 )
 
@@ -161,19 +160,6 @@ func (p LinePlot) SVG() string {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-// FormatP formats a p-value the way clinical tables print it: three
-// significant digits, "< 0.001" below one in a thousand, never 0.
-func FormatP(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return "NA"
-	case p < 0.001:
-		return "< 0.001"
-	default:
-		return strconv.FormatFloat(p, 'g', 2, 64)
-	}
-}
 
 // wrap splits s into lines of at most width characters at spaces.
 func wrap(s string, width int) []string {

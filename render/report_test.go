@@ -115,7 +115,7 @@ func TestFormatP(t *testing.T) {
 	tests := []struct {
 		p    float64
 		want string
-	}{{0.0004, "< 0.001"}, {0.0123, "0.012"}, {0.5, "0.5"}, {math.NaN(), "NA"}}
+	}{{0.0004, "< 0.001"}, {0.001, "0.0010"}, {0.0123, "0.012"}, {0.5, "0.50"}, {0.0996, "0.10"}, {0.9999, "1.0"}, {6.7e-06, "< 0.001"}, {math.NaN(), "NA"}}
 	for _, tc := range tests {
 		if got := FormatP(tc.p); got != tc.want {
 			t.Errorf("FormatP(%v) = %q, want %q", tc.p, got, tc.want)
@@ -141,6 +141,22 @@ func TestFmtTick(t *testing.T) {
 	}{{3 * 0.1, "0.3"}, {20, "20"}, {2.5, "2.5"}, {-0.2, "-0.2"}} {
 		if got := fmtTick(tc.v); got != tc.want {
 			t.Errorf("fmtTick(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
+
+func TestJournalFormats(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct{ got, want string }{
+		{Num(1040.2), "1040"}, {Num(460), "460"}, {Num(49.25), "49.2"}, {Num(0.0723), "0.0723"}, {Num(2.153), "2.15"},
+		{MedianIQR(460, 226, 1040.4), "460 (226–1040)"}, {MedianIQR(31.1, 5.2, 147), "31.1 (5.2–147.0)"}, {MedianIQR(0.79, 0.398, 2.62), "0.79 (0.40–2.62)"}, {MedianIQR(65, 57, 72), "65 (57–72)"},
+		{HR(3, 2.03, 4.43), "3.00 (2.03–4.43)"}, {HR(1.65, 1.1, 2.47), "1.65 (1.10–2.47)"}, {HR(nan, nan, nan), "NA"},
+		{MedianCI(nan, 30.85, nan), "NR (30.9–NR)"}, {MedianCI(7.63, 5.2, 10.1), "7.6 (5.2–10.1)"},
+		{CountPct(12, 256, 0), "12 (4.7%)"}, {CountPct(12, 250, 6), "12/250 (4.8%)"}, {CountPct(0, 0, 3), "—"},
+		{PInline(0.0004), "p < 0.001"}, {PInline(0.04), "p = 0.040"}, {Percent(0.132), "13.2%"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
 	}
 }

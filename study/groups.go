@@ -12,22 +12,13 @@ import (
 
 // addKM draws one Kaplan-Meier figure of a group comparison.
 func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves []render.KMGroup) {
-	inset := "Log-rank p " + pText(float64(gs.LogrankP))
+	inset := "Log-rank " + render.PInline(float64(gs.LogrankP))
 	ylabel := "Progression-free survival"
 	if endpoint == "os" {
 		ylabel = "Overall survival"
 	}
 	out.Figures = append(out.Figures, Figure{Name: name, Title: title,
 		SVG: render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands}.SVG()})
-}
-
-// pText writes "= 0.012" or "< 0.001".
-func pText(p float64) string {
-	s := render.FormatP(p)
-	if strings.HasPrefix(s, "<") {
-		return s
-	}
-	return "= " + s
 }
 
 // addToxicity compares CRS and ICANS grade >= 3 and ICU admission between
@@ -53,13 +44,13 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 		res.Toxicity[tx.key] = binaryTest(tx.y, group, names)
 	}
 	for _, b := range []struct {
-		name, title, key string
-		y                []float64
-		cats             []string
+		name, title, key, grades string
+		y                        []float64
+		cats                     []string
 	}{
-		{"toxicity-crs", "CRS grade by CAR-IMPI median group (Fig 3A)", "crs3", crs, []string{"grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "grade 5"}},
-		{"toxicity-icans", "ICANS grade by CAR-IMPI median group (Fig 3B)", "icans3", icans, []string{"grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "grade 5"}},
-		{"toxicity-icu", "ICU admission by CAR-IMPI median group (Fig 3C)", "icu", icu, []string{"no ICU", "ICU"}},
+		{"toxicity-crs", "CRS grade by CAR-IMPI median group (Fig 3A)", "crs3", "crs_grade", crs, []string{"Grade 0", "Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5"}},
+		{"toxicity-icans", "ICANS grade by CAR-IMPI median group (Fig 3B)", "icans3", "icans_grade", icans, []string{"Grade 0", "Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5"}},
+		{"toxicity-icu", "ICU admission by CAR-IMPI median group (Fig 3C)", "icu", "", icu, []string{"No ICU", "ICU"}},
 	} {
 		tx, ok := res.Toxicity[b.key]
 		if !ok {
@@ -74,9 +65,12 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 				counts[group[k]][int(v)]++
 			}
 		}
-		foot := fmt.Sprintf("%s: chi-square p %s, Fisher p %s", b.key, pText(float64(tx.ChisqP)), pText(float64(tx.FisherP)))
+		foot := fmt.Sprintf("%s: chi-square (Yates) %s, Fisher %s", toxicityLabels[b.key], render.PInline(float64(tx.ChisqP)), render.PInline(float64(tx.FisherP)))
+		if g := gradeTest(res.ToxicityGrades, b.grades); g != "" {
+			foot += "; all grades: " + g
+		}
 		out.Figures = append(out.Figures, Figure{Name: b.name, Title: b.title,
-			SVG: render.StackedBars{Title: b.title, Groups: names, Categories: b.cats, Counts: counts, Footnote: foot}.SVG()})
+			SVG: render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot}.SVG()})
 	}
 }
 
@@ -196,4 +190,19 @@ func anyTrue(b []bool) bool {
 		}
 	}
 	return false
+}
+
+// gradeTest names the test of a whole grade distribution and its p-value
+// ("Fisher p = 0.012"), "" when there is none.
+func gradeTest(ch *Characteristics, variable string) string {
+	if ch == nil || variable == "" {
+		return ""
+	}
+	for _, r := range ch.Rows {
+		if r.Variable == variable && r.Test != "" && !math.IsNaN(float64(r.P)) {
+			name := map[string]string{"chisq": "chi-square", "fisher": "Fisher"}[r.Test]
+			return name + " " + render.PInline(float64(r.P))
+		}
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"carimpi/render"
 	"carimpi/scores"
 )
 
@@ -54,6 +55,17 @@ func (b *htmlBuf) fig(out *Output, name string) {
 	fmt.Fprintf(b, "<figure id=\"fig-%s\">%s<figcaption>%s</figcaption></figure>\n", name, f.SVG, html.EscapeString(f.Title))
 }
 
+// tbl writes a report table with its footnotes and a link to its files.
+func (b *htmlBuf) tbl(t Table) {
+	b.table(t.Header, t.Rows, t.Title)
+	for _, n := range t.Notes {
+		b.WriteString(`<p class="foot">` + html.EscapeString(n) + "</p>\n")
+	}
+	if t.Name != "" {
+		fmt.Fprintf(b, "<p class=\"files\">Files: <a href=\"tables/%[1]s.csv\">tables/%[1]s.csv</a>, <a href=\"tables/%[1]s.xlsx\">tables/%[1]s.xlsx</a></p>\n", t.Name)
+	}
+}
+
 func (b *htmlBuf) table(header []string, rows [][]string, caption string) {
 	b.WriteString("<table>")
 	if caption != "" {
@@ -74,39 +86,29 @@ func (b *htmlBuf) table(header []string, rows [][]string, caption string) {
 	b.WriteString("</tbody></table>\n")
 }
 
-func f3(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "NR"
-	}
-	return fmt.Sprintf("%.3g", v)
-}
-
-func ci(est, lo, hi float64) string {
+// cIndex formats a concordance or AUC with its interval to three decimals.
+func cIndex(est, lo, hi float64) string {
 	if math.IsNaN(est) {
-		return "NR"
+		return "NA"
 	}
-	return fmt.Sprintf("%s (%s–%s)", f3(est), f3(lo), f3(hi))
+	return fmt.Sprintf("%.3f (%.3f–%.3f)", est, lo, hi)
 }
 
 // groupRows tabulates a GroupSurvival for the report.
 func groupRows(gs *GroupSurvival) [][]string {
 	var rows [][]string
 	for j, g := range gs.Groups {
-		hr := "Ref."
+		hr := "1 (ref.)"
 		if j > 0 {
-			hr = ci(gs.HRVsLow[j-1], gs.HRLower[j-1], gs.HRUpper[j-1])
+			hr = render.HR(gs.HRVsLow[j-1], gs.HRLower[j-1], gs.HRUpper[j-1])
 		}
-		s12 := "NA"
-		if !math.IsNaN(gs.Surv12[j]) {
-			s12 = fmt.Sprintf("%.0f%%", 100*gs.Surv12[j])
-		}
-		rows = append(rows, []string{g, fmt.Sprint(gs.N[j]), fmt.Sprint(gs.Events[j]),
-			ci(gs.Median[j], gs.MedianLower[j], gs.MedianUpper[j]), s12, hr})
+		rows = append(rows, []string{groupLabel(g), fmt.Sprint(gs.N[j]), fmt.Sprint(gs.Events[j]),
+			render.MedianCI(gs.Median[j], gs.MedianLower[j], gs.MedianUpper[j]), render.Percent(gs.Surv12[j]), hr})
 	}
 	return rows
 }
 
-var groupHeader = []string{"Group", "n", "Events", "Median, months (95% CI)", "12-month rate", "HR (95% CI) vs reference"}
+var groupHeader = []string{"Group", "n", "Events", "Median, months (95% CI)", "12-month rate", "HR (95% CI)"}
 
 func (out *Output) groupBlock(b *htmlBuf, figName string, gs *GroupSurvival, caption string) {
 	if gs == nil {
@@ -114,7 +116,7 @@ func (out *Output) groupBlock(b *htmlBuf, figName string, gs *GroupSurvival, cap
 		return
 	}
 	b.fig(out, figName)
-	b.table(groupHeader, groupRows(gs), fmt.Sprintf("%s. Log-rank chi-square %.3g on %d df, p %s.", caption, float64(gs.LogrankChisq), gs.LogrankDF, pText(float64(gs.LogrankP))))
+	b.table(groupHeader, groupRows(gs), fmt.Sprintf("%s. Log-rank test: chi-square %.2f on %d df, %s. HR from a univariable Cox model (Efron) vs the first group; medians by Kaplan-Meier with 95%% CI (log transform); NR = not reached.", caption, float64(gs.LogrankChisq), gs.LogrankDF, render.PInline(float64(gs.LogrankP))))
 }
 
 // buildSections assembles the report's sections in the paper's order.
@@ -127,7 +129,7 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 	var b htmlBuf
 	inc := res.Inclusion
 	b.p("%d rows read; %d patients included; %d excluded (%d for missing or invalid required data, %d as MTV outliers above %s mL, the %.3g quantile).",
-		inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, inc.ExcludedOutliers, f3(float64(inc.MTVOutlierThreshold)), 1-inc.ExcludeTopMTV)
+		inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, inc.ExcludedOutliers, render.Num(float64(inc.MTVOutlierThreshold)), 1-inc.ExcludeTopMTV)
 	var byc [][]string
 	names := make([]string, 0, len(inc.ByCohort))
 	for c := range inc.ByCohort {
@@ -145,11 +147,23 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		}
 		b.table([]string{"Patient", "Line", "Reason"}, ex, "Excluded rows")
 	}
-	add("flow", "Cohort flow", &b)
+	if s1 := res.TableS1; s1 != nil {
+		fu := s1.FollowUp
+		parts := make([]string, len(s1.Groups))
+		for g, c := range s1.Groups {
+			parts[g] = fmt.Sprintf("%s %s", c, render.Months(fu.Median[g]))
+		}
+		b.p("Median follow-up (reverse Kaplan-Meier on OS) was %s months (IQR %s–%s; %s months).",
+			render.Months(float64(fu.OverallMedian)), render.Months(float64(fu.OverallQ1)), render.Months(float64(fu.OverallQ3)), strings.Join(parts, ", "))
+	}
+	if t, ok := out.table("table_s1"); ok {
+		b.tbl(t)
+	}
+	add("flow", "Cohort flow and follow-up (Table S1)", &b)
 
 	b = htmlBuf{}
 	if t, ok := out.table("table1"); ok {
-		b.table(t.Header, t.Rows, t.Title)
+		b.tbl(t)
 	}
 	add("table1", "Patient characteristics (Table 1)", &b)
 
@@ -159,10 +173,10 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 
 	b = htmlBuf{}
 	cp := res.Cutpoint
-	b.p("Maximally selected log-rank statistic of MTV on development %s (maxstat conventions: groups MTV <= cut vs > cut, minprop 0.1, maxprop 0.9): cutpoint %.4g mL, standardized statistic %.4g, Lau94 p %s (n = %d).",
-		strings.ToUpper(opt.Endpoint), cp.Value, cp.Statistic, pText(float64(cp.PLau94)), cp.N)
+	b.p("Maximally selected log-rank statistic of MTV on development %s (maxstat conventions: groups MTV <= cut vs > cut, minprop 0.1, maxprop 0.9): cutpoint %.4g mL, standardized statistic %.4g, Lau94 %s (n = %d).",
+		strings.ToUpper(opt.Endpoint), cp.Value, cp.Statistic, render.PInline(float64(cp.PLau94)), cp.N)
 	if o := res.Optimism; o != nil {
-		b.p("Bootstrap stability of the cutpoint (B = %d, seed %d): median %s mL, 95%% interval %s–%s mL.", o.B, o.Seed, f3(float64(o.CutpointMedian)), f3(float64(o.CutpointLower)), f3(float64(o.CutpointUpper)))
+		b.p("Bootstrap stability of the cutpoint (B = %d, seed %d): median %s mL, 95%% interval %s–%s mL.", o.B, o.Seed, render.Num(float64(o.CutpointMedian)), render.Num(float64(o.CutpointLower)), render.Num(float64(o.CutpointUpper)))
 	}
 	b.fig(out, "cutpoint-scan")
 	add("cutpoint", "MTV cutpoint (Fig S2B)", &b)
@@ -172,7 +186,7 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 	b.WriteString("<p class=\"formula\">" + html.EscapeString(m.Formula) + "</p>\n")
 	var mrows [][]string
 	for j, t := range m.Terms {
-		mrows = append(mrows, []string{t, fmt.Sprintf("%.6g", m.Coef[j]), f3(m.SE[j]), f3(m.HR[j]), render3P(m.P[j])})
+		mrows = append(mrows, []string{t, fmt.Sprintf("%.6g", m.Coef[j]), render.Sig(m.SE[j], 3), render.Sig(m.HR[j], 3), render.FormatP(m.P[j])})
 	}
 	b.table([]string{"Term", "Coefficient", "SE", "HR", "p"}, mrows, fmt.Sprintf("Cox model (Efron) of development %s, n = %d, %d events. Score = uncentered linear predictor.", strings.ToUpper(opt.Endpoint), m.N, m.Events))
 	for _, w := range m.Warnings {
@@ -195,24 +209,25 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 	add("survival", "Survival by risk group (Fig 2, Fig S3)", &b)
 
 	b = htmlBuf{}
-	for _, c := range cohorts {
-		for _, ep := range []string{"pfs", "os"} {
-			mc := res.CoxMultivariable[c][ep]
-			if mc == nil {
-				continue
+	if s4 := res.FigS4; s4 != nil {
+		b.p("CAR-IMPI by cohort: median %s (IQR %s–%s) in the %s and %s (IQR %s–%s) in the %s cohort; Wilcoxon rank-sum (Mann-Whitney) %s.",
+			render.Sig(s4.Median[0], 3), render.Sig(s4.Q1[0], 3), render.Sig(s4.Q3[0], 3), s4.Groups[0],
+			render.Sig(s4.Median[1], 3), render.Sig(s4.Q1[1], 3), render.Sig(s4.Q3[1], 3), s4.Groups[1], render.PInline(float64(s4.P)))
+		b.fig(out, "score-by-cohort")
+	}
+	for _, name := range []string{"table_s2", "table_s3"} {
+		for _, t := range out.Tables {
+			if t.Name == name || strings.HasPrefix(t.Name, name+"-") {
+				b.tbl(t)
 			}
-			var rows [][]string
-			for j, t := range mc.Terms {
-				rows = append(rows, []string{t, ci(mc.HR[j], mc.Lower[j], mc.Upper[j]), render3P(mc.P[j])})
-			}
-			strata := "no strata"
-			if mc.Strata != "" {
-				strata = "stratified by " + mc.Strata
-			}
-			b.table([]string{"Term", "HR (95% CI)", "p"}, rows, fmt.Sprintf("%s cohort, %s: n = %d, %d events, %d dropped for missing values, %s.", c, strings.ToUpper(ep), mc.N, mc.Events, mc.Dropped, strata))
-			for _, w := range mc.Warnings {
-				b.note(w)
-			}
+		}
+	}
+	add("groups", "Risk groups across cohorts and patient characteristics by risk group (Fig S4, Tables S2, S3)", &b)
+
+	b = htmlBuf{}
+	for _, name := range []string{"table2", "table_s4"} {
+		if t, ok := out.table(name); ok {
+			b.tbl(t)
 		}
 	}
 	add("multivariable", "Multivariable Cox models (Table 2, Table S4)", &b)
@@ -221,23 +236,22 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 	if len(res.Toxicity) == 0 {
 		b.note("No toxicity data in the cohort.")
 	} else {
-		var rows [][]string
-		for _, k := range []string{"crs3", "icans3", "icu"} {
-			tx := res.Toxicity[k]
-			if tx == nil {
-				continue
-			}
-			rows = append(rows, []string{k, fmt.Sprintf("%d/%d (%.1f%%)", tx.Events[0], tx.N[0], 100*tx.Rate[0]), fmt.Sprintf("%d/%d (%.1f%%)", tx.Events[1], tx.N[1], 100*tx.Rate[1]),
-				render3P(float64(tx.ChisqP)), render3P(float64(tx.FisherP))})
+		if t, ok := out.table("fig3_toxicity"); ok {
+			b.tbl(t)
 		}
-		b.table([]string{"Toxicity", "CAR-IMPI low", "CAR-IMPI high", "Chi-square p (Yates)", "Fisher p"}, rows, "Toxicity by CAR-IMPI median group, cohorts pooled")
 		for _, f := range []string{"toxicity-crs", "toxicity-icans", "toxicity-icu"} {
 			b.fig(out, f)
 		}
+		for _, name := range []string{"toxicity_grades", "table_s5"} {
+			if t, ok := out.table(name); ok {
+				b.tbl(t)
+			}
+		}
 	}
-	add("toxicity", "Toxicity by risk group (Fig 3)", &b)
+	add("toxicity", "Toxicity by risk group (Fig 3, Table S5)", &b)
 
 	b = htmlBuf{}
+	b.fig(out, "combination-schema")
 	for _, c := range []struct {
 		key, title string
 		m          map[string]*GroupSurvival
@@ -262,7 +276,7 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		}
 		var rows [][]string
 		for j, ix := range d.Index {
-			rows = append(rows, []string{ix, fmt.Sprint(d.N[j]), ci(d.HarrellC[j], d.HarrellLower[j], d.HarrellUpper[j]), ci(d.UnoC[j], d.UnoLower[j], d.UnoUpper[j])})
+			rows = append(rows, []string{ix, fmt.Sprint(d.N[j]), cIndex(d.HarrellC[j], d.HarrellLower[j], d.HarrellUpper[j]), cIndex(d.UnoC[j], d.UnoLower[j], d.UnoUpper[j])})
 		}
 		b.table([]string{"Index", "n", "Harrell's C (95% CI)", fmt.Sprintf("Uno's C, tau = %g months (95%% CI)", d.UnoTau)}, rows, fmt.Sprintf("Discrimination for %s, %s cohort", strings.ToUpper(d.Endpoint), c))
 	}
@@ -288,14 +302,4 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		b.note(n)
 	}
 	add("notes", "Notes", &b)
-}
-
-func render3P(p float64) string {
-	if math.IsNaN(p) {
-		return "NA"
-	}
-	if p < 0.001 {
-		return fmt.Sprintf("%.2g", p)
-	}
-	return fmt.Sprintf("%.3f", p)
 }

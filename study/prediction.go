@@ -299,12 +299,8 @@ func endpointName(ep string) string {
 
 // predictionBlock writes the measures of one cohort into a report section.
 func (out *Output) predictionBlock(b *htmlBuf, pr *Prediction, cohortName, model string) {
-	pct := func(v float64) string {
-		if math.IsNaN(v) {
-			return "NA"
-		}
-		return fmt.Sprintf("%.1f%%", 100*v)
-	}
+	pct := render.Percent
+	f3 := func(v float64) string { return render.Sig(v, 3) }
 	at := func(x jsonx.Floats, k int) float64 {
 		if k < len(x) {
 			return x[k]
@@ -313,16 +309,16 @@ func (out *Output) predictionBlock(b *htmlBuf, pr *Prediction, cohortName, model
 	}
 	var rows [][]string
 	for k, h := range pr.AUCTimes {
-		rows = append(rows, []string{fmt.Sprintf("%g", h), ci(at(pr.AUC, k), at(pr.AUCLower, k), at(pr.AUCUpper, k)),
-			ci(at(pr.Brier, k), at(pr.BrierLower, k), at(pr.BrierUpper, k)), f3(at(pr.BrierNull, k)), f3(at(pr.IPA, k)),
+		rows = append(rows, []string{fmt.Sprintf("%g", h), cIndex(at(pr.AUC, k), at(pr.AUCLower, k), at(pr.AUCUpper, k)),
+			cIndex(at(pr.Brier, k), at(pr.BrierLower, k), at(pr.BrierUpper, k)), f3(at(pr.BrierNull, k)), f3(at(pr.IPA, k)),
 			fmt.Sprintf("%s (%s–%s)", pct(at(pr.Observed, k)), pct(at(pr.ObservedLower, k)), pct(at(pr.ObservedUpper, k))), pct(at(pr.Expected, k)),
-			ci(at(pr.OE, k), at(pr.OELower, k), at(pr.OEUpper, k)), f3(at(pr.ICI, k))})
+			cIndex(at(pr.OE, k), at(pr.OELower, k), at(pr.OEUpper, k)), f3(at(pr.ICI, k))})
 	}
 	b.table([]string{"Months", "AUC (95% CI)", "Brier (95% CI)", "Brier, null model", "IPA", "Observed risk (95% CI)", "Mean predicted risk", "O/E (95% CI)", "ICI"}, rows,
 		fmt.Sprintf("%s of %s in the %s cohort (n = %d, %d events). AUC: cumulative/dynamic, IPCW with a Kaplan-Meier censoring model; Brier and IPA: IPCW, null model = Kaplan-Meier (riskRegression::Score). Observed: 1 − Kaplan-Meier; O/E limits from the Greenwood SE. ICI: mean |smoothed observed − predicted|.",
 			model, strings.ToUpper(pr.Endpoint), cohortName, pr.N, pr.Events))
 	if s := pr.Slope; s != nil {
-		b.p("Calibration slope (Cox model of %s on the linear predictor): %s (95%% CI %s–%s; p for slope = 1: %s).", strings.ToUpper(pr.Endpoint), f3(float64(s.Slope)), f3(float64(s.Lower)), f3(float64(s.Upper)), render3P(float64(s.P1)))
+		b.p("Calibration slope (Cox model of %s on the linear predictor): %s (95%% CI %s–%s; p for slope = 1: %s).", strings.ToUpper(pr.Endpoint), f3(float64(s.Slope)), f3(float64(s.Lower)), f3(float64(s.Upper)), render.FormatP(float64(s.P1)))
 	}
 	if l := pr.InTheLarge; l != nil {
 		b.p("Calibration-in-the-large over the whole follow-up: %.0f observed events, %s expected from the model (sum of predicted cumulative hazards at each patient's follow-up time); O/E %s (95%% CI %s–%s).",
@@ -331,7 +327,7 @@ func (out *Output) predictionBlock(b *htmlBuf, pr *Prediction, cohortName, model
 	for k, dc := range pr.Deciles {
 		var rows [][]string
 		for d := range dc.N {
-			rows = append(rows, []string{fmt.Sprint(d + 1), fmt.Sprint(dc.N[d]), f3(dc.Predicted[d]), ci(dc.Observed[d], dc.Lower[d], dc.Upper[d])})
+			rows = append(rows, []string{fmt.Sprint(d + 1), fmt.Sprint(dc.N[d]), f3(dc.Predicted[d]), cIndex(dc.Observed[d], dc.Lower[d], dc.Upper[d])})
 		}
 		b.WriteString(fmt.Sprintf("<h3>%s cohort, %g months</h3>\n", html.EscapeString(cohortName), dc.Time))
 		b.table([]string{"Decile of risk", "n", fmt.Sprintf("Predicted S(%g)", dc.Time), "Observed S (95% CI)"}, rows, "Calibration by decile of predicted risk")

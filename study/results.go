@@ -23,6 +23,19 @@ type Results struct {
 	CombinedInflamix  map[string]*GroupSurvival  `json:"combined_inflamix"`
 	Discrimination    map[string]*Discrimination `json:"discrimination,omitempty"`
 	Optimism          *Optimism                  `json:"bootstrap_optimism,omitempty"`
+	// Table1 describes the patients by cohort; TableS2 and TableS3 by
+	// median and tercile group of the score, keyed by "pooled" (all
+	// cohorts) and by cohort name; TableS5 the toxicity by tercile group
+	// (pooled); ToxicityGrades the whole CRS and ICANS grade distributions
+	// and ICU by median group (pooled, Fig 3). Every row is tested with
+	// the Table-1 rule.
+	Table1         *Characteristics            `json:"table1"`
+	TableS1        *TableS1                    `json:"table_s1"`
+	TableS2        map[string]*Characteristics `json:"table_s2"`
+	TableS3        map[string]*Characteristics `json:"table_s3"`
+	FigS4          *ScoreByCohort              `json:"fig_s4,omitempty"`
+	TableS5        *Characteristics            `json:"table_s5,omitempty"`
+	ToxicityGrades *Characteristics            `json:"toxicity_grades,omitempty"`
 	// Prediction is keyed by cohort name.
 	Prediction map[string]*Prediction `json:"prediction,omitempty"`
 	Notes      []string               `json:"notes"`

@@ -66,11 +66,13 @@ type Figure struct {
 	Name, Title, SVG string
 }
 
-// Table is a CSV table written to tables/<Name>.csv.
+// Table is a table written to tables/<Name>.csv, with footnotes (Notes)
+// shown under it in the report.
 type Table struct {
 	Name, Title string
 	Header      []string
 	Rows        [][]string
+	Notes       []string
 }
 
 // patients holds the analysis columns of the included patients.
@@ -250,7 +252,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	}
 
 	// 2. Table 1.
-	out.addTable1(p, cohorts)
+	res.Table1 = describe(characteristicVars(p), cohorts, cohortGroups(p, cohorts))
 	log.step("table 1")
 
 	// 3. Shape of the MTV effect: restricted cubic spline.
@@ -327,6 +329,11 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 		log.step("survival by risk group: %s", name)
 	}
 
+	// Supplementary tables, Fig S4 and the grade tests of Fig 3.
+	sup := supplementStats(p, cohorts, res.Cutoffs)
+	res.TableS1, res.TableS2, res.TableS3, res.FigS4, res.TableS5, res.ToxicityGrades = sup.S1, sup.S2, sup.S3, sup.S4, sup.S5, sup.Grades
+	log.step("supplementary tables S1-S5")
+
 	// 8. Multivariable Cox.
 	for _, name := range cohorts {
 		idx := p.subset(name)
@@ -370,6 +377,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 		log.step("bootstrap: B = %d, seed %d", opt.Bootstrap, opt.Seed)
 	}
 	out.addResultTables()
+	out.addPaperTables(cohorts)
 	out.buildSections(p, cohorts, opt)
 	log.step("report assembled")
 	return out, nil

@@ -3,110 +3,169 @@ package study
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 
-	"carimpi/stattest"
+	"carimpi/render"
 )
 
-// addTable1 describes the included patients by cohort as the paper's
-// Table 1: median (Q1, Q3) for numbers, n/N (%) for categories with the
-// denominator whenever values are missing, and a p-value across cohorts
-// (Mann-Whitney or Kruskal-Wallis; chi-square, or Fisher's exact test when
-// an expected count is below 5).
-func (out *Output) addTable1(p *patients, cohorts []string) {
-	groups := make([][]int, len(cohorts))
-	all := []int{}
-	for g, c := range cohorts {
-		groups[g] = p.subset(c)
-		all = append(all, groups[g]...)
-	}
-	header := []string{"Characteristic", fmt.Sprintf("All patients (n = %d)", len(all))}
-	for g, c := range cohorts {
-		header = append(header, fmt.Sprintf("%s (n = %d)", c, len(groups[g])))
-	}
-	header = append(header, "p", "test")
-	t := Table{Name: "table1", Title: "Table 1. Patient characteristics by cohort", Header: header}
-	col := p.c.Floats
-	ht := make([]float64, p.n)
-	for i, r := range p.rows {
-		ht[i] = r.CARHematotox
-	}
-	female := make([]string, p.n)
-	for i, r := range p.c.Records {
-		female[i] = r.Sex
-	}
-	numeric := []struct {
-		label string
-		x     []float64
-	}{
-		{"Age, years", p.age}, {"Prior lines of therapy", col("prior_lines")}, {"MTV, mL", p.mtv},
-		{"LDH, U/L", p.ldh}, {"Hemoglobin, g/dL", col("hb")}, {"Platelets, 10^9/L", col("plt")},
-		{"ANC, 10^9/L", col("anc")}, {"Ferritin, ng/mL", col("ferritin")}, {"CRP, mg/dL", p.crp},
-	}
-	binary := []struct {
-		label string
-		x     []float64
-	}{
-		{"ECOG > 1", indicator(p.ecog, func(v float64) bool { return v > 1 })},
-		{"Ann Arbor stage 3-4", indicator(p.stage, func(v float64) bool { return v >= 3 })},
-		{"Bridging therapy", col("bridging")}, {"Primary refractory", col("primary_refractory")},
-		{"Bulky disease (> 10 cm)", col("bulky")}, {"Prior autologous HCT", col("prior_auto_hct")},
-		{"Transformed lymphoma", col("transformed")}, {"Double/triple hit", col("double_hit")},
-		{"CAR-HEMATOTOX >= 3", indicator(ht, func(v float64) bool { return v >= 3 })},
-	}
-	for _, v := range numeric[:1] {
-		t.Rows = append(t.Rows, numericRow(v.label, v.x, all, groups))
-	}
-	t.Rows = append(t.Rows, categoryRows("Sex", female, all, groups)...)
-	t.Rows = append(t.Rows, binaryRow(binary[0].label, binary[0].x, all, groups))
-	t.Rows = append(t.Rows, categoryRows("CAR-T product", p.product, all, groups)...)
-	for _, v := range numeric[1:3] {
-		t.Rows = append(t.Rows, numericRow(v.label, v.x, all, groups))
-	}
-	for _, v := range binary[1:] {
-		t.Rows = append(t.Rows, binaryRow(v.label, v.x, all, groups))
-	}
-	for _, v := range numeric[3:] {
-		t.Rows = append(t.Rows, numericRow(v.label, v.x, all, groups))
-	}
-	out.Tables = append(out.Tables, t)
+// testNames are the footnote names of the Table-1 rule's tests.
+var testNames = map[string]string{
+	"wilcoxon": "Wilcoxon rank-sum (Mann-Whitney U) test",
+	"kruskal":  "Kruskal-Wallis test",
+	"chisq":    "Pearson's chi-square test without continuity correction",
+	"fisher":   "Fisher's exact test (an expected count < 5)",
 }
 
-func numericRow(label string, x []float64, all []int, groups [][]int) []string {
-	row := []string{label, medianIQR(pick(x, all))}
-	var samples [][]float64
-	for _, g := range groups {
-		v := pick(x, g)
-		row = append(row, medianIQR(v))
-		samples = append(samples, finiteOnly(v))
+// testMarks are the superscript marks that tie a p-value to its footnote.
+var testMarks = map[string]string{"wilcoxon": "ᵃ", "kruskal": "ᵇ", "chisq": "ᶜ", "fisher": "ᵈ"}
+
+// characteristicsTable lays out a Characteristics as a journal table: one
+// column for all patients, one per group, the p-value with a mark naming
+// its test; continuous rows as median (Q1–Q3), binary rows as n (%) of
+// "yes", other categories as a header row followed by indented levels;
+// missing values counted on their own indented row. Footnotes name every
+// test used.
+func characteristicsTable(name, title string, ch *Characteristics, groupLabel func(string) string) Table {
+	header := []string{"Characteristic", fmt.Sprintf("All (n = %d)", sum(ch.N))}
+	for g, gr := range ch.Groups {
+		header = append(header, fmt.Sprintf("%s (n = %d)", groupLabel(gr), ch.N[g]))
 	}
-	pv, test := math.NaN(), ""
-	switch len(groups) {
-	case 2:
-		if r, err := stattest.MannWhitney(samples[0], samples[1]); err == nil {
-			pv, test = r.P, "Mann-Whitney"
+	header = append(header, "p")
+	t := Table{Name: name, Title: title, Header: header}
+	used := map[string]bool{}
+	k := len(ch.Groups)
+	blank := func(label string) []string {
+		r := make([]string, k+3)
+		r[0] = label
+		return r
+	}
+	for _, c := range ch.Rows {
+		pv := render.FormatP(float64(c.P))
+		if c.Test != "" && !math.IsNaN(float64(c.P)) {
+			pv += testMarks[c.Test]
+			used[c.Test] = true
+		} else {
+			pv = "—"
 		}
-	default:
-		if len(groups) > 2 {
-			if r, err := stattest.KruskalWallis(samples); err == nil {
-				pv, test = r.P, "Kruskal-Wallis"
+		missing := sum(c.Missing)
+		switch {
+		case c.Kind == "continuous":
+			r := blank(c.Label + ", median (IQR)")
+			if c.OverallMedian != nil {
+				r[1] = render.MedianIQR(float64(*c.OverallMedian), float64(*c.OverallQ1), float64(*c.OverallQ3))
+			} else {
+				r[1] = "—"
+			}
+			for g := range k {
+				r[2+g] = render.MedianIQR(c.Median[g], c.Q1[g], c.Q3[g])
+			}
+			r[k+2] = pv
+			t.Rows = append(t.Rows, r)
+		case slices.Equal(c.Levels, []string{"no", "yes"}):
+			r := blank(c.Label + ", n (%)")
+			total := columnSums(c.Counts)
+			r[1] = render.CountPct(total[1], total[0]+total[1], missing)
+			for g := range k {
+				r[2+g] = render.CountPct(c.Counts[g][1], c.Counts[g][0]+c.Counts[g][1], c.Missing[g])
+			}
+			r[k+2] = pv
+			t.Rows = append(t.Rows, r)
+		default:
+			r := blank(c.Label + ", n (%)")
+			r[k+2] = pv
+			t.Rows = append(t.Rows, r)
+			total := columnSums(c.Counts)
+			all := sum(total)
+			for l, lv := range c.Levels {
+				r := blank("    " + levelLabel(c.Variable, lv))
+				r[1] = render.CountPct(total[l], all, missing)
+				for g := range k {
+					r[2+g] = render.CountPct(c.Counts[g][l], sum(c.Counts[g]), c.Missing[g])
+				}
+				t.Rows = append(t.Rows, r)
 			}
 		}
+		if missing > 0 {
+			r := blank("    Missing")
+			r[1] = fmt.Sprint(missing)
+			for g := range k {
+				r[2+g] = fmt.Sprint(c.Missing[g])
+			}
+			t.Rows = append(t.Rows, r)
+		}
+		if c.Note != "" {
+			t.Notes = append(t.Notes, c.Label+": "+c.Note+".")
+		}
 	}
-	return append(row, fmtP(pv), test)
+	for _, test := range []string{"wilcoxon", "kruskal", "chisq", "fisher"} {
+		if used[test] {
+			t.Notes = append(t.Notes, testMarks[test]+" "+testNames[test]+".")
+		}
+	}
+	t.Notes = append(t.Notes, "Continuous variables: median (IQR, type-7 quartiles); categorical: n (%), with n/N (%) where values are missing. p-values compare the groups (Table-1 rule).")
+	return t
 }
 
-func medianIQR(x []float64) string {
-	f := finiteOnly(x)
-	if len(f) == 0 {
-		return "—"
+// levelLabel names a category level for people.
+func levelLabel(variable, level string) string {
+	switch variable {
+	case "sex":
+		return strings.ToUpper(level[:1]) + level[1:]
+	case "product":
+		switch level {
+		case "axi-cel":
+			return "Axi-cel"
+		case "tisa-cel":
+			return "Tisa-cel"
+		case "liso-cel":
+			return "Liso-cel"
+		}
+	case "crs_grade", "icans_grade":
+		return "Grade " + level
 	}
-	q := stattest.Quantiles(f, 0.5, 0.25, 0.75)
-	s := fmt.Sprintf("%.3g (%.3g, %.3g)", q[0], q[1], q[2])
-	if miss := len(x) - len(f); miss > 0 {
-		s += fmt.Sprintf(" [%d missing]", miss)
+	return level
+}
+
+// groupLabels name the risk groups and cohorts for people.
+func riskLabel(g string) string {
+	switch g {
+	case "low":
+		return "Low risk"
+	case "intermediate":
+		return "Intermediate risk"
+	case "high":
+		return "High risk"
+	}
+	return g
+}
+
+func cohortLabel(c string) string {
+	if c == "" {
+		return c
+	}
+	return strings.ToUpper(c[:1]) + c[1:]
+}
+
+func sum(x []int) int {
+	s := 0
+	for _, v := range x {
+		s += v
 	}
 	return s
+}
+
+func columnSums(counts [][]int) []int {
+	if len(counts) == 0 {
+		return nil
+	}
+	out := make([]int, len(counts[0]))
+	for _, row := range counts {
+		for j, v := range row {
+			out[j] += v
+		}
+	}
+	return out
 }
 
 func finiteOnly(x []float64) []float64 {
@@ -117,109 +176,4 @@ func finiteOnly(x []float64) []float64 {
 		}
 	}
 	return out
-}
-
-// binaryRow tabulates a 0/1 variable: n (%) or n/N (%) with missing values.
-func binaryRow(label string, x []float64, all []int, groups [][]int) []string {
-	row := []string{label, countPct(pick(x, all))}
-	tab := make([][]int, len(groups))
-	for g, idx := range groups {
-		v := pick(x, idx)
-		row = append(row, countPct(v))
-		tab[g] = make([]int, 2)
-		for _, y := range v {
-			if !math.IsNaN(y) {
-				tab[g][int(y)]++
-			}
-		}
-	}
-	pv, test := tableTest(tab)
-	return append(row, fmtP(pv), test)
-}
-
-func countPct(x []float64) string {
-	n, k := 0, 0
-	for _, v := range x {
-		if math.IsNaN(v) {
-			continue
-		}
-		n++
-		if v == 1 {
-			k++
-		}
-	}
-	if n == 0 {
-		return "—"
-	}
-	if n == len(x) {
-		return fmt.Sprintf("%d (%.2g%%)", k, 100*float64(k)/float64(n))
-	}
-	return fmt.Sprintf("%d/%d (%.2g%%)", k, n, 100*float64(k)/float64(n))
-}
-
-// categoryRows tabulates a text variable, one row per level, with the test
-// of the whole table on the first row.
-func categoryRows(label string, s []string, all []int, groups [][]int) [][]string {
-	levels := levelsOf(pickS(s, all), "")
-	if len(levels) == 0 {
-		return [][]string{{label, "—"}}
-	}
-	tab := make([][]int, len(groups))
-	for g, idx := range groups {
-		tab[g] = make([]int, len(levels))
-		for _, i := range idx {
-			if k := sort.SearchStrings(levels, s[i]); s[i] != "" && k < len(levels) && levels[k] == s[i] {
-				tab[g][k]++
-			}
-		}
-	}
-	pv, test := tableTest(tab)
-	first := append([]string{label, ""}, make([]string, len(groups))...)
-	rows := [][]string{append(first, fmtP(pv), test)}
-	for _, l := range levels {
-		ind := make([]float64, len(s))
-		for i := range s {
-			switch s[i] {
-			case "":
-				ind[i] = math.NaN()
-			case l:
-				ind[i] = 1
-			}
-		}
-		r := []string{"    " + l, countPct(pick(ind, all))}
-		for _, g := range groups {
-			r = append(r, countPct(pick(ind, g)))
-		}
-		rows = append(rows, append(r, "", ""))
-	}
-	return rows
-}
-
-// tableTest compares the rows of a contingency table: Fisher's exact test
-// when an expected count is below 5, else chi-square (Yates for 2x2).
-func tableTest(tab [][]int) (float64, string) {
-	if len(tab) < 2 {
-		return math.NaN(), ""
-	}
-	cs, err := stattest.ChiSquare(tab, true)
-	if err != nil {
-		return math.NaN(), ""
-	}
-	if cs.MinExpected < 5 {
-		if f, err := stattest.FisherExact(tab); err == nil {
-			return f.P, "Fisher"
-		}
-	}
-	return cs.P, "chi-square"
-}
-
-func fmtP(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return ""
-	case p < 0.001:
-		return "< 0.001"
-	default:
-		return fmt.Sprintf("%.3f", p)
-	}
 }

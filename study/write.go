@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"carimpi/internal/jsonx"
+	"carimpi/render"
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -70,6 +71,13 @@ func writeDir(dir string, page []byte, results any, models []namedModel, tables 
 			b = table.AppendRecord(b, row)
 		}
 		if err := write(filepath.Join("tables", t.Name+".csv"), b); err != nil {
+			return written, err
+		}
+		buf.Reset()
+		if err := render.TableXLSX(&buf, t.Title, t.Header, t.Rows, t.Notes); err != nil {
+			return written, fmt.Errorf("tables/%s.xlsx: %w", t.Name, err)
+		}
+		if err := write(filepath.Join("tables", t.Name+".xlsx"), buf.Bytes()); err != nil {
 			return written, err
 		}
 	}

@@ -225,33 +225,42 @@ type Median struct {
 }
 
 // Median returns the median survival time and its confidence interval as
-// R's print.survfit and summary(fit)$table give them: the first time with
-// S(t) <= 0.5 (within sqrt(eps)), or, when S is 0.5 on a flat stretch, the
-// midpoint between the time it reached 0.5 and the next time it drops
-// below. The limits apply the same rule to the Upper and Lower curves
-// (Brookmeyer-Crowley style inversion of the pointwise interval), so they
-// depend on the curve's ConfType.
-func (c *KMCurve) Median() Median {
+// R's print.survfit and summary(fit)$table give them: Quantile(0.5).
+func (c *KMCurve) Median() Median { return c.Quantile(0.5) }
+
+// Quantile returns the p-th quantile of the event time, the time by which
+// a fraction p has had the event, with its confidence interval, as R's
+// quantile.survfit(fit, p): the first time with S(t) <= 1 - p (within
+// sqrt(eps)), or, when S is 1 - p on a flat stretch, the midpoint between
+// the time it reached 1 - p and the next time it drops (the last time of
+// the table when it never drops again). The limits apply the same rule to
+// the Upper and Lower curves (Brookmeyer-Crowley style inversion of the
+// pointwise interval), so they depend on the curve's ConfType. NaN means
+// not reached.
+func (c *KMCurve) Quantile(p float64) Median {
 	return Median{
-		Estimate: firstBelowHalf(c.Surv, c.Time),
-		Lower:    firstBelowHalf(c.Lower, c.Time),
-		Upper:    firstBelowHalf(c.Upper, c.Time),
+		Estimate: firstBelow(c.Surv, c.Time, 1-p),
+		Lower:    firstBelow(c.Lower, c.Time, 1-p),
+		Upper:    firstBelow(c.Upper, c.Time, 1-p),
 	}
 }
 
-// firstBelowHalf is print.survfit's minmin(y, x); NaN values of y are skipped.
-func firstBelowHalf(y, x []float64) float64 {
+// firstBelow is quantile.survfit's findq on the curve y over times x:
+// the first time y <= level (within sqrt(eps)), with the midpoint rule on
+// a flat at level. NaN values of y are skipped.
+func firstBelow(y, x []float64, level float64) float64 {
 	tol := math.Sqrt(0x1p-52)
 	for i, v := range y {
-		if !(v < 0.5+tol) {
+		if !(v < level+tol) {
 			continue
 		}
-		if math.Abs(v-0.5) < tol {
+		if math.Abs(v-level) < tol {
 			for j := i + 1; j < len(y); j++ {
-				if y[j] < v {
+				if y[j] < v-tol {
 					return (x[i] + x[j]) / 2
 				}
 			}
+			return (x[i] + x[len(x)-1]) / 2
 		}
 		return x[i]
 	}

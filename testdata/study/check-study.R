@@ -89,12 +89,113 @@ for (k in c("crs3", "icans3", "icu")) {
   tox[[k]] <- list(rate = A(unname(tb[, 1] / rowSums(tb))), chisq_p = chisq.test(tb)$p.value, fisher_p = fisher.test(tb)$p.value)
 }
 
+# Tables 1, S2, S3 and S5 and the grade tests of Fig 3: every row tested with
+# the Table-1 rule (wilcox.test / kruskal.test for continuous variables;
+# chisq.test(correct = FALSE), or fisher.test when an expected count is < 5).
+hematotox <- with(d, ifelse(plt < 75, 2, ifelse(plt <= 175, 1, 0)) + (anc < 1.2) + (hb < 9) + (crp >= 3) +
+  ifelse(ferritin > 2000, 2, ifelse(ferritin >= 650, 1, 0)))
+yn <- function(x) ifelse(is.na(x), NA, ifelse(x == 1, "yes", "no"))
+present <- function(x, known) { o <- sort(unique(x[!is.na(x) & x != ""])); c(known[known %in% o], setdiff(o, known)) }
+blank_na <- function(x) ifelse(x == "", NA, x)
+vars <- list(
+  list("age", d$age), list("sex", blank_na(d$sex), present(d$sex, c("female", "male"))),
+  list("ecog", yn(as.numeric(d$ecog >= 2)), c("no", "yes")),
+  list("product", blank_na(tolower(d$product)), present(tolower(d$product), c("axi-cel", "tisa-cel", "liso-cel"))),
+  list("prior_lines", d$prior_lines), list("mtv_ml", d$mtv_ml),
+  list("stage", yn(as.numeric(d$stage >= 3)), c("no", "yes")))
+for (v in c("bridging", "primary_refractory", "bulky", "prior_auto_hct", "transformed", "double_hit"))
+  vars[[length(vars) + 1]] <- list(v, yn(d[[v]]), c("no", "yes"))
+vars <- c(vars, list(list("car_hematotox", yn(as.numeric(hematotox >= 3)), c("no", "yes")), list("ldh", d$ldh),
+  list("ldh_high", yn(as.numeric(d$ldh > d$ldh_uln)), c("no", "yes")), list("hb", d$hb), list("plt", d$plt),
+  list("anc", d$anc), list("ferritin", d$ferritin), list("crp", d$crp)))
+grade_levels <- function(x) as.character(sort(unique(x[!is.na(x)])))
+tox_vars <- function(extended) {
+  v <- list(list("crs_grade", as.character(d$crs_grade), grade_levels(d$crs_grade)))
+  if (extended) v[[length(v) + 1]] <- list("crs3", yn(as.numeric(d$crs_grade >= 3)), c("no", "yes"))
+  v[[length(v) + 1]] <- list("icans_grade", as.character(d$icans_grade), grade_levels(d$icans_grade))
+  if (extended) v[[length(v) + 1]] <- list("icans3", yn(as.numeric(d$icans_grade >= 3)), c("no", "yes"))
+  v[[length(v) + 1]] <- list("icu", yn(d$icu), c("no", "yes"))
+  if (extended) v <- c(v, list(list("tocilizumab", yn(d$tocilizumab), c("no", "yes")),
+                               list("corticosteroids", yn(d$corticosteroids), c("no", "yes"))))
+  v
+}
+row_test <- function(v, g, keep) {
+  x <- v[[2]][keep]; g <- g[keep]
+  out <- list(variable = v[[1]])
+  if (length(v) == 2) {
+    q <- function(y) { y <- y[!is.na(y)]; if (length(y)) unname(quantile(y, c(.5, .25, .75), type = 7)) else rep(NA, 3) }
+    qs <- sapply(levels(g), function(l) q(x[g == l]))
+    out$median <- A(qs[1, ]); out$q1 <- A(qs[2, ]); out$q3 <- A(qs[3, ])
+    ok <- !is.na(x); gg <- droplevels(g[ok])
+    r <- tryCatch(if (nlevels(gg) == 2) wilcox.test(x[ok] ~ gg) else kruskal.test(x[ok] ~ gg), error = function(e) NULL)
+    out$test <- if (nlevels(gg) == 2) "wilcoxon" else "kruskal"
+    out$statistic <- if (is.null(r)) NA else unname(r$statistic); out$p <- if (is.null(r)) NA else r$p.value
+  } else {
+    f <- factor(x, levels = v[[3]])
+    out$counts <- unname(as.matrix(table(g, f)))
+    tb <- table(droplevels(g[!is.na(f)]), droplevels(f[!is.na(f)]))
+    tb <- tb[rowSums(tb) > 0, colSums(tb) > 0, drop = FALSE]
+    if (nrow(tb) < 2 || ncol(tb) < 2) { out$p <- NA } else {
+      cs <- suppressWarnings(chisq.test(tb, correct = FALSE))
+      if (any(cs$expected < 5)) { out$test <- "fisher"; out$p <- tryCatch(fisher.test(tb, workspace = 2e7)$p.value, error = function(e) { message(v[[1]], ": ", paste(dim(tb), collapse = "x"), " n = ", sum(tb), ": ", conditionMessage(e)); NA }) }
+      else { out$test <- "chisq"; out$statistic <- unname(cs$statistic); out$p <- cs$p.value }
+    }
+  }
+  out
+}
+describe_by <- function(vs, g, keep) list(groups = A(levels(g)), n = A(as.vector(table(g[keep]))),
+  rows = lapply(vs, row_test, g = g, keep = keep))
+med_g <- factor(ifelse(d$score < cut_med, "low", "high"), levels = c("low", "high"))
+ter_g <- factor(ifelse(d$score < terc[1], "low", ifelse(d$score < terc[2], "intermediate", "high")),
+                levels = c("low", "intermediate", "high"))
+cohorts <- c("development", "validation")
+coh_g <- factor(d$cohort, levels = cohorts)
+all_rows <- rep(TRUE, nrow(d))
+table_s2 <- list(pooled = describe_by(vars, med_g, all_rows))
+table_s3 <- list(pooled = describe_by(vars, ter_g, all_rows))
+for (co in cohorts) {
+  table_s2[[co]] <- describe_by(vars, med_g, d$cohort == co)
+  table_s3[[co]] <- describe_by(vars, ter_g, d$cohort == co)
+}
+
+# Table S1: reverse Kaplan-Meier follow-up (OS), median PFS and OS, toxicity by cohort.
+okos <- !is.na(d$os_months) & !is.na(d$os_event)
+rq <- function(keep) { k <- keep & okos
+  unname(quantile(survfit(Surv(d$os_months[k], 1 - d$os_event[k]) ~ 1), c(.5, .25, .75), conf.int = FALSE)) }
+fu <- sapply(cohorts, function(co) rq(d$cohort == co))
+fu_all <- rq(all_rows)
+med_surv <- function(ep) {
+  tt <- d[[paste0(ep, "_months")]]; ee <- d[[paste0(ep, "_event")]]; ok <- !is.na(tt) & !is.na(ee)
+  tab <- summary(survfit(Surv(tt[ok], ee[ok]) ~ coh_g[ok]))$table
+  ov <- summary(survfit(Surv(tt[ok], ee[ok]) ~ 1))$table
+  sd <- survdiff(Surv(tt[ok], ee[ok]) ~ coh_g[ok])
+  list(n = A(unname(tab[, "records"])), events = A(unname(tab[, "events"])), median = A(unname(tab[, "median"])),
+       median_lower = A(unname(tab[, "0.95LCL"])), median_upper = A(unname(tab[, "0.95UCL"])),
+       overall_median = unname(ov["median"]), overall_lower = unname(ov["0.95LCL"]), overall_upper = unname(ov["0.95UCL"]),
+       logrank_chisq = sd$chisq, logrank_p = pchisq(sd$chisq, 1, lower.tail = FALSE))
+}
+sdf <- survdiff(Surv(d$os_months[okos], 1 - d$os_event[okos]) ~ coh_g[okos])
+table_s1 <- list(groups = A(cohorts), n = A(as.vector(table(coh_g))),
+  followup = list(median = A(unname(fu[1, ])), q1 = A(unname(fu[2, ])), q3 = A(unname(fu[3, ])),
+                  overall_median = fu_all[1], overall_q1 = fu_all[2], overall_q3 = fu_all[3],
+                  logrank_p = pchisq(sdf$chisq, 1, lower.tail = FALSE)),
+  pfs = med_surv("pfs"), os = med_surv("os"),
+  toxicity = describe_by(tox_vars(FALSE), coh_g, all_rows)$rows)
+
+# Fig S4: score by cohort, Wilcoxon rank-sum (Mann-Whitney).
+wt <- wilcox.test(d$score[d$cohort == "development"], d$score[d$cohort == "validation"])
+fig_s4 <- list(groups = A(cohorts), median = A(unname(tapply(d$score, coh_g, median))), test = "wilcoxon",
+               statistic = unname(wt$statistic), p = wt$p.value)
+
 res <- list(
   inclusion = list(read = n_read, included = nrow(d), excluded_outliers = n_out, mtv_outlier_threshold = thr),
   cutpoint = list(value = knot, statistic = unname(ms$statistic), p_lau94 = ms$p.value),
   model = list(terms = A(names(b)), coef = A(unname(b)), se = A(unname(sqrt(diag(fit$var))))),
   cutoffs = list(median = cut_med, terciles = A(terc)),
   km = km, cox_multivariable = cox_mv, toxicity = tox,
+  table1 = describe_by(vars, coh_g, all_rows), table_s1 = table_s1, table_s2 = table_s2, table_s3 = table_s3,
+  fig_s4 = fig_s4, table_s5 = describe_by(tox_vars(TRUE), ter_g, all_rows),
+  toxicity_grades = describe_by(tox_vars(FALSE), med_g, all_rows),
   versions = list(R = R.version.string, survival = as.character(packageVersion("survival")),
                   maxstat = as.character(packageVersion("maxstat"))))
 writeLines(to_json(res), args[2])

@@ -1,0 +1,83 @@
+package stattest
+
+import (
+	"errors"
+	"math"
+)
+
+// GroupTest is the result of the Table-1 rule: which test was chosen and
+// what it gave.
+type GroupTest struct {
+	// Test names the test: "wilcoxon" (Wilcoxon rank-sum / Mann-Whitney U),
+	// "kruskal" (Kruskal-Wallis), "chisq" (Pearson's chi-square without
+	// continuity correction) or "fisher" (Fisher's exact test).
+	Test string
+	// Statistic is W, H or X^2; NaN for Fisher's test.
+	Statistic float64
+	// DF is the degrees of freedom of H or X^2, else 0.
+	DF int
+	P  float64
+	// MinExpected is the smallest expected count of a table test (NaN for
+	// rank tests); it chose between chi-square and Fisher.
+	MinExpected float64
+}
+
+// CompareContinuous tests whether a continuous variable differs between
+// groups as a clinical Table 1 does: the Wilcoxon rank-sum test
+// (MannWhitney, R's wilcox.test(x ~ g)) for two groups, the
+// Kruskal-Wallis test (KruskalWallis, R's kruskal.test(x ~ g)) for more.
+// NaN values are dropped; a group left empty is dropped too, and fewer
+// than two groups with values is an error.
+func CompareContinuous(groups [][]float64) (GroupTest, error) {
+	var kept [][]float64
+	for _, g := range groups {
+		if f := finite(g); len(f) > 0 {
+			kept = append(kept, f)
+		}
+	}
+	switch {
+	case len(kept) < 2:
+		return GroupTest{}, errors.New("stattest: fewer than two groups have values")
+	case len(kept) == 2:
+		r, err := MannWhitney(kept[0], kept[1])
+		if err != nil {
+			return GroupTest{}, err
+		}
+		return GroupTest{Test: "wilcoxon", Statistic: r.W, P: r.P, MinExpected: math.NaN()}, nil
+	default:
+		r, err := KruskalWallis(kept)
+		if err != nil {
+			return GroupTest{}, err
+		}
+		return GroupTest{Test: "kruskal", Statistic: r.H, DF: r.DF, P: r.P, MinExpected: math.NaN()}, nil
+	}
+}
+
+// CompareCategorical tests independence in a groups x levels table of
+// counts as a clinical Table 1 does: Pearson's chi-square test without
+// continuity correction (R's chisq.test(table, correct = FALSE)), or
+// Fisher's exact test (R's fisher.test(table)) when an expected count is
+// below 5. Empty rows and columns are dropped first, as R's table() of
+// the observed values has none; fewer than two rows or columns left is an
+// error. A table too large for the exact test returns ErrTableTooLarge
+// together with the chi-square result, so that the caller can say which
+// p-value it shows instead.
+func CompareCategorical(table [][]int) (GroupTest, error) {
+	t, err := compactTable(table)
+	if err != nil {
+		return GroupTest{}, err
+	}
+	cs, err := ChiSquare(t, false)
+	if err != nil {
+		return GroupTest{}, err
+	}
+	res := GroupTest{Test: "chisq", Statistic: cs.Statistic, DF: cs.DF, P: cs.P, MinExpected: cs.MinExpected}
+	if cs.MinExpected >= 5 {
+		return res, nil
+	}
+	f, err := FisherExact(t)
+	if err != nil {
+		return res, err
+	}
+	return GroupTest{Test: "fisher", Statistic: math.NaN(), P: f.P, MinExpected: cs.MinExpected}, nil
+}

@@ -1,0 +1,178 @@
+package study
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"carimpi/internal/jsonx"
+	"carimpi/render"
+	"carimpi/stattest"
+)
+
+// Characteristics describes variables by group, each tested with the
+// Table-1 rule (stattest.CompareContinuous, stattest.CompareCategorical):
+// Table 1 (by cohort), Tables S2 and S3 (by median and tercile group),
+// Table S5 and the grade tests of Fig 3.
+type Characteristics struct {
+	Groups []string         `json:"groups"`
+	N      []int            `json:"n"`
+	Rows   []Characteristic `json:"rows"`
+}
+
+// Characteristic is one variable by group. Continuous variables carry the
+// type-7 median and quartiles of each group (and of all groups together);
+// categorical ones the counts Counts[group][level]. Missing[g] counts the
+// group's patients without a value. Test is "wilcoxon", "kruskal",
+// "chisq" (no continuity correction) or "fisher"; "" when there is nothing
+// to test (Note says why).
+type Characteristic struct {
+	Variable string `json:"variable"`
+	Label    string `json:"label"`
+	Kind     string `json:"kind"` // "continuous" or "categorical"
+	Unit     string `json:"unit,omitempty"`
+	// Levels of a categorical variable, in display order.
+	Levels  []string `json:"levels,omitempty"`
+	Counts  [][]int  `json:"counts,omitempty"`
+	Missing []int    `json:"missing"`
+
+	Median        jsonx.Floats `json:"median,omitempty"`
+	Q1            jsonx.Floats `json:"q1,omitempty"`
+	Q3            jsonx.Floats `json:"q3,omitempty"`
+	OverallMedian *jsonx.Float `json:"overall_median,omitempty"`
+	OverallQ1     *jsonx.Float `json:"overall_q1,omitempty"`
+	OverallQ3     *jsonx.Float `json:"overall_q3,omitempty"`
+
+	Test        string      `json:"test"`
+	Statistic   jsonx.Float `json:"statistic"`
+	DF          int         `json:"df"`
+	P           jsonx.Float `json:"p"`
+	MinExpected jsonx.Float `json:"min_expected"`
+	Note        string      `json:"note,omitempty"`
+}
+
+// variable is one row of a characteristics table: a continuous column, or
+// a categorical one as text ("" = missing) with its levels in display
+// order (nil: the observed values, sorted).
+type variable struct {
+	key, label, unit string
+	num              []float64
+	text             []string
+	levels           []string
+}
+
+// binaryVar turns a 0/1 column into a categorical variable with levels
+// "no" and "yes".
+func binaryVar(key, label string, x []float64) variable {
+	s := make([]string, len(x))
+	for i, v := range x {
+		switch {
+		case math.IsNaN(v):
+		case v == 1:
+			s[i] = "yes"
+		default:
+			s[i] = "no"
+		}
+	}
+	return variable{key: key, label: label, text: s, levels: []string{"no", "yes"}}
+}
+
+// gradeVar turns a grade column (0, 1, 2, ...) into a categorical variable
+// whose levels are the observed grades in increasing order.
+func gradeVar(key, label string, x []float64) variable {
+	s := make([]string, len(x))
+	var lv []float64
+	for i, v := range x {
+		if !math.IsNaN(v) {
+			s[i] = strconv.FormatFloat(v, 'f', -1, 64)
+			if !slices.Contains(lv, v) {
+				lv = append(lv, v)
+			}
+		}
+	}
+	slices.Sort(lv)
+	levels := make([]string, len(lv))
+	for i, v := range lv {
+		levels[i] = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return variable{key: key, label: label, text: s, levels: levels}
+}
+
+// describe tabulates the variables over the groups (patient indices per
+// group) and tests each.
+func describe(vars []variable, names []string, groups [][]int) *Characteristics {
+	ch := &Characteristics{Groups: names, N: make([]int, len(groups))}
+	for g, idx := range groups {
+		ch.N[g] = len(idx)
+	}
+	for _, v := range vars {
+		if v.num != nil {
+			ch.Rows = append(ch.Rows, continuousRow(v, groups))
+		} else {
+			ch.Rows = append(ch.Rows, categoricalRow(v, groups))
+		}
+	}
+	return ch
+}
+
+func continuousRow(v variable, groups [][]int) Characteristic {
+	k := len(groups)
+	c := Characteristic{Variable: v.key, Label: v.label, Unit: v.unit, Kind: "continuous", Missing: make([]int, k),
+		Median: nanSlice(k), Q1: nanSlice(k), Q3: nanSlice(k)}
+	samples := make([][]float64, k)
+	var all []float64
+	for g, idx := range groups {
+		x := pick(v.num, idx)
+		samples[g] = finiteOnly(x)
+		c.Missing[g] = len(x) - len(samples[g])
+		if len(samples[g]) > 0 {
+			q := stattest.Quantiles(samples[g], 0.5, 0.25, 0.75)
+			c.Median[g], c.Q1[g], c.Q3[g] = q[0], q[1], q[2]
+		}
+		all = append(all, samples[g]...)
+	}
+	if len(all) > 0 {
+		q := stattest.Quantiles(all, 0.5, 0.25, 0.75)
+		m, q1, q3 := jsonx.Float(q[0]), jsonx.Float(q[1]), jsonx.Float(q[2])
+		c.OverallMedian, c.OverallQ1, c.OverallQ3 = &m, &q1, &q3
+	}
+	c.setTest(stattest.CompareContinuous(samples))
+	return c
+}
+
+func categoricalRow(v variable, groups [][]int) Characteristic {
+	k := len(groups)
+	levels := v.levels
+	if levels == nil {
+		levels = levelsOf(v.text, "")
+	}
+	c := Characteristic{Variable: v.key, Label: v.label, Kind: "categorical", Levels: levels, Missing: make([]int, k), Counts: make([][]int, k)}
+	for g, idx := range groups {
+		c.Counts[g] = make([]int, len(levels))
+		for _, i := range idx {
+			if v.text[i] == "" {
+				c.Missing[g]++
+			} else if l := slices.Index(levels, v.text[i]); l >= 0 {
+				c.Counts[g][l]++
+			}
+		}
+	}
+	c.setTest(stattest.CompareCategorical(c.Counts))
+	return c
+}
+
+func (c *Characteristic) setTest(t stattest.GroupTest, err error) {
+	c.Statistic, c.P, c.MinExpected = jsonx.Float(math.NaN()), jsonx.Float(math.NaN()), jsonx.Float(math.NaN())
+	if errors.Is(err, stattest.ErrTableTooLarge) {
+		c.Test, c.MinExpected = "fisher", jsonx.Float(t.MinExpected)
+		c.Note = fmt.Sprintf("Fisher's exact test was not computed (table too large for exact enumeration); chi-square p = %s, with an expected count of %.2g", render.FormatP(t.P), t.MinExpected)
+		return
+	}
+	if err != nil {
+		c.Note = "not tested: " + err.Error()
+		return
+	}
+	c.Test, c.Statistic, c.DF, c.P, c.MinExpected = t.Test, jsonx.Float(t.Statistic), t.DF, jsonx.Float(t.P), jsonx.Float(t.MinExpected)
+}

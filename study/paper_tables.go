@@ -1,0 +1,203 @@
+package study
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"carimpi/render"
+)
+
+// addPaperTables lays out Table 1 and the supplementary tables from the
+// results (the presentation step; every number comes from Results).
+func (out *Output) addPaperTables(cohorts []string) {
+	res := out.Results
+	if res.Table1 != nil {
+		out.Tables = append(out.Tables, characteristicsTable("table1", "Table 1. Patient characteristics by cohort", res.Table1, cohortLabel))
+	}
+	if res.TableS1 != nil {
+		out.Tables = append(out.Tables, tableS1Layout(res.TableS1))
+	}
+	out.Tables = append(out.Tables, multivariableTable(res.CoxMultivariable, cohorts, "pfs"), multivariableTable(res.CoxMultivariable, cohorts, "os"))
+	if len(res.Toxicity) > 0 {
+		out.Tables = append(out.Tables, toxicityTable(res.Toxicity))
+	}
+	for _, s := range []struct {
+		name, title string
+		m           map[string]*Characteristics
+	}{
+		{"table_s2", "Table S2. Patient characteristics by CAR-IMPI median group", res.TableS2},
+		{"table_s3", "Table S3. Patient characteristics by CAR-IMPI tercile group", res.TableS3},
+	} {
+		keys := []string{"pooled"}
+		for _, k := range sortedKeys(s.m) {
+			if k != "pooled" {
+				keys = append(keys, k)
+			}
+		}
+		for _, key := range keys {
+			ch := s.m[key]
+			if ch == nil {
+				continue
+			}
+			name, title := s.name, s.title+", all cohorts pooled"
+			if key != "pooled" {
+				name, title = s.name+"-"+slug(key), s.title+", "+key+" cohort"
+			}
+			out.Tables = append(out.Tables, characteristicsTable(name, title, ch, riskLabel))
+		}
+	}
+	if res.TableS5 != nil {
+		out.Tables = append(out.Tables, characteristicsTable("table_s5", "Table S5. Toxicity and supportive therapy by CAR-IMPI tercile group, cohorts pooled", res.TableS5, riskLabel))
+	}
+	if res.ToxicityGrades != nil {
+		out.Tables = append(out.Tables, characteristicsTable("toxicity_grades", "Fig 3 data. CRS and ICANS grades and ICU admission by CAR-IMPI median group, cohorts pooled", res.ToxicityGrades, riskLabel))
+	}
+}
+
+// tableS1Layout lays out Table S1: follow-up, survival and toxicity by
+// cohort.
+func tableS1Layout(s *TableS1) Table {
+	k := len(s.Groups)
+	header := []string{"", fmt.Sprintf("All (n = %d)", sum(s.N))}
+	for g, c := range s.Groups {
+		header = append(header, fmt.Sprintf("%s (n = %d)", cohortLabel(c), s.N[g]))
+	}
+	header = append(header, "p")
+	t := Table{Name: "table_s1", Title: "Table S1. Follow-up, survival and toxicity by cohort", Header: header}
+	row := func(label, all string, per func(g int) string, p string) {
+		r := []string{label, all}
+		for g := range k {
+			r = append(r, per(g))
+		}
+		t.Rows = append(t.Rows, append(r, p))
+	}
+	fu := s.FollowUp
+	row("Median follow-up, months (IQR)ᵃ", render.MedianIQR(float64(fu.OverallMedian), float64(fu.OverallQ1), float64(fu.OverallQ3)),
+		func(g int) string { return render.MedianIQR(fu.Median[g], fu.Q1[g], fu.Q3[g]) }, render.FormatP(float64(fu.LogrankP))+"ᵇ")
+	for _, ep := range []struct {
+		label string
+		m     MedianSurvival
+	}{{"Median PFS, months (95% CI)", s.PFS}, {"Median OS, months (95% CI)", s.OS}} {
+		m := ep.m
+		row(ep.label, render.MedianCI(float64(m.OverallMedian), float64(m.OverallLower), float64(m.OverallUpper)),
+			func(g int) string { return render.MedianCI(m.Median[g], m.Lower[g], m.Upper[g]) }, render.FormatP(float64(m.LogrankP))+"ᵇ")
+	}
+	tox := characteristicsTable("", "", &Characteristics{Groups: s.Groups, N: s.N, Rows: s.Toxicity}, cohortLabel)
+	t.Rows = append(t.Rows, tox.Rows...)
+	t.Notes = append([]string{
+		"ᵃ Reverse Kaplan-Meier method on OS (censoring as the event); IQR = quartiles of the reverse curve.",
+		"ᵇ Log-rank test between cohorts (for follow-up: of the reverse Kaplan-Meier curves).",
+		"Medians not reached are NR."}, tox.Notes...)
+	return t
+}
+
+// groupLabel names a survival group for people: risk groups in words,
+// combined groups (c-low/h-high, ...) as the paper names them.
+func groupLabel(g string) string { return riskLabel(g) }
+
+// termLabels name the multivariable Cox model's terms as the paper does.
+var termLabels = map[string]string{
+	"score":    "CAR-IMPI (per unit)",
+	"ecog2":    "ECOG 2–4 (vs 0–1)",
+	"ldh_high": "LDH > ULN (vs ≤ ULN)",
+	"crp":      "CRP (per mg/dL)",
+}
+
+// multivariableTable lays out Table 2 (PFS) or Table S4 (OS): the
+// multivariable Cox models of the cohorts side by side, the product with
+// its reference row.
+func multivariableTable(m map[string]map[string]*MultiCox, cohorts []string, ep string) Table {
+	name, title := "table2", "Table 2. Multivariable Cox regression for PFS"
+	if ep == "os" {
+		name, title = "table_s4", "Table S4. Multivariable Cox regression for OS"
+	}
+	header := []string{"Variable"}
+	for _, c := range cohorts {
+		header = append(header, cohortLabel(c)+": HR (95% CI)", "p")
+	}
+	t := Table{Name: name, Title: title, Header: header}
+	var terms []string
+	for _, c := range cohorts {
+		if mc := m[c][ep]; mc != nil {
+			for _, term := range mc.Terms {
+				if !slices.Contains(terms, term) {
+					terms = append(terms, term)
+				}
+			}
+		}
+	}
+	cells := func(term string) []string {
+		var r []string
+		for _, c := range cohorts {
+			mc := m[c][ep]
+			j := -1
+			if mc != nil {
+				j = slices.Index(mc.Terms, term)
+			}
+			if j < 0 {
+				r = append(r, "—", "")
+				continue
+			}
+			r = append(r, render.HR(mc.HR[j], mc.Lower[j], mc.Upper[j]), render.FormatP(mc.P[j]))
+		}
+		return r
+	}
+	productDone := false
+	for _, term := range terms {
+		if lvl, ok := strings.CutPrefix(term, "product="); ok {
+			if !productDone {
+				productDone = true
+				t.Rows = append(t.Rows, append([]string{"CAR-T product"}, make([]string, 2*len(cohorts))...))
+				ref := []string{"    Axi-cel"}
+				for range cohorts {
+					ref = append(ref, "1 (ref.)", "")
+				}
+				t.Rows = append(t.Rows, ref)
+			}
+			t.Rows = append(t.Rows, append([]string{"    " + levelLabel("product", lvl)}, cells(term)...))
+			continue
+		}
+		label := termLabels[term]
+		if label == "" {
+			label = term
+		}
+		t.Rows = append(t.Rows, append([]string{label}, cells(term)...))
+	}
+	var foot []string
+	for _, c := range cohorts {
+		mc := m[c][ep]
+		if mc == nil {
+			continue
+		}
+		strata := "no strata"
+		if mc.Strata != "" {
+			strata = "stratified by " + mc.Strata
+		}
+		foot = append(foot, fmt.Sprintf("%s: n = %d, %d events, %d left out for missing values, %s", cohortLabel(c), mc.N, mc.Events, mc.Dropped, strata))
+		for _, w := range mc.Warnings {
+			t.Notes = append(t.Notes, cohortLabel(c)+": "+w)
+		}
+	}
+	t.Notes = append([]string{"Cox proportional hazards models (Efron ties); Wald p-values. " + strings.Join(foot, "; ") + "."}, t.Notes...)
+	return t
+}
+
+// toxicityLabels name the binary toxicities.
+var toxicityLabels = map[string]string{"crs3": "CRS grade ≥ 3", "icans3": "ICANS grade ≥ 3", "icu": "ICU admission"}
+
+// toxicityTable lays out Fig 3's binary comparisons by median group.
+func toxicityTable(tox map[string]*Toxicity) Table {
+	t := Table{Name: "fig3_toxicity", Title: "Severe toxicity by CAR-IMPI median group, cohorts pooled",
+		Header: []string{"Toxicity", "Low risk", "High risk", "Chi-square p", "Fisher p"}}
+	for _, k := range []string{"crs3", "icans3", "icu"} {
+		tx := tox[k]
+		if tx == nil {
+			continue
+		}
+		t.Rows = append(t.Rows, []string{toxicityLabels[k], render.CountPct(tx.Events[0], tx.N[0], 0), render.CountPct(tx.Events[1], tx.N[1], 0),
+			render.FormatP(float64(tx.ChisqP)), render.FormatP(float64(tx.FisherP))})
+	}
+	t.Notes = []string{"n (%) of the patients with the toxicity recorded. Chi-square test with Yates's continuity correction (R's default for 2×2 tables) and Fisher's exact test, as the paper reports both."}
+	return t
+}

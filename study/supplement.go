@@ -1,0 +1,362 @@
+package study
+
+import (
+	"math"
+
+	"carimpi/internal/jsonx"
+	"carimpi/stattest"
+	"carimpi/survival"
+)
+
+// TableS1 is the paper's Table S1: follow-up, survival and toxicity by
+// cohort. Arrays are in Groups order.
+type TableS1 struct {
+	Groups []string `json:"groups"`
+	N      []int    `json:"n"`
+	// FollowUp is the median follow-up by the reverse Kaplan-Meier method
+	// on OS (censoring as the event; R's
+	// quantile(survfit(Surv(os_months, 1 - os_event) ~ cohort))) with its
+	// quartiles, per cohort and overall, and the log-rank test of the
+	// reverse curves across cohorts.
+	FollowUp FollowUp `json:"followup"`
+	// PFS and OS: median survival with its 95% CI (survfit's default log
+	// transform) per cohort and overall, and the log-rank test across
+	// cohorts.
+	PFS MedianSurvival `json:"pfs"`
+	OS  MedianSurvival `json:"os"`
+	// Toxicity holds CRS grade, ICANS grade and ICU by cohort, tested with
+	// the Table-1 rule.
+	Toxicity []Characteristic `json:"toxicity"`
+}
+
+// FollowUp is the reverse Kaplan-Meier follow-up per group.
+type FollowUp struct {
+	Median        jsonx.Floats `json:"median"`
+	Q1            jsonx.Floats `json:"q1"`
+	Q3            jsonx.Floats `json:"q3"`
+	OverallMedian jsonx.Float  `json:"overall_median"`
+	OverallQ1     jsonx.Float  `json:"overall_q1"`
+	OverallQ3     jsonx.Float  `json:"overall_q3"`
+	LogrankP      jsonx.Float  `json:"logrank_p"`
+}
+
+// MedianSurvival is an endpoint's median per group with its 95% CI.
+type MedianSurvival struct {
+	N             []int        `json:"n"`
+	Events        []int        `json:"events"`
+	Median        jsonx.Floats `json:"median"`
+	Lower         jsonx.Floats `json:"median_lower"`
+	Upper         jsonx.Floats `json:"median_upper"`
+	OverallMedian jsonx.Float  `json:"overall_median"`
+	OverallLower  jsonx.Float  `json:"overall_lower"`
+	OverallUpper  jsonx.Float  `json:"overall_upper"`
+	LogrankChisq  jsonx.Float  `json:"logrank_chisq"`
+	LogrankP      jsonx.Float  `json:"logrank_p"`
+}
+
+// ScoreByCohort is Fig S4: the CAR-IMPI score by cohort, compared with the
+// Wilcoxon rank-sum (Mann-Whitney) test, R's wilcox.test(score ~ cohort).
+type ScoreByCohort struct {
+	Groups []string     `json:"groups"`
+	N      []int        `json:"n"`
+	Median jsonx.Floats `json:"median"`
+	Q1     jsonx.Floats `json:"q1"`
+	Q3     jsonx.Floats `json:"q3"`
+	Min    jsonx.Floats `json:"min"`
+	Max    jsonx.Floats `json:"max"`
+	Test   string       `json:"test"`
+	W      jsonx.Float  `json:"statistic"`
+	P      jsonx.Float  `json:"p"`
+}
+
+// cohortGroups returns the patient indices of each cohort.
+func cohortGroups(p *patients, cohorts []string) [][]int {
+	g := make([][]int, len(cohorts))
+	for i, c := range cohorts {
+		g[i] = p.subset(c)
+	}
+	return g
+}
+
+// riskGroups splits the patients idx by the frozen median (k = 2) or
+// terciles (k = 3) of the score.
+func riskGroups(p *patients, idx []int, cut Cutoffs, k int) [][]int {
+	g := make([][]int, k)
+	for _, i := range idx {
+		var j int
+		if k == 2 {
+			j = medianGroup(p.score[i], cut.Median)
+		} else {
+			j = tercileGroup(p.score[i], [2]float64{cut.Terciles[0], cut.Terciles[1]})
+		}
+		if j >= 0 {
+			g[j] = append(g[j], i)
+		}
+	}
+	return g
+}
+
+var (
+	medianNames  = []string{"low", "high"}
+	tercileNames = []string{"low", "intermediate", "high"}
+)
+
+// tableS1 computes Table S1 over the cohorts.
+func tableS1(p *patients, cohorts []string) *TableS1 {
+	groups := cohortGroups(p, cohorts)
+	k := len(groups)
+	t := &TableS1{Groups: cohorts, N: make([]int, k)}
+	for g := range groups {
+		t.N[g] = len(groups[g])
+	}
+	all := concat(groups)
+	t.FollowUp = FollowUp{Median: nanSlice(k), Q1: nanSlice(k), Q3: nanSlice(k)}
+	for g, idx := range append(groups, all) {
+		tm, ev := completeOutcome(p.os, idx)
+		rev := make([]bool, len(ev))
+		for i := range ev {
+			rev[i] = !ev[i]
+		}
+		q := [3]float64{math.NaN(), math.NaN(), math.NaN()}
+		if c, err := survival.KaplanMeier(tm, rev, nil, survival.KMOptions{}); err == nil && len(c) == 1 {
+			for j, pr := range []float64{0.5, 0.25, 0.75} {
+				q[j] = c[0].Quantile(pr).Estimate
+			}
+		}
+		if g < k {
+			t.FollowUp.Median[g], t.FollowUp.Q1[g], t.FollowUp.Q3[g] = q[0], q[1], q[2]
+		} else {
+			t.FollowUp.OverallMedian, t.FollowUp.OverallQ1, t.FollowUp.OverallQ3 = jsonx.Float(q[0]), jsonx.Float(q[1]), jsonx.Float(q[2])
+		}
+	}
+	t.FollowUp.LogrankP = jsonx.Float(math.NaN())
+	if lr := groupLogRank(p.os, groups, true); lr != nil {
+		t.FollowUp.LogrankP = jsonx.Float(lr.P)
+	}
+	t.PFS = medianSurvival(p.pfs, groups)
+	t.OS = medianSurvival(p.os, groups)
+	t.Toxicity = describe(toxicityVars(p, false), cohorts, groups).Rows
+	return t
+}
+
+func concat(groups [][]int) []int {
+	var all []int
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	return all
+}
+
+// completeOutcome returns the times and events of the patients idx that
+// have both.
+func completeOutcome(o outcome, idx []int) ([]float64, []bool) {
+	var t []float64
+	var e []bool
+	for _, i := range idx {
+		if math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
+			continue
+		}
+		t = append(t, o.time[i])
+		e = append(e, o.event[i] == 1)
+	}
+	return t, e
+}
+
+// groupLogRank is the log-rank test across groups (reverse: censoring as
+// the event); nil when it cannot be computed.
+func groupLogRank(o outcome, groups [][]int, reverse bool) *survival.LogRankResult {
+	var t []float64
+	var e []bool
+	var code []int
+	for g, idx := range groups {
+		tm, ev := completeOutcome(o, idx)
+		for i := range tm {
+			t = append(t, tm[i])
+			e = append(e, ev[i] != reverse)
+			code = append(code, g)
+		}
+	}
+	if len(t) == 0 {
+		return nil
+	}
+	lr, err := survival.LogRank(t, e, code, nil, 0)
+	if err != nil {
+		return nil
+	}
+	return lr
+}
+
+func medianSurvival(o outcome, groups [][]int) MedianSurvival {
+	k := len(groups)
+	m := MedianSurvival{N: make([]int, k), Events: make([]int, k), Median: nanSlice(k), Lower: nanSlice(k), Upper: nanSlice(k),
+		OverallMedian: jsonx.Float(math.NaN()), OverallLower: jsonx.Float(math.NaN()), OverallUpper: jsonx.Float(math.NaN()),
+		LogrankChisq: jsonx.Float(math.NaN()), LogrankP: jsonx.Float(math.NaN())}
+	for g, idx := range append(groups, concat(groups)) {
+		tm, ev := completeOutcome(o, idx)
+		c, err := survival.KaplanMeier(tm, ev, nil, survival.KMOptions{})
+		if err != nil || len(c) != 1 {
+			continue
+		}
+		md := c[0].Median()
+		if g < k {
+			m.N[g], m.Events[g] = c[0].N, c[0].Events
+			m.Median[g], m.Lower[g], m.Upper[g] = md.Estimate, md.Lower, md.Upper
+		} else {
+			m.OverallMedian, m.OverallLower, m.OverallUpper = jsonx.Float(md.Estimate), jsonx.Float(md.Lower), jsonx.Float(md.Upper)
+		}
+	}
+	if lr := groupLogRank(o, groups, false); lr != nil {
+		m.LogrankChisq, m.LogrankP = jsonx.Float(lr.Statistic), jsonx.Float(lr.P)
+	}
+	return m
+}
+
+// toxicityVars are the toxicity rows: CRS and ICANS grade distributions,
+// and with extended, grade >= 3 of each and the supportive therapies
+// (Table S5). Columns without any value are left out.
+func toxicityVars(p *patients, extended bool) []variable {
+	col := p.c.Floats
+	atLeast3 := func(v float64) bool { return v >= 3 }
+	vars := []variable{gradeVar("crs_grade", "CRS grade (ASTCT)", p.crs)}
+	if extended {
+		vars = append(vars, binaryVar("crs3", "CRS grade ≥ 3", indicator(p.crs, atLeast3)))
+	}
+	vars = append(vars, gradeVar("icans_grade", "ICANS grade (ASTCT)", p.icans))
+	if extended {
+		vars = append(vars, binaryVar("icans3", "ICANS grade ≥ 3", indicator(p.icans, atLeast3)))
+	}
+	vars = append(vars, binaryVar("icu", "ICU admission", p.icu))
+	if extended {
+		vars = append(vars, binaryVar("tocilizumab", "Tocilizumab", col("tocilizumab")), binaryVar("corticosteroids", "Corticosteroids", col("corticosteroids")))
+	}
+	var kept []variable
+	for _, v := range vars {
+		for _, s := range v.text {
+			if s != "" {
+				kept = append(kept, v)
+				break
+			}
+		}
+	}
+	return kept
+}
+
+// scoreByCohort computes Fig S4's numbers for the first two cohorts.
+func scoreByCohort(p *patients, cohorts []string) *ScoreByCohort {
+	groups := cohortGroups(p, cohorts)
+	k := len(groups)
+	s := &ScoreByCohort{Groups: cohorts, N: make([]int, k), Median: nanSlice(k), Q1: nanSlice(k), Q3: nanSlice(k), Min: nanSlice(k), Max: nanSlice(k),
+		W: jsonx.Float(math.NaN()), P: jsonx.Float(math.NaN())}
+	samples := make([][]float64, k)
+	for g, idx := range groups {
+		samples[g] = finiteOnly(pick(p.score, idx))
+		d := stattest.Describe(samples[g])
+		s.N[g] = d.N
+		if d.N > 0 {
+			s.Median[g], s.Q1[g], s.Q3[g], s.Min[g], s.Max[g] = d.Median, d.Q1, d.Q3, d.Min, d.Max
+		}
+	}
+	if t, err := stattest.CompareContinuous(samples); err == nil {
+		s.Test, s.W, s.P = t.Test, jsonx.Float(t.Statistic), jsonx.Float(t.P)
+	}
+	return s
+}
+
+// characteristicVars are the rows of Table 1 (and of Tables S2 and S3),
+// in the paper's order.
+func characteristicVars(p *patients) []variable {
+	col := p.c.Floats
+	ht := make([]float64, p.n)
+	for i, r := range p.rows {
+		ht[i] = r.CARHematotox
+	}
+	sex := make([]string, p.n)
+	for i, r := range p.c.Records {
+		sex[i] = r.Sex
+	}
+	atLeast := func(k float64) func(float64) bool { return func(v float64) bool { return v >= k } }
+	return []variable{
+		{key: "age", label: "Age, years", num: p.age},
+		{key: "sex", label: "Sex", text: sex, levels: presentLevels(sex, "female", "male")},
+		binaryVar("ecog", "ECOG 2–4 (vs 0–1)", indicator(p.ecog, atLeast(2))),
+		{key: "product", label: "CAR-T product", text: p.product, levels: presentLevels(p.product, "axi-cel", "tisa-cel", "liso-cel")},
+		{key: "prior_lines", label: "Prior lines of therapy", num: col("prior_lines")},
+		{key: "mtv_ml", label: "MTV, mL", num: p.mtv},
+		binaryVar("stage", "Ann Arbor stage 3–4 (vs 1–2)", indicator(p.stage, atLeast(3))),
+		binaryVar("bridging", "Bridging therapy", col("bridging")),
+		binaryVar("primary_refractory", "Primary refractory", col("primary_refractory")),
+		binaryVar("bulky", "Bulky disease (> 10 cm)", col("bulky")),
+		binaryVar("prior_auto_hct", "Prior autologous HCT", col("prior_auto_hct")),
+		binaryVar("transformed", "Transformed lymphoma", col("transformed")),
+		binaryVar("double_hit", "Double/triple hit", col("double_hit")),
+		binaryVar("car_hematotox", "CAR-HEMATOTOX ≥ 3 (high)", indicator(ht, atLeast(3))),
+		{key: "ldh", label: "LDH, U/L", num: p.ldh},
+		binaryVar("ldh_high", "LDH > ULN", ratioAbove(p.ldh, p.ldhULN)),
+		{key: "hb", label: "Hemoglobin, g/dL", num: col("hb")},
+		{key: "plt", label: "Platelets, 10⁹/L", num: col("plt")},
+		{key: "anc", label: "ANC, 10⁹/L", num: col("anc")},
+		{key: "ferritin", label: "Ferritin, ng/mL", num: col("ferritin")},
+		{key: "crp", label: "CRP, mg/dL", num: p.crp},
+	}
+}
+
+// presentLevels orders the observed values of s: the known ones first in
+// the given order, then any other value in sorted order.
+func presentLevels(s []string, known ...string) []string {
+	obs := levelsOf(s, "")
+	var out []string
+	for _, k := range known {
+		for _, o := range obs {
+			if o == k {
+				out = append(out, k)
+			}
+		}
+	}
+	for _, o := range obs {
+		found := false
+		for _, k := range known {
+			found = found || o == k
+		}
+		if !found {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Supplement holds the statistics of the paper's supplementary tables
+// and of the grade tests of Fig 3.
+type supplement struct {
+	S1 *TableS1
+	// S2 and S3 are keyed by "pooled" and by cohort name.
+	S2, S3 map[string]*Characteristics
+	S4     *ScoreByCohort
+	S5     *Characteristics
+	// Grades is Fig 3's test of the whole CRS and ICANS grade
+	// distributions (and ICU) by median group, pooled.
+	Grades *Characteristics
+}
+
+// supplementStats computes Tables S1-S3 and S5, Fig S4 and the grade
+// tests of Fig 3 once the score and cutoffs are known.
+func supplementStats(p *patients, cohorts []string, cut Cutoffs) supplement {
+	var s supplement
+	s.S1 = tableS1(p, cohorts)
+	all := concat(cohortGroups(p, cohorts))
+	vars := characteristicVars(p)
+	s.S2 = map[string]*Characteristics{"pooled": describe(vars, medianNames, riskGroups(p, all, cut, 2))}
+	s.S3 = map[string]*Characteristics{"pooled": describe(vars, tercileNames, riskGroups(p, all, cut, 3))}
+	if len(cohorts) > 1 {
+		for _, c := range cohorts {
+			idx := p.subset(c)
+			s.S2[c] = describe(vars, medianNames, riskGroups(p, idx, cut, 2))
+			s.S3[c] = describe(vars, tercileNames, riskGroups(p, idx, cut, 3))
+		}
+		s.S4 = scoreByCohort(p, cohorts)
+	}
+	if tv := toxicityVars(p, true); len(tv) > 0 {
+		s.S5 = describe(tv, tercileNames, riskGroups(p, all, cut, 3))
+		s.Grades = describe(toxicityVars(p, false), medianNames, riskGroups(p, all, cut, 2))
+	}
+	return s
+}
