@@ -463,7 +463,7 @@ func externalSections(out *Output, res *ExternalResults, opt ExternalOptions) []
 		m.Name, m.Version, m.Coef.MTV, m.Coef.MTVAboveKnot, m.Knot, m.Coef.Age, m.Coef.Stage2, m.Coef.Stage3, m.Coef.Stage4)
 	b.table([]string{"Provenance", ""}, [][]string{{"Source", m.Provenance.Citation}, {"Fitted on", m.Provenance.FittedOn}, {"Date", m.Provenance.Date},
 		{"Software", m.Provenance.Software}, {"Model file", res.Provenance.ModelFile},
-		{"Cutoffs", fmt.Sprintf("median %s; terciles %s, %s", f3(float64(m.Median)), f3(m.Terciles[0]), f3(m.Terciles[1]))},
+		{"Cutoffs", fmt.Sprintf("median %s; terciles %s, %s", sig3(float64(m.Median)), sig3(m.Terciles[0]), sig3(m.Terciles[1]))},
 		{"Baseline survival", strings.Join(m.Baseline, ", ")}}, "The frozen model")
 	add("model", "Model", &b)
 
@@ -494,7 +494,7 @@ func externalSections(out *Output, res *ExternalResults, opt ExternalOptions) []
 				for j, name := range gs.Groups {
 					row := []string{name}
 					for k := range sa.Times {
-						row = append(row, ci(sa.Surv[j][k], sa.Lower[j][k], sa.Upper[j][k]))
+						row = append(row, fmt.Sprintf("%s (%s–%s)", render.Percent(sa.Surv[j][k]), render.Percent(sa.Lower[j][k]), render.Percent(sa.Upper[j][k])))
 					}
 					rows = append(rows, row)
 				}
@@ -512,7 +512,7 @@ func externalSections(out *Output, res *ExternalResults, opt ExternalOptions) []
 	if d := res.Discrimination; d != nil && len(d.Index) > 0 {
 		var rows [][]string
 		for j, ix := range d.Index {
-			rows = append(rows, []string{ix, fmt.Sprint(d.N[j]), ci(d.HarrellC[j], d.HarrellLower[j], d.HarrellUpper[j]), ci(d.UnoC[j], d.UnoLower[j], d.UnoUpper[j])})
+			rows = append(rows, []string{ix, fmt.Sprint(d.N[j]), cIndex(d.HarrellC[j], d.HarrellLower[j], d.HarrellUpper[j]), cIndex(d.UnoC[j], d.UnoLower[j], d.UnoUpper[j])})
 		}
 		b.table([]string{"Index", "n", "Harrell's C (95% CI)", fmt.Sprintf("Uno's C, tau = %g months (95%% CI)", d.UnoTau)}, rows, fmt.Sprintf("Discrimination for %s", strings.ToUpper(d.Endpoint)))
 	}
@@ -522,7 +522,7 @@ func externalSections(out *Output, res *ExternalResults, opt ExternalOptions) []
 	if bs := res.Bootstrap; bs != nil {
 		var rows [][]string
 		for k, t := range opt.Times {
-			rows = append(rows, []string{fmt.Sprintf("%g", t), fmt.Sprintf("%s–%s", f3(bs.IPALower[k]), f3(bs.IPAUpper[k])), fmt.Sprintf("%s–%s", f3(bs.ICILower[k]), f3(bs.ICIUpper[k]))})
+			rows = append(rows, []string{fmt.Sprintf("%g", t), fmt.Sprintf("%s–%s", sig3(bs.IPALower[k]), sig3(bs.IPAUpper[k])), fmt.Sprintf("%s–%s", sig3(bs.ICILower[k]), sig3(bs.ICIUpper[k]))})
 		}
 		b.table([]string{"Months", "IPA 95% interval", "ICI 95% interval"}, rows, fmt.Sprintf("Bootstrap percentile intervals (B = %d, seed %d, %d failed)", bs.B, bs.Seed, bs.Failed))
 	}
@@ -563,3 +563,5 @@ func (x *External) WriteHTML(w *bytes.Buffer) {
 		r.Provenance.Data, r.Cohort, r.Model.Name, r.Model.Version, nonEmpty(r.Provenance.ModelFile, "model"), strings.ToUpper(r.Provenance.Endpoint), r.Provenance.Software, r.Seed)
 	writePage(w, r.Model.Name+" external validation report", "External validation of "+r.Model.Name, r.Notice, r.Simulated, meta, x.Sections)
 }
+
+func sig3(v float64) string { return render.Sig(v, 3) }

@@ -300,7 +300,7 @@ func endpointName(ep string) string {
 // predictionBlock writes the measures of one cohort into a report section.
 func (out *Output) predictionBlock(b *htmlBuf, pr *Prediction, cohortName, model string) {
 	pct := render.Percent
-	f3 := func(v float64) string { return render.Sig(v, 3) }
+	f3 := sig3
 	at := func(x jsonx.Floats, k int) float64 {
 		if k < len(x) {
 			return x[k]
