@@ -101,6 +101,9 @@ Progress goes to standard error.
 		if n != 1 {
 			return usagef("give exactly one of --dicom DIR, --nifti F.nii[.gz] or --batch DIR")
 		}
+		if err := opt.Check(); err != nil {
+			return usagef("%v", err)
+		}
 		inputs := []string{in.dicom, in.nifti, in.sidecar, in.batch, opt.ExcludeMask, opt.ROIMask, opt.Review}
 		if in.batch != "" {
 			if maskOut != "" || mipOut != "" {

@@ -30,6 +30,11 @@ type Image struct {
 
 // LoadDICOM reads the one PET series under dir.
 func LoadDICOM(dir string) (*Image, error) {
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("--dicom %s: %w", dir, errors.Unwrap(err))
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("--dicom %s is a file; give the directory of the series", dir)
+	}
 	s, err := dicom.ReadDir(dir)
 	if err != nil {
 		return nil, err

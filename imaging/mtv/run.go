@@ -23,6 +23,28 @@ type Options struct {
 	Review       string // JSON path or ""
 }
 
+// Check reports settings that cannot be run (a zero Preselect or
+// Connectivity stands for its default).
+func (opt Options) Check() error {
+	if opt.Method != "" {
+		if _, err := segment.ParseMethod(opt.Method); err != nil {
+			return err
+		}
+	}
+	if p := opt.Preselect; p != 0 && (!(p > 0) || math.IsInf(p, 0)) {
+		return fmt.Errorf("--preselect %g: must be a positive SUV", p)
+	}
+	if !(opt.MinVolumeML >= 0) || math.IsInf(opt.MinVolumeML, 0) {
+		return fmt.Errorf("--min-volume-ml %g: must be >= 0 mL", opt.MinVolumeML)
+	}
+	switch opt.Connectivity {
+	case 0, 6, 18, 26:
+	default:
+		return fmt.Errorf("--connectivity %d: use 6, 18 or 26", opt.Connectivity)
+	}
+	return nil
+}
+
 // Notice is printed with every result.
 const Notice = "For research use only; not a medical device."
 
@@ -101,19 +123,14 @@ func Run(img *Image, opt Options) (*Result, []int32, error) {
 	if opt.Preselect == 0 {
 		opt.Preselect = 2.5
 	}
-	m, err := segment.ParseMethod(opt.Method)
-	if err != nil {
+	if err := opt.Check(); err != nil {
 		return nil, nil, err
 	}
-	if !(opt.Preselect > 0) || math.IsInf(opt.Preselect, 0) {
-		return nil, nil, fmt.Errorf("--preselect %g: must be a positive SUV", opt.Preselect)
-	}
-	if !(opt.MinVolumeML >= 0) || math.IsInf(opt.MinVolumeML, 0) {
-		return nil, nil, fmt.Errorf("--min-volume-ml %g: must be >= 0", opt.MinVolumeML)
-	}
+	m, _ := segment.ParseMethod(opt.Method)
 	v := &img.Volume
 	so := segment.Options{Method: m, Preselect: opt.Preselect, Connectivity: opt.Connectivity, MinVolumeML: opt.MinVolumeML}
 	if opt.ExcludeMask != "" {
+		var err error
 		if so.Exclude, err = readMask(opt.ExcludeMask, &v.Geometry); err != nil {
 			return nil, nil, err
 		}
