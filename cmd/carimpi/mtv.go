@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -79,7 +80,7 @@ Centroids are patient LPS millimetres.
 
 --batch DIR finds every series under DIR, grouped by PatientID and
 SeriesInstanceUID, skips non-PET series (counted), and writes one CSV row per
-PET series: ` + fmt.Sprint(mtv.Columns) + `
+PET series: ` + strings.Join(mtv.Columns, ", ") + `
 (mtv_method SUV4 or 41pct, as the cohort data dictionary names them). A
 failing series is reported in its row's error column and the batch goes on.
 Progress goes to standard error.
