@@ -118,6 +118,21 @@ func TestMTVBatch(t *testing.T) {
 	if r := recs[2]; r[0] != "PETREF-S02" || r[1] != "" || !strings.Contains(r[9], "spacing") {
 		t.Errorf("row 2 %v", r)
 	}
+	// With age and stage joined, the rows are a cohort file that validate
+	// (the one patient-record reader) accepts, mtv_method included.
+	var b strings.Builder
+	b.WriteString("age,stage," + strings.Join(recs[0], ",") + "\n")
+	b.WriteString("64,3," + strings.Join(recs[1], ",") + "\n")
+	merged := filepath.Join(t.TempDir(), "cohort.csv")
+	os.WriteFile(merged, []byte(b.String()), 0o644)
+	var v struct {
+		Accepted int   `json:"accepted"`
+		Problems []any `json:"problems"`
+	}
+	runJSON(t, &v, "validate", "--data", merged)
+	if v.Accepted != 1 || len(v.Problems) != 0 {
+		t.Errorf("validate on mtv.csv joined with age and stage: %+v", v)
+	}
 	for _, s := range []string{"2 PET series, 1 failed", "1 non-DICOM files", "2/2 series done", "left"} {
 		if !strings.Contains(errOut, s) {
 			t.Errorf("progress lacks %q:\n%s", s, errOut)
