@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -206,15 +207,37 @@ func (out *Output) prediction(p *patients, idx []int, m *scores.CoxModel, cohort
 		notes = append(notes, fmt.Sprintf("%s cohort: the model has no baseline survival for %s, so there are no predicted risks: the Brier score, IPA, observed/expected, calibration-in-the-large, calibration curves and decision curves are not computed; the time-dependent AUC uses the linear predictor (it needs only the order).", cohortName, strings.ToUpper(endpoint)))
 	} else {
 		ch := make([]float64, len(in.t))
+		beyond, end := 0, 0.0
 		for i, v := range in.lp {
 			bt, bs := m.Survival(endpoint, v)
 			ch[i] = -math.Log(stepValue(bt, bs, in.t[i]))
+			if end = bt[len(bt)-1]; in.t[i] > end {
+				beyond++
+			}
+		}
+		if beyond > 0 {
+			notes = append(notes, fmt.Sprintf("%s cohort: calibration-in-the-large holds the predicted cumulative hazard at its value at %g months, the model's last baseline time, for the %d patients followed longer.", cohortName, end, beyond))
 		}
 		l := validation.InTheLarge(in.t, in.e, ch)
 		pr.InTheLarge = &CalInTheLarge{l.Observed, jsonx.Float(l.Expected), jsonx.Float(l.LogRatio), jsonx.Float(l.SE), jsonx.Float(l.Ratio), jsonx.Float(l.Lower), jsonx.Float(l.Upper)}
 	}
 	slug := slug(cohortName)
+	last := slices.Max(in.t)
 	for _, h := range times {
+		if h > last {
+			// As riskRegression::Score, no measure past the follow-up.
+			notes = append(notes, fmt.Sprintf("%s cohort: the follow-up ends at %g months; no measures at %g months.", cohortName, last, h))
+			for _, x := range []*jsonx.Floats{&pr.AUC, &pr.AUCSE, &pr.AUCLower, &pr.AUCUpper} {
+				*x = append(*x, math.NaN())
+			}
+			if baseline {
+				for _, x := range []*jsonx.Floats{&pr.Brier, &pr.BrierSE, &pr.BrierLower, &pr.BrierUpper, &pr.BrierNull, &pr.IPA,
+					&pr.Observed, &pr.ObservedLower, &pr.ObservedUpper, &pr.Expected, &pr.OE, &pr.OELower, &pr.OEUpper, &pr.ICI, &pr.E50, &pr.E90} {
+					*x = append(*x, math.NaN())
+				}
+			}
+			continue
+		}
 		risk := in.lp
 		if baseline {
 			risk = riskAt(m, endpoint, in.lp, h)
