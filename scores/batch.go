@@ -159,9 +159,11 @@ type BatchOptions struct {
 	Format string // "csv" (default) or "json"
 	// Workers is the number of goroutines scoring; 0 means GOMAXPROCS.
 	Workers int
-	// Notice and Models head the JSON output ("notice", "models").
-	Notice string
-	Models []ModelRef
+	// Notice, Simulated and Models head the JSON output ("notice",
+	// "simulated": a model in use was fitted on simulated data, "models").
+	Notice    string
+	Simulated bool
+	Models    []ModelRef
 	// MaxErrors is how many errors BatchSummary.Errors keeps (0 means
 	// DefaultMaxErrors): memory does not grow with the number of bad rows.
 	// Every error is counted, and every row not scored says why in its own
@@ -177,19 +179,23 @@ type BatchOptions struct {
 // DefaultMaxErrors is the number of errors a batch keeps in memory.
 const DefaultMaxErrors = 1000
 
-// ModelRef names a model and its version in batch output.
+// ModelRef names a model, its version and where its numbers come from in
+// batch output.
 type ModelRef struct {
 	ID      string `json:"id"`
 	Name    string `json:"name"`
 	Version string `json:"version"`
 	DOI     string `json:"doi"`
+	// Provenance is set for the models whose numbers come from a model
+	// file or a publication (IMPI, CAR-IMPI).
+	Provenance *Provenance `json:"provenance,omitempty"`
 }
 
 // Refs returns the id, name, version and first DOI of each model in use.
 func (s *Scorer) Refs() []ModelRef {
 	var refs []ModelRef
 	for _, in := range s.Models() {
-		refs = append(refs, ModelRef{ID: in.ID, Name: in.Name, Version: in.Version, DOI: in.DOI})
+		refs = append(refs, ModelRef{ID: in.ID, Name: in.Name, Version: in.Version, DOI: in.DOI, Provenance: in.Provenance})
 	}
 	return refs
 }
@@ -267,9 +273,10 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 	jsonOut := opt.Format == "json"
 	if jsonOut {
 		head, _ := json.Marshal(struct {
-			Notice string     `json:"notice"`
-			Models []ModelRef `json:"models"`
-		}{opt.Notice, opt.Models})
+			Notice    string     `json:"notice"`
+			Simulated bool       `json:"simulated"`
+			Models    []ModelRef `json:"models"`
+		}{opt.Notice, opt.Simulated, opt.Models})
 		if _, err := fmt.Fprintf(w, "%s,\n\"rows\":[", head[:len(head)-1]); err != nil {
 			return sum, err
 		}

@@ -1,7 +1,7 @@
 package scores
 
 import (
-	"carimpi/internal/outfile"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/outfile"
 )
 
 // Coefficients are the log hazard ratios of an IMPI-type Cox model, in R's
@@ -41,15 +42,6 @@ type BaselineSurvival struct {
 	Endpoint string    `json:"endpoint"`
 	Times    []float64 `json:"times"`
 	Survival []float64 `json:"survival"`
-}
-
-// Provenance says where a fitted or transcribed model comes from.
-type Provenance struct {
-	Citation string `json:"citation"`
-	DOI      string `json:"doi"`
-	FittedOn string `json:"fitted_on"` // e.g. "development cohort, n = 256, 2016-2021"
-	Date     string `json:"date"`      // date the model was fitted or written
-	Software string `json:"software"`  // e.g. "carimpi 0.1.0" or "R 4.2.2 survival 3.5.3"
 }
 
 // CoxModel is an IMPI-type index: the linear predictor of a Cox model with
@@ -121,11 +113,10 @@ func IMPI() *CoxModel {
 				"The DOI of Ikeda 2024 is not recorded here (not verified).",
 			},
 		},
-		Knot:    307.9,
-		Coef:    &Coefficients{MTV: 0.003077330, MTVAboveKnot: -0.002761985, Age: 0.008092449, Stage2: -0.114645415, Stage3: 0.281141117, Stage4: 0.322247142},
-		Cutoffs: Cutoffs{Median: math.NaN(), Terciles: [2]float64{math.NaN(), math.NaN()}},
-		Provenance: Provenance{Citation: "Mikhaeel et al. J Clin Oncol 2022 (coefficients as reported by Ikeda et al. Blood Adv 2024)", DOI: "10.1200/JCO.21.02063",
-			FittedOn: "the frontline DLBCL cohorts of the IMPI paper (see the citation)", Software: "published"},
+		Knot:       307.9,
+		Coef:       &Coefficients{MTV: 0.003077330, MTVAboveKnot: -0.002761985, Age: 0.008092449, Stage2: -0.114645415, Stage3: 0.281141117, Stage4: 0.322247142},
+		Cutoffs:    NoCutoffs(),
+		Provenance: Provenance{Source: SourcePublished, Citation: "Mikhaeel et al. J Clin Oncol 2022 (coefficients as reported by Ikeda et al. Blood Adv 2024)", DOI: "10.1200/JCO.21.02063"},
 	}
 }
 
@@ -140,18 +131,45 @@ func CARIMPI() *CoxModel {
 			Citations: []Citation{{"Winkelmann M et al. Blood Cancer J 2025;15:144.", "10.1038/s41408-025-01338-1"}},
 			Inputs:    coxInputs(),
 			Rule:      "lp = b_mtv MTV + b_knot max(MTV - 44.3, 0) + b_age age + b_stage[stage] (Cox on PFS, development cohort n = 256)",
-			Notes: []string{
-				"The age and stage coefficients are in the paper's supplement, which carimpi does not have: give them with --model model.json (written by carimpi study or by hand from the supplement).",
-				"Published MTV slopes, for documentation only: log HR +1.49 per 100 mL below the 44.3 mL knot and +0.87 per 100 mL above it.",
-				"Cutoffs: median 1.35; terciles 1.07 and 1.58 (abstract). The results text once prints 1.53 for the upper tercile; 1.58 is used.",
-			},
+			Notes:     carimpiNotes,
 		},
 		Knot:    44.3,
-		Cutoffs: Cutoffs{Median: 1.35, Terciles: [2]float64{1.07, 1.58}},
-		Provenance: Provenance{Citation: "Winkelmann et al. Blood Cancer J 2025;15:144", DOI: "10.1038/s41408-025-01338-1",
-			FittedOn: "development cohort, n = 256 (six international centres)", Software: "published"},
+		Cutoffs: PublishedCARIMPICutoffs(),
+		Provenance: Provenance{Source: SourcePublished, Citation: "Winkelmann et al. Blood Cancer J 2025;15:144 (knot and cutoffs; the coefficients are not in the published text)",
+			DOI: "10.1038/s41408-025-01338-1"},
 	}
 }
+
+// carimpiNotes explain what is and is not known of the published
+// CAR-IMPI; every CAR-IMPI model carries them.
+var carimpiNotes = []string{
+	"The age and stage coefficients are in the paper's supplement, which carimpi does not have: a model file must supply the coefficients (written by carimpi study, or by hand from the supplement).",
+	"Published MTV slopes, for documentation only: log HR +1.49 per 100 mL below the 44.3 mL knot; the paper prints +0.87 per 100 mL above it, which cannot be literal: with 1.49 below the knot, no age and stage coefficients reproduce the published median 1.35 and terciles 1.07/1.58 of the development cohort (and its validation median 1.07), while a slope of about 0.03-0.16 per 100 mL above the knot can.",
+	"Cutoffs: median 1.35; terciles 1.07 and 1.58 (abstract). The results text once prints 1.53 for the upper tercile; 1.58 is used. The development cohort came from five centres.",
+}
+
+// CutoffsWinkelmann2025 names the published CAR-IMPI cutoffs in a model
+// file: "cutoffs": "winkelmann-2025".
+const CutoffsWinkelmann2025 = "winkelmann-2025"
+
+// PublishedCARIMPICutoffs are the CAR-IMPI paper's cutoffs: median 1.35,
+// terciles 1.07 and 1.58 (Winkelmann et al. 2025, abstract).
+func PublishedCARIMPICutoffs() Cutoffs {
+	return Cutoffs{Median: 1.35, Terciles: [2]float64{1.07, 1.58}}
+}
+
+// NoCutoffs is a model without risk groups.
+func NoCutoffs() Cutoffs {
+	return Cutoffs{Median: math.NaN(), Terciles: [2]float64{math.NaN(), math.NaN()}}
+}
+
+// noCutoffsWarning is the warning of a model file that declares no
+// cutoffs.
+const noCutoffsWarning = "the model file declares no cutoffs: scores without risk groups. Give the cutoffs of the model's own development cohort, or name the published ones with \"cutoffs\": \"winkelmann-2025\"."
+
+// noSourceWarning is the warning of a model file that does not say where
+// its numbers come from.
+const noSourceWarning = "the model file does not say where its coefficients come from (no \"source\"): read as hand-entered."
 
 // groups returns the Info.Groups of a model's cutoffs.
 func (c Cutoffs) groups() []Group {
@@ -166,6 +184,9 @@ func (c Cutoffs) groups() []Group {
 	}
 	return g
 }
+
+// defined reports whether any scheme is defined.
+func (c Cutoffs) defined() bool { return !math.IsNaN(c.Median) || !math.IsNaN(c.Terciles[0]) }
 
 // values returns the cutoffs with null for undefined schemes.
 func (c Cutoffs) values() *CutoffValues {
@@ -264,37 +285,60 @@ func (m *CoxModel) Survival(endpoint string, lp float64) (times, surv []float64)
 	return nil, nil
 }
 
-// SchemaVersion is the version of the model file format written by Save.
-const SchemaVersion = 1
+// SchemaVersion is the version of the model file format written by Save;
+// Load also reads version 1 (before provenance was data).
+const SchemaVersion = 2
 
-// modelFile is the JSON model file. Example:
+// modelFile is the JSON model file. Example (the numbers are
+// placeholders, not coefficients of any model):
 //
 //	{
-//	  "schema": "carimpi-model", "schema_version": 1,
-//	  "id": "car-impi", "name": "CAR-IMPI", "version": "dev-2026-01",
-//	  "provenance": {"citation": "...", "doi": "...", "fitted_on": "...", "date": "2026-01-31", "software": "carimpi 0.1.0"},
+//	  "schema": "carimpi-model", "schema_version": 2,
+//	  "id": "car-impi", "name": "CAR-IMPI", "version": "example",
+//	  "source": "hand-entered",
+//	  "citation": "typed in from ...", "doi": "",
 //	  "knot": 44.3,
-//	  "coefficients": {"mtv": 0.0149, "mtv_above_knot": -0.0062, "age": 0.01, "stage2": 0.1, "stage3": 0.3, "stage4": 0.5},
-//	  "cutoffs": {"median": 1.35, "terciles": [1.07, 1.58]},
+//	  "coefficients": {"mtv": 0.0111, "mtv_above_knot": -0.0111, "age": 0.0111, "stage2": 0.111, "stage3": 0.222, "stage4": 0.333},
+//	  "cutoffs": {"median": 1.11, "terciles": [0.99, 1.22]},
 //	  "centre": 0,
 //	  "baseline_survival": [{"endpoint": "pfs", "times": [6, 12], "survival": [0.7, 0.6]}],
 //	  "notes": ["..."]
 //	}
 //
-// centre and baseline_survival are optional; cutoffs may be null.
+// source is "published", "fitted" or "hand-entered" (a file without it is
+// read as hand-entered, with a warning); a fitted model has fitted_on
+// {simulated, data, cohorts, n, events, sha256, carimpi_version, method}.
+// cutoffs is an object (median and/or terciles, null where not defined),
+// null (no groups), or "winkelmann-2025" (the published 1.35; 1.07/1.58);
+// a file without cutoffs gives scores without groups, with a warning.
+// centre, baseline_survival, date and notes are optional.
 type modelFile struct {
 	Schema        string             `json:"schema"`
 	SchemaVersion int                `json:"schema_version"`
 	ID            string             `json:"id"`
 	Name          string             `json:"name"`
 	Version       string             `json:"version"`
-	Provenance    Provenance         `json:"provenance"`
+	Source        string             `json:"source,omitempty"`
+	FittedOn      *FittedOn          `json:"fitted_on,omitempty"`
+	Citation      string             `json:"citation,omitempty"`
+	DOI           string             `json:"doi,omitempty"`
+	Date          string             `json:"date,omitempty"`
+	Provenance    *provenanceV1      `json:"provenance,omitempty"` // schema version 1
 	Knot          *float64           `json:"knot"`
 	Coefficients  map[string]float64 `json:"coefficients"`
-	Cutoffs       *CutoffValues      `json:"cutoffs"`
+	Cutoffs       json.RawMessage    `json:"cutoffs,omitempty"`
 	Centre        float64            `json:"centre"`
 	Baseline      []BaselineSurvival `json:"baseline_survival,omitempty"`
 	Notes         []string           `json:"notes,omitempty"`
+}
+
+// provenanceV1 is the provenance object of schema version 1 files.
+type provenanceV1 struct {
+	Citation string `json:"citation"`
+	DOI      string `json:"doi"`
+	FittedOn string `json:"fitted_on"`
+	Date     string `json:"date"`
+	Software string `json:"software"`
 }
 
 const schemaName = "carimpi-model"
@@ -305,18 +349,29 @@ func (c *Coefficients) ptrs() []*float64 {
 	return []*float64{&c.MTV, &c.MTVAboveKnot, &c.Age, &c.Stage2, &c.Stage3, &c.Stage4}
 }
 
-// Save writes m as a model file (schema version SchemaVersion). A model
-// without coefficients cannot be saved.
+// Save writes m as a model file (schema version SchemaVersion),
+// byte-stable: the same model gives the same bytes. A model without
+// coefficients cannot be saved.
 func Save(w io.Writer, m *CoxModel) error {
 	if m.Coef == nil {
 		return fmt.Errorf("model %s has no coefficients to save", m.ID)
 	}
+	pv := m.Provenance
 	f := modelFile{Schema: schemaName, SchemaVersion: SchemaVersion, ID: m.ID, Name: m.Name, Version: m.Version,
-		Provenance: m.Provenance, Knot: &m.Knot, Coefficients: map[string]float64{}, Centre: m.Centre, Baseline: m.Baseline, Notes: m.Notes}
+		Source: nonEmpty(pv.Source, SourceHandEntered), FittedOn: pv.FittedOn, Citation: pv.Citation, DOI: pv.DOI, Date: pv.Date,
+		Knot: &m.Knot, Coefficients: map[string]float64{}, Centre: m.Centre, Baseline: m.Baseline, Notes: m.Notes}
 	for i, p := range m.Coef.ptrs() {
 		f.Coefficients[coefNames[i]] = *p
 	}
-	f.Cutoffs = m.Cutoffs.values()
+	cut, err := json.Marshal(m.Cutoffs.values())
+	if err != nil {
+		return err
+	}
+	if m.Cutoffs.defined() {
+		f.Cutoffs = cut
+	} else {
+		f.Cutoffs = json.RawMessage("null")
+	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
@@ -325,17 +380,20 @@ func Save(w io.Writer, m *CoxModel) error {
 	return err
 }
 
-// SaveFile writes m to the named file, through outfile: never over one of
-// inputs, never half-written.
+// SaveFile writes m to the named file, never over one of inputs (see
+// internal/outfile).
 func SaveFile(path string, m *CoxModel, inputs ...string) error {
 	return outfile.Write(path, func(w io.Writer) error { return Save(w, m) }, inputs...)
 }
 
-// Load reads a model file and checks it: the schema version, an id of
-// "impi" or "car-impi", a finite knot >= 0, all six coefficients (and no
-// others), ascending terciles, and baseline survival in (0, 1] at
-// ascending times. Cutoffs absent from the file are those of the built-in
-// model with the same id.
+// Load reads a model file and checks it: the schema version (1 or 2), an
+// id of "impi" or "car-impi", a finite knot >= 0, all six coefficients
+// (and no others), the source and, for a fitted model, what it was fitted
+// on, ascending terciles, and baseline survival in (0, 1] at ascending
+// times. Nothing is inherited from the built-in model with the same id but
+// its inputs, rule and notes: a file without cutoffs has no risk groups
+// and a file without a source is hand-entered, each with a warning in
+// Provenance.Warnings.
 func Load(r io.Reader) (*CoxModel, error) {
 	var f modelFile
 	dec := json.NewDecoder(r)
@@ -343,8 +401,8 @@ func Load(r io.Reader) (*CoxModel, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("model file: %v", err)
 	}
-	if f.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("model file: schema_version is %d; this carimpi reads version %d (field \"schema_version\")", f.SchemaVersion, SchemaVersion)
+	if f.SchemaVersion != 1 && f.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("model file: schema_version is %d; this carimpi reads versions 1 and %d (field \"schema_version\")", f.SchemaVersion, SchemaVersion)
 	}
 	if f.Schema != "" && f.Schema != schemaName {
 		return nil, fmt.Errorf("model file: schema is %q, want %q", f.Schema, schemaName)
@@ -380,17 +438,12 @@ func Load(r io.Reader) (*CoxModel, error) {
 		sort.Strings(extra)
 		return nil, fmt.Errorf("model file: unknown coefficients %v (known: %v)", extra, coefNames)
 	}
-	if f.Cutoffs != nil {
-		m.Cutoffs = Cutoffs{Median: math.NaN(), Terciles: [2]float64{math.NaN(), math.NaN()}}
-		if f.Cutoffs.Median != nil {
-			m.Cutoffs.Median = *f.Cutoffs.Median
-		}
-		if t := f.Cutoffs.Terciles; t != nil {
-			if !(t[0] < t[1]) {
-				return nil, fmt.Errorf("model file: terciles %v must be ascending", *t)
-			}
-			m.Cutoffs.Terciles = *t
-		}
+	pv, err := f.provenance()
+	if err != nil {
+		return nil, err
+	}
+	if m.Cutoffs, err = f.cutoffs(&pv); err != nil {
+		return nil, err
 	}
 	for _, b := range f.Baseline {
 		if b.Endpoint != "pfs" && b.Endpoint != "os" {
@@ -407,7 +460,7 @@ func Load(r io.Reader) (*CoxModel, error) {
 	}
 	m.Name = nonEmpty(f.Name, m.Name)
 	m.Version = nonEmpty(f.Version, "model file")
-	m.Provenance = f.Provenance
+	m.Provenance = pv
 	m.Centre = f.Centre
 	m.Baseline = f.Baseline
 	notes := append([]string(nil), f.Notes...)
@@ -419,10 +472,79 @@ func Load(r io.Reader) (*CoxModel, error) {
 	m.Notes = notes
 	m.Rule = fmt.Sprintf("lp = %g MTV + %g max(MTV - %g, 0) + %g age + stage (1: 0, 2: %g, 3: %g, 4: %g)",
 		m.Coef.MTV, m.Coef.MTVAboveKnot, m.Knot, m.Coef.Age, m.Coef.Stage2, m.Coef.Stage3, m.Coef.Stage4)
-	if m.Provenance.Citation != "" {
-		m.Citations = append([]Citation{{m.Provenance.Citation, m.Provenance.DOI}}, m.Citations...)
+	// The file's citation is the source of its numbers; the built-in
+	// citations follow as the method's.
+	src := Citation{pv.Citation, pv.DOI}
+	if src.Text == "" {
+		src.Text = "model file (" + pv.Source + "; no citation given)"
 	}
+	m.Citations = append([]Citation{src}, m.Citations...)
 	return m, nil
+}
+
+// provenance reads the source, fitted_on and citation of a model file
+// (schema version 1: the provenance object, read as hand-entered).
+func (f *modelFile) provenance() (Provenance, error) {
+	pv := Provenance{Source: f.Source, FittedOn: f.FittedOn, Citation: f.Citation, DOI: f.DOI, Date: f.Date}
+	if p := f.Provenance; p != nil {
+		if f.SchemaVersion != 1 || f.Source != "" {
+			return pv, errors.New("model file: \"provenance\" is the schema version 1 form; give source, fitted_on, citation and doi at the top level")
+		}
+		pv.Citation, pv.DOI, pv.Date = p.Citation, p.DOI, p.Date
+	}
+	switch pv.Source {
+	case "":
+		pv.Source = SourceHandEntered
+		pv.Warnings = append(pv.Warnings, noSourceWarning)
+	case SourcePublished, SourceHandEntered:
+	case SourceFitted:
+		fo := pv.FittedOn
+		if fo == nil || fo.Data == "" || len(fo.Cohorts) == 0 || fo.N <= 0 || fo.Method == "" {
+			return pv, errors.New("model file: a fitted model needs fitted_on with simulated, data, cohorts, n, events, sha256, carimpi_version and method")
+		}
+	default:
+		return pv, fmt.Errorf("model file: source %q: want %q, %q or %q", pv.Source, SourcePublished, SourceFitted, SourceHandEntered)
+	}
+	if pv.Source != SourceFitted && pv.FittedOn != nil {
+		return pv, fmt.Errorf("model file: fitted_on is given but source is %q (want \"fitted\")", pv.Source)
+	}
+	return pv, nil
+}
+
+// cutoffs reads the cutoffs of a model file: an object, null, or the name
+// of the published ones; absent gives none with a warning in pv.
+func (f *modelFile) cutoffs(pv *Provenance) (Cutoffs, error) {
+	raw := bytes.TrimSpace(f.Cutoffs)
+	switch {
+	case len(raw) == 0:
+		pv.Warnings = append(pv.Warnings, noCutoffsWarning)
+		return NoCutoffs(), nil
+	case string(raw) == "null":
+		return NoCutoffs(), nil
+	case raw[0] == '"':
+		var name string
+		if err := json.Unmarshal(raw, &name); err != nil || name != CutoffsWinkelmann2025 || f.ID != IDCARIMPI {
+			return NoCutoffs(), fmt.Errorf("model file: cutoffs %s: the named cutoffs are %q (CAR-IMPI's published median 1.35 and terciles 1.07/1.58); otherwise give {\"median\": ..., \"terciles\": [..., ...]}", raw, CutoffsWinkelmann2025)
+		}
+		return PublishedCARIMPICutoffs(), nil
+	}
+	var v CutoffValues
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return NoCutoffs(), fmt.Errorf("model file: cutoffs: %v", err)
+	}
+	c := NoCutoffs()
+	if v.Median != nil {
+		c.Median = *v.Median
+	}
+	if t := v.Terciles; t != nil {
+		if !(t[0] < t[1]) {
+			return c, fmt.Errorf("model file: terciles %v must be ascending", *t)
+		}
+		c.Terciles = *t
+	}
+	return c, nil
 }
 
 // LoadFile reads the named model file.

@@ -36,12 +36,14 @@ func ExampleScorer_Score() {
 	// EASIX 2.5 (log2 1.322), m-EASIX 5.25
 }
 
-// Load a CAR-IMPI model file (as written by "carimpi study") and score
-// with it; the combined groups follow.
+// Load a hand-written CAR-IMPI model file and score with it. The numbers
+// are placeholders, not coefficients of any model. Nothing is inherited:
+// without cutoffs the score has no risk groups, and the result says why.
 func ExampleLoad() {
-	m, err := scores.Load(strings.NewReader(`{"schema_version": 1, "id": "car-impi", "version": "example",
+	m, err := scores.Load(strings.NewReader(`{"schema_version": 2, "id": "car-impi", "version": "example",
+	  "source": "hand-entered", "citation": "placeholder numbers for the documentation",
 	  "knot": 44.3,
-	  "coefficients": {"mtv": 0.0149, "mtv_above_knot": -0.0062, "age": 0.01, "stage2": 0.1, "stage3": 0.3, "stage4": 0.5}}`))
+	  "coefficients": {"mtv": 0.0111, "mtv_above_knot": -0.0111, "age": 0.0111, "stage2": 0.111, "stage3": 0.222, "stage4": 0.333}}`))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -53,9 +55,11 @@ func ExampleLoad() {
 	p.Set(scores.Stage, 3)
 	p.Set(scores.MTV, 120)
 	row := s.Row(&p)
-	fmt.Printf("CAR-IMPI %.4f: %s (median), %s (terciles)\n", row.CARIMPI, row.CARIMPIMedianGroup, row.CARIMPITercileGroup)
+	fmt.Printf("CAR-IMPI %.4f, median group %q\n", row.CARIMPI, row.CARIMPIMedianGroup)
+	fmt.Println(row.Warnings[0][:strings.Index(row.Warnings[0], ":")+36])
 	// Output:
-	// CAR-IMPI 2.2587: high (median), high (terciles)
+	// CAR-IMPI 1.4241, median group ""
+	// CAR-IMPI: the model file declares no cutoffs
 }
 
 // Stream a CSV table through the scorer: one output row per input row, in

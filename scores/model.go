@@ -42,6 +42,10 @@ type Info struct {
 	// type models; nil for the others, whose Groups carry the rules).
 	Cutoffs *CutoffValues `json:"cutoffs,omitempty"`
 	Notes   []string      `json:"notes"`
+	// Provenance says where the numbers of IMPI and CAR-IMPI come from
+	// (source, what a fitted model was fitted on, warnings); filled by
+	// Scorer.Models.
+	Provenance *Provenance `json:"provenance,omitempty"`
 }
 
 // CutoffValues are Cutoffs as written in model files and listings: null

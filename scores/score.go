@@ -150,6 +150,8 @@ func (s *Scorer) Models() []Info {
 		in := m.Info
 		in.Groups = m.Cutoffs.groups()
 		in.Cutoffs = m.Cutoffs.values()
+		pv := m.Provenance
+		in.Provenance = &pv
 		return in
 	}
 	infl := inflamixNotInstalledInfo
@@ -207,6 +209,8 @@ func (s *Scorer) score(p *Patient, detail bool, r *Result) {
 	}
 	r.IMPI = s.cox(s.IMPI, p, detail && scored)
 	r.CARIMPI = s.cox(s.CARIMPI, p, detail && scored)
+	modelWarnings(s.IMPI, &r.IMPI, &r.Warnings)
+	modelWarnings(s.CARIMPI, &r.CARIMPI, &r.Warnings)
 	r.Hematotox = hematotox(p, detail)
 	r.InflaMix = s.inflamix(p, detail, &r.Warnings)
 	r.IPI = ipi(p, s.uln(p, LDHULN), detail)
@@ -226,6 +230,25 @@ func (s *Scorer) score(p *Patient, detail bool, r *Result) {
 			ix.Terms, ix.Unusable, ix.Note = nil, nil, "not scored: the patient's inputs have errors"
 		}
 	}
+}
+
+// modelWarnings adds to warns, when the model's index was computed, what
+// its model file left unsaid and whether it was fitted on simulated data.
+func modelWarnings(m *CoxModel, ix *Index, warns *[]Issue) {
+	if math.IsNaN(ix.Value) {
+		return
+	}
+	if m.Provenance.Simulated() {
+		*warns = append(*warns, Issue{Field: m.ID, Message: m.Name + ": " + SimulatedWarning})
+	}
+	for _, w := range m.Provenance.Warnings {
+		*warns = append(*warns, Issue{Field: m.ID, Message: m.Name + ": " + w})
+	}
+}
+
+// Simulated reports whether a model in use was fitted on simulated data.
+func (s *Scorer) Simulated() bool {
+	return s.IMPI.Provenance.Simulated() || s.CARIMPI.Provenance.Simulated()
 }
 
 func hasIssue(list []Issue, field string) bool {

@@ -19,9 +19,9 @@ import (
 // the coefficients are made up for the test (the published ones are in
 // the paper's supplement).
 const testModel = `{
-  "schema": "carimpi-model", "schema_version": 1,
+  "schema": "carimpi-model", "schema_version": 2,
   "id": "car-impi", "name": "CAR-IMPI", "version": "test-1",
-  "provenance": {"citation": "test fit", "doi": "", "fitted_on": "made-up coefficients", "date": "2026-01-01", "software": "go test"},
+  "source": "hand-entered", "citation": "test fit (made-up coefficients)",
   "knot": 44.3,
   "coefficients": {"mtv": 0.0149, "mtv_above_knot": -0.0062, "age": 0.01, "stage2": 0.1, "stage3": 0.3, "stage4": 0.5},
   "cutoffs": {"median": 1.35, "terciles": [1.07, 1.58]},
@@ -173,7 +173,10 @@ func TestSaveLoadScoresIdentically(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	for _, tc := range []struct{ edit, want string }{
-		{`"schema_version": 1`, `"schema_version": 2` + "\x00" + "schema_version is 2"},
+		{`"schema_version": 2`, `"schema_version": 3` + "\x00" + "schema_version is 3"},
+		{`"source": "hand-entered"`, `"source": "guessed"` + "\x00" + `source "guessed"`},
+		{`"source": "hand-entered"`, `"source": "fitted"` + "\x00" + "a fitted model needs fitted_on"},
+		{`"cutoffs": {"median": 1.35, "terciles": [1.07, 1.58]}`, `"cutoffs": "published"` + "\x00" + `"winkelmann-2025"`},
 		{`"id": "car-impi"`, `"id": "other"` + "\x00" + `id "other"`},
 		{`"age": 0.01, `, "\x00" + `coefficient "age" is missing`},
 		{`"stage4": 0.5`, `"stage4": 0.5, "ecog": 1` + "\x00" + "unknown coefficients [ecog]"},

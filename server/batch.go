@@ -116,7 +116,7 @@ func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Carimpi-Ignored-Columns", textsafe.List(cols.Ignored, ",", maxIgnoredNames))
 	}
 	setBatchHeaders(w, format)
-	sum, err := a.sc.Batch(rd, out, scores.BatchOptions{Units: units, Format: format, Notice: Notice, Models: a.sc.Refs()})
+	sum, err := a.sc.Batch(rd, out, scores.BatchOptions{Units: units, Format: format, Notice: Notice, Simulated: a.sc.Simulated(), Models: a.sc.Refs()})
 	if err != nil {
 		failStream(out, format, sum, err)
 	}

@@ -24,6 +24,9 @@ const noBaseline = "not available: model has no baseline survival"
 // writes them) come first, at the top level of the same object.
 type scoreResponse struct {
 	Notice string `json:"notice"`
+	// Simulated is true when a model in use was fitted on simulated data
+	// (the page shows a red banner; the row's warnings say so too).
+	Simulated bool `json:"simulated"`
 	// Survival holds, for each Cox model in use (IMPI, CAR-IMPI) and each
 	// endpoint, the patient's estimated survival at SurvivalMonths, or a
 	// note saying why there is none.
@@ -74,11 +77,10 @@ type bandGroup struct {
 	Rule string `json:"rule"`
 }
 
-// modelRef is a model in use with its provenance.
+// modelRef is a model in use with its citation and provenance.
 type modelRef struct {
 	scores.ModelRef
-	Citation   string             `json:"citation"`
-	Provenance *scores.Provenance `json:"provenance,omitempty"`
+	Citation string `json:"citation"`
 }
 
 func (a *api) score(w http.ResponseWriter, r *http.Request) {
@@ -133,9 +135,10 @@ func (a *api) score(w http.ResponseWriter, r *http.Request) {
 // object; detail adds the detailed result.
 func (a *api) scoreJSON(row *scores.Row, res *scores.Result, detail bool) ([]byte, error) {
 	resp := scoreResponse{
-		Notice:   Notice,
-		Survival: a.survival(res),
-		Bands:    a.bands(res),
+		Notice:    Notice,
+		Simulated: a.sc.Simulated(),
+		Survival:  a.survival(res),
+		Bands:     a.bands(res),
 	}
 	if detail {
 		resp.Result = res
@@ -261,12 +264,11 @@ func (a *api) bands(res *scores.Result) []band {
 
 // modelRefs is the provenance of the models in use.
 func (a *api) modelRefs() []modelRef {
-	prov := map[string]*scores.Provenance{a.sc.CARIMPI.ID: &a.sc.CARIMPI.Provenance, a.sc.IMPI.ID: &a.sc.IMPI.Provenance}
 	infos := a.sc.Models()
 	refs := a.sc.Refs()
 	out := make([]modelRef, len(refs))
 	for i, r := range refs {
-		out[i] = modelRef{ModelRef: r, Provenance: prov[r.ID]}
+		out[i] = modelRef{ModelRef: r}
 		if c := infos[i].Citations; len(c) > 0 {
 			out[i].Citation = c[0].Text
 		}
@@ -292,7 +294,6 @@ type modelsResponse struct {
 
 type modelInfo struct {
 	scores.Info
-	Provenance *scores.Provenance `json:"provenance,omitempty"`
 	// BaselineSurvival lists the endpoints with a baseline survival
 	// (individualized estimates); empty when the model has none.
 	BaselineSurvival []string `json:"baseline_survival"`
@@ -306,7 +307,6 @@ func (a *api) modelsBody() modelsResponse {
 	for _, info := range a.sc.Models() {
 		mi := modelInfo{Info: info, BaselineSurvival: []string{}}
 		if m, ok := cox[info.ID]; ok {
-			mi.Provenance = &m.Provenance
 			for _, b := range m.Baseline {
 				mi.BaselineSurvival = append(mi.BaselineSurvival, b.Endpoint)
 			}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -669,5 +670,44 @@ func TestBatchStreams(t *testing.T) {
 				t.Fatalf("%d rows, %v", len(doc.Rows), err)
 			}
 		})
+	}
+}
+
+// TestSimulatedAnswer: with a model fitted on simulated data the score and
+// batch answers say so ("simulated": true, the row's warnings, the
+// model's provenance); with published models only they say false.
+func TestSimulatedAnswer(t *testing.T) {
+	m := testModel()
+	m.Provenance = scores.Provenance{Source: scores.SourceFitted, Citation: scores.FittedCitation("SIMULATED data: demo"),
+		FittedOn: &scores.FittedOn{Simulated: true, Data: "demo", Cohorts: []string{"development"}, N: 10, Events: 5, Method: "test"}}
+	sc := newScorer(t, false)
+	if err := sc.Use(m); err != nil {
+		t.Fatal(err)
+	}
+	patient := `{"age":64,"stage":3,"mtv_ml":120}`
+	for _, tc := range []struct {
+		sc        *scores.Scorer
+		simulated bool
+	}{{sc, true}, {newScorer(t, false), false}} {
+		h := newHandler(t, server.Config{Scorer: tc.sc})
+		rec := do(h, "POST", "/api/v1/score", "application/json", patient)
+		var ans struct {
+			Simulated *bool    `json:"simulated"`
+			Warnings  []string `json:"warnings"`
+			Models    []struct {
+				ID         string             `json:"id"`
+				Provenance *scores.Provenance `json:"provenance"`
+			} `json:"models"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &ans); err != nil || ans.Simulated == nil || *ans.Simulated != tc.simulated {
+			t.Fatalf("score answer %d: %s", rec.Code, rec.Body)
+		}
+		if tc.simulated && (!strings.Contains(strings.Join(ans.Warnings, "|"), scores.SimulatedWarning) || ans.Models[1].Provenance == nil || !ans.Models[1].Provenance.Simulated()) {
+			t.Errorf("simulated answer: %s", rec.Body)
+		}
+		rec = do(h, "POST", "/api/v1/batch", "text/csv", "age,stage,mtv_ml\n64,3,120\n")
+		if want := fmt.Sprintf(`"simulated":%t`, tc.simulated); !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("batch answer lacks %s: %s", want, rec.Body)
+		}
 	}
 }

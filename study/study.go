@@ -43,6 +43,9 @@ type Options struct {
 	// Bands draws the pointwise 95% confidence bands on the Kaplan-Meier
 	// figures.
 	Bands bool
+	// DataSHA256 is the SHA-256 of the data file's bytes, recorded in the
+	// model's provenance.
+	DataSHA256 string
 	// InflaMix is the user's InflaMix model; nil leaves the InflaMix
 	// sections as a visible note (carimpi ships no InflaMix model).
 	InflaMix *scores.InflaMixModel
@@ -276,6 +279,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
+	model.Provenance, model.Version = fittedProvenance(c, rep, opt, fit)
 	out.Model = model
 	res.Model = fit
 	p.score = make([]float64, p.n)
@@ -510,6 +514,26 @@ func coefficients(m *cox.Model, cols []int) []float64 {
 	return coef
 }
 
+// fittedProvenance says what the model was fitted on: the data (simulated
+// or not, their SHA-256), the development cohort, n, events, the carimpi
+// version and the method. The citation names carimpi's fit, never the
+// paper as the source of the coefficients; nothing depends on the clock.
+func fittedProvenance(c *cohort.Cohort, rep *cohort.Report, opt Options, fit ModelFit) (scores.Provenance, string) {
+	fo := &scores.FittedOn{
+		Simulated: c.Simulated(), Data: rep.Source, Cohorts: []string{opt.Develop}, N: fit.N, Events: fit.Events,
+		SHA256: opt.DataSHA256, CarimpiVersion: strings.TrimPrefix(opt.Software, "carimpi "),
+		Method: fmt.Sprintf("Cox PH (Efron ties) on %s: linear spline of MTV at the maxstat knot (log-rank scores, minprop 0.1, maxprop 0.9), age, Ann Arbor stage; score = uncentered linear predictor; cutoffs = development median and type-7 terciles",
+			strings.ToUpper(opt.Endpoint)),
+	}
+	data := fmt.Sprintf("%s (%s cohort, n = %d, %d events)", rep.Source, opt.Develop, fit.N, fit.Events)
+	version := "fitted by carimpi on " + rep.Source
+	if fo.Simulated {
+		data = "SIMULATED data: " + data
+		version += " (SIMULATED data)"
+	}
+	return scores.Provenance{Source: scores.SourceFitted, FittedOn: fo, Citation: scores.FittedCitation(data)}, version
+}
+
 // fitModel fits the CAR-IMPI model on the development sample and returns
 // it as a scores model with the fit's numbers for the report.
 func fitModel(s sample, knot float64, opt Options) (*scores.CoxModel, ModelFit, error) {
@@ -541,10 +565,6 @@ func fitModel(s sample, knot float64, opt Options) (*scores.CoxModel, ModelFit, 
 	model.Knot = knot
 	model.Coef = &scores.Coefficients{MTV: fit.Coef[0], MTVAboveKnot: fit.Coef[1], Age: fit.Coef[2],
 		Stage2: fit.Coef[3], Stage3: fit.Coef[4], Stage4: fit.Coef[5]}
-	model.Version = "fitted " + time.Now().UTC().Format("2006-01-02")
-	model.Provenance = scores.Provenance{Citation: citation, DOI: "10.1038/s41408-025-01338-1",
-		FittedOn: fmt.Sprintf("%s cohort, n = %d, %d events (%s)", opt.Develop, m.N, m.Events, strings.ToUpper(opt.Endpoint)),
-		Date:     time.Now().UTC().Format("2006-01-02"), Software: opt.Software}
 	fit.Formula = fmt.Sprintf("CAR-IMPI = %.6g·MTV %+.6g·max(MTV − %.4g, 0) %+.6g·age %+.6g·[stage 2] %+.6g·[stage 3] %+.6g·[stage 4]",
 		fit.Coef[0], fit.Coef[1], knot, fit.Coef[2], fit.Coef[3], fit.Coef[4], fit.Coef[5])
 	return model, fit, nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -41,8 +42,13 @@ A row with an error (missing age, stage or mtv_ml, a value outside its
 valid range, a cell that is not a number, a ULN of 0) is written with
 empty scores and listed with its row, column, value and message; the
 other rows are scored. JSON output is
-{"notice", "models", "rows": [...], "errors": [...]}; with CSV output the
-errors go to standard error. The file is streamed: memory does not grow
+{"notice", "simulated", "models", "rows": [...], "errors": [...]}; with CSV
+output the errors go to standard error. With --out, a sidecar
+<out>.provenance.json records the notice, whether a model was fitted on
+simulated data, the models' ids, versions and provenance (source, what a
+fitted model was fitted on, citation), the model files and the counts.
+Every row made with a model fitted on simulated data says so in its
+warnings. The file is streamed: memory does not grow
 with its length.
 
 An .xlsx file is read from its first sheet (the first non-empty row is the
@@ -92,7 +98,7 @@ header); cells are read as stored, so numbers keep their full precision.`,
 			w = file
 		}
 		bw := bufio.NewWriterSize(w, 1<<16)
-		opt := scores.BatchOptions{Units: units, Format: *format, Notice: researchNotice, Models: s.Refs()}
+		opt := scores.BatchOptions{Units: units, Format: *format, Notice: researchNotice, Simulated: s.Simulated(), Models: s.Refs()}
 		if *format == "json" {
 			// The errors past the first thousand wait in a temporary
 			// file, so that the "errors" list is whole while memory
@@ -115,6 +121,12 @@ header); cells are read as stored, so numbers keep their full precision.`,
 			if err := file.Commit(); err != nil {
 				return err
 			}
+			if err := writeProvenance(*out, *data, mf, s, sum); err != nil {
+				return err
+			}
+		}
+		if s.Simulated() {
+			fmt.Fprintf(stderr, "%s: every row's warnings say so\n", scores.SimulatedWarning)
 		}
 		cols, _ := scores.NewColumns(src.header, units)
 		if len(cols.Ignored) > 0 {
@@ -136,6 +148,37 @@ header); cells are read as stored, so numbers keep their full precision.`,
 		return nil
 	}
 	return c
+}
+
+// batchProvenance is the sidecar <out>.provenance.json of "carimpi batch
+// --out": what produced the scores in out.
+type batchProvenance struct {
+	Notice    string            `json:"notice"`
+	Simulated bool              `json:"simulated"`
+	Output    string            `json:"output"`
+	Data      string            `json:"data"`
+	Models    []scores.ModelRef `json:"models"`
+	ModelFile string            `json:"model_file"`
+	InflaMix  string            `json:"inflamix_model_file"`
+	Software  string            `json:"software"`
+	Rows      int               `json:"rows"`
+	Errors    int               `json:"errors"`
+}
+
+// writeProvenance writes out's sidecar <out>.provenance.json (never over
+// an input).
+func writeProvenance(out, data string, mf modelFlags, s *scores.Scorer, sum scores.BatchSummary) error {
+	inflamix := mf.inflamix
+	if inflamix == "" {
+		inflamix = os.Getenv(inflamixEnv)
+	}
+	p := batchProvenance{Notice: researchNotice, Simulated: s.Simulated(), Output: filepath.Base(out), Data: filepath.Base(data),
+		Models: s.Refs(), ModelFile: mf.model, InflaMix: inflamix, Software: "carimpi " + version, Rows: sum.Rows, Errors: sum.ErrorCount}
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	return outfile.WriteFile(out+".provenance.json", append(b, '\n'), data, mf.model, inflamix)
 }
 
 // maxErrorLines is how many errors batch prints on standard error.

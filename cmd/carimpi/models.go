@@ -29,17 +29,32 @@ InflaMix model is listed (carimpi ships none: "carimpi models
 import-inflamix FILE" imports your copy of the official model.RData; see
 "carimpi help models import-inflamix").
 
-Model file (JSON, schema_version 1), as written by "carimpi study":
+Model file (JSON, schema_version 2), as written by "carimpi study" (the
+numbers below are placeholders, not the coefficients of any model):
 
-  {"schema": "carimpi-model", "schema_version": 1, "id": "car-impi",
+  {"schema": "carimpi-model", "schema_version": 2, "id": "car-impi",
    "name": "CAR-IMPI", "version": "...",
-   "provenance": {"citation", "doi", "fitted_on", "date", "software"},
+   "source": "fitted",
+   "fitted_on": {"simulated": false, "data": "cohort.csv", "cohorts": ["development"],
+                 "n": 0, "events": 0, "sha256": "...", "carimpi_version": "...", "method": "..."},
+   "citation": "method of Winkelmann et al. 2025; coefficients fitted by carimpi on ...",
+   "doi": "",
    "knot": 44.3,
-   "coefficients": {"mtv", "mtv_above_knot", "age", "stage2", "stage3", "stage4"},
-   "cutoffs": {"median": 1.35, "terciles": [1.07, 1.58]},
+   "coefficients": {"mtv": 0.0111, "mtv_above_knot": -0.0111, "age": 0.0111,
+                    "stage2": 0.111, "stage3": 0.222, "stage4": 0.333},
+   "cutoffs": {"median": 1.11, "terciles": [0.99, 1.22]},
    "centre": 0,
    "baseline_survival": [{"endpoint": "pfs", "times": [12], "survival": [0.6]}],
    "notes": []}
+
+source is "published", "fitted" (then fitted_on is required) or
+"hand-entered"; a file without it (schema_version 1 files too) is read as
+hand-entered, with a warning. Nothing is inherited from the published
+model: a file without "cutoffs" scores without risk groups (with a
+warning); "cutoffs": "winkelmann-2025" names the published median 1.35 and
+terciles 1.07/1.58; "cutoffs": null declares none. A model fitted on
+simulated data says so in every output, and "carimpi serve" refuses it
+without --allow-simulated.
 
 Coefficients are log hazard ratios in R's rms::lsp form (mtv_above_knot
 is the change of slope above the knot); the score is the uncentered

@@ -214,7 +214,8 @@ inputs it could not use, and why) and "models" (versions and citations).`,
 	return c
 }
 
-// writeScoreJSON writes the result of one patient: "notice", the batch
+// writeScoreJSON writes the result of one patient: "notice", "simulated"
+// (a model in use was fitted on simulated data), the batch
 // row's keys (patient_id, impi, car_impi, ..., warnings) at the top level,
 // "notes" (why an index is absent, e.g. CAR-IMPI without a model file),
 // then "patient" (the inputs in canonical units), "detail" (every index
@@ -241,7 +242,7 @@ func writeScoreJSON(w io.Writer, p *scores.Patient, r *scores.Result, s *scores.
 	var b []byte
 	b = append(b, `{"notice":`...)
 	b = append(b, notice...)
-	b = append(b, ',')
+	b = append(b, fmt.Sprintf(`,"simulated":%t,`, s.Simulated())...)
 	b = append(b, flat[1:len(flat)-1]...)
 	b = append(b, ',')
 	b = append(b, rest[1:]...)
@@ -259,6 +260,9 @@ func fmtValue(v float64) string {
 }
 
 func writeScoreTable(w io.Writer, r *scores.Result, s *scores.Scorer) error {
+	if s.Simulated() {
+		fmt.Fprintf(w, "*** %s ***\n", scores.SimulatedWarning)
+	}
 	fmt.Fprintf(w, "carimpi score  %s\n", researchNotice)
 	if r.PatientID != "" {
 		fmt.Fprintf(w, "patient %s\n", r.PatientID)
@@ -314,6 +318,9 @@ func writeScoreTable(w io.Writer, r *scores.Result, s *scores.Scorer) error {
 			doi = "  doi:" + ref.DOI
 		}
 		fmt.Fprintf(w, "  %-20s %s%s\n", ref.Name, ref.Version, doi)
+		if ref.Provenance != nil {
+			fmt.Fprintf(w, "  %-20s %s\n", "", ref.Provenance.Describe())
+		}
 	}
 	return nil
 }

@@ -399,3 +399,79 @@ func TestImportInflaMixCLI(t *testing.T) {
 		t.Errorf("posterior %v (JSON model) vs %v (RData)", ra["inflamix_prob"], rb["inflamix_prob"])
 	}
 }
+
+// TestSimulatedSurvives: the demo study fits on simulated data; its
+// model.json says so, and score (first table line, JSON key, warnings),
+// batch (JSON key, rows, sidecar) and serve (refused unless
+// --allow-simulated) carry the flag on.
+func TestSimulatedSurvives(t *testing.T) {
+	rep := filepath.Join(t.TempDir(), "report")
+	if _, errOut, code := runCLI(t, "study", "--bootstrap", "0", "--quiet", "--out", rep); code != 0 {
+		t.Fatalf("study: %d %s", code, errOut)
+	}
+	model := filepath.Join(rep, "model.json")
+	raw, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mf struct {
+		Source   string `json:"source"`
+		Citation string `json:"citation"`
+		DOI      string `json:"doi"`
+		FittedOn struct {
+			Simulated bool   `json:"simulated"`
+			SHA256    string `json:"sha256"`
+			N         int    `json:"n"`
+		} `json:"fitted_on"`
+	}
+	if err := json.Unmarshal(raw, &mf); err != nil || mf.Source != "fitted" || !mf.FittedOn.Simulated || len(mf.FittedOn.SHA256) != 64 || mf.FittedOn.N == 0 ||
+		!strings.HasPrefix(mf.Citation, "method of Winkelmann et al. 2025; coefficients fitted by carimpi on SIMULATED data") || mf.DOI != "" || strings.Contains(string(raw), `"date"`) {
+		t.Fatalf("model.json provenance: %v %+v", err, mf)
+	}
+	table, _, code := runCLI(t, "score", "--age", "64", "--stage", "3", "--mtv", "120", "--model", model)
+	if code != 0 || !strings.HasPrefix(table, "*** "+scores.SimulatedWarning) {
+		t.Errorf("score table does not start with the simulated warning:\n%s", table)
+	}
+	js, _, _ := runCLI(t, "score", "--age", "64", "--stage", "3", "--mtv", "120", "--model", model, "--format", "json")
+	var sj struct {
+		Simulated bool     `json:"simulated"`
+		Warnings  []string `json:"warnings"`
+	}
+	if json.Unmarshal([]byte(js), &sj) != nil || !sj.Simulated || !strings.Contains(strings.Join(sj.Warnings, "|"), scores.SimulatedWarning) {
+		t.Errorf("score json: %s", js)
+	}
+	b := runBatchJSON(t, "--data", filepath.Join(refData, "scores_examples.csv"), "--model", model)
+	if len(b.Rows) == 0 || !strings.Contains(strings.Join(strings.Fields(jsonString(b.Rows[0]["warnings"])), " "), "SIMULATED") {
+		t.Errorf("batch row warnings: %v", b.Rows[0]["warnings"])
+	}
+	out := filepath.Join(t.TempDir(), "scored.csv")
+	if _, errOut, code := runCLI(t, "batch", "--data", filepath.Join(refData, "scores_examples.csv"), "--model", model, "--out", out); code != 0 || !strings.Contains(errOut, scores.SimulatedWarning) {
+		t.Fatalf("batch: %d %s", code, errOut)
+	}
+	side, err := os.ReadFile(out + ".provenance.json")
+	var sp struct {
+		Simulated bool `json:"simulated"`
+		Notice    string
+		Models    []struct {
+			ID         string `json:"id"`
+			Version    string `json:"version"`
+			Provenance *struct {
+				Source string `json:"source"`
+			} `json:"provenance"`
+		} `json:"models"`
+	}
+	if err != nil || json.Unmarshal(side, &sp) != nil || !sp.Simulated || sp.Notice == "" || len(sp.Models) < 2 || sp.Models[1].ID != "car-impi" || sp.Models[1].Provenance == nil || sp.Models[1].Provenance.Source != "fitted" {
+		t.Errorf("sidecar: %v %s", err, side)
+	}
+	if _, errOut, code := runCLI(t, "serve", "--model", model, "--addr", "127.0.0.1:99999"); code != 2 || !strings.Contains(errOut, "--allow-simulated") {
+		t.Errorf("serve accepted a simulated model: %d %s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "serve", "--model", model, "--allow-simulated", "--addr", "127.0.0.1:99999"); code != 1 || !strings.Contains(errOut, "99999") {
+		t.Errorf("serve --allow-simulated: %d %s", code, errOut)
+	}
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -22,12 +22,13 @@ import (
 func init() { register(newServeCmd()) }
 
 type serveFlags struct {
-	addr       string
-	models     []string
-	inflamix   string
-	token      string
-	corsOrigin string
-	maxBody    int64
+	addr           string
+	models         []string
+	inflamix       string
+	allowSimulated bool
+	token          string
+	corsOrigin     string
+	maxBody        int64
 }
 
 func newServeCmd() *Command {
@@ -39,12 +40,13 @@ func newServeCmd() *Command {
 		return nil
 	})
 	fs.StringVar(&f.inflamix, "inflamix-model", "", inflamixFlagUsage)
+	fs.BoolVar(&f.allowSimulated, "allow-simulated", false, "accept a --model fitted on simulated data (a demonstration: every answer and a red banner on the page say so)")
 	fs.StringVar(&f.token, "token", "", "require 'Authorization: Bearer `TOKEN`' on /api/ (default $CARIMPI_TOKEN)")
 	fs.StringVar(&f.corsOrigin, "cors-origin", "", "allow cross-origin requests from this one `origin` (default: CORS off)")
 	fs.Int64Var(&f.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in `bytes` (larger gets 413)")
 	return &Command{
 		Name:      "serve",
-		UsageLine: "serve [--addr 127.0.0.1:8080] [--model model.json ...] [--inflamix-model FILE] [--token T] [--cors-origin URL]",
+		UsageLine: "serve [--addr 127.0.0.1:8080] [--model model.json ...] [--allow-simulated] [--inflamix-model FILE] [--token T] [--cors-origin URL]",
 		Short:     "serve the HTTP API and the web calculator",
 		Long: `Serve runs the scoring HTTP API and the web calculator page.
 
@@ -88,7 +90,7 @@ func runServe(ctx context.Context, f serveFlags, stderr io.Writer) error {
 	if f.corsOrigin != "" && !strings.HasPrefix(f.corsOrigin, "http://") && !strings.HasPrefix(f.corsOrigin, "https://") {
 		return usagef("--cors-origin %q: want an origin such as https://example.org", f.corsOrigin)
 	}
-	sc, err := serveScorer(f.models)
+	sc, err := serveScorer(f.models, f.allowSimulated)
 	if err != nil {
 		return err
 	}
@@ -136,8 +138,9 @@ func runServe(ctx context.Context, f serveFlags, stderr io.Writer) error {
 
 // serveScorer returns the published models with the model files installed
 // in their slots (impi or car-impi, by the file's id); two files for the
-// same slot are an error, not a silent override.
-func serveScorer(paths []string) (*scores.Scorer, error) {
+// same slot are an error, not a silent override, and a model fitted on
+// simulated data is refused unless allowSimulated.
+func serveScorer(paths []string, allowSimulated bool) (*scores.Scorer, error) {
 	sc := scores.NewScorer()
 	from := map[string]string{}
 	for _, p := range paths {
@@ -149,6 +152,9 @@ func serveScorer(paths []string) (*scores.Scorer, error) {
 			return nil, usagef("--model %s and --model %s are both model %q; give one file per model", prev, p, m.ID)
 		}
 		from[m.ID] = p
+		if m.Provenance.Simulated() && !allowSimulated {
+			return nil, usagef("--model %s was fitted on simulated data (%s): the calculator would show its scores to clinicians; give a model fitted on patient data, or --allow-simulated for a demonstration (every answer and the page then say so)", p, m.Provenance.FittedOn.Data)
+		}
 		if err := sc.Use(m); err != nil {
 			return nil, fmt.Errorf("%s: %v", p, err)
 		}

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"carimpi/cohort"
 	"carimpi/internal/outfile"
@@ -80,8 +83,12 @@ unless --force, and a folder holding an input is always refused.
 		if err != nil {
 			return err
 		}
+		sum, err := dataSHA256(cf.data)
+		if err != nil {
+			return err
+		}
 		opt := study.Options{Develop: *develop, Validate: *validate, Endpoint: *endpoint, Seed: *seed,
-			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im}
+			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im, DataSHA256: sum}
 		if *boot == 0 {
 			opt.Bootstrap = -1
 		}
@@ -109,4 +116,23 @@ unless --force, and a folder holding an input is always refused.
 		return nil
 	}
 	return c
+}
+
+// dataSHA256 is the hex SHA-256 of the data file's bytes (of the embedded
+// cohort when path is empty), recorded in the fitted model's provenance.
+func dataSHA256(path string) (string, error) {
+	h := sha256.New()
+	if path == "" {
+		h.Write(cohort.DefaultCSV())
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		if _, err := io.Copy(h, f); err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
