@@ -254,7 +254,7 @@ func Validate(c *cohort.Cohort, rep *cohort.Report, m *scores.CoxModel, opt Exte
 		if c.Simulated() {
 			data += " (simulated data — not patient data)"
 		}
-		rm, rc, err := recalibrate(p, idx, m, pr, name, data, opt)
+		rm, rc, err := recalibrate(p, idx, m, pr, name, data, c.Simulated(), opt)
 		if err != nil {
 			return nil, fmt.Errorf("recalibration: %w", err)
 		}
@@ -278,18 +278,10 @@ func modelInfo(m *scores.CoxModel) ModelInfo {
 
 // provenanceNotes says where the model comes from.
 func provenanceNotes(m *scores.CoxModel) []string {
-	pv := m.Provenance
-	s := fmt.Sprintf("Model: %s, version %s", m.Name, m.Version)
-	if pv.FittedOn != "" {
-		s += "; fitted on " + pv.FittedOn
+	notes := []string{fmt.Sprintf("Model: %s, version %s; %s.", m.Name, m.Version, m.Provenance.Describe())}
+	if m.Provenance.Simulated() {
+		notes = append(notes, "The model was fitted on SIMULATED data: not for patients.")
 	}
-	if pv.Citation != "" {
-		s += "; source: " + pv.Citation
-	}
-	if pv.Software != "" {
-		s += "; software: " + pv.Software
-	}
-	notes := []string{s + "."}
 	if len(m.Baseline) == 0 {
 		notes = append(notes, "The model carries no baseline survival: only the measures that need none are reported (C-index, risk groups, calibration slope, AUC from the linear predictor).")
 	}
@@ -361,7 +353,7 @@ func bootstrapIntervals(p *patients, idx []int, m *scores.CoxModel, opt External
 // it on its development cohort; "slope" first multiplies the coefficients
 // and the cutoffs by the calibration slope (so the same patients stay in
 // the same groups).
-func recalibrate(p *patients, idx []int, m *scores.CoxModel, pr *Prediction, cohortName, data string, opt ExternalOptions) (*scores.CoxModel, *Recalibration, error) {
+func recalibrate(p *patients, idx []int, m *scores.CoxModel, pr *Prediction, cohortName, data string, simulated bool, opt ExternalOptions) (*scores.CoxModel, *Recalibration, error) {
 	rm := *m
 	coef := *m.Coef
 	rm.Coef = &coef
@@ -401,11 +393,13 @@ func recalibrate(p *patients, idx []int, m *scores.CoxModel, pr *Prediction, coh
 		what = fmt.Sprintf("coefficients and cutoffs multiplied by the calibration slope %.6g, then the %s", float64(rc.Slope), what)
 	}
 	rc.Note = fmt.Sprintf("Recalibrated by carimpi validate-model --recalibrate %s on %s (cohort %s, n = %d, %d %s events, %s): %s. Original model: %s, version %s, fitted on %s.",
-		opt.Recalibrate, data, cohortName, rc.N, rc.Events, strings.ToUpper(opt.Endpoint), date, what, m.Name, m.Version, nonEmpty(m.Provenance.FittedOn, "unknown data"))
+		opt.Recalibrate, data, cohortName, rc.N, rc.Events, strings.ToUpper(opt.Endpoint), date, what, m.Name, m.Version, m.Provenance.Describe())
 	rm.Version = m.Version + " recalibrated (" + opt.Recalibrate + ") " + date
-	rm.Provenance.FittedOn = nonEmpty(m.Provenance.FittedOn, "unknown data") + "; recalibrated (" + opt.Recalibrate + ") on " + data + ", cohort " + cohortName
-	rm.Provenance.Date = date
-	rm.Provenance.Software = opt.Software
+	// The recalibrated numbers are carimpi's fit on this cohort; the
+	// original model's simulated flag carries over.
+	fo := &scores.FittedOn{Simulated: simulated || m.Provenance.Simulated(), Data: data, Cohorts: []string{cohortName}, N: rc.N, Events: rc.Events,
+		CarimpiVersion: strings.TrimPrefix(opt.Software, "carimpi "), Method: "recalibration (" + opt.Recalibrate + ") of " + m.Name + " version " + m.Version + ": " + what}
+	rm.Provenance = scores.Provenance{Source: scores.SourceFitted, FittedOn: fo, Citation: scores.FittedCitation(data + ", recalibrating " + m.Name + " " + m.Version), Date: date}
 	rm.Info.Notes = append([]string{rc.Note}, rm.Info.Notes...)
 	return &rm, rc, nil
 }
@@ -461,8 +455,8 @@ func externalSections(out *Output, res *ExternalResults, opt ExternalOptions) []
 	var b htmlBuf
 	b.p("%s version %s, applied frozen: lp = %g·MTV %+g·max(MTV − %g, 0) %+g·age %+g·[stage 2] %+g·[stage 3] %+g·[stage 4].",
 		m.Name, m.Version, m.Coef.MTV, m.Coef.MTVAboveKnot, m.Knot, m.Coef.Age, m.Coef.Stage2, m.Coef.Stage3, m.Coef.Stage4)
-	b.table([]string{"Provenance", ""}, [][]string{{"Source", m.Provenance.Citation}, {"Fitted on", m.Provenance.FittedOn}, {"Date", m.Provenance.Date},
-		{"Software", m.Provenance.Software}, {"Model file", res.Provenance.ModelFile},
+	b.table([]string{"Provenance", ""}, [][]string{{"Citation", m.Provenance.Citation}, {"Provenance", m.Provenance.Describe()}, {"Date", m.Provenance.Date},
+		{"Model file", res.Provenance.ModelFile},
 		{"Cutoffs", fmt.Sprintf("median %s; terciles %s, %s", sig3(float64(m.Median)), sig3(m.Terciles[0]), sig3(m.Terciles[1]))},
 		{"Baseline survival", strings.Join(m.Baseline, ", ")}}, "The frozen model")
 	add("model", "Model", &b)

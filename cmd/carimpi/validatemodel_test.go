@@ -207,8 +207,9 @@ func TestValidateModelRecalibrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := float64(got.Recalibration.Slope)
-	if got.Recalibration.Method != "slope" || !strings.Contains(rm.Provenance.FittedOn, "recalibrated (slope) on cohort.csv") || !strings.Contains(rm.Notes[0], "calibration slope") {
-		t.Errorf("provenance: %+v / %q / %q", got.Recalibration, rm.Provenance.FittedOn, rm.Notes[0])
+	if fo := rm.Provenance.FittedOn; got.Recalibration.Method != "slope" || rm.Provenance.Source != scores.SourceFitted || fo == nil || fo.Data != "cohort.csv" ||
+		!strings.Contains(fo.Method, "recalibration (slope)") || !strings.Contains(rm.Notes[0], "calibration slope") {
+		t.Errorf("provenance: %+v / %+v / %q", got.Recalibration, rm.Provenance, rm.Notes[0])
 	}
 	if !strings.Contains(rm.Provenance.FittedOn, "simulated") {
 		t.Errorf("recalibrated on simulated data, provenance %q does not say so", rm.Provenance.FittedOn)
