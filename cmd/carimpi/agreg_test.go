@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"carimpi/internal/jsonx"
@@ -115,6 +118,77 @@ func TestCoxCountingProcessCLI(t *testing.T) {
 			reftest.Close(t, "loglik", out.Loglik, tc.Loglik[1], 1e-12)
 			reftest.Close(t, "score test", out.Score.Statistic, tc.Score, 1e-9)
 			reftest.Close(t, "wald test", out.Wald.Statistic, tc.Wald, 1e-9)
+		})
+	}
+}
+
+// TestCoxPredictCLI: survfit.coxph curves for new covariate rows, read at
+// times, through cox --predict (counting-process and stratified fits).
+func TestCoxPredictCLI(t *testing.T) {
+	var file agregFile
+	reftest.Load(t, filepath.Join(coxData, "agreg.json"), &file)
+	if len(file.Survfit) < 3 {
+		t.Fatalf("%d survfit cases", len(file.Survfit))
+	}
+	data := map[string]string{"start": "jasa1.csv", "entry": "lung-entry.csv"}
+	for _, tc := range file.Survfit {
+		t.Run(tc.Name, func(t *testing.T) {
+			var cols []string
+			for c := range tc.Newdata[0] {
+				cols = append(cols, c)
+			}
+			slices.Sort(cols)
+			csv := strings.Join(cols, ",") + "\n"
+			var vals []string
+			for _, c := range cols {
+				vals = append(vals, fmt.Sprint(tc.Newdata[0][c]))
+			}
+			csv += strings.Join(vals, ",") + "\n"
+			rows := filepath.Join(t.TempDir(), "rows.csv")
+			if err := os.WriteFile(rows, []byte(csv), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var ts []string
+			for _, x := range tc.Times {
+				ts = append(ts, fmt.Sprint(x))
+			}
+			var out struct {
+				Predictions []struct {
+					Row     int
+					Stratum string
+					AtTimes struct {
+						Time, Surv, Lower, Upper jsonx.Floats
+						NRisk                    jsonx.Floats `json:"n_risk"`
+						StdErr                   jsonx.Floats `json:"std_err"`
+					} `json:"at_times"`
+				}
+			}
+			args := append([]string{"cox"}, tc.Args.cli(data[tc.Args.Start])...)
+			runJSON(t, &out, append(args, "--predict", rows, "--times", strings.Join(ts, ","))...)
+			// R stacks the strata's rows; so do we, curve by curve
+			var time, nrisk, surv, se, lo, up []float64
+			var strata []string
+			for _, p := range out.Predictions {
+				a := p.AtTimes
+				time = append(time, a.Time...)
+				nrisk = append(nrisk, a.NRisk...)
+				surv = append(surv, a.Surv...)
+				se = append(se, a.StdErr...)
+				lo = append(lo, a.Lower...)
+				up = append(up, a.Upper...)
+				for range a.Time {
+					strata = append(strata, tc.Args.Strata+"="+p.Stratum)
+				}
+			}
+			if tc.Strata != nil && !slices.Equal(strata, tc.Strata) {
+				t.Errorf("strata %v, want %v", strata, tc.Strata)
+			}
+			reftest.Floats(t, "time", time, tc.Time, 0)
+			reftest.Floats(t, "n.risk", nrisk, tc.NRisk, 0)
+			reftest.Floats(t, "surv", surv, tc.Surv, 1e-9)
+			reftest.Floats(t, "std.err", se, tc.StdErr, 1e-9)
+			reftest.Floats(t, "lower", lo, tc.Lower, 1e-9)
+			reftest.Floats(t, "upper", up, tc.Upper, 1e-9)
 		})
 	}
 }

@@ -24,6 +24,8 @@ type coxFlags struct {
 	// counting process, weights, offset, robust variance
 	weights, offset, cluster string
 	robust                   bool
+	// predicted curves
+	predict, times string
 	// Fine-Gray
 	fineGray                  bool
 	causeFlags                causeFlags
@@ -44,6 +46,8 @@ func newCoxCmd() *Command {
 	fs.StringVar(&f.offset, "offset", "", "optional offset `column`, added to the linear predictor with coefficient 1")
 	fs.BoolVar(&f.robust, "robust", false, "robust (sandwich) variance, as coxph(robust = TRUE); \"var\" is then robust and \"naive_var\" the model-based one")
 	fs.StringVar(&f.cluster, "cluster", "", "optional `column` of cluster ids (e.g. patient id with several rows): robust variance summed within clusters, as coxph(... + cluster(id))")
+	fs.StringVar(&f.predict, "predict", "", "CSV `file` of covariate rows (the terms' columns; optionally the strata column): add each row's predicted survival curve with se and 95% CI, as survfit(fit, newdata)")
+	fs.StringVar(&f.times, "times", "", "with --predict: comma-separated `times` at which to read the curves, as summary(survfit, times =)")
 	fs.BoolVar(&f.fineGray, "fine-gray", false, "fit the Fine-Gray subdistribution hazards model of --cause-of-interest (cmprsk::crr) instead of a Cox model")
 	f.causeFlags.register(fs)
 	fs.StringVar(&f.causeOfInterest, "cause-of-interest", "", "with --fine-gray: the `code` (or --cause-codes name) of the cause modelled")
@@ -177,23 +181,24 @@ func newCoefJSON(terms []string, coef, se, hr, lo, up, z, p []float64, v [][]flo
 // coxJSON is the cox command's answer.
 type coxJSON struct {
 	coefJSON
-	LoglikNull  jsonx.Float     `json:"loglik_null"`
-	Loglik      jsonx.Float     `json:"loglik"`
-	LRT         testJSON        `json:"lrt"`
-	Wald        testJSON        `json:"wald"`
-	Score       testJSON        `json:"score"`
-	N           int             `json:"n"`
-	Events      int             `json:"events"`
-	Iterations  int             `json:"iterations"`
-	Converged   bool            `json:"converged"`
-	Ties        string          `json:"ties"`
-	Strata      []string        `json:"strata,omitempty"`
-	Concordance concordanceJSON `json:"concordance"`
-	PHTest      *phTestJSON     `json:"ph_test"`
-	NaiveVar    []jsonx.Floats  `json:"naive_var,omitempty"`
-	Dropped     int             `json:"dropped"`
-	Warnings    []string        `json:"warnings"`
-	Notice      string          `json:"notice"`
+	LoglikNull  jsonx.Float      `json:"loglik_null"`
+	Loglik      jsonx.Float      `json:"loglik"`
+	LRT         testJSON         `json:"lrt"`
+	Wald        testJSON         `json:"wald"`
+	Score       testJSON         `json:"score"`
+	N           int              `json:"n"`
+	Events      int              `json:"events"`
+	Iterations  int              `json:"iterations"`
+	Converged   bool             `json:"converged"`
+	Ties        string           `json:"ties"`
+	Strata      []string         `json:"strata,omitempty"`
+	Concordance concordanceJSON  `json:"concordance"`
+	PHTest      *phTestJSON      `json:"ph_test"`
+	NaiveVar    []jsonx.Floats   `json:"naive_var,omitempty"`
+	Predictions []predictionJSON `json:"predictions,omitempty"`
+	Dropped     int              `json:"dropped"`
+	Warnings    []string         `json:"warnings"`
+	Notice      string           `json:"notice"`
 }
 
 // survColumns serves a survData's kept rows to cox.NewDesign.
@@ -227,6 +232,16 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	terms, nums, texts, err := parseTerms(f.terms)
 	if err != nil {
 		return nil, err
+	}
+	times, err := parseTimes(f.times)
+	if err != nil {
+		return nil, err
+	}
+	if f.predict != "" && f.offset != "" {
+		return nil, usagef("--predict is not available with --offset")
+	}
+	if times != nil && f.predict == "" {
+		return nil, usagef("--times needs --predict")
 	}
 	if f.phTest && (f.start != "" || f.weights != "" || f.offset != "") {
 		return nil, usagef("--ph-test is not available with --start, --weights or --offset")
@@ -273,6 +288,11 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	if m.NaiveVar != nil {
 		for _, row := range m.NaiveVar {
 			res.NaiveVar = append(res.NaiveVar, row)
+		}
+	}
+	if f.predict != "" {
+		if res.Predictions, err = predict(f.predict, f, design, m, opt.StrataNames, times); err != nil {
+			return nil, err
 		}
 	}
 	if !f.phTest {
@@ -364,6 +384,11 @@ func (r *coxJSON) writeTable(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "GLOBAL\t%.4f\t%d\t%s\t\n", float64(z.Global.Chisq), z.Global.DF, fmtP(float64(z.Global.P)))
 		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if len(r.Predictions) > 0 {
+		if err := writePredictions(w, r.Predictions); err != nil {
 			return err
 		}
 	}

@@ -86,7 +86,7 @@ sf[[2]] <- sf_case("jasa1-efron-survfit", "summary(survfit(coxph(Surv(start, sto
   data.frame(age = 5, surgery = 1, transplant = 1), c(30, 200, 800), cs[[2]]$args)
 sf[[3]] <- sf_case("lung-entry-strata-survfit", "summary(survfit(coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex), lung-entry), newdata = data.frame(age = 60, ph.ecog = 1)), times = c(100, 365))",
   coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex), l),
-  data.frame(age = 60, ph.ecog = 1), c(100, 365), cs[[9]]$args)
+  data.frame(age = 60, ph.ecog = 1), c(100, 365), within(cs[[9]]$args, rm(cluster)))
 
 # Kaplan-Meier with delayed entry
 km <- list()

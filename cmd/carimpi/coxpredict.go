@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"text/tabwriter"
+
+	"carimpi/internal/jsonx"
+	"carimpi/survival/cox"
+	"carimpi/table"
+)
+
+// predictionJSON is one predicted survival curve of cox --predict: a row
+// of the --predict file in one stratum, as survfit.coxph gives it.
+type predictionJSON struct {
+	Row     int          `json:"row"`
+	Stratum string       `json:"stratum,omitempty"`
+	LP      jsonx.Float  `json:"lp"`
+	Time    jsonx.Floats `json:"time"`
+	NRisk   jsonx.Floats `json:"n_risk"`
+	NEvent  jsonx.Floats `json:"n_event"`
+	CumHaz  jsonx.Floats `json:"cumhaz"`
+	Surv    jsonx.Floats `json:"surv"`
+	StdErr  jsonx.Floats `json:"std_err"`
+	Lower   jsonx.Floats `json:"lower"`
+	Upper   jsonx.Floats `json:"upper"`
+	AtTimes *struct {
+		Time   jsonx.Floats `json:"time"`
+		NRisk  jsonx.Floats `json:"n_risk"`
+		CumHaz jsonx.Floats `json:"cumhaz"`
+		Surv   jsonx.Floats `json:"surv"`
+		StdErr jsonx.Floats `json:"std_err"`
+		Lower  jsonx.Floats `json:"lower"`
+		Upper  jsonx.Floats `json:"upper"`
+	} `json:"at_times,omitempty"`
+}
+
+// predict reads the covariate rows of path and returns the fitted model's
+// survival curve for each (one per stratum, or the row's own stratum when
+// the file has the strata column), read at times when given.
+func predict(path string, f coxFlags, design *cox.Design, m *cox.Model, strataNames []string, times []float64) ([]predictionJSON, error) {
+	tab, err := table.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cols []string
+	for _, t := range design.Terms {
+		if !slices.Contains(cols, t.Var) {
+			cols = append(cols, t.Var)
+		}
+	}
+	cells := map[string][]string{}
+	for _, c := range cols {
+		if cells[c], err = tab.Strings(c); err != nil {
+			return nil, fmt.Errorf("--predict: %w", err)
+		}
+	}
+	var strataCells []string
+	if f.strata != "" && tab.Has(f.strata) {
+		strataCells, _ = tab.Strings(f.strata)
+	}
+	var out []predictionJSON
+	for i := range tab.Rows {
+		values := map[string]string{}
+		for _, c := range cols {
+			values[c] = cells[c][i]
+		}
+		x, err := design.Row(values)
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: %v", tab.Source, tab.Line(i), err)
+		}
+		want := -1
+		if strataCells != nil {
+			want = slices.Index(strataNames, strataCells[i])
+			if want < 0 {
+				return nil, fmt.Errorf("%s line %d: %s %q is not a stratum of the fit (strata %v)", tab.Source, tab.Line(i), f.strata, strataCells[i], strataNames)
+			}
+		}
+		for _, c := range m.Survfit(x) {
+			if want >= 0 && c.Stratum != want {
+				continue
+			}
+			p := predictionJSON{Row: i + 1, LP: jsonx.Float(m.LP(x)), Time: c.Time, NRisk: c.NRisk, NEvent: c.NEvent,
+				CumHaz: c.CumHaz, Surv: c.Surv, StdErr: c.StdErr, Lower: c.Lower, Upper: c.Upper}
+			if strataNames != nil {
+				p.Stratum = strataNames[c.Stratum]
+			}
+			if times != nil {
+				ts := slices.Clone(times)
+				slices.Sort(ts)
+				pts := c.At(slices.Compact(ts))
+				p.AtTimes = &struct {
+					Time   jsonx.Floats `json:"time"`
+					NRisk  jsonx.Floats `json:"n_risk"`
+					CumHaz jsonx.Floats `json:"cumhaz"`
+					Surv   jsonx.Floats `json:"surv"`
+					StdErr jsonx.Floats `json:"std_err"`
+					Lower  jsonx.Floats `json:"lower"`
+					Upper  jsonx.Floats `json:"upper"`
+				}{}
+				a := p.AtTimes
+				for _, pt := range pts {
+					a.Time = append(a.Time, pt.Time)
+					a.NRisk = append(a.NRisk, pt.NRisk)
+					a.CumHaz = append(a.CumHaz, pt.CumHaz)
+					a.Surv = append(a.Surv, pt.Surv)
+					a.StdErr = append(a.StdErr, pt.StdErr)
+					a.Lower = append(a.Lower, pt.Lower)
+					a.Upper = append(a.Upper, pt.Upper)
+				}
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// writePredictions prints the predicted curves at the requested times (or
+// their medians without times).
+func writePredictions(w io.Writer, ps []predictionJSON) error {
+	fmt.Fprintln(w, "\nPredicted survival (survfit.coxph; 95% CI, log type):")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "row\tstratum\ttime\tsurvival\tstd.err\t95% CI\t\n")
+	for _, p := range ps {
+		if p.AtTimes == nil {
+			// the last time of the curve
+			k := len(p.Time) - 1
+			if k >= 0 {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%.4f\t%.4f\t%s\t\n", p.Row, p.Stratum, kmTime(p.Time[k]), p.Surv[k], p.StdErr[k], kmCI(p.Lower[k], p.Upper[k], kmProb))
+			}
+			continue
+		}
+		a := p.AtTimes
+		for i := range a.Time {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.4f\t%.4f\t%s\t\n", p.Row, p.Stratum, kmTime(a.Time[i]), a.Surv[i], a.StdErr[i], kmCI(a.Lower[i], a.Upper[i], kmProb))
+		}
+	}
+	return tw.Flush()
+}
