@@ -14,15 +14,15 @@ type KMGroup struct {
 	Name    string
 	N       int
 	Time    []float64
-	NRisk   []int
-	NCensor []int
+	NRisk   []float64 // (weighted) number at risk
+	NCensor []float64
 	Surv    []float64
 	// Lower and Upper are the pointwise confidence limits; nil draws no band.
 	Lower, Upper []float64
 }
 
 // atRisk returns the number at risk at time t: those with time >= t.
-func (g KMGroup) atRisk(t float64) int {
+func (g KMGroup) atRisk(t float64) float64 {
 	i := sort.SearchFloat64s(g.Time, t)
 	if i == len(g.Time) {
 		return 0
@@ -144,7 +144,7 @@ func (p KMPlot) SVG() string {
 		ry := tableTop + 26 + rowH*float64(gi)
 		d.text(left-22, ry, "end", g.Name, fmt.Sprintf(` fill="%s" font-weight="bold"`, col))
 		for _, t := range ticks {
-			d.text(x(t), ry, "middle", strconv.Itoa(g.atRisk(t)), "")
+			d.text(x(t), ry, "middle", strconv.FormatFloat(g.atRisk(t), 'g', 4, 64), "")
 		}
 	}
 	return d.String()

@@ -26,9 +26,9 @@ func wellFormed(t *testing.T, s string) {
 func sampleGroups() []KMGroup {
 	nan := math.NaN()
 	return []KMGroup{
-		{Name: "low", N: 4, Time: []float64{1, 3, 5, 8}, NRisk: []int{4, 3, 2, 1}, NCensor: []int{0, 1, 0, 1},
+		{Name: "low", N: 4, Time: []float64{1, 3, 5, 8}, NRisk: []float64{4, 3, 2, 1}, NCensor: []float64{0, 1, 0, 1},
 			Surv: []float64{0.75, 0.75, 0.375, 0.375}, Lower: []float64{0.4, 0.4, 0.1, 0.1}, Upper: []float64{1, 1, 1, nan}},
-		{Name: "high <&>", N: 2, Time: []float64{2, 4}, NRisk: []int{2, 1}, NCensor: []int{0, 0},
+		{Name: "high <&>", N: 2, Time: []float64{2, 4}, NRisk: []float64{2, 1}, NCensor: []float64{0, 0},
 			Surv: []float64{0.5, 0}},
 	}
 }
@@ -51,11 +51,11 @@ func TestAtRisk(t *testing.T) {
 	g := sampleGroups()[0]
 	tests := []struct {
 		t    float64
-		want int
+		want float64
 	}{{0, 4}, {1, 4}, {2, 3}, {5, 2}, {8, 1}, {9, 0}}
 	for _, tc := range tests {
 		if got := g.atRisk(tc.t); got != tc.want {
-			t.Errorf("atRisk(%v) = %d, want %d", tc.t, got, tc.want)
+			t.Errorf("atRisk(%v) = %v, want %v", tc.t, got, tc.want)
 		}
 	}
 }

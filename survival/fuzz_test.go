@@ -72,7 +72,7 @@ func checkCurveInvariants(t *testing.T, c *survival.KMCurve) {
 			t.Fatalf("row %d: NaN std.err", i)
 		}
 		prev = s
-		seen += c.NEvent[i] + c.NCensor[i]
+		seen += int(c.NEvent[i] + c.NCensor[i])
 	}
 	if seen != c.N {
 		t.Fatalf("rows count %d observations, want %d", seen, c.N)

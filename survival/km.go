@@ -53,6 +53,36 @@ func ParseConfType(s string) (ConfType, error) {
 type KMOptions struct {
 	ConfType  ConfType
 	ConfLevel float64 // in (0, 1); 0 means 0.95
+	// Estimator is Kaplan-Meier (the zero value) or Fleming-Harrington.
+	Estimator Estimator
+	// Start, if not nil, gives each observation's entry time: it is at
+	// risk on (Start[i], time[i]] (delayed entry, left truncation; R's
+	// survfit(Surv(start, stop, event))). Start[i] < time[i].
+	Start []float64
+	// Weights, if not nil, are positive case weights (survfit weights =):
+	// numbers at risk, events and censored are weighted sums.
+	Weights []float64
+}
+
+// Estimator is the survival estimator of KaplanMeier.
+type Estimator int
+
+const (
+	// ProductLimit is the Kaplan-Meier estimator, S = prod (1 - d/n), with
+	// Greenwood's variance of log S, sum d/(n(n-d)).
+	ProductLimit Estimator = iota
+	// FlemingHarrington is S = exp(-H) with H the Nelson-Aalen cumulative
+	// hazard sum d/n and the variance of H sum d/n^2 (survfit stype = 2,
+	// ctype = 1, type = "fleming-harrington").
+	FlemingHarrington
+)
+
+// String returns the estimator's name: "km" or "fh".
+func (e Estimator) String() string {
+	if e == FlemingHarrington {
+		return "fh"
+	}
+	return "km"
 }
 
 // KMCurve is the Kaplan-Meier estimate of one stratum, stored as survfit
@@ -63,12 +93,14 @@ type KMCurve struct {
 	Events int
 
 	Time    []float64
-	NRisk   []int // number with time >= Time[i]
-	NEvent  []int
-	NCensor []int
+	NRisk   []float64 // number (or weight) at risk: time >= Time[i] (and start < Time[i])
+	NEvent  []float64
+	NCensor []float64
 	Surv    []float64
 	// StdErr is the Greenwood standard error of log S (survfit's
 	// fit$std.err), sqrt(sum d/(n(n-d))); it is +Inf once S reaches 0.
+	// For the Fleming-Harrington estimator it is the standard error of H,
+	// sqrt(sum d/n^2).
 	// The standard error of S itself is Surv[i]*StdErr[i] (SurvStdErr).
 	StdErr []float64
 	// Lower and Upper are the pointwise limits; NaN where undefined.
@@ -100,6 +132,9 @@ func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]K
 	if err != nil {
 		return nil, err
 	}
+	if err := opt.check(time); err != nil {
+		return nil, err
+	}
 	o := order(time, strata, k)
 
 	// Count the rows of every curve, then fill one backing array per column.
@@ -115,9 +150,9 @@ func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]K
 	m := rows[k]
 	var (
 		tm     = make([]float64, m)
-		nrisk  = make([]int, m)
-		nevent = make([]int, m)
-		ncens  = make([]int, m)
+		nrisk  = make([]float64, m)
+		nevent = make([]float64, m)
+		ncens  = make([]float64, m)
 		surv   = make([]float64, m)
 		se     = make([]float64, m)
 		lower  = make([]float64, m)
@@ -133,9 +168,34 @@ func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]K
 			Surv: surv[a:b:b], StdErr: se[a:b:b], Lower: lower[a:b:b], Upper: upper[a:b:b],
 			ConfType: opt.ConfType, ConfLevel: opt.level(), z: z,
 		}
-		c.fill(o, o.start[s], o.start[s+1], event)
+		if opt.Start == nil && opt.Weights == nil && opt.Estimator == ProductLimit {
+			c.fill(o, o.start[s], o.start[s+1], event)
+		} else {
+			c.fillGeneral(o, o.start[s], o.start[s+1], event, opt)
+		}
 	}
 	return curves, nil
+}
+
+// check validates the entry times and weights against time.
+func (opt KMOptions) check(time []float64) error {
+	if (opt.Start != nil && len(opt.Start) != len(time)) || (opt.Weights != nil && len(opt.Weights) != len(time)) {
+		panic(errLength)
+	}
+	for i, s := range opt.Start {
+		if math.IsNaN(s) || math.IsInf(s, 0) || !(s < time[i]) {
+			return fmt.Errorf("survival: start[%d] = %v is not a finite time before time[%d] = %v", i, s, i, time[i])
+		}
+	}
+	for i, w := range opt.Weights {
+		if !(w > 0) || math.IsInf(w, 0) {
+			return fmt.Errorf("survival: weight[%d] = %v is not positive and finite", i, w)
+		}
+	}
+	if opt.Estimator != ProductLimit && opt.Estimator != FlemingHarrington {
+		return fmt.Errorf("survival: unknown estimator %d", int(opt.Estimator))
+	}
+	return nil
 }
 
 func (opt KMOptions) level() float64 {
@@ -178,9 +238,9 @@ func (c *KMCurve) fill(o *ordered, a, b int, event []bool) {
 			}
 		}
 		c.Time[r] = o.time(i)
-		c.NRisk[r] = nrisk
-		c.NEvent[r] = d
-		c.NCensor[r] = j - i - d
+		c.NRisk[r] = float64(nrisk)
+		c.NEvent[r] = float64(d)
+		c.NCensor[r] = float64(j - i - d)
 		c.Surv[r] = s
 		c.StdErr[r] = math.Sqrt(varh)
 		c.Lower[r], c.Upper[r] = confInt(s, c.StdErr[r], c.ConfType, c.z)
@@ -189,6 +249,94 @@ func (c *KMCurve) fill(o *ordered, a, b int, event []bool) {
 		r++
 		i = j
 	}
+}
+
+// fillGeneral computes the rows of sorted positions [a, b) with entry
+// times, case weights or the Fleming-Harrington estimator: at each distinct
+// time t, n = sum of w over {start < t <= time}, d = sum of w over the
+// events at t; Kaplan-Meier S *= 1 - d/n with Greenwood's sum d/(n(n-d)),
+// or Fleming-Harrington H += d/n with var H += d/n^2 and S = exp(-H).
+func (c *KMCurve) fillGeneral(o *ordered, a, b int, event []bool, opt KMOptions) {
+	w := func(i int32) float64 {
+		if opt.Weights == nil {
+			return 1
+		}
+		return opt.Weights[i]
+	}
+	// entries: the starts of the stratum, decreasing; a walk back in time
+	// takes out those with start >= t
+	var starts []float64
+	var startW []float64
+	if opt.Start != nil {
+		idx := slices.Clone(o.idx[a:b])
+		slices.SortFunc(idx, func(x, y int32) int { return cmpDesc(opt.Start[x], opt.Start[y]) })
+		for _, i := range idx {
+			starts = append(starts, opt.Start[i])
+			startW = append(startW, w(i))
+		}
+	}
+	// backward pass: weight with time >= t, minus entries at or after t
+	type row struct{ t, n, d, cens float64 }
+	var rs []row
+	var atOrAfter float64
+	k := 0
+	var entered float64 // weight of starts >= t
+	for j := b; j > a; {
+		i := j - 1
+		key := o.key[i]
+		var d, cens float64
+		for ; j > a && o.key[j-1] == key; j-- {
+			wi := w(o.idx[j-1])
+			atOrAfter += wi
+			if event[o.idx[j-1]] {
+				d += wi
+			} else {
+				cens += wi
+			}
+		}
+		t := o.time(i)
+		for ; k < len(starts) && starts[k] >= t; k++ {
+			entered += startW[k]
+		}
+		rs = append(rs, row{t, atOrAfter - entered, d, cens})
+	}
+	s, h, v := 1.0, 0.0, 0.0
+	for r := range rs {
+		x := rs[len(rs)-1-r]
+		if x.d > 0 {
+			if opt.Estimator == FlemingHarrington {
+				h += x.d / x.n
+				v += x.d / (x.n * x.n)
+				s = math.Exp(-h)
+			} else {
+				s *= (x.n - x.d) / x.n
+				if x.d >= x.n {
+					v = math.Inf(1)
+				} else {
+					v += x.d / (x.n * (x.n - x.d))
+				}
+			}
+		}
+		c.Time[r], c.NRisk[r], c.NEvent[r], c.NCensor[r] = x.t, x.n, x.d, x.cens
+		c.Surv[r] = s
+		c.StdErr[r] = math.Sqrt(v)
+		c.Lower[r], c.Upper[r] = confInt(s, c.StdErr[r], c.ConfType, c.z)
+	}
+	for i := a; i < b; i++ {
+		if event[o.idx[i]] {
+			c.Events++
+		}
+	}
+}
+
+func cmpDesc(x, y float64) int {
+	switch {
+	case x > y:
+		return -1
+	case x < y:
+		return 1
+	}
+	return 0
 }
 
 // confInt is survival's survfit_confint for a standard error se of log S.
@@ -271,8 +419,8 @@ func firstBelow(y, x []float64, level float64) float64 {
 // rates such as 12-month survival).
 type KMSummary struct {
 	Time   []float64
-	NRisk  []int // number at risk at Time[i]
-	NEvent []int // events after the previous requested time, up to Time[i]
+	NRisk  []float64 // number at risk at Time[i]
+	NEvent []float64 // events after the previous requested time, up to Time[i]
 	Surv   []float64
 	StdErr []float64 // standard error of S (not of log S), as summary prints
 	Lower  []float64
@@ -296,14 +444,14 @@ func (c *KMCurve) At(times []float64) KMSummary {
 	slices.Sort(ts)
 	out := KMSummary{
 		Time:   ts,
-		NRisk:  make([]int, len(ts)),
-		NEvent: make([]int, len(ts)),
+		NRisk:  make([]float64, len(ts)),
+		NEvent: make([]float64, len(ts)),
 		Surv:   make([]float64, len(ts)),
 		StdErr: make([]float64, len(ts)),
 		Lower:  make([]float64, len(ts)),
 		Upper:  make([]float64, len(ts)),
 	}
-	r, events, prev := 0, 0, 0 // rows with Time <= t, their events, events up to the previous t
+	r, events, prev := 0, 0.0, 0.0 // rows with Time <= t, their events, events up to the previous t
 	for i, t := range ts {
 		for r < len(c.Time) && c.Time[r] <= t {
 			events += c.NEvent[r]
@@ -371,7 +519,7 @@ func (c *KMCurve) RMST(tau float64) (RMST, error) {
 	for i := m - 1; i >= 0; i-- {
 		area += rect(i + 1)
 		if n, d := c.NRisk[i], c.NEvent[i]; n != d {
-			v += area * area * (float64(d) / (float64(n) * float64(n-d)))
+			v += area * area * (d / (n * (n - d)))
 		}
 	}
 	return RMST{Tau: tau, Mean: mean, StdErr: math.Sqrt(v)}, nil

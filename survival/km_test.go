@@ -152,7 +152,7 @@ func TestKaplanMeierSmall(t *testing.T) {
 		event  []bool
 		opt    survival.KMOptions
 		surv   []float64
-		nrisk  []int
+		nrisk  []float64
 		median survival.Median
 	}{
 		{
@@ -160,7 +160,7 @@ func TestKaplanMeierSmall(t *testing.T) {
 			time:   []float64{1, 2, 3, 4},
 			event:  []bool{false, true, false, true},
 			surv:   []float64{1, 2.0 / 3, 2.0 / 3, 0},
-			nrisk:  []int{4, 3, 2, 1},
+			nrisk:  []float64{4, 3, 2, 1},
 			median: survival.Median{Estimate: 4, Lower: 2, Upper: nan},
 		},
 		{
@@ -169,7 +169,7 @@ func TestKaplanMeierSmall(t *testing.T) {
 			time:   []float64{1, 2, 3, 4},
 			event:  []bool{true, true, false, true},
 			surv:   []float64{0.75, 0.5, 0.5, 0},
-			nrisk:  []int{4, 3, 2, 1},
+			nrisk:  []float64{4, 3, 2, 1},
 			median: survival.Median{Estimate: 3, Lower: 1, Upper: nan},
 		},
 		{
@@ -177,7 +177,7 @@ func TestKaplanMeierSmall(t *testing.T) {
 			time:   []float64{1, 2, 3},
 			event:  []bool{true, false, false},
 			surv:   []float64{2.0 / 3, 2.0 / 3, 2.0 / 3},
-			nrisk:  []int{3, 2, 1},
+			nrisk:  []float64{3, 2, 1},
 			median: survival.Median{Estimate: nan, Lower: 1, Upper: nan},
 		},
 		{
@@ -185,7 +185,7 @@ func TestKaplanMeierSmall(t *testing.T) {
 			time:   []float64{1, 2, 5, 5, 9},
 			event:  []bool{true, true, false, false, true},
 			surv:   []float64{0.8, 0.6, 0.6, 0},
-			nrisk:  []int{5, 4, 3, 1},
+			nrisk:  []float64{5, 4, 3, 1},
 			median: survival.Median{Estimate: 9, Lower: 2, Upper: nan},
 		},
 		{
@@ -193,7 +193,7 @@ func TestKaplanMeierSmall(t *testing.T) {
 			time:   []float64{7},
 			event:  []bool{true},
 			surv:   []float64{0},
-			nrisk:  []int{1},
+			nrisk:  []float64{1},
 			median: survival.Median{Estimate: 7, Lower: nan, Upper: nan},
 		},
 		{
@@ -201,7 +201,7 @@ func TestKaplanMeierSmall(t *testing.T) {
 			time:   []float64{3, 1, 2},
 			event:  []bool{false, false, false},
 			surv:   []float64{1, 1, 1},
-			nrisk:  []int{3, 2, 1},
+			nrisk:  []float64{3, 2, 1},
 			median: survival.Median{Estimate: nan, Lower: nan, Upper: nan},
 		},
 		{
@@ -210,7 +210,7 @@ func TestKaplanMeierSmall(t *testing.T) {
 			event:  []bool{true, true, true, true, false, false, true, false},
 			opt:    survival.KMOptions{ConfType: survival.ConfPlain},
 			surv:   []float64{0.5, 0.25},
-			nrisk:  []int{8, 2},
+			nrisk:  []float64{8, 2},
 			median: survival.Median{Estimate: 3.5, Lower: 2, Upper: nan},
 		},
 	} {

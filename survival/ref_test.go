@@ -114,11 +114,7 @@ func cmpFloat(x, y float64) int {
 	return 0
 }
 
-func checkInts(t *testing.T, what string, got []int, want []float64) {
+func checkInts(t *testing.T, what string, got []float64, want []float64) {
 	t.Helper()
-	g := make([]float64, len(got))
-	for i, v := range got {
-		g[i] = float64(v)
-	}
-	reftest.Floats(t, what, g, want, 0)
+	reftest.Floats(t, what, got, want, 0)
 }

@@ -65,16 +65,25 @@ type agregFile struct {
 		Strata  []string
 	}
 	KM []struct {
-		Name   string
-		Args   agregArgs
-		Strata []string
-		Time   []float64
-		NRisk  []float64 `json:"n_risk"`
-		NEvent []float64 `json:"n_event"`
-		Surv   []float64
-		StdErr []float64 `json:"std_err"`
-		Lower  jsonx.Floats
-		Upper  jsonx.Floats
+		Name string
+		Args struct {
+			agregArgs
+			Group, Estimator string
+			ConfType         string  `json:"conf_type"`
+			ConfLevel        float64 `json:"conf_level"`
+		}
+		Strata        []string
+		Time          []float64
+		NRisk         []float64 `json:"n_risk"`
+		NEvent        []float64 `json:"n_event"`
+		Surv          []float64
+		StdErr        []float64 `json:"std_err"`
+		Lower         jsonx.Floats
+		Upper         jsonx.Floats
+		Probs         []float64
+		Quantile      []jsonx.Floats
+		QuantileLower []jsonx.Floats `json:"quantile_lower"`
+		QuantileUpper []jsonx.Floats `json:"quantile_upper"`
 	}
 }
 
@@ -189,6 +198,78 @@ func TestCoxPredictCLI(t *testing.T) {
 			reftest.Floats(t, "std.err", se, tc.StdErr, 1e-9)
 			reftest.Floats(t, "lower", lo, tc.Lower, 1e-9)
 			reftest.Floats(t, "upper", up, tc.Upper, 1e-9)
+		})
+	}
+}
+
+// TestKMParityCLI: Kaplan-Meier with delayed entry, case weights, the
+// Fleming-Harrington estimator, other confidence levels and quantiles,
+// through km, against survfit and quantile.survfit.
+func TestKMParityCLI(t *testing.T) {
+	var file agregFile
+	reftest.Load(t, filepath.Join(coxData, "agreg.json"), &file)
+	if len(file.KM) < 7 {
+		t.Fatalf("%d km cases", len(file.KM))
+	}
+	data := map[string]string{"start": "jasa1.csv", "entry": "lung-entry.csv", "": "lung-entry.csv"}
+	for _, tc := range file.KM {
+		t.Run(tc.Name, func(t *testing.T) {
+			a := tc.Args
+			args := []string{"km", "--data", filepath.Join(coxData, data[a.Start]), "--time", a.Time, "--event", a.Event}
+			for _, f := range []struct{ flag, v string }{{"--start", a.Start}, {"--weights", a.Weights}, {"--group", a.Group},
+				{"--estimator", a.Estimator}, {"--conf-type", a.ConfType}} {
+				if f.v != "" {
+					args = append(args, f.flag, f.v)
+				}
+			}
+			if a.EventValue != nil {
+				args = append(args, "--event-value", fmt.Sprint(*a.EventValue))
+			}
+			if a.ConfLevel != 0 {
+				args = append(args, "--conf-level", fmt.Sprint(a.ConfLevel))
+			}
+			if tc.Probs != nil {
+				var ps []string
+				for _, p := range tc.Probs {
+					ps = append(ps, fmt.Sprint(p))
+				}
+				args = append(args, "--quantiles", strings.Join(ps, ","))
+			}
+			var out kmOut
+			runJSON(t, &out, args...)
+			var time, nrisk, nevent, surv, se, lo, up []float64
+			var strata []string
+			for k, st := range out.Strata {
+				time = append(time, st.Time...)
+				nrisk = append(nrisk, st.NRisk...)
+				nevent = append(nevent, st.NEvent...)
+				surv = append(surv, st.Surv...)
+				se = append(se, st.StdErr...)
+				lo = append(lo, st.Lower...)
+				up = append(up, st.Upper...)
+				for range st.Time {
+					strata = append(strata, st.Name)
+				}
+				if tc.Probs != nil {
+					q := st.Quantiles
+					if q == nil {
+						t.Fatal("no quantiles")
+					}
+					reftest.Floats(t, st.Name+" quantile", q.Quantile, tc.Quantile[k], 0)
+					reftest.Floats(t, st.Name+" quantile lower", q.Lower, tc.QuantileLower[k], 0)
+					reftest.Floats(t, st.Name+" quantile upper", q.Upper, tc.QuantileUpper[k], 0)
+				}
+			}
+			if tc.Strata != nil && !slices.Equal(strata, tc.Strata) {
+				t.Errorf("strata differ: %v... want %v...", strata[:1], tc.Strata[:1])
+			}
+			reftest.Floats(t, "time", time, tc.Time, 0)
+			reftest.Floats(t, "n.risk", nrisk, tc.NRisk, 1e-12)
+			reftest.Floats(t, "n.event", nevent, tc.NEvent, 1e-12)
+			reftest.Floats(t, "surv", surv, tc.Surv, 1e-10)
+			reftest.Floats(t, "std.err", se, tc.StdErr, 1e-10)
+			reftest.Floats(t, "lower", lo, tc.Lower, 1e-10)
+			reftest.Floats(t, "upper", up, tc.Upper, 1e-10)
 		})
 	}
 }

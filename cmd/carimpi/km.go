@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"carimpi/internal/jsonx"
@@ -16,7 +17,8 @@ func init() { register(newKMCmd()) }
 
 type kmFlags struct {
 	survFlags
-	group, confType, times, rmst, format string
+	group, confType, times, rmst, format     string
+	weights, estimator, confLevel, quantiles string
 }
 
 func newKMCmd() *Command {
@@ -28,9 +30,14 @@ func newKMCmd() *Command {
 	fs.StringVar(&f.times, "times", "", "comma-separated `times` at which to read S(t), e.g. 12,24 (landmark rates)")
 	fs.StringVar(&f.rmst, "rmst", "", "optional horizon `tau`: add the restricted mean survival time up to tau with its se")
 	fs.StringVar(&f.format, "format", "table", "output format: table or json")
+	fs.StringVar(&f.start, "start", "", "optional entry-time `column` (delayed entry, left truncation): rows are at risk on (start, time], as survfit(Surv(start, stop, event))")
+	fs.StringVar(&f.weights, "weights", "", "optional case-weight `column` (positive numbers): weighted numbers at risk and events, as survfit(weights =)")
+	fs.StringVar(&f.estimator, "estimator", "km", "km (Kaplan-Meier) or fh (Fleming-Harrington: S = exp(-Nelson-Aalen), se of H = sqrt(sum d/n^2))")
+	fs.StringVar(&f.confLevel, "conf-level", "0.95", "confidence `level` of the pointwise intervals and of the median's and quantiles' CI")
+	fs.StringVar(&f.quantiles, "quantiles", "", "comma-separated `probabilities`, e.g. 0.25,0.5,0.75: the times by which these fractions had the event, with CI, as quantile(fit)")
 	return &Command{
 		Name:      "km",
-		UsageLine: "km --data F.csv --time COL --event COL [--event-value V] [--group COL] [--conf-type log|log-log|plain] [--times 12,24] [--rmst TAU] [--format table|json]",
+		UsageLine: "km --data F.csv --time COL --event COL [--event-value V] [--group COL] [--conf-type log|log-log|plain] [--conf-level 0.95] [--estimator km|fh] [--start COL] [--weights COL] [--times 12,24] [--quantiles 0.25,0.5,0.75] [--rmst TAU] [--format table|json]",
 		Short:     "Kaplan-Meier curves with median, landmark rates and follow-up, as R's survfit",
 		Long: `Km estimates Kaplan-Meier survival curves, one per value of --group, as
 R's survival::survfit (3.5) does: a row per distinct time (censoring-only
@@ -69,11 +76,14 @@ as summary(fit) does; the JSON has every row.`,
 }
 
 type kmJSON struct {
-	Notice   string          `json:"notice"`
-	Dropped  int             `json:"dropped"`
-	ConfType string          `json:"conf_type"`
-	Strata   []kmStratumJSON `json:"strata"`
-	FollowUp medianJSON      `json:"median_followup"`
+	Notice    string          `json:"notice"`
+	Dropped   int             `json:"dropped"`
+	ConfType  string          `json:"conf_type"`
+	ConfLevel float64         `json:"conf_level"`
+	Estimator string          `json:"estimator"`
+	Strata    []kmStratumJSON `json:"strata"`
+	FollowUp  medianJSON      `json:"median_followup"`
+	Warnings  []string        `json:"warnings,omitempty"`
 
 	group  string
 	nTimes int // number of --times
@@ -87,21 +97,30 @@ type kmStratumJSON struct {
 	MedianLower jsonx.Float  `json:"median_lower"`
 	MedianUpper jsonx.Float  `json:"median_upper"`
 	Time        jsonx.Floats `json:"time"`
-	NRisk       []int        `json:"n_risk"`
-	NEvent      []int        `json:"n_event"`
-	NCensor     []int        `json:"n_censor"`
+	NRisk       jsonx.Floats `json:"n_risk"`
+	NEvent      jsonx.Floats `json:"n_event"`
+	NCensor     jsonx.Floats `json:"n_censor"`
 	Surv        jsonx.Floats `json:"surv"`
 	StdErr      jsonx.Floats `json:"std_err"`
 	Lower       jsonx.Floats `json:"lower"`
 	Upper       jsonx.Floats `json:"upper"`
 	AtTimes     atTimesJSON  `json:"at_times"`
 	RMST        *rmstJSON    `json:"rmst,omitempty"`
+	Quantiles   *quantJSON   `json:"quantiles,omitempty"`
+}
+
+// quantJSON holds survival-time quantiles with their CI, as quantile(fit).
+type quantJSON struct {
+	Probs    []float64    `json:"probs"`
+	Quantile jsonx.Floats `json:"quantile"`
+	Lower    jsonx.Floats `json:"lower"`
+	Upper    jsonx.Floats `json:"upper"`
 }
 
 type atTimesJSON struct {
 	Time   jsonx.Floats `json:"time"`
-	NRisk  []int        `json:"n_risk"`
-	NEvent []int        `json:"n_event"`
+	NRisk  jsonx.Floats `json:"n_risk"`
+	NEvent jsonx.Floats `json:"n_event"`
 	Surv   jsonx.Floats `json:"surv"`
 	StdErr jsonx.Floats `json:"std_err"`
 	Lower  jsonx.Floats `json:"lower"`
@@ -128,6 +147,28 @@ func runKM(f kmFlags) (*kmJSON, error) {
 	if err != nil {
 		return nil, usagef("--conf-type %q: use log, log-log or plain", f.confType)
 	}
+	level, err := parseLevel(f.confLevel)
+	if err != nil {
+		return nil, err
+	}
+	var est survival.Estimator
+	switch f.estimator {
+	case "km":
+	case "fh":
+		est = survival.FlemingHarrington
+	default:
+		return nil, usagef("--estimator %q: use km or fh", f.estimator)
+	}
+	var probs []float64
+	if strings.TrimSpace(f.quantiles) != "" {
+		for _, p := range strings.Split(f.quantiles, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+			if err != nil || !(v > 0 && v < 1) {
+				return nil, usagef("--quantiles: %q is not a probability in (0, 1)", p)
+			}
+			probs = append(probs, v)
+		}
+	}
 	times, err := parseTimes(f.times)
 	if err != nil {
 		return nil, err
@@ -139,17 +180,28 @@ func runKM(f kmFlags) (*kmJSON, error) {
 			return nil, usagef("--rmst %q is not a non-negative number", f.rmst)
 		}
 	}
-	d, err := loadSurv(f.survFlags, nil, []string{f.group})
+	d, err := loadSurv(f.survFlags, []string{f.weights}, []string{f.group})
 	if err != nil {
 		return nil, err
 	}
 	strata, names := d.codeColumn(f.group)
-	opt := survival.KMOptions{ConfType: ct}
+	opt := survival.KMOptions{ConfType: ct, ConfLevel: level, Estimator: est, Start: d.start}
+	var warnings []string
+	if f.weights != "" {
+		opt.Weights = d.floatColumn(f.weights)
+		for _, w := range opt.Weights {
+			if w != math.Trunc(w) {
+				warnings = append(warnings, "non-integer weights: std_err and the limits use Greenwood's formula on weighted counts; R's survfit switches to an infinitesimal-jackknife variance for non-integer weights, so its standard errors differ (the estimates agree)")
+				break
+			}
+		}
+	}
 	curves, err := survival.KaplanMeier(d.time, d.event, strata, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.data, err)
 	}
-	res := &kmJSON{Notice: researchNotice, Dropped: d.dropped, ConfType: ct.String(), group: f.group, nTimes: len(times)}
+	res := &kmJSON{Notice: researchNotice, Dropped: d.dropped, ConfType: ct.String(), ConfLevel: level, Estimator: est.String(),
+		group: f.group, nTimes: len(times), Warnings: warnings}
 	for s := range curves {
 		c := &curves[s]
 		m := c.Median()
@@ -171,9 +223,21 @@ func runKM(f kmFlags) (*kmJSON, error) {
 			}
 			st.RMST = &rmstJSON{Tau: tau, Mean: jsonx.Float(r.Mean), SE: jsonx.Float(r.StdErr)}
 		}
+		if probs != nil {
+			q := &quantJSON{Probs: probs}
+			for _, p := range probs {
+				m := c.Quantile(p)
+				q.Quantile = append(q.Quantile, m.Estimate)
+				q.Lower = append(q.Lower, m.Lower)
+				q.Upper = append(q.Upper, m.Upper)
+			}
+			st.Quantiles = q
+		}
 		res.Strata = append(res.Strata, st)
 	}
-	fu, err := survival.MedianFollowUp(d.time, d.event, opt)
+	fuOpt := opt
+	fuOpt.Estimator = survival.ProductLimit
+	fu, err := survival.MedianFollowUp(d.time, d.event, fuOpt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.data, err)
 	}
@@ -186,14 +250,18 @@ func (r *kmJSON) writeTable(w io.Writer) error {
 	if r.group != "" {
 		by = " by " + r.group
 	}
-	fmt.Fprintf(w, "Kaplan-Meier survival%s; 95%% confidence intervals of type %s\n", by, r.ConfType)
+	name := "Kaplan-Meier"
+	if r.Estimator == "fh" {
+		name = "Fleming-Harrington (exp of Nelson-Aalen)"
+	}
+	fmt.Fprintf(w, "%s survival%s; %g%% confidence intervals of type %s\n", name, by, 100*r.ConfLevel, r.ConfType)
 	if r.Dropped > 0 {
 		fmt.Fprintln(w, droppedLine(r.Dropped))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	hasRMST := len(r.Strata) > 0 && r.Strata[0].RMST != nil
-	fmt.Fprint(tw, "group\tn\tevents\tmedian\t95% CI\t")
+	fmt.Fprint(tw, "group\tn\tevents\tmedian\tCI\t")
 	if hasRMST {
 		fmt.Fprintf(tw, "RMST to %s\tse\t", kmTime(r.Strata[0].RMST.Tau))
 	}
@@ -210,18 +278,30 @@ func (r *kmJSON) writeTable(w io.Writer) error {
 		return err
 	}
 	fu := r.FollowUp
-	fmt.Fprintf(w, "Median follow-up (reverse Kaplan-Meier): %s (95%% CI %s)\n",
+	fmt.Fprintf(w, "Median follow-up (reverse Kaplan-Meier): %s (CI %s)\n",
 		kmMedian(float64(fu.Median)), kmCI(float64(fu.Lower), float64(fu.Upper), kmLimit))
 	fmt.Fprintln(w, "NR = not reached: the curve or its confidence limit stays above 50%.")
+	for _, msg := range r.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", msg)
+	}
+	for _, st := range r.Strata {
+		if q := st.Quantiles; q != nil {
+			fmt.Fprintf(w, "%s quantiles:", st.Name)
+			for i, p := range q.Probs {
+				fmt.Fprintf(w, " %g%%: %s (%s)", 100*p, kmMedian(q.Quantile[i]), kmCI(q.Lower[i], q.Upper[i], kmLimit))
+			}
+			fmt.Fprintln(w)
+		}
+	}
 
 	if r.nTimes > 0 {
 		fmt.Fprintln(w, "\nSurvival at the requested times:")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprint(tw, "group\ttime\tat risk\tevents\tsurvival\tstd.err\t95% CI\t\n")
+		fmt.Fprint(tw, "group\ttime\tat risk\tevents\tsurvival\tstd.err\tCI\t\n")
 		for _, s := range r.Strata {
 			a := s.AtTimes
 			for i := range a.Time {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.4f\t%.4f\t%s\t\n", s.Name, kmTime(a.Time[i]), a.NRisk[i], a.NEvent[i],
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.4f\t%.4f\t%s\t\n", s.Name, kmTime(a.Time[i]), kmTime(a.NRisk[i]), kmTime(a.NEvent[i]),
 					a.Surv[i], a.StdErr[i], kmCI(a.Lower[i], a.Upper[i], kmProb))
 			}
 		}
@@ -237,12 +317,12 @@ func (r *kmJSON) writeTable(w io.Writer) error {
 		for _, s := range r.Strata {
 			fmt.Fprintf(w, "\n%s: survival at each event time\n", s.Name)
 			tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprint(tw, "time\tat risk\tevents\tsurvival\tstd.err\t95% CI\t\n")
+			fmt.Fprint(tw, "time\tat risk\tevents\tsurvival\tstd.err\tCI\t\n")
 			for i := range s.Time {
 				if s.NEvent[i] == 0 {
 					continue
 				}
-				fmt.Fprintf(tw, "%s\t%d\t%d\t%.4f\t%s\t%s\t\n", kmTime(s.Time[i]), s.NRisk[i], s.NEvent[i],
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%.4f\t%s\t%s\t\n", kmTime(s.Time[i]), kmTime(s.NRisk[i]), kmTime(s.NEvent[i]),
 					s.Surv[i], kmProb(s.StdErr[i]), kmCI(s.Lower[i], s.Upper[i], kmProb))
 			}
 			if err := tw.Flush(); err != nil {

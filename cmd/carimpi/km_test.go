@@ -26,6 +26,7 @@ type kmOut struct {
 		NCensor                  jsonx.Floats `json:"n_censor"`
 		AtTimes                  kmAtOut      `json:"at_times"`
 		RMST                     *struct{ Tau, Mean, SE float64 }
+		Quantiles                *struct{ Quantile, Lower, Upper jsonx.Floats }
 	}
 	FollowUp struct{ Median, Lower, Upper jsonx.Float } `json:"median_followup"`
 }

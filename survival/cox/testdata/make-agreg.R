@@ -27,6 +27,7 @@ l <- lung[, c("time", "status", "age", "sex", "ph.ecog")]
 l$entry <- round(l$time * runif(nrow(l), 0, 0.6))
 l$entry[sample(nrow(l), 60)] <- 0
 l$id <- seq_len(nrow(l))
+l$w <- (l$id %% 3) + 1  # integer weights: R uses Greenwood; with non-integer weights it switches to a robust variance
 write.csv(l, file.path(dir, "lung-entry.csv"), row.names = FALSE, na = "")
 j <- read.csv(file.path(dir, "jasa1.csv"))
 t1b <- read.csv(file.path(dir, "test1b.csv"))
@@ -102,6 +103,29 @@ km[[2]] <- list(name = "jasa1-km", call = "survfit(Surv(start, stop, event) ~ 1,
   args = list(start = "start", time = "stop", event = "event"),
   strata = NULL, time = I(k2s$time), n_risk = I(k2s$n.risk), n_event = I(k2s$n.event),
   surv = I(k2s$surv), std_err = I(k2s$std.err), lower = I(k2s$lower), upper = I(k2s$upper))
+
+km_case <- function(name, call, fit, args, probs = c(0.25, 0.5, 0.75)) {
+  s <- summary(fit, censored = TRUE)
+  q <- quantile(fit, probs)
+  qq <- function(m) if (is.matrix(m)) unname(split(m, row(m))) else list(unname(m))
+  list(name = name, call = call, args = args,
+       strata = if (is.null(s$strata)) NULL else I(as.character(s$strata)), time = I(s$time), n_risk = I(s$n.risk),
+       n_event = I(s$n.event), surv = I(s$surv), std_err = I(s$std.err), lower = I(s$lower), upper = I(s$upper),
+       probs = I(probs), quantile = qq(q$quantile), quantile_lower = qq(q$lower), quantile_upper = qq(q$upper))
+}
+km[[3]] <- km_case("lung-weights-sex", "survfit(Surv(time, status) ~ sex, lung-entry, weights = w)",
+  survfit(Surv(time, status) ~ sex, l, weights = w), list(time = "time", event = "status", event_value = 2, group = "sex", weights = "w"))
+km[[4]] <- km_case("lung-fh-sex", "survfit(Surv(time, status) ~ sex, lung-entry, stype = 2, ctype = 1) (Fleming-Harrington)",
+  survfit(Surv(time, status) ~ sex, l, stype = 2, ctype = 1), list(time = "time", event = "status", event_value = 2, group = "sex", estimator = "fh"))
+km[[5]] <- km_case("lung-loglog-90", "survfit(Surv(time, status) ~ sex, lung-entry, conf.type = 'log-log', conf.int = 0.9)",
+  survfit(Surv(time, status) ~ sex, l, conf.type = "log-log", conf.int = 0.9),
+  list(time = "time", event = "status", event_value = 2, group = "sex", conf_type = "log-log", conf_level = 0.9))
+km[[6]] <- km_case("lung-entry-fh-weights-plain", "survfit(Surv(entry, time, status) ~ 1, lung-entry, weights = w, stype = 2, ctype = 1, conf.type = 'plain')",
+  survfit(Surv(entry, time, status) ~ 1, l, weights = w, stype = 2, ctype = 1, conf.type = "plain"),
+  list(start = "entry", time = "time", event = "status", event_value = 2, weights = "w", estimator = "fh", conf_type = "plain"))
+km[[7]] <- km_case("lung-entry-sex-quantiles", "quantile(survfit(Surv(entry, time, status) ~ sex, lung-entry), c(0.1, 0.25, 0.5))",
+  survfit(Surv(entry, time, status) ~ sex, l), list(start = "entry", time = "time", event = "status", event_value = 2, group = "sex"),
+  probs = c(0.1, 0.25, 0.5))
 
 writeLines(toJSON(list(method = "survival::coxph and survfit on (start, stop] data", versions = list(R = R.version.string,
                   survival = as.character(packageVersion("survival"))),
