@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"carimpi/cohort"
+	"carimpi/record"
 )
 
 // A center's export: German headers, ';' separators with decimal commas,
@@ -15,11 +16,10 @@ func ExampleLoad() {
 		"A-01;64;IIIB;12,5;13;304;1\n" +
 		"A-02;71;II;250;4;912;0\n" +
 		"A-01;64;IIIB;12,5;13;304;1\n"
-	opts := cohort.Options{
-		Map: map[string]string{"Pat": "patient_id", "Alter": "age", "Stadium": "stage", "MTV": "mtv_ml",
-			"CRP": "crp", "PFS_Tage": "pfs_months", "Progress": "pfs_event"},
-		Units: map[string]string{"crp": "mg/L", "pfs_months": "days"},
-	}
+	var opts cohort.Options
+	opts.Map = map[string]string{"Pat": "patient_id", "Alter": "age", "Stadium": "stage", "MTV": "mtv_ml",
+		"CRP": "crp", "PFS_Tage": "pfs_months", "Progress": "pfs_event"}
+	opts.Units = record.Units{record.CRP: "mg/L", record.PFSMonths: "days"}
 	c, rep, err := cohort.Load(strings.NewReader(file), "center.csv", opts)
 	if err != nil {
 		fmt.Println(err)
@@ -69,7 +69,7 @@ func ExampleReport_WriteText() {
 	// Problems:
 	// row  line  column     value  severity  action        problem                                                                       likely fix
 	// 1    2     os_months  "9.1"  error     row excluded  os_months is shorter than pfs_months (14.2): PFS ends at death at the latest  check both times; were they swapped, or is one in days?
-	// 2    3     pfs_event  "1"    error     set missing   an event without a time                                                       fill in pfs_months (or the dates); until then the row is left out of pfs analyses
+	// 2    3     pfs_event  "1"    error     set missing   an event status without a time: left out of pfs analyses                      fill in pfs_months (or the dates)
 }
 
 // A synthetic cohort of any size: the same seed gives the same patients.

@@ -2,18 +2,19 @@ package cohort
 
 import (
 	"bufio"
-	"carimpi/table"
 	"io"
+
+	"carimpi/record"
+	"carimpi/table"
 )
 
 // exportFields returns the dictionary fields written on export: the
 // required ones and every other field that holds a value in some record,
 // in dictionary order.
-func (c *Cohort) exportFields() []*Field {
-	var out []*Field
-	for i := range fields {
-		f := &fields[i]
-		if f.Required || c.Has(f.Name) {
+func (c *Cohort) exportFields() []record.Field {
+	var out []record.Field
+	for _, f := range record.Fields() {
+		if f.Info().Required || f == record.PatientID || c.Has(f.Name()) {
 			out = append(out, f)
 		}
 	}
@@ -32,7 +33,7 @@ func (c *Cohort) WriteCSV(w io.Writer) error {
 		if j > 0 {
 			bw.WriteByte(',')
 		}
-		bw.WriteString(f.Name)
+		bw.WriteString(f.Name())
 	}
 	bw.WriteByte('\n')
 	var b []byte
@@ -42,10 +43,10 @@ func (c *Cohort) WriteCSV(w io.Writer) error {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			if f.str != nil {
-				b = table.AppendText(b, *f.str(&c.Records[i]))
+			if f.IsText() {
+				b = table.AppendText(b, f.Str(&c.Records[i]))
 			} else {
-				b = f.appendValue(b, &c.Records[i])
+				b = f.AppendValue(b, &c.Records[i])
 			}
 		}
 		b = append(b, '\n')

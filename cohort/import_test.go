@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"carimpi/cohort"
+	"carimpi/record"
 )
 
 func load(t *testing.T, in string, opts cohort.Options) (*cohort.Cohort, *cohort.Report) {
@@ -72,11 +73,11 @@ func sameRecords(t *testing.T, got, want *cohort.Cohort) {
 		t.Fatalf("%d records, want %d", got.Len(), want.Len())
 	}
 	for i := range want.Records {
-		for _, f := range cohort.Fields() {
+		for _, f := range record.Fields() {
 			a, b := f.String(&got.Records[i]), f.String(&want.Records[i])
 			x, y := f.Float(&got.Records[i]), f.Float(&want.Records[i])
 			if a != b || !(x == y || math.IsNaN(x) && math.IsNaN(y)) {
-				t.Fatalf("record %d %s: %q, want %q", i, f.Name, a, b)
+				t.Fatalf("record %d %s: %q, want %q", i, f.Name(), a, b)
 			}
 		}
 	}
@@ -86,13 +87,13 @@ func TestImportEuropeanBOMAndMap(t *testing.T) {
 	in := "\xef\xbb\xbfID;Alter;Stadium;MTV (ml);CRP (mg/l);Hb (g/l);Thrombozyten (/ul);PFS (Tage);PFS-Ereignis\r\n" +
 		"p1;64;IIIB;12,5;13,0;106;165000;304,4;1\r\n" +
 		"p2;70;2;0;4;98;90000;60;0\r\n"
-	opts, err := cohort.ReadMap(strings.NewReader(`{"columns": {"ID": "patient_id", "Alter": "age", "Stadium": "stage",
+	ro, err := record.ReadMap(strings.NewReader(`{"columns": {"ID": "patient_id", "Alter": "age", "Stadium": "stage",
 		"MTV (ml)": "mtv_ml", "CRP (mg/l)": "crp", "Hb (g/l)": "hb", "Thrombozyten (/ul)": "plt", "PFS (Tage)": "pfs_months",
 		"PFS-Ereignis": "pfs_event"}, "units": {"crp": "mg/L", "hb": "g/L", "plt": "/µL", "pfs_months": "days"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, rep := load(t, in, opts)
+	c, rep := load(t, in, cohort.Options{Options: ro})
 	if c.Len() != 2 {
 		t.Fatalf("accepted %d: %+v", c.Len(), rep.Excluded)
 	}
@@ -101,7 +102,7 @@ func TestImportEuropeanBOMAndMap(t *testing.T) {
 		name      string
 		got, want float64
 	}{{"stage", r.Stage, 3}, {"mtv", r.MTV, 12.5}, {"crp", r.CRP, 1.3}, {"hb", r.Hb, 10.6}, {"plt", r.Plt, 165},
-		{"pfs", r.PFSMonths, 304.4 / cohort.DaysPerMonth}} {
+		{"pfs", r.PFSMonths, 304.4 / record.DaysPerMonth}} {
 		if math.Abs(x.got-x.want) > 1e-12*math.Abs(x.want) {
 			t.Errorf("%s = %v, want %v", x.name, x.got, x.want)
 		}
@@ -123,7 +124,7 @@ func TestImportValidationRules(t *testing.T) {
 		{"impossible age", "a,150,3,10,,,,,,,,", "age", cohort.SeverityError, cohort.ActionExcluded, "correct the value"},
 		{"stage 5", "a,60,5,10,,,,,,,,", "stage", cohort.SeverityError, cohort.ActionExcluded, "correct"},
 		{"negative MTV", "a,60,3,-1,,,,,,,,", "mtv_ml", cohort.SeverityError, cohort.ActionExcluded, "correct"},
-		{"CRP 45 mg/dL", "a,60,3,10,45,,,,,,,", "crp", cohort.SeverityWarning, cohort.ActionKept, "crp=mg/l"},
+		{"CRP 45 mg/dL", "a,60,3,10,45,,,,,,,", "crp", cohort.SeverityWarning, cohort.ActionKept, "crp=mg/L"},
 		{"event without time", "a,60,3,10,,,1,,,,,", "pfs_event", cohort.SeverityError, cohort.ActionMissing, "fill in pfs_months"},
 		{"time without event", "a,60,3,10,,5,,,,,,", "pfs_event", cohort.SeverityWarning, cohort.ActionKept, "fill in pfs_event"},
 		{"os < pfs", "a,60,3,10,,12,1,6,1,,,", "os_months", cohort.SeverityError, cohort.ActionExcluded, "swapped"},
@@ -171,11 +172,11 @@ func TestImportCRPUnitSuspected(t *testing.T) {
 	}
 	_, rep := load(t, b.String(), cohort.Options{})
 	p := problem(rep, 0, "crp")
-	if p == nil || p.Row != 0 || !strings.Contains(p.Fix, "--units crp=mg/l") || !strings.Contains(p.Message, "looks like mg/l") {
+	if p == nil || p.Row != 0 || !strings.Contains(p.Fix, "--units crp=mg/L") || !strings.Contains(p.Message, "looks like mg/L") {
 		t.Fatalf("problem %+v in %+v", p, rep.Problems)
 	}
 	// Declared correctly, nothing is flagged and the values are converted.
-	c, rep := load(t, b.String(), cohort.Options{Units: map[string]string{"crp": "mg/L"}})
+	c, rep := load(t, b.String(), unitsOpts(record.Units{record.CRP: "mg/L"}))
 	if len(rep.Problems) != 0 || c.Records[1].CRP != 1.3 {
 		t.Fatalf("problems %+v crp %v", rep.Problems, c.Records[1].CRP)
 	}
@@ -187,29 +188,32 @@ func TestImportCRPUnitSuspected(t *testing.T) {
 }
 
 func TestImportDates(t *testing.T) {
-	m := map[string]string{"inf": cohort.InfusionDate, "prog": cohort.ProgressionDate, "death": cohort.DeathDate, "last": cohort.LastFollowUpDate}
+	m := map[string]string{"inf": record.InfusionDate.String(), "prog": record.ProgressionDate.String(), "death": record.DeathDate.String(), "last": record.LastFollowUpDate.String()}
 	in := "patient_id,age,stage,mtv_ml,inf,prog,death,last\n" +
 		"a,60,3,10,2021-01-15,15.07.2021,,2023-01-15\n" + // ISO and German dotted
 		"b,60,3,10,2021-01-15,,20/03/2022,\n" + // slash date that reads one way only
 		"c,60,3,10,2021-01-15,,03/04/2022,\n" + // ambiguous
 		"d,60,3,10,2021-01-15,2020-12-01,,\n" // before infusion
-	c, rep := load(t, in, cohort.Options{Map: m})
+	c, rep := load(t, in, mapOpts(m, ""))
 	a := c.Records[0]
-	if math.Abs(a.PFSMonths-181/cohort.DaysPerMonth) > 1e-12 || a.PFSEvent != 1 || math.Abs(a.OSMonths-730/cohort.DaysPerMonth) > 1e-12 || a.OSEvent != 0 {
+	if math.Abs(a.PFSMonths-181/record.DaysPerMonth) > 1e-12 || a.PFSEvent != 1 || math.Abs(a.OSMonths-730/record.DaysPerMonth) > 1e-12 || a.OSEvent != 0 {
 		t.Fatalf("a: %+v", a)
 	}
 	b := c.Records[1]
-	if math.Abs(b.OSMonths-429/cohort.DaysPerMonth) > 1e-12 || b.OSEvent != 1 || b.PFSEvent != 1 || b.PFSMonths != b.OSMonths {
+	if math.Abs(b.OSMonths-429/record.DaysPerMonth) > 1e-12 || b.OSEvent != 1 || b.PFSEvent != 1 || b.PFSMonths != b.OSMonths {
 		t.Fatalf("b: pfs %v/%v os %v/%v", b.PFSMonths, b.PFSEvent, b.OSMonths, b.OSEvent)
 	}
-	if p := problem(rep, 3, cohort.DeathDate); p == nil || !strings.Contains(p.Message, "ambiguous") || !strings.Contains(p.Fix, "dmy") {
+	if p := problem(rep, 3, record.DeathDate.String()); p == nil || !strings.Contains(p.Message, "ambiguous") || !strings.Contains(p.Fix, "dmy") {
 		t.Fatalf("ambiguous date: %+v", rep.Problems)
 	}
-	if len(rep.Excluded) != 1 || rep.Excluded[0].PatientID != "d" {
-		t.Fatalf("excluded %+v", rep.Excluded)
+	// A date before the infusion: the endpoints are left missing, with
+	// the reason; the patient stays in the analyses without survival.
+	if p := problem(rep, 4, record.ProgressionDate.String()); p == nil || !strings.Contains(p.Message, "before the infusion date") ||
+		p.Action != cohort.ActionMissing || len(rep.Excluded) != 0 || !math.IsNaN(c.Records[3].PFSMonths) || !math.IsNaN(c.Records[3].OSEvent) {
+		t.Fatalf("date before infusion: %+v %+v", rep.Problems, rep.Excluded)
 	}
-	c, _ = load(t, in, cohort.Options{Map: m, DateOrder: cohort.DateDMY})
-	if got := c.Records[2].OSMonths; math.Abs(got-443/cohort.DaysPerMonth) > 1e-12 { // 2022-04-03
+	c, _ = load(t, in, mapOpts(m, record.DateDMY))
+	if got := c.Records[2].OSMonths; math.Abs(got-443/record.DaysPerMonth) > 1e-12 { // 2022-04-03
 		t.Fatalf("dmy: os %v", got)
 	}
 }
@@ -220,12 +224,11 @@ func TestImportSetupErrors(t *testing.T) {
 		opts cohort.Options
 		want string
 	}{
-		{"patient_id,age,stage\na,1,1\n", cohort.Options{}, "no column for mtv_ml"},
-		{"patient_id,age,stage,mtv_ml\na,1,1,1\n", cohort.Options{Units: map[string]string{"crp": "mg/L"}}, "no column maps to it"},
-		{"patient_id,age,stage,mtv_ml,crp\na,1,1,1,1\n", cohort.Options{Units: map[string]string{"crp": "furlongs"}}, "use one of: mg/dl, mg/l"},
-		{"patient_id,age,stage,mtv_ml\na,1,1,1\n", cohort.Options{Map: map[string]string{"MTV": "mtv_ml"}}, "not a column of the file"},
-		{"patient_id,age,stage,mtv_ml,x\na,1,1,1,1\n", cohort.Options{Map: map[string]string{"x": "tumour"}}, "not a dictionary name"},
-		{"patient_id,age,stage,mtv_ml,m\na,1,1,1,1\n", cohort.Options{Map: map[string]string{"m": "mtv_ml"}}, "both map to mtv_ml"},
+		{"patient_id,age,stage,mtv_ml\na,1,1,1\n", unitsOpts(record.Units{record.CRP: "mg/L"}), "no column is read into it"},
+		{"patient_id,age,stage,mtv_ml,crp\na,1,1,1,1\n", unitsOpts(record.Units{record.CRP: "furlongs"}), "use one of: mg/dL, mg/L"},
+		{"patient_id,age,stage,mtv_ml\na,1,1,1\n", mapOpts(map[string]string{"MTV": "mtv_ml"}, ""), "not a column of the file"},
+		{"patient_id,age,stage,mtv_ml,x\na,1,1,1,1\n", mapOpts(map[string]string{"x": "tumour"}, ""), "not a dictionary name"},
+		{"patient_id,age,stage,mtv_ml,m\na,1,1,1,1\n", mapOpts(map[string]string{"m": "mtv_ml"}, ""), "both map to mtv_ml"},
 		{"patient_id,age,stage,mtv_ml\na,1,1,1\n", cohort.Options{ExcludeTopMTV: 1.5}, "fraction"},
 	} {
 		_, _, err := cohort.Load(strings.NewReader(tc.in), "t.csv", tc.opts)
@@ -245,9 +248,6 @@ func TestExcludeTopMTV(t *testing.T) {
 	// type-7 quantile 0.975 of 10..400: h = 39*0.975 + 1 = 39.025 -> 390 + 0.025*10.
 	if float64(rep.MTVThreshold) != 390.25 || rep.ExcludedOutliers != 1 || c.Len() != 39 || !rep.Excluded[0].Outlier || rep.Excluded[0].Row != 40 {
 		t.Fatalf("threshold %v outliers %d records %d excluded %+v", rep.MTVThreshold, rep.ExcludedOutliers, c.Len(), rep.Excluded)
-	}
-	if _, err := cohort.Scan(strings.NewReader(b.String()), "t.csv", cohort.Options{ExcludeTopMTV: 0.025}, func(*cohort.Record) error { return nil }); err == nil {
-		t.Fatal("Scan accepted ExcludeTopMTV")
 	}
 }
 
@@ -288,9 +288,9 @@ func (r *rowsReader) Read(p []byte) (int, error) {
 	return r.buf.Read(p)
 }
 
-// TestScanBoundedMemory streams 100,000 rows (about 35 MB of CSV) and
+// TestStreamBoundedMemory streams 100,000 rows (about 35 MB of CSV) and
 // requires the live heap to stay far below the file's size.
-func TestScanBoundedMemory(t *testing.T) {
+func TestStreamBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("streams 100,000 rows")
 	}
@@ -301,8 +301,14 @@ func TestScanBoundedMemory(t *testing.T) {
 	base := ms.HeapAlloc
 	var peak uint64
 	n := 0
-	rep, err := cohort.Scan(src, "big.csv", cohort.Options{}, func(r *cohort.Record) error {
-		n++
+	rd, err := record.NewCSVReader(src, "big.csv", record.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = record.Stream(rd, 0, nil, func(row *record.Row, _ *struct{}) error {
+		if len(row.Issues) == 0 {
+			n++
+		}
 		if n%20000 == 0 {
 			runtime.GC()
 			runtime.ReadMemStats(&ms)
@@ -313,23 +319,26 @@ func TestScanBoundedMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 100000 || rep.Accepted != 100000 {
-		t.Fatalf("rows %d accepted %d", n, rep.Accepted)
+	if n != 100000 {
+		t.Fatalf("rows without issues %d", n)
 	}
-	// The ids seen (100,000 short strings in a map) and the unit-check
-	// samples are the only state that grows: a few MB.
+	// Nothing grows with the rows: the batches in flight are recycled.
 	if grow := int64(peak) - int64(base); grow > 16<<20 {
 		t.Fatalf("live heap grew by %d MB while streaming", grow>>20)
 	}
 }
 
-// TestScanStops: an error from fn stops the import at once and is
-// returned; the reading goroutines are gone when Scan returns.
-func TestScanStops(t *testing.T) {
+// TestStreamStops: an error from commit stops the stream at once and is
+// returned; the reading goroutines are gone when Stream returns.
+func TestStreamStops(t *testing.T) {
 	stop := fmt.Errorf("enough")
 	n := 0
 	before := runtime.NumGoroutine()
-	_, err := cohort.Scan(newRowsReader(50000), "big.csv", cohort.Options{}, func(*cohort.Record) error {
+	rd, err := record.NewCSVReader(newRowsReader(50000), "big.csv", record.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = record.Stream(rd, 0, nil, func(*record.Row, *struct{}) error {
 		n++
 		if n == 1000 {
 			return stop
@@ -342,4 +351,17 @@ func TestScanStops(t *testing.T) {
 	if after := runtime.NumGoroutine(); after > before {
 		t.Fatalf("%d goroutines before, %d after", before, after)
 	}
+}
+
+func unitsOpts(u record.Units) cohort.Options {
+	var o cohort.Options
+	o.Units = u
+	return o
+}
+
+func mapOpts(m map[string]string, order record.DateOrder) cohort.Options {
+	var o cohort.Options
+	o.Map = m
+	o.Format.DateOrder = order
+	return o
 }

@@ -3,11 +3,11 @@ package cohort
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
 
 	"carimpi/internal/jsonx"
+	"carimpi/record"
 )
 
 // SimulatedNotice marks every file and report made from synthetic data.
@@ -39,6 +39,9 @@ type Report struct {
 	MTVQuantile      float64     `json:"mtv_outlier_quantile,omitempty"`
 	MTVThreshold     jsonx.Float `json:"mtv_outlier_threshold"`
 	ExcludedOutliers int         `json:"excluded_outliers"`
+	// EventCoding names the event columns coded 1/2 as R's Surv (2 =
+	// event), which were read as 0/1; absent for 0/1 columns.
+	EventCoding map[string]string `json:"event_coding,omitempty"`
 }
 
 // Problem is one finding about a cell, a row or a column.
@@ -137,7 +140,7 @@ func (r *Report) WriteText(w io.Writer) error {
 // Cohort is a set of accepted patient records.
 type Cohort struct {
 	Source  string
-	Records []Record
+	Records []record.Record
 
 	rows, lines []int // data row and file line of each record (nil when not read from a file)
 }
@@ -211,8 +214,8 @@ func (c *Cohort) Split() []*Cohort {
 // panics if name is not a numeric dictionary field: the name is the
 // caller's, not the user's.
 func (c *Cohort) Floats(name string) []float64 {
-	f, ok := Lookup(name)
-	if !ok || f.str != nil {
+	f, ok := record.Lookup(name)
+	if !ok || f.IsText() {
 		panic("cohort: Floats of unknown or text field " + name)
 	}
 	out := make([]float64, len(c.Records))
@@ -225,7 +228,7 @@ func (c *Cohort) Floats(name string) []float64 {
 // Strings returns a field of every record as written to CSV ("" where
 // missing). It panics if name is not a dictionary field.
 func (c *Cohort) Strings(name string) []string {
-	f, ok := Lookup(name)
+	f, ok := record.Lookup(name)
 	if !ok {
 		panic("cohort: Strings of unknown field " + name)
 	}
@@ -238,24 +241,14 @@ func (c *Cohort) Strings(name string) []string {
 
 // Has reports whether any record has a value for the named field.
 func (c *Cohort) Has(name string) bool {
-	f, ok := Lookup(name)
+	f, ok := record.Lookup(name)
 	if !ok {
 		return false
 	}
 	for i := range c.Records {
-		if f.present(&c.Records[i]) {
+		if f.Has(&c.Records[i]) {
 			return true
 		}
 	}
 	return false
-}
-
-func (f *Field) present(r *Record) bool {
-	if f.str != nil {
-		return *f.str(r) != ""
-	}
-	if f.num == nil { // simulated
-		return r.Simulated
-	}
-	return !math.IsNaN(*f.num(r))
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"carimpi/record"
 )
 
 // DefaultSeed is the seed of the embedded default cohort and of
@@ -75,7 +77,7 @@ func Simulate(nDev, nVal int, seed uint64) *Cohort {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x43415249_4d504931)) // "CARIMPI1"
 	c := &Cohort{Source: fmt.Sprintf("simulated (seed %d)", seed)}
-	c.Records = make([]Record, 0, nDev+nVal)
+	c.Records = make([]record.Record, 0, nDev+nVal)
 	for _, g := range []struct {
 		p *simParams
 		n int
@@ -350,8 +352,8 @@ var (
 	icansCuts                 = []float64{0.2, 0.9, 2.05, 3.4, 6.5}
 )
 
-func (p *simParams) patient(rng *rand.Rand) Record {
-	r := NewRecord()
+func (p *simParams) patient(rng *rand.Rand) record.Record {
+	r := record.New("")
 	r.Simulated = true
 	r.Cohort = p.name
 	cen := p.centers[pick(rng.Float64(), shares(p.centers))]
@@ -387,11 +389,11 @@ func (p *simParams) patient(rng *rand.Rand) Record {
 		if name == "wbc" {
 			v = math.Round(r.ANC/0.65*100) / 100
 		}
-		f, _ := Lookup(name)
-		*f.num(&r) = v
+		f, _ := record.Lookup(name)
+		f.SetFloat(&r, v)
 		if l.uln > 0 {
-			u, _ := Lookup(name + "_uln")
-			*u.num(&r) = l.uln
+			u, _ := f.ULN()
+			u.SetFloat(&r, l.uln)
 		}
 	}
 
@@ -477,8 +479,10 @@ func (p *simParams) patient(rng *rand.Rand) Record {
 	missing(p.missTransformed, &r.Transformed)
 	missing(p.missDoubleHit, &r.DoubleHit)
 	for _, name := range labOrder {
-		f, _ := Lookup(name)
-		missing(p.labs[name].missing, f.num(&r))
+		f, _ := record.Lookup(name)
+		v := f.Float(&r)
+		missing(p.labs[name].missing, &v)
+		f.SetFloat(&r, v)
 	}
 	return r
 }

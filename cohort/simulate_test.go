@@ -85,19 +85,6 @@ func followUp(t *testing.T, c *cohort.Cohort) float64 {
 	return m.Estimate
 }
 
-var dictionary = cohort.Fields()
-
-// patient converts a record to the scores package's inputs.
-func patient(r *cohort.Record) scores.Patient {
-	p := scores.NewPatient(r.PatientID)
-	for _, f := range dictionary {
-		if sf, ok := scores.FieldByName(f.Name); ok {
-			p.Set(sf, f.Float(r))
-		}
-	}
-	return p
-}
-
 // calibration returns every target of issue 6 for a simulated cohort.
 func calibration(t *testing.T, c *cohort.Cohort) []target {
 	dev, val := c.Subset("development"), c.Subset("validation")
@@ -146,7 +133,7 @@ func calibration(t *testing.T, c *cohort.Cohort) []target {
 		sc := scores.NewScorer()
 		var ht, n float64
 		for i := range g.c.Records {
-			res := sc.Score(ptr(patient(&g.c.Records[i])))
+			res := sc.Score(&g.c.Records[i])
 			if v := res.Hematotox.Value; !math.IsNaN(v) {
 				n++
 				if v >= 3 {

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"carimpi/cohort"
+	"carimpi/record"
 )
 
 // A center's workbook: its own column names, real date cells (stored as
@@ -33,8 +34,8 @@ func TestLoadXLSXDatesAndCodes(t *testing.T) {
 	if err := f.Write(&b); err != nil {
 		t.Fatal(err)
 	}
-	opts := cohort.Options{Map: map[string]string{"Patient": "patient_id", "Ann Arbor": "stage", "MTV": "mtv_ml",
-		"Segmentation": "mtv_method", "CAR-T": cohort.InfusionDate, "Death": cohort.DeathDate, "Last contact": cohort.LastFollowUpDate}}
+	opts := mapOpts(map[string]string{"Patient": "patient_id", "Ann Arbor": "stage", "MTV": "mtv_ml",
+		"Segmentation": "mtv_method", "CAR-T": record.InfusionDate.String(), "Death": record.DeathDate.String(), "Last contact": record.LastFollowUpDate.String()}, "")
 	c, rep, err := cohort.LoadXLSX(&b, "center.xlsx", opts)
 	if err != nil {
 		t.Fatal(err)
@@ -44,11 +45,11 @@ func TestLoadXLSXDatesAndCodes(t *testing.T) {
 	}
 	x1, x2 := c.Records[0], c.Records[1]
 	if x1.Stage != 4 || x1.Product != "axi-cel" || x1.MTVMethod != "41pct" || x1.Sex != "female" ||
-		math.Abs(x1.OSMonths-365/cohort.DaysPerMonth) > 1e-12 || x1.OSEvent != 0 {
+		math.Abs(x1.OSMonths-365/record.DaysPerMonth) > 1e-12 || x1.OSEvent != 0 {
 		t.Fatalf("x1 %+v", x1)
 	}
 	if x2.Stage != 2 || x2.Product != "brexu-cel" || x2.MTVMethod != "SUV4" || x2.Sex != "male" ||
-		math.Abs(x2.OSMonths-184/cohort.DaysPerMonth) > 1e-12 || x2.OSEvent != 1 || x2.PFSEvent != 1 {
+		math.Abs(x2.OSMonths-184/record.DaysPerMonth) > 1e-12 || x2.OSEvent != 1 || x2.PFSEvent != 1 {
 		t.Fatalf("x2 %+v", x2)
 	}
 	// Row 3 of the file is x2's (the blank row is counted, not numbered).

@@ -5,157 +5,28 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
-	"strconv"
 	"strings"
-	"sync"
-	"unicode"
 
-	"carimpi/table"
+	"carimpi/record"
 )
 
-// Columns maps the header of a patient table to the data dictionary
-// fields, with the units the values are given in.
-type Columns struct {
-	// Ignored lists the header names that are not data dictionary fields.
-	Ignored []string
-	header  []string
-	id      int // column of patient_id, -1 when absent
-	cols    []column
-}
-
-type column struct {
-	field  Field
-	index  int
-	unit   string
-	factor float64
-}
-
-// NewColumns maps a header. Names match the data dictionary ignoring case,
-// surrounding space, and spaces or dashes for '_' ("LDH ULN" is ldh_uln).
-// Columns that are not fields are ignored (and listed in Ignored); a missing required column (age, stage, mtv_ml) is an
-// error naming it and the columns the file has.
-func NewColumns(header []string, units Units) (*Columns, error) {
-	c := &Columns{header: header, id: -1}
-	for i, h := range header {
-		key := headerKey(h)
-		if key == "patient_id" {
-			c.id = i
-			continue
-		}
-		f, ok := FieldByName(key)
-		if !ok {
-			c.Ignored = append(c.Ignored, h)
-			continue
-		}
-		unit := units[f]
-		if l := labOf(f); l >= 0 && unit == "" {
-			unit = units[l]
-		}
-		factor, err := f.Convert(1, unit)
-		if err != nil {
-			return nil, err
-		}
-		c.cols = append(c.cols, column{f, i, unit, factor})
-	}
-	var missing []string
-	for f := Field(0); f < NumFields; f++ {
-		if fields[f].Required && !c.has(f) {
-			missing = append(missing, fmt.Sprintf("%q (%s)", fields[f].Name, fields[f].Description))
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("required column %s missing; the columns are: %s", strings.Join(missing, ", "), strings.Join(header, ", "))
-	}
-	return c, nil
-}
-
-// headerKey spells a column name as the data dictionary does.
-func headerKey(h string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return '_'
-		}
-		return unicode.ToLower(r)
-	}, strings.TrimSpace(h))
-}
-
-func (c *Columns) has(f Field) bool {
-	for _, col := range c.cols {
-		if col.field == f {
-			return true
-		}
-	}
-	return false
-}
-
-// BatchError is a problem with one cell of a batch: the 1-based data row
-// (the first patient is row 1), the column as named in the file, the cell
-// as read and what is wrong with it. The row is not scored.
+// BatchError is a value of one cell that could not be used: the 1-based
+// data row (the first patient is row 1), its file line, the column as
+// named in the file, the cell as read, what is wrong with it and the
+// likely fix. The row is still scored: only the indices that need that
+// field are unavailable. A row with the wrong number of cells has Column
+// "" and is not scored.
 type BatchError struct {
 	Row     int    `json:"row"`
+	Line    int    `json:"line"`
 	Column  string `json:"column"`
 	Value   string `json:"value"`
 	Message string `json:"message"`
-}
-
-// Patient reads one row (cells in header order) into a patient in
-// canonical units. Cells that are not numbers are returned as errors
-// naming the field and the value (the field is then missing).
-func (c *Columns) Patient(cells []string, decimalComma bool, row int) (Patient, []Issue) {
-	p := NewPatient("")
-	if c.id >= 0 {
-		p.ID = strings.TrimSpace(cells[c.id])
-	}
-	if p.ID == "" {
-		p.ID = strconv.Itoa(row)
-	}
-	var errs []Issue
-	for _, col := range c.cols {
-		cell := cells[col.index]
-		v, ok := parseNumber(cell, decimalComma)
-		if !ok {
-			var err error
-			if v, err = ParseValue(col.field, cell, decimalComma); err != nil {
-				errs = append(errs, Issue{col.field.Name(), cell, err.Error()})
-				continue
-			}
-		}
-		p.Values[col.field] = v * col.factor
-	}
-	return p, errs
-}
-
-// scoreCells scores one table row: parse, check, score; errors carry the raw
-// cell.
-func (s *Scorer) scoreCells(c *Columns, cells []string, decimalComma bool, row, line int, rowErr string, r *Result) []BatchError {
-	p, errs := c.Patient(cells, decimalComma, row)
-	if rowErr != "" {
-		errs = append([]Issue{{Message: rowErr}}, errs...)
-	}
-	*r = Result{Errors: errs}
-	s.score(&p, false, r)
-	if len(r.Errors) == 0 {
-		return nil
-	}
-	out := make([]BatchError, len(r.Errors))
-	for i, e := range r.Errors {
-		column, value := e.Field, e.Value
-		if f, ok := FieldByName(e.Field); ok {
-			for _, col := range c.cols {
-				if col.field == f {
-					column, value = c.header[col.index], cells[col.index]
-				}
-			}
-		}
-		out[i] = BatchError{Row: row, Column: column, Value: value, Message: fmt.Sprintf("line %d: %s", line, e.Message)}
-	}
-	return out
+	Fix     string `json:"fix,omitempty"`
 }
 
 // BatchOptions configures Scorer.Batch.
 type BatchOptions struct {
-	Units  Units
 	Format string // "csv" (default) or "json"
 	// Workers is the number of goroutines scoring; 0 means GOMAXPROCS.
 	Workers int
@@ -203,73 +74,35 @@ func (s *Scorer) Refs() []ModelRef {
 // BatchSummary counts what Batch did.
 type BatchSummary struct {
 	Rows       int          // data rows read (= rows written)
-	Errors     []BatchError // the first MaxErrors cells that kept a row from being scored
+	Errors     []BatchError // the first MaxErrors values that could not be used
 	ErrorCount int          // all of them
-	ErrorRows  int          // rows not scored
+	ErrorRows  int          // rows with at least one error
 	Warnings   int          // rows with at least one warning
 }
 
-// batchChunk is the most rows scored together; batchCells and batchBytes
-// bound a chunk's cells and text, so that a wide table or long rows take
-// fewer rows a chunk: memory stays bounded whatever the rows.
-const (
-	batchChunk = 512
-	batchCells = 1 << 15
-	batchBytes = 1 << 20
-)
-
-// chunk is a run of rows scored together; chunks are recycled.
-type chunk struct {
-	seq   int
-	first int      // 1-based row number of the first row
-	n     int      // rows in the chunk
-	cells []string // n rows × width cells, row-major
-	lines []int
-	sizes []int // cells each row had in the input (width unless ragged)
-	out   []byte
-	errs  []BatchError
-	warn  int
-	bad   int // rows with errors
+// scored is one row's output, made by a worker.
+type scored struct {
+	out  []byte
+	errs []BatchError
+	warn bool
 }
 
-// Batch reads patients from rd, scores each as Row does and writes one
-// output row per input row, in input order, to w: CSV with the header
-// RowColumns, or JSON
+// Batch reads patients from rd (the one input path of package record: a
+// CSV file or an XLSX sheet with its header mapped), scores each as Score
+// does and writes one output row per input row (blank rows skipped), in
+// input order, to w: CSV with the header RowColumns, or JSON
 //
-//	{"notice": ..., "models": [...], "rows": [{...}, ...], "errors": [{"row", "column", "value", "message"}, ...]}
+//	{"notice": ..., "models": [...], "rows": [{...}, ...], "errors": [{"row", "line", "column", "value", "message", "fix"}, ...]}
 //
-// A row with an error (a bad cell, or the wrong number of cells) is
-// written with null scores and reported in errors; the other rows are
-// scored. Rows are parsed and scored by Workers
-// goroutines in chunks, with a bounded number of chunks in flight, so
-// memory does not grow with the file. An error reading the input stops the
-// batch.
-func (s *Scorer) Batch(rd *table.Reader, w io.Writer, opt BatchOptions) (BatchSummary, error) {
-	rd.ReuseRecord = true
-	rd.AllowRagged = true
-	return s.BatchRows(rd.Source, rd.Header, rd.DecimalComma, rd, w, opt)
-}
-
-// RowSource is a table read one row at a time: Next returns the cells of
-// the next row (in header order, as many as the header) or io.EOF, Line
-// the file line (or sheet row) of that row. *table.Reader is one. A row
-// with fewer or more cells than the header is reported as an error of that
-// row.
-type RowSource interface {
-	Next() ([]string, error)
-	Line() int
-}
-
-// BatchRows is Batch for any row source (an XLSX sheet, a database
-// cursor): source names it in errors, header gives the column names, and
-// decimalComma says whether numbers use ',' as the decimal mark. The
-// slices Next returns may be reused by the following call.
-func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, rows RowSource, w io.Writer, opt BatchOptions) (BatchSummary, error) {
+// A value that cannot be used is reported in errors and leaves only the
+// indices that need it unavailable; a row with the wrong number of cells
+// is written with null scores. Rows are converted and scored in parallel
+// (record.Stream), so memory does not grow with the file; errors past
+// MaxErrors go to Spool or are counted. An error reading the input stops
+// the batch.
+func (s *Scorer) Batch(rd *record.Reader, w io.Writer, opt BatchOptions) (BatchSummary, error) {
 	var sum BatchSummary
-	cols, err := NewColumns(header, opt.Units)
-	if err != nil {
-		return sum, fmt.Errorf("%s: %v", source, err)
-	}
+	bw := bufio.NewWriterSize(w, 1<<16)
 	jsonOut := opt.Format == "json"
 	if jsonOut {
 		head, _ := json.Marshal(struct {
@@ -277,153 +110,85 @@ func (s *Scorer) BatchRows(source string, header []string, decimalComma bool, ro
 			Simulated bool       `json:"simulated"`
 			Models    []ModelRef `json:"models"`
 		}{opt.Notice, opt.Simulated, opt.Models})
-		if _, err := fmt.Fprintf(w, "%s,\n\"rows\":[", head[:len(head)-1]); err != nil {
-			return sum, err
-		}
-	} else if _, err := io.WriteString(w, strings.Join(RowColumns, ",")+"\n"); err != nil {
-		return sum, err
+		fmt.Fprintf(bw, "%s,\n\"rows\":[", head[:len(head)-1])
+	} else {
+		bw.WriteString(strings.Join(RowColumns, ",") + "\n")
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	todo := make(chan *chunk, workers)
-	done := make(chan *chunk, workers)
-	free := make(chan *chunk, 3*workers+2)
-	width := len(header)
-	chunkRows := min(batchChunk, max(1, batchCells/max(width, 1)))
-	maxErrs := opt.MaxErrors
 	var spoolEnc *json.Encoder
 	if opt.Spool != nil && jsonOut {
 		spoolEnc = json.NewEncoder(opt.Spool)
 	}
 	var spoolErr error
-	keep := func(errs []BatchError) {
-		for _, e := range sum.Add(errs, maxErrs) {
-			if spoolEnc != nil && spoolErr == nil {
-				spoolErr = spoolEnc.Encode(e)
+	work := func(row *record.Row, o *scored) {
+		o.out, o.errs, o.warn = o.out[:0], o.errs[:0], false
+		if row.Blank {
+			return
+		}
+		var r Result
+		if row.Ragged != "" {
+			o.errs = append(o.errs, BatchError{Row: row.Seq, Line: row.Line, Message: row.Ragged,
+				Fix: "fix the ragged row: a separator too many or too few, or an unquoted separator inside a value"})
+			r = s.NotScored(row.ID(), "not scored: "+row.Ragged)
+		} else {
+			p := &row.Record
+			if p.PatientID == "" {
+				p.PatientID = row.ID()
+			}
+			s.score(p, row.Issues, false, &r)
+			for _, is := range row.Issues {
+				if is.Severity == record.SeverityError {
+					o.errs = append(o.errs, BatchError{Row: row.Seq, Line: row.Line, Column: is.Column, Value: is.Value, Message: is.Message, Fix: is.Fix})
+				}
 			}
 		}
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var r Result
-			for ch := range todo {
-				out := ch.out[:0]
-				for i := 0; i < ch.n; i++ {
-					row := ch.first + i
-					cells := ch.cells[i*width : (i+1)*width]
-					rowErr := ""
-					if n := ch.sizes[i]; n != width {
-						rowErr = fmt.Sprintf("the row has %d cells but the header has %d; fix the ragged row", n, width)
-					}
-					errs := s.scoreCells(cols, cells, decimalComma, row, ch.lines[i], rowErr, &r)
-					if len(errs) > 0 {
-						ch.bad++
-						ch.errs = append(ch.errs, errs...)
-					}
-					res := r.Row()
-					if len(r.Warnings) > 0 {
-						ch.warn++
-					}
-					if jsonOut {
-						if row > 1 {
-							out = append(out, ',')
-						}
-						out = append(out, '\n')
-						out = res.AppendJSON(out)
-					} else {
-						out = res.AppendCSV(out)
-					}
-				}
-				ch.out = out
-				done <- ch
-			}
-		}()
-	}
-	// The reader feeds chunks; a collector writes them back in order.
-	var readErr error
-	go func() {
-		defer func() { close(todo); wg.Wait(); close(done) }()
-		seq, row, eof := 0, 1, false
-		for {
-			var ch *chunk
-			select {
-			case ch = <-free:
-			default:
-				ch = &chunk{cells: make([]string, 0, chunkRows*width), lines: make([]int, 0, chunkRows), sizes: make([]int, 0, chunkRows)}
-			}
-			*ch = chunk{seq: seq, first: row, cells: ch.cells[:0], lines: ch.lines[:0], sizes: ch.sizes[:0], out: ch.out[:0], errs: ch.errs[:0]}
-			for size := 0; ch.n < chunkRows && size < batchBytes; {
-				rec, err := rows.Next()
-				if err == io.EOF {
-					eof = true
-					break
-				}
-				if err != nil {
-					readErr = err
-					break
-				}
-				// A ragged row is kept (padded or cut to the header) and
-				// reported as an error of its own.
-				ch.sizes = append(ch.sizes, len(rec))
-				for len(rec) < width {
-					rec = append(rec, "")
-				}
-				ch.cells = append(ch.cells, rec[:width]...)
-				for _, c := range rec[:width] {
-					size += len(c)
-				}
-				ch.lines = append(ch.lines, rows.Line())
-				ch.n++
-			}
-			if ch.n > 0 {
-				todo <- ch
-				seq++
-				row += ch.n
-			}
-			if eof || readErr != nil {
-				return
-			}
-		}
-	}()
-	pending := map[int]*chunk{}
-	next := 0
-	var writeErr error
-	for ch := range done {
-		pending[ch.seq] = ch
-		for c, ok := pending[next]; ok; c, ok = pending[next] {
-			delete(pending, next)
-			next++
-			if writeErr == nil {
-				_, writeErr = w.Write(c.out)
-			}
-			sum.Rows += c.n
-			keep(c.errs)
-			sum.ErrorRows += c.bad
-			sum.Warnings += c.warn
-			select {
-			case free <- c:
-			default:
-			}
+		o.warn = len(r.Warnings) > 0
+		res := r.Row()
+		if jsonOut {
+			o.out = res.AppendJSON(o.out)
+		} else {
+			o.out = res.AppendCSV(o.out)
 		}
 	}
-	if readErr != nil {
-		return sum, readErr
+	commit := func(row *record.Row, o *scored) error {
+		if row.Blank {
+			return nil
+		}
+		if jsonOut {
+			if sum.Rows > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteByte('\n')
+		}
+		if _, err := bw.Write(o.out); err != nil {
+			return err
+		}
+		sum.Rows++
+		if len(o.errs) > 0 {
+			sum.ErrorRows++
+			for _, e := range sum.Add(o.errs, opt.MaxErrors) {
+				if spoolEnc != nil && spoolErr == nil {
+					spoolErr = spoolEnc.Encode(e)
+				}
+			}
+		}
+		if o.warn {
+			sum.Warnings++
+		}
+		return nil
 	}
-	if writeErr != nil {
-		return sum, writeErr
+	if err := record.Stream(rd, opt.Workers, work, commit); err != nil {
+		bw.Flush()
+		return sum, err
 	}
 	if spoolErr != nil {
 		return sum, fmt.Errorf("keeping the list of errors: %w", spoolErr)
 	}
 	if jsonOut {
-		return sum, FinishBatch(w, sum, opt.Spool)
+		if err := FinishBatch(bw, sum, opt.Spool); err != nil {
+			return sum, err
+		}
 	}
-	return sum, nil
+	return sum, bw.Flush()
 }
 
 // Add counts errors and keeps them while fewer than limit

@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"carimpi/record"
 	"carimpi/scores"
-	"carimpi/table"
 )
 
 // genCSV is a reader of n synthetic patient rows with every field (all 14
@@ -26,13 +26,14 @@ func newGenCSV(n int) *genCSV {
 	var b bytes.Buffer
 	var head []string
 	head = append(head, "patient_id")
-	for _, f := range scores.Fields() {
+	infos := scoreInputs()
+	for _, f := range infos {
 		head = append(head, f.Name)
 	}
 	g := &genCSV{rows: 1024, n: n}
 	for i := 0; i < g.rows; i++ {
 		fmt.Fprintf(&b, "p%d", i)
-		for _, f := range scores.Fields() {
+		for _, f := range infos {
 			var v float64
 			switch {
 			case f.DefaultULN != 0:
@@ -56,6 +57,23 @@ func newGenCSV(n int) *genCSV {
 	g.block = b.Bytes()
 	g.buf = []byte(fmt.Sprintf("%s\n", joinComma(head)))
 	return g
+}
+
+// scoreInputs describes the fields that some model uses.
+func scoreInputs() []record.Info {
+	used := map[string]bool{}
+	for _, m := range scores.NewScorer().Models() {
+		for _, in := range m.Inputs {
+			used[in.Field] = true
+		}
+	}
+	var out []record.Info
+	for _, in := range record.Infos() {
+		if used[in.Name] {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 func joinComma(s []string) string {
@@ -102,7 +120,7 @@ func BenchmarkBatch(b *testing.B) {
 		b.Run(format, func(b *testing.B) {
 			cpu0 := cpuTime()
 			for i := 0; i < b.N; i++ {
-				rd, err := table.NewReader(newGenCSV(n), "gen.csv")
+				rd, err := record.NewCSVReader(newGenCSV(n), "gen.csv", record.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -121,20 +139,15 @@ func BenchmarkBatch(b *testing.B) {
 // BenchmarkRow scores one parsed patient with all 14 labs (no I/O).
 func BenchmarkRow(b *testing.B) {
 	s := scores.NewScorer()
-	rd, _ := table.NewReader(newGenCSV(1024), "gen.csv")
-	cols, err := scores.NewColumns(rd.Header, nil)
+	rd, err := record.NewCSVReader(newGenCSV(1024), "gen.csv", record.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	var pats []scores.Patient
-	for {
-		rec, err := rd.Next()
-		if err != nil {
-			break
-		}
-		p, _ := cols.Patient(rec, false, len(pats)+1)
-		pats = append(pats, p)
-	}
+	var pats []record.Record
+	record.Stream(rd, 1, nil, func(row *record.Row, _ *struct{}) error {
+		pats = append(pats, row.Record)
+		return nil
+	})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		s.Row(&pats[i%len(pats)])

@@ -13,6 +13,7 @@ import (
 
 	"carimpi/internal/jsonx"
 	"carimpi/internal/outfile"
+	"carimpi/record"
 )
 
 // Coefficients are the log hazard ratios of an IMPI-type Cox model, in R's
@@ -88,7 +89,7 @@ const (
 )
 
 func coxInputs() []Input {
-	return inputs(true, MTV, "linear spline at the knot (rms::lsp form)", Age, "linear, per year", Stage, "factor, stage 1 reference")
+	return inputs(true, record.MTV, "linear spline at the knot (rms::lsp form)", record.Age, "linear, per year", record.Stage, "factor, stage 1 reference")
 }
 
 // IMPI returns the International Metabolic Prognostic Index (Mikhaeel et

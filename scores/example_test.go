@@ -4,21 +4,21 @@ import (
 	"fmt"
 	"strings"
 
+	"carimpi/record"
 	"carimpi/scores"
-	"carimpi/table"
 )
 
 // Score one patient with the published models; CAR-IMPI needs a model
 // file and InflaMix the user's copy of its model, and both say so.
 func ExampleScorer_Score() {
 	s := scores.NewScorer()
-	p := scores.NewPatient("pt-1")
-	for f, v := range map[scores.Field]float64{
-		scores.Age: 64, scores.Stage: 3, scores.MTV: 120, scores.ECOG: 1, scores.ExtranodalSites: 2, scores.NCCNExtranodal: 1,
-		scores.LDH: 300, scores.LDHULN: 250, scores.CRP: 2.1, scores.Ferritin: 800, scores.Hb: 10, scores.Plt: 120,
-		scores.ANC: 2, scores.Creatinine: 1,
+	p := record.New("pt-1")
+	for f, v := range map[record.Field]float64{
+		record.Age: 64, record.Stage: 3, record.MTV: 120, record.ECOG: 1, record.ExtranodalSites: 2, record.NCCNExtranodal: 1,
+		record.LDH: 300, record.LDHULN: 250, record.CRP: 2.1, record.Ferritin: 800, record.Hb: 10, record.Plt: 120,
+		record.ANC: 2, record.Creatinine: 1,
 	} {
-		p.Set(f, v)
+		f.SetFloat(&p, v)
 	}
 	r := s.Score(&p)
 	fmt.Printf("IMPI %.4f\n", r.IMPI.Value)
@@ -50,10 +50,10 @@ func ExampleLoad() {
 	}
 	s := scores.NewScorer()
 	s.Use(m)
-	p := scores.NewPatient("pt-2")
-	p.Set(scores.Age, 64)
-	p.Set(scores.Stage, 3)
-	p.Set(scores.MTV, 120)
+	p := record.New("pt-2")
+	record.Age.SetFloat(&p, 64)
+	record.Stage.SetFloat(&p, 3)
+	record.MTV.SetFloat(&p, 120)
 	row := s.Row(&p)
 	fmt.Printf("CAR-IMPI %.4f, median group %q\n", row.CARIMPI, row.CARIMPIMedianGroup)
 	fmt.Println(row.Warnings[0][:strings.Index(row.Warnings[0], ":")+36])
@@ -63,12 +63,13 @@ func ExampleLoad() {
 }
 
 // Stream a CSV table through the scorer: one output row per input row, in
-// order; a row with an error is kept, empty, and reported.
+// order; a value that cannot be used is reported and makes only the
+// indices that need it unavailable (stage 5: IMPI and IPI, not EASIX).
 func ExampleScorer_Batch() {
-	in := "patient_id,age,stage,mtv_ml,ecog,ldh,ldh_uln,extranodal_sites\n" +
-		"a,64,3,120,1,300,250,2\n" +
-		"b,71,5,40,0,200,250,0\n"
-	rd, err := table.NewReader(strings.NewReader(in), "patients.csv")
+	in := "patient_id,age,stage,mtv_ml,ecog,ldh,ldh_uln,extranodal_sites,creatinine,plt\n" +
+		"a,64,3,120,1,300,250,2,1,150\n" +
+		"b,71,5,40,0,200,250,0,1,100\n"
+	rd, err := record.NewCSVReader(strings.NewReader(in), "patients.csv", record.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -81,13 +82,13 @@ func ExampleScorer_Batch() {
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n")[1:] {
 		cells := strings.Split(line, ",")
-		fmt.Printf("%s: impi=%q ipi=%q (%q)\n", cells[0], cells[1], cells[9], cells[10])
+		fmt.Printf("%s: impi=%q ipi=%q (%q) easix=%q\n", cells[0], cells[1], cells[9], cells[10], cells[14])
 	}
 	for _, e := range sum.Errors {
 		fmt.Printf("row %d, %s = %q: %s\n", e.Row, e.Column, e.Value, e.Message)
 	}
 	// Output:
-	// a: impi="1.168337453" ipi="4" ("high")
-	// b: impi="" ipi="" ("")
-	// row 2, stage = "5": line 3: stage 5 must be from 1 to 4
+	// a: impi="1.168337453" ipi="4" ("high") easix="2"
+	// b: impi="" ipi="" ("") easix="2"
+	// row 2, stage = "5": stage 5 is outside the possible range 1-4
 }

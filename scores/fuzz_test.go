@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -37,26 +38,23 @@ func FuzzRow(f *testing.F) {
 	}
 	s := scores.NewScorer()
 	s.Use(loadTestModel(f))
-	cols, err := scores.NewColumns(header, nil)
-	if err != nil {
-		f.Fatal(err)
-	}
 	f.Fuzz(func(t *testing.T, line string) {
 		rec, err := csv.NewReader(strings.NewReader(line)).Read()
 		if err != nil || len(rec) != len(header) {
 			return
 		}
-		p, errs := cols.Patient(rec, false, 1)
+		recs, issues := readRows(t, strings.NewReader(lines[0]+"\n"+line+"\n"), record.Options{})
+		if len(recs) != 1 {
+			return
+		}
+		p, errs := recs[0], issues[0]
 		for _, e := range errs {
 			if e.Field == "" || !strings.Contains(e.Message, e.Field) {
 				t.Errorf("cell error does not name its field: %+v", e)
 			}
 		}
-		if len(errs) > 0 {
-			return
-		}
-		full := s.Score(&p)
-		fast := s.Row(&p)
+		full := s.Score(&p, errs...)
+		fast := s.Row(&p, errs...)
 		a, b := full.Row(), fast
 		ja, jb := a.AppendJSON(nil), b.AppendJSON(nil)
 		if !bytes.Equal(ja, jb) {
@@ -80,8 +78,8 @@ func FuzzRow(f *testing.F) {
 				t.Errorf("%s = %v outside [0, %v]", c.name, c.v, c.max)
 			}
 		}
-		if len(full.Errors) == 0 && (math.IsNaN(b.IMPI) || math.IsNaN(b.CARIMPI)) {
-			t.Errorf("valid patient without IMPI/CAR-IMPI: %s", ja)
+		if (p.Age >= 0 && p.Stage >= 1 && p.MTV >= 0) == (math.IsNaN(b.IMPI) || math.IsNaN(b.CARIMPI)) {
+			t.Errorf("IMPI/CAR-IMPI computed iff age, stage and MTV are usable: %s", ja)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package scores
 
 import (
+	"carimpi/record"
+
 	"fmt"
 	"math"
 
@@ -13,8 +15,8 @@ import (
 var hematotoxInfo = Info{
 	ID: IDHematotox, Name: "CAR-HEMATOTOX", Version: "2021",
 	Citations: []Citation{{"Rejeski K et al. CAR-HEMATOTOX: a model for CAR T-cell-related hematologic toxicity in relapsed/refractory large B-cell lymphoma. Blood 2021;138:2499-2513.", "10.1182/blood.2020010543"}},
-	Inputs:    inputs(true, Plt, "< 75: 2; 75-175: 1", ANC, "< 1.2: 1", Hb, "< 9.0: 1", CRP, ">= 3.0 mg/dL: 1", Ferritin, "> 2000: 2; 650-2000: 1"),
-	Rule:      "sum of points: platelets < 75 -> 2, 75-175 -> 1; ANC < 1.2 -> 1; Hb < 9.0 -> 1; CRP >= 3.0 mg/dL -> 1; ferritin > 2000 -> 2, 650-2000 -> 1 (both 1-point ranges inclusive); score 0-7",
+	Inputs:    inputs(true, record.Plt, "< 75: 2; 75-175: 1", record.ANC, "< 1.2: 1", record.Hb, "< 9.0: 1", record.CRP, ">= 3.0 mg/dL: 1", record.Ferritin, "> 2000: 2; 650-2000: 1"),
+	Rule:      "sum of points: platelets < 75 -> 2, 75-175 -> 1; record.ANC < 1.2 -> 1; record.Hb < 9.0 -> 1; record.CRP >= 3.0 mg/dL -> 1; ferritin > 2000 -> 2, 650-2000 -> 1 (both 1-point ranges inclusive); score 0-7",
 	Groups: []Group{
 		{"original", "low", "score 0-1"}, {"original", "high", "score >= 2"},
 		{"paper", "low", "score 0-2"}, {"paper", "high", "score >= 3"},
@@ -28,8 +30,8 @@ var hematotoxInfo = Info{
 var ipiInfo = Info{
 	ID: IDIPI, Name: "IPI", Version: "1993",
 	Citations: []Citation{{"The International Non-Hodgkin's Lymphoma Prognostic Factors Project. A predictive model for aggressive non-Hodgkin's lymphoma. N Engl J Med 1993;329:987-94.", "10.1056/NEJM199309303291402"}},
-	Inputs:    inputs(true, Age, "> 60: 1", Stage, "III-IV: 1", ECOG, ">= 2: 1", LDH, "> ULN: 1", LDHULN, "upper limit of normal (default 250)", ExtranodalSites, "> 1: 1"),
-	Rule:      "one point each: age > 60, stage III-IV, ECOG >= 2, LDH > ULN, more than 1 extranodal site",
+	Inputs:    inputs(true, record.Age, "> 60: 1", record.Stage, "III-IV: 1", record.ECOG, ">= 2: 1", record.LDH, "> ULN: 1", record.LDHULN, "upper limit of normal (default 250)", record.ExtranodalSites, "> 1: 1"),
+	Rule:      "one point each: age > 60, stage III-IV, record.ECOG >= 2, record.LDH > ULN, more than 1 extranodal site",
 	Groups:    []Group{{"ipi", "low", "0-1"}, {"ipi", "low-intermediate", "2"}, {"ipi", "high-intermediate", "3"}, {"ipi", "high", "4-5"}},
 }
 
@@ -44,25 +46,25 @@ var ripiInfo = Info{
 var nccnInfo = Info{
 	ID: IDNCCNIPI, Name: "NCCN-IPI", Version: "2014",
 	Citations: []Citation{{"Zhou Z et al. An enhanced International Prognostic Index (NCCN-IPI) for patients with diffuse large B-cell lymphoma treated in the rituximab era. Blood 2014;123:837-42.", "10.1182/blood-2013-09-524108"}},
-	Inputs: inputs(true, Age, "> 40-60: 1; > 60-75: 2; > 75: 3", LDH, "LDH/ULN > 1-3: 1; > 3: 2", LDHULN, "upper limit of normal (default 250)",
-		Stage, "III-IV: 1", NCCNExtranodal, "1: 1", ECOG, ">= 2: 1"),
-	Rule:   "age > 40-60: 1, > 60-75: 2, > 75: 3; LDH/ULN > 1-3: 1, > 3: 2; stage III-IV: 1; extranodal disease in bone marrow, CNS, liver/GI tract or lung: 1; ECOG >= 2: 1; score 0-8",
+	Inputs: inputs(true, record.Age, "> 40-60: 1; > 60-75: 2; > 75: 3", record.LDH, "LDH/ULN > 1-3: 1; > 3: 2", record.LDHULN, "upper limit of normal (default 250)",
+		record.Stage, "III-IV: 1", record.NCCNExtranodal, "1: 1", record.ECOG, ">= 2: 1"),
+	Rule:   "age > 40-60: 1, > 60-75: 2, > 75: 3; LDH/ULN > 1-3: 1, > 3: 2; stage III-IV: 1; extranodal disease in bone marrow, CNS, liver/GI tract or lung: 1; record.ECOG >= 2: 1; score 0-8",
 	Groups: []Group{{"nccn-ipi", "low", "0-1"}, {"nccn-ipi", "low-intermediate", "2-3"}, {"nccn-ipi", "high-intermediate", "4-5"}, {"nccn-ipi", "high", ">= 6"}},
 }
 
 var easixInfo = Info{
 	ID: IDEASIX, Name: "EASIX", Version: "2017",
 	Citations: []Citation{{"Luft T et al. EASIX in patients with acute graft-versus-host disease: a retrospective cohort analysis. Lancet Haematol 2017;4:e414-23.", ""}},
-	Inputs:    inputs(true, LDH, "U/L", Creatinine, "mg/dL", Plt, "10^9/L"),
-	Rule:      "EASIX = LDH (U/L) × creatinine (mg/dL) / platelets (10^9/L); log2(EASIX) also reported",
+	Inputs:    inputs(true, record.LDH, "U/L", record.Creatinine, "mg/dL", record.Plt, "10^9/L"),
+	Rule:      "EASIX = record.LDH (U/L) × creatinine (mg/dL) / platelets (10^9/L); log2(EASIX) also reported",
 	Notes:     []string{"Continuous; no groups. Undefined (null) when platelets are 0.", "The DOI is not recorded here (not verified)."},
 }
 
 var measixInfo = Info{
 	ID: IDMEASIX, Name: "m-EASIX", Version: "2021",
 	Citations: []Citation{{"Pennisi M et al. Modified EASIX predicts severe cytokine release syndrome and neurotoxicity after chimeric antigen receptor T cells. Blood Adv 2021;5:3397-3406.", ""}},
-	Inputs:    inputs(true, LDH, "U/L", CRP, "mg/dL", Plt, "10^9/L"),
-	Rule:      "m-EASIX = LDH (U/L) × CRP (mg/dL) / platelets (10^9/L); log2(m-EASIX) also reported",
+	Inputs:    inputs(true, record.LDH, "U/L", record.CRP, "mg/dL", record.Plt, "10^9/L"),
+	Rule:      "m-EASIX = record.LDH (U/L) × record.CRP (mg/dL) / platelets (10^9/L); log2(m-EASIX) also reported",
 	Notes:     []string{"Continuous; no groups. Undefined (null) when platelets are 0.", "The DOI is not recorded here (not verified)."},
 }
 
@@ -84,22 +86,20 @@ var combinedInflInfo = Info{
 	Notes:     combinedHTInfo.Notes,
 }
 
-// need records the missing inputs of an index; it returns true when all
-// are present.
-func need(p *Patient, ix *Index, detail bool, fs ...Field) bool {
+// need records why the missing inputs of an index are missing; it
+// returns true when all are present.
+func need(in *patientIn, ix *Index, fs ...record.Field) bool {
 	ok := true
 	for _, f := range fs {
-		if math.IsNaN(p.Values[f]) {
+		if !f.Has(in.p) {
 			ok = false
-			if detail {
-				ix.Unusable = append(ix.Unusable, Issue{Field: f.Name(), Message: "missing"})
-			}
+			ix.Unusable = append(ix.Unusable, in.why(f))
 		}
 	}
 	return ok
 }
 
-func (ix *Index) term(detail bool, f Field, v, points float64, rule string) {
+func (ix *Index) term(detail bool, f record.Field, v, points float64, rule string) {
 	if detail {
 		ix.Terms = append(ix.Terms, Term{Input: f.Name(), Value: jsonx.Float(v), Points: jsonx.Float(points), Rule: rule})
 	}
@@ -136,12 +136,13 @@ func init() {
 	}
 }
 
-func hematotox(p *Patient, detail bool) Index {
+func hematotox(in *patientIn, detail bool) Index {
 	ix := newIndex(&hematotoxInfo)
-	if !need(p, &ix, detail, Plt, ANC, Hb, CRP, Ferritin) {
+	p := in.p
+	if !need(in, &ix, record.Plt, record.ANC, record.Hb, record.CRP, record.Ferritin) {
 		return ix
 	}
-	plt, anc, hb, crp, fer := p.Values[Plt], p.Values[ANC], p.Values[Hb], p.Values[CRP], p.Values[Ferritin]
+	plt, anc, hb, crp, fer := p.Plt, p.ANC, p.Hb, p.CRP, p.Ferritin
 	pp := 0.0
 	switch {
 	case plt < 75:
@@ -159,11 +160,11 @@ func hematotox(p *Patient, detail bool) Index {
 	case fer >= 650:
 		pf = 1
 	}
-	ix.term(detail, Plt, plt, pp, "< 75: 2; 75-175: 1")
-	ix.term(detail, ANC, anc, pa, "< 1.2: 1")
-	ix.term(detail, Hb, hb, ph, "< 9.0: 1")
-	ix.term(detail, CRP, crp, pc, ">= 3.0: 1")
-	ix.term(detail, Ferritin, fer, pf, "> 2000: 2; 650-2000: 1")
+	ix.term(detail, record.Plt, plt, pp, "< 75: 2; 75-175: 1")
+	ix.term(detail, record.ANC, anc, pa, "< 1.2: 1")
+	ix.term(detail, record.Hb, hb, ph, "< 9.0: 1")
+	ix.term(detail, record.CRP, crp, pc, ">= 3.0: 1")
+	ix.term(detail, record.Ferritin, fer, pf, "> 2000: 2; 650-2000: 1")
 	s := pp + pa + ph + pc + pf
 	ix.Value = s
 	g := 0 // low/low
@@ -178,20 +179,21 @@ func hematotox(p *Patient, detail bool) Index {
 }
 
 // ipi returns the IPI with its points and missing inputs.
-func ipi(p *Patient, uln float64, detail bool) Index {
+func ipi(in *patientIn, uln float64, detail bool) Index {
 	ix := newIndex(&ipiInfo)
-	if !need(p, &ix, detail, Age, Stage, ECOG, LDH, ExtranodalSites) {
+	p := in.p
+	if !need(in, &ix, record.Age, record.Stage, record.ECOG, record.LDH, record.ExtranodalSites) {
 		return ix
 	}
-	age, st, ecog, ldh, en := p.Values[Age], p.Values[Stage], p.Values[ECOG], p.Values[LDH], p.Values[ExtranodalSites]
+	age, st, ecog, ldh, en := p.Age, p.Stage, p.ECOG, p.LDH, p.ExtranodalSites
 	pa, ps, pe, pl, pn := b2f(age > 60), b2f(st >= 3), b2f(ecog >= 2), b2f(ldh > uln), b2f(en > 1)
-	ix.term(detail, Age, age, pa, "> 60: 1")
-	ix.term(detail, Stage, st, ps, "III-IV: 1")
-	ix.term(detail, ECOG, ecog, pe, ">= 2: 1")
+	ix.term(detail, record.Age, age, pa, "> 60: 1")
+	ix.term(detail, record.Stage, st, ps, "III-IV: 1")
+	ix.term(detail, record.ECOG, ecog, pe, ">= 2: 1")
 	if detail {
-		ix.term(detail, LDH, ldh, pl, fmt.Sprintf("> ULN (%g): 1", uln))
+		ix.term(detail, record.LDH, ldh, pl, fmt.Sprintf("> ULN (%g): 1", uln))
 	}
-	ix.term(detail, ExtranodalSites, en, pn, "> 1: 1")
+	ix.term(detail, record.ExtranodalSites, en, pn, "> 1: 1")
 	s := pa + ps + pe + pl + pn
 	ix.Value = s
 	ix.Groups = ipiGroups[int(s)]
@@ -209,12 +211,13 @@ func ripi(ipiIx *Index) Index {
 	return ix
 }
 
-func nccnIPI(p *Patient, uln float64, detail bool) Index {
+func nccnIPI(in *patientIn, uln float64, detail bool) Index {
 	ix := newIndex(&nccnInfo)
-	if !need(p, &ix, detail, Age, LDH, Stage, NCCNExtranodal, ECOG) {
+	p := in.p
+	if !need(in, &ix, record.Age, record.LDH, record.Stage, record.NCCNExtranodal, record.ECOG) {
 		return ix
 	}
-	age, ldh, st, en, ecog := p.Values[Age], p.Values[LDH], p.Values[Stage], p.Values[NCCNExtranodal], p.Values[ECOG]
+	age, ldh, st, en, ecog := p.Age, p.LDH, p.Stage, p.NCCNExtranodal, p.ECOG
 	pa := 0.0
 	switch {
 	case age > 75:
@@ -233,50 +236,52 @@ func nccnIPI(p *Patient, uln float64, detail bool) Index {
 		pl = 1
 	}
 	ps, pn, pe := b2f(st >= 3), b2f(en >= 1), b2f(ecog >= 2)
-	ix.term(detail, Age, age, pa, "> 40-60: 1; > 60-75: 2; > 75: 3")
+	ix.term(detail, record.Age, age, pa, "> 40-60: 1; > 60-75: 2; > 75: 3")
 	if detail {
-		ix.term(detail, LDH, ldh, pl, fmt.Sprintf("LDH/ULN (ULN %g) > 1-3: 1; > 3: 2", uln))
+		ix.term(detail, record.LDH, ldh, pl, fmt.Sprintf("LDH/ULN (ULN %g) > 1-3: 1; > 3: 2", uln))
 	}
-	ix.term(detail, Stage, st, ps, "III-IV: 1")
-	ix.term(detail, NCCNExtranodal, en, pn, "bone marrow, CNS, liver/GI tract or lung: 1")
-	ix.term(detail, ECOG, ecog, pe, ">= 2: 1")
+	ix.term(detail, record.Stage, st, ps, "III-IV: 1")
+	ix.term(detail, record.NCCNExtranodal, en, pn, "bone marrow, CNS, liver/GI tract or lung: 1")
+	ix.term(detail, record.ECOG, ecog, pe, ">= 2: 1")
 	s := pa + pl + ps + pn + pe
 	ix.Value = s
 	ix.Groups = nccnGroups[int(s)]
 	return ix
 }
 
-// easix computes LDH × x / platelets for x = creatinine (EASIX) or CRP
+// easix computes record.LDH × x / platelets for x = creatinine (EASIX) or record.CRP
 // (m-EASIX), with its log2.
-func easix(p *Patient, info *Info, x Field, detail bool) Index {
+func easix(in *patientIn, info *Info, x record.Field, detail bool) Index {
 	ix := newIndex(info)
-	if !need(p, &ix, detail, LDH, x, Plt) {
+	p := in.p
+	if !need(in, &ix, record.LDH, x, record.Plt) {
 		return ix
 	}
-	ldh, xv, plt := p.Values[LDH], p.Values[x], p.Values[Plt]
+	ldh, xv, plt := p.LDH, x.Float(p), p.Plt
 	if plt == 0 {
-		ix.Unusable = append(ix.Unusable, Issue{Field: Plt.Name(), Value: "0", Message: "platelets of 0: " + info.Name + " is undefined"})
+		ix.Unusable = append(ix.Unusable, record.Issue{Field: record.Plt.Name(), Value: "0", Message: "platelets of 0: " + info.Name + " is undefined"})
 		return ix
 	}
-	ix.term(detail, LDH, ldh, ldh, "factor")
+	ix.term(detail, record.LDH, ldh, ldh, "factor")
 	ix.term(detail, x, xv, xv, "factor")
-	ix.term(detail, Plt, plt, plt, "divisor")
+	ix.term(detail, record.Plt, plt, plt, "divisor")
 	ix.Value = ldh * xv / plt
 	ix.Log2 = math.Log2(ix.Value)
 	return ix
 }
 
 // combined crosses the CAR-IMPI median group with a second group.
-func combined(info *Info, carimpi *Index, other string, otherOK, detail bool) Index {
+func combined(info *Info, carimpi *Index, other string, otherOK bool) Index {
 	ix := newIndex(info)
 	c := carimpi.Group("median")
 	switch {
-	case !detail && (c == "" || !otherOK):
-	case c == "":
-		ix.Unusable = append(ix.Unusable, Issue{Field: IDCARIMPI, Message: "not computed"})
+	case c == "" && carimpi.Note == NeedsModelFile:
+		ix.Unusable = append(ix.Unusable, record.Issue{Field: IDCARIMPI, Message: "not computed"})
 		ix.Note = "needs CAR-IMPI, which needs a model file (--model)"
+	case c == "":
+		ix.Unusable = append(ix.Unusable, record.Issue{Field: IDCARIMPI, Message: "not computed: " + unusableText(carimpi)})
 	case !otherOK:
-		ix.Unusable = append(ix.Unusable, Issue{Field: info.Inputs[1].Field, Message: "not computed"})
+		ix.Unusable = append(ix.Unusable, record.Issue{Field: info.Inputs[1].Field, Message: "not computed"})
 		ix.Note = "needs " + info.Inputs[1].Field
 	default:
 		ix.Groups = combinedGroups["c-"+c+"/"+other]

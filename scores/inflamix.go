@@ -1,6 +1,8 @@
 package scores
 
 import (
+	"carimpi/record"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -27,11 +29,11 @@ const NumLabs = 14
 // of each (the model calls alp "alk" and tbili "tbr").
 var (
 	inflamixModelNames = [NumLabs]string{"albumin", "alk", "ast", "ferritin", "hb", "ldh", "plt", "tbr", "il10", "il6", "tnfa", "crp", "ddimer", "wbc"}
-	inflamixFields     = [NumLabs]Field{Albumin, ALP, AST, Ferritin, Hb, LDH, Plt, Tbili, IL10, IL6, TNFa, CRP, Ddimer, WBC}
+	inflamixFields     = [NumLabs]record.Field{record.Albumin, record.ALP, record.AST, record.Ferritin, record.Hb, record.LDH, record.Plt, record.TBili, record.IL10, record.IL6, record.TNFa, record.CRP, record.DDimer, record.WBC}
 )
 
 // inflamixField returns the data dictionary field of a model lab name.
-func inflamixField(name string) (Field, bool) {
+func inflamixField(name string) (record.Field, bool) {
 	for i, n := range inflamixModelNames {
 		if n == name {
 			return inflamixFields[i], true
@@ -66,7 +68,7 @@ type InflaMixModel struct {
 	// File is the model as data (what LoadInflaMix read or the importer
 	// made); WriteInflaMix writes it.
 	File         *InflaMixFile
-	labs         [NumLabs]Field // data dictionary field of each model lab, model order
+	labs         [NumLabs]record.Field // data dictionary field of each model lab, model order
 	mean, sd     [NumLabs]float64
 	log10        [NumLabs]bool
 	logPro       [2]float64
@@ -299,7 +301,8 @@ func inflamixInputs(log10 *[NumLabs]bool) []Input {
 		if log10 != nil && log10[i] {
 			use = "log10(" + use + ")"
 		}
-		in = append(in, l, use+" (model lab "+inflamixModelNames[i]+")", ulnOf(l), "upper limit of normal (default "+fmt.Sprint(fields[ulnOf(l)].DefaultULN)+", the official calculator's)")
+		u, _ := l.ULN()
+		in = append(in, l, use+" (model lab "+inflamixModelNames[i]+")", u, "upper limit of normal (default "+fmt.Sprint(u.Info().DefaultULN)+", the official calculator's)")
 	}
 	return inputs(false, in...)
 }
@@ -447,8 +450,8 @@ func (m *InflaMixModel) Posterior(z *[NumLabs]float64) (float64, int) {
 }
 
 // Labs returns the 14 model labs as data dictionary fields, in model order.
-func (m *InflaMixModel) Labs() [NumLabs]Field { return m.labs }
+func (m *InflaMixModel) Labs() [NumLabs]record.Field { return m.labs }
 
 // InflaMixLabs returns the 14 InflaMix labs as data dictionary fields (the
 // order of the published model), for listings without a model.
-func InflaMixLabs() [NumLabs]Field { return inflamixFields }
+func InflaMixLabs() [NumLabs]record.Field { return inflamixFields }

@@ -1,6 +1,8 @@
 package scores_test
 
 import (
+	"carimpi/record"
+
 	"math"
 	"os"
 	"reflect"
@@ -38,7 +40,7 @@ func synthScorer(t testing.TB) *scores.Scorer {
 // synthPatients reshapes the long-format synthetic labs (lab, raw, uln,
 // day, record_id, center) into patients, in order of first appearance.
 // The file uses the model's lab names (alk, tbr); alt is not a model lab.
-func synthPatients(t testing.TB) (ids []string, pats map[string]*scores.Patient) {
+func synthPatients(t testing.TB) (ids []string, pats map[string]*record.Record) {
 	tab := reftest.Table(t, refDir+"data/inflamix_synthetic_labs.csv")
 	labs, _ := tab.Strings("lab")
 	recs, _ := tab.Strings("record_id")
@@ -51,11 +53,11 @@ func synthPatients(t testing.TB) (ids []string, pats map[string]*scores.Patient)
 		t.Fatal(err)
 	}
 	rename := map[string]string{"alk": "alp", "tbr": "tbili"}
-	pats = map[string]*scores.Patient{}
+	pats = map[string]*record.Record{}
 	for i, lab := range labs {
 		p, ok := pats[recs[i]]
 		if !ok {
-			np := scores.NewPatient(recs[i])
+			np := record.New(recs[i])
 			p = &np
 			pats[recs[i]] = p
 			ids = append(ids, recs[i])
@@ -63,13 +65,13 @@ func synthPatients(t testing.TB) (ids []string, pats map[string]*scores.Patient)
 		if r, ok := rename[lab]; ok {
 			lab = r
 		}
-		f, ok := scores.FieldByName(lab)
+		f, ok := record.Lookup(lab)
 		if !ok {
 			continue // alt
 		}
-		p.Set(f, raw[i])
-		if u, ok := scores.FieldByName(lab + "_uln"); ok {
-			p.Set(u, uln[i])
+		f.SetFloat(p, raw[i])
+		if u, ok := record.Lookup(lab + "_uln"); ok {
+			u.SetFloat(p, uln[i])
 		}
 	}
 	return ids, pats
@@ -77,26 +79,26 @@ func synthPatients(t testing.TB) (ids []string, pats map[string]*scores.Patient)
 
 // withRequired adds the fields every scored patient needs (they do not
 // enter InflaMix).
-func withRequired(p scores.Patient) scores.Patient {
-	p.Set(scores.Age, 60)
-	p.Set(scores.Stage, 3)
-	p.Set(scores.MTV, 100)
+func withRequired(p record.Record) record.Record {
+	record.Age.SetFloat(&p, 60)
+	record.Stage.SetFloat(&p, 3)
+	record.MTV.SetFloat(&p, 100)
 	return p
 }
 
 // keepLabs returns the patient with only the given model labs (and their
 // ULNs), plus the required fields.
-func keepLabs(p scores.Patient, labs []string) scores.Patient {
+func keepLabs(p record.Record, labs []string) record.Record {
 	model := map[string]string{"alk": "alp", "tbr": "tbili"}
-	q := scores.NewPatient(p.ID)
+	q := record.New(p.PatientID)
 	for _, l := range labs {
 		if r, ok := model[l]; ok {
 			l = r
 		}
-		f, _ := scores.FieldByName(l)
-		u, _ := scores.FieldByName(l + "_uln")
-		q.Set(f, p.Get(f))
-		q.Set(u, p.Get(u))
+		f, _ := record.Lookup(l)
+		u, _ := record.Lookup(l + "_uln")
+		f.SetFloat(&q, f.Float(&p))
+		u.SetFloat(&q, u.Float(&p))
 	}
 	return withRequired(q)
 }

@@ -1,5 +1,7 @@
 package scores
 
+import "carimpi/record"
+
 // Citation is a published source with its DOI.
 type Citation struct {
 	Text string `json:"text"`
@@ -60,8 +62,7 @@ type CutoffValues struct {
 func inputs(required bool, uses ...any) []Input {
 	var out []Input
 	for i := 0; i+1 < len(uses); i += 2 {
-		f := uses[i].(Field)
-		info := fields[f]
+		info := uses[i].(record.Field).Info()
 		out = append(out, Input{Field: info.Name, Unit: info.Unit, Min: info.Min, Max: info.Max, Required: required || info.Required, Use: uses[i+1].(string)})
 	}
 	return out

@@ -1,7 +1,6 @@
 package scores
 
 import (
-	"carimpi/table"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,6 +8,8 @@ import (
 	"strings"
 
 	"carimpi/internal/jsonx"
+	"carimpi/record"
+	"carimpi/table"
 )
 
 // GroupOf is the group a patient falls in under one scheme of a model.
@@ -28,9 +29,9 @@ type Index struct {
 	Log2    float64   `json:"log2,omitempty"` // EASIX and m-EASIX only
 	Groups  []GroupOf `json:"groups"`
 	// Used is the number of inputs used (the InflaMix labs).
-	Used     int     `json:"inputs_used,omitempty"`
-	Terms    []Term  `json:"terms"`
-	Unusable []Issue `json:"unusable"`
+	Used     int            `json:"inputs_used,omitempty"`
+	Terms    []Term         `json:"terms"`
+	Unusable []record.Issue `json:"unusable"`
 	// Note says why a value is absent when that is not a missing input
 	// (CAR-IMPI without a model file).
 	Note     string             `json:"note,omitempty"`
@@ -54,7 +55,7 @@ func (ix Index) MarshalJSON() ([]byte, error) {
 		ix.Terms = []Term{}
 	}
 	if ix.Unusable == nil {
-		ix.Unusable = []Issue{}
+		ix.Unusable = []record.Issue{}
 	}
 	var log2 *jsonx.Float
 	if !math.IsNaN(ix.Log2) {
@@ -85,20 +86,20 @@ func (ix *Index) Group(scheme string) string {
 // Result is every index for one patient. When Errors is not empty the
 // patient was not scored (every value is NaN).
 type Result struct {
-	PatientID         string  `json:"patient_id"`
-	IMPI              Index   `json:"impi"`
-	CARIMPI           Index   `json:"car_impi"`
-	Hematotox         Index   `json:"car_hematotox"`
-	InflaMix          Index   `json:"inflamix"`
-	IPI               Index   `json:"ipi"`
-	RIPI              Index   `json:"r_ipi"`
-	NCCNIPI           Index   `json:"nccn_ipi"`
-	EASIX             Index   `json:"easix"`
-	MEASIX            Index   `json:"m_easix"`
-	CombinedHematotox Index   `json:"combined_hematotox"`
-	CombinedInflaMix  Index   `json:"combined_inflamix"`
-	Warnings          []Issue `json:"warnings"`
-	Errors            []Issue `json:"errors"`
+	PatientID         string         `json:"patient_id"`
+	IMPI              Index          `json:"impi"`
+	CARIMPI           Index          `json:"car_impi"`
+	Hematotox         Index          `json:"car_hematotox"`
+	InflaMix          Index          `json:"inflamix"`
+	IPI               Index          `json:"ipi"`
+	RIPI              Index          `json:"r_ipi"`
+	NCCNIPI           Index          `json:"nccn_ipi"`
+	EASIX             Index          `json:"easix"`
+	MEASIX            Index          `json:"m_easix"`
+	CombinedHematotox Index          `json:"combined_hematotox"`
+	CombinedInflaMix  Index          `json:"combined_inflamix"`
+	Warnings          []record.Issue `json:"warnings"`
+	Errors            []record.Issue `json:"errors"`
 }
 
 // Indices returns pointers to the result's indices in display order.
@@ -116,7 +117,7 @@ type Scorer struct {
 	InflaMix *InflaMixModel
 	// DefaultULN is the upper limit of normal used, per …_uln field, when
 	// a patient's is missing; NewScorer fills it from the data dictionary.
-	DefaultULN [NumFields]float64
+	DefaultULN [record.NumFields]float64
 }
 
 // NewScorer returns a scorer with the published models: IMPI, CAR-IMPI
@@ -124,8 +125,9 @@ type Scorer struct {
 // needs the user's model (set Scorer.InflaMix).
 func NewScorer() *Scorer {
 	s := &Scorer{IMPI: IMPI(), CARIMPI: CARIMPI()}
-	for f := range fields {
-		s.DefaultULN[f] = fields[f].DefaultULN
+	for _, in := range record.Infos() {
+		f, _ := record.Lookup(in.Name)
+		s.DefaultULN[f] = in.DefaultULN
 	}
 	return s
 }
@@ -167,82 +169,101 @@ func (s *Scorer) Models() []Info {
 	return list
 }
 
-// uln returns the patient's ULN field f or the default.
-func (s *Scorer) uln(p *Patient, f Field) float64 {
-	if v := p.Values[f]; !math.IsNaN(v) {
+// uln returns the patient's ULN field f, or the default, marking it in
+// defaults.
+func (s *Scorer) uln(p *record.Record, f record.Field, defaults *[record.NumFields]bool) float64 {
+	if v := f.Float(p); !math.IsNaN(v) {
 		return v
 	}
+	defaults[f] = true
 	return s.DefaultULN[f]
 }
 
 // Score computes every index for p with full detail: terms, inputs not
-// used and why, warnings. A patient with errors (Patient.Check) is not
-// scored.
-func (s *Scorer) Score(p *Patient) Result {
+// used and why, warnings. issues are those found reading p (record's
+// Column.Read or Field.Parse): an error names a value that was not used,
+// so that each index that needs it says why it is unavailable; every
+// other index is computed from its own inputs.
+func (s *Scorer) Score(p *record.Record, issues ...record.Issue) Result {
 	var r Result
-	s.score(p, true, &r)
+	s.score(p, issues, true, &r)
 	return r
 }
 
 // Row scores p and returns the flat row of "carimpi batch" (the same
 // computation as Score, without the explanations).
-func (s *Scorer) Row(p *Patient) Row {
+func (s *Scorer) Row(p *record.Record, issues ...record.Issue) Row {
 	var r Result
-	s.score(p, false, &r)
+	s.score(p, issues, false, &r)
 	return r.Row()
 }
 
-func (s *Scorer) score(p *Patient, detail bool, r *Result) {
-	r.PatientID = p.ID
-	if !hasIssue(r.Errors, "") { // a whole-row error (a ragged row) says it all
-		errs, warns := p.Check()
-		for _, e := range errs {
-			if !hasIssue(r.Errors, e.Field) {
-				r.Errors = append(r.Errors, e)
-			}
+// blankRecord has every field missing.
+var blankRecord = record.New("")
+
+// NotScored returns the result of a row that could not be read at all (a
+// ragged row): every index unavailable with the reason.
+func (s *Scorer) NotScored(id, reason string) Result {
+	var r Result
+	s.score(&blankRecord, nil, false, &r)
+	r.PatientID = id
+	r.Errors = []record.Issue{{Severity: record.SeverityError, Message: reason}}
+	for _, ix := range r.Indices() {
+		ix.Unusable, ix.Note = nil, reason
+	}
+	return r
+}
+
+func (s *Scorer) score(p *record.Record, issues []record.Issue, detail bool, r *Result) {
+	r.PatientID = p.PatientID
+	for _, is := range issues {
+		if is.Severity == record.SeverityError {
+			r.Errors = append(r.Errors, is)
+		} else {
+			r.Warnings = append(r.Warnings, is)
 		}
-		r.Warnings = append(r.Warnings, warns...)
 	}
-	scored := len(r.Errors) == 0
-	if !scored {
-		p = &notScored
-	}
-	r.IMPI = s.cox(s.IMPI, p, detail && scored)
-	r.CARIMPI = s.cox(s.CARIMPI, p, detail && scored)
+	in := &patientIn{p: p, errs: r.Errors}
+	var defaults [record.NumFields]bool
+	r.IMPI = s.cox(s.IMPI, in, detail)
+	r.CARIMPI = s.cox(s.CARIMPI, in, detail)
 	modelWarnings(s.IMPI, &r.IMPI, &r.Warnings)
 	modelWarnings(s.CARIMPI, &r.CARIMPI, &r.Warnings)
-	r.Hematotox = hematotox(p, detail)
-	r.InflaMix = s.inflamix(p, detail, &r.Warnings)
-	r.IPI = ipi(p, s.uln(p, LDHULN), detail)
+	r.Hematotox = hematotox(in, detail)
+	r.InflaMix = s.inflamix(in, detail, &r.Warnings, &defaults)
+	var ldhDefault [record.NumFields]bool
+	ldhULN := s.uln(p, record.LDHULN, &ldhDefault)
+	r.IPI = ipi(in, ldhULN, detail)
 	r.RIPI = ripi(&r.IPI)
-	r.NCCNIPI = nccnIPI(p, s.uln(p, LDHULN), detail)
-	r.EASIX = easix(p, &easixInfo, Creatinine, detail)
-	r.MEASIX = easix(p, &measixInfo, CRP, detail)
+	r.NCCNIPI = nccnIPI(in, ldhULN, detail)
+	if ldhDefault[record.LDHULN] && (!math.IsNaN(r.IPI.Value) || !math.IsNaN(r.NCCNIPI.Value)) {
+		defaults[record.LDHULN] = true
+	}
+	r.EASIX = easix(in, &easixInfo, record.Creatinine, detail)
+	r.MEASIX = easix(in, &measixInfo, record.CRP, detail)
 	h := r.Hematotox.Group("paper")
 	if h != "" {
 		h = "h-" + h
 	}
-	r.CombinedHematotox = combined(&combinedHTInfo, &r.CARIMPI, h, h != "", detail)
+	r.CombinedHematotox = combined(&combinedHTInfo, &r.CARIMPI, h, h != "")
 	c := r.InflaMix.Group("cluster")
-	r.CombinedInflaMix = combined(&combinedInflInfo, &r.CARIMPI, c, c != "", detail)
-	if !scored {
-		for _, ix := range r.Indices() {
-			ix.Terms, ix.Unusable, ix.Note = nil, nil, "not scored: the patient's inputs have errors"
-		}
+	r.CombinedInflaMix = combined(&combinedInflInfo, &r.CARIMPI, c, c != "")
+	if w, ok := s.defaultULNWarning(&defaults); ok {
+		r.Warnings = append(r.Warnings, w)
 	}
 }
 
 // modelWarnings adds to warns, when the model's index was computed, what
 // its model file left unsaid and whether it was fitted on simulated data.
-func modelWarnings(m *CoxModel, ix *Index, warns *[]Issue) {
+func modelWarnings(m *CoxModel, ix *Index, warns *[]record.Issue) {
 	if math.IsNaN(ix.Value) {
 		return
 	}
 	if m.Provenance.Simulated() {
-		*warns = append(*warns, Issue{Field: m.ID, Message: m.Name + ": " + SimulatedWarning})
+		*warns = append(*warns, record.Issue{Field: m.ID, Severity: record.SeverityWarning, Message: m.Name + ": " + SimulatedWarning})
 	}
 	for _, w := range m.Provenance.Warnings {
-		*warns = append(*warns, Issue{Field: m.ID, Message: m.Name + ": " + w})
+		*warns = append(*warns, record.Issue{Field: m.ID, Severity: record.SeverityWarning, Message: m.Name + ": " + w})
 	}
 }
 
@@ -251,13 +272,40 @@ func (s *Scorer) Simulated() bool {
 	return s.IMPI.Provenance.Simulated() || s.CARIMPI.Provenance.Simulated()
 }
 
-func hasIssue(list []Issue, field string) bool {
-	for _, e := range list {
-		if e.Field == field {
-			return true
+// defaultULNWarning names the default upper limits of normal used.
+func (s *Scorer) defaultULNWarning(used *[record.NumFields]bool) (record.Issue, bool) {
+	var parts, names []string
+	for f := record.Field(0); f < record.NumFields; f++ {
+		if !used[f] {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %g %s", f.Name(), s.DefaultULN[f], f.Unit()))
+		names = append(names, f.Name())
+	}
+	if len(parts) == 0 {
+		return record.Issue{}, false
+	}
+	return record.Issue{Field: strings.Join(names, ", "), Severity: record.SeverityWarning,
+		Message: "default upper limit of normal used: " + strings.Join(parts, ", "),
+		Fix:     "give the laboratory's own ULN (the *_uln fields) or set the default with --default-uln"}, true
+}
+
+// patientIn is a patient being scored with the errors found reading it, so
+// that an index can say why an input is unusable.
+type patientIn struct {
+	p    *record.Record
+	errs []record.Issue
+}
+
+// why returns the reason field f is missing: its reading error, or
+// "missing".
+func (in *patientIn) why(f record.Field) record.Issue {
+	for _, e := range in.errs {
+		if e.Field == f.Name() {
+			return record.Issue{Field: e.Field, Value: e.Value, Severity: record.SeverityError, Message: "not used: " + e.Message}
 		}
 	}
-	return false
+	return record.Issue{Field: f.Name(), Message: "missing"}
 }
 
 // coxGroups holds the group lists of a Cox model by (median, tercile)
@@ -283,21 +331,45 @@ var coxGroups = func() map[[2]string][]GroupOf {
 // built-in CAR-IMPI).
 const NeedsModelFile = "needs a model file with its coefficients (--model model.json, written by carimpi study or by hand from the paper's supplement); not computed"
 
-// notScored is the all-missing patient used for a patient with errors.
-var notScored = NewPatient("")
+// Reason says why an index is unavailable ("" when it was computed): its
+// note (CAR-IMPI without a model file), or the inputs it lacks and why
+// ("needs plt (missing), mtv_ml (not used: mtv_ml -5 mL is outside ...)").
+func (ix *Index) Reason() string {
+	if !math.IsNaN(ix.Value) || len(ix.Groups) > 0 {
+		return ""
+	}
+	if len(ix.Unusable) == 0 {
+		if ix.Note != "" {
+			return ix.Note
+		}
+		return "not computed"
+	}
+	return unusableText(ix)
+}
 
-func (s *Scorer) cox(m *CoxModel, p *Patient, detail bool) Index {
+func unusableText(ix *Index) string {
+	if len(ix.Unusable) == 0 {
+		return ix.Note
+	}
+	parts := make([]string, len(ix.Unusable))
+	for i, u := range ix.Unusable {
+		parts[i] = u.Field + " (" + u.Message + ")"
+	}
+	return "needs " + strings.Join(parts, ", ")
+}
+
+func (s *Scorer) cox(m *CoxModel, in *patientIn, detail bool) Index {
 	ix := newIndex(&m.Info)
 	if m.Coef == nil {
 		ix.Note = NeedsModelFile
 		return ix
 	}
-	mtv, age, st := p.Values[MTV], p.Values[Age], p.Values[Stage]
-	if math.IsNaN(mtv) || math.IsNaN(age) || math.IsNaN(st) {
+	if !need(in, &ix, record.MTV, record.Age, record.Stage) {
 		return ix
 	}
+	p := in.p
 	if detail {
-		ix.Value, ix.Terms = m.LP(mtv, age, st)
+		ix.Value, ix.Terms = m.LP(p.MTV, p.Age, p.Stage)
 		for _, ep := range []string{"pfs", "os"} {
 			times, surv := m.Survival(ep, ix.Value)
 			for i := range times {
@@ -308,37 +380,38 @@ func (s *Scorer) cox(m *CoxModel, p *Patient, detail bool) Index {
 			ix.Note = "no baseline survival in this model: no individualized survival estimate"
 		}
 	} else {
-		ix.Value = m.lp(mtv, age, st)
+		ix.Value = m.lp(p.MTV, p.Age, p.Stage)
 	}
 	ix.Groups = coxGroups[[2]string{m.Cutoffs.MedianGroup(ix.Value), m.Cutoffs.TercileGroup(ix.Value)}]
 	return ix
 }
 
-func (s *Scorer) inflamix(p *Patient, detail bool, warns *[]Issue) Index {
+func (s *Scorer) inflamix(in *patientIn, detail bool, warns *[]record.Issue, defaults *[record.NumFields]bool) Index {
 	m := s.InflaMix
 	if m == nil {
 		ix := newIndex(&inflamixNotInstalledInfo)
 		ix.Note = InflaMixNotInstalled
 		return ix
 	}
+	p := in.p
 	ix := newIndex(&m.Info)
 	var z [NumLabs]float64
+	var used [record.NumFields]bool
 	for i, f := range m.labs {
-		raw := p.Values[f]
+		raw := f.Float(p)
 		z[i] = math.NaN()
 		if math.IsNaN(raw) {
-			if detail {
-				ix.Unusable = append(ix.Unusable, Issue{Field: f.Name(), Message: "missing"})
-			}
+			ix.Unusable = append(ix.Unusable, in.why(f))
 			continue
 		}
-		uf := ulnOf(f)
-		u := s.uln(p, uf)
+		uf, _ := f.ULN()
+		u := s.uln(p, uf, &used)
 		v, ok := m.Standardize(i, raw, u)
 		if !ok {
 			msg := fmt.Sprintf("%s %g cannot enter InflaMix: log10 of %g/%g is undefined; give the assay's detection limit instead", f.Name(), raw, raw, u)
-			ix.Unusable = append(ix.Unusable, Issue{f.Name(), fmtFloat(raw), msg})
-			*warns = append(*warns, Issue{f.Name(), fmtFloat(raw), msg})
+			ix.Unusable = append(ix.Unusable, record.Issue{Field: f.Name(), Value: fmtFloat(raw), Message: msg})
+			*warns = append(*warns, record.Issue{Field: f.Name(), Value: fmtFloat(raw), Severity: record.SeverityWarning, Message: msg})
+			used[uf] = false
 			continue
 		}
 		z[i] = v
@@ -347,7 +420,7 @@ func (s *Scorer) inflamix(p *Patient, detail bool, warns *[]Issue) Index {
 			if m.log10[i] {
 				rule = fmt.Sprintf("z = (log10(%s/%g) - mean)/sd", f.Name(), u)
 			}
-			if math.IsNaN(p.Values[uf]) {
+			if used[uf] {
 				rule += " (default ULN)"
 			}
 			ix.Terms = append(ix.Terms, Term{Input: f.Name(), Value: jsonx.Float(raw), Points: jsonx.Float(v), Rule: rule})
@@ -355,14 +428,17 @@ func (s *Scorer) inflamix(p *Patient, detail bool, warns *[]Issue) Index {
 	}
 	prob, n := m.Posterior(&z)
 	ix.Used = n
-	if n == 1 && p != &notScored {
+	if n == 1 {
 		msg := "InflaMix needs at least 2 of its 14 labs; only 1 given"
-		*warns = append(*warns, Issue{Message: msg})
+		*warns = append(*warns, record.Issue{Severity: record.SeverityWarning, Message: msg})
 		ix.Note = msg
 	}
 	if !math.IsNaN(prob) {
 		ix.Value = prob
 		ix.Groups = inflamixGroups[int(b2f(prob > 0.5))]
+		for f, u := range used {
+			defaults[f] = defaults[f] || u
+		}
 	}
 	return ix
 }
@@ -392,22 +468,41 @@ type Row struct {
 	CombinedHematotoxGroup string
 	CombinedInflaMixGroup  string
 	Warnings               []string
+	// Unavailable lists the indices not computed, each with its reason
+	// (Index.Reason), in display order.
+	Unavailable []Unavailable
+}
+
+// Unavailable is an index that could not be computed and why.
+type Unavailable struct {
+	ID, Reason string
 }
 
 // RowColumns are the keys of Row in JSON and the CSV header, in order.
 var RowColumns = []string{"patient_id", "impi", "car_impi", "car_impi_median_group", "car_impi_tercile_group", "car_hematotox",
 	"inflamix_prob", "inflamix_cluster", "inflamix_labs", "ipi", "ipi_group", "r_ipi_group", "nccn_ipi", "nccn_ipi_group",
-	"easix", "m_easix", "combined_hematotox_group", "combined_inflamix_group", "warnings"}
+	"easix", "m_easix", "combined_hematotox_group", "combined_inflamix_group", "warnings", "unavailable"}
 
-// Row flattens a Result. Errors become warnings "not scored: ...", so that
-// a CSV row says why it is empty.
+// Row flattens a Result. Errors (values not used) become warnings "not
+// used: ...", and every index not computed is listed with its reason, so
+// that a row says why a cell is empty.
 func (r *Result) Row() Row {
 	w := make([]string, 0, len(r.Errors)+len(r.Warnings))
 	for _, e := range r.Errors {
-		w = append(w, "not scored: "+e.Message)
+		if e.Field == "" {
+			w = append(w, e.Message)
+		} else {
+			w = append(w, "not used: "+e.Message)
+		}
 	}
 	for _, e := range r.Warnings {
-		w = append(w, e.Message)
+		w = append(w, e.Text())
+	}
+	var un []Unavailable
+	for _, ix := range r.Indices() {
+		if why := ix.Reason(); why != "" {
+			un = append(un, Unavailable{ix.ID, why})
+		}
 	}
 	return Row{
 		PatientID:              r.PatientID,
@@ -429,6 +524,7 @@ func (r *Result) Row() Row {
 		CombinedHematotoxGroup: r.CombinedHematotox.Group("combined"),
 		CombinedInflaMixGroup:  r.CombinedInflaMix.Group("combined"),
 		Warnings:               w,
+		Unavailable:            un,
 	}
 }
 
@@ -497,6 +593,12 @@ func (row *Row) appendRow(b []byte, mode byte) []byte {
 	key("warnings")
 	if mode == 'c' {
 		b = table.AppendText(b, strings.Join(row.Warnings, " | "))
+		key("unavailable")
+		un := make([]string, len(row.Unavailable))
+		for i, u := range row.Unavailable {
+			un[i] = u.ID + ": " + u.Reason
+		}
+		b = table.AppendText(b, strings.Join(un, " | "))
 		return append(b, '\n')
 	}
 	b = append(b, '[')
@@ -506,7 +608,18 @@ func (row *Row) appendRow(b []byte, mode byte) []byte {
 		}
 		b = appendJSONString(b, w)
 	}
-	return append(b, ']', '}')
+	b = append(b, ']')
+	key("unavailable")
+	b = append(b, '{')
+	for i, u := range row.Unavailable {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, u.ID)
+		b = append(b, ':')
+		b = appendJSONString(b, u.Reason)
+	}
+	return append(b, '}', '}')
 }
 
 // appendJSONString appends s as a JSON string: plain ASCII directly, the

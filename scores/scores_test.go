@@ -4,16 +4,40 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"carimpi/internal/reftest"
+	"carimpi/record"
 	"carimpi/scores"
-	"carimpi/table"
 )
+
+// readRows reads a patient table through record's one input path and
+// returns each row's record and issues.
+func readRows(t testing.TB, r io.Reader, opts record.Options) ([]record.Record, [][]record.Issue) {
+	t.Helper()
+	rd, err := record.NewCSVReader(r, "test.csv", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []record.Record
+	var issues [][]record.Issue
+	err = record.Stream(rd, 1, nil, func(row *record.Row, _ *struct{}) error {
+		if !row.Blank {
+			recs = append(recs, row.Record)
+			issues = append(issues, append([]record.Issue(nil), row.Issues...))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs, issues
+}
 
 // testModel is a CAR-IMPI model file as "carimpi study" would write it;
 // the coefficients are made up for the test (the published ones are in
@@ -38,17 +62,17 @@ func loadTestModel(t testing.TB) *scores.CoxModel {
 	return m
 }
 
-func patient(kv map[scores.Field]float64) scores.Patient {
-	p := scores.NewPatient("t")
+func patient(kv map[record.Field]float64) record.Record {
+	p := record.New("t")
 	for f, v := range kv {
-		p.Set(f, v)
+		f.SetFloat(&p, v)
 	}
 	return p
 }
 
 func TestCARIMPIWithModelFile(t *testing.T) {
 	s := scores.NewScorer()
-	p := patient(map[scores.Field]float64{scores.Age: 64, scores.Stage: 3, scores.MTV: 120})
+	p := patient(map[record.Field]float64{record.Age: 64, record.Stage: 3, record.MTV: 120})
 	if r := s.Score(&p); !math.IsNaN(r.CARIMPI.Value) || !strings.Contains(r.CARIMPI.Note, "model file") {
 		t.Fatalf("built-in CAR-IMPI scored without coefficients: %v %q", r.CARIMPI.Value, r.CARIMPI.Note)
 	}
@@ -97,15 +121,15 @@ func TestCombinedGroups(t *testing.T) {
 	if err := s.Use(loadTestModel(t)); err != nil {
 		t.Fatal(err)
 	}
-	base := map[scores.Field]float64{scores.Age: 50, scores.Stage: 1}
+	base := map[record.Field]float64{record.Age: 50, record.Stage: 1}
 	// MTV 10: lp = 0.149 + 0.5 = 0.649 (c-low); MTV 200: 2.98 - 0.965 + 0.5 (c-high).
-	labsLow := map[scores.Field]float64{scores.Plt: 250, scores.ANC: 3, scores.Hb: 13, scores.CRP: 0.5, scores.Ferritin: 200,
-		scores.LDH: 180, scores.Albumin: 4.2, scores.IL6: 2}
-	labsHigh := map[scores.Field]float64{scores.Plt: 60, scores.ANC: 0.8, scores.Hb: 8, scores.CRP: 12, scores.Ferritin: 3000,
-		scores.LDH: 900, scores.Albumin: 2.5, scores.IL6: 80}
+	labsLow := map[record.Field]float64{record.Plt: 250, record.ANC: 3, record.Hb: 13, record.CRP: 0.5, record.Ferritin: 200,
+		record.LDH: 180, record.Albumin: 4.2, record.IL6: 2}
+	labsHigh := map[record.Field]float64{record.Plt: 60, record.ANC: 0.8, record.Hb: 8, record.CRP: 12, record.Ferritin: 3000,
+		record.LDH: 900, record.Albumin: 2.5, record.IL6: 80}
 	for _, tc := range []struct {
 		mtv      float64
-		labs     map[scores.Field]float64
+		labs     map[record.Field]float64
 		ht, infl string
 	}{
 		{10, labsLow, "c-low/h-low", "c-low/non-inflamed"},
@@ -114,9 +138,9 @@ func TestCombinedGroups(t *testing.T) {
 		{200, labsHigh, "c-high/h-high", "c-high/inflamed"},
 	} {
 		p := patient(base)
-		p.Set(scores.MTV, tc.mtv)
+		record.MTV.SetFloat(&p, tc.mtv)
 		for f, v := range tc.labs {
-			p.Set(f, v)
+			f.SetFloat(&p, v)
 		}
 		row := s.Row(&p)
 		if row.CombinedHematotoxGroup != tc.ht || row.CombinedInflaMixGroup != tc.infl {
@@ -152,21 +176,24 @@ func TestSaveLoadScoresIdentically(t *testing.T) {
 	s1, s2 := synthScorer(t), synthScorer(t)
 	s1.Use(m1)
 	s2.Use(m2)
-	rd := reftest.Table(t, refDir+"data/scores_examples.csv")
-	cols, err := scores.NewColumns(rd.Header, nil)
+	f, err := os.Open(refDir + "data/scores_examples.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, rec := range rd.Rows {
-		p, errs := cols.Patient(rec, false, i+1)
-		if len(errs) > 0 {
-			t.Fatal(errs)
+	defer f.Close()
+	recs, issues := readRows(t, f, record.Options{})
+	for i := range recs {
+		p := &recs[i]
+		for _, is := range issues[i] {
+			if is.Severity == record.SeverityError {
+				t.Fatal(is)
+			}
 		}
-		a, b := s1.Row(&p), s2.Row(&p)
+		a, b := s1.Row(p), s2.Row(p)
 		ja, _ := json.Marshal(a)
 		jb, _ := json.Marshal(b)
 		if string(ja) != string(jb) || math.IsNaN(a.CARIMPI) {
-			t.Errorf("%s: %s\n%s", p.ID, ja, jb)
+			t.Errorf("%s: %s\n%s", p.PatientID, ja, jb)
 		}
 	}
 }
@@ -201,104 +228,80 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-// TestBadInput checks each bad input of the issue: the message names the
-// field and, for a suspected unit, gives the fix.
+// TestBadInput checks each bad input: the message names the field and
+// the value and, for a suspected unit, gives the fix; an error leaves only
+// the indices that need the field unavailable, with the reason.
 func TestBadInput(t *testing.T) {
-	ok := map[scores.Field]float64{scores.Age: 64, scores.Stage: 3, scores.MTV: 120}
+	labs := map[string]string{"age": "64", "stage": "3", "mtv_ml": "120", "plt": "150", "anc": "2", "hb": "11", "crp": "1", "ferritin": "300"}
 	for _, tc := range []struct {
-		name    string
-		set     map[scores.Field]float64
-		unset   scores.Field
-		err     bool
-		field   string
-		message string
+		name, field, value string
+		err                bool
+		message            string
 	}{
-		{"missing age", nil, scores.Age, true, "age", "age is required"},
-		{"missing mtv", nil, scores.MTV, true, "mtv_ml", "mtv_ml is required"},
-		{"stage 5", map[scores.Field]float64{scores.Stage: 5}, -1, true, "stage", "stage 5 must be from 1 to 4"},
-		{"stage 2.5", map[scores.Field]float64{scores.Stage: 2.5}, -1, true, "stage", "whole number"},
-		{"negative MTV", map[scores.Field]float64{scores.MTV: -3}, -1, true, "mtv_ml", "mtv_ml -3 mL must be from 0"},
-		{"age 150", map[scores.Field]float64{scores.Age: 150}, -1, true, "age", "age 150 years must be from 0 to 120"},
-		{"ULN 0", map[scores.Field]float64{scores.LDHULN: 0}, -1, true, "ldh_uln", "must be greater than 0"},
-		{"negative lab", map[scores.Field]float64{scores.CRP: -1}, -1, true, "crp", "crp -1 mg/dL must be from 0"},
-		{"Hb in g/L", map[scores.Field]float64{scores.Hb: 105}, -1, true, "hb", "if it is in g/L, that is 10.5 g/dL"},
-		{"plt per uL", map[scores.Field]float64{scores.Plt: 165000}, -1, true, "plt", "if it is in /uL, that is 165 10^9/L"},
-		{"CRP in mg/L", map[scores.Field]float64{scores.CRP: 45}, -1, false, "crp", "if it is in mg/L, that is 4.5 mg/dL"},
-		{"creatinine in umol/L", map[scores.Field]float64{scores.Creatinine: 88}, -1, true, "creatinine", "if it is in umol/L, that is 0.9952 mg/dL"},
-		{"ECOG 5", map[scores.Field]float64{scores.ECOG: 5}, -1, true, "ecog", "ecog 5 must be from 0 to 4"},
-		{"age 12", map[scores.Field]float64{scores.Age: 12}, -1, false, "age", "implausible"},
+		{"stage 5", "stage", "5", true, "stage 5 is outside the possible range 1-4"},
+		{"stage 2.5", "stage", "2.5", true, "whole number"},
+		{"negative MTV", "mtv_ml", "-3", true, "mtv_ml -3 mL is outside the possible range 0-100000 mL"},
+		{"age 150", "age", "150", true, "age 150 years is outside the possible range 0-120 years"},
+		{"ULN 0", "ldh_uln", "0", true, "ldh_uln 0 U/L is outside the possible range above 0"},
+		{"negative lab", "crp", "-1", true, "crp -1 mg/dL is outside the possible range"},
+		{"Hb in g/L", "hb", "105", true, "if it is in g/L, that is 10.5 g/dL"},
+		{"plt per uL", "plt", "165000", true, "if it is in /uL, that is 165 10^9/L"},
+		{"CRP in mg/L", "crp", "45", false, "if it is in mg/L, that is 4.5 mg/dL"},
+		{"creatinine in umol/L", "creatinine", "88", true, "if it is in umol/L, that is 0.9952 mg/dL"},
+		{"ECOG 5", "ecog", "5", true, "ecog 5 is outside the possible range 0-4"},
+		{"age 12", "age", "12", false, "outside the plausible range 18-100 years"},
 	} {
-		p := patient(ok)
-		for f, v := range tc.set {
-			p.Set(f, v)
-		}
-		if tc.unset >= 0 {
-			p.Set(tc.unset, math.NaN())
-		}
-		r := scores.NewScorer().Score(&p)
-		list := r.Warnings
-		if tc.err {
-			list = r.Errors
-			if !math.IsNaN(r.IMPI.Value) || !math.IsNaN(r.Hematotox.Value) {
-				t.Errorf("%s: scored despite errors", tc.name)
+		p := record.New("t")
+		var issues []record.Issue
+		for k, v := range labs {
+			if k != tc.field {
+				f, _ := record.Lookup(k)
+				f.Parse(&p, v, nil)
 			}
 		}
-		found := false
-		for _, is := range list {
-			found = found || (is.Field == tc.field && strings.Contains(is.Message, tc.message))
+		f, _ := record.Lookup(tc.field)
+		is := f.Parse(&p, tc.value, nil)
+		issues = append(issues, is)
+		if tc.err != (is.Severity == record.SeverityError) || !strings.Contains(is.Text(), tc.message) {
+			t.Errorf("%s: %+v; want %q (error %v)", tc.name, is, tc.message, tc.err)
+			continue
 		}
-		if !found {
-			t.Errorf("%s: errors %v warnings %v; want %q on %s", tc.name, r.Errors, r.Warnings, tc.message, tc.field)
+		r := scores.NewScorer().Score(&p, issues...)
+		impiInput := tc.field == "age" || tc.field == "stage" || tc.field == "mtv_ml"
+		htInput := tc.field == "plt" || tc.field == "anc" || tc.field == "hb" || tc.field == "crp" || tc.field == "ferritin"
+		if tc.err && math.IsNaN(r.IMPI.Value) != impiInput || tc.err && math.IsNaN(r.Hematotox.Value) != htInput {
+			t.Errorf("%s: IMPI %v, CAR-HEMATOTOX %v", tc.name, r.IMPI.Value, r.Hematotox.Value)
+		}
+		if tc.err && impiInput && !strings.Contains(r.IMPI.Reason(), tc.message) && !strings.Contains(r.IMPI.Reason(), "not used") {
+			t.Errorf("%s: IMPI reason %q", tc.name, r.IMPI.Reason())
 		}
 	}
 }
 
-func TestColumnsAndUnits(t *testing.T) {
-	units, err := scores.ParseUnits("crp=mg/L, hb=g/L,plt=/µL")
-	if err != nil {
-		t.Fatal(err)
+// TestLabsOnly: the labs of CAR-HEMATOTOX alone give CAR-HEMATOTOX (the
+// issue's example), with IMPI unavailable for want of age, stage and MTV.
+func TestLabsOnly(t *testing.T) {
+	recs, issues := readRows(t, strings.NewReader("plt,anc,hb,crp,ferritin\n165,2.8,10.6,1.3,447\n"), record.Options{})
+	r := synthScorer(t).Score(&recs[0], issues[0]...)
+	if r.Hematotox.Value != 1 || !math.IsNaN(r.IMPI.Value) || r.IMPI.Reason() != "needs mtv_ml (missing), age (missing), stage (missing)" {
+		t.Errorf("labs only: CAR-HEMATOTOX %v, IMPI %v (%s)", r.Hematotox.Value, r.IMPI.Value, r.IMPI.Reason())
 	}
-	header := []string{"Patient ID", "Age", "stage", "MTV-mL", "crp", "CRP ULN", "hb", "plt", "note"}
-	cols, err := scores.NewColumns(header, units)
-	if err != nil {
-		t.Fatal(err)
+	found := false
+	for _, w := range r.Warnings {
+		found = found || strings.Contains(w.Message, "crp_uln 0.3 mg/dL")
 	}
-	if len(cols.Ignored) != 1 || cols.Ignored[0] != "note" {
-		t.Errorf("ignored %v", cols.Ignored)
-	}
-	p, errs := cols.Patient([]string{"a", "64", "III", "120", "45", "8", "105", "165000", "x"}, false, 1)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	for f, want := range map[scores.Field]float64{scores.Stage: 3, scores.CRP: 4.5, scores.CRPULN: 0.8, scores.Hb: 10.5, scores.Plt: 165} {
-		if got := p.Get(f); math.Abs(got-want) > 1e-12 {
-			t.Errorf("%v = %v, want %v", f, got, want)
-		}
-	}
-	if _, errs := cols.Patient([]string{"b", "6O", "3", "1,5", "", "", "", "", ""}, false, 2); len(errs) != 2 ||
-		!strings.Contains(errs[0].Message, `age: "6O" is not a number`) || errs[1].Field != "mtv_ml" {
-		t.Errorf("cell errors %v", errs)
-	}
-	if p, errs := cols.Patient([]string{"", "64", "3", "1,5", "", "", "", "", ""}, true, 7); len(errs) > 0 || p.Get(scores.MTV) != 1.5 || p.ID != "7" {
-		t.Errorf("decimal comma / row id: %v %v %q", errs, p.Get(scores.MTV), p.ID)
-	}
-	if _, err := scores.NewColumns([]string{"patient_id", "age", "mtv_ml"}, nil); err == nil || !strings.Contains(err.Error(), `"stage"`) {
-		t.Errorf("missing column: %v", err)
-	}
-	for _, bad := range []string{"crp=mmol/L", "nope=mg/L", "crp"} {
-		if _, err := scores.ParseUnits(bad); err == nil {
-			t.Errorf("ParseUnits(%q) accepted", bad)
-		}
+	if !found {
+		t.Errorf("no default-ULN warning naming the value: %v", r.Warnings)
 	}
 }
 
 func TestInflaMixEdges(t *testing.T) {
 	s := synthScorer(t)
-	req := map[scores.Field]float64{scores.Age: 60, scores.Stage: 2, scores.MTV: 50}
+	req := map[record.Field]float64{record.Age: 60, record.Stage: 2, record.MTV: 50}
 	extreme := patient(req)
-	extreme.Set(scores.IL6, 1e6)
-	extreme.Set(scores.CRP, 99)
-	extreme.Set(scores.LDH, 9e4)
+	record.IL6.SetFloat(&extreme, 1e6)
+	record.CRP.SetFloat(&extreme, 99)
+	record.LDH.SetFloat(&extreme, 9e4)
 	if row := s.Row(&extreme); row.InflaMixProb != 1 || row.InflaMixCluster != "inflamed" {
 		t.Errorf("extreme inflamed labs: %v %q", row.InflaMixProb, row.InflaMixCluster)
 	}
@@ -306,26 +309,26 @@ func TestInflaMixEdges(t *testing.T) {
 	for _, f := range scores.InflaMixLabs() {
 		for _, v := range []float64{1e-6, f.Info().Max} {
 			p := patient(req)
-			p.Set(scores.LDH, 200)
-			p.Set(scores.Hb, 12)
-			p.Set(f, v)
+			record.LDH.SetFloat(&p, 200)
+			record.Hb.SetFloat(&p, 12)
+			f.SetFloat(&p, v)
 			if prob := s.Row(&p).InflaMixProb; !(prob >= 0 && prob <= 1) {
 				t.Errorf("%v = %v: posterior %v", f, v, prob)
 			}
 		}
 	}
 	one := patient(req)
-	one.Set(scores.CRP, 2)
+	record.CRP.SetFloat(&one, 2)
 	r := s.Score(&one)
 	if !math.IsNaN(r.InflaMix.Value) || r.InflaMix.Used != 1 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0].Message, "at least 2") {
 		t.Errorf("one lab: %v, %d labs, %v", r.InflaMix.Value, r.InflaMix.Used, r.Warnings)
 	}
 	zero := patient(req)
-	zero.Set(scores.CRP, 0)
-	zero.Set(scores.LDH, 200)
-	zero.Set(scores.Hb, 12)
+	record.CRP.SetFloat(&zero, 0)
+	record.LDH.SetFloat(&zero, 200)
+	record.Hb.SetFloat(&zero, 12)
 	r = s.Score(&zero)
-	if r.InflaMix.Used != 2 || len(r.Warnings) != 1 || r.Warnings[0].Field != "crp" {
+	if r.InflaMix.Used != 2 || len(r.Warnings) != 2 || r.Warnings[0].Field != "crp" {
 		t.Errorf("CRP 0: %d labs, warnings %v", r.InflaMix.Used, r.Warnings)
 	}
 }
@@ -334,13 +337,13 @@ func TestInflaMixEdges(t *testing.T) {
 // cache is filled concurrently) and compares with a serial run.
 func TestConcurrentScoring(t *testing.T) {
 	_, pats := synthPatients(t)
-	var list []scores.Patient
+	var list []record.Record
 	for _, p := range pats {
 		q := withRequired(*p)
 		// Drop a different subset of labs per patient.
 		for i, f := range scores.InflaMixLabs() {
 			if (len(list)>>i)&1 == 1 {
-				q.Set(f, math.NaN())
+				f.SetFloat(&q, math.NaN())
 			}
 		}
 		list = append(list, q)
@@ -374,7 +377,7 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 		"d,64,2,-4,2,0\n" +
 		"\"e,1\",70,4,300,45,250\n" +
 		"f,70,4\n"
-	rd, err := table.NewReader(strings.NewReader(in), "in.csv")
+	rd, err := record.NewCSVReader(strings.NewReader(in), "in.csv", record.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,12 +393,13 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 	if len(recs) != 7 || strings.Join(recs[0], ",") != strings.Join(scores.RowColumns, ",") {
 		t.Fatalf("output %q", recs)
 	}
-	for i, id := range []string{"a", "b", "c", "d", "e,1"} {
+	for i, id := range []string{"a", "b", "c", "d", "e,1", "6"} {
 		if recs[i+1][0] != id {
 			t.Errorf("row %d id %q, want %q", i+1, recs[i+1][0], id)
 		}
 	}
-	if recs[1][1] == "" || recs[2][1] != "" || recs[5][1] == "" || !strings.Contains(recs[5][18], "mg/L") {
+	if recs[1][1] == "" || recs[2][1] != "" || recs[5][1] == "" || !strings.Contains(recs[5][18], "mg/L") ||
+		!strings.Contains(recs[2][19], "impi: needs age (missing)") {
 		t.Errorf("scores: %q", recs)
 	}
 	type key struct {
@@ -403,39 +407,42 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 		column string
 		value  string
 	}
-	want := []key{{2, "age", ""}, {3, "crp", "abc"}, {3, "stage", "5"}, {4, "mtv_ml", "-4"}, {4, "ldh_uln", "0"}, {6, "", ""}}
-	got := map[key]string{}
+	want := []key{{3, "crp", "abc"}, {3, "stage", "5"}, {4, "mtv_ml", "-4"}, {4, "ldh_uln", "0"}, {6, "", ""}}
+	got := map[key]scores.BatchError{}
 	for _, e := range sum.Errors {
-		got[key{e.Row, e.Column, e.Value}] = e.Message
+		got[key{e.Row, e.Column, e.Value}] = e
 	}
 	for _, k := range want {
-		if msg, ok := got[k]; !ok || !strings.Contains(msg, k.column) || !strings.Contains(msg, "line ") || (k.row == 6 && !strings.Contains(msg, "line 7: the row has 3 cells but the header has 6")) {
+		e, ok := got[k]
+		if !ok || !strings.Contains(e.Message, k.column) || e.Line != k.row+1 || (k.row == 6 && !strings.Contains(e.Message, "the row has 3 cells but the header has 6")) {
 			t.Errorf("missing error %+v (got %+v)", k, sum.Errors)
 		}
 	}
-	if sum.Rows != 6 || len(sum.Errors) != len(want) || sum.Warnings != 2 {
+	if sum.Rows != 6 || len(sum.Errors) != len(want) || sum.Warnings != 4 {
 		t.Errorf("summary %+v", sum)
 	}
 }
 
 func TestPatientJSON(t *testing.T) {
-	var p scores.Patient
-	if err := json.Unmarshal([]byte(`{"patient_id": "x", "age": 64, "stage": "IV", "mtv_ml": 120, "crp": null, "ldh": "300"}`), &p); err != nil {
-		t.Fatal(err)
+	p, issues, keyErrs, err := record.DecodeJSON([]byte(`{"patient_id": "x", "age": 64, "stage": "IV", "mtv_ml": 120, "crp": null, "ldh": "300"}`), nil)
+	if err != nil || len(issues) > 0 || len(keyErrs) > 0 {
+		t.Fatal(err, issues, keyErrs)
 	}
-	if p.ID != "x" || p.Get(scores.Stage) != 4 || p.Get(scores.LDH) != 300 || p.Has(scores.CRP) {
+	if p.PatientID != "x" || p.Stage != 4 || p.LDH != 300 || record.CRP.Has(&p) {
 		t.Errorf("decoded %+v", p)
 	}
 	b, _ := json.Marshal(p)
-	var q scores.Patient
-	err := json.Unmarshal(b, &q)
+	q, _, _, err := record.DecodeJSON(b, nil)
 	b2, _ := json.Marshal(q)
 	if err != nil || string(b) != string(b2) {
 		t.Errorf("round trip %s -> %s: %v", b, b2, err)
 	}
-	for _, bad := range []string{`{"agee": 1}`, `{"age": "old"}`, `{"age": [1]}`} {
-		if err := json.Unmarshal([]byte(bad), &p); err == nil {
+	for _, bad := range []string{`{"agee": 1}`, `{"age": [1]}`} {
+		if _, _, keyErrs, err := record.DecodeJSON([]byte(bad), nil); err == nil && len(keyErrs) == 0 {
 			t.Errorf("%s accepted", bad)
 		}
+	}
+	if _, issues, _, _ := record.DecodeJSON([]byte(`{"age": "old"}`), nil); len(issues) != 1 || issues[0].Severity != record.SeverityError {
+		t.Errorf(`{"age": "old"}: %v`, issues)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"carimpi/internal/textsafe"
+	"carimpi/record"
 	"carimpi/scores"
 	"carimpi/table"
 )
@@ -78,7 +79,7 @@ func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 		timer.Stop()
 		return
 	}
-	units, err := scores.ParseUnits(r.URL.Query().Get("units"))
+	units, err := record.ParseUnits(r.URL.Query().Get("units"))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), []FieldError{{Field: "units", Message: err.Error()}})
 		return
@@ -102,21 +103,16 @@ func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 		a.batchLines(body, out, format)
 		return
 	}
-	rd, err := table.NewReaderLimits(body, "request body", BatchLimits)
+	rd, err := record.NewCSVReader(body, "request body", record.Options{Units: units, Limits: BatchLimits})
 	if err != nil {
 		a.bodyError(w, err)
 		return
 	}
-	cols, err := scores.NewColumns(rd.Header, units)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, textsafe.Strip(err.Error()), nil)
-		return
-	}
-	if len(cols.Ignored) > 0 {
-		w.Header().Set("X-Carimpi-Ignored-Columns", textsafe.List(cols.Ignored, ",", maxIgnoredNames))
+	if len(rd.Header.Ignored) > 0 {
+		w.Header().Set("X-Carimpi-Ignored-Columns", textsafe.List(rd.Header.Ignored, ",", maxIgnoredNames))
 	}
 	setBatchHeaders(w, format)
-	sum, err := a.sc.Batch(rd, out, scores.BatchOptions{Units: units, Format: format, Notice: Notice, Simulated: a.sc.Simulated(), Models: a.sc.Refs()})
+	sum, err := a.sc.Batch(rd, out, scores.BatchOptions{Format: format, Notice: Notice, Simulated: a.sc.Simulated(), Models: a.sc.Refs()})
 	if err != nil {
 		failStream(out, format, sum, err)
 	}
@@ -240,44 +236,39 @@ func (a *api) batchLines(body io.Reader, w io.Writer, format string) {
 // maxLineBytes is the longest JSON line of a batch body.
 const maxLineBytes = 1 << 20
 
-// scoreLine scores one JSON line. A line that does not decode, or whose
-// values fail the data dictionary's checks, gives a row with null scores
-// whose warnings say why, and one BatchError per problem.
+// scoreLine scores one JSON line as /api/v1/score scores a body: values
+// that cannot be used are reported (one BatchError each) and make only the
+// indices that need them unavailable; a line that is not a JSON object or
+// has keys that cannot be read gives a row with null scores.
 func (a *api) scoreLine(text []byte, row, line int) (scores.Row, []scores.BatchError) {
-	p, ferrs, err := decodePatient(text)
+	p, issues, ferrs, err := decodePatient(text, nil)
 	var errs []scores.BatchError
 	switch {
 	case err != nil:
-		errs = append(errs, scores.BatchError{Row: row, Message: fmt.Sprintf("line %d: %v", line, err)})
+		errs = append(errs, scores.BatchError{Row: row, Line: line, Message: err.Error()})
 	case len(ferrs) > 0:
-		var raw map[string]json.RawMessage
-		json.Unmarshal(text, &raw)
 		for _, fe := range ferrs {
-			errs = append(errs, scores.BatchError{Row: row, Column: fe.Field, Value: string(raw[fe.Field]),
-				Message: fmt.Sprintf("line %d: %s: %s", line, fe.Field, fe.Message)})
+			errs = append(errs, scores.BatchError{Row: row, Line: line, Column: fe.Field, Message: fe.Field + ": " + fe.Message})
 		}
 	default:
-		if p.ID == "" {
-			p.ID = strconv.Itoa(row) // as Scorer.Batch names a row without patient_id
+		if p.PatientID == "" {
+			p.PatientID = strconv.Itoa(row) // as Scorer.Batch names a row without patient_id
 		}
-		checkErrs, _ := p.Check()
-		for _, e := range checkErrs {
-			errs = append(errs, scores.BatchError{Row: row, Column: e.Field, Value: e.Value, Message: fmt.Sprintf("line %d: %s", line, e.Message)})
+		for _, is := range issues {
+			if is.Severity == record.SeverityError {
+				errs = append(errs, scores.BatchError{Row: row, Line: line, Column: is.Field, Value: is.Value, Message: is.Message, Fix: is.Fix})
+			}
 		}
-		return a.sc.Row(&p), errs
+		return a.sc.Row(&p, issues...), errs
 	}
-	// Not decoded: a patient with no values is a row that scores' own
-	// checks keep out of the scores (every index null); its warnings are
-	// replaced by what was wrong with the line.
-	id := p.ID
+	id := p.PatientID
 	if id == "" {
 		id = strconv.Itoa(row)
 	}
-	empty := scores.NewPatient(id)
-	out := a.sc.Row(&empty)
-	out.Warnings = out.Warnings[:0]
-	for _, e := range errs {
-		out.Warnings = append(out.Warnings, "not scored: "+e.Message)
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Message
 	}
-	return out, errs
+	res := a.sc.NotScored(id, "not scored: "+strings.Join(msgs, "; "))
+	return res.Row(), errs
 }

@@ -4,12 +4,12 @@ import (
 	"strconv"
 	"strings"
 
-	"carimpi/scores"
+	"carimpi/record"
 )
 
 // The web page's form, as data rendered by web/index.html. Units, their
 // conversion factors and the default upper limits of normal come from the
-// data dictionary of package scores (scores.FieldInfo), so the page and the
+// data dictionary of package record (record.Info), so the page and the
 // API cannot disagree on them. The page converts at its edge: it sends
 // value×Factor, so the API only ever sees the dictionary's units. A lab and
 // its ULN share one selector, so their ratio never depends on the unit.
@@ -81,13 +81,13 @@ var unitLabel = strings.NewReplacer("10^9", "10⁹", "10^3", "10³", "umol", "µ
 
 // formSections fills formSpec from the data dictionary; defaultULN gives
 // the ULN preset of a ULN column (the scorer's, which a run may override).
-func formSections(defaultULN func(scores.Field) float64) []formSection {
+func formSections(defaultULN func(record.Field) float64) []formSection {
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	var out []formSection
 	for _, s := range formSpec {
 		sec := formSection{Legend: s.legend}
 		for _, in := range s.inputs {
-			f, ok := scores.FieldByName(in.Name)
+			f, ok := record.Lookup(in.Name)
 			if !ok {
 				panic("server: form field " + in.Name + " is not in the data dictionary")
 			}
@@ -98,13 +98,13 @@ func formSections(defaultULN func(scores.Field) float64) []formSection {
 			}
 			if info.Unit != "" {
 				in.Units = append(in.Units, formUnit{unitLabel.Replace(info.Unit), "1"})
-				for _, u := range info.OtherUnits {
+				for _, u := range info.Units[1:] {
 					if u.Factor != 1 { // synonyms of the canonical unit add nothing
 						in.Units = append(in.Units, formUnit{unitLabel.Replace(u.Name), g(u.Factor)})
 					}
 				}
 			}
-			if uf, ok := scores.FieldByName(in.Name + "_uln"); ok {
+			if uf, ok := f.ULN(); ok {
 				in.ULN, in.ULNDefault = uf.Name(), g(defaultULN(uf))
 			}
 			sec.Inputs = append(sec.Inputs, in)

@@ -2,12 +2,12 @@ package server
 
 import (
 	"encoding/json"
-	"math"
 	"net/http"
 	"reflect"
 	"strings"
 
 	"carimpi/internal/jsonx"
+	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -34,18 +34,18 @@ func (a *api) openAPIDoc() obj {
 	ops := map[string]obj{
 		"POST /api/v1/score": {
 			"summary":     "Score one patient with every applicable index",
-			"description": "The answer carries every field of a row of 'carimpi batch --format json' for this patient, with the same names and values, plus survival estimates at 6, 12 and 24 months, risk-group bands and model provenance; with detail=true also the detailed result (terms or points of each index, inputs not used and why). Invalid values are 400 with one message per field.",
+			"description": "The answer carries every field of a row of 'carimpi batch --format json' for this patient, with the same names and values, plus survival estimates at 6, 12 and 24 months, risk-group bands and model provenance; with detail=true also the detailed result (terms or points of each index, inputs not used and why). Each index is computed from its own inputs: a value that cannot be used (not a number, outside its possible range) is listed under errors (field, value, message, fix) and makes only the indices that need it unavailable, each listed under unavailable with its reason. Malformed JSON, a repeated key, an unknown key or a wrong JSON type is a 400 naming the fields.",
 			"parameters":  []any{obj{"name": "detail", "in": "query", "required": false, "schema": obj{"type": "boolean"}, "description": "add the detailed result"}},
 			"requestBody": jsonBody(ref("Patient")),
 			"responses": merge(ok("scores", "application/json", ref("ScoreResponse")), obj{
-				"400": errResp("malformed JSON, unknown field, wrong type or invalid value (see fields)"),
+				"400": errResp("malformed JSON, a repeated key, data after the object, an unknown key or a wrong JSON type (see fields)"),
 				"413": errResp("body too large"),
 				"415": errResp("Content-Type is not application/json"),
 			}),
 		},
 		"POST /api/v1/batch": {
 			"summary":     "Score many patients, streamed row by row",
-			"description": "Body: a table with the data dictionary's columns (text/csv, comma or semicolon separated with decimal commas; other columns are ignored and named in the X-Carimpi-Ignored-Columns header; the query parameter units, e.g. crp=mg/L,hb=g/L, declares non-canonical units), or JSON lines, one Patient object a line (application/x-ndjson). Answer: the document of 'carimpi batch --format json' (or its CSV with Accept: text/csv), streamed: one row per input row in order, a row that cannot be scored with null scores and its problems under errors; the other rows go on.",
+			"description": "Body: a table with the data dictionary's columns (text/csv, comma or semicolon separated with decimal commas; other columns are ignored and named in the X-Carimpi-Ignored-Columns header; the query parameter units, e.g. crp=mg/L,hb=g/L, declares non-canonical units), or JSON lines, one Patient object a line (application/x-ndjson). Answer: the document of 'carimpi batch --format json' (or its CSV with Accept: text/csv), streamed: one row per input row in order, each index from its own inputs; a value that cannot be used is listed under errors and makes only the indices that need it unavailable (listed per row under unavailable); a row that cannot be read at all has null scores; the other rows go on.",
 			"parameters":  []any{obj{"name": "units", "in": "query", "required": false, "schema": obj{"type": "string"}, "description": "units of CSV columns that are not in the data dictionary's unit, e.g. crp=mg/L,hb=g/L"}},
 			"requestBody": obj{"required": true, "content": obj{
 				"text/csv":             obj{"schema": obj{"type": "string"}},
@@ -126,40 +126,43 @@ func merge(a, b obj) obj {
 	return out
 }
 
-// patientSchema is the request object: the data dictionary's columns as
-// numbers with their units and valid ranges, and patient_id.
+// patientSchema is the request object: the data dictionary's columns
+// (record.Infos) with their units, ranges and codes.
 func patientSchema() obj {
-	props := obj{"patient_id": obj{"type": "string", "nullable": true, "description": "kept in the answer"}}
-	var required []string
-	for _, f := range scores.Fields() {
+	props := obj{}
+	for _, f := range record.Infos() {
 		desc := f.Description
 		if f.Unit != "" {
 			desc += " (" + f.Unit + ")"
 		}
-		p := obj{"type": "number", "nullable": true, "description": desc}
-		if f.Integer {
-			p["type"] = "integer"
-		}
-		if !math.IsInf(f.Min, 0) {
+		p := obj{"nullable": true, "description": desc}
+		switch f.Kind {
+		case record.Text, record.Category:
+			p["type"] = "string"
+			if len(f.Levels) > 0 {
+				p["description"] = desc + "; codes: " + strings.Join(f.Levels, ", ")
+			}
+		default:
+			p["type"] = "number"
+			if f.Integer {
+				p["type"] = "integer"
+			}
 			p["minimum"] = f.Min
 			if f.MinOpen {
 				p["exclusiveMinimum"] = true
 			}
-		}
-		if !math.IsInf(f.Max, 0) {
 			p["maximum"] = f.Max
-		}
-		if f.DefaultULN != 0 {
-			p["default"] = f.DefaultULN
+			if f.DefaultULN != 0 {
+				p["default"] = f.DefaultULN
+			}
 		}
 		props[f.Name] = p
-		if f.Required {
-			required = append(required, f.Name)
-		}
 	}
 	return obj{
-		"type":                 "object",
-		"description":          "One patient keyed by the data dictionary's column names; an absent key or null is missing. " + strings.Join(required, ", ") + " are needed for a patient to be scored.",
+		"type": "object",
+		"description": "One patient keyed by the data dictionary's column names; an absent key or null is missing. " +
+			"Each value is read as a file cell is (a string such as \"IIIB\" for stage or \"12.5\" is accepted); " +
+			"a value that cannot be used is listed in the answer's errors and makes only the indices that need it unavailable.",
 		"properties":           props,
 		"additionalProperties": false,
 	}
@@ -169,6 +172,7 @@ var (
 	floatType   = reflect.TypeOf(jsonx.Float(0))
 	floatsType  = reflect.TypeOf(jsonx.Floats(nil))
 	rawJSONType = reflect.TypeOf(json.RawMessage(nil))
+	kindType    = reflect.TypeOf(record.Kind(0))
 )
 
 // schemaOf derives a JSON schema from a Go type through its json tags, the
@@ -184,6 +188,8 @@ func schemaOf(t reflect.Type) obj {
 		return obj{}
 	case rowType:
 		return ref("Row")
+	case kindType:
+		return obj{"type": "string"}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -253,6 +259,11 @@ func rowSchema() obj {
 	}
 	props := obj{}
 	for i, name := range scores.RowColumns {
+		if name == "unavailable" {
+			props[name] = obj{"type": "object", "additionalProperties": obj{"type": "string"},
+				"description": "the indices not computed, by id, each with its reason"}
+			continue
+		}
 		s := schemaOf(rowType.Field(i).Type)
 		if name != "patient_id" && s["type"] != "array" && s["type"] != "integer" {
 			s["nullable"] = true

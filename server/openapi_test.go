@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -80,15 +81,15 @@ func TestOpenAPISync(t *testing.T) {
 	// 2. Patient properties = the data dictionary and patient_id, and
 	// each is accepted by the decoder.
 	props := schemas["Patient"].(map[string]any)["properties"].(map[string]any)
-	want := []string{"patient_id"}
-	for _, f := range scores.Fields() {
+	var want []string
+	for _, f := range record.Infos() {
 		want = append(want, f.Name)
 	}
 	if got := keys(props); !slices.Equal(got, sorted(want)) {
 		t.Errorf("Patient properties %v, want %v", got, sorted(want))
 	}
 	for k := range props {
-		if _, ferrs, err := decodePatient([]byte(`{"` + k + `":null}`)); err != nil || len(ferrs) > 0 {
+		if _, _, ferrs, err := decodePatient([]byte(`{"`+k+`":null}`), nil); err != nil || len(ferrs) > 0 {
 			t.Errorf("documented field %s is refused: %v %v", k, err, ferrs)
 		}
 	}
@@ -100,7 +101,8 @@ func TestOpenAPISync(t *testing.T) {
 		status                                  int
 	}{
 		{"score", "POST", "/api/v1/score?detail=true", "application/json", full, "ScoreResponse", 200},
-		{"score error", "POST", "/api/v1/score", "application/json", `{"age":"x"}`, "Error", 400},
+		{"score error", "POST", "/api/v1/score", "application/json", `{"age":[1]}`, "Error", 400},
+		{"score with a value not used", "POST", "/api/v1/score?detail=true", "application/json", `{"patient_id":"q","age":"x","plt":150}`, "ScoreResponse", 200},
 		{"batch", "POST", "/api/v1/batch", "application/x-ndjson", full + "\n{\"age\":1}", "BatchResponse", 200},
 		{"models", "GET", "/api/v1/models", "", "", "ModelsResponse", 200},
 	}

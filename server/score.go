@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"slices"
 	"sort"
 
 	"carimpi/internal/jsonx"
+	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -27,6 +27,10 @@ type scoreResponse struct {
 	// Simulated is true when a model in use was fitted on simulated data
 	// (the page shows a red banner; the row's warnings say so too).
 	Simulated bool `json:"simulated"`
+	// Errors are the values that could not be used (each with field,
+	// value, message and fix); only the indices that need them are
+	// unavailable.
+	Errors []record.Issue `json:"errors"`
 	// Survival holds, for each Cox model in use (IMPI, CAR-IMPI) and each
 	// endpoint, the patient's estimated survival at SurvivalMonths, or a
 	// note saying why there is none.
@@ -92,35 +96,26 @@ func (a *api) score(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, ferrs, err := decodePatient(body)
+	units, err := record.ParseUnits(r.URL.Query().Get("units"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), []FieldError{{Field: "units", Message: err.Error()}})
+		return
+	}
+	p, issues, ferrs, err := decodePatient(body, units)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
 		return
 	}
 	if len(ferrs) > 0 {
-		// Add the data dictionary's checks of the fields that did decode,
-		// so that one answer lists every problem.
-		errs, _ := p.Check()
-		for _, e := range errs {
-			if !slices.ContainsFunc(ferrs, func(f FieldError) bool { return f.Field == e.Field }) {
-				ferrs = append(ferrs, FieldError{Field: e.Field, Message: e.Message})
-			}
-		}
-		writeError(w, http.StatusBadRequest, "the patient has invalid fields", ferrs)
+		writeError(w, http.StatusBadRequest, "the patient has fields that cannot be read", ferrs)
 		return
 	}
 	// The row is computed exactly as "carimpi batch" computes it; the
-	// detailed result adds the explanations and the survival curves.
-	row := a.sc.Row(&p)
-	res := a.sc.Score(&p)
-	if len(res.Errors) > 0 {
-		ferrs := make([]FieldError, len(res.Errors))
-		for i, e := range res.Errors {
-			ferrs[i] = FieldError{Field: e.Field, Message: e.Message}
-		}
-		writeError(w, http.StatusBadRequest, "the patient cannot be scored", ferrs)
-		return
-	}
+	// detailed result adds the explanations and the survival curves. A
+	// value that cannot be used is listed in "errors" and makes only the
+	// indices that need it unavailable.
+	row := a.sc.Row(&p, issues...)
+	res := a.sc.Score(&p, issues...)
 	b, err := a.scoreJSON(&row, &res, r.URL.Query().Get("detail") == "true")
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "encoding the answer: "+err.Error(), nil)
@@ -134,9 +129,14 @@ func (a *api) score(w http.ResponseWriter, r *http.Request) {
 // scoreJSON writes the row's fields and then scoreResponse's in one
 // object; detail adds the detailed result.
 func (a *api) scoreJSON(row *scores.Row, res *scores.Result, detail bool) ([]byte, error) {
+	errs := res.Errors
+	if errs == nil {
+		errs = []record.Issue{}
+	}
 	resp := scoreResponse{
 		Notice:    Notice,
 		Simulated: a.sc.Simulated(),
+		Errors:    errs,
 		Survival:  a.survival(res),
 		Bands:     a.bands(res),
 	}
@@ -287,9 +287,9 @@ func (a *api) models(w http.ResponseWriter, r *http.Request) {
 // "carimpi models --format json", with each Cox model's provenance and
 // baseline survival endpoints added.
 type modelsResponse struct {
-	Notice string             `json:"notice"`
-	Models []modelInfo        `json:"models"`
-	Fields []scores.FieldInfo `json:"fields"`
+	Notice string        `json:"notice"`
+	Models []modelInfo   `json:"models"`
+	Fields []record.Info `json:"fields"`
 }
 
 type modelInfo struct {
@@ -303,7 +303,7 @@ func (a *api) modelsBody() modelsResponse {
 	cox := map[string]*scores.CoxModel{a.sc.CARIMPI.ID: a.sc.CARIMPI, a.sc.IMPI.ID: a.sc.IMPI}
 	var out modelsResponse
 	out.Notice = Notice
-	out.Fields = scores.Fields()
+	out.Fields = record.Infos()
 	for _, info := range a.sc.Models() {
 		mi := modelInfo{Info: info, BaselineSurvival: []string{}}
 		if m, ok := cox[info.ID]; ok {

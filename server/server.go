@@ -37,6 +37,7 @@ import (
 	"strings"
 	"time"
 
+	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -277,7 +278,7 @@ func (a *api) renderPage() ([]byte, error) {
 	err = t.Execute(&b, struct {
 		Notice   string
 		Sections []formSection
-	}{Notice, formSections(func(f scores.Field) float64 { return a.sc.DefaultULN[f] })})
+	}{Notice, formSections(func(f record.Field) float64 { return a.sc.DefaultULN[f] })})
 	return b.Bytes(), err
 }
 

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"carimpi/internal/reftest"
+	"carimpi/record"
 	"carimpi/scores"
 	"carimpi/server"
-	"carimpi/table"
 )
 
 const refData = "../testdata/reference/data/"
@@ -90,6 +90,57 @@ type errorBody struct {
 	Notice string `json:"notice"`
 }
 
+// TestValueErrorsScoreTheRest: a value that cannot be used is listed in
+// "errors" (field, value, message) and makes only the indices that need
+// it unavailable, with the reason; the others are computed (200).
+func TestValueErrorsScoreTheRest(t *testing.T) {
+	const js = "application/json"
+	labs := `"plt":165,"anc":2.8,"hb":10.6,"crp":1.3,"ferritin":447`
+	h := newHandler(t, server.Config{})
+	for _, tc := range []struct {
+		name, body, field, message string
+	}{
+		{"string for number", `{"age":"6O","stage":2,"mtv_ml":10,` + labs + `}`, "age", `age "6O" is not a number`},
+		{"overflowing number", `{"age":1e999,"stage":2,"mtv_ml":10,` + labs + `}`, "age", `age "1e999" is not a number`},
+		{"stage 5", `{"age":60,"stage":5,"mtv_ml":10,` + labs + `}`, "stage", "stage 5 is outside the possible range 1-4"},
+		{"negative MTV", `{"age":60,"stage":2,"mtv_ml":-5,` + labs + `}`, "mtv_ml", "mtv_ml -5 mL is outside the possible range"},
+		{"age 150", `{"age":150,"stage":2,"mtv_ml":1,` + labs + `}`, "age", "age 150 years is outside the possible range"},
+		{"missing age", `{"stage":2,"mtv_ml":1,` + labs + `}`, "", ""},
+	} {
+		rec := do(h, "POST", "/api/v1/score", js, tc.body)
+		var v struct {
+			IMPI         *float64          `json:"impi"`
+			CARHematotox *float64          `json:"car_hematotox"`
+			Unavailable  map[string]string `json:"unavailable"`
+			Errors       []struct {
+				Field, Value, Message string
+			} `json:"errors"`
+		}
+		if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &v) != nil {
+			t.Errorf("%s: status %d %s", tc.name, rec.Code, rec.Body)
+			continue
+		}
+		if v.IMPI != nil || v.CARHematotox == nil || *v.CARHematotox != 1 {
+			t.Errorf("%s: impi %v, car_hematotox %v", tc.name, v.IMPI, v.CARHematotox)
+		}
+		if tc.field == "" {
+			if len(v.Errors) != 0 || !strings.Contains(v.Unavailable["impi"], "age (missing)") {
+				t.Errorf("%s: errors %v, impi %q", tc.name, v.Errors, v.Unavailable["impi"])
+			}
+			continue
+		}
+		if len(v.Errors) != 1 || v.Errors[0].Field != tc.field || !strings.Contains(v.Errors[0].Message, tc.message) ||
+			!strings.Contains(v.Unavailable["impi"], tc.message) {
+			t.Errorf("%s: errors %+v, impi %q", tc.name, v.Errors, v.Unavailable["impi"])
+		}
+	}
+	// A labs-only CSV is scored through batch (no required column).
+	rec := do(h, "POST", "/api/v1/batch", "text/csv", "plt,anc,hb,crp,ferritin\n165,2.8,10.6,1.3,447\n")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"car_hematotox":1,`) {
+		t.Errorf("labs-only batch: %d %s", rec.Code, rec.Body)
+	}
+}
+
 func TestErrorPaths(t *testing.T) {
 	const js = "application/json"
 	big := `{"patient_id":"` + strings.Repeat("x", 2<<10) + `"}`
@@ -105,23 +156,16 @@ func TestErrorPaths(t *testing.T) {
 		{name: "array, not object", method: "POST", path: "/api/v1/score", ctype: js, body: `[1]`, status: 400, inError: "not a JSON object"},
 		{name: "null body", method: "POST", path: "/api/v1/score", ctype: js, body: `null`, status: 400, inError: "null"},
 		{name: "two objects", method: "POST", path: "/api/v1/score", ctype: js, body: `{} {}`, status: 400, inError: "more than one"},
+		{name: "repeated key", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"age":70}`, status: 400, inError: `duplicate key "age"`},
 		{name: "unknown field", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"stage":2,"mtv_ml":10,"ldh_ul":300}`, status: 400, fields: []string{"ldh_ul"}},
-		{name: "string for number", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":"60","stage":2,"mtv_ml":10}`, status: 400, fields: []string{"age"}},
 		{name: "boolean for number", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"stage":true,"mtv_ml":10}`, status: 400, fields: []string{"stage"}},
 		{name: "number for patient_id", method: "POST", path: "/api/v1/score", ctype: js, body: `{"patient_id":7,"age":60,"stage":2,"mtv_ml":10}`, status: 400, fields: []string{"patient_id"}},
-		{name: "overflowing number", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":1e999,"stage":2,"mtv_ml":10}`, status: 400, fields: []string{"age"}},
 		{name: "several at once", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":"x","stage":5,"mtv_ml":10,"foo":1}`, status: 400, fields: []string{"age", "foo", "stage"}},
-		{name: "stage 5", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"stage":5,"mtv_ml":10}`, status: 400, fields: []string{"stage"}},
-		{name: "negative MTV", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"stage":2,"mtv_ml":-1}`, status: 400, fields: []string{"mtv_ml"}},
-		{name: "age 150", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":150,"stage":2,"mtv_ml":1}`, status: 400, fields: []string{"age"}},
-		{name: "ULN of 0", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"stage":2,"mtv_ml":1,"ldh":200,"ldh_uln":0}`, status: 400, fields: []string{"ldh_uln"}},
-		{name: "missing required", method: "POST", path: "/api/v1/score", ctype: js, body: `{"stage":2,"mtv_ml":1}`, status: 400, fields: []string{"age"}},
 		{name: "too large", method: "POST", path: "/api/v1/score", ctype: js, body: big, status: 413},
 		{name: "batch too large", method: "POST", path: "/api/v1/batch", ctype: "text/csv", body: "age,stage,mtv_ml\n" + strings.Repeat("60,2,10\n", 400), status: 413},
 		{name: "score as text", method: "POST", path: "/api/v1/score", ctype: "text/plain", body: patient, status: 415},
 		{name: "score without type", method: "POST", path: "/api/v1/score", body: patient, status: 415},
 		{name: "batch as JSON", method: "POST", path: "/api/v1/batch", ctype: js, body: patient, status: 415},
-		{name: "batch without required column", method: "POST", path: "/api/v1/batch", ctype: "text/csv", body: "age,stage\n60,2\n", status: 400, inError: "mtv_ml"},
 		{name: "batch bad units", method: "POST", path: "/api/v1/batch?units=crp=furlongs", ctype: "text/csv", body: "age,stage,mtv_ml\n60,2,10\n", status: 400, fields: []string{"units"}},
 		{name: "batch empty body", method: "POST", path: "/api/v1/batch", ctype: "text/csv", body: "", status: 400},
 		{name: "no such path", method: "GET", path: "/api/v1/nothing", status: 404},
@@ -346,8 +390,8 @@ func (b *batchJSON) rowErrors(row int) []scores.BatchError {
 	return out
 }
 
-func tableReader(b []byte) (*table.Reader, error) {
-	return table.NewReader(bytes.NewReader(b), "scores_examples.csv")
+func tableReader(b []byte) (*record.Reader, error) {
+	return record.NewCSVReader(bytes.NewReader(b), "scores_examples.csv", record.Options{})
 }
 
 // batchDoc runs scores' own batch (the code of "carimpi batch") on a CSV.

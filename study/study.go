@@ -109,31 +109,12 @@ func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 }
 
 // scoreAll scores every patient with the scorer's models, from the
-// dictionary fields the cohort has. CAR-IMPI is scored once the scorer
-// holds the fitted model.
+// records as loaded. CAR-IMPI is scored once the scorer holds the fitted
+// model.
 func (p *patients) scoreAll(scorer *scores.Scorer) {
-	c := p.c
-	n := p.n
-	var cols [][]float64
-	var fields []scores.Field
-	for _, fi := range scores.Fields() {
-		f, ok := scores.FieldByName(fi.Name)
-		cf, known := cohort.Lookup(fi.Name)
-		if !ok || !known || (cf.Kind != cohort.Number && cf.Kind != cohort.Integer && cf.Kind != cohort.Binary) {
-			continue
-		}
-		fields = append(fields, f)
-		cols = append(cols, c.Floats(fi.Name))
-	}
-	p.rows = make([]scores.Row, n)
-	for i := 0; i < n; i++ {
-		pt := scores.NewPatient(p.id[i])
-		for k, f := range fields {
-			if v := cols[k][i]; !math.IsNaN(v) {
-				pt.Set(f, v)
-			}
-		}
-		p.rows[i] = scorer.Row(&pt)
+	p.rows = make([]scores.Row, p.n)
+	for i := range p.c.Records {
+		p.rows[i] = scorer.Row(&p.c.Records[i])
 	}
 }
 

@@ -529,11 +529,29 @@ func ParseFloat(s string, decimalComma bool) (float64, error) {
 	if decimalComma {
 		s = strings.Replace(s, ",", ".", 1)
 	}
+	if !plainNumber(s) {
+		return 0, ErrNotNumber
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, ErrNotNumber
 	}
 	return v, nil
+}
+
+// plainNumber reports whether s holds only what a decimal number in a
+// data file is written with: digits, signs, one decimal point and an
+// exponent. strconv.ParseFloat also reads Go literals ("1_200",
+// "0x1p4", "Inf"), which in a clinical file are typos, not numbers.
+func plainNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == '+', c == '-', c == 'e', c == 'E':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Floats returns the named column as numbers; missing cells are NaN. The

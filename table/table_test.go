@@ -268,3 +268,18 @@ func BenchmarkReaderScan(b *testing.B) {
 		}
 	}
 }
+
+// TestParseFloatGoLiterals: what strconv.ParseFloat reads as Go syntax is
+// not a number in a data file.
+func TestParseFloatGoLiterals(t *testing.T) {
+	for _, s := range []string{"1_200", "0x1p4", "0X10", "Inf", "+Inf", "-inf", "infinity", "1_2.5", "1e", "12 5"} {
+		if v, err := ParseFloat(s, false); err == nil {
+			t.Errorf("ParseFloat(%q) = %v, want an error", s, v)
+		}
+	}
+	for s, want := range map[string]float64{"1e3": 1000, "+5": 5, ".5": 0.5, "-2.5E-1": -0.25, " 7 ": 7} {
+		if v, err := ParseFloat(s, false); err != nil || v != want {
+			t.Errorf("ParseFloat(%q) = %v, %v; want %v", s, v, err, want)
+		}
+	}
+}

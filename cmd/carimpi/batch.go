@@ -1,22 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"carimpi/internal/outfile"
 	"carimpi/internal/textsafe"
-	"carimpi/internal/xlsx"
+	"carimpi/record"
 	"carimpi/scores"
-	"carimpi/table"
 )
 
 func init() { register(newBatchCmd()) }
@@ -24,81 +19,79 @@ func init() { register(newBatchCmd()) }
 func newBatchCmd() *Command {
 	fs := flag.NewFlagSet("batch", flag.ContinueOnError)
 	var mf modelFlags
-	mf.register(fs)
-	data := fs.String("data", "", "patient table `file` (CSV; data dictionary column names)")
+	mf.register(fs, false)
+	var in inputFlags
+	in.register(fs)
 	out := fs.String("out", "", "output `file` (default standard output)")
 	format := fs.String("format", "csv", "output `format`: csv or json")
 	c := &Command{
 		Name:      "batch",
-		UsageLine: "batch --data patients.csv [--model model.json] [--units crp=mg/L,...] [--out scored.csv] [--format csv|json]",
+		UsageLine: "batch --data patients.csv|xlsx [--map map.json] [--units crp=mg/L,...] [--decimal , --thousands .] [--model model.json] [--out scored.csv] [--format csv|json]",
 		Short:     "score every patient of a table",
 		Long: `Batch scores every row of a patient table with the same computation as
-"carimpi score" and writes one output row per input row, in the same
-order, with the input's patient_id (the row number when the file has no
-patient_id column). Columns use the data dictionary names (age, stage,
-mtv_ml, ecog, ldh, ldh_uln, crp, ...); other columns are ignored.
+"carimpi score" and writes one output row per input row (blank rows skipped),
+in the same order, with the input's patient_id (the row number when the file
+has none). The file is read exactly as "carimpi validate" reads it (one input
+path: column names of the data dictionary or a --map, --units, --decimal and
+--thousands, stage IIIB is 3, ...); columns not in the dictionary are ignored.
 
-A row with an error (missing age, stage or mtv_ml, a value outside its
-valid range, a cell that is not a number, a ULN of 0) is written with
-empty scores and listed with its row, column, value and message; the
-other rows are scored. JSON output is
-{"notice", "simulated", "models", "rows": [...], "errors": [...]}; with CSV
-output the errors go to standard error. With --out, a sidecar
-<out>.provenance.json records the notice, whether a model was fitted on
-simulated data, the models' ids, versions and provenance (source, what a
-fitted model was fitted on, citation), the model files and the counts.
-Every row made with a model fitted on simulated data says so in its
-warnings. The file is streamed: memory does not grow
-with its length.
+Each index is computed from its own inputs: a labs-only row gets
+CAR-HEMATOTOX, EASIX and the other lab-based indices. A value that cannot be
+used (not a number, outside its possible range) is listed with its row,
+line, column, value, message and fix, and makes only the indices that need
+it unavailable; each unavailable index is listed in the row's "unavailable"
+with its reason. A row with the wrong number of cells is written with empty
+scores. JSON output is {"notice", "simulated", "models", "rows": [...],
+"errors": [...]}; with CSV output the errors go to standard error. With
+--out, a sidecar <out>.provenance.json records the notice, whether a model
+was fitted on simulated data, the models' ids, versions and provenance
+(source, what a fitted model was fitted on, citation), the model files and
+the counts. Every row made with a model fitted on simulated data says so in
+its warnings. The file is streamed: memory does not grow with its length.
 
-An .xlsx file is read from its first sheet (the first non-empty row is the
-header); cells are read as stored, so numbers keep their full precision.`,
+An .xlsx file is read from its first sheet (or --sheet; the first non-empty
+row is the header); cells are read as stored, so numbers keep their full
+precision.`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
 		defer resetFlags(fs)
-		if *data == "" {
+		if in.data == "" {
 			return usagef("--data is required")
 		}
 		if err := checkFormat(*format, "csv", "json"); err != nil {
 			return err
-		}
-		ext := strings.ToLower(filepath.Ext(*data))
-		if ext == ".xls" {
-			return fmt.Errorf("%s: the old .xls format is not read; save the sheet as .xlsx or CSV", *data)
 		}
 		var file *outfile.File
 		if *out != "" {
 			// Checked and opened before any work: an output that is an
 			// input is refused, and a failed run leaves an existing
 			// file as it was.
-			f, err := outfile.Create(*out, *data, mf.model)
+			f, err := outfile.Create(*out, in.data, mf.model)
 			if err != nil {
 				return err
 			}
 			defer f.Abort()
 			file = f
 		}
-		s, units, err := mf.scorer()
+		s, _, err := mf.scorer()
 		if err != nil {
 			return err
 		}
-		var src batchSource
-		if ext == ".xlsx" {
-			src, err = openXLSX(*data)
-		} else {
-			src, err = openCSV(*data)
-		}
+		opts, err := in.options()
 		if err != nil {
 			return err
 		}
-		defer src.close()
+		rd, err := record.Open(in.data, opts)
+		if err != nil {
+			return err
+		}
+		defer rd.Close()
 		w := stdout
 		if file != nil {
 			w = file
 		}
-		bw := bufio.NewWriterSize(w, 1<<16)
-		opt := scores.BatchOptions{Units: units, Format: *format, Notice: researchNotice, Simulated: s.Simulated(), Models: s.Refs()}
+		opt := scores.BatchOptions{Format: *format, Notice: researchNotice, Simulated: s.Simulated(), Models: s.Refs()}
 		if *format == "json" {
 			// The errors past the first thousand wait in a temporary
 			// file, so that the "errors" list is whole while memory
@@ -110,27 +103,23 @@ header); cells are read as stored, so numbers keep their full precision.`,
 			defer func() { spool.Close(); os.Remove(spool.Name()) }()
 			opt.Spool = spool
 		}
-		sum, err := s.BatchRows(src.source, src.header, src.decimalComma, src.rows, bw, opt)
+		sum, err := s.Batch(rd, w, opt)
 		if err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
 			return err
 		}
 		if file != nil {
 			if err := file.Commit(); err != nil {
 				return err
 			}
-			if err := writeProvenance(*out, *data, mf, s, sum); err != nil {
+			if err := writeProvenance(*out, in.data, mf, s, sum); err != nil {
 				return err
 			}
 		}
 		if s.Simulated() {
 			fmt.Fprintf(stderr, "%s: every row's warnings say so\n", scores.SimulatedWarning)
 		}
-		cols, _ := scores.NewColumns(src.header, units)
-		if len(cols.Ignored) > 0 {
-			fmt.Fprintf(stderr, "ignored columns (not in the data dictionary): %s\n", textsafe.List(cols.Ignored, ", ", 20))
+		if len(rd.Header.Ignored) > 0 {
+			fmt.Fprintf(stderr, "ignored columns (not in the data dictionary): %s\n", textsafe.List(rd.Header.Ignored, ", ", 20))
 		}
 		if s.CARIMPI.Coef == nil {
 			fmt.Fprintln(stderr, "CAR-IMPI and the combined groups are empty: CAR-IMPI needs --model model.json with its coefficients")
@@ -138,13 +127,14 @@ header); cells are read as stored, so numbers keep their full precision.`,
 		if *format == "csv" {
 			for i, e := range sum.Errors {
 				if i == maxErrorLines {
-					fmt.Fprintf(stderr, "... and %d more errors: the warnings column of each row not scored says why\n", sum.ErrorCount-maxErrorLines)
+					fmt.Fprintf(stderr, "... and %d more values not used: the warnings column of each row says which\n", sum.ErrorCount-maxErrorLines)
 					break
 				}
-				fmt.Fprintf(stderr, "row %d, column %s, value %s: %s\n", e.Row, textsafe.Terminal(e.Column), textsafe.Quote(e.Value), textsafe.Terminal(e.Message))
+				fmt.Fprintf(stderr, "row %d, line %d, column %s, value %s: %s\n", e.Row, e.Line, textsafe.Terminal(e.Column), textsafe.Quote(e.Value), textsafe.Terminal(e.Message))
 			}
 		}
-		fmt.Fprintf(stderr, "%d rows; %d errors in %d rows (rows not scored); %d rows with warnings. %s\n", sum.Rows, sum.ErrorCount, sum.ErrorRows, sum.Warnings, researchNotice)
+		fmt.Fprintf(stderr, "%d rows; %d values not used in %d rows (see errors; only the indices that need them are unavailable); %d rows with warnings. %s\n",
+			sum.Rows, sum.ErrorCount, sum.ErrorRows, sum.Warnings, researchNotice)
 		return nil
 	}
 	return c
@@ -183,93 +173,3 @@ func writeProvenance(out, data string, mf modelFlags, s *scores.Scorer, sum scor
 
 // maxErrorLines is how many errors batch prints on standard error.
 const maxErrorLines = 20
-
-// batchSource is an opened patient table.
-type batchSource struct {
-	source       string
-	header       []string
-	decimalComma bool
-	rows         scores.RowSource
-	close        func() error
-}
-
-func openCSV(path string) (batchSource, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return batchSource{}, err
-	}
-	rd, err := table.NewReader(f, filepath.Base(path))
-	if err != nil {
-		f.Close()
-		return batchSource{}, err
-	}
-	rd.ReuseRecord = true
-	return batchSource{rd.Source, rd.Header, rd.DecimalComma, rd, f.Close}, nil
-}
-
-// xlsxRows streams the rows of one sheet, padded to the header's width (a
-// sheet stores no trailing empty cells); empty rows are skipped.
-type xlsxRows struct {
-	rows  *excelize.Rows
-	width int
-	line  int
-}
-
-func (x *xlsxRows) Next() ([]string, error) {
-	for x.rows.Next() {
-		x.line++
-		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, err
-		}
-		if len(cells) == 0 {
-			continue
-		}
-		for len(cells) < x.width {
-			cells = append(cells, "")
-		}
-		return cells, nil
-	}
-	if err := x.rows.Error(); err != nil {
-		return nil, err
-	}
-	return nil, io.EOF
-}
-
-func (x *xlsxRows) Line() int { return x.line }
-
-// openXLSX opens the first sheet of a workbook; its first non-empty row is
-// the header.
-func openXLSX(path string) (batchSource, error) {
-	name := filepath.Base(path)
-	in, err := os.Open(path)
-	if err != nil {
-		return batchSource{}, err
-	}
-	f, err := xlsx.Open(in, name)
-	in.Close()
-	if err != nil {
-		return batchSource{}, err
-	}
-	rows, err := f.Rows(f.GetSheetName(0))
-	if err != nil {
-		f.Close()
-		return batchSource{}, fmt.Errorf("%s: %v", name, err)
-	}
-	x := &xlsxRows{rows: rows}
-	header, err := x.Next()
-	if err != nil {
-		rows.Close()
-		f.Close()
-		if err == io.EOF {
-			return batchSource{}, fmt.Errorf("%s: the first sheet is empty; it needs a header row and at least one row", name)
-		}
-		return batchSource{}, fmt.Errorf("%s: %v", name, err)
-	}
-	for i := range header {
-		header[i] = strings.TrimSpace(header[i])
-	}
-	x.width = len(header)
-	closeAll := func() error { rows.Close(); return f.Close() }
-	return batchSource{name, header, false, x, closeAll}, nil
-}

@@ -82,7 +82,7 @@ func TestValidateCLI(t *testing.T) {
 	}
 	crp := false
 	for _, p := range rep.Problems {
-		if p.Row == 0 && p.Field == "crp" && strings.Contains(p.Fix, "--units crp=mg/l") {
+		if p.Row == 0 && p.Field == "crp" && strings.Contains(p.Fix, "--units crp=mg/L") {
 			crp = true
 		}
 	}
@@ -115,8 +115,16 @@ func TestValidateCLI(t *testing.T) {
 			t.Errorf("%v: code %d, want 2", args, code)
 		}
 	}
-	if _, errOut, code := runCLI(t, "validate", "--data", data, "--map", "", "--units", "", "--exclude-top-mtv", "0", "--out", "",
-		"--format", "table", "--date-order", ""); code != 1 || !strings.Contains(errOut, "no column for patient_id, mtv_ml") {
-		t.Errorf("unmapped file: code %d %s", code, errOut)
+	// Without the map, ID and MTV are found by their aliases; a file
+	// without an MTV column is read and checked, and no row enters the
+	// study.
+	if out, errOut, code := runCLI(t, "validate", "--data", data, "--map", "", "--units", "", "--exclude-top-mtv", "0", "--out", "",
+		"--format", "table", "--date-order", ""); code != 0 || !strings.Contains(out, "5 rows, 3 accepted") {
+		t.Errorf("unmapped file: code %d %s %s", code, out, errOut)
+	}
+	noMTV := filepath.Join(dir, "nomtv.csv")
+	os.WriteFile(noMTV, []byte("patient_id,age,stage,crp\na,64,3,1.3\n"), 0o644)
+	if out, _, code := runCLI(t, "validate", "--data", noMTV); code != 0 || !strings.Contains(out, "no column for mtv_ml") || !strings.Contains(out, "0 accepted") {
+		t.Errorf("file without MTV: code %d %s", code, out)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"carimpi/internal/jsonx"
+	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -15,7 +16,7 @@ func init() { register(newModelsCmd()) }
 func newModelsCmd() *Command {
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
 	var mf modelFlags
-	mf.register(fs)
+	mf.register(fs, true)
 	format := fs.String("format", "table", "output `format`: table or json")
 	c := &Command{
 		Name:      "models",
@@ -74,10 +75,10 @@ linear predictor. Individualized survival is S(t) = S0(t)^exp(lp - centre).`,
 		models := s.Models()
 		if *format == "json" {
 			return jsonx.Write(stdout, struct {
-				Notice string             `json:"notice"`
-				Models []scores.Info      `json:"models"`
-				Fields []scores.FieldInfo `json:"fields"`
-			}{researchNotice, models, scores.Fields()})
+				Notice string        `json:"notice"`
+				Models []scores.Info `json:"models"`
+				Fields []record.Info `json:"fields"`
+			}{researchNotice, models, record.Infos()})
 		}
 		fmt.Fprintf(stdout, "carimpi models  %s\n", researchNotice)
 		for _, m := range models {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,31 +12,31 @@ import (
 	"text/tabwriter"
 
 	"carimpi/internal/jsonx"
+	"carimpi/record"
 	"carimpi/scores"
 )
 
 func init() { register(newScoreCmd()) }
 
-// fieldFlag sets one patient field from a flag, in the field's declared
-// unit (converted later).
+// fieldFlags holds the values of the field flags as written; they are
+// read (Field.Parse, in the units of --units) when the command runs.
+type fieldFlags map[record.Field]string
+
+// fieldFlag sets one field's text.
 type fieldFlag struct {
-	p *scores.Patient
-	f scores.Field
+	m fieldFlags
+	f record.Field
 }
 
 func (v fieldFlag) String() string {
-	if v.p == nil || !v.p.Has(v.f) {
+	if v.m == nil {
 		return ""
 	}
-	return strconv.FormatFloat(v.p.Get(v.f), 'g', -1, 64)
+	return v.m[v.f]
 }
 
 func (v fieldFlag) Set(s string) error {
-	x, err := scores.ParseValue(v.f, s, false)
-	if err != nil {
-		return err
-	}
-	v.p.Set(v.f, x)
+	v.m[v.f] = s
 	return nil
 }
 
@@ -49,8 +48,8 @@ func resetFlags(fs *flag.FlagSet) {
 
 // flagName is the flag of a field: its column name with '-' for '_'
 // (mtv_ml is --mtv).
-func flagName(f scores.Field) string {
-	if f == scores.MTV {
+func flagName(f record.Field) string {
+	if f == record.MTV {
 		return "mtv"
 	}
 	return strings.ReplaceAll(f.Name(), "_", "-")
@@ -85,15 +84,19 @@ func loadInflaMix(path string) (*scores.InflaMixModel, error) {
 	return scores.LoadInflaMixFile(path)
 }
 
-func (m *modelFlags) register(fs *flag.FlagSet) {
+// register adds the flags; withUnits adds --units (score, models; batch
+// has the file flags' --units).
+func (m *modelFlags) register(fs *flag.FlagSet, withUnits bool) {
 	fs.StringVar(&m.model, "model", "", "model `file` (JSON) with fitted or transcribed CAR-IMPI or IMPI coefficients")
 	fs.StringVar(&m.inflamix, "inflamix-model", "", inflamixFlagUsage)
-	fs.StringVar(&m.units, "units", "", "units of the inputs when not canonical, e.g. `crp=mg/L,hb=g/L,plt=/uL`")
+	if withUnits {
+		fs.StringVar(&m.units, "units", "", "units of the inputs when not canonical, e.g. `crp=mg/L,hb=g/L,plt=/uL`")
+	}
 	fs.StringVar(&m.defaultULN, "default-uln", "", "upper limits of normal used when a patient has none, e.g. `ldh=240,crp=0.5` (in the labs' units)")
 }
 
 // scorer returns the scorer with the model file installed, and the units.
-func (m *modelFlags) scorer() (*scores.Scorer, scores.Units, error) {
+func (m *modelFlags) scorer() (*scores.Scorer, record.Units, error) {
 	s := scores.NewScorer()
 	im, err := loadInflaMix(m.inflamix)
 	if err != nil {
@@ -109,39 +112,53 @@ func (m *modelFlags) scorer() (*scores.Scorer, scores.Units, error) {
 			return nil, nil, err
 		}
 	}
-	u, err := scores.ParseUnits(m.units)
+	u, err := record.ParseUnits(m.units)
 	if err != nil {
-		return nil, nil, usagef("%v", err)
+		return nil, nil, usagef("--%v", err)
 	}
 	for _, item := range strings.Split(m.defaultULN, ",") {
 		if strings.TrimSpace(item) == "" {
 			continue
 		}
 		name, val, _ := strings.Cut(item, "=")
-		f, ok := scores.FieldByName(strings.TrimSpace(name) + "_uln")
+		f, ok := record.Lookup(strings.TrimSpace(name) + "_uln")
 		if !ok {
 			return nil, nil, usagef("--default-uln: %q is not lab=value for a lab with an upper limit of normal", item)
 		}
-		v, err := scores.ParseValue(f, val, false)
-		if err == nil {
-			v, err = f.Convert(v, u[f])
-		}
-		if err != nil || !(v > 0) {
+		r := record.New("")
+		if is := f.Parse(&r, val, u); is.Severity == record.SeverityError || !f.Has(&r) {
 			return nil, nil, usagef("--default-uln: %s must be a number > 0", f.Name())
 		}
-		s.DefaultULN[f] = v
+		s.DefaultULN[f] = f.Float(&r)
 	}
 	return s, u, nil
 }
 
+// scoreFields are the fields with a flag: every input of a model.
+func scoreFields() []record.Field {
+	used := map[string]bool{}
+	for _, m := range scores.NewScorer().Models() {
+		for _, in := range m.Inputs {
+			used[in.Field] = true
+		}
+	}
+	var out []record.Field
+	for _, f := range record.Fields() {
+		if used[f.Name()] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func newScoreCmd() *Command {
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
-	p := scores.NewPatient("")
+	vals := fieldFlags{}
 	var mf modelFlags
-	mf.register(fs)
+	mf.register(fs, true)
 	format := fs.String("format", "table", "output `format`: table or json")
-	fs.StringVar(&p.ID, "id", "", "patient identifier (optional, echoed)")
-	for f := scores.Field(0); f < scores.NumFields; f++ {
+	id := fs.String("id", "", "patient identifier (optional, echoed)")
+	for _, f := range scoreFields() {
 		info := f.Info()
 		usage := info.Description
 		if info.Unit != "" {
@@ -150,38 +167,47 @@ func newScoreCmd() *Command {
 		if info.DefaultULN != 0 {
 			usage += fmt.Sprintf("; default %g", info.DefaultULN)
 		}
-		if info.Required {
-			usage += "; required"
-		}
-		fs.Var(fieldFlag{&p, f}, flagName(f), usage)
+		fs.Var(fieldFlag{vals, f}, flagName(f), usage)
 	}
-	fs.Var(fieldFlag{&p, scores.MTV}, "mtv-ml", "same as --mtv")
+	fs.Var(fieldFlag{vals, record.MTV}, "mtv-ml", "same as --mtv")
 	c := &Command{
 		Name:      "score",
-		UsageLine: "score --age N --stage 1-4 --mtv ML [--ecog N --ldh U/L --ldh-uln U/L --crp MG/DL ...] [--model model.json] [--units crp=mg/L,...] [--format table|json]",
-		Short:     "every applicable index for one patient",
-		Long: `Score computes, for one patient, every index whose inputs are given:
-IMPI, CAR-IMPI (with --model), CAR-HEMATOTOX, InflaMix, IPI, R-IPI,
-NCCN-IPI, EASIX, m-EASIX and the combined CAR-IMPI groups of the CAR-IMPI
-paper. Each input has a flag named after its data dictionary column (with
-'-' for '_'); values are in canonical units (CRP mg/dL, Hb g/dL, platelets
-and ANC 10^9/L, ferritin ng/mL, LDH U/L, creatinine mg/dL, MTV mL) unless
---units says otherwise. Each lab's upper limit of normal (--crp-uln, ...)
-defaults to the official InflaMix calculator's.
+		UsageLine: "score [--age N --stage 1-4 --mtv ML] [--plt N --anc N --hb G/DL --crp MG/DL --ferritin NG/ML ...] [--model model.json] [--units crp=mg/L,...] [--format table|json]",
+		Short:     "every index whose inputs are given, for one patient",
+		Long: `Score computes, for one patient, every index from its own inputs: IMPI and
+CAR-IMPI (with --model) from age, stage and MTV; CAR-HEMATOTOX from platelets,
+ANC, Hb, CRP and ferritin; InflaMix from its labs; IPI, R-IPI, NCCN-IPI,
+EASIX, m-EASIX and the combined CAR-IMPI groups of the CAR-IMPI paper. An
+index whose inputs are missing or invalid is listed as unavailable with the
+reason; the others are computed (before lymphodepletion, often before the PET
+is segmented, the lab-based indices are what is wanted).
+
+Each input has a flag named after its data dictionary column (with '-' for
+'_'); values are read exactly as a file cell or an API value (stage IIIB is
+3, with a note), in canonical units (CRP mg/dL, Hb g/dL, platelets and ANC
+10^9/L, ferritin ng/mL, LDH U/L, creatinine mg/dL, MTV mL) unless --units
+says otherwise. A value that cannot be right (MTV -5) is not used and
+reported; only the indices that need it are unavailable. Each lab's upper
+limit of normal (--crp-uln, ...) defaults to the official InflaMix
+calculator's, and every default used is a warning naming the value.
 
 CAR-IMPI's age and stage coefficients are in the paper's supplement, which
 carimpi does not ship: CAR-IMPI needs --model model.json (written by
 "carimpi study" or by hand; see "carimpi models").
 
 The table is for reading. --format json gives the row of "carimpi batch"
-(patient_id, impi, car_impi, ..., warnings) at the top level, "notes" on
-indices that could not be computed, and "patient" (the inputs in canonical
-units), "detail" (each index with its terms or points, groups and the
-inputs it could not use, and why) and "models" (versions and citations).`,
+(patient_id, impi, car_impi, ..., warnings, unavailable) at the top level,
+"errors" (values not used, each with field, value, message and fix),
+"notes" on indices that could not be computed, and "patient" (the inputs in
+canonical units), "detail" (each index with its terms or points, groups and
+the inputs it could not use, and why) and "models" (versions and citations).`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
-		defer resetFlags(fs)
+		defer func() {
+			resetFlags(fs)
+			clear(vals)
+		}()
 		if err := checkFormat(*format, "table", "json"); err != nil {
 			return err
 		}
@@ -189,22 +215,21 @@ inputs it could not use, and why) and "models" (versions and citations).`,
 		if err != nil {
 			return err
 		}
-		for f, unit := range units {
-			if p.Has(f) {
-				v, _ := f.Convert(p.Get(f), unit)
-				p.Set(f, v)
+		if len(vals) == 0 {
+			return usagef("give at least one input, e.g. --age 64 --stage 3 --mtv 120, or the labs --plt --anc --hb --crp --ferritin")
+		}
+		p := record.New(*id)
+		var issues []record.Issue
+		for _, f := range scoreFields() {
+			if v, ok := vals[f]; ok {
+				if is := f.Parse(&p, v, units); is.Severity != "" {
+					issues = append(issues, is)
+				}
 			}
 		}
-		r := s.Score(&p)
-		if len(r.Errors) > 0 {
-			msgs := make([]string, len(r.Errors))
-			for i, e := range r.Errors {
-				msgs[i] = e.Message
-			}
-			if !p.Has(scores.Age) || !p.Has(scores.Stage) || !p.Has(scores.MTV) {
-				return usagef("%s", strings.Join(msgs, "; "))
-			}
-			return errors.New(strings.Join(msgs, "; "))
+		r := s.Score(&p, issues...)
+		for _, e := range r.Errors {
+			fmt.Fprintf(stderr, "carimpi score: %s (not used)\n", e.Text())
 		}
 		if *format == "json" {
 			return writeScoreJSON(stdout, &p, &r, s)
@@ -220,7 +245,7 @@ inputs it could not use, and why) and "models" (versions and citations).`,
 // "notes" (why an index is absent, e.g. CAR-IMPI without a model file),
 // then "patient" (the inputs in canonical units), "detail" (every index
 // with its terms, groups and inputs not used) and "models" (provenance).
-func writeScoreJSON(w io.Writer, p *scores.Patient, r *scores.Result, s *scores.Scorer) error {
+func writeScoreJSON(w io.Writer, p *record.Record, r *scores.Result, s *scores.Scorer) error {
 	row := r.Row()
 	flat := row.AppendJSON(nil)
 	notes := []string{}
@@ -229,12 +254,17 @@ func writeScoreJSON(w io.Writer, p *scores.Patient, r *scores.Result, s *scores.
 			notes = append(notes, ix.Name+": "+ix.Note)
 		}
 	}
+	errs := r.Errors
+	if errs == nil {
+		errs = []record.Issue{}
+	}
 	rest, err := json.Marshal(struct {
-		Notes   []string        `json:"notes"`
-		Patient *scores.Patient `json:"patient"`
-		Detail  *scores.Result  `json:"detail"`
-		Models  []scores.Info   `json:"models"`
-	}{notes, p, r, s.Models()})
+		Errors  []record.Issue `json:"errors"`
+		Notes   []string       `json:"notes"`
+		Patient *record.Record `json:"patient"`
+		Detail  *scores.Result `json:"detail"`
+		Models  []scores.Info  `json:"models"`
+	}{errs, notes, p, r, s.Models()})
 	if err != nil {
 		return err
 	}
@@ -284,12 +314,8 @@ func writeScoreTable(w io.Writer, r *scores.Result, s *scores.Scorer) error {
 				note = "log2 " + fmtValue(ix.Log2)
 			}
 		}
-		if math.IsNaN(ix.Value) && len(ix.Groups) == 0 && note == "" && len(ix.Unusable) > 0 {
-			var miss []string
-			for _, u := range ix.Unusable {
-				miss = append(miss, u.Field+" "+u.Message)
-			}
-			note = "not computed: " + strings.Join(miss, ", ")
+		if note == "" {
+			note = ix.Reason()
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ix.Name, fmtValue(ix.Value), strings.Join(groups, "; "), note)
 	}
@@ -308,7 +334,7 @@ func writeScoreTable(w io.Writer, r *scores.Result, s *scores.Scorer) error {
 	if len(r.Warnings) > 0 {
 		fmt.Fprintln(w, "\nwarnings:")
 		for _, wn := range r.Warnings {
-			fmt.Fprintf(w, "  %s\n", wn.Message)
+			fmt.Fprintf(w, "  %s\n", wn.Text())
 		}
 	}
 	fmt.Fprintln(w, "\nmodels:")

@@ -182,32 +182,43 @@ func TestScoreCommand(t *testing.T) {
 	}
 }
 
-// TestScoreAndBatchBadInput checks each bad input of the issue through the
-// CLI: the message names the field; batch finishes the other rows.
+// TestScoreAndBatchBadInput checks each bad input through the CLI: the
+// message names the field and the value; the value is not used, and only
+// the indices that need it are unavailable.
 func TestScoreAndBatchBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		code int
 		want string
 	}{
-		{[]string{"score", "--stage", "3", "--mtv", "120"}, 2, "age is required"},
-		{[]string{"score", "--age", "64", "--stage", "5", "--mtv", "120"}, 1, "stage 5 must be from 1 to 4"},
-		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "-1"}, 1, "mtv_ml -1 mL must be from 0"},
-		{[]string{"score", "--age", "150", "--stage", "3", "--mtv", "120"}, 1, "age 150 years must be from 0 to 120"},
-		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--ldh", "300", "--ldh-uln", "0"}, 1, "ldh_uln 0 U/L must be greater than 0"},
-		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--hb", "105"}, 1, "if it is in g/L, that is 10.5 g/dL"},
-		{[]string{"score", "--age", "6x", "--stage", "3", "--mtv", "120"}, 2, `age: "6x" is not a number`},
+		{[]string{"score"}, 2, "give at least one input"},
+		{[]string{"score", "--age", "64", "--stage", "5", "--mtv", "120"}, 0, "stage 5 is outside the possible range 1-4"},
+		{[]string{"score", "--age", "64", "--stage", "0", "--mtv", "120"}, 0, "there is no stage 0"},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "-1"}, 0, "mtv_ml -1 mL is outside the possible range 0-100000 mL"},
+		{[]string{"score", "--age", "150", "--stage", "3", "--mtv", "120"}, 0, "age 150 years is outside the possible range 0-120 years"},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--ldh", "300", "--ldh-uln", "0"}, 0, "ldh_uln 0 U/L is outside the possible range above 0"},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--hb", "105"}, 0, "if it is in g/L, that is 10.5 g/dL"},
+		{[]string{"score", "--age", "6x", "--stage", "3", "--mtv", "120"}, 0, `age "6x" is not a number`},
+		{[]string{"score", "--age", "0x1p6", "--stage", "3", "--mtv", "120"}, 0, `age "0x1p6" is not a number`},
 		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--model", "/nonexistent/model.json"}, 1, "model.json"},
-		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--units", "crp=furlongs"}, 2, `unknown unit "furlongs"`},
+		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--units", "crp=furlongs"}, 2, `unit "furlongs" is not known for crp`},
 		{[]string{"score", "--age", "64", "--stage", "3", "--mtv", "120", "--format", "xml"}, 2, "xml"},
 		{[]string{"batch"}, 2, "--data is required"},
-		{[]string{"batch", "--data", "p.xls"}, 1, ".xls format"},
+		{[]string{"batch", "--data", "p.xls"}, 1, "this spreadsheet format is not read"},
 		{[]string{"batch", "--data", "nonexistent.xlsx"}, 1, "nonexistent.xlsx"},
 	} {
 		_, errOut, code := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: code %d, stderr %q; want %d and %q", tc.args, code, errOut, tc.code, tc.want)
 		}
+	}
+	// An MTV of -5 leaves CAR-HEMATOTOX computed and IMPI unavailable,
+	// with the reason.
+	out, _, code := runCLI(t, "score", "--plt", "165", "--anc", "2.8", "--hb", "10.6", "--crp", "1.3", "--ferritin", "447", "--mtv", "-5", "--format", "json")
+	var sc map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &sc) != nil || sc["car_hematotox"] != 1.0 || sc["impi"] != nil ||
+		!strings.Contains(sc["unavailable"].(map[string]any)["impi"].(string), "mtv_ml -5 mL is outside the possible range") {
+		t.Errorf("mtv -5: code %d\n%s", code, out)
 	}
 	bad := writeFile(t, "bad-model.json", strings.Replace(cliModel, `"schema_version": 1`, `"schema_version": 7`, 1))
 	if _, errOut, code := runCLI(t, "batch", "--data", filepath.Join(refData, "scores_examples.csv"), "--model", bad); code != 1 || !strings.Contains(errOut, "schema_version is 7") {
@@ -229,7 +240,7 @@ func TestScoreAndBatchBadInput(t *testing.T) {
 		t.Errorf("--default-uln ldh=0: %d %q", code, errOut)
 	}
 	// CRP 45 "mg/dL" is scored with a warning that gives the fix.
-	out, _, code := runCLI(t, "score", "--age", "64", "--stage", "3", "--mtv", "120", "--crp", "45")
+	out, _, code = runCLI(t, "score", "--age", "64", "--stage", "3", "--mtv", "120", "--crp", "45")
 	if code != 0 || !strings.Contains(out, "if it is in mg/L, that is 4.5 mg/dL") {
 		t.Errorf("CRP 45: code %d\n%s", code, out)
 	}
@@ -248,19 +259,25 @@ func TestScoreAndBatchBadInput(t *testing.T) {
 	if len(b.Rows) != 10 || b.Rows[0]["impi"] == nil || b.Rows[9]["impi"] == nil || b.Rows[9]["patient_id"] != "ok2" {
 		t.Fatalf("rows %v", b.Rows)
 	}
-	want := map[string]string{"2 age": "", "3 stage": "5", "4 mtv_ml": "-4", "5 age": "150", "6 ldh_uln": "0", "7 hb": "105", "8 plt": "165000", "9 hb": "ten"}
+	// Each error: the field's value is not used; IMPI (age, stage, MTV)
+	// is unavailable exactly when one of its inputs is.
+	want := map[string]string{"3 stage": "5", "4 mtv_ml": "-4", "5 age": "150", "6 ldh_uln": "0", "7 hb": "105", "8 plt": "165000", "9 hb": "ten"}
 	for _, e := range b.Errors {
 		key := strconv.Itoa(e.Row) + " " + e.Column
 		if v, ok := want[key]; !ok || v != e.Value || !strings.Contains(e.Message, e.Column) {
 			t.Errorf("unexpected error %+v", e)
 		}
 		delete(want, key)
-		if b.Rows[e.Row-1]["impi"] != nil {
-			t.Errorf("row %d with an error was scored", e.Row)
+		impiInput := e.Column == "stage" || e.Column == "mtv_ml" || e.Column == "age"
+		if (b.Rows[e.Row-1]["impi"] == nil) != impiInput {
+			t.Errorf("row %d (%s): impi %v", e.Row, e.Column, b.Rows[e.Row-1]["impi"])
 		}
 	}
 	if len(want) > 0 {
 		t.Errorf("errors not reported: %v", want)
+	}
+	if b.Rows[1]["impi"] != nil || !strings.Contains(b.Rows[1]["unavailable"].(map[string]any)["impi"].(string), "age (missing)") {
+		t.Errorf("row without age: %v", b.Rows[1])
 	}
 }
 
@@ -269,7 +286,7 @@ func TestBatchCSVAndModels(t *testing.T) {
 	outFile := filepath.Join(t.TempDir(), "scored.csv")
 	t.Setenv("CARIMPI_INFLAMIX_MODEL", synthInflaMix) // the environment names the InflaMix model
 	_, errOut, code := runCLI(t, "batch", "--data", filepath.Join(refData, "scores_examples.csv"), "--model", model, "--out", outFile)
-	if code != 0 || !strings.Contains(errOut, "34 rows; 0 errors") {
+	if code != 0 || !strings.Contains(errOut, "34 rows; 0 values not used") {
 		t.Fatalf("batch csv: code %d, %s", code, errOut)
 	}
 	tab := reftest.Table(t, outFile)

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,36 +14,17 @@ import (
 
 func init() { register(newValidateCmd()) }
 
-// parseUnits reads "crp=mg/L,hb=g/L" into a map of dictionary name to unit.
-func parseUnits(spec string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, part := range strings.Split(spec, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		name, unit, ok := strings.Cut(part, "=")
-		if !ok || strings.TrimSpace(name) == "" || strings.TrimSpace(unit) == "" {
-			return nil, usagef("--units %q: write column=unit pairs separated by commas, e.g. crp=mg/L,hb=g/L", part)
-		}
-		out[strings.TrimSpace(name)] = strings.TrimSpace(unit)
-	}
-	return out, nil
-}
-
 // cohortFlags are the flags of every command that reads a cohort file.
 type cohortFlags struct {
-	data, mapFile, units, dateOrder, sheet string
-	excludeTopMTV                          float64
+	inputFlags
+	excludeTopMTV float64
+	strict        bool
 }
 
 func (f *cohortFlags) register(fs *flag.FlagSet, defaultExclude float64) {
-	fs.StringVar(&f.data, "data", "", "cohort file, .csv or .xlsx")
-	fs.StringVar(&f.mapFile, "map", "", "JSON column map: {\"source column\": \"dictionary name\"} or {\"columns\":{...},\"units\":{...},\"date_order\":\"dmy\"}")
-	fs.StringVar(&f.units, "units", "", "declared units, e.g. crp=mg/L,hb=g/L,plt=/uL,pfs_months=days (override the map's)")
-	fs.StringVar(&f.dateOrder, "date-order", "", "order of slash dates: dmy or mdy (default: only unambiguous dates)")
-	fs.StringVar(&f.sheet, "sheet", "", "XLSX sheet (default: the first)")
+	f.inputFlags.register(fs)
 	fs.Float64Var(&f.excludeTopMTV, "exclude-top-mtv", defaultExclude, "exclude MTV above the pooled type-7 quantile 1 - this fraction (the paper: 0.025; 0 = off)")
+	fs.BoolVar(&f.strict, "strict", false, "stop at the first value or date that cannot be read, instead of listing it and leaving it out")
 }
 
 // inputs are the files the flags name, for outfile's same-file checks.
@@ -55,40 +35,14 @@ func (f *cohortFlags) load() (*cohort.Cohort, *cohort.Report, error) {
 	if f.data == "" {
 		return nil, nil, usagef("--data is required")
 	}
-	var opts cohort.Options
-	if f.mapFile != "" {
-		mf, err := os.Open(f.mapFile)
-		if err != nil {
-			return nil, nil, err
-		}
-		opts, err = cohort.ReadMap(mf)
-		mf.Close()
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", f.mapFile, err)
-		}
-	}
-	units, err := parseUnits(f.units)
+	ro, err := f.options()
 	if err != nil {
 		return nil, nil, err
-	}
-	if len(units) > 0 && opts.Units == nil {
-		opts.Units = map[string]string{}
-	}
-	for k, v := range units {
-		opts.Units[k] = v
-	}
-	if f.dateOrder != "" {
-		opts.DateOrder = cohort.DateOrder(f.dateOrder)
-		if opts.DateOrder != cohort.DateDMY && opts.DateOrder != cohort.DateMDY {
-			return nil, nil, usagef("--date-order %q: use dmy or mdy", f.dateOrder)
-		}
 	}
 	if f.excludeTopMTV < 0 || f.excludeTopMTV >= 1 {
 		return nil, nil, usagef("--exclude-top-mtv %g: give a fraction in [0, 1), e.g. 0.025", f.excludeTopMTV)
 	}
-	opts.ExcludeTopMTV = f.excludeTopMTV
-	opts.Sheet = f.sheet
-	return cohort.LoadFile(f.data, opts)
+	return cohort.LoadFile(f.data, cohort.Options{Options: ro, ExcludeTopMTV: f.excludeTopMTV, Strict: f.strict})
 }
 
 func newValidateCmd() *Command {
