@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -22,7 +23,7 @@ func TestNothingInherited(t *testing.T) {
 		return out
 	}
 	noCut := drop(testModel, `"cutoffs": {"median": 1.35, "terciles": [1.07, 1.58]},`)
-	p := patient(map[scores.Field]float64{scores.Age: 64, scores.Stage: 3, scores.MTV: 120})
+	p := patient(map[record.Field]float64{record.Age: 64, record.Stage: 3, record.MTV: 120})
 	for _, tc := range []struct {
 		name, src       string
 		groups, warning bool
@@ -97,7 +98,7 @@ func TestSimulatedFlag(t *testing.T) {
 	if !m.Provenance.Simulated() || !s.Simulated() || m.Citations[0].DOI != "" || !strings.HasPrefix(m.Citations[0].Text, "method of Winkelmann et al. 2025; coefficients fitted by carimpi") {
 		t.Errorf("provenance %+v, citations %+v", m.Provenance, m.Citations)
 	}
-	p := patient(map[scores.Field]float64{scores.Age: 64, scores.Stage: 3, scores.MTV: 120})
+	p := patient(map[record.Field]float64{record.Age: 64, record.Stage: 3, record.MTV: 120})
 	row := s.Row(&p)
 	if len(row.Warnings) != 1 || !strings.Contains(row.Warnings[0], scores.SimulatedWarning) {
 		t.Errorf("row warnings %q", row.Warnings)

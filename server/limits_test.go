@@ -159,11 +159,12 @@ func TestBatchLineLimits(t *testing.T) {
 	}
 }
 
-// TestBatchErrorsBounded checks that a batch of rows that all fail keeps
-// the first errors and counts the rest; every row still says why.
+// TestBatchErrorsBounded checks that a batch of rows whose values all
+// fail keeps the first errors and counts the rest; every row still says
+// why.
 func TestBatchErrorsBounded(t *testing.T) {
 	h := newHandler(t, server.Config{})
-	body := "age,stage,mtv_ml\n" + strings.Repeat(",,\n", 5000)
+	body := "age,stage,mtv_ml\n" + strings.Repeat("x,y,z\n", 5000)
 	rec := do(h, "POST", "/api/v1/batch", "text/csv", body)
 	var doc struct {
 		Rows    []struct{ Warnings []string } `json:"rows"`
@@ -176,7 +177,7 @@ func TestBatchErrorsBounded(t *testing.T) {
 	if len(doc.Rows) != 5000 || len(doc.Errors) != 1000 || doc.Omitted != 14000 {
 		t.Fatalf("rows %d errors %d omitted %d", len(doc.Rows), len(doc.Errors), doc.Omitted)
 	}
-	if w := doc.Rows[4999].Warnings; len(w) != 3 || !strings.HasPrefix(w[0], "not scored") {
+	if w := doc.Rows[4999].Warnings; len(w) != 3 || !strings.HasPrefix(w[0], "not used") {
 		t.Errorf("last row's warnings %v", w)
 	}
 }

@@ -72,10 +72,10 @@ func TestFailedOutputLeavesFile(t *testing.T) {
 	out := filepath.Join(dir, "scored.csv")
 	const earlier = "earlier results\n"
 	os.WriteFile(out, []byte(earlier), 0o644)
-	// A required column missing: batch fails after opening its output.
+	// Two columns for one field: batch fails after opening its output.
 	bad := filepath.Join(dir, "bad.csv")
-	os.WriteFile(bad, []byte("age,stage\n64,3\n"), 0o644)
-	checkRun(t, []string{"batch", "--data", bad, "--out", out}, 1, []string{"mtv_ml"})
+	os.WriteFile(bad, []byte("age,Age\n64,3\n"), 0o644)
+	checkRun(t, []string{"batch", "--data", bad, "--out", out}, 1, []string{"both map to age"})
 	// A quoted field never closed: the read fails mid-stream.
 	broken := filepath.Join(dir, "broken.csv")
 	os.WriteFile(broken, []byte("age,stage,mtv_ml\n64,3,120\n65,\"3,120\n"), 0o644)

@@ -20,21 +20,21 @@
   // Rows of the results table: a value key of the score answer, its label,
   // and the group keys shown beside it.
   const INDICES = [
-    ["car_impi", "CAR-IMPI", ["car_impi_median_group", "car_impi_tercile_group"]],
-    ["impi", "IMPI (original)", []],
-    ["car_hematotox", "CAR-HEMATOTOX", []],
-    ["inflamix_prob", "InflaMix P(inflammatory)", ["inflamix_cluster"]],
-    ["inflamix_labs", "InflaMix labs used", []],
-    ["combined_hematotox_group", "CAR-IMPI × CAR-HEMATOTOX", []],
-    ["combined_inflamix_group", "CAR-IMPI × InflaMix", []],
-    ["ipi", "IPI", ["ipi_group"]],
-    ["r_ipi_group", "R-IPI", []],
-    ["nccn_ipi", "NCCN-IPI", ["nccn_ipi_group"]],
-    ["easix", "EASIX", []],
-    ["m_easix", "m-EASIX", []],
+    ["car_impi", "CAR-IMPI", ["car_impi_median_group", "car_impi_tercile_group"], "car-impi"],
+    ["impi", "IMPI (original)", [], "impi"],
+    ["car_hematotox", "CAR-HEMATOTOX", [], "car-hematotox"],
+    ["inflamix_prob", "InflaMix P(inflammatory)", ["inflamix_cluster"], "inflamix"],
+    ["inflamix_labs", "InflaMix labs used", [], ""],
+    ["combined_hematotox_group", "CAR-IMPI × CAR-HEMATOTOX", [], "combined-hematotox"],
+    ["combined_inflamix_group", "CAR-IMPI × InflaMix", [], "combined-inflamix"],
+    ["ipi", "IPI", ["ipi_group"], "ipi"],
+    ["r_ipi_group", "R-IPI", [], "r-ipi"],
+    ["nccn_ipi", "NCCN-IPI", ["nccn_ipi_group"], "nccn-ipi"],
+    ["easix", "EASIX", [], "easix"],
+    ["m_easix", "m-EASIX", [], "m-easix"],
   ];
   // Keys of the answer that are not indices.
-  const META = new Set(["notice", "patient_id", "warnings", "survival", "bands", "models", "result"]);
+  const META = new Set(["notice", "patient_id", "warnings", "unavailable", "errors", "survival", "bands", "models", "result"]);
   const NAMES = { "car-impi": "CAR-IMPI", "impi": "IMPI" };
 
   // factorOf returns the factor that converts the named input to the data
@@ -137,7 +137,7 @@
   function renderScores(r) {
     tbody.textContent = "";
     const shown = new Set();
-    const addRow = (key, label, groups) => {
+    const addRow = (key, label, groups, id) => {
       shown.add(key);
       groups.forEach((g) => shown.add(g));
       const tr = el("tr", { "data-index": key });
@@ -150,6 +150,8 @@
         gtd.appendChild(el("div", { "data-key": g, "data-value": JSON.stringify(gv === undefined ? null : gv) },
           (groups.length > 1 ? g.replace(/^.*_(median|tercile)_group$/, "$1") + ": " : "") + fmt(gv)));
       }
+      const why = id && r.unavailable ? r.unavailable[id] : "";
+      if (why) gtd.appendChild(el("div", { class: "note", "data-unavailable": id }, "not computed: " + why));
       tr.appendChild(gtd);
       const btd = el("td");
       for (const b of bandFor(r.bands, key)) {
@@ -159,8 +161,8 @@
       tr.appendChild(btd);
       tbody.appendChild(tr);
     };
-    for (const [key, label, groups] of INDICES) {
-      if (key in r) addRow(key, label, groups.filter((g) => g in r));
+    for (const [key, label, groups, id] of INDICES) {
+      if (key in r) addRow(key, label, groups.filter((g) => g in r), id);
     }
     for (const key of Object.keys(r)) {
       if (!shown.has(key) && !META.has(key)) addRow(key, key, []);
@@ -354,7 +356,12 @@
       for (const box of [survivalBox, warningsBox, detailBox, modelsBox]) box.textContent = "";
       return;
     }
-    showErrors(null);
+    // Values that could not be used are named at their inputs; the scores
+    // that do not need them are shown all the same.
+    showErrors(body.errors && body.errors.length ? {
+      error: "Some values could not be used; only the scores that need them are not computed:",
+      fields: body.errors.map((e) => ({ field: e.field, message: e.message + (e.fix ? "; " + e.fix : "") })),
+    } : null);
     renderScores(body);
     renderSurvival(body.survival);
     renderWarnings(body.warnings);
