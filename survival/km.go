@@ -135,7 +135,11 @@ func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]K
 	if err := opt.check(time); err != nil {
 		return nil, err
 	}
-	o := order(time, strata, k)
+	simple := opt.Start == nil && opt.Weights == nil && opt.Estimator == ProductLimit
+	o, err := order(time, event, strata, nil, k, 1, !simple)
+	if err != nil {
+		return nil, err
+	}
 
 	// Count the rows of every curve, then fill one backing array per column.
 	rows := make([]int, k+1)
@@ -168,8 +172,8 @@ func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]K
 			Surv: surv[a:b:b], StdErr: se[a:b:b], Lower: lower[a:b:b], Upper: upper[a:b:b],
 			ConfType: opt.ConfType, ConfLevel: opt.level(), z: z,
 		}
-		if opt.Start == nil && opt.Weights == nil && opt.Estimator == ProductLimit {
-			c.fill(o, o.start[s], o.start[s+1], event)
+		if simple {
+			c.fill(o, o.start[s], o.start[s+1])
 		} else {
 			c.fillGeneral(o, o.start[s], o.start[s+1], event, opt)
 		}
@@ -217,16 +221,14 @@ func (opt KMOptions) z() (float64, error) {
 }
 
 // fill computes the rows of sorted positions [a, b) of o into c.
-func (c *KMCurve) fill(o *ordered, a, b int, event []bool) {
+func (c *KMCurve) fill(o *ordered, a, b int) {
 	nrisk := b - a
 	s, varh := 1.0, 0.0
 	r := 0
 	for i := a; i < b; {
 		d, j := 0, i
 		for ; j < b && o.key[j] == o.key[i]; j++ {
-			if event[o.idx[j]] {
-				d++
-			}
+			d += int(o.tag[j] & 1)
 		}
 		if d > 0 {
 			n := float64(nrisk)
@@ -268,7 +270,7 @@ func (c *KMCurve) fillGeneral(o *ordered, a, b int, event []bool, opt KMOptions)
 	var starts []float64
 	var startW []float64
 	if opt.Start != nil {
-		idx := slices.Clone(o.idx[a:b])
+		idx := slices.Clone(o.row[a:b])
 		slices.SortFunc(idx, func(x, y int32) int { return cmpDesc(opt.Start[x], opt.Start[y]) })
 		for _, i := range idx {
 			starts = append(starts, opt.Start[i])
@@ -286,9 +288,9 @@ func (c *KMCurve) fillGeneral(o *ordered, a, b int, event []bool, opt KMOptions)
 		key := o.key[i]
 		var d, cens float64
 		for ; j > a && o.key[j-1] == key; j-- {
-			wi := w(o.idx[j-1])
+			wi := w(o.row[j-1])
 			atOrAfter += wi
-			if event[o.idx[j-1]] {
+			if event[o.row[j-1]] {
 				d += wi
 			} else {
 				cens += wi
@@ -323,7 +325,7 @@ func (c *KMCurve) fillGeneral(o *ordered, a, b int, event []bool, opt KMOptions)
 		c.Lower[r], c.Upper[r] = confInt(s, c.StdErr[r], c.ConfType, c.z)
 	}
 	for i := a; i < b; i++ {
-		if event[o.idx[i]] {
+		if event[o.row[i]] {
 			c.Events++
 		}
 	}

@@ -69,7 +69,10 @@ func LogRank(time []float64, event []bool, group, strata []int, rho float64) (*L
 	if math.IsNaN(rho) || math.IsInf(rho, 0) {
 		return nil, fmt.Errorf("survival: rho = %v must be finite", rho)
 	}
-	o := order(time, strata, ns)
+	o, err := order(time, event, strata, group, ns, k, false)
+	if err != nil {
+		return nil, err
+	}
 	r := &LogRankResult{
 		Rho:               rho,
 		N:                 make([]int, k),
@@ -90,7 +93,7 @@ func LogRank(time []float64, event []bool, group, strata []int, rho float64) (*L
 	risk := make([]float64, k)
 	left := make([]float64, k) // leaving the risk set after the current time
 	for s := range ns {
-		r.stratum(o, s, event, group, risk, left)
+		r.stratum(o, s, risk, left)
 	}
 	for g := range k {
 		for s := range ns {
@@ -106,11 +109,11 @@ func LogRank(time []float64, event []bool, group, strata []int, rho float64) (*L
 
 // stratum runs survdiff2.c's loop over stratum s forward in time: the risk
 // set starts full and loses each batch of tied times after it is used.
-func (r *LogRankResult) stratum(o *ordered, s int, event []bool, group []int, risk, left []float64) {
+func (r *LogRankResult) stratum(o *ordered, s int, risk, left []float64) {
 	a, b := o.start[s], o.start[s+1]
 	clear(risk)
 	for i := a; i < b; i++ {
-		risk[group[o.idx[i]]]++
+		risk[o.group(i)]++
 	}
 	k := len(risk)
 	km := 1.0
@@ -124,9 +127,9 @@ func (r *LogRankResult) stratum(o *ordered, s int, event []bool, group []int, ri
 		deaths := 0.0
 		j := i
 		for ; j < b && o.key[j] == o.key[i]; j++ {
-			g := group[o.idx[j]]
+			g := o.group(j)
 			left[g]++
-			if event[o.idx[j]] {
+			if o.event(j) {
 				deaths++
 				r.ObservedByStratum[g][s] += wt
 			}

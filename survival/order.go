@@ -20,14 +20,20 @@ var ErrNoData = errors.New("survival: no observations")
 
 // ordered is a sample sorted by stratum and then ascending time, the
 // precondition of every kernel in this package. Tied times are one batch
-// to the kernels, so the order within a tie is irrelevant.
+// to the kernels, so the order within a tie is irrelevant. Each sorted
+// position carries its event flag and group code (tag), moved through the
+// sort with the key, so that the kernels read the sorted arrays in order
+// and never look a row up in the input.
 type ordered struct {
-	idx   []int32  // original index of each sorted position
 	key   []uint64 // sortkey.Key of its time after aeqSurv merging
+	tag   []int32  // event (bit 0) | group code << 1; nil when row is set
+	row   []int32  // the input row of each position, for kernels that need per-row inputs
 	start []int    // stratum s occupies sorted positions start[s]:start[s+1]
 }
 
 func (o *ordered) time(i int) float64 { return sortkey.Value(o.key[i]) }
+func (o *ordered) event(i int) bool   { return o.tag[i]&1 != 0 }
+func (o *ordered) group(i int) int    { return int(o.tag[i] >> 1) }
 
 // checkCodes returns k = 1 + the largest code (1 for nil codes), or an error
 // for a negative code or one above n, which would only make empty groups.
@@ -68,40 +74,84 @@ func checkTimes(time []float64, event []bool) error {
 }
 
 // order sorts the sample by (stratum, time) with the shared radix sort
-// (sortkey.Sort), merges nearly equal times as R's aeqSurv does
-// (timefix.Sorted), and finally groups by stratum with one stable counting
-// pass. strata may be nil (one stratum); k is the number of strata.
-func order(time []float64, strata []int, k int) *ordered {
+// (sortkey.Sort), merges nearly equal times as R's aeqSurv does over the
+// whole sample (timefix.Sorted), and finally groups by stratum with one
+// stable counting pass. The stratum code travels in the tag's high bits
+// during the sort and is dropped after. strata and group may be nil (one
+// stratum, one group); k is the number of strata, g the number of groups.
+// With rows, each position carries its input row instead (o.row), for the
+// kernels that need per-row inputs such as weights or entry times.
+func order(time []float64, event []bool, strata, group []int, k, g int, rows bool) (*ordered, error) {
 	n := len(time)
+	gbits := bitsFor(g)
+	if !rows && 1+gbits+bitsFor(k) > 31 {
+		return nil, fmt.Errorf("survival: %d groups in %d strata are too many to code", g, k)
+	}
+	shift := 1 + gbits
 	key := make([]uint64, n)
-	idx := make([]int32, n)
+	tag := make([]int32, n)
 	for i, t := range time {
 		key[i] = sortkey.Key(t)
-		idx[i] = int32(i)
+		if rows {
+			tag[i] = int32(i)
+			continue
+		}
+		var c int32
+		if event[i] {
+			c = 1
+		}
+		if group != nil {
+			c |= int32(group[i]) << 1
+		}
+		if strata != nil {
+			c |= int32(strata[i]) << shift
+		}
+		tag[i] = c
 	}
-	sortkey.Sort(key, idx)
+	sortkey.Sort(key, tag)
 	timefix.Sorted(key)
 
-	o := &ordered{idx: idx, key: key, start: make([]int, k+1)}
+	o := &ordered{key: key, tag: tag, start: make([]int, k+1)}
+	stratum := func(c int32) int32 { return c >> shift }
+	low := int32(1)<<shift - 1
+	if rows {
+		o.tag, o.row = nil, tag
+		stratum = func(c int32) int32 { return int32(strata[c]) }
+		low = -1
+	}
 	if k == 1 {
 		o.start[1] = n
-		return o
+		return o, nil
 	}
-	for _, i := range idx {
-		o.start[strata[i]+1]++
+	for _, c := range tag {
+		o.start[stratum(c)+1]++
 	}
 	for s := range k {
 		o.start[s+1] += o.start[s]
 	}
 	key2 := make([]uint64, n)
-	idx2 := make([]int32, n)
+	tag2 := make([]int32, n)
 	next := append([]int(nil), o.start[:k]...)
-	for i, j := range idx {
-		s := strata[j]
+	for i, c := range tag {
+		s := stratum(c)
 		key2[next[s]] = key[i]
-		idx2[next[s]] = j
+		tag2[next[s]] = c & low
 		next[s]++
 	}
-	o.key, o.idx = key2, idx2
-	return o
+	o.key = key2
+	if rows {
+		o.row = tag2
+	} else {
+		o.tag = tag2
+	}
+	return o, nil
+}
+
+// bitsFor returns the number of bits that hold the codes 0..k-1.
+func bitsFor(k int) int {
+	b := 0
+	for 1<<b < k {
+		b++
+	}
+	return b
 }
