@@ -1,27 +1,134 @@
 #!/usr/bin/env bash
-# Times carimpi's Go code and R's reference packages on the same generated
-# data, in one run, and prints the Go/R time ratios.
+# Times carimpi and R side by side on the same data, in one run, and prints
+# the Go/R ratios of equal work, each as median [range] over interleaved
+# repetitions, with the machine's load at the start and the end.
 #
-#   bench/compare-r.sh [topic ...]     topics: km-logrank cox maxstat (default: all)
+#   bench/compare-r.sh [topic ...]   topics: cox km logrank concordance floor maxstat
+#                                    (default: cox km logrank concordance floor)
+#   SIZES="1000 100000 1000000" REPS=3 SEED=1 BENCH_OUT=dir
 #
-# Each topic lives in bench/<topic>.sh. R is optional: install it with
-#   apt-get install r-base-core r-cran-survival r-cran-maxstat
-# Without Rscript the script says so and exits 0 (go test never needs R).
+# Three levels of comparison, each named in the output:
+#   core     the computation on prebuilt inputs, in-process: carimpi's
+#            library (bench/gocore) vs R's fitting functions (bench/rcore.R:
+#            coxph.fit, survfitKM, survdiff.fit, concordancefit);
+#   call     the user-facing call: cox.Fit + concordance vs coxph() (which
+#            computes the concordance too), KaplanMeier vs survfit(),
+#            LogRank vs survdiff();
+#   process  a whole process on one CSV: the carimpi command vs Rscript
+#            reading with data.table::fread (bench/rproc.R), with the peak
+#            resident memory of both.
+# "floor" compares carimpi's Cox and Kaplan-Meier kernels with the plainest
+# Go loops doing the same work (go test -bench Core|Floor, KMFloor).
+# In-process calls are repeated until 0.3 s have passed (timer resolution
+# at small n); wall and CPU (user + system) seconds per call are both
+# recorded: on a loaded machine the CPU ratio is the steadier one.
+# Each check column must agree between Go and R.
+#
+# R is optional (apt-get install r-base-core r-cran-survival r-cran-maxstat
+# r-cran-data.table): without Rscript the script says so and exits 0; go
+# test never needs R.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v Rscript >/dev/null 2>&1; then
-  echo "Rscript not found: install r-base-core r-cran-survival r-cran-maxstat to compare with R" >&2
+if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'suppressMessages({library(survival); library(data.table)})' >/dev/null 2>&1; then
+  echo "Rscript with survival and data.table not found: install r-base-core r-cran-survival r-cran-data.table to compare with R" >&2
   exit 0
 fi
 topics=("$@")
-[ ${#topics[@]} -gt 0 ] || topics=(km-logrank cox maxstat)
-export BENCH_OUT="${BENCH_OUT:-$(mktemp -d)}"
-echo "# work folder: $BENCH_OUT"
-for t in "${topics[@]}"; do
-  if [ -f "bench/$t.sh" ]; then
-    echo "## $t"
-    bash "bench/$t.sh"
+[ ${#topics[@]} -gt 0 ] || topics=(cox km logrank concordance floor)
+sizes="${SIZES:-1000 100000 1000000}"
+reps="${REPS:-3}"
+seed="${SEED:-1}"
+out="${BENCH_OUT:-$(mktemp -d)}"
+export BENCH_OUT="$out"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "# work folder: $out; sizes: $sizes; $reps interleaved repetitions; seed $seed"
+echo "# load average (1, 5, 15 min) at start: $(load); cores: $(nproc)"
+go build -o "$out/gocore" ./bench/gocore
+go build -o "$out/carimpi" ./cmd/carimpi
+res="$out/results.txt"
+: >"$res"
+field() { sed -E "s/.*$1=([^ ]+).*/\1/" <<<"$2"; }
+
+# inproc KIND TOPIC GO_OP R_OP N CSV REP: one in-process pair, R and Go in
+# alternating order from one repetition to the next.
+inproc() {
+  local kind=$1 topic=$2 gop=$3 rop=$4 n=$5 csv=$6 rep=$7 g r
+  if [ $((rep % 2)) = 1 ]; then
+    r=$(Rscript bench/rcore.R "$rop" "$csv"); g=$("$out/gocore" "$gop" -data "$csv")
   else
-    echo "## $t: bench/$t.sh not present" >&2
+    g=$("$out/gocore" "$gop" -data "$csv"); r=$(Rscript bench/rcore.R "$rop" "$csv")
   fi
+  echo "$kind $topic $n $rep $(field wall "$g") $(field cpu "$g") $(field wall "$r") $(field cpu "$r") - - $(field check "$g") $(field check "$r")" >>"$res"
+}
+
+# proc TOPIC N CSV REP: whole processes, /usr/bin/time for wall, CPU and peak RSS.
+proc() {
+  local topic=$1 n=$2 csv=$3 rep=$4 args
+  case $topic in
+    cox) args=(cox --data "$csv" --time time --event status --terms x1,x2,x3,x4,x5) ;;
+    km) args=(km --data "$csv" --time time --event status --group s) ;;
+    logrank) args=(logrank --data "$csv" --time time --event status --group s) ;;
+  esac
+  local gt="$out/time-go" rt="$out/time-r"
+  run_go() { /usr/bin/time -f "%e %U %S %M" -o "$gt" "$out/carimpi" "${args[@]}" >"$out/out-go-$topic-$n.txt"; }
+  run_r() { /usr/bin/time -f "%e %U %S %M" -o "$rt" Rscript bench/rproc.R "$topic" "$csv" >"$out/out-r-$topic-$n.txt"; }
+  if [ $((rep % 2)) = 1 ]; then run_r; run_go; else run_go; run_r; fi
+  read -r gw gu gs gm <"$gt"
+  read -r rw ru rs rm <"$rt"
+  echo "process $topic $n $rep $gw $(awk -v a="$gu" -v b="$gs" 'BEGIN{print a+b}') $rw $(awk -v a="$ru" -v b="$rs" 'BEGIN{print a+b}') $((gm / 1024)) $((rm / 1024)) - -" >>"$res"
+}
+
+for n in $sizes; do
+  csv="$out/data-$n.csv"
+  "$out/gocore" gen -n "$n" -seed "$seed" -out "$csv"
+  for rep in $(seq "$reps"); do
+    for t in "${topics[@]}"; do
+      case $t in
+        cox) inproc core cox coxfit coxfit "$n" "$csv" "$rep"; inproc call cox coxcall coxcall "$n" "$csv" "$rep"; proc cox "$n" "$csv" "$rep" ;;
+        km) inproc core km km km "$n" "$csv" "$rep"; inproc call km km kmcall "$n" "$csv" "$rep"; proc km "$n" "$csv" "$rep" ;;
+        logrank) inproc core logrank logrank logrank "$n" "$csv" "$rep"; inproc call logrank logrank logrankcall "$n" "$csv" "$rep"; proc logrank "$n" "$csv" "$rep" ;;
+        concordance) inproc core concordance concordance concordance "$n" "$csv" "$rep" ;;
+      esac
+    done
+  done
 done
+
+# median [min-max] of a list of numbers
+summ='function summ(s,   a, k, i, j, t, m) {
+  k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+  m = (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+  return sprintf("%.3g [%.3g-%.3g]", m, a[1], a[k]) }'
+if [ -s "$res" ]; then
+  echo
+  echo "level    topic        n        Go s (wall)            R s (wall)            Go/R wall              Go/R CPU               peak MB Go | R      check Go | R"
+  awk "$summ"'
+  { key = $1 " " $2 " " $3; if (!(key in seen)) { seen[key] = 1; order[++nk] = key }
+    gw[key] = gw[key] " " $5; rw[key] = rw[key] " " $7
+    rwall[key] = rwall[key] " " ($7 > 0 ? $5 / $7 : "nan"); rcpu[key] = rcpu[key] " " ($8 > 0 ? $6 / $8 : "nan")
+    gm[key] = gm[key] " " $9; rm[key] = rm[key] " " $10; chk[key] = $11 " | " $12 }
+  END { for (i = 1; i <= nk; i++) { k = order[i]; split(k, p, " ")
+      mem = (p[1] == "process") ? summ(gm[k]) " | " summ(rm[k]) : "-"
+      printf "%-8s %-12s %-8s %-22s %-21s %-22s %-22s %-19s %s\n", p[1], p[2], p[3], summ(gw[k]), summ(rw[k]), summ(rwall[k]), summ(rcpu[k]), mem, chk[k] } }' "$res"
+fi
+
+for t in "${topics[@]}"; do
+  case $t in
+    floor)
+      echo
+      echo "## floor: carimpi's kernels vs the plainest Go loops doing the same work (go test -bench; $reps runs, ns/op)"
+      top=$(for n in $sizes; do echo "$n"; done | sort -n | tail -1)
+      for pair in "survival/cox Core Floor" "survival KMCore KMFloor"; do
+        set -- $pair
+        BENCH_MAX=$top go test -run XXX -bench "^Benchmark($2|$3)\$" -benchtime 3x -count "$reps" "./$1" |
+          awk -v a="$2" -v b="$3" "$summ"'
+          /^Benchmark/ { split($1, q, "/"); name = q[1]; sub(/^Benchmark/, "", name); sub(/-[0-9]+$/, "", q[2]); sz = q[2]
+            if (name == a) A[sz] = A[sz] " " $3; else B[sz] = B[sz] " " $3; if (!(sz in s)) { s[sz] = 1; o[++k] = sz } }
+          END { for (i = 1; i <= k; i++) { z = o[i]; split(A[z], x, " "); split(B[z], y, " "); r = ""
+              for (j = 1; j in x; j++) r = r " " x[j] / y[j]
+              printf "%-8s %-10s %s: %s ns, %s: %s ns, ratio %s\n", a, z, a, summ(A[z]), b, summ(B[z]), summ(r) } }'
+      done ;;
+    maxstat) echo; echo "## maxstat"; bash bench/maxstat.sh ;;
+  esac
+done
+echo
+echo "# load average (1, 5, 15 min) at end: $(load)"

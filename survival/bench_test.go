@@ -1,4 +1,4 @@
-package survival_test
+package survival
 
 import (
 	"fmt"
@@ -6,7 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"carimpi/survival"
+	"carimpi/internal/benchsize"
+	"carimpi/internal/sortkey"
 )
 
 // benchData is n observations in 3 groups with exponential times (hazards
@@ -23,15 +24,16 @@ func benchData(n int) (time []float64, event []bool, group []int) {
 	return
 }
 
-var benchSizes = []int{1e3, 1e5, 1e6}
-
-func BenchmarkKaplanMeier(b *testing.B) {
-	for _, n := range benchSizes {
+// BenchmarkKMCore times KaplanMeier with one curve per group over the size
+// ladder (internal/benchsize; BENCH_MAX=1e7 adds n = 1e7), against
+// BenchmarkKMFloor, the plainest code doing the same work (kmFloor).
+func BenchmarkKMCore(b *testing.B) {
+	for _, n := range benchsize.Ladder() {
 		time, event, group := benchData(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := survival.KaplanMeier(time, event, group, survival.KMOptions{}); err != nil {
+				if _, err := KaplanMeier(time, event, group, KMOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -39,13 +41,101 @@ func BenchmarkKaplanMeier(b *testing.B) {
 	}
 }
 
+// BenchmarkKMFloor: see BenchmarkKMCore.
+func BenchmarkKMFloor(b *testing.B) {
+	for _, n := range benchsize.Ladder() {
+		time, event, group := benchData(n)
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				kmFloor(time, event, group, 3)
+			}
+		})
+	}
+}
+
+// kmFloor is the least a Kaplan-Meier by k groups has to do: sort the
+// times with each row's group and event packed beside them (one radix
+// sort, no near-tie merging), then per group one pass over its rows that
+// computes, at each distinct time, the number at risk and of events, S,
+// the Greenwood standard error and the log-type 95% interval. It returns
+// the number of rows of the curves (to be used, so not optimised away).
+func kmFloor(time []float64, event []bool, group []int, k int) int {
+	n := len(time)
+	key := make([]uint64, n)
+	tag := make([]int32, n)
+	for i, t := range time {
+		key[i] = sortkey.Key(t)
+		tag[i] = int32(group[i]) << 1
+		if event[i] {
+			tag[i] |= 1
+		}
+	}
+	sortkey.Sort(key, tag)
+	start := make([]int, k+1)
+	for _, c := range tag {
+		start[c>>1+1]++
+	}
+	for g := range k {
+		start[g+1] += start[g]
+	}
+	key2 := make([]uint64, n)
+	ev := make([]bool, n)
+	next := append([]int(nil), start[:k]...)
+	for i, c := range tag {
+		g := c >> 1
+		key2[next[g]], ev[next[g]] = key[i], c&1 == 1
+		next[g]++
+	}
+	rows := 0
+	surv, se, lo, up := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for g := range k {
+		nrisk := start[g+1] - start[g]
+		s, v := 1.0, 0.0
+		for i := start[g]; i < start[g+1]; {
+			d, j := 0, i
+			for ; j < start[g+1] && key2[j] == key2[i]; j++ {
+				if ev[j] {
+					d++
+				}
+			}
+			if d > 0 {
+				m := float64(nrisk)
+				s *= (m - float64(d)) / m
+				v += float64(d) / (m * (m - float64(d)))
+			}
+			surv[rows], se[rows] = s, math.Sqrt(v)
+			lo[rows], up[rows] = s*math.Exp(-1.96*se[rows]), math.Min(1, s*math.Exp(1.96*se[rows]))
+			rows++
+			nrisk -= j - i
+			i = j
+		}
+	}
+	return rows
+}
+
+// TestKMFloor checks that the floor computes the curves KaplanMeier does.
+func TestKMFloor(t *testing.T) {
+	time, event, group := benchData(5000)
+	curves, err := KaplanMeier(time, event, group, KMOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, c := range curves {
+		rows += len(c.Time)
+	}
+	if got := kmFloor(time, event, group, 3); got != rows {
+		t.Errorf("floor has %d rows, KaplanMeier %d", got, rows)
+	}
+}
+
 func BenchmarkLogRank(b *testing.B) {
-	for _, n := range benchSizes {
+	for _, n := range benchsize.Ladder() {
 		time, event, group := benchData(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := survival.LogRank(time, event, group, nil, 0); err != nil {
+				if _, err := LogRank(time, event, group, nil, 0); err != nil {
 					b.Fatal(err)
 				}
 			}

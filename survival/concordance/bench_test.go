@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"carimpi/internal/benchsize"
 	"carimpi/survival/concordance"
 )
 
@@ -24,7 +25,7 @@ func benchData(n int) (time []float64, event []bool, score []float64, strata []i
 }
 
 func BenchmarkHarrell(b *testing.B) {
-	for _, n := range []int{1e3, 1e5, 1e6} {
+	for _, n := range benchsize.Ladder() {
 		time, event, score, strata := benchData(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
@@ -40,7 +41,7 @@ func BenchmarkHarrell(b *testing.B) {
 }
 
 func BenchmarkUno(b *testing.B) {
-	for _, n := range []int{1e3, 1e5, 1e6} {
+	for _, n := range benchsize.Ladder() {
 		time, event, score, _ := benchData(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
