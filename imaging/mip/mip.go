@@ -134,15 +134,18 @@ func Render(v *imaging.Volume, lab []int32) *image.RGBA {
 			}
 		}
 		// Outlines: a lesion pixel with a 4-neighbour of another label.
-		top := map[int32][2]int{}
+		box := map[int32][4]int{} // min x, min y, max x, max y
+
 		for y := 0; y < pn.h; y++ {
 			for x := 0; x < pn.w; x++ {
 				l := dl[y*pn.w+x]
 				if l == 0 {
 					continue
 				}
-				if t, ok := top[l]; !ok || y < t[1] || (y == t[1] && x < t[0]) {
-					top[l] = [2]int{x, y}
+				if b, ok := box[l]; !ok {
+					box[l] = [4]int{x, y, x, y}
+				} else {
+					box[l] = [4]int{min(b[0], x), min(b[1], y), max(b[2], x), max(b[3], y)}
 				}
 				edge := x == 0 || y == 0 || x == pn.w-1 || y == pn.h-1 ||
 					dl[y*pn.w+x-1] != l || dl[y*pn.w+x+1] != l || dl[(y-1)*pn.w+x] != l || dl[(y+1)*pn.w+x] != l
@@ -151,19 +154,23 @@ func Render(v *imaging.Volume, lab []int32) *image.RGBA {
 				}
 			}
 		}
-		ids := make([]int32, 0, len(top))
-		for l := range top {
+		// Ids to the right of each outline (to the left at the view's edge).
+		ids := make([]int32, 0, len(box))
+		for l := range box {
 			ids = append(ids, l)
 		}
 		slices.Sort(ids)
 		for _, l := range ids {
-			t := top[l]
+			b := box[l]
 			s := itoa(int(l))
-			tx, ty := pn.off+t[0]+4, header+t[1]-18
-			if ty < header {
-				ty = header + t[1] + 2
+			tw := len(s)*12 - 3
+			tx, ty := b[2]+4, b[1]
+			if tx+tw > pn.w {
+				tx = b[0] - 4 - tw
 			}
-			fill(img, image.Rect(tx-2, ty-2, tx+len(s)*12+1, ty+17), color.RGBA{255, 255, 255, 255})
+			tx += pn.off
+			ty += header
+			fill(img, image.Rect(tx-1, ty-1, tx+tw+1, ty+16), color.RGBA{255, 255, 255, 255})
 			drawText(img, tx, ty, s, Palette[int(l-1)%len(Palette)], 3)
 		}
 	}

@@ -56,7 +56,7 @@ func writeBenchSeries(b *testing.B, dir string, n, nz int) {
 			px, slope := dt.Quantize(vals)
 			slices[k] = dt.Slice{PatientID: "BENCH", SeriesUID: "1.2.3.4", Rows: n, Cols: n, PixelSpacing: [2]float64{4, 4},
 				IPP: [3]float64{-398, -398, z}, IOP: [6]float64{1, 0, 0, 0, 1, 0}, Slope: slope, Signed: true, Pixels: px,
-				Extra: dt.PETModule("BQML", "ADMIN", 70/factor/1e3*1e-3*1e3, 70e3/factor, 6586.2, "20250101", "110000", "110000", "100000")}
+				Extra: dt.PETModule("BQML", "ADMIN", 70, 70e3/factor, 6586.2, "20250101", "110000", "110000", "100000")}
 		}(k)
 	}
 	wg.Wait()
