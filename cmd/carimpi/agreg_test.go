@@ -273,3 +273,84 @@ func TestKMParityCLI(t *testing.T) {
 		})
 	}
 }
+
+// TestCoxResidualsCLI: residuals.coxph of every type through cox
+// --residuals, on right-censored, counting-process, weighted and
+// stratified fits.
+func TestCoxResidualsCLI(t *testing.T) {
+	var file struct {
+		Residuals []struct {
+			Name                 string
+			Args                 agregArgs
+			Martingale, Deviance []float64
+			Score, DFBeta        [][]float64
+			Schoenfeld           [][]float64
+			SchoenfeldTime       []float64 `json:"schoenfeld_time"`
+		}
+	}
+	reftest.Load(t, filepath.Join(coxData, "agreg.json"), &file)
+	if len(file.Residuals) < 4 {
+		t.Fatalf("%d residual cases", len(file.Residuals))
+	}
+	data := map[string]string{"start": "jasa1.csv", "entry": "lung-entry.csv", "": "lung-entry.csv"}
+	for _, tc := range file.Residuals {
+		t.Run(tc.Name, func(t *testing.T) {
+			for _, kind := range []string{"martingale", "deviance", "score", "dfbeta", "schoenfeld"} {
+				out := filepath.Join(t.TempDir(), kind+".csv")
+				args := append([]string{"cox"}, tc.Args.cli(data[tc.Args.Start])...)
+				checkRun(t, append(args, "--residuals", kind, "--out", out), 0, nil)
+				tab := reftest.Table(t, out)
+				col := func(c string) []float64 {
+					v, err := tab.Floats(c)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return v
+				}
+				var want [][]float64
+				switch kind {
+				case "martingale":
+					reftest.Floats(t, kind, col(kind), tc.Martingale, 1e-9)
+					continue
+				case "deviance":
+					reftest.Floats(t, kind, col(kind), tc.Deviance, 1e-9)
+					continue
+				case "score":
+					want = tc.Score
+				case "dfbeta":
+					want = tc.DFBeta
+				case "schoenfeld":
+					want = tc.Schoenfeld
+					reftest.Floats(t, kind+" time", col("time"), tc.SchoenfeldTime, 1e-12)
+				}
+				names := tab.Header[len(tab.Header)-len(want[0]):]
+				for j, name := range names {
+					w := make([]float64, len(want))
+					for i := range want {
+						w[i] = want[i][j]
+					}
+					got := col(name)
+					if kind == "schoenfeld" {
+						// tied deaths may come in another order: compare
+						// each time's values as a set
+						sortWithin(tc.SchoenfeldTime, got)
+						sortWithin(tc.SchoenfeldTime, w)
+					}
+					reftest.Floats(t, kind+" "+name, got, w, 1e-9)
+				}
+			}
+		})
+	}
+}
+
+// sortWithin sorts v within each run of equal times.
+func sortWithin(times, v []float64) {
+	for i := 0; i < len(times); {
+		j := i
+		for j < len(times) && times[j] == times[i] {
+			j++
+		}
+		slices.Sort(v[i:j])
+		i = j
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/outfile"
 	"carimpi/survival/concordance"
 	"carimpi/survival/cox"
 	"carimpi/survival/phtest"
@@ -24,8 +25,8 @@ type coxFlags struct {
 	// counting process, weights, offset, robust variance
 	weights, offset, cluster string
 	robust                   bool
-	// predicted curves
-	predict, times string
+	// predicted curves, residuals
+	predict, times, residuals, out string
 	// Fine-Gray
 	fineGray                  bool
 	causeFlags                causeFlags
@@ -48,6 +49,8 @@ func newCoxCmd() *Command {
 	fs.StringVar(&f.cluster, "cluster", "", "optional `column` of cluster ids (e.g. patient id with several rows): robust variance summed within clusters, as coxph(... + cluster(id))")
 	fs.StringVar(&f.predict, "predict", "", "CSV `file` of covariate rows (the terms' columns; optionally the strata column): add each row's predicted survival curve with se and 95% CI, as survfit(fit, newdata)")
 	fs.StringVar(&f.times, "times", "", "with --predict: comma-separated `times` at which to read the curves, as summary(survfit, times =)")
+	fs.StringVar(&f.residuals, "residuals", "", "write residuals of `type` martingale, deviance, score, schoenfeld or dfbeta (as residuals.coxph) to --out")
+	fs.StringVar(&f.out, "out", "", "CSV `file` for --residuals (never an input file)")
 	fs.BoolVar(&f.fineGray, "fine-gray", false, "fit the Fine-Gray subdistribution hazards model of --cause-of-interest (cmprsk::crr) instead of a Cox model")
 	f.causeFlags.register(fs)
 	fs.StringVar(&f.causeOfInterest, "cause-of-interest", "", "with --fine-gray: the `code` (or --cause-codes name) of the cause modelled")
@@ -196,9 +199,11 @@ type coxJSON struct {
 	PHTest      *phTestJSON      `json:"ph_test"`
 	NaiveVar    []jsonx.Floats   `json:"naive_var,omitempty"`
 	Predictions []predictionJSON `json:"predictions,omitempty"`
-	Dropped     int              `json:"dropped"`
-	Warnings    []string         `json:"warnings"`
-	Notice      string           `json:"notice"`
+	// ResidualsFile is the --out file written with --residuals.
+	ResidualsFile string   `json:"residuals_file,omitempty"`
+	Dropped       int      `json:"dropped"`
+	Warnings      []string `json:"warnings"`
+	Notice        string   `json:"notice"`
 }
 
 // survColumns serves a survData's kept rows to cox.NewDesign.
@@ -242,6 +247,17 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	}
 	if times != nil && f.predict == "" {
 		return nil, usagef("--times needs --predict")
+	}
+	if (f.residuals == "") != (f.out == "") {
+		return nil, usagef("--residuals TYPE and --out F.csv go together")
+	}
+	if f.residuals != "" {
+		if err := cox.CheckResidualType(f.residuals); err != nil {
+			return nil, usagef("--residuals: %v", err)
+		}
+		if err := outfile.CheckInputs(f.out, f.data, f.predict); err != nil {
+			return nil, err
+		}
 	}
 	if f.phTest && (f.start != "" || f.weights != "" || f.offset != "") {
 		return nil, usagef("--ph-test is not available with --start, --weights or --offset")
@@ -289,6 +305,12 @@ func runCox(f coxFlags) (*coxJSON, error) {
 		for _, row := range m.NaiveVar {
 			res.NaiveVar = append(res.NaiveVar, row)
 		}
+	}
+	if f.residuals != "" {
+		if err := writeResiduals(f.out, f.residuals, d, design.Names, m, f.data); err != nil {
+			return nil, err
+		}
+		res.ResidualsFile = f.out
 	}
 	if f.predict != "" {
 		if res.Predictions, err = predict(f.predict, f, design, m, opt.StrataNames, times); err != nil {

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"text/tabwriter"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/outfile"
 	"carimpi/survival/cox"
 	"carimpi/table"
 )
@@ -137,4 +139,64 @@ func writePredictions(w io.Writer, ps []predictionJSON) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// writeResiduals writes one residual type of the fit as CSV: a row per
+// observation (line = the data file's line) with one column (martingale,
+// deviance) or one per model column (score, dfbeta), or a row per event
+// with its time (schoenfeld), numbers in full precision.
+func writeResiduals(path, kind string, d *survData, names []string, m *cox.Model, inputs ...string) error {
+	r := m.Residuals()
+	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	return outfile.Write(path, func(w io.Writer) error {
+		var buf []byte
+		write := func(cells []string) error {
+			buf = table.AppendRecord(buf[:0], cells)
+			_, err := w.Write(buf)
+			return err
+		}
+		var header []string
+		switch kind {
+		case "martingale", "deviance":
+			header = []string{"line", kind}
+		case "schoenfeld":
+			header = append([]string{"line", "time"}, names...)
+		default:
+			header = append([]string{"line"}, names...)
+		}
+		if err := write(header); err != nil {
+			return err
+		}
+		row := func(obs int, vals ...float64) error {
+			rec := []string{strconv.Itoa(int(d.lines[obs]))}
+			for _, v := range vals {
+				rec = append(rec, num(v))
+			}
+			return write(rec)
+		}
+		var err error
+		for i := range d.time {
+			switch kind {
+			case "martingale":
+				err = row(i, r.Martingale[i])
+			case "deviance":
+				err = row(i, r.Deviance[i])
+			case "score":
+				err = row(i, r.Score[i]...)
+			case "dfbeta":
+				err = row(i, r.DFBeta[i]...)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if kind == "schoenfeld" {
+			for k, i := range r.SchoenfeldObs {
+				if err := row(i, append([]float64{r.SchoenfeldTime[k]}, r.Schoenfeld[k]...)...); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, inputs...)
 }

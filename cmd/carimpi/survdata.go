@@ -23,7 +23,8 @@ type survData struct {
 	time    []float64
 	start   []float64 // with survFlags.start: the entry time of each kept row
 	event   []bool
-	status  []int // with survFlags.causeOf: its code of each kept row
+	status  []int   // with survFlags.causeOf: its code of each kept row
+	lines   []int32 // the file line of each kept row
 	dropped int
 	nums    map[string][]float64
 	texts   map[string]*textColumn
@@ -232,6 +233,7 @@ rows:
 			}
 		}
 		d.time = append(d.time, t)
+		d.lines = append(d.lines, int32(rd.Line()))
 		if js >= 0 {
 			d.start = append(d.start, t0)
 		}

@@ -33,11 +33,26 @@ type batch struct {
 // (1 - k/d) in step k. Their weighted sum is the score vector (0 at the
 // estimate). One backward pass for the risk-set sums and one forward pass
 // for the cumulative sums: O(n p).
-func (m *Model) scoreResiduals() []float64 {
+func (m *Model) scoreResiduals() []float64 { return m.residuals().score }
+
+// resid holds the per-observation residual pieces, in sorted order on the
+// scaled columns: the score residuals (n*p), the martingale residuals
+// delta_i - exp(eta_i) (H(t_i) - H(start_i)) with the tie rule's hazard (a
+// death in a tied Efron batch is at risk with weight 1 - k/d in step k),
+// and, for each death, the mean xm of the risk-set averages of its batch
+// (the Schoenfeld residual is x_i - xm).
+type resid struct {
+	score, mart []float64
+	xm          [][]float64
+}
+
+func (m *Model) residuals() resid {
 	pr := m.fit.pr
 	p := pr.p
 	pr.eval(m.fit.betaS, nil, nil)
 	res := make([]float64, pr.n*p)
+	mart := make([]float64, pr.n)
+	xmOf := make([][]float64, pr.n)
 	rs := newRiskSet(p)
 	a, a2 := rs.a, rs.a2
 	xbar := make([]float64, p)
@@ -88,13 +103,17 @@ func (m *Model) scoreResiduals() []float64 {
 					for j := range out {
 						out[j] = -e * (row[j]*cumH - c1[j])
 					}
+					mart[i] = -e * cumH
 					continue
 				}
 				if pr.status[i] {
+					mart[i] = 1 - e*(cumH+b.h2)
+					xmOf[i] = b.xm
 					for j := range out {
 						out[j] = row[j] - b.xm[j] - e*(row[j]*(cumH+b.h2)-(c1[j]+b.x2[j]))
 					}
 				} else {
+					mart[i] = -e * (cumH + b.h1)
 					for j := range out {
 						out[j] = -e * (row[j]*(cumH+b.h1) - (c1[j] + b.x1[j]))
 					}
@@ -127,9 +146,10 @@ func (m *Model) scoreResiduals() []float64 {
 			for j := range out {
 				out[j] += e * (row[j]*hAt[k] - cAt[k*p+j])
 			}
+			mart[i] += e * hAt[k]
 		}
 	}
-	return res
+	return resid{score: res, mart: mart, xm: xmOf}
 }
 
 // robustVar returns the sandwich variance D'D (p*p, caller's scale), D the

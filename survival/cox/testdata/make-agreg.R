@@ -127,10 +127,28 @@ km[[7]] <- km_case("lung-entry-sex-quantiles", "quantile(survfit(Surv(entry, tim
   survfit(Surv(entry, time, status) ~ sex, l), list(start = "entry", time = "time", event = "status", event_value = 2, group = "sex"),
   probs = c(0.1, 0.25, 0.5))
 
+res_case <- function(name, call, fit, args) {
+  list(name = name, call = call, args = args,
+       martingale = I(unname(resid(fit, "martingale"))), deviance = I(unname(resid(fit, "deviance"))),
+       score = unname(as.matrix(resid(fit, "score"))), dfbeta = unname(as.matrix(resid(fit, "dfbeta"))),
+       schoenfeld = unname(as.matrix(resid(fit, "schoenfeld"))),
+       schoenfeld_time = I(as.numeric(rownames(as.matrix(resid(fit, "schoenfeld"))))))
+}
+rs <- list()
+rs[[1]] <- res_case("lung-efron", "coxph(Surv(time, status) ~ age + sex + ph.ecog, lung-entry)",
+  coxph(Surv(time, status) ~ age + sex + ph.ecog, l),
+  list(time = "time", event = "status", event_value = 2, terms = "age,sex,ph.ecog", ties = "efron"))
+rs[[2]] <- res_case("jasa1-kp1-breslow", cs[[1]]$call, coxph(Surv(start, stop, event) ~ age + surgery + transplant + age_tx + surgery_tx, j, method = "breslow"), cs[[1]]$args)
+rs[[3]] <- res_case("jasa1-efron-weights", "coxph(Surv(start, stop, event) ~ age + surgery + transplant, jasa1, weights = w)",
+  coxph(Surv(start, stop, event) ~ age + surgery + transplant, j, weights = w),
+  list(start = "start", time = "stop", event = "event", terms = "age,surgery,transplant", ties = "efron", weights = "w"))
+rs[[4]] <- res_case("lung-entry-strata", "coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex), lung-entry)",
+  coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex), l), within(cs[[9]]$args, rm(cluster)))
+
 writeLines(toJSON(list(method = "survival::coxph and survfit on (start, stop] data", versions = list(R = R.version.string,
                   survival = as.character(packageVersion("survival"))),
                   tolerance = "coef/var/loglik 1e-9 relative; survfit 1e-9; KM 1e-9",
                   notes = "var is the robust variance where robust/cluster is used (naive_var the model-based one); lp = predict(type = 'lp')",
-                  fits = cs, survfit = sf, km = km),
+                  fits = cs, survfit = sf, km = km, residuals = rs),
                   digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = TRUE),
            file.path(dir, "agreg.json"))

@@ -1,0 +1,117 @@
+package cox
+
+import (
+	"fmt"
+	"math"
+)
+
+// Residuals are the residuals of a fitted model, as R's residuals.coxph.
+// Per-observation slices are in input order; Schoenfeld residuals have one
+// row per event, ordered by stratum and then time.
+type Residuals struct {
+	// Martingale: delta_i - exp(eta_i) (H0(t_i) - H0(start_i)), H0 the
+	// baseline cumulative hazard of the tie rule (type = "martingale").
+	Martingale []float64
+	// Deviance: sign(m) sqrt(-2 (m + delta log(delta - m))) (type = "deviance").
+	Deviance []float64
+	// Score[i][j]: observation i's contribution to the score of column j
+	// at the estimate (type = "score").
+	Score [][]float64
+	// DFBeta[i][j]: the approximate change in coefficient j when
+	// observation i is left out, w_i (Score_i V) with V the model-based
+	// variance (type = "dfbeta", weighted as R's default).
+	DFBeta [][]float64
+	// Schoenfeld rows: the event's time, its observation (input index),
+	// and x_i - xbar(t_i) (for tied Efron deaths xbar is the mean over the
+	// Efron steps), type = "schoenfeld".
+	SchoenfeldTime []float64
+	SchoenfeldObs  []int
+	Schoenfeld     [][]float64
+}
+
+// Residuals computes every residual type of the fit in O(n p^2). Aliased
+// columns get NaN in the column-wise residuals.
+func (m *Model) Residuals() Residuals {
+	f := m.fit
+	pr := f.pr
+	p, n := pr.p, pr.n
+	r := m.residuals()
+	out := Residuals{
+		Martingale: make([]float64, n), Deviance: make([]float64, n),
+		Score: make([][]float64, n), DFBeta: make([][]float64, n),
+	}
+	v := m.NaiveVar
+	if v == nil {
+		v = m.Var
+	}
+	for k, i := range f.order {
+		mr := r.mart[k]
+		out.Martingale[i] = mr
+		d := 0.0
+		if pr.status[k] {
+			d = 1
+		}
+		dev := -2 * mr
+		if d == 1 {
+			dev = -2 * (mr + math.Log(d-mr))
+		}
+		out.Deviance[i] = math.Copysign(math.Sqrt(dev), mr)
+		sc := make([]float64, p)
+		for j := range sc {
+			sc[j] = r.score[k*p+j] / f.scale[j]
+			if m.Aliased[j] {
+				sc[j] = math.NaN()
+			}
+		}
+		out.Score[i] = sc
+		db := make([]float64, p)
+		w := pr.weight(k)
+		for c := range db {
+			if m.Aliased[c] {
+				db[c] = math.NaN()
+				continue
+			}
+			var s float64
+			for j := range sc {
+				if !m.Aliased[j] {
+					s += sc[j] * v[j][c]
+				}
+			}
+			db[c] = w * s
+		}
+		out.DFBeta[i] = db
+	}
+	// Schoenfeld: deaths by stratum, then increasing time (sorted order is
+	// decreasing time within a stratum; tied deaths in no particular order)
+	for s := 0; s+1 < len(pr.starts); s++ {
+		for k := pr.starts[s+1] - 1; k >= pr.starts[s]; k-- {
+			if !pr.status[k] {
+				continue
+			}
+			row := make([]float64, p)
+			for j := range row {
+				row[j] = (pr.x[k*p+j] - r.xm[k][j]) / f.scale[j]
+				if m.Aliased[j] {
+					row[j] = math.NaN()
+				}
+			}
+			out.SchoenfeldTime = append(out.SchoenfeldTime, pr.time[k])
+			out.SchoenfeldObs = append(out.SchoenfeldObs, f.order[k])
+			out.Schoenfeld = append(out.Schoenfeld, row)
+		}
+	}
+	return out
+}
+
+// ResidualTypes are the names R's residuals.coxph gives the types.
+var ResidualTypes = []string{"martingale", "deviance", "score", "schoenfeld", "dfbeta"}
+
+// CheckResidualType returns an error unless t is one of ResidualTypes.
+func CheckResidualType(t string) error {
+	for _, r := range ResidualTypes {
+		if t == r {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown residual type %q (use martingale, deviance, score, schoenfeld or dfbeta)", t)
+}
