@@ -3,7 +3,7 @@
 # the Go/R ratios of equal work, each as median [range] over interleaved
 # repetitions, with the machine's load at the start and the end.
 #
-#   bench/compare-r.sh [topic ...]   topics: cox km logrank concordance floor maxstat
+#   bench/compare-r.sh [topic ...]   topics: cox km logrank concordance floor maxstat validation
 #                                    (default: cox km logrank concordance floor)
 #   SIZES="1000 100000 1000000" REPS=3 SEED=1 BENCH_OUT=dir
 #
@@ -128,6 +128,7 @@ for t in "${topics[@]}"; do
               printf "%-8s %-10s %s: %s ns, %s: %s ns, ratio %s\n", a, z, a, summ(A[z]), b, summ(B[z]), summ(r) } }'
       done ;;
     maxstat) echo; echo "## maxstat"; bash bench/maxstat.sh ;;
+    validation) echo; echo "## validation (riskRegression::Score)"; bash bench/validation.sh ;;
   esac
 done
 echo

@@ -30,5 +30,9 @@
 // with IF the estimated influence function, including the term of the
 // Kaplan-Meier censoring weights (their Nelson-Aalen influence function),
 // and sd with denominator n - 1. Limits are estimate -/+ 1.96 SE clipped
-// to [0, 1].
+// to [0, 1]. Above n = 46340 riskRegression 2022.11.28's AUC standard
+// error is wrong: its C++ computes n*n in a 32-bit integer, which
+// overflows (n = 1e5: R 0.000216, here 0.00150, in line with 0.00468 at
+// n = 1e4 on the same design; bench/validation.sh). The Brier SE agrees at
+// every n.
 package validation
