@@ -211,4 +211,3 @@ func cpuSeconds() float64 {
 	sec := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
 	return sec(ru.Utime) + sec(ru.Stime)
 }
-
