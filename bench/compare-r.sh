@@ -3,7 +3,7 @@
 # the Go/R ratios of equal work, each as median [range] over interleaved
 # repetitions, with the machine's load at the start and the end.
 #
-#   bench/compare-r.sh [topic ...]   topics: cox km logrank concordance floor maxstat validation
+#   bench/compare-r.sh [topic ...]   topics: cox km logrank concordance floor maxstat validation cif finegray
 #                                    (default: cox km logrank concordance floor)
 #   SIZES="1000 100000 1000000" REPS=3 SEED=1 BENCH_OUT=dir
 #
@@ -17,6 +17,9 @@
 #   process  a whole process on one CSV: the carimpi command vs Rscript
 #            reading with data.table::fread (bench/rproc.R), with the peak
 #            resident memory of both.
+# "cif" (cumulative incidence + Gray's test at n = 1e6) and "finegray"
+# (Fine-Gray at n = 2e3 with crr's variance and 1e5 without it) compare
+# with R's cmprsk through bench/compete.sh (CIF_SIZES, FG_SIZES).
 # "floor" compares carimpi's Cox and Kaplan-Meier kernels with the plainest
 # Go loops doing the same work (go test -bench Core|Floor, KMFloor).
 # In-process calls are repeated until 0.3 s have passed (timer resolution
@@ -88,6 +91,7 @@ for n in $sizes; do
         km) inproc core km km km "$n" "$csv" "$rep"; inproc call km km kmcall "$n" "$csv" "$rep"; proc km "$n" "$csv" "$rep" ;;
         logrank) inproc core logrank logrank logrank "$n" "$csv" "$rep"; inproc call logrank logrank logrankcall "$n" "$csv" "$rep"; proc logrank "$n" "$csv" "$rep" ;;
         concordance) inproc core concordance concordance concordance "$n" "$csv" "$rep" ;;
+        cif | finegray) ;; # bench/compete.sh, below, on its own data
       esac
     done
   done
@@ -113,6 +117,10 @@ fi
 
 for t in "${topics[@]}"; do
   case $t in
+    cif | finegray)
+      echo
+      echo "## $t: carimpi vs cmprsk (bench/compete.sh)"
+      bench/compete.sh "$t" ;;
     floor)
       echo
       echo "## floor: carimpi's kernels vs the plainest Go loops doing the same work (go test -bench; $reps runs, ns/op)"
