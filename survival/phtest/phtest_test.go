@@ -74,8 +74,8 @@ func TestZPHReference(t *testing.T) {
 			}
 			for i, r := range rows {
 				if r.Name != e.Terms[i] || r.DF != e.DF[i] ||
-					!reftest.Rel(r.Chisq, e.Chisq[i], 1e-6) ||
-					!reftest.Rel(r.P, e.P[i], 1e-6) {
+					!reftest.Rel(r.Chisq, e.Chisq[i], 1e-10) ||
+					!reftest.Rel(r.P, e.P[i], 1e-10) {
 					t.Errorf("row %d: got %+v, want %s chisq %.10g df %d p %.10g", i, r, e.Terms[i], e.Chisq[i], e.DF[i], e.P[i])
 				}
 			}
@@ -129,8 +129,8 @@ func TestZPHR(t *testing.T) {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
 		for i, r := range append(got.Terms, got.Global) {
-			if !reftest.Rel(r.Chisq, c.Chisq[i], 1e-6) || r.DF != c.DF[i] ||
-				!reftest.Rel(r.P, c.P[i], 1e-6) {
+			if !reftest.Rel(r.Chisq, c.Chisq[i], 1e-10) || r.DF != c.DF[i] ||
+				!reftest.Rel(r.P, c.P[i], 1e-10) {
 				t.Errorf("%s row %d: got %+v, want chisq %.10g df %d p %.10g", c.Name, i, r, c.Chisq[i], c.DF[i], c.P[i])
 			}
 		}
