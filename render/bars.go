@@ -16,7 +16,12 @@ type StackedBars struct {
 }
 
 // SVG renders the chart as a standalone SVG element.
-func (s StackedBars) SVG() string {
+func (s StackedBars) SVG() string { return s.draw().String() }
+
+// Drawing returns the figure as drawing calls, for PNG and PDF.
+func (s StackedBars) Drawing() *Drawing { return s.draw().Drawing() }
+
+func (s StackedBars) draw() *svgDoc {
 	const (
 		width  = 520.0
 		left   = 60.0
@@ -64,5 +69,5 @@ func (s StackedBars) SVG() string {
 	if s.Footnote != "" {
 		d.text(left, height-10, "start", s.Footnote, ` font-style="italic"`)
 	}
-	return d.String()
+	return d
 }

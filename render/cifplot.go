@@ -42,7 +42,12 @@ type CIFPlot struct {
 var dashes = []string{"", ` stroke-dasharray="7 4"`, ` stroke-dasharray="2 3"`, ` stroke-dasharray="9 3 2 3"`}
 
 // SVG renders the figure as a standalone SVG element.
-func (p CIFPlot) SVG() string {
+func (p CIFPlot) SVG() string { return p.draw().String() }
+
+// Drawing returns the figure as drawing calls, for PNG and PDF.
+func (p CIFPlot) Drawing() *Drawing { return p.draw().Drawing() }
+
+func (p CIFPlot) draw() *svgDoc {
 	const (
 		width   = 720.0
 		left    = 120.0
@@ -130,7 +135,7 @@ func (p CIFPlot) SVG() string {
 			if dash := dashes[ci%len(dashes)]; dash != "" {
 				// redraw dashed over a white line so the pattern shows
 				d.line(lx, ly-4, lx+26, ly-4, "#fff", 2.5)
-				fmt.Fprintf(&d.b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2.5"%s/>`, num(lx), num(ly-4), num(lx+26), num(ly-4), Palette[gi%len(Palette)], dash)
+				d.polyline([]float64{lx, lx + 26}, []float64{ly - 4, ly - 4}, Palette[gi%len(Palette)], 2.5, dash)
 			}
 			label := cause
 			if len(p.Groups) > 1 || g.Name != "all" {
@@ -157,5 +162,5 @@ func (p CIFPlot) SVG() string {
 			d.text(x(t), ry, "middle", strconv.Itoa(n), "")
 		}
 	}
-	return d.String()
+	return d
 }

@@ -11,7 +11,9 @@ import (
 // are indexed by the table's rows (every distinct time, censor-only times
 // included), in increasing time.
 type KMGroup struct {
-	Name    string
+	Name string
+	// Color is the group's colour; "" takes Palette[i] for the i-th group.
+	Color   string
 	N       int
 	Time    []float64
 	NRisk   []float64 // (weighted) number at risk
@@ -19,6 +21,16 @@ type KMGroup struct {
 	Surv    []float64
 	// Lower and Upper are the pointwise confidence limits; nil draws no band.
 	Lower, Upper []float64
+	// Note follows the group in the legend, e.g. its HR (95% CI) against
+	// the reference group ("HR 2.50 (1.80–3.40)") or "Reference".
+	Note string
+}
+
+func (g KMGroup) color(i int) string {
+	if g.Color != "" {
+		return g.Color
+	}
+	return Palette[i%len(Palette)]
 }
 
 // atRisk returns the number at risk at time t: those with time >= t.
@@ -44,20 +56,40 @@ type KMPlot struct {
 	Bands bool
 	// MaxTime ends the time axis; 0 takes the largest time.
 	MaxTime float64
+	// BreakTime is the step between time ticks (and number-at-risk
+	// columns); 0 chooses about six round steps.
+	BreakTime float64
+	// MedianLine draws dashed lines at S = 0.5 and down from each group's
+	// median survival.
+	MedianLine bool
 }
 
 // SVG renders the figure as a standalone SVG element.
-func (p KMPlot) SVG() string {
+func (p KMPlot) SVG() string { return p.draw().String() }
+
+// Drawing returns the figure as drawing calls, for PNG and PDF.
+func (p KMPlot) Drawing() *Drawing { return p.draw().Drawing() }
+
+func (p KMPlot) draw() *svgDoc {
 	const (
 		width   = 720.0
-		left    = 120.0
 		right   = 24.0
 		top     = 36.0
 		plotH   = 330.0
 		rowH    = 18.0
 		axisGap = 46.0
 	)
-	tableTop := top + plotH + axisGap
+	// The left margin fits the longest group name of the risk table.
+	left := 100.0
+	for _, g := range p.Groups {
+		left = max(left, TextWidth(g.Name, 12, true)+34)
+	}
+	legendTop := top + plotH + axisGap + 10
+	legendRows := len(p.Groups)
+	if p.Inset != "" {
+		legendRows++
+	}
+	tableTop := legendTop + rowH*float64(legendRows) + 8
 	height := tableTop + 26 + rowH*float64(len(p.Groups)) + 12
 	d := newSVG(width, height, p.Title)
 	d.text(left, 20, "start", p.Title, ` font-weight="bold" font-size="14"`)
@@ -73,7 +105,14 @@ func (p KMPlot) SVG() string {
 	if tmax <= 0 {
 		tmax = 1
 	}
-	ticks := niceTicks(0, tmax, 6)
+	var ticks []float64
+	if p.BreakTime > 0 {
+		for t := 0.0; t < tmax+p.BreakTime-1e-9*p.BreakTime; t += p.BreakTime {
+			ticks = append(ticks, t)
+		}
+	} else {
+		ticks = niceTicks(0, tmax, 6)
+	}
 	if last := ticks[len(ticks)-1]; last > tmax {
 		tmax = last
 	}
@@ -96,7 +135,7 @@ func (p KMPlot) SVG() string {
 	d.text(left-52, top+plotH/2, "middle", p.YLabel, fmt.Sprintf(` transform="rotate(-90 %s %s)"`, num(left-52), num(top+plotH/2)))
 
 	for gi, g := range p.Groups {
-		col := Palette[gi%len(Palette)]
+		col := g.color(gi)
 		if p.Bands && g.Lower != nil && g.Upper != nil {
 			bx, lo, hi := stepBand(g, tmax)
 			var xs, ys []float64
@@ -124,30 +163,59 @@ func (p KMPlot) SVG() string {
 		}
 	}
 
-	// Legend with group sizes, then the inset.
-	ly := top + 14.0
-	for gi, g := range p.Groups {
-		col := Palette[gi%len(Palette)]
-		lx := left + plotW - 210
-		d.line(lx, ly-4, lx+22, ly-4, col, 3)
-		d.text(lx+28, ly, "start", fmt.Sprintf("%s (n = %d)", g.Name, g.N), "")
-		ly += 16
+	if p.MedianLine {
+		reach := 0.0
+		for _, g := range p.Groups {
+			if m := medianTime(g); !math.IsNaN(m) && m <= tmax {
+				d.polyline([]float64{x(m), x(m)}, []float64{y(0.5), top + plotH}, "#555555", 1, ` stroke-dasharray="4 3"`)
+				reach = max(reach, m)
+			}
+		}
+		if reach > 0 {
+			d.polyline([]float64{left, x(reach)}, []float64{y(0.5), y(0.5)}, "#555555", 1, ` stroke-dasharray="4 3"`)
+		}
 	}
+
+	// Legend below the axis, clear of the data: the test, then each group
+	// with its size and note.
+	ly := legendTop
 	if p.Inset != "" {
-		d.text(left+12, top+plotH-12, "start", p.Inset, ` font-style="italic"`)
+		d.text(left, ly, "start", p.Inset, ` font-style="italic"`)
+		ly += rowH
+	}
+	for gi, g := range p.Groups {
+		col := g.color(gi)
+		d.line(left, ly-4, left+22, ly-4, col, 3)
+		label := fmt.Sprintf("%s (n = %d)", g.Name, g.N)
+		if g.Note != "" {
+			label += ": " + g.Note
+		}
+		d.text(left+28, ly, "start", label, "")
+		ly += rowH
 	}
 
 	// Number-at-risk table, aligned with the axis ticks.
 	d.text(left, tableTop+8, "start", "Number at risk", ` font-weight="bold"`)
 	for gi, g := range p.Groups {
-		col := Palette[gi%len(Palette)]
+		col := g.color(gi)
 		ry := tableTop + 26 + rowH*float64(gi)
 		d.text(left-22, ry, "end", g.Name, fmt.Sprintf(` fill="%s" font-weight="bold"`, col))
 		for _, t := range ticks {
 			d.text(x(t), ry, "middle", strconv.FormatFloat(g.atRisk(t), 'g', 4, 64), "")
 		}
 	}
-	return d.String()
+	return d
+}
+
+// medianTime is the first time the curve is at or below 0.5 (NaN when it
+// never is), as the median line marks it.
+func medianTime(g KMGroup) float64 {
+	for i, v := range g.Surv {
+		if v <= 0.5 {
+			return g.Time[i]
+		}
+	}
+	return math.NaN()
 }
 
 // stepCurve returns the vertices of the right-continuous step function

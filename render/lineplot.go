@@ -45,7 +45,12 @@ func (p LinePlot) shown(y float64) bool {
 
 // SVG renders the figure as a standalone SVG element. Non-finite points are
 // skipped.
-func (p LinePlot) SVG() string {
+func (p LinePlot) SVG() string { return p.draw().String() }
+
+// Drawing returns the figure as drawing calls, for PNG and PDF.
+func (p LinePlot) Drawing() *Drawing { return p.draw().Drawing() }
+
+func (p LinePlot) draw() *svgDoc {
 	const (
 		width  = 640.0
 		left   = 70.0
@@ -156,7 +161,7 @@ func (p LinePlot) SVG() string {
 	for i, line := range wrap(p.Note, 95) {
 		d.text(left, top+plotH+56+14*float64(i), "start", line, ` font-style="italic" font-size="11"`)
 	}
-	return d.String()
+	return d
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -8,18 +8,44 @@ import (
 	"strings"
 )
 
-// Palette is the Okabe-Ito colour-blind-safe palette, in the order groups
-// take their colours (low risk first).
-var Palette = []string{"#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"}
+// Palette is the colour-blind-safe palette of every figure, in the order
+// groups take their colours: the hues of Okabe and Ito (blue, vermillion,
+// bluish green, reddish purple, orange) darkened so that each has a
+// contrast of at least 4.5:1 with white (WCAG AA), which makes coloured
+// text on white and white text on the colour both legible.
+var Palette = []string{"#0072B2", "#B35900", "#006D4F", "#AA4499", "#996100", "#332288", "#882255", "#555555"}
 
-// svgDoc accumulates SVG elements. Coordinates are written with at most two
-// decimals so that files stay small and diffs stay readable.
+// groupColors gives the study's groups one colour everywhere: low risk
+// (and the double-low combinations) blue, high risk (and the double-high
+// ones) vermillion, intermediate risk bluish green, mixed combinations
+// green and purple.
+var groupColors = map[string]string{
+	"low": Palette[0], "intermediate": Palette[2], "high": Palette[1],
+	"c-low/h-low": Palette[0], "c-low/h-high": Palette[2], "c-high/h-low": Palette[3], "c-high/h-high": Palette[1],
+	"c-low/non-inflamed": Palette[0], "c-low/inflamed": Palette[2], "c-high/non-inflamed": Palette[3], "c-high/inflamed": Palette[1],
+}
+
+// GroupColor returns the colour of a named group: the study's risk and
+// combined groups have fixed colours; other groups take Palette[i].
+func GroupColor(name string, i int) string {
+	if c, ok := groupColors[name]; ok {
+		return c
+	}
+	return Palette[i%len(Palette)]
+}
+
+// svgDoc is the one drawing surface of every figure: it writes SVG
+// elements and records each drawing call (a Drawing), so that the PNG and
+// PDF of a figure are the same calls replayed on another backend.
+// Coordinates are SVG user units (CSS pixels, y down) written with at
+// most two decimals so that files stay small and diffs stay readable.
 type svgDoc struct {
-	b strings.Builder
+	b   strings.Builder
+	rec Drawing
 }
 
 func newSVG(width, height float64, title string) *svgDoc {
-	d := &svgDoc{}
+	d := &svgDoc{rec: Drawing{Width: width, Height: height, Title: title}}
 	fmt.Fprintf(&d.b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-label="%s" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
 		num(width), num(height), num(width), num(height), esc(title))
 	fmt.Fprintf(&d.b, "<title>%s</title>", esc(title))
@@ -28,16 +54,22 @@ func newSVG(width, height float64, title string) *svgDoc {
 
 func (d *svgDoc) String() string { return d.b.String() + "</svg>" }
 
+// Drawing returns the recorded drawing.
+func (d *svgDoc) Drawing() *Drawing { return &d.rec }
+
 func (d *svgDoc) line(x1, y1, x2, y2 float64, stroke string, width float64) {
+	d.rec.ops = append(d.rec.ops, op{kind: opLine, xs: []float64{x1, x2}, ys: []float64{y1, y2}, color: stroke, width: width})
 	fmt.Fprintf(&d.b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"/>`, num(x1), num(y1), num(x2), num(y2), stroke, num(width))
 }
 
 func (d *svgDoc) rect(x, y, w, h float64, fill string, extra string) {
+	d.rec.ops = append(d.rec.ops, op{kind: opRect, xs: []float64{x, x + w}, ys: []float64{y, y + h}, color: fill, extra: extra})
 	fmt.Fprintf(&d.b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"%s/>`, num(x), num(y), num(w), num(h), fill, extra)
 }
 
 // text writes a label; anchor is start, middle or end.
 func (d *svgDoc) text(x, y float64, anchor, s string, extra string) {
+	d.rec.ops = append(d.rec.ops, op{kind: opText, xs: []float64{x}, ys: []float64{y}, anchor: anchor, text: s, extra: extra})
 	fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="%s"%s>%s</text>`, num(x), num(y), anchor, extra, esc(s))
 }
 
@@ -46,6 +78,7 @@ func (d *svgDoc) polyline(xs, ys []float64, stroke string, width float64, extra 
 	if len(xs) == 0 {
 		return
 	}
+	d.rec.ops = append(d.rec.ops, op{kind: opPolyline, xs: append([]float64(nil), xs...), ys: append([]float64(nil), ys...), color: stroke, width: width, extra: extra})
 	var p strings.Builder
 	for i := range xs {
 		if i == 0 {
@@ -65,6 +98,7 @@ func (d *svgDoc) polygon(xs, ys []float64, fill string, opacity float64) {
 	if len(xs) == 0 {
 		return
 	}
+	d.rec.ops = append(d.rec.ops, op{kind: opPolygon, xs: append([]float64(nil), xs...), ys: append([]float64(nil), ys...), color: fill, opacity: opacity})
 	var p strings.Builder
 	for i := range xs {
 		if i > 0 {

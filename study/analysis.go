@@ -51,6 +51,7 @@ func groupComparison(o outcome, group []int, names []string) (*GroupSurvival, []
 		return gs, nil, err
 	}
 	var plot []render.KMGroup
+	var plotGroup []int // plot[k] is group plotGroup[k]
 	for j := 0; j < k && j < len(curves); j++ {
 		c := &curves[j]
 		gs.N[j], gs.Events[j] = c.N, c.Events
@@ -62,8 +63,9 @@ func groupComparison(o outcome, group []int, names []string) (*GroupSurvival, []
 		if s := c.At([]float64{12}); len(s.Surv) == 1 {
 			gs.Surv12[j] = s.Surv[0]
 		}
-		plot = append(plot, render.KMGroup{Name: names[j], N: c.N, Time: c.Time, NRisk: c.NRisk, NCensor: c.NCensor,
+		plot = append(plot, render.KMGroup{Name: groupLabel(names[j]), Color: render.GroupColor(names[j], j), N: c.N, Time: c.Time, NRisk: c.NRisk, NCensor: c.NCensor,
 			Surv: c.Surv, Lower: c.Lower, Upper: c.Upper})
+		plotGroup = append(plotGroup, j)
 	}
 	if lr, err := survival.LogRank(t, e, g, nil, 0); err == nil {
 		gs.LogrankChisq, gs.LogrankDF, gs.LogrankP = jsonx.Float(lr.Statistic), lr.DF, jsonx.Float(lr.P)
@@ -91,6 +93,15 @@ func groupComparison(o outcome, group []int, names []string) (*GroupSurvival, []
 			for c, j := range colGroup {
 				gs.HRVsLow[j-1], gs.HRLower[j-1], gs.HRUpper[j-1], gs.HRP[j-1] = m.HR[c], m.HRLower[c], m.HRUpper[c], m.P[c]
 			}
+		}
+	}
+	// Each panel prints the HR (95% CI) against the reference group, as
+	// the paper's figures do.
+	for k, j := range plotGroup {
+		if j == 0 {
+			plot[k].Note = "reference"
+		} else if !math.IsNaN(gs.HRVsLow[j-1]) {
+			plot[k].Note = "HR " + render.HR(gs.HRVsLow[j-1], gs.HRLower[j-1], gs.HRUpper[j-1])
 		}
 	}
 	return gs, plot, nil

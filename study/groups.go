@@ -18,7 +18,7 @@ func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves
 		ylabel = "Overall survival"
 	}
 	out.Figures = append(out.Figures, Figure{Name: name, Title: title,
-		SVG: render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands}.SVG()})
+		Drawing: render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands}.Drawing()})
 }
 
 // addToxicity compares CRS and ICANS grade >= 3 and ICU admission between
@@ -70,7 +70,7 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 			foot += "; all grades: " + g
 		}
 		out.Figures = append(out.Figures, Figure{Name: b.name, Title: b.title,
-			SVG: render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot}.SVG()})
+			Drawing: render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot}.Drawing()})
 	}
 }
 

@@ -64,9 +64,11 @@ type Output struct {
 	bands bool
 }
 
-// Figure is an SVG figure written to figures/<Name>.svg.
+// Figure is a figure written to figures/<Name>.svg, .png (300 dpi) and
+// .pdf, all three from its one Drawing.
 type Figure struct {
-	Name, Title, SVG string
+	Name, Title string
+	Drawing     *render.Drawing
 }
 
 // Table is a table written to tables/<Name>.csv, with footnotes (Notes)
@@ -592,9 +594,9 @@ func addBaselines(m *scores.CoxModel, p *patients, dev []int) error {
 // addScan draws the cutpoint scan (Fig S2B).
 func (out *Output) addScan(ms *maxstat.Result) {
 	out.Figures = append(out.Figures, Figure{Name: "cutpoint-scan", Title: "Maximally selected log-rank statistic of MTV (Fig S2B)",
-		SVG: render.LinePlot{Title: "Standardized log-rank statistic by MTV cutpoint", XLabel: "MTV cutpoint (mL)", YLabel: "Standardized statistic",
+		Drawing: render.LinePlot{Title: "Standardized log-rank statistic by MTV cutpoint", XLabel: "MTV cutpoint (mL)", YLabel: "Standardized statistic",
 			Series:  []render.Series{{Name: "statistic", X: ms.Cuts, Y: ms.Stats}},
-			Markers: []render.Marker{{X: ms.Cutpoint, Label: fmt.Sprintf("%.4g mL", ms.Cutpoint)}}}.SVG()})
+			Markers: []render.Marker{{X: ms.Cutpoint, Label: fmt.Sprintf("%.4g mL", ms.Cutpoint)}}}.Drawing()})
 }
 
 // addRCS fits the development endpoint on a 4-knot restricted cubic spline
@@ -624,10 +626,10 @@ func (out *Output) addRCS(mtv []float64, o outcome, endpoint string, res *Result
 	curve := spline.LogHRCurve(basis, m.Coef, m.Var, grid, 0)
 	zero := 0.0
 	out.Figures = append(out.Figures, Figure{Name: "mtv-rcs", Title: "Restricted cubic spline of MTV (Fig S2A)",
-		SVG: render.LinePlot{Title: fmt.Sprintf("log HR of %s by MTV, restricted cubic spline (4 knots)", strings.ToUpper(endpoint)),
+		Drawing: render.LinePlot{Title: fmt.Sprintf("log HR of %s by MTV, restricted cubic spline (4 knots)", strings.ToUpper(endpoint)),
 			XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",
 			Series: []render.Series{{Name: "rcs", X: curve.X, Y: curve.LogHR, Lower: curve.Lower, Upper: curve.Upper}},
-			HLine:  &zero, Note: fmt.Sprintf("Knots at %s mL (Harrell's default quantiles); band: pointwise 95%% CI; grid to the 95th percentile of MTV.", joinFloats(knots))}.SVG()})
+			HLine:  &zero, Note: fmt.Sprintf("Knots at %s mL (Harrell's default quantiles); band: pointwise 95%% CI; grid to the 95th percentile of MTV.", joinFloats(knots))}.Drawing()})
 }
 
 // addModelFigure draws the fitted linear spline of MTV (Fig 1).
@@ -642,10 +644,10 @@ func (out *Output) addModelFigure(p *patients, dev []int, o outcome, knot float6
 	curve := spline.LogHRCurve(basis, coef, cov, grid, 0)
 	zero := 0.0
 	out.Figures = append(out.Figures, Figure{Name: "mtv-linear-spline", Title: "Linear spline of MTV in the CAR-IMPI model (Fig 1)",
-		SVG: render.LinePlot{Title: "log HR by MTV: linear spline with one knot", XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",
+		Drawing: render.LinePlot{Title: "log HR by MTV: linear spline with one knot", XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",
 			Series:  []render.Series{{Name: "CAR-IMPI", X: curve.X, Y: curve.LogHR, Lower: curve.Lower, Upper: curve.Upper}},
 			Markers: []render.Marker{{X: knot, Label: fmt.Sprintf("knot %.4g mL", knot)}}, HLine: &zero,
-			Note: fmt.Sprintf("Slope below the knot %.3g, above %.3g per 100 mL (log HR); band: pointwise 95%% CI.", 100*coef[0], 100*(coef[0]+coef[1]))}.SVG()})
+			Note: fmt.Sprintf("Slope below the knot %.3g, above %.3g per 100 mL (log HR); band: pointwise 95%% CI.", 100*coef[0], 100*(coef[0]+coef[1]))}.Drawing()})
 }
 
 func gridTo(hi float64, n int) []float64 {

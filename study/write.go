@@ -82,7 +82,21 @@ func writeDir(dir string, page []byte, results any, models []namedModel, tables 
 		}
 	}
 	for _, f := range figures {
-		if err := write(filepath.Join("figures", f.Name+".svg"), []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+f.SVG+"\n")); err != nil {
+		if err := write(filepath.Join("figures", f.Name+".svg"), []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+f.Drawing.SVG()+"\n")); err != nil {
+			return written, err
+		}
+		buf.Reset()
+		if err := render.WritePNG(&buf, f.Drawing, 300); err != nil {
+			return written, fmt.Errorf("figures/%s.png: %w", f.Name, err)
+		}
+		if err := write(filepath.Join("figures", f.Name+".png"), buf.Bytes()); err != nil {
+			return written, err
+		}
+		buf.Reset()
+		if err := render.WritePDF(&buf, f.Drawing); err != nil {
+			return written, fmt.Errorf("figures/%s.pdf: %w", f.Name, err)
+		}
+		if err := write(filepath.Join("figures", f.Name+".pdf"), buf.Bytes()); err != nil {
 			return written, err
 		}
 	}
