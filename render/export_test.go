@@ -9,8 +9,8 @@ import (
 func testKM() KMPlot {
 	return KMPlot{Title: "PFS by risk group", XLabel: "Months since infusion", YLabel: "Progression-free survival", Inset: "Log-rank p < 0.001",
 		Groups: []KMGroup{
-			{Name: "Low risk", N: 4, Time: []float64{2, 5, 9, 14}, NRisk: []int{4, 3, 2, 1}, NCensor: []int{0, 1, 0, 1}, Surv: []float64{0.75, 0.75, 0.375, 0.375}},
-			{Name: "High risk", N: 3, Time: []float64{1, 3, 6}, NRisk: []int{3, 2, 1}, NCensor: []int{0, 0, 1}, Surv: []float64{0.667, 0.333, 0.333}},
+			{Name: "Low risk", N: 4, Time: []float64{2, 5, 9, 14}, NRisk: []float64{4, 3, 2, 1}, NCensor: []float64{0, 1, 0, 1}, Surv: []float64{0.75, 0.75, 0.375, 0.375}},
+			{Name: "High risk", N: 3, Time: []float64{1, 3, 6}, NRisk: []float64{3, 2, 1}, NCensor: []float64{0, 0, 1}, Surv: []float64{0.667, 0.333, 0.333}},
 		}}
 }
 
