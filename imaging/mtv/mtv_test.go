@@ -327,3 +327,46 @@ func TestReviewAndEmpty(t *testing.T) {
 		t.Errorf("no lesion: %v", js)
 	}
 }
+
+// TestSidecars: the same NIfTI scan described by dcm2niix names (as in
+// s03), dcm2niix's colon times and AcquisitionDateTime, BIDS-PET names, and
+// as SUV already.
+func TestSidecars(t *testing.T) {
+	dir := filepath.Join("testdata", "synthetic", "s03_nifti_bqml")
+	const want = 0.00032158524835881067 // the oracle's factor for s03
+	for _, c := range []struct {
+		name, json string
+		factor     float64
+		rule       string
+	}{
+		{"dcm2niix colon times", `{"Units":"BQML","DecayCorrection":"START","PatientWeight":64.3,"RadionuclideHalfLife":6586.2,
+			"RadionuclideTotalDose":295000000,"RadiopharmaceuticalStartTime":"09:12:30.000000","AcquisitionTime":"10:14:05.500000"}`, want, "SeriesTime"},
+		{"AcquisitionDateTime", `{"Units":"Bq/mL","DecayCorrection":"START","PatientWeight":64.3,"RadionuclideHalfLife":6586.2,
+			"RadionuclideTotalDose":295,"RadiopharmaceuticalStartTime":"091230","AcquisitionDateTime":"2025-03-10T10:14:05.500000"}`, want, "SeriesDate/Time"},
+		{"BIDS-PET", `{"Units":"Bq/mL","BodyWeight":64.3,"InjectedRadioactivity":295,"InjectedRadioactivityUnits":"MBq",
+			"RadionuclideHalfLife":6586.2,"TimeZero":"09:12:30","InjectionStart":0,"ScanStart":3695.5,"ImageDecayCorrected":true,
+			"ImageDecayCorrectionTime":3695.5}`, want, "BIDS ImageDecayCorrectionTime"},
+		{"SUV already", `{"Units":"g/ml"}`, 1, "sidecar Units g/ml (SUVbw)"},
+	} {
+		p := filepath.Join(t.TempDir(), "pet.json")
+		os.WriteFile(p, []byte(c.json), 0o644)
+		img, err := LoadNIfTI(filepath.Join(dir, "pet.nii.gz"), p)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if math.Abs(img.SUV.Factor-c.factor) > 1e-12*c.factor || img.SUV.Rule != c.rule {
+			t.Errorf("%s: factor %.17g (%s), want %.17g (%s)", c.name, img.SUV.Factor, img.SUV.Rule, c.factor, c.rule)
+		}
+	}
+	// The sidecar beside the image is found without --sidecar; none is an error naming the keys.
+	if img, err := LoadNIfTI(filepath.Join(dir, "pet.nii.gz"), ""); err != nil || math.Abs(img.SUV.Factor-want) > 1e-15 {
+		t.Errorf("sidecar beside the image: %v", err)
+	}
+	tmp := t.TempDir()
+	b, _ := os.ReadFile(filepath.Join(dir, "pet.nii.gz"))
+	os.WriteFile(filepath.Join(tmp, "x.nii.gz"), b, 0o644)
+	if _, err := LoadNIfTI(filepath.Join(tmp, "x.nii.gz"), ""); err == nil || !strings.Contains(err.Error(), "RadionuclideTotalDose") {
+		t.Errorf("no sidecar: %v", err)
+	}
+}

@@ -71,8 +71,8 @@ func Segment(v *imaging.Volume, opt Options) (lab []int32, n, dropped int, err e
 	if opt.Method.Fraction > 0 {
 		thr = opt.Preselect
 	}
-	if !(thr > 0) && !(opt.Method.Fraction > 0 && thr >= 0) {
-		return nil, 0, 0, fmt.Errorf("threshold %g is not positive", thr)
+	if !(thr > 0) || math.IsInf(thr, 0) {
+		return nil, 0, 0, fmt.Errorf("threshold %g is not a positive SUV", thr)
 	}
 	mark(lab, v.SUV, thr, opt.Exclude)
 	n, err = Label(lab, v.Nx, v.Ny, v.Nz, opt.Connectivity)
