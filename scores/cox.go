@@ -177,11 +177,11 @@ func (c Cutoffs) groups() []Group {
 	var g []Group
 	if !math.IsNaN(c.Median) {
 		m := strconv.FormatFloat(c.Median, 'g', -1, 64)
-		g = append(g, Group{"median", "low", "score < " + m}, Group{"median", "high", "score >= " + m})
+		g = append(g, Group{"median", "low", "score < " + m, ""}, Group{"median", "high", "score >= " + m, ""})
 	}
 	if !math.IsNaN(c.Terciles[0]) {
 		a, b := strconv.FormatFloat(c.Terciles[0], 'g', -1, 64), strconv.FormatFloat(c.Terciles[1], 'g', -1, 64)
-		g = append(g, Group{"terciles", "low", "score < " + a}, Group{"terciles", "intermediate", a + " <= score < " + b}, Group{"terciles", "high", "score >= " + b})
+		g = append(g, Group{"terciles", "low", "score < " + a, ""}, Group{"terciles", "intermediate", a + " <= score < " + b, ""}, Group{"terciles", "high", "score >= " + b, ""})
 	}
 	return g
 }

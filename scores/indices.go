@@ -9,6 +9,13 @@ import (
 	"carimpi/internal/jsonx"
 )
 
+// The CAR-HEMATOTOX groupings, for people (schemes "original" and
+// "paper").
+const (
+	HematotoxOriginal = "Rejeski 2021 (high ≥ 2)"
+	HematotoxPaper    = "CAR-IMPI paper, exploratory (high ≥ 3)"
+)
+
 // Rule-based indices. Each has an Info (for "carimpi models") and a
 // function that computes it from a Patient; detail adds the terms.
 
@@ -16,13 +23,14 @@ var hematotoxInfo = Info{
 	ID: IDHematotox, Name: "CAR-HEMATOTOX", Version: "2021",
 	Citations: []Citation{{"Rejeski K et al. CAR-HEMATOTOX: a model for CAR T-cell-related hematologic toxicity in relapsed/refractory large B-cell lymphoma. Blood 2021;138:2499-2513.", "10.1182/blood.2020010543"}},
 	Inputs:    inputs(true, record.Plt, "< 75: 2; 75-175: 1", record.ANC, "< 1.2: 1", record.Hb, "< 9.0: 1", record.CRP, ">= 3.0 mg/dL: 1", record.Ferritin, "> 2000: 2; 650-2000: 1"),
-	Rule:      "sum of points: platelets < 75 -> 2, 75-175 -> 1; record.ANC < 1.2 -> 1; record.Hb < 9.0 -> 1; record.CRP >= 3.0 mg/dL -> 1; ferritin > 2000 -> 2, 650-2000 -> 1 (both 1-point ranges inclusive); score 0-7",
+	Rule:      "sum of points: platelets < 75 -> 2, 75-175 -> 1; ANC < 1.2 -> 1; Hb < 9.0 -> 1; CRP >= 3.0 mg/dL -> 1; ferritin > 2000 -> 2, 650-2000 -> 1 (both 1-point ranges inclusive); score 0-7",
 	Groups: []Group{
-		{"original", "low", "score 0-1"}, {"original", "high", "score >= 2"},
-		{"paper", "low", "score 0-2"}, {"paper", "high", "score >= 3"},
+		{"original", "low", "score 0-1", HematotoxOriginal}, {"original", "high", "score >= 2", HematotoxOriginal},
+		{"paper", "low", "score 0-2", HematotoxPaper}, {"paper", "high", "score >= 3", HematotoxPaper},
 	},
 	Notes: []string{
-		"Both groupings are reported: the original (Rejeski 2021, high >= 2) and the CAR-IMPI paper's threshold (high >= 3, used for the combined groups).",
+		"Both groupings are reported: " + HematotoxOriginal + " and " + HematotoxPaper + " (used for the combined groups of the CAR-IMPI paper).",
+		"A value exactly on a threshold: platelets 75 and 175 score 1, ANC 1.2 and Hb 9.0 score 0, CRP 3.0 scores 1, ferritin 650 and 2000 score 1.",
 		"Not computed when any of the five inputs is missing.",
 	},
 }
@@ -31,8 +39,8 @@ var ipiInfo = Info{
 	ID: IDIPI, Name: "IPI", Version: "1993",
 	Citations: []Citation{{"The International Non-Hodgkin's Lymphoma Prognostic Factors Project. A predictive model for aggressive non-Hodgkin's lymphoma. N Engl J Med 1993;329:987-94.", "10.1056/NEJM199309303291402"}},
 	Inputs:    inputs(true, record.Age, "> 60: 1", record.Stage, "III-IV: 1", record.ECOG, ">= 2: 1", record.LDH, "> ULN: 1", record.LDHULN, "upper limit of normal (default 250)", record.ExtranodalSites, "> 1: 1"),
-	Rule:      "one point each: age > 60, stage III-IV, record.ECOG >= 2, record.LDH > ULN, more than 1 extranodal site",
-	Groups:    []Group{{"ipi", "low", "0-1"}, {"ipi", "low-intermediate", "2"}, {"ipi", "high-intermediate", "3"}, {"ipi", "high", "4-5"}},
+	Rule:      "one point each: age > 60, stage III-IV, ECOG >= 2, LDH > ULN, more than 1 extranodal site",
+	Groups:    []Group{{"ipi", "low", "0-1", ""}, {"ipi", "low-intermediate", "2", ""}, {"ipi", "high-intermediate", "3", ""}, {"ipi", "high", "4-5", ""}},
 }
 
 var ripiInfo = Info{
@@ -40,7 +48,7 @@ var ripiInfo = Info{
 	Citations: []Citation{{"Sehn LH et al. The revised International Prognostic Index (R-IPI) is a better predictor of outcome than the standard IPI for patients with diffuse large B-cell lymphoma treated with R-CHOP. Blood 2007;109:1857-61.", "10.1182/blood-2006-08-038257"}},
 	Inputs:    ipiInfo.Inputs,
 	Rule:      "the IPI points regrouped",
-	Groups:    []Group{{"r-ipi", "very-good", "0"}, {"r-ipi", "good", "1-2"}, {"r-ipi", "poor", "3-5"}},
+	Groups:    []Group{{"r-ipi", "very-good", "0", ""}, {"r-ipi", "good", "1-2", ""}, {"r-ipi", "poor", "3-5", ""}},
 }
 
 var nccnInfo = Info{
@@ -48,8 +56,8 @@ var nccnInfo = Info{
 	Citations: []Citation{{"Zhou Z et al. An enhanced International Prognostic Index (NCCN-IPI) for patients with diffuse large B-cell lymphoma treated in the rituximab era. Blood 2014;123:837-42.", "10.1182/blood-2013-09-524108"}},
 	Inputs: inputs(true, record.Age, "> 40-60: 1; > 60-75: 2; > 75: 3", record.LDH, "LDH/ULN > 1-3: 1; > 3: 2", record.LDHULN, "upper limit of normal (default 250)",
 		record.Stage, "III-IV: 1", record.NCCNExtranodal, "1: 1", record.ECOG, ">= 2: 1"),
-	Rule:   "age > 40-60: 1, > 60-75: 2, > 75: 3; LDH/ULN > 1-3: 1, > 3: 2; stage III-IV: 1; extranodal disease in bone marrow, CNS, liver/GI tract or lung: 1; record.ECOG >= 2: 1; score 0-8",
-	Groups: []Group{{"nccn-ipi", "low", "0-1"}, {"nccn-ipi", "low-intermediate", "2-3"}, {"nccn-ipi", "high-intermediate", "4-5"}, {"nccn-ipi", "high", ">= 6"}},
+	Rule:   "age > 40-60: 1, > 60-75: 2, > 75: 3; LDH/ULN > 1-3: 1, > 3: 2; stage III-IV: 1; extranodal disease in bone marrow, CNS, liver/GI tract or lung: 1; ECOG >= 2: 1; score 0-8",
+	Groups: []Group{{"nccn-ipi", "low", "0-1", ""}, {"nccn-ipi", "low-intermediate", "2-3", ""}, {"nccn-ipi", "high-intermediate", "4-5", ""}, {"nccn-ipi", "high", ">= 6", ""}},
 }
 
 var easixInfo = Info{
@@ -73,7 +81,7 @@ var combinedHTInfo = Info{
 	Citations: []Citation{{"Winkelmann M et al. Blood Cancer J 2025;15:144, Fig. 4.", "10.1038/s41408-025-01338-1"}},
 	Inputs:    []Input{{Field: "car-impi", Required: true, Use: "median group (c-low < 1.35 <= c-high)"}, {Field: "car-hematotox", Required: true, Use: "h-low 0-2, h-high >= 3"}},
 	Rule:      "CAR-IMPI median group × CAR-HEMATOTOX (>= 3)",
-	Groups:    []Group{{"combined", "c-low/h-low", ""}, {"combined", "c-low/h-high", ""}, {"combined", "c-high/h-low", ""}, {"combined", "c-high/h-high", ""}},
+	Groups:    []Group{{"combined", "c-low/h-low", "", ""}, {"combined", "c-low/h-high", "", ""}, {"combined", "c-high/h-low", "", ""}, {"combined", "c-high/h-high", "", ""}},
 	Notes:     []string{"Needs CAR-IMPI, hence a model file with its coefficients."},
 }
 
@@ -82,7 +90,7 @@ var combinedInflInfo = Info{
 	Citations: combinedHTInfo.Citations,
 	Inputs:    []Input{{Field: "car-impi", Required: true, Use: "median group"}, {Field: "inflamix", Required: true, Use: "cluster (inflamed: posterior > 0.5)"}},
 	Rule:      "CAR-IMPI median group × InflaMix cluster",
-	Groups:    []Group{{"combined", "c-low/non-inflamed", ""}, {"combined", "c-low/inflamed", ""}, {"combined", "c-high/non-inflamed", ""}, {"combined", "c-high/inflamed", ""}},
+	Groups:    []Group{{"combined", "c-low/non-inflamed", "", ""}, {"combined", "c-low/inflamed", "", ""}, {"combined", "c-high/non-inflamed", "", ""}, {"combined", "c-high/inflamed", "", ""}},
 	Notes:     combinedHTInfo.Notes,
 }
 
@@ -108,9 +116,9 @@ func (ix *Index) term(detail bool, f record.Field, v, points float64, rule strin
 // Group tables: results share these slices, which are never modified.
 var (
 	hematotoxGroups = [][]GroupOf{
-		{{"original", "low"}, {"paper", "low"}},
-		{{"original", "high"}, {"paper", "low"}},
-		{{"original", "high"}, {"paper", "high"}},
+		{{"original", "low", HematotoxOriginal}, {"paper", "low", HematotoxPaper}},
+		{{"original", "high", HematotoxOriginal}, {"paper", "low", HematotoxPaper}},
+		{{"original", "high", HematotoxOriginal}, {"paper", "high", HematotoxPaper}},
 	}
 	ipiGroups      = groupTable("ipi", "low", "low", "low-intermediate", "high-intermediate", "high", "high")
 	ripiGroups     = groupTable("r-ipi", "very-good", "good", "good", "poor", "poor", "poor")
@@ -122,7 +130,7 @@ var (
 func groupTable(scheme string, names ...string) [][]GroupOf {
 	t := make([][]GroupOf, len(names))
 	for i, n := range names {
-		t[i] = []GroupOf{{scheme, n}}
+		t[i] = []GroupOf{{scheme, n, ""}}
 	}
 	return t
 }
@@ -131,7 +139,7 @@ func init() {
 	for _, c := range []string{"low", "high"} {
 		for _, o := range []string{"h-low", "h-high", "non-inflamed", "inflamed"} {
 			name := "c-" + c + "/" + o
-			combinedGroups[name] = []GroupOf{{"combined", name}}
+			combinedGroups[name] = []GroupOf{{"combined", name, ""}}
 		}
 	}
 }

@@ -288,8 +288,8 @@ var inflamixNotInstalledInfo = Info{
 }
 
 var inflamixGroupInfo = []Group{
-	{"cluster", "non-inflamed", "posterior <= 0.5"},
-	{"cluster", "inflamed", "posterior > 0.5"},
+	{"cluster", "non-inflamed", "posterior <= 0.5", ""},
+	{"cluster", "inflamed", "posterior > 0.5", ""},
 }
 
 // inflamixInputs lists the 14 labs and their ULNs (log10 marks the

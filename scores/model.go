@@ -10,9 +10,10 @@ type Citation struct {
 
 // Group is one risk group of a model under one grouping scheme.
 type Group struct {
-	Scheme string `json:"scheme"` // e.g. "median", "terciles", "original"
-	Name   string `json:"name"`   // lower-case words: "low", "high-intermediate", ...
-	Rule   string `json:"rule"`   // e.g. "score >= 1.35"
+	Scheme string `json:"scheme"`          // e.g. "median", "terciles", "original"
+	Name   string `json:"name"`            // lower-case words: "low", "high-intermediate", ...
+	Rule   string `json:"rule"`            // e.g. "score >= 1.35"
+	Label  string `json:"label,omitempty"` // the scheme for people, e.g. "Rejeski 2021 (high ≥ 2)"
 }
 
 // Input is one input of a model: a data dictionary field (or a note on how
@@ -48,6 +49,8 @@ type Info struct {
 	// (source, what a fitted model was fitted on, warnings); filled by
 	// Scorer.Models.
 	Provenance *Provenance `json:"provenance,omitempty"`
+	// Scope: what the index predicts, where it was validated, its cutoffs.
+	Scope *Scope `json:"scope,omitempty"`
 }
 
 // CutoffValues are Cutoffs as written in model files and listings: null

@@ -16,6 +16,9 @@ import (
 type GroupOf struct {
 	Scheme string `json:"scheme"`
 	Name   string `json:"name"`
+	// Label names the scheme for people (CAR-HEMATOTOX: "Rejeski 2021
+	// (high ≥ 2)", "CAR-IMPI paper, exploratory (high ≥ 3)").
+	Label string `json:"label,omitempty"`
 }
 
 // Index is one model's result for one patient: the value (NaN when it
@@ -36,6 +39,9 @@ type Index struct {
 	// (CAR-IMPI without a model file).
 	Note     string             `json:"note,omitempty"`
 	Survival []SurvivalEstimate `json:"survival,omitempty"`
+	// Scope says what the index predicts, where it was validated, when
+	// its inputs are taken and the cutoff numbers used (detailed results).
+	Scope *Scope `json:"scope,omitempty"`
 }
 
 // SurvivalEstimate is an individualized survival probability.
@@ -152,6 +158,7 @@ func (s *Scorer) Models() []Info {
 		in := m.Info
 		in.Groups = m.Cutoffs.groups()
 		in.Cutoffs = m.Cutoffs.values()
+		in.Scope = m.Scope()
 		pv := m.Provenance
 		in.Provenance = &pv
 		return in
@@ -162,6 +169,9 @@ func (s *Scorer) Models() []Info {
 	}
 	list := []Info{cox(s.IMPI), cox(s.CARIMPI), hematotoxInfo, infl, ipiInfo, ripiInfo, nccnInfo, easixInfo, measixInfo, combinedHTInfo, combinedInflInfo}
 	for i := range list {
+		if list[i].Scope == nil {
+			list[i].Scope = scopes[list[i].ID]
+		}
 		if c := list[i].Citations; len(c) > 0 {
 			list[i].Citation, list[i].DOI = c[0].Text, c[0].DOI
 		}
@@ -251,6 +261,12 @@ func (s *Scorer) score(p *record.Record, issues []record.Issue, detail bool, r *
 	if w, ok := s.defaultULNWarning(&defaults); ok {
 		r.Warnings = append(r.Warnings, w)
 	}
+	if detail {
+		r.IMPI.Scope, r.CARIMPI.Scope = s.IMPI.Scope(), s.CARIMPI.Scope()
+		for _, ix := range r.Indices()[2:] {
+			ix.Scope = scopes[ix.ID]
+		}
+	}
 }
 
 // modelWarnings adds to warns, when the model's index was computed, what
@@ -316,10 +332,10 @@ var coxGroups = func() map[[2]string][]GroupOf {
 		for _, b := range []string{"", "low", "intermediate", "high"} {
 			var g []GroupOf
 			if a != "" {
-				g = append(g, GroupOf{"median", a})
+				g = append(g, GroupOf{"median", a, ""})
 			}
 			if b != "" {
-				g = append(g, GroupOf{"terciles", b})
+				g = append(g, GroupOf{"terciles", b, ""})
 			}
 			m[[2]string{a, b}] = g
 		}
@@ -397,6 +413,7 @@ func (s *Scorer) inflamix(in *patientIn, detail bool, warns *[]record.Issue, def
 	ix := newIndex(&m.Info)
 	var z [NumLabs]float64
 	var used [record.NumFields]bool
+	var entered [record.NumFields]bool // labs that entered the posterior
 	for i, f := range m.labs {
 		raw := f.Float(p)
 		z[i] = math.NaN()
@@ -415,6 +432,7 @@ func (s *Scorer) inflamix(in *patientIn, detail bool, warns *[]record.Issue, def
 			continue
 		}
 		z[i] = v
+		entered[f] = true
 		if detail {
 			rule := fmt.Sprintf("z = (%s/%g - mean)/sd", f.Name(), u)
 			if m.log10[i] {
@@ -439,9 +457,23 @@ func (s *Scorer) inflamix(in *patientIn, detail bool, warns *[]record.Issue, def
 		for f, u := range used {
 			defaults[f] = defaults[f] || u
 		}
+		var missing []string
+		for _, f := range inflamixCore {
+			if !entered[f] {
+				missing = append(missing, f.Name())
+			}
+		}
+		if len(missing) > 0 {
+			*warns = append(*warns, record.Issue{Field: IDInflaMix, Severity: record.SeverityWarning, Message: fmt.Sprintf(
+				"InflaMix from %d labs without the full core panel (missing %s): it was validated with at least Hb, albumin, LDH, CRP, ALP and AST; treat the cluster as uncertain",
+				n, strings.Join(missing, ", "))})
+		}
 	}
 	return ix
 }
+
+// inflamixCore are the 6 core labs InflaMix was validated with.
+var inflamixCore = []record.Field{record.Hb, record.Albumin, record.LDH, record.CRP, record.ALP, record.AST}
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 

@@ -328,7 +328,7 @@ func TestInflaMixEdges(t *testing.T) {
 	record.LDH.SetFloat(&zero, 200)
 	record.Hb.SetFloat(&zero, 12)
 	r = s.Score(&zero)
-	if r.InflaMix.Used != 2 || len(r.Warnings) != 2 || r.Warnings[0].Field != "crp" {
+	if r.InflaMix.Used != 2 || len(r.Warnings) != 3 || r.Warnings[0].Field != "crp" || !strings.Contains(r.Warnings[1].Message, "missing albumin, crp, alp, ast)") {
 		t.Errorf("CRP 0: %d labs, warnings %v", r.InflaMix.Used, r.Warnings)
 	}
 }

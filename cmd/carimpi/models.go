@@ -101,10 +101,31 @@ linear predictor. Individualized survival is S(t) = S0(t)^exp(lp - centre).`,
 			fmt.Fprintf(stdout, "  inputs: %s\n  rule: %s\n", strings.Join(in, ", "), m.Rule)
 			var gs []string
 			for _, g := range m.Groups {
-				gs = append(gs, fmt.Sprintf("%s %s (%s)", g.Scheme, g.Name, g.Rule))
+				scheme := g.Scheme
+				if g.Label != "" {
+					scheme = g.Label + ":"
+				}
+				if g.Rule != "" {
+					gs = append(gs, fmt.Sprintf("%s %s (%s)", scheme, g.Name, g.Rule))
+				} else {
+					gs = append(gs, g.Name)
+				}
 			}
 			if len(gs) > 0 {
 				fmt.Fprintf(stdout, "  groups: %s\n", strings.Join(gs, "; "))
+			}
+			if sc := m.Scope; sc != nil {
+				fmt.Fprintf(stdout, "  predicts: %s\n  validated in: %s\n  inputs taken: %s\n  cutoffs: %s\n  on a cutoff: %s\n",
+					sc.Predicts, sc.ValidatedIn, sc.Inputs, sc.Cutoffs, sc.OnCutoff)
+			}
+			if pv := m.Provenance; pv != nil {
+				if pv.Simulated() {
+					fmt.Fprintf(stdout, "  *** %s ***\n", scores.SimulatedWarning)
+				}
+				fmt.Fprintf(stdout, "  provenance: %s\n", pv.Describe())
+				for _, w := range pv.Warnings {
+					fmt.Fprintf(stdout, "  warning: %s\n", w)
+				}
 			}
 			for _, n := range m.Notes {
 				fmt.Fprintf(stdout, "  note: %s\n", n)

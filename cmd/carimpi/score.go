@@ -303,7 +303,11 @@ func writeScoreTable(w io.Writer, r *scores.Result, s *scores.Scorer) error {
 	for _, ix := range r.Indices() {
 		var groups []string
 		for _, g := range ix.Groups {
-			groups = append(groups, g.Scheme+": "+g.Name)
+			scheme := g.Scheme
+			if g.Label != "" {
+				scheme = g.Label
+			}
+			groups = append(groups, scheme+": "+g.Name)
 		}
 		note := ix.Note
 		switch {
@@ -330,6 +334,12 @@ func writeScoreTable(w io.Writer, r *scores.Result, s *scores.Scorer) error {
 			ts = append(ts, fmt.Sprintf("%s = %s -> %s", t.Input, fmtValue(float64(t.Value)), fmtValue(float64(t.Points))))
 		}
 		fmt.Fprintf(w, "  %-14s %s\n", ix.Name, strings.Join(ts, "; "))
+	}
+	fmt.Fprintln(w, "\nscope (what each computed index predicts, where it was validated, cutoffs used):")
+	for _, ix := range r.Indices() {
+		if sc := ix.Scope; sc != nil && !math.IsNaN(ix.Value) {
+			fmt.Fprintf(w, "  %-14s predicts %s; validated in %s; inputs: %s; cutoffs: %s; on a cutoff: %s\n", ix.Name, sc.Predicts, sc.ValidatedIn, sc.Inputs, sc.Cutoffs, sc.OnCutoff)
+		}
 	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintln(w, "\nwarnings:")
