@@ -207,6 +207,11 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 			}
 		}
 	}
+	if _, ok := out.figure("fig2"); ok {
+		b.WriteString("<h3>Multi-panel layouts (as in the paper)</h3>\n")
+		b.fig(out, "fig2")
+		b.fig(out, "fig-s3")
+	}
 	add("survival", "Survival by risk group (Fig 2, Fig S3)", &b)
 
 	b = htmlBuf{}
@@ -253,6 +258,9 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 
 	b = htmlBuf{}
 	b.fig(out, "combination-schema")
+	if _, ok := out.figure("fig4"); ok {
+		b.fig(out, "fig4")
+	}
 	for _, c := range []struct {
 		key, title string
 		m          map[string]*GroupSurvival

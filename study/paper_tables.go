@@ -201,3 +201,73 @@ func toxicityTable(tox map[string]*Toxicity) Table {
 	t.Notes = []string{"n (%) of the patients with the toxicity recorded. Chi-square test with Yates's continuity correction (R's default for 2×2 tables) and Fisher's exact test, as the paper reports both."}
 	return t
 }
+
+// addPaperFigures draws Fig S4, the Fig 4A schema and the paper's
+// multi-panel layouts (Fig 2 A–D, Fig S3 A–D, Fig 4 B–E) from the panels
+// already drawn.
+func (out *Output) addPaperFigures(p *patients, cohorts []string) {
+	res := out.Results
+	if s4 := res.FigS4; s4 != nil {
+		vals := make([][]float64, len(cohorts))
+		labels := make([]string, len(cohorts))
+		for g, c := range cohorts {
+			vals[g] = pick(p.score, p.subset(c))
+			labels[g] = cohortLabel(c)
+		}
+		out.Figures = append(out.Figures, Figure{Name: "score-by-cohort", Title: "CAR-IMPI by cohort (Fig S4)",
+			Drawing: render.BoxStrip{Title: "CAR-IMPI by cohort", YLabel: "CAR-IMPI score", Groups: labels, Values: vals,
+				Footnote: fmt.Sprintf("Box: median and IQR; whiskers: 1.5 IQR; points: patients. Wilcoxon rank-sum (Mann-Whitney) %s.", render.PInline(float64(s4.P)))}.Drawing()})
+	}
+	var schemas []*render.Drawing
+	for _, c := range []struct {
+		title, col string
+		levels     [2]string
+		cells      [2][2]string
+		gs         *GroupSurvival
+	}{
+		{"CAR-IMPI × CAR-HEMATOTOX", "CAR-HEMATOTOX", [2]string{"low (< 3)", "high (≥ 3)"}, [2][2]string{{"c-low/h-low", "c-low/h-high"}, {"c-high/h-low", "c-high/h-high"}}, res.CombinedHematotox["pfs"]},
+		{"CAR-IMPI × InflaMix", "InflaMix cluster", [2]string{"non-inflamed", "inflamed"}, [2][2]string{{"c-low/non-inflamed", "c-low/inflamed"}, {"c-high/non-inflamed", "c-high/inflamed"}}, res.CombinedInflamix["pfs"]},
+	} {
+		s := render.Schema{Title: c.title, RowTitle: "CAR-IMPI", ColTitle: c.col, Rows: [2]string{"below median", "at or above median"}, Cols: c.levels, Cells: c.cells,
+			N: [2][2]int{{-1, -1}, {-1, -1}}}
+		if c.gs != nil {
+			for r := range 2 {
+				for k := range 2 {
+					s.N[r][k] = c.gs.N[2*r+k]
+				}
+			}
+		}
+		schemas = append(schemas, s.Drawing())
+	}
+	out.Figures = append(out.Figures, Figure{Name: "combination-schema", Title: "Combined radio-inflammatory groups (Fig 4A)",
+		Drawing: render.Grid("Fig 4A. Combined radio-inflammatory risk groups", schemas, 2)})
+	for _, panel := range []struct {
+		name, title string
+		parts       []string
+	}{
+		{"fig2", "Fig 2. PFS and OS by CAR-IMPI median group (A, B: development; C, D: validation)", []string{"km-%s-median-pfs", "km-%s-median-os"}},
+		{"fig-s3", "Fig S3. PFS and OS by CAR-IMPI tercile group (A, B: development; C, D: validation)", []string{"km-%s-terciles-pfs", "km-%s-terciles-os"}},
+	} {
+		var ds []*render.Drawing
+		for _, c := range cohorts {
+			for _, part := range panel.parts {
+				if f, ok := out.figure(fmt.Sprintf(part, slug(c))); ok {
+					ds = append(ds, f.Drawing)
+				}
+			}
+		}
+		if len(ds) > 1 {
+			out.Figures = append(out.Figures, Figure{Name: panel.name, Title: panel.title, Drawing: render.Grid(panel.title, ds, 2)})
+		}
+	}
+	var ds []*render.Drawing
+	for _, name := range []string{"combined-hematotox-pfs", "combined-hematotox-os", "combined-inflamix-pfs", "combined-inflamix-os"} {
+		if f, ok := out.figure(name); ok {
+			ds = append(ds, f.Drawing)
+		}
+	}
+	if len(ds) > 1 {
+		out.Figures = append(out.Figures, Figure{Name: "fig4", Title: "Fig 4 B–E. PFS and OS by combined radio-inflammatory group, cohorts pooled",
+			Drawing: render.Grid("Fig 4 B–E. PFS and OS by CAR-IMPI × CAR-HEMATOTOX (B, C) and × InflaMix (D, E)", ds, 2)})
+	}
+}

@@ -365,6 +365,7 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	}
 	out.addResultTables()
 	out.addPaperTables(cohorts)
+	out.addPaperFigures(p, cohorts)
 	out.buildSections(p, cohorts, opt)
 	log.step("report assembled")
 	return out, nil
