@@ -27,6 +27,15 @@ func (c EventCoding) String() string {
 	return "0/1 (1 = event, 0 = censored)"
 }
 
+// EventCode reads one event status as written in a file: 0/1 (also
+// yes/no, TRUE/FALSE, dead/alive, event/censored) or, provisionally, 2
+// (R's Surv coding, resolved per column by ResolveEvents). ok is false for
+// anything else.
+func EventCode(s string) (float64, bool) {
+	fm := Format{Decimal: '.'}
+	return parseBinary(PFSEvent, s, &fm)
+}
+
 // ResolveEvents decides the coding of an event column from the values read
 // (0, 1 and, provisionally, 2; NaN = missing) and recodes v in place to
 // 0/1. A column whose values are exactly {1, 2} is R's Surv coding; one

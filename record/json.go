@@ -51,8 +51,9 @@ type KeyError struct {
 // the findings about values (an error leaves the field missing); keyErrs
 // the keys that cannot be read (unknown, or an object, array or boolean
 // where a number or string belongs); err is set when the body is not one
-// JSON object, has a key twice or data after it.
-func DecodeJSON(data []byte, units Units) (r Record, issues []Issue, keyErrs []KeyError, err error) {
+// JSON object, has a key twice or data after it. fm gives the decimal mark
+// and thousands separator of string values (the zero Format: '.').
+func DecodeJSON(data []byte, units Units, fm Format) (r Record, issues []Issue, keyErrs []KeyError, err error) {
 	if err := jsonx.CheckObject(data); err != nil {
 		return r, nil, nil, err
 	}
@@ -103,7 +104,7 @@ func DecodeJSON(data []byte, units Units) (r Record, issues []Issue, keyErrs []K
 		default:
 			text = string(v)
 		}
-		if is := f.Parse(&r, text, units); is.Severity != "" {
+		if is := f.ParseFormat(&r, text, units, fm); is.Severity != "" {
 			issues = append(issues, is)
 		}
 	}

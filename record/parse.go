@@ -146,15 +146,15 @@ func (fm *Format) ParseNumber(s string) (float64, error) {
 			t += "." + frac
 		}
 	} else if strings.IndexByte(t, other) >= 0 {
-		// The other mark without a declared thousands separator.
-		if grouped(t, other) || strings.IndexByte(t, dec) >= 0 {
+		// The other mark without a declared thousands separator: a
+		// thousands separator (1.200, 1,200) or a decimal mark? Grouped in
+		// threes, or next to the file's own decimal mark, it may be either
+		// and is refused; otherwise it can only be a decimal mark (1.5 in a
+		// decimal-comma file, 12,5 in a decimal-point one).
+		if grouped(t, other) || strings.IndexByte(t, dec) >= 0 || strings.Count(t, string(other)) > 1 {
 			return 0, errAmbiguousMark{other}
 		}
-		if dec == '.' { // a decimal comma in a decimal-point file
-			return 0, errAmbiguousMark{other}
-		}
-		// A decimal point in a decimal-comma file that cannot be a
-		// thousands separator (1.5): read as written.
+		t = strings.Replace(t, string(other), ".", 1)
 	} else if dec == ',' {
 		t = strings.Replace(t, ",", ".", 1)
 	}

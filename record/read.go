@@ -31,15 +31,23 @@ func NewColumn(source string, f Field, unit string) (Column, error) {
 }
 
 // Parse reads one value of field f given outside a file (a flag, an API
-// key, a form input), in the unit units declares, into r; it returns the
-// Issue found (Severity "" when none), exactly as a file cell with the
-// same text would give.
+// key, a form input), in the unit units declares and with '.' decimals,
+// into r; it returns the Issue found (Severity "" when none), exactly as a
+// file cell with the same text would give.
 func (f Field) Parse(r *Record, value string, units Units) Issue {
+	return f.ParseFormat(r, value, units, Format{})
+}
+
+// ParseFormat is Parse with the decimal mark and thousands separator of fm
+// (--decimal, --thousands).
+func (f Field) ParseFormat(r *Record, value string, units Units, fm Format) Issue {
 	c, err := NewColumn("", f, units.Of(f))
+	if err == nil {
+		fm, err = fm.Check()
+	}
 	if err != nil {
 		return Issue{Field: f.Name(), Value: value, Severity: SeverityError, Message: err.Error()}
 	}
-	fm := Format{Decimal: '.'}
 	return c.Read(r, value, &fm)
 }
 

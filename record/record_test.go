@@ -137,6 +137,8 @@ func TestDecimalMarks(t *testing.T) {
 		{"1.5", ',', 0, 1.5, ""}, // a point that cannot group thousands
 		{"1.5", ',', '.', math.NaN(), "not a number"},
 		{"1,200", '.', 0, math.NaN(), "--decimal , (decimal comma) or --thousands ,"},
+		{"12,5", '.', 0, 12.5, ""}, // a comma that cannot group thousands
+		{"1.200,5", ',', 0, math.NaN(), "--decimal , --thousands ."},
 		{"1,200", '.', ',', 1200, ""},
 		{"1.234,5", ',', '.', 1234.5, ""},
 	} {
@@ -251,11 +253,11 @@ func TestDecodeJSON(t *testing.T) {
 		{`[1]`, "not a JSON object"},
 		{`{"a": {"b": 1, "b": 2}}`, `duplicate key "b" in $.a`},
 	} {
-		if _, _, _, err := record.DecodeJSON([]byte(tc.body), nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, _, _, err := record.DecodeJSON([]byte(tc.body), nil, record.Format{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.body, err, tc.want)
 		}
 	}
-	r, issues, keyErrs, err := record.DecodeJSON([]byte(`{"stage": "IIIB", "sex": "F", "bridging": true, "plt": "165000", "patient_id": 7}`), record.Units{record.Plt: "/uL"})
+	r, issues, keyErrs, err := record.DecodeJSON([]byte(`{"stage": "IIIB", "sex": "F", "bridging": true, "plt": "165000", "patient_id": 7}`), record.Units{record.Plt: "/uL"}, record.Format{})
 	if err != nil || r.Stage != 3 || r.Sex != "female" || r.Bridging != 1 || r.Plt != 165 || len(issues) != 1 || len(keyErrs) != 1 || keyErrs[0].Key != "patient_id" {
 		t.Errorf("%+v %v %v %v", r, issues, keyErrs, err)
 	}

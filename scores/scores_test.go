@@ -424,7 +424,7 @@ func TestBatchErrorsAndOrder(t *testing.T) {
 }
 
 func TestPatientJSON(t *testing.T) {
-	p, issues, keyErrs, err := record.DecodeJSON([]byte(`{"patient_id": "x", "age": 64, "stage": "IV", "mtv_ml": 120, "crp": null, "ldh": "300"}`), nil)
+	p, issues, keyErrs, err := record.DecodeJSON([]byte(`{"patient_id": "x", "age": 64, "stage": "IV", "mtv_ml": 120, "crp": null, "ldh": "300"}`), nil, record.Format{})
 	if err != nil || len(issues) > 0 || len(keyErrs) > 0 {
 		t.Fatal(err, issues, keyErrs)
 	}
@@ -432,17 +432,17 @@ func TestPatientJSON(t *testing.T) {
 		t.Errorf("decoded %+v", p)
 	}
 	b, _ := json.Marshal(p)
-	q, _, _, err := record.DecodeJSON(b, nil)
+	q, _, _, err := record.DecodeJSON(b, nil, record.Format{})
 	b2, _ := json.Marshal(q)
 	if err != nil || string(b) != string(b2) {
 		t.Errorf("round trip %s -> %s: %v", b, b2, err)
 	}
 	for _, bad := range []string{`{"agee": 1}`, `{"age": [1]}`} {
-		if _, _, keyErrs, err := record.DecodeJSON([]byte(bad), nil); err == nil && len(keyErrs) == 0 {
+		if _, _, keyErrs, err := record.DecodeJSON([]byte(bad), nil, record.Format{}); err == nil && len(keyErrs) == 0 {
 			t.Errorf("%s accepted", bad)
 		}
 	}
-	if _, issues, _, _ := record.DecodeJSON([]byte(`{"age": "old"}`), nil); len(issues) != 1 || issues[0].Severity != record.SeverityError {
+	if _, issues, _, _ := record.DecodeJSON([]byte(`{"age": "old"}`), nil, record.Format{}); len(issues) != 1 || issues[0].Severity != record.SeverityError {
 		t.Errorf(`{"age": "old"}: %v`, issues)
 	}
 }

@@ -79,9 +79,9 @@ func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 		timer.Stop()
 		return
 	}
-	units, err := record.ParseUnits(r.URL.Query().Get("units"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), []FieldError{{Field: "units", Message: err.Error()}})
+	units, fm, ferr := inputQuery(r)
+	if ferr != nil {
+		writeError(w, http.StatusBadRequest, ferr.Message, []FieldError{*ferr})
 		return
 	}
 	format := "json"
@@ -100,10 +100,10 @@ func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		setBatchHeaders(w, format)
-		a.batchLines(body, out, format)
+		a.batchLines(body, out, format, fm)
 		return
 	}
-	rd, err := record.NewCSVReader(body, "request body", record.Options{Units: units, Limits: BatchLimits})
+	rd, err := record.NewCSVReader(body, "request body", record.Options{Units: units, Format: fm, Limits: BatchLimits})
 	if err != nil {
 		a.bodyError(w, err)
 		return
@@ -175,7 +175,7 @@ func acceptsCSV(accept string) bool {
 // lines skipped), and writes the same document as Scorer.Batch: rows in
 // order, a row that cannot be scored written with null scores and its
 // problems in "errors" as {row, column, value, message}.
-func (a *api) batchLines(body io.Reader, w io.Writer, format string) {
+func (a *api) batchLines(body io.Reader, w io.Writer, format string, fm record.Format) {
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLineBytes)
 	bw := bufio.NewWriterSize(w, 32<<10)
@@ -200,7 +200,7 @@ func (a *api) batchLines(body io.Reader, w io.Writer, format string) {
 		}
 		sum.Rows++
 		row := sum.Rows
-		out, rowErrs := a.scoreLine(text, row, line)
+		out, rowErrs := a.scoreLine(text, row, line, fm)
 		if len(rowErrs) > 0 {
 			sum.ErrorRows++
 		}
@@ -240,8 +240,8 @@ const maxLineBytes = 1 << 20
 // that cannot be used are reported (one BatchError each) and make only the
 // indices that need them unavailable; a line that is not a JSON object or
 // has keys that cannot be read gives a row with null scores.
-func (a *api) scoreLine(text []byte, row, line int) (scores.Row, []scores.BatchError) {
-	p, issues, ferrs, err := decodePatient(text, nil)
+func (a *api) scoreLine(text []byte, row, line int, fm record.Format) (scores.Row, []scores.BatchError) {
+	p, issues, ferrs, err := decodePatient(text, nil, fm)
 	var errs []scores.BatchError
 	switch {
 	case err != nil:

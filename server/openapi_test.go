@@ -89,7 +89,7 @@ func TestOpenAPISync(t *testing.T) {
 		t.Errorf("Patient properties %v, want %v", got, sorted(want))
 	}
 	for k := range props {
-		if _, _, ferrs, err := decodePatient([]byte(`{"`+k+`":null}`), nil); err != nil || len(ferrs) > 0 {
+		if _, _, ferrs, err := decodePatient([]byte(`{"`+k+`":null}`), nil, record.Format{}); err != nil || len(ferrs) > 0 {
 			t.Errorf("documented field %s is refused: %v %v", k, err, ferrs)
 		}
 	}

@@ -20,7 +20,7 @@ func FuzzDecodePatient(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		p, issues, ferrs, err := decodePatient(body, nil)
+		p, issues, ferrs, err := decodePatient(body, nil, record.Format{})
 		for _, fe := range ferrs {
 			if fe.Message == "" {
 				t.Fatalf("field error without a message: %+v", fe)
@@ -38,7 +38,7 @@ func FuzzDecodePatient(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, _, ferrs, err := decodePatient(b, nil)
+		q, _, ferrs, err := decodePatient(b, nil, record.Format{})
 		if err != nil || len(ferrs) > 0 {
 			t.Fatalf("re-encoded patient %s refused: %v %v", b, err, ferrs)
 		}

@@ -96,12 +96,12 @@ func (a *api) score(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	units, err := record.ParseUnits(r.URL.Query().Get("units"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), []FieldError{{Field: "units", Message: err.Error()}})
+	units, fm, ferr := inputQuery(r)
+	if ferr != nil {
+		writeError(w, http.StatusBadRequest, ferr.Message, []FieldError{*ferr})
 		return
 	}
-	p, issues, ferrs, err := decodePatient(body, units)
+	p, issues, ferrs, err := decodePatient(body, units, fm)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
 		return

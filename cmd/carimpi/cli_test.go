@@ -91,16 +91,16 @@ func TestHelpAndVersion(t *testing.T) {
 // does not carry over into the next.
 func TestFlagsResetBetweenRuns(t *testing.T) {
 	data := refData + "/lung.csv"
-	if _, errOut, code := runCLI(t, "km", "--data", data, "--time", "time", "--event", "status", "--event-value", "2", "--format", "json"); code != 0 {
+	if out, errOut, code := runCLI(t, "km", "--data", data, "--time", "time", "--event", "status", "--event-value", "1", "--format", "json"); code != 0 || !strings.Contains(out, `"events": 63`) {
 		t.Fatalf("first run: %d %s", code, errOut)
 	}
-	// Without --event-value the event code is 1 again: lung's status 1 is
-	// "censored", so this run sees only the 63 rows coded 1 as events.
+	// Without --event-value lung's status (exactly 1/2) is read as R's
+	// Surv reads it: 2 = death, 165 events, and the output says so.
 	out, errOut, code := runCLI(t, "km", "--data", data, "--time", "time", "--event", "status", "--format", "json")
 	if code != 0 {
 		t.Fatalf("second run: %d %s", code, errOut)
 	}
-	if !strings.Contains(out, `"events": 63`) {
+	if !strings.Contains(out, `"events": 165`) || !strings.Contains(out, `coded 1/2 as R's Surv`) {
 		t.Errorf("second run kept the first run's --event-value:\n%.300s", out)
 	}
 }

@@ -202,6 +202,7 @@ type coxJSON struct {
 	// ResidualsFile is the --out file written with --residuals.
 	ResidualsFile string   `json:"residuals_file,omitempty"`
 	Dropped       int      `json:"dropped"`
+	EventCoding   string   `json:"event_coding,omitempty"` // R's Surv 1/2 coding read without --event-value
 	Warnings      []string `json:"warnings"`
 	Notice        string   `json:"notice"`
 }
@@ -299,7 +300,7 @@ func runCox(f coxFlags) (*coxJSON, error) {
 		LRT: toTestJSON(m.LRT), Wald: toTestJSON(m.Wald), Score: toTestJSON(m.Score),
 		N: m.N, Events: m.Events, Iterations: m.Iterations, Converged: m.Converged,
 		Ties: m.Ties.String(), Strata: opt.StrataNames,
-		Dropped: d.dropped, Warnings: append([]string{}, m.Warnings...), Notice: researchNotice,
+		Dropped: d.dropped, EventCoding: d.eventNote, Warnings: append([]string{}, m.Warnings...), Notice: researchNotice,
 	}
 	if m.NaiveVar != nil {
 		for _, row := range m.NaiveVar {
@@ -384,6 +385,9 @@ func (r *coxJSON) writeTable(w io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if r.EventCoding != "" {
+		fmt.Fprintf(w, "\n%s", r.EventCoding)
 	}
 	fmt.Fprintf(w, "\nn = %d, events = %d (%d rows dropped for missing values); ties: %s", r.N, r.Events, r.Dropped, r.Ties)
 	if len(r.Strata) > 0 {

@@ -30,7 +30,7 @@ func newCutpointCmd() *Command {
 	fs.StringVar(&f.data, "data", "", "CSV `file` with one row per patient")
 	fs.StringVar(&f.time, "time", "", "follow-up time `column`")
 	fs.StringVar(&f.event, "event", "", "event indicator `column`")
-	fs.StringVar(&f.eventValue, "event-value", "1", "`value` of the event column that marks an event (any other single value = censored)")
+	fs.StringVar(&f.eventValue, "event-value", "", eventValueUsage)
 	fs.StringVar(&f.x, "x", "", "continuous `column` to cut, e.g. mtv_ml")
 	fs.StringVar(&f.pmethod, "pmethod", "Lau94", "p-value: Lau92, Lau94, exactGauss, HL, condMC or none")
 	fs.Float64Var(&f.minProp, "minprop", 0.1, "smallest `proportion` of patients in the group x <= cut")
@@ -114,6 +114,7 @@ type cutpointJSON struct {
 	X            string          `json:"x"`
 	N            int             `json:"n"`
 	Dropped      int             `json:"dropped"`
+	EventCoding  string          `json:"event_coding,omitempty"` // R's Surv 1/2 coding read without --event-value
 	MinProp      float64         `json:"minprop"`
 	MaxProp      float64         `json:"maxprop"`
 	Cutpoint     float64         `json:"cutpoint"`
@@ -177,7 +178,7 @@ func runCutpoint(f cutpointFlags, stderr io.Writer) (*cutpointJSON, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.x, err)
 	}
-	out := &cutpointJSON{Notice: researchNotice, X: f.x, N: r.N, Dropped: d.dropped,
+	out := &cutpointJSON{Notice: researchNotice, X: f.x, N: r.N, Dropped: d.dropped, EventCoding: d.eventNote,
 		MinProp: f.minProp, MaxProp: f.maxProp, Cutpoint: r.Cutpoint, Statistic: r.Statistic,
 		P: jsonx.Float(r.P), PMethod: string(method), Cuts: r.Cuts, M: r.M, Stats: r.Stats, res: r}
 	switch method {
@@ -210,6 +211,9 @@ func (c *cutpointJSON) writeTable(w io.Writer) error {
 	r := c.res
 	fmt.Fprintf(w, "Maximally selected log-rank statistic for %s (maxstat.test, LogRank)\n", c.X)
 	fmt.Fprintf(w, "n = %d (%d dropped for missing values), window %g-%g, %d cuts\n", c.N, c.Dropped, c.MinProp, c.MaxProp, len(r.Cuts))
+	if c.EventCoding != "" {
+		fmt.Fprintln(w, c.EventCoding)
+	}
 	fmt.Fprintf(w, "cut point %g (groups x <= %g and x > %g), M = %.4f\n", c.Cutpoint, c.Cutpoint, c.Cutpoint, c.Statistic)
 	switch maxstat.Method(c.PMethod) {
 	case maxstat.None:

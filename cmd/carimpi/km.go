@@ -76,14 +76,15 @@ as summary(fit) does; the JSON has every row.`,
 }
 
 type kmJSON struct {
-	Notice    string          `json:"notice"`
-	Dropped   int             `json:"dropped"`
-	ConfType  string          `json:"conf_type"`
-	ConfLevel float64         `json:"conf_level"`
-	Estimator string          `json:"estimator"`
-	Strata    []kmStratumJSON `json:"strata"`
-	FollowUp  medianJSON      `json:"median_followup"`
-	Warnings  []string        `json:"warnings,omitempty"`
+	Notice      string          `json:"notice"`
+	Dropped     int             `json:"dropped"`
+	EventCoding string          `json:"event_coding,omitempty"` // R's Surv 1/2 coding read without --event-value
+	ConfType    string          `json:"conf_type"`
+	ConfLevel   float64         `json:"conf_level"`
+	Estimator   string          `json:"estimator"`
+	Strata      []kmStratumJSON `json:"strata"`
+	FollowUp    medianJSON      `json:"median_followup"`
+	Warnings    []string        `json:"warnings,omitempty"`
 
 	group  string
 	nTimes int // number of --times
@@ -201,7 +202,7 @@ func runKM(f kmFlags) (*kmJSON, error) {
 		return nil, fmt.Errorf("%s: %w", f.data, err)
 	}
 	res := &kmJSON{Notice: researchNotice, Dropped: d.dropped, ConfType: ct.String(), ConfLevel: level, Estimator: est.String(),
-		group: f.group, nTimes: len(times), Warnings: warnings}
+		group: f.group, nTimes: len(times), Warnings: warnings, EventCoding: d.eventNote}
 	for s := range curves {
 		c := &curves[s]
 		m := c.Median()
@@ -255,6 +256,9 @@ func (r *kmJSON) writeTable(w io.Writer) error {
 		name = "Fleming-Harrington (exp of Nelson-Aalen)"
 	}
 	fmt.Fprintf(w, "%s survival%s; %g%% confidence intervals of type %s\n", name, by, 100*r.ConfLevel, r.ConfType)
+	if r.EventCoding != "" {
+		fmt.Fprintln(w, r.EventCoding)
+	}
 	if r.Dropped > 0 {
 		fmt.Fprintln(w, droppedLine(r.Dropped))
 	}

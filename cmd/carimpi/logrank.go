@@ -67,17 +67,18 @@ The by-stratum matrices (rows = groups, columns = strata) appear with
 }
 
 type logRankJSON struct {
-	Notice    string         `json:"notice"`
-	Dropped   int            `json:"dropped"`
-	Rho       float64        `json:"rho"`
-	Groups    []string       `json:"groups"`
-	N         []int          `json:"n"`
-	Observed  jsonx.Floats   `json:"observed"`
-	Expected  jsonx.Floats   `json:"expected"`
-	Var       []jsonx.Floats `json:"var"`
-	Statistic jsonx.Float    `json:"statistic"`
-	DF        int            `json:"df"`
-	P         jsonx.Float    `json:"p"`
+	Notice      string         `json:"notice"`
+	Dropped     int            `json:"dropped"`
+	EventCoding string         `json:"event_coding,omitempty"` // R's Surv 1/2 coding read without --event-value
+	Rho         float64        `json:"rho"`
+	Groups      []string       `json:"groups"`
+	N           []int          `json:"n"`
+	Observed    jsonx.Floats   `json:"observed"`
+	Expected    jsonx.Floats   `json:"expected"`
+	Var         []jsonx.Floats `json:"var"`
+	Statistic   jsonx.Float    `json:"statistic"`
+	DF          int            `json:"df"`
+	P           jsonx.Float    `json:"p"`
 
 	Strata            []string       `json:"strata,omitempty"`
 	ObservedByStratum []jsonx.Floats `json:"observed_by_stratum,omitempty"`
@@ -120,7 +121,7 @@ func runLogRank(f logRankFlags) (*logRankJSON, error) {
 		return nil, fmt.Errorf("%s: %w", f.data, err)
 	}
 	res := &logRankJSON{
-		Notice: researchNotice, Dropped: d.dropped, Rho: rho, Groups: names, N: r.N,
+		Notice: researchNotice, Dropped: d.dropped, EventCoding: d.eventNote, Rho: rho, Groups: names, N: r.N,
 		Observed: r.Observed, Expected: r.Expected,
 		Statistic: jsonx.Float(r.Statistic), DF: r.DF, P: jsonx.Float(r.P),
 	}
@@ -169,6 +170,9 @@ func (r *logRankJSON) writeTable(w io.Writer) error {
 		name += fmt.Sprintf(", stratified (%d strata)", len(r.Strata))
 	}
 	fmt.Fprintln(w, name)
+	if r.EventCoding != "" {
+		fmt.Fprintln(w, r.EventCoding)
+	}
 	if r.Dropped > 0 {
 		fmt.Fprintln(w, droppedLine(r.Dropped))
 	}

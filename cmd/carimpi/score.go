@@ -158,6 +158,8 @@ func newScoreCmd() *Command {
 	mf.register(fs, true)
 	format := fs.String("format", "table", "output `format`: table or json")
 	id := fs.String("id", "", "patient identifier (optional, echoed)")
+	decimal := fs.String("decimal", "", "decimal mark of the values: . (default) or , (as a file's --decimal)")
+	thousands := fs.String("thousands", "", "thousands separator of the values: . , space or ' (default: none)")
 	for _, f := range scoreFields() {
 		info := f.Info()
 		usage := info.Description
@@ -218,11 +220,24 @@ the inputs it could not use, and why) and "models" (versions and citations).`,
 		if len(vals) == 0 {
 			return usagef("give at least one input, e.g. --age 64 --stage 3 --mtv 120, or the labs --plt --anc --hb --crp --ferritin")
 		}
+		var fm record.Format
+		if fm.Decimal, err = record.ParseMark("decimal", *decimal); err != nil {
+			return usagef("%v", err)
+		}
+		if fm.Thousands, err = record.ParseMark("thousands", *thousands); err != nil {
+			return usagef("%v", err)
+		}
+		if fm.Thousands == '.' && fm.Decimal == 0 {
+			fm.Decimal = ','
+		}
+		if _, err := fm.Check(); err != nil {
+			return usagef("--decimal/--thousands: %v", err)
+		}
 		p := record.New(*id)
 		var issues []record.Issue
 		for _, f := range scoreFields() {
 			if v, ok := vals[f]; ok {
-				if is := f.Parse(&p, v, units); is.Severity != "" {
+				if is := f.ParseFormat(&p, v, units, fm); is.Severity != "" {
 					issues = append(issues, is)
 				}
 			}

@@ -7,10 +7,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/textsafe"
+	"carimpi/record"
 	"carimpi/table"
 )
 
@@ -26,8 +29,11 @@ type survData struct {
 	status  []int   // with survFlags.causeOf: its code of each kept row
 	lines   []int32 // the file line of each kept row
 	dropped int
-	nums    map[string][]float64
-	texts   map[string]*textColumn
+	// eventNote says how an event column read without --event-value was
+	// coded when that is not 0/1 (R's Surv 1/2), for the output.
+	eventNote string
+	nums      map[string][]float64
+	texts     map[string]*textColumn
 }
 
 // textColumn is a text column of the kept rows: row i is levels[codes[i]].
@@ -55,8 +61,11 @@ func (f *survFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", "", "CSV `file` with one row per patient")
 	fs.StringVar(&f.time, "time", "", "follow-up time `column`")
 	fs.StringVar(&f.event, "event", "", "event indicator `column`")
-	fs.StringVar(&f.eventValue, "event-value", "1", "`value` of the event column that marks an event (any other single value = censored)")
+	fs.StringVar(&f.eventValue, "event-value", "", eventValueUsage)
 }
+
+// eventValueUsage is the usage of --event-value (every survival command).
+const eventValueUsage = "`value` of the event column that marks an event (any other single value = censored); default: 0/1 (also yes/no, TRUE/FALSE, dead/alive), or R's Surv coding when the column is exactly 1/2 (2 = event)"
 
 func (f *survFlags) check() error {
 	if f.data == "" {
@@ -154,9 +163,11 @@ func readSurv(rd *table.Reader, f survFlags, nums, texts []string, rows int) (*s
 	d.time = make([]float64, 0, rows)
 	d.event = make([]bool, 0, rows)
 	evValue := f.eventValue
-	if evValue == "" {
-		evValue = "1"
-	}
+	// Without --event-value the column's codes decide (record's
+	// convention, as validate reads pfs_event): each kept row's code is
+	// kept and resolved at the end.
+	auto := evValue == "" && f.causeOf == nil
+	var evRow []int32
 	// kind[c] classifies event code c: 0 not yet seen in a kept row, 1 the
 	// event, 2 the censoring code; with causeOf, status[c] is its code.
 	var evCodes table.Codes
@@ -218,6 +229,9 @@ rows:
 				kind[c] = 1
 			}
 		}
+		if kind[c] == 0 && auto {
+			kind[c] = 3
+		}
 		if kind[c] == 0 {
 			level := evCodes.Levels[c]
 			switch {
@@ -238,6 +252,9 @@ rows:
 			d.start = append(d.start, t0)
 		}
 		d.event = append(d.event, kind[c] == 1)
+		if auto {
+			evRow = append(evRow, c)
+		}
 		if f.causeOf != nil {
 			d.status = append(d.status, status[c])
 		}
@@ -261,7 +278,49 @@ rows:
 	if len(d.time) == 0 {
 		return nil, fmt.Errorf("%s: no row has both %q and %q present", rd.Source, f.time, f.event)
 	}
+	if auto {
+		isEvent, note, err := eventCoding(f.event, evCodes.Levels)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", rd.Source, err)
+		}
+		for i, c := range evRow {
+			d.event[i] = isEvent[c]
+		}
+		d.eventNote = note
+	}
 	return d, nil
+}
+
+// eventCoding reads the codes of an event column given without
+// --event-value as record reads pfs_event (record.EventCode and
+// record.ResolveEvents): 0/1 and its word spellings, or exactly {1, 2} as
+// R's Surv (2 = event), which note then says; anything else is an error
+// naming the values and --event-value.
+func eventCoding(column string, levels []string) (isEvent []bool, note string, err error) {
+	sorted := slices.Clone(levels)
+	slices.Sort(sorted)
+	v := make([]float64, len(levels))
+	for i, l := range levels {
+		x, ok := record.EventCode(l)
+		if !ok {
+			return nil, "", fmt.Errorf("event column %q holds the values %s: give --event-value (the code of an event; one other code is censoring), or code it 0/1 or 1/2 (R's Surv, 2 = event)",
+				column, textsafe.List(sorted, ", ", 10))
+		}
+		v[i] = x
+	}
+	coding, err := record.ResolveEvents(record.PFSEvent, v)
+	if err != nil {
+		return nil, "", fmt.Errorf("event column %q holds the values %s: event codes are 0/1 (1 = event) or exactly 1/2 (R's Surv, 2 = event); give --event-value (the code of an event; one other code is censoring)",
+			column, textsafe.List(sorted, ", ", 10))
+	}
+	isEvent = make([]bool, len(v))
+	for i, x := range v {
+		isEvent[i] = x == 1
+	}
+	if coding == record.EventsR12 {
+		note = fmt.Sprintf("event column %q is coded 1/2 as R's Surv: 2 = event, 1 = censored (give --event-value to choose otherwise)", column)
+	}
+	return isEvent, note, nil
 }
 
 // sameCode reports whether two event codes are the same, as text or as
