@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -226,6 +227,12 @@ func (s *Scorer) NotScored(id, reason string) Result {
 
 func (s *Scorer) score(p *record.Record, issues []record.Issue, detail bool, r *Result) {
 	r.PatientID = p.PatientID
+	if len(issues) > 1 {
+		// In dictionary order, whatever the order of the input's columns
+		// or keys, so that every entry point lists them alike.
+		issues = slices.Clone(issues)
+		slices.SortStableFunc(issues, func(a, b record.Issue) int { return fieldOrder(a.Field) - fieldOrder(b.Field) })
+	}
 	for _, is := range issues {
 		if is.Severity == record.SeverityError {
 			r.Errors = append(r.Errors, is)
@@ -286,6 +293,14 @@ func modelWarnings(m *CoxModel, ix *Index, warns *[]record.Issue) {
 // Simulated reports whether a model in use was fitted on simulated data.
 func (s *Scorer) Simulated() bool {
 	return s.IMPI.Provenance.Simulated() || s.CARIMPI.Provenance.Simulated()
+}
+
+// fieldOrder is a field's place in the dictionary (-1 for other names).
+func fieldOrder(name string) int {
+	if f, ok := record.Lookup(name); ok {
+		return int(f)
+	}
+	return -1
 }
 
 // defaultULNWarning names the default upper limits of normal used.
