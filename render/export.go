@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -378,4 +379,25 @@ func TextWidth(s string, size float64, bold bool) float64 {
 	f := font.Font{Typeface: font.Typeface(name), Variant: "Sans", Size: font.Length(size)}
 	face := fonts.Lookup(f, f.Size)
 	return float64(face.Width(s))
+}
+
+// Encode returns the drawing in the format its file name asks for: .svg,
+// .png (300 dpi) or .pdf.
+func Encode(d *Drawing, file string) ([]byte, error) {
+	var buf bytes.Buffer
+	switch ext := strings.ToLower(filepath.Ext(file)); ext {
+	case ".svg":
+		buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + d.SVG() + "\n")
+	case ".png":
+		if err := WritePNG(&buf, d, 300); err != nil {
+			return nil, err
+		}
+	case ".pdf":
+		if err := WritePDF(&buf, d); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%s: a figure is written as .svg, .png or .pdf, not %q", file, ext)
+	}
+	return buf.Bytes(), nil
 }

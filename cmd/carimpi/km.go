@@ -17,6 +17,7 @@ func init() { register(newKMCmd()) }
 
 type kmFlags struct {
 	survFlags
+	plot kmPlotFlags
 	group, confType, times, rmst, format     string
 	weights, estimator, confLevel, quantiles string
 }
@@ -26,6 +27,7 @@ func newKMCmd() *Command {
 	fs := flag.NewFlagSet("km", flag.ContinueOnError)
 	f.survFlags.register(fs)
 	fs.StringVar(&f.group, "group", "", "optional `column` whose values get one curve each")
+	f.plot.register(fs)
 	fs.StringVar(&f.confType, "conf-type", "log", "pointwise 95% confidence interval: log (R's default), log-log or plain")
 	fs.StringVar(&f.times, "times", "", "comma-separated `times` at which to read S(t), e.g. 12,24 (landmark rates)")
 	fs.StringVar(&f.rmst, "rmst", "", "optional horizon `tau`: add the restricted mean survival time up to tau with its se")
@@ -37,7 +39,7 @@ func newKMCmd() *Command {
 	fs.StringVar(&f.quantiles, "quantiles", "", "comma-separated `probabilities`, e.g. 0.25,0.5,0.75: the times by which these fractions had the event, with CI, as quantile(fit)")
 	return &Command{
 		Name:      "km",
-		UsageLine: "km --data F.csv --time COL --event COL [--event-value V] [--group COL] [--conf-type log|log-log|plain] [--conf-level 0.95] [--estimator km|fh] [--start COL] [--weights COL] [--times 12,24] [--quantiles 0.25,0.5,0.75] [--rmst TAU] [--format table|json]",
+		UsageLine: "km --data F.csv --time COL --event COL [--event-value V] [--group COL] [--conf-type log|log-log|plain] [--conf-level 0.95] [--estimator km|fh] [--start COL] [--weights COL] [--times 12,24] [--quantiles 0.25,0.5,0.75] [--rmst TAU] [--plot F.svg|png|pdf [--break-time 6] [--labels A,B] [--plot-ci] [--median-line]] [--format table|json]",
 		Short:     "Kaplan-Meier curves with median, landmark rates and follow-up, as R's survfit",
 		Long: `Km estimates Kaplan-Meier survival curves, one per value of --group, as
 R's survival::survfit (3.5) does: a row per distinct time (censoring-only
@@ -66,7 +68,14 @@ JSON output (--format json):
 	             "rmst": {"tau", "mean", "se"}}],
 	 "median_followup": {"median", "lower", "upper"}}
 
-"rmst" appears with --rmst. The table output lists the event times only,
+"rmst" appears with --rmst.
+
+--plot F.svg|png|pdf draws the curves as the study's figures do (format
+from the extension; PNG at 300 dpi): censor ticks, a number-at-risk table
+under the axis, the log-rank p with two or more groups, --plot-ci for the
+pointwise confidence bands, --median-line for dashed lines at S = 0.5,
+--break-time for the step between time ticks and risk-table columns, and
+--labels to rename the groups in order (comma-separated). The table output lists the event times only,
 as summary(fit) does; the JSON has every row.`,
 		Flags: fs,
 		Run: func(stdout, _ io.Writer) error {
@@ -243,6 +252,11 @@ func runKM(f kmFlags) (*kmJSON, error) {
 		return nil, fmt.Errorf("%s: %w", f.data, err)
 	}
 	res.FollowUp = medianJSON{jsonx.Float(fu.Estimate), jsonx.Float(fu.Lower), jsonx.Float(fu.Upper)}
+	if f.plot.file != "" {
+		if err := f.plot.write(f, d, strata, curves, names); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 
