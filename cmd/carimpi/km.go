@@ -17,7 +17,7 @@ func init() { register(newKMCmd()) }
 
 type kmFlags struct {
 	survFlags
-	plot kmPlotFlags
+	plot                                     kmPlotFlags
 	group, confType, times, rmst, format     string
 	weights, estimator, confLevel, quantiles string
 }
