@@ -16,7 +16,7 @@ d <- as.data.frame(fread(args[2]))
 X <- as.matrix(d[, c("x1", "x2", "x3")])
 call <- switch(op,
   cif = function() cuminc(d$time, d$status, d$g)$Tests[1, "stat"],
-  finegray = function() sqrt(crr(d$time, d$status, X)$var[1, 1]),
+  finegray = function() crr(d$time, d$status, X)$coef[1],
   finegraynv = function() crr(d$time, d$status, X, variance = FALSE)$coef[1],
   stop("unknown operation ", op))
 t0 <- proc.time()

@@ -136,7 +136,7 @@ func timeOp(op string, args []string) error {
 			if err != nil {
 				panic(err)
 			}
-			return m.SE[0]
+			return m.Coef[0]
 		}
 	default:
 		return fmt.Errorf("unknown operation %q", op)
