@@ -430,12 +430,23 @@ func (p *simParams) patient(rng *rand.Rand) record.Record {
 	default:
 		death = pfs + e2*ppsShort/math.Ln2
 	}
+	progression := !math.IsInf(pfs, 1) && !nrm
 	if math.IsInf(pfs, 1) {
 		pfs = death
 	}
 	cut := p.fuLo + (p.fuHi-p.fuLo)*rng.Float64()
 	r.PFSMonths, r.PFSEvent = censor(pfs, cut)
 	r.OSMonths, r.OSEvent = censor(death, cut)
+	// pfs_cause: the PFS event's cause, progression (1) or death without
+	// progression (2: the nrm deaths and the late background deaths).
+	switch {
+	case r.PFSEvent == 0:
+		r.PFSCause = 0
+	case progression:
+		r.PFSCause = 1
+	default:
+		r.PFSCause = 2
+	}
 
 	// Toxicity (step 6).
 	lat := crsSlope*(score-1.35) + crsInfl*I + logistic(rng.Float64())

@@ -57,7 +57,12 @@ func (p CIFPlot) draw() *svgDoc {
 		rowH    = 18.0
 		axisGap = 46.0
 	)
-	tableTop := top + plotH + axisGap
+	// the legend (two columns) and the inset sit between the axis and the
+	// risk table, never over the curves
+	nLegend := len(p.Groups) * len(p.Causes)
+	legendRows := (nLegend+1)/2 + len(p.Inset)
+	legendTop := top + plotH + axisGap + 6
+	tableTop := legendTop + 16*float64(legendRows) + 10
 	height := tableTop + 26 + rowH*float64(len(p.Groups)) + 12
 	d := newSVG(width, height, p.Title)
 	d.text(left, 20, "start", p.Title, ` font-weight="bold" font-size="14"`)
@@ -127,28 +132,22 @@ func (p CIFPlot) draw() *svgDoc {
 		}
 		d.polyline(xs, ys, col, 2, dashes[c.Cause%len(dashes)])
 	}
-	ly := top + 14.0
-	lx := left + 12
+	k := 0
 	for gi, g := range p.Groups {
 		for ci, cause := range p.Causes {
-			d.line(lx, ly-4, lx+26, ly-4, Palette[gi%len(Palette)], 2.5)
-			if dash := dashes[ci%len(dashes)]; dash != "" {
-				// redraw dashed over a white line so the pattern shows
-				d.line(lx, ly-4, lx+26, ly-4, "#fff", 2.5)
-				d.polyline([]float64{lx, lx + 26}, []float64{ly - 4, ly - 4}, Palette[gi%len(Palette)], 2.5, dash)
-			}
+			lx := left + float64(k%2)*250
+			ly := legendTop + 16*float64(k/2) + 4
+			d.polyline([]float64{lx, lx + 26}, []float64{ly - 4, ly - 4}, Palette[gi%len(Palette)], 2.5, dashes[ci%len(dashes)])
 			label := cause
 			if len(p.Groups) > 1 || g.Name != "all" {
 				label = fmt.Sprintf("%s, %s (n = %d)", g.Name, cause, g.N)
 			}
 			d.text(lx+32, ly, "start", label, "")
-			ly += 16
+			k++
 		}
 	}
-	iy := top + 14.0
-	for _, s := range p.Inset {
-		d.text(left+plotW-8, iy, "end", s, ` font-style="italic"`)
-		iy += 16
+	for i, s := range p.Inset {
+		d.text(left, legendTop+16*float64((nLegend+1)/2+i)+4, "start", s, ` font-style="italic"`)
 	}
 	d.text(left, tableTop+8, "start", "Number at risk", ` font-weight="bold"`)
 	for gi, g := range p.Groups {

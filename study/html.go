@@ -214,6 +214,12 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 	}
 	add("survival", "Survival by risk group (Fig 2, Fig S3)", &b)
 
+	if res.CompetingRisks != nil {
+		b = htmlBuf{}
+		out.competingHTML(&b, cohorts)
+		add("competing-risks", "Relapse and non-relapse mortality by risk group (competing risks)", &b)
+	}
+
 	b = htmlBuf{}
 	if s4 := res.FigS4; s4 != nil {
 		b.p("CAR-IMPI by cohort: median %s (IQR %s–%s) in the %s and %s (IQR %s–%s) in the %s cohort; Wilcoxon rank-sum (Mann-Whitney) %s.",

@@ -15,6 +15,9 @@ type Results struct {
 	// KM is keyed by cohort name, then grouping (median, terciles), then
 	// endpoint (pfs, os).
 	KM map[string]map[string]map[string]*GroupSurvival `json:"km"`
+	// CompetingRisks (relapse and non-relapse mortality by median group,
+	// from pfs_cause) is keyed by cohort name; absent without pfs_cause.
+	CompetingRisks map[string]*CompetingRisks `json:"competing_risks,omitempty"`
 	// CoxMultivariable is keyed by cohort name, then endpoint.
 	CoxMultivariable map[string]map[string]*MultiCox `json:"cox_multivariable"`
 	// Toxicity is keyed by crs3, icans3, icu.

@@ -316,6 +316,11 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 		log.step("survival by risk group: %s", name)
 	}
 
+	// Relapse and non-relapse mortality (competing risks), when the data
+	// have pfs_cause.
+	out.competingRisks(p, cohorts, q[0])
+	log.step("competing risks: relapse and non-relapse mortality")
+
 	// Supplementary tables, Fig S4 and the grade tests of Fig 3.
 	sup := supplementStats(p, cohorts, res.Cutoffs)
 	res.TableS1, res.TableS2, res.TableS3, res.FigS4, res.TableS5, res.ToxicityGrades = sup.S1, sup.S2, sup.S3, sup.S4, sup.S5, sup.Grades

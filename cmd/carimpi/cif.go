@@ -127,11 +127,11 @@ func newCIFCmd() *Command {
 	fs.StringVar(&f.rho, "rho", "0", "Gray's test weight (1 - F(t-))^rho")
 	fs.StringVar(&f.confType, "conf-type", "log-log", "pointwise confidence interval: log-log, log or plain")
 	fs.StringVar(&f.confLevel, "conf-level", "0.95", "confidence `level` of the pointwise intervals")
-	fs.StringVar(&f.plot, "plot", "", "write the curves with a number-at-risk table to an SVG `file`")
+	fs.StringVar(&f.plot, "plot", "", "write the curves with a number-at-risk table to a `file` (.svg, .png at 300 dpi, or .pdf)")
 	fs.StringVar(&f.format, "format", "table", "output format: table or json")
 	return &Command{
 		Name:      "cif",
-		UsageLine: "cif --data F.csv --time COL --cause COL [--cause-codes progression=1,nrm=2] [--censor-code 0] [--group COL] [--strata COL] [--times 6,12,24] [--rho 0] [--conf-type log-log] [--conf-level 0.95] [--plot F.svg] [--format table|json]",
+		UsageLine: "cif --data F.csv --time COL --cause COL [--cause-codes progression=1,nrm=2] [--censor-code 0] [--group COL] [--strata COL] [--times 6,12,24] [--rho 0] [--conf-type log-log] [--conf-level 0.95] [--plot F.svg|png|pdf] [--format table|json]",
 		Short:     "cumulative incidence of competing risks with Gray's test, as R's cmprsk::cuminc",
 		Long: `Cif estimates the cumulative incidence of each cause of a competing-risks
 outcome (e.g. relapse and non-relapse mortality) in each group by the
@@ -259,8 +259,8 @@ func runCIF(f cifFlags) (*cifJSON, error) {
 		return nil, err
 	}
 	if f.plot != "" {
-		if ext := strings.ToLower(filepath.Ext(f.plot)); ext != ".svg" {
-			return nil, usagef("--plot %q: only .svg figures can be written", f.plot)
+		if ext := strings.ToLower(filepath.Ext(f.plot)); ext != ".svg" && ext != ".png" && ext != ".pdf" {
+			return nil, usagef("--plot %q: name an .svg, .png or .pdf file", f.plot)
 		}
 		if err := outfile.CheckInputs(f.plot, f.data); err != nil {
 			return nil, err
@@ -327,7 +327,7 @@ func runCIF(f cifFlags) (*cifJSON, error) {
 		}
 	}
 	if f.plot != "" {
-		if err := outfile.WriteFile(f.plot, []byte(res.figure(d.time, group).SVG()), f.data); err != nil {
+		if err := writeFigure(f.plot, res.figure(d.time, group).Drawing(), f.data); err != nil {
 			return nil, err
 		}
 		res.plot = f.plot
@@ -423,4 +423,19 @@ func (r *cifJSON) writeTable(w io.Writer) error {
 	}
 	_, err := fmt.Fprintln(w, "\n"+researchNotice)
 	return err
+}
+
+// writeFigure writes a figure as SVG, PNG (300 dpi) or PDF, by the file's
+// extension, never over an input.
+func writeFigure(path string, d *render.Drawing, inputs ...string) error {
+	return outfile.Write(path, func(w io.Writer) error {
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".png":
+			return render.WritePNG(w, d, 300)
+		case ".pdf":
+			return render.WritePDF(w, d)
+		}
+		_, err := io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+d.SVG()+"\n")
+		return err
+	}, inputs...)
 }

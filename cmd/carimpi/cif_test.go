@@ -158,4 +158,12 @@ func TestCIFFlagsAndErrors(t *testing.T) {
 		t.Errorf("plot: %v %.200s", err, svg)
 	}
 	_ = out2
+	for _, ext := range []string{".png", ".pdf"} {
+		f := filepath.Join(dir, "cif"+ext)
+		checkRun(t, []string{"cif", "--data", data, "--time", "time", "--cause", "pfs_cause", "--group", "group", "--plot", f}, 0, []string{"figure written"})
+		if b, err := os.ReadFile(f); err != nil || len(b) < 1000 {
+			t.Errorf("%s: %v, %d bytes", ext, err, len(b))
+		}
+	}
+	checkRun(t, []string{"cif", "--data", data, "--time", "time", "--cause", "pfs_cause", "--plot", filepath.Join(dir, "x.gif")}, 2, []string{".svg, .png or .pdf"})
 }
