@@ -1,7 +1,6 @@
 package cohort
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -365,9 +364,6 @@ func (c *Cohort) excludeTopMTV(rep *Report, p float64) {
 	slices.SortStableFunc(rep.Excluded, func(a, b Exclusion) int { return a.Row - b.Row })
 }
 
-// errNoNames is returned by FindName for a name that matches no cohort.
-var errNoNames = errors.New("no such name")
-
 // FindName returns the value of a name column (cohort, center) that equals
 // name ignoring case, or an error listing the names present.
 func FindName(what, name string, present []string) (string, error) {
@@ -395,5 +391,5 @@ func FindName(what, name string, present []string) (string, error) {
 	if len(hits) > 1 {
 		return "", fmt.Errorf("%s %q matches %s, which differ only in case; give one exactly", what, name, strings.Join(hits, " and "))
 	}
-	return "", fmt.Errorf("%s %q: %w; the names present are: %s", what, name, errNoNames, strings.Join(list, ", "))
+	return "", fmt.Errorf("%s %q matches no row (names are matched ignoring case); the names present are: %s", what, name, strings.Join(list, ", "))
 }

@@ -397,9 +397,7 @@ func SaveFile(path string, m *CoxModel, inputs ...string) error {
 // Provenance.Warnings.
 func Load(r io.Reader) (*CoxModel, error) {
 	var f modelFile
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := jsonx.DecodeStrict(r, &f); err != nil {
 		return nil, fmt.Errorf("model file: %v", err)
 	}
 	if f.SchemaVersion != 1 && f.SchemaVersion != SchemaVersion {

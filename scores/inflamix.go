@@ -1,6 +1,7 @@
 package scores
 
 import (
+	"carimpi/internal/jsonx"
 	"carimpi/record"
 
 	"bytes"
@@ -147,7 +148,7 @@ type InflaMixFit struct {
 // LoadInflaMix reads carimpi's InflaMix model file and checks it.
 func LoadInflaMix(r io.Reader) (*InflaMixModel, error) {
 	var f InflaMixFile
-	if err := json.NewDecoder(r).Decode(&f); err != nil {
+	if err := jsonx.DecodeStrict(r, &f); err != nil {
 		return nil, fmt.Errorf("InflaMix model file: %v", err)
 	}
 	m, err := NewInflaMix(&f)

@@ -220,6 +220,15 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("edit %q: error %v, want it to contain %q", tc.edit, err, want)
 		}
 	}
+	for body, want := range map[string]string{
+		strings.Replace(testModel, `"knot": 44.3,`, `"knot": 44.3, "knot": 50,`, 1): `duplicate key "knot"`,
+		testModel + "\n{}": "more than one JSON value",
+		strings.Replace(testModel, `"age": 0.01,`, `"age": 0.01, "age": 0.02,`, 1): `duplicate key "age" in $.coefficients`,
+	} {
+		if _, err := scores.Load(strings.NewReader(body)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want %q", err, want)
+		}
+	}
 	if _, err := scores.LoadFile(filepath.Join(t.TempDir(), "none.json")); err == nil || !strings.Contains(err.Error(), "none.json") {
 		t.Errorf("missing file: %v", err)
 	}

@@ -236,6 +236,18 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	if len(val) > 0 {
 		cohorts = append(cohorts, opt.Validate)
 	}
+	// Included patients of other cohorts are in no analysis: say so.
+	other := map[string]int{}
+	for _, name := range p.cohort {
+		if name != opt.Develop && name != opt.Validate {
+			other[name]++
+		}
+	}
+	for _, name := range c.Names() {
+		if n := other[name]; n > 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("%d included patients of cohort %q are in neither the development (%q) nor the validation (%q) cohort and are in no analysis.", n, name, opt.Develop, opt.Validate))
+		}
+	}
 
 	// 2. Table 1.
 	res.Table1 = describe(characteristicVars(p), cohorts, cohortGroups(p, cohorts))

@@ -364,3 +364,27 @@ func TestRSurvCodingEqualsR(t *testing.T) {
 	near("loader lower", c.Lower, want.Lower)
 	near("loader upper", c.Upper, want.Upper)
 }
+
+// TestCohortNamesIgnoreCase: --validate-cohort validation finds
+// "Validation"; a name that matches no row is an error listing the names.
+func TestCohortNamesIgnoreCase(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(strings.Replace(strings.Replace(string(cohort.DefaultCSV()), ",development,", ",Development,", -1), ",validation,", ",VALIDATION,", -1))
+	data := writeFile(t, "cohorts.csv", b.String())
+	dir := t.TempDir()
+	if _, errOut, code := runCLI(t, "study", "--data", data, "--out", dir+"/r", "--bootstrap", "0", "--quiet",
+		"--develop-cohort", "development", "--validate-cohort", "Validation"); code != 0 {
+		t.Fatalf("study: %d %s", code, errOut)
+	}
+	var res struct {
+		KM map[string]any `json:"km"`
+	}
+	reftest.Load(t, dir+"/r/results.json", &res)
+	if _, ok := res.KM["VALIDATION"]; !ok {
+		t.Errorf("validation cohort not analysed: %v", res.KM)
+	}
+	_, errOut, code := runCLI(t, "study", "--data", data, "--out", dir+"/r2", "--bootstrap", "0", "--quiet", "--validate-cohort", "external")
+	if code != 2 || !strings.Contains(errOut, `"external" matches no row`) || !strings.Contains(errOut, "Development, VALIDATION") {
+		t.Errorf("unknown cohort: %d %s", code, errOut)
+	}
+}

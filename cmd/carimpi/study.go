@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"carimpi/cohort"
 	"carimpi/internal/outfile"
@@ -87,7 +88,11 @@ unless --force, and a folder holding an input is always refused.
 		if err != nil {
 			return err
 		}
-		opt := study.Options{Develop: *develop, Validate: *validate, Endpoint: *endpoint, Seed: *seed,
+		dev, val, err := cohortNames(fs, co, *develop, *validate)
+		if err != nil {
+			return err
+		}
+		opt := study.Options{Develop: dev, Validate: val, Endpoint: *endpoint, Seed: *seed,
 			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im, DataSHA256: sum}
 		if *boot == 0 {
 			opt.Bootstrap = -1
@@ -135,4 +140,34 @@ func dataSHA256(path string) (string, error) {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// cohortNames resolves --develop-cohort and --validate-cohort against the
+// cohort column's names, ignoring case ("validation" finds "Validation").
+// A name given on the command line that matches no row is an error listing
+// the names present; the default validation name may be absent (the study
+// then has no validation), and a file without a cohort column is one
+// development cohort.
+func cohortNames(fs *flag.FlagSet, co *cohort.Cohort, develop, validate string) (string, string, error) {
+	names := co.Names()
+	if len(names) == 1 && names[0] == "" {
+		return develop, validate, nil
+	}
+	dev, err := cohort.FindName("--develop-cohort", develop, names)
+	if err != nil {
+		return "", "", usagef("%v", err)
+	}
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "validate-cohort" })
+	val, err := cohort.FindName("--validate-cohort", validate, names)
+	switch {
+	case err != nil && explicit:
+		return "", "", usagef("%v", err)
+	case err != nil:
+		val = validate
+	}
+	if strings.EqualFold(dev, val) {
+		return "", "", usagef("--develop-cohort and --validate-cohort both name %q; give two cohorts", dev)
+	}
+	return dev, val, nil
 }

@@ -114,3 +114,19 @@ func describe(tok json.Token) string {
 	}
 	return strings.TrimSpace(fmt.Sprint(tok))
 }
+
+// DecodeStrict reads one JSON object from r into v: CheckObject's rules
+// (no key twice, nothing after the object) and no key that v does not
+// have.
+func DecodeStrict(r io.Reader, v any) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := CheckObject(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
