@@ -31,7 +31,8 @@ func (s StackedBars) draw() *svgDoc {
 		gap    = 50.0
 		legend = 150.0
 	)
-	height := top + plotH + 70
+	foot := wrap(s.Footnote, 70)
+	height := top + plotH + 56 + 16*float64(len(foot))
 	d := newSVG(width, height, s.Title)
 	d.text(left, 20, "start", s.Title, ` font-weight="bold" font-size="14"`)
 	y := func(f float64) float64 { return top + plotH*(1-f) }
@@ -66,8 +67,8 @@ func (s StackedBars) draw() *svgDoc {
 		d.rect(lx, ly-10, 12, 12, Palette[ci%len(Palette)], "")
 		d.text(lx+18, ly, "start", c, "")
 	}
-	if s.Footnote != "" {
-		d.text(left, height-10, "start", s.Footnote, ` font-style="italic"`)
+	for i, l := range foot {
+		d.text(left, top+plotH+62+16*float64(i), "start", l, ` font-style="italic"`)
 	}
 	return d
 }

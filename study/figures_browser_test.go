@@ -1,0 +1,108 @@
+package study
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"carimpi/internal/browsertest"
+)
+
+// figureChecks runs in a standalone SVG loaded in Chromium and lists what
+// is wrong with it: a text whose box leaves the canvas; a text box that
+// holds a data point (a vertex of a data curve, stroke width >= 2, or a
+// point marker); text whose contrast with what lies behind it (the last
+// rectangle under its centre, else white) is below 4.5:1 (WCAG AA).
+const figureChecks = `(() => {
+  const svg = document.documentElement, root = svg.getBoundingClientRect();
+  const out = [];
+  const lum = c => { const m = c.match(/\d+(\.\d+)?/g).map(Number).slice(0, 3).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+    return 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]; };
+  const pts = [];
+  for (const p of svg.querySelectorAll("path")) {
+    if (parseFloat(p.getAttribute("stroke-width") || "1") < 2) continue;
+    const ctm = p.getScreenCTM();
+    const nums = (p.getAttribute("d").match(/-?\d+(\.\d+)?/g) || []).map(Number);
+    for (let i = 0; i + 1 < nums.length; i += 2) {
+      const q = new DOMPoint(nums[i], nums[i + 1]).matrixTransform(ctm); pts.push([q.x, q.y]);
+    }
+  }
+  for (const g of svg.querySelectorAll("polygon")) {
+    if (parseFloat(g.getAttribute("fill-opacity") || "1") < 0.3) continue; // confidence bands
+    const r = g.getBoundingClientRect();
+    if (r.width < 8 && r.height < 8) pts.push([r.x + r.width / 2, r.y + r.height / 2]);
+  }
+  const rects = Array.from(svg.querySelectorAll("rect"));
+  for (const t of svg.querySelectorAll("text")) {
+    if (!t.textContent.trim()) continue;
+    const b = t.getBoundingClientRect();
+    const name = JSON.stringify(t.textContent.slice(0, 40));
+    if (b.left < root.left - 0.5 || b.top < root.top - 0.5 || b.right > root.right + 0.5 || b.bottom > root.bottom + 0.5)
+      out.push("text " + name + " leaves the canvas");
+    for (const [x, y] of pts) {
+      if (x > b.left + 1 && x < b.right - 1 && y > b.top + 1 && y < b.bottom - 1) { out.push("text " + name + " covers a data point"); break; }
+    }
+    const cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+    let bg = "rgb(255, 255, 255)";
+    for (const r of rects) {
+      if (!(r.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
+      const rb = r.getBoundingClientRect();
+      if (cx >= rb.left && cx <= rb.right && cy >= rb.top && cy <= rb.bottom) bg = getComputedStyle(r).fill;
+    }
+    const fg = getComputedStyle(t).fill;
+    const l1 = lum(fg), l2 = lum(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    if (ratio < 4.5) out.push("text " + name + " contrast " + ratio.toFixed(2) + ":1 (" + fg + " on " + bg + ")");
+  }
+  return out;
+})()`
+
+// TestFiguresInBrowser opens every SVG the study writes in headless
+// Chromium and applies figureChecks.
+func TestFiguresInBrowser(t *testing.T) {
+	ctx := browsertest.Start(t, 120*time.Second)
+	out := runFixture(t, 10)
+	dir := t.TempDir()
+	if _, err := out.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "figures", "*.svg"))
+	if err != nil || len(files) < 20 {
+		t.Fatalf("%d SVG files (%v)", len(files), err)
+	}
+	for _, f := range files {
+		if err := chromedp.Do(ctx, chromedp.Navigate("file://"+f), chromedp.WaitReady("svg")); err != nil {
+			t.Fatal(err)
+		}
+		problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](figureChecks))
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(f), err)
+		}
+		for _, p := range problems {
+			t.Errorf("%s: %s", filepath.Base(f), p)
+		}
+	}
+	// The checks find what they look for: clipped text, text over a data
+	// point and low contrast.
+	bad := filepath.Join(dir, "bad.svg")
+	if err := os.WriteFile(bad, []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" width="200" height="100" font-size="12">`+
+		`<path d="M10 50L60 50" stroke="#000" stroke-width="2" fill="none"/><text x="5" y="55">over the curve</text>`+
+		`<text x="150" y="20">clipped at the right</text><text x="20" y="90" fill="#E69F00">pale</text></svg>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+bad), chromedp.WaitReady("svg")); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](figureChecks))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(problems, "; "); !strings.Contains(got, "covers a data point") || !strings.Contains(got, "leaves the canvas") || !strings.Contains(got, "contrast") {
+		t.Errorf("the checks miss problems of a bad figure: %s", got)
+	}
+}
