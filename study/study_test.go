@@ -2,9 +2,9 @@ package study
 
 import (
 	"bytes"
-	"image/png"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"math"
 	"os"
 	"sort"
