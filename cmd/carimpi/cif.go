@@ -327,7 +327,11 @@ func runCIF(f cifFlags) (*cifJSON, error) {
 		}
 	}
 	if f.plot != "" {
-		if err := writeFigure(f.plot, res.figure(d.time, group).Drawing(), f.data); err != nil {
+		fig, err := render.Encode(res.figure(d.time, group).Drawing(), f.plot)
+		if err != nil {
+			return nil, err
+		}
+		if err := outfile.WriteFile(f.plot, fig, f.data); err != nil {
 			return nil, err
 		}
 		res.plot = f.plot
@@ -423,19 +427,4 @@ func (r *cifJSON) writeTable(w io.Writer) error {
 	}
 	_, err := fmt.Fprintln(w, "\n"+researchNotice)
 	return err
-}
-
-// writeFigure writes a figure as SVG, PNG (300 dpi) or PDF, by the file's
-// extension, never over an input.
-func writeFigure(path string, d *render.Drawing, inputs ...string) error {
-	return outfile.Write(path, func(w io.Writer) error {
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".png":
-			return render.WritePNG(w, d, 300)
-		case ".pdf":
-			return render.WritePDF(w, d)
-		}
-		_, err := io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+d.SVG()+"\n")
-		return err
-	}, inputs...)
 }
