@@ -98,6 +98,16 @@ JSON output (--format json):
 
 "ph_test" is null without --ph-test.
 
+--start COL makes each row an interval (start, time] (delayed entry, or one
+row per interval of a patient with time-varying covariates), as
+coxph(Surv(start, stop, event)). --weights are case weights, --offset a
+column added to the linear predictor. --robust gives the sandwich variance
+("var", "se"; the model-based one in "naive_var"), --cluster id sums it
+within clusters, as coxph(... + cluster(id)). --predict rows.csv adds each
+row's survival curve (survfit(fit, newdata)) as "predictions", read at
+--times; --residuals TYPE --out F.csv writes residuals(fit, type) with the
+data file's line of each row.
+
 Fine-Gray (--fine-gray --cause COL --cause-of-interest CODE [--cause-codes
 progression=1,nrm=2] [--censor-code 0] [--cengroup COL]) fits the
 proportional subdistribution hazards model of one cause of a competing-risks
