@@ -16,12 +16,16 @@ import (
 const coxData = "../../survival/cox/testdata"
 
 type agregArgs struct {
+	Data                                                              string // the data file when the case does not say otherwise
 	Start, Time, Event, Terms, Ties, Weights, Offset, Cluster, Strata string
 	EventValue                                                        *float64 `json:"event_value"`
 	Robust                                                            bool
 }
 
 func (a agregArgs) cli(data string) []string {
+	if a.Data != "" {
+		data = a.Data
+	}
 	args := []string{"--data", filepath.Join(coxData, data), "--time", a.Time, "--event", a.Event, "--terms", a.Terms, "--ties", a.Ties}
 	for _, f := range []struct{ flag, v string }{{"--start", a.Start}, {"--weights", a.Weights}, {"--offset", a.Offset},
 		{"--cluster", a.Cluster}, {"--strata", a.Strata}} {

@@ -57,7 +57,7 @@ func newCoxCmd() *Command {
 	fs.StringVar(&f.cengroup, "cengroup", "", "with --fine-gray: optional `column` whose groups get their own censoring distribution (crr's cengroup)")
 	return &Command{
 		Name:      "cox",
-		UsageLine: "cox --data F.csv --time COL --event COL [--event-value V] --terms 'age,sex,factor(celltype,ref=squamous),rcs(age,4),lsp(mtv,44.3)' [--strata COL] [--ties efron|breslow] [--ph-test] [--fine-gray --cause COL --cause-of-interest CODE [--cause-codes ...] [--censor-code 0] [--cengroup COL]] [--format table|json]",
+		UsageLine: "cox --data F.csv --time COL --event COL [--event-value V] --terms 'age,sex,factor(celltype,ref=squamous),rcs(age,4),lsp(mtv,44.3)' [--strata COL] [--ties efron|breslow] [--ph-test] [--start COL] [--weights COL] [--offset COL] [--robust] [--cluster COL] [--predict rows.csv [--times T]] [--residuals TYPE --out F.csv] [--fine-gray --cause COL --cause-of-interest CODE [--cause-codes ...] [--censor-code 0] [--cengroup COL]] [--format table|json]",
 		Short:     "Cox proportional hazards regression, as R's coxph",
 		Long: `Cox fits a Cox proportional hazards model by Newton-Raphson, as R's
 survival::coxph (3.5): Efron ties by default (or Breslow), strata with their

@@ -22,6 +22,12 @@ t1b <- data.frame(start = c(0, 3, 0, 0, 5, 0, 6, 14, 0, 0, 10, 20, 30, 0),
                   x = c(1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, NA),
                   id = c(3, 3, 4, 5, 5, 6, 6, 6, 7, 1, 1, 1, 1, 2))
 write.csv(t1b, file.path(dir, "test1b.csv"), row.names = FALSE, na = "")
+# survival's tests/doweight.R (testw1) and tests/book1.R (test1)
+tw1 <- data.frame(time = c(1, 1, 2, 2, 2, 2, 3, 4, 5), status = c(1, 0, 1, 1, 1, 0, 0, 1, 0),
+                  x = c(2, 0, 1, 1, 0, 1, 0, 1, 0), wt = c(1, 2, 3, 4, 3, 2, 1, 2, 1))
+write.csv(tw1, file.path(dir, "testw1.csv"), row.names = FALSE)
+t1 <- data.frame(time = c(9, 3, 1, 1, 6, 6, 8), status = c(1, NA, 1, 0, 1, 1, 0), x = c(0, 2, 1, 1, 1, 0, 0))
+write.csv(t1, file.path(dir, "test1.csv"), row.names = FALSE, na = "")
 set.seed(17)
 l <- lung[, c("time", "status", "age", "sex", "ph.ecog")]
 l$entry <- round(l$time * runif(nrow(l), 0, 0.6))
@@ -70,6 +76,19 @@ cs[[9]] <- fit_case("lung-entry-strata-robust", "lung-entry.csv", "coxph(Surv(en
   coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex) + cluster(id), l),
   list(start = "entry", time = "time", event = "status", event_value = 2, terms = "age,ph.ecog", ties = "efron", strata = "sex", cluster = "id"))
 
+tw1 <- read.csv(file.path(dir, "testw1.csv"))
+t1 <- read.csv(file.path(dir, "test1.csv"))
+cs[[10]] <- fit_case("testw1-breslow", "testw1.csv", "coxph(Surv(time, status) ~ x, testw1, weights = wt, ties = 'breslow') (survival tests/doweight.R)",
+  coxph(Surv(time, status) ~ x, tw1, weights = wt, ties = "breslow"),
+  list(data = "testw1.csv", time = "time", event = "status", terms = "x", ties = "breslow", weights = "wt"))
+cs[[11]] <- fit_case("testw1-efron", "testw1.csv", "coxph(Surv(time, status) ~ x, testw1, weights = wt)",
+  coxph(Surv(time, status) ~ x, tw1, weights = wt),
+  list(data = "testw1.csv", time = "time", event = "status", terms = "x", ties = "efron", weights = "wt"))
+cs[[12]] <- fit_case("test1-breslow", "test1.csv", "coxph(Surv(time, status) ~ x, test1, ties = 'breslow') (survival tests/book1.R; the NA row dropped)",
+  coxph(Surv(time, status) ~ x, t1, ties = "breslow"), list(data = "test1.csv", time = "time", event = "status", terms = "x", ties = "breslow"))
+cs[[13]] <- fit_case("test1-efron", "test1.csv", "coxph(Surv(time, status) ~ x, test1) (survival tests/book2.R)",
+  coxph(Surv(time, status) ~ x, t1), list(data = "test1.csv", time = "time", event = "status", terms = "x", ties = "efron"))
+
 # predicted curves (survfit.coxph) on (start, stop] fits
 sf_case <- function(name, call, fit, newdata, times, args) {
   s <- summary(survfit(fit, newdata = newdata), times = times)
@@ -88,6 +107,11 @@ sf[[2]] <- sf_case("jasa1-efron-survfit", "summary(survfit(coxph(Surv(start, sto
 sf[[3]] <- sf_case("lung-entry-strata-survfit", "summary(survfit(coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex), lung-entry), newdata = data.frame(age = 60, ph.ecog = 1)), times = c(100, 365))",
   coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex), l),
   data.frame(age = 60, ph.ecog = 1), c(100, 365), within(cs[[9]]$args, rm(cluster)))
+
+sf[[4]] <- sf_case("testw1-breslow-survfit", "summary(survfit(coxph(Surv(time, status) ~ x, testw1, weights = wt, ties = 'breslow'), newdata = data.frame(x = 1)), times = c(1, 2, 4))",
+  coxph(Surv(time, status) ~ x, tw1, weights = wt, ties = "breslow"), data.frame(x = 1), c(1, 2, 4), cs[[10]]$args)
+sf[[5]] <- sf_case("test1-efron-survfit", "summary(survfit(coxph(Surv(time, status) ~ x, test1), newdata = data.frame(x = 0)), times = c(1, 6, 9))",
+  coxph(Surv(time, status) ~ x, t1), data.frame(x = 0), c(1, 6, 9), cs[[13]]$args)
 
 # Kaplan-Meier with delayed entry
 km <- list()
@@ -142,6 +166,8 @@ rs[[2]] <- res_case("jasa1-kp1-breslow", cs[[1]]$call, coxph(Surv(start, stop, e
 rs[[3]] <- res_case("jasa1-efron-weights", "coxph(Surv(start, stop, event) ~ age + surgery + transplant, jasa1, weights = w)",
   coxph(Surv(start, stop, event) ~ age + surgery + transplant, j, weights = w),
   list(start = "start", time = "stop", event = "event", terms = "age,surgery,transplant", ties = "efron", weights = "w"))
+rs[[5]] <- res_case("testw1-breslow", cs[[10]]$call, coxph(Surv(time, status) ~ x, tw1, weights = wt, ties = "breslow"), cs[[10]]$args)
+rs[[6]] <- res_case("test1-efron", cs[[13]]$call, coxph(Surv(time, status) ~ x, t1), cs[[13]]$args)
 rs[[4]] <- res_case("lung-entry-strata", "coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex), lung-entry)",
   coxph(Surv(entry, time, status) ~ age + ph.ecog + strata(sex), l), within(cs[[9]]$args, rm(cluster)))
 
