@@ -168,9 +168,6 @@ func Validate(c *cohort.Cohort, rep *cohort.Report, m *scores.CoxModel, opt Exte
 	default:
 		return nil, fmt.Errorf("recalibrate %q: use baseline or slope", opt.Recalibrate)
 	}
-	if opt.Seed == 0 {
-		opt.Seed = 1
-	}
 	log := &stepLog{w: opt.Progress, start: time.Now()}
 	p := newPatients(c, scores.NewScorer())
 	idx := make([]int, p.n)

@@ -15,7 +15,7 @@ import (
 // cohort.
 func externalFixture(t *testing.T, opt ExternalOptions) (*External, *Output) {
 	t.Helper()
-	out := runFixture(t, -1)
+	out := runFixture(t, 0)
 	var buf bytes.Buffer
 	if err := scores.Save(&buf, out.Model); err != nil {
 		t.Fatal(err)

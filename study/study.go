@@ -21,8 +21,8 @@ import (
 // Notice marks every output of the study.
 const Notice = "For research use only; not a medical device. Risk groups and estimates are not a basis for treatment decisions."
 
-// Options configure Run. The zero value runs the paper's analysis with
-// B = 200 bootstrap resamples and seed 1.
+// Options configure Run. The zero value runs the paper's analysis
+// without the bootstrap.
 type Options struct {
 	// Develop and Validate name the cohorts (values of the cohort column);
 	// "" means "development" and "validation".
@@ -31,9 +31,10 @@ type Options struct {
 	// "pfs" (default) or "os".
 	Endpoint string
 	// Bootstrap is the number of resamples for optimism correction and
-	// cutpoint stability; 0 means 200, a negative value skips them.
+	// cutpoint stability; 0 skips them (the CLI's default is 200).
 	Bootstrap int
-	// Seed seeds every random step.
+	// Seed seeds every random step; every seed, 0 included, is used as
+	// given and printed.
 	Seed uint64
 	// Software names the program version in the provenance.
 	Software string
@@ -185,11 +186,8 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	if opt.Endpoint != "pfs" && opt.Endpoint != "os" {
 		return nil, fmt.Errorf("endpoint %q: use pfs or os", opt.Endpoint)
 	}
-	if opt.Bootstrap == 0 {
-		opt.Bootstrap = 200
-	}
-	if opt.Seed == 0 {
-		opt.Seed = 1
+	if opt.Bootstrap < 0 {
+		return nil, fmt.Errorf("bootstrap %d: use 0 (none) or a positive number of resamples", opt.Bootstrap)
 	}
 	log := &stepLog{w: opt.Progress, start: time.Now()}
 	scorer := scores.NewScorer()
@@ -261,6 +259,9 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 	// 4. Cutpoint.
 	mtvDev := pick(p.mtv, dev)
 	x, t, e := complete(mtvDev, devOut)
+	if err := enoughForDevelopment(x, e, opt); err != nil {
+		return nil, err
+	}
 	ms, err := maxstat.Test(x, t, e, maxstat.Options{Method: maxstat.Lau94})
 	if err != nil {
 		return nil, fmt.Errorf("cutpoint of MTV on development %s: %w", opt.Endpoint, err)
@@ -406,6 +407,35 @@ func inclusion(rep *cohort.Report, c *cohort.Cohort) Inclusion {
 		inc.ByCohort[r.Cohort]++
 	}
 	return inc
+}
+
+// minDevelopment is the smallest development cohort the study runs on:
+// the cutpoint search keeps at least 10% of the patients on each side of
+// a cut, and the model has six coefficients.
+const (
+	minDevelopment       = 20
+	minDevelopmentEvents = 10
+)
+
+// enoughForDevelopment says, before the cutpoint search, whether the
+// development patients with MTV and the endpoint can carry the steps,
+// and if not how many there are and what the steps need.
+func enoughForDevelopment(mtv []float64, e []bool, opt Options) error {
+	events := 0
+	for _, v := range e {
+		if v {
+			events++
+		}
+	}
+	distinct := map[float64]bool{}
+	for _, v := range mtv {
+		distinct[v] = true
+	}
+	if len(mtv) >= minDevelopment && events >= minDevelopmentEvents && len(distinct) >= 2 {
+		return nil
+	}
+	return fmt.Errorf("the %s cohort has %d patients with MTV and %s (%d events, %d distinct MTV values); the cutpoint search and the six-term Cox model need at least %d patients, %d events and 2 distinct MTV values",
+		opt.Develop, len(mtv), strings.ToUpper(opt.Endpoint), events, len(distinct), minDevelopment, minDevelopmentEvents)
 }
 
 // complete keeps the patients with x, time and event present.

@@ -49,7 +49,7 @@ func TestStudyAgainstR(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := Run(co, rep, Options{Bootstrap: -1})
+			out, err := Run(co, rep, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +150,7 @@ func compareTree(t *testing.T, path string, want, got any) int {
 // TestModelRoundTrip saves the fitted model, loads it back and checks that
 // it scores every patient identically.
 func TestModelRoundTrip(t *testing.T) {
-	out := runFixture(t, -1)
+	out := runFixture(t, 0)
 	var buf bytes.Buffer
 	if err := scores.Save(&buf, out.Model); err != nil {
 		t.Fatal(err)
@@ -272,7 +272,7 @@ func TestMissingSections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(co, rep, Options{Bootstrap: -1})
+	res, err := Run(co, rep, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,5 +305,23 @@ func BenchmarkStudyDefault(b *testing.B) {
 		if _, err := Run(co, rep, Options{Bootstrap: 200, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestTinyCohort: a development cohort too small for the cutpoint search
+// and the model is refused with how many patients and events remain and
+// what the steps need, not with maxstat's "the scores are constant".
+func TestTinyCohort(t *testing.T) {
+	co, rep, err := cohort.LoadFile("../testdata/study/cohort-seed7.csv", cohort.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	co.Records = co.Records[:3]
+	_, err = Run(co, rep, Options{})
+	if err == nil || !strings.Contains(err.Error(), "has 3 patients") || !strings.Contains(err.Error(), "need at least 20 patients") {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := Run(co, rep, Options{Bootstrap: -5}); err == nil {
+		t.Error("a negative bootstrap count is accepted")
 	}
 }

@@ -94,9 +94,6 @@ unless --force, and a folder holding an input is always refused.
 		}
 		opt := study.Options{Develop: dev, Validate: val, Endpoint: *endpoint, Seed: *seed,
 			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im, DataSHA256: sum}
-		if *boot == 0 {
-			opt.Bootstrap = -1
-		}
 		if !*quiet {
 			opt.Progress = stderr
 			fmt.Fprintf(stderr, "carimpi study: %s (seed %d). %s\n", rep.Source, *seed, researchNotice)
