@@ -3,8 +3,9 @@ package study
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 
+	"carimpi/internal/factor"
 	"carimpi/internal/jsonx"
 	"carimpi/render"
 	"carimpi/stattest"
@@ -174,24 +175,18 @@ func binaryTest(y []float64, group []int, names []string) *Toxicity {
 	return tx
 }
 
-// levelsOf returns the distinct non-empty values of s, sorted, with ref
-// first when present.
+// levelsOf returns the distinct non-empty values of s in R's factor order
+// (factor.Levels), with ref first when present.
 func levelsOf(s []string, ref string) []string {
-	seen := map[string]bool{}
-	var out []string
+	var vals []string
 	for _, v := range s {
-		if v != "" && !seen[v] {
-			seen[v] = true
-			out = append(out, v)
+		if v != "" {
+			vals = append(vals, v)
 		}
 	}
-	sort.Strings(out)
-	for i, v := range out {
-		if v == ref {
-			copy(out[1:i+1], out[:i])
-			out[0] = ref
-			break
-		}
+	out := factor.Levels(vals)
+	if slices.Contains(out, ref) {
+		out, _ = factor.Relevel(out, ref)
 	}
 	return out
 }

@@ -7,10 +7,10 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"carimpi/internal/factor"
 	"carimpi/internal/jsonx"
 	"carimpi/stattest"
 	"carimpi/table"
@@ -345,42 +345,8 @@ func groupValues(x []float64, byCells []string, rows []int, groups []string) [][
 	return samples
 }
 
-// levels returns the distinct labels in R's factor order: numerically when
-// every label is a number, else by string.
-func levels(cells []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	numeric := true
-	for _, c := range cells {
-		if !seen[c] {
-			seen[c] = true
-			out = append(out, c)
-			if _, err := strconv.ParseFloat(c, 64); err != nil {
-				numeric = false
-			}
-		}
-	}
-	if numeric {
-		slices.SortFunc(out, func(a, b string) int {
-			x, _ := strconv.ParseFloat(a, 64)
-			y, _ := strconv.ParseFloat(b, 64)
-			if x != y {
-				return cmpFloat(x, y)
-			}
-			return strings.Compare(a, b)
-		})
-	} else {
-		slices.Sort(out)
-	}
-	return out
-}
-
-func cmpFloat(x, y float64) int {
-	if x < y {
-		return -1
-	}
-	return 1
-}
+// levels returns the distinct labels in R's factor order (factor.Levels).
+func levels(cells []string) []string { return factor.Levels(cells) }
 
 // categorical reports whether --test auto treats the cells as categories:
 // some cell is not a number, or all are whole numbers with at most

@@ -388,3 +388,36 @@ func TestCohortNamesIgnoreCase(t *testing.T) {
 		t.Errorf("unknown cohort: %d %s", code, errOut)
 	}
 }
+
+// TestFactorOrderAgrees: km --group inst and cox --strata inst order the
+// institutions alike, numerically as R's factor() of a numeric column
+// (1, 2, 10, not 1, 10, 2).
+func TestFactorOrderAgrees(t *testing.T) {
+	out, errOut, code := runCLI(t, "km", "--data", refData+"/lung.csv", "--time", "time", "--event", "status", "--group", "inst", "--format", "json")
+	if code != 0 {
+		t.Fatalf("km: %d %s", code, errOut)
+	}
+	var km struct {
+		Strata []struct{ Name string } `json:"strata"`
+	}
+	json.Unmarshal([]byte(out), &km)
+	out, errOut, code = runCLI(t, "cox", "--data", refData+"/lung.csv", "--time", "time", "--event", "status", "--terms", "age", "--strata", "inst", "--format", "json")
+	if code != 0 {
+		t.Fatalf("cox: %d %s", code, errOut)
+	}
+	var cx struct {
+		Strata []string `json:"strata"`
+	}
+	json.Unmarshal([]byte(out), &cx)
+	var kmNames []string
+	for _, s := range km.Strata {
+		kmNames = append(kmNames, strings.TrimPrefix(s.Name, "inst="))
+	}
+	var coxNames []string
+	for _, s := range cx.Strata {
+		coxNames = append(coxNames, strings.TrimPrefix(s, "inst="))
+	}
+	if len(kmNames) < 10 || fmt.Sprint(kmNames) != fmt.Sprint(coxNames) || kmNames[1] != "2" {
+		t.Errorf("km groups %v, cox strata %v", kmNames, coxNames)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"carimpi/internal/factor"
 	"carimpi/internal/jsonx"
 	"carimpi/internal/outfile"
 	"carimpi/survival/concordance"
@@ -366,15 +367,15 @@ func parseTerms(s string) (terms []cox.Term, nums, texts []string, err error) {
 	return terms, nums, texts, nil
 }
 
-// codeLevels recodes text codes into their levels sorted as strings
-// (what R's factor() does to a text column, the strata order of coxph)
-// and returns the new codes and the sorted levels.
+// codeLevels recodes text codes into their levels in R's factor order
+// (factor.Levels: numerically when every level is a number, else as
+// strings; the strata order of coxph, as km orders groups) and returns the
+// new codes and the ordered levels.
 func codeLevels(codes []int32, levels []string) ([]int, []string) {
-	sorted := slices.Clone(levels)
-	slices.Sort(sorted)
+	sorted := factor.Levels(levels)
 	recode := make([]int, len(levels))
 	for c, l := range levels {
-		recode[c], _ = slices.BinarySearch(sorted, l)
+		recode[c] = slices.Index(sorted, l)
 	}
 	out := make([]int, len(codes))
 	for i, c := range codes {

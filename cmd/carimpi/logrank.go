@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"carimpi/internal/factor"
 	"carimpi/internal/jsonx"
 	"carimpi/survival"
 )
@@ -136,7 +137,7 @@ func runLogRank(f logRankFlags) (*logRankJSON, error) {
 		}
 	}
 	_, lv := d.textCodes(f.group)
-	if len(names) >= 3 && (f.trend || numericLevels(lv)) {
+	if len(names) >= 3 && (f.trend || factor.Numeric(lv)) {
 		if t, err := r.Trend(nil); err == nil {
 			res.Trend = &trendJSON{jsonx.Float(t.Statistic), t.DF, jsonx.Float(t.P)}
 		} else if !errors.Is(err, survival.ErrNoTrendVariance) {
@@ -144,17 +145,6 @@ func runLogRank(f logRankFlags) (*logRankJSON, error) {
 		}
 	}
 	return res, nil
-}
-
-// numericLevels reports whether every level is a number (an ordered
-// grouping such as ECOG or risk terciles coded 1, 2, 3).
-func numericLevels(lv []string) bool {
-	for _, v := range lv {
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *logRankJSON) writeTable(w io.Writer) error {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"carimpi/internal/factor"
 	"carimpi/survival/spline"
 )
 
@@ -298,47 +299,15 @@ func (t Term) columnNames() []string {
 	return []string{t.Var}
 }
 
-// factorLevels orders the distinct cells (numerically if all are numbers,
-// else as strings) and moves ref to the front.
+// factorLevels orders the distinct cells in R's factor order
+// (factor.Levels) and moves ref to the front (factor.Relevel).
 func factorLevels(cells []string, ref string) ([]string, error) {
-	levels := slices.Clone(cells)
-	slices.Sort(levels)
-	levels = slices.Compact(levels)
-	nums := make(map[string]float64, len(levels))
-	for _, l := range levels {
-		v, err := strconv.ParseFloat(l, 64)
-		if err != nil {
-			nums = nil
-			break
-		}
-		nums[l] = v
-	}
-	if nums != nil {
-		slices.SortStableFunc(levels, func(a, b string) int {
-			switch {
-			case nums[a] < nums[b]:
-				return -1
-			case nums[a] > nums[b]:
-				return 1
-			}
-			return 0
-		})
-	}
+	levels := factor.Levels(cells)
 	if len(levels) < 2 {
 		return nil, fmt.Errorf("has a single level %q; a factor needs at least 2", strings.Join(levels, ""))
 	}
 	if ref != "" {
-		i := slices.Index(levels, ref)
-		if i < 0 && nums != nil {
-			if v, err := strconv.ParseFloat(ref, 64); err == nil {
-				i = slices.IndexFunc(levels, func(l string) bool { return nums[l] == v })
-			}
-		}
-		if i < 0 {
-			return nil, fmt.Errorf("reference level %q is not among the levels %s", ref, strings.Join(levels, ", "))
-		}
-		l := levels[i]
-		levels = append([]string{l}, slices.Delete(levels, i, i+1)...)
+		return factor.Relevel(levels, ref)
 	}
 	return levels, nil
 }
