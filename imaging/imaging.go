@@ -96,39 +96,20 @@ func (g *Geometry) IndexMap(other *Geometry, tol float64) ([]int32, error) {
 	if !ok {
 		return nil, errors.New("image geometry is degenerate")
 	}
-	toIndex := func(p [3]float64) [3]float64 {
-		d := [3]float64{p[0] - g.Origins[0][0], p[1] - g.Origins[0][1], p[2] - g.Origins[0][2]}
+	mul := func(d [3]float64) [3]float64 {
 		var x [3]float64
 		for r := 0; r < 3; r++ {
 			x[r] = inv[r][0]*d[0] + inv[r][1]*d[1] + inv[r][2]*d[2]
 		}
 		return x
 	}
-	o := toIndex(other.Centre(0, 0, 0))
-	steps := [3][3]float64{}
-	corner := [3][3]float64{}
-	if other.Nx > 1 {
-		corner[0] = toIndex(other.Centre(1, 0, 0))
-	} else {
-		corner[0] = o
-	}
-	if other.Ny > 1 {
-		corner[1] = toIndex(other.Centre(0, 1, 0))
-	} else {
-		corner[1] = o
-	}
-	if other.Nz > 1 {
-		corner[2] = toIndex(other.Centre(0, 0, 1))
-	} else {
-		corner[2] = o
-	}
-	var perm [3]int // other axis a maps to g axis perm[a] with sign sgn[a]
+	c0, o0 := other.Centre(0, 0, 0), g.Origins[0]
+	o := mul([3]float64{c0[0] - o0[0], c0[1] - o0[1], c0[2] - o0[2]}) // other's first voxel in g's index space
+	steps := [3][3]float64{mul(other.U), mul(other.V), mul(other.W)}  // other's steps in g's index space
+	var perm [3]int                                                   // other axis a maps to g axis perm[a] with sign sgn[a]
 	var sgn [3]int
 	var org [3]int
-	for a := 0; a < 3; a++ {
-		for r := 0; r < 3; r++ {
-			steps[a][r] = corner[a][r] - o[r]
-		}
+	for a := range perm {
 		perm[a] = -1
 	}
 	dims := [3]int{g.Nx, g.Ny, g.Nz}

@@ -110,6 +110,9 @@ Progress goes to standard error.
 			if maskOut != "" || mipOut != "" {
 				return usagef("--mask-out and --mip belong to one series: run them without --batch")
 			}
+			if format == "json" {
+				return usagef("--batch writes CSV (to --out or standard output); run one series for JSON")
+			}
 			return runMTVBatch(in.batch, in.out, opt, stdout, stderr, inputs)
 		}
 		if in.out != "" {

@@ -214,7 +214,7 @@ func readReview(path string) (*ReviewJSON, error) {
 		Drop *[]int `json:"drop"`
 		Keep *[]int `json:"keep"`
 	}
-	dec := json.NewDecoder(bytesReader(b))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rv); err != nil {
 		return nil, fmt.Errorf("%s: a review is a JSON list of lesion ids to drop, or {\"drop\": [...]} or {\"keep\": [...]}: %v", path, err)
@@ -233,5 +233,3 @@ func readReview(path string) (*ReviewJSON, error) {
 	}
 	return nil, errors.New(path + `: review file has neither "drop" nor "keep"`)
 }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
