@@ -3,7 +3,7 @@
 # the Go/R ratios of equal work, each as median [range] over interleaved
 # repetitions, with the machine's load at the start and the end.
 #
-#   bench/compare-r.sh [topic ...]   topics: cox km logrank concordance floor maxstat validation cif finegray
+#   bench/compare-r.sh [topic ...]   topics: cox km logrank concordance floor lifelines maxstat validation cif finegray
 #                                    (default: cox km logrank concordance floor)
 #   SIZES="1000 100000 1000000" REPS=3 SEED=1 BENCH_OUT=dir
 #
@@ -20,6 +20,9 @@
 # "cif" (cumulative incidence + Gray's test at n = 1e6) and "finegray"
 # (Fine-Gray at n = 2e3 with crr's variance and 1e5 without it) compare
 # with R's cmprsk through bench/compete.sh (CIF_SIZES, FG_SIZES).
+# "lifelines" compares KM and log-rank in-process with Python's lifelines
+# (LIFELINES_SIZES="1000000 10000000", PYTHON=python3; the "other" columns
+# are then lifelines).
 # "floor" compares carimpi's Cox and Kaplan-Meier kernels with the plainest
 # Go loops doing the same work (go test -bench Core|Floor, KMFloor).
 # In-process calls are repeated until 0.3 s have passed (timer resolution
@@ -52,14 +55,16 @@ res="$out/results.txt"
 : >"$res"
 field() { sed -E "s/.*$1=([^ ]+).*/\1/" <<<"$2"; }
 
-# inproc KIND TOPIC GO_OP R_OP N CSV REP: one in-process pair, R and Go in
-# alternating order from one repetition to the next.
+# inproc KIND TOPIC GO_OP N CSV REP OTHER...: one in-process pair, the other
+# side (R's bench/rcore.R or Python's bench/pylifelines.py, with its
+# operation) and Go in alternating order from one repetition to the next.
 inproc() {
-  local kind=$1 topic=$2 gop=$3 rop=$4 n=$5 csv=$6 rep=$7 g r
+  local kind=$1 topic=$2 gop=$3 n=$4 csv=$5 rep=$6 g r
+  shift 6
   if [ $((rep % 2)) = 1 ]; then
-    r=$(Rscript bench/rcore.R "$rop" "$csv"); g=$("$out/gocore" "$gop" -data "$csv")
+    r=$("$@" "$csv"); g=$("$out/gocore" "$gop" -data "$csv")
   else
-    g=$("$out/gocore" "$gop" -data "$csv"); r=$(Rscript bench/rcore.R "$rop" "$csv")
+    g=$("$out/gocore" "$gop" -data "$csv"); r=$("$@" "$csv")
   fi
   echo "$kind $topic $n $rep $(field wall "$g") $(field cpu "$g") $(field wall "$r") $(field cpu "$r") - - $(field check "$g") $(field check "$r")" >>"$res"
 }
@@ -81,21 +86,42 @@ proc() {
   echo "process $topic $n $rep $gw $(awk -v a="$gu" -v b="$gs" 'BEGIN{print a+b}') $rw $(awk -v a="$ru" -v b="$rs" 'BEGIN{print a+b}') $((gm / 1024)) $((rm / 1024)) - -" >>"$res"
 }
 
+gen() { [ -f "$out/data-$1.csv" ] || "$out/gocore" gen -n "$1" -seed "$seed" -out "$out/data-$1.csv"; }
+R=(Rscript bench/rcore.R)
 for n in $sizes; do
+  gen "$n"
   csv="$out/data-$n.csv"
-  "$out/gocore" gen -n "$n" -seed "$seed" -out "$csv"
   for rep in $(seq "$reps"); do
     for t in "${topics[@]}"; do
       case $t in
-        cox) inproc core cox coxfit coxfit "$n" "$csv" "$rep"; inproc call cox coxcall coxcall "$n" "$csv" "$rep"; proc cox "$n" "$csv" "$rep" ;;
-        km) inproc core km km km "$n" "$csv" "$rep"; inproc call km km kmcall "$n" "$csv" "$rep"; proc km "$n" "$csv" "$rep" ;;
-        logrank) inproc core logrank logrank logrank "$n" "$csv" "$rep"; inproc call logrank logrank logrankcall "$n" "$csv" "$rep"; proc logrank "$n" "$csv" "$rep" ;;
-        concordance) inproc core concordance concordance concordance "$n" "$csv" "$rep" ;;
+        cox) inproc core cox coxfit "$n" "$csv" "$rep" "${R[@]}" coxfit; inproc call cox coxcall "$n" "$csv" "$rep" "${R[@]}" coxcall; proc cox "$n" "$csv" "$rep" ;;
+        km) inproc core km km "$n" "$csv" "$rep" "${R[@]}" km; inproc call km km "$n" "$csv" "$rep" "${R[@]}" kmcall; proc km "$n" "$csv" "$rep" ;;
+        logrank) inproc core logrank logrank "$n" "$csv" "$rep" "${R[@]}" logrank; inproc call logrank logrank "$n" "$csv" "$rep" "${R[@]}" logrankcall; proc logrank "$n" "$csv" "$rep" ;;
+        concordance) inproc core concordance concordance "$n" "$csv" "$rep" "${R[@]}" concordance ;;
         cif | finegray) ;; # bench/compete.sh, below, on its own data
       esac
     done
   done
 done
+
+# Python's lifelines (topic lifelines): KM and log-rank in-process, the
+# "other" columns then being lifelines. PYTHONPATH must reach lifelines and
+# its imports (numpy, scipy, pandas from Debian; lifelines, autograd and
+# autograd-gamma from their sources).
+if [[ " ${topics[*]} " == *" lifelines "* ]]; then
+  if "${PYTHON:-python3}" -c "import lifelines" >/dev/null 2>&1; then
+    py=("${PYTHON:-python3}" bench/pylifelines.py)
+    for n in ${LIFELINES_SIZES:-1000000 10000000}; do
+      gen "$n"
+      for rep in $(seq "$reps"); do
+        inproc lifelines km km "$n" "$out/data-$n.csv" "$rep" "${py[@]}" km
+        inproc lifelines logrank logrank "$n" "$out/data-$n.csv" "$rep" "${py[@]}" logrank
+      done
+    done
+  else
+    echo "# lifelines: ${PYTHON:-python3} cannot import lifelines (set PYTHON and PYTHONPATH); skipped" >&2
+  fi
+fi
 
 # median [min-max] of a list of numbers
 summ='function summ(s,   a, k, i, j, t, m) {
@@ -104,7 +130,7 @@ summ='function summ(s,   a, k, i, j, t, m) {
   return sprintf("%.3g [%.3g-%.3g]", m, a[1], a[k]) }'
 if [ -s "$res" ]; then
   echo
-  echo "level    topic        n        Go s (wall)            R s (wall)            Go/R wall              Go/R CPU               peak MB Go | R      check Go | R"
+  echo "level    topic        n        Go s (wall)            other s (wall)        Go/other wall              Go/other CPU           peak MB Go | R      check Go | other"
   awk "$summ"'
   { key = $1 " " $2 " " $3; if (!(key in seen)) { seen[key] = 1; order[++nk] = key }
     gw[key] = gw[key] " " $5; rw[key] = rw[key] " " $7
