@@ -90,16 +90,19 @@ func (out *Output) addBootstrap(p *patients, dev []int, o outcome, opt Options) 
 		return err
 	}
 	apparent := cIndex(orig, knot, coef)
-	b := sample{mtv: make([]float64, n), age: make([]float64, n), stage: make([]float64, n), t: make([]float64, n), e: make([]bool, n)}
-	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func(idx []int) (validation.Replicate, error) {
-		for k, i := range idx {
-			b.mtv[k], b.age[k], b.stage[k], b.t[k], b.e[k] = orig.mtv[i], orig.age[i], orig.stage[i], orig.t[i], orig.e[i]
+	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func() func(idx []int) (validation.Replicate, error) {
+		// each parallel worker has its own resample
+		b := sample{mtv: make([]float64, n), age: make([]float64, n), stage: make([]float64, n), t: make([]float64, n), e: make([]bool, n)}
+		return func(idx []int) (validation.Replicate, error) {
+			for k, i := range idx {
+				b.mtv[k], b.age[k], b.stage[k], b.t[k], b.e[k] = orig.mtv[i], orig.age[i], orig.stage[i], orig.t[i], orig.e[i]
+			}
+			knot, c, err := develop(b)
+			if err != nil {
+				return validation.Replicate{}, err
+			}
+			return validation.Replicate{Apparent: cIndex(b, knot, c), Test: cIndex(orig, knot, c), Extra: []float64{knot}}, nil
 		}
-		knot, c, err := develop(b)
-		if err != nil {
-			return validation.Replicate{}, err
-		}
-		return validation.Replicate{Apparent: cIndex(b, knot, c), Test: cIndex(orig, knot, c), Extra: []float64{knot}}, nil
 	})
 	if err != nil {
 		return err

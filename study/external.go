@@ -315,21 +315,24 @@ func bootstrapIntervals(p *patients, idx []int, m *scores.CoxModel, opt External
 		risks[k] = riskAt(m, opt.Endpoint, in.lp, h)
 	}
 	n := len(in.t)
-	t, e, r := make([]float64, n), make([]bool, n), make([]float64, n)
-	lo, hi, failed, err := validation.Percentile(n, opt.Bootstrap, opt.Seed, func(rows []int) ([]float64, error) {
-		v := make([]float64, 0, 2*len(opt.Times))
-		for k, h := range opt.Times {
-			for j, i := range rows {
-				t[j], e[j], r[j] = in.t[i], in.e[i], risks[k][i]
+	lo, hi, failed, err := validation.Percentile(n, opt.Bootstrap, opt.Seed, func() func(rows []int) ([]float64, error) {
+		// each parallel worker has its own resample
+		t, e, r := make([]float64, n), make([]bool, n), make([]float64, n)
+		return func(rows []int) ([]float64, error) {
+			v := make([]float64, 0, 2*len(opt.Times))
+			for k, h := range opt.Times {
+				for j, i := range rows {
+					t[j], e[j], r[j] = in.t[i], in.e[i], risks[k][i]
+				}
+				v = append(v, validation.Brier(t, e, r, h).IPA)
+				sm, err := validation.Smooth(t, e, r, h)
+				if err != nil {
+					sm.ICI = math.NaN()
+				}
+				v = append(v, sm.ICI)
 			}
-			v = append(v, validation.Brier(t, e, r, h).IPA)
-			sm, err := validation.Smooth(t, e, r, h)
-			if err != nil {
-				sm.ICI = math.NaN()
-			}
-			v = append(v, sm.ICI)
+			return v, nil
 		}
-		return v, nil
 	})
 	b := &ExternalBootstrap{B: opt.Bootstrap, Seed: opt.Seed, Failed: failed}
 	for k := range opt.Times {

@@ -129,16 +129,21 @@ type DecisionCurve struct {
 }
 
 // riskAt returns each patient's predicted risk of the endpoint by h,
-// 1 - S(h | lp), from the model's baseline survival; nil when the model
-// has none for the endpoint.
+// 1 - S(h | lp) = 1 - S0(h)^exp(lp - Centre), from the model's baseline
+// survival, read once at h: one power per patient; nil when the model has
+// none for the endpoint (or an lp is NaN).
 func riskAt(m *scores.CoxModel, endpoint string, lp []float64, h float64) []float64 {
+	bt, s0 := m.Survival(endpoint, m.Centre) // S0 itself: the power is 1
+	if bt == nil {
+		return nil
+	}
+	s0h := stepValue(bt, s0, h)
 	risk := make([]float64, len(lp))
 	for i, v := range lp {
-		times, surv := m.Survival(endpoint, v)
-		if times == nil {
+		if math.IsNaN(v) {
 			return nil
 		}
-		risk[i] = 1 - stepValue(times, surv, h)
+		risk[i] = 1 - math.Pow(s0h, math.Exp(v-m.Centre))
 	}
 	return risk
 }
@@ -202,15 +207,15 @@ func (out *Output) prediction(p *patients, idx []int, m *scores.CoxModel, cohort
 	} else {
 		notes = append(notes, fmt.Sprintf("%s cohort: %v", cohortName, err))
 	}
-	baseline := riskAt(m, endpoint, in.lp, 0) != nil
+	bt, s0 := m.Survival(endpoint, m.Centre) // the baseline curve S0, nil without one
+	baseline := bt != nil && !slices.ContainsFunc(in.lp, math.IsNaN)
 	if !baseline {
 		notes = append(notes, fmt.Sprintf("%s cohort: the model has no baseline survival for %s, so there are no predicted risks: the Brier score, IPA, observed/expected, calibration-in-the-large, calibration curves and decision curves are not computed; the time-dependent AUC uses the linear predictor (it needs only the order).", cohortName, strings.ToUpper(endpoint)))
 	} else {
 		ch := make([]float64, len(in.t))
 		beyond, end := 0, 0.0
 		for i, v := range in.lp {
-			bt, bs := m.Survival(endpoint, v)
-			ch[i] = -math.Log(stepValue(bt, bs, in.t[i]))
+			ch[i] = -math.Log(math.Pow(stepValue(bt, s0, in.t[i]), math.Exp(v-m.Centre)))
 			if end = bt[len(bt)-1]; in.t[i] > end {
 				beyond++
 			}

@@ -2,7 +2,10 @@ package validation
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -25,13 +28,18 @@ func TestNetBenefitByHand(t *testing.T) {
 
 func TestOptimism(t *testing.T) {
 	// run sees the resample; the optimism is the mean of Apparent - Test.
+	var mu sync.Mutex
 	var first [][]int
-	run := func(idx []int) (Replicate, error) {
-		first = append(first, append([]int(nil), idx...))
-		if idx[0] == 0 {
-			return Replicate{}, errors.New("fails")
+	run := func() func(idx []int) (Replicate, error) {
+		return func(idx []int) (Replicate, error) {
+			mu.Lock()
+			first = append(first, append([]int(nil), idx...))
+			mu.Unlock()
+			if idx[0] == 0 {
+				return Replicate{}, errors.New("fails")
+			}
+			return Replicate{Apparent: float64(idx[0]), Test: float64(idx[1])}, nil
 		}
-		return Replicate{Apparent: float64(idx[0]), Test: 0}, nil
 	}
 	a, err := Optimism(5, 50, 7, run)
 	if err != nil {
@@ -40,27 +48,29 @@ func TestOptimism(t *testing.T) {
 	sum, ok := 0.0, 0
 	for _, idx := range first {
 		if idx[0] != 0 {
-			sum += float64(idx[0])
+			sum += float64(idx[0] - idx[1])
 			ok++
 		}
 	}
 	if a.B != 50 || a.Failed != 50-ok || len(a.Replicates) != ok || math.Abs(a.Optimism-sum/float64(ok)) > 1e-12 {
 		t.Errorf("got %+v; want %d ok, optimism %v", a, ok, sum/float64(ok))
 	}
-	// Same seed, same resamples.
-	again := first
-	first = nil
-	if _, err := Optimism(5, 50, 7, run); err != nil {
-		t.Fatal(err)
-	}
-	for r := range again {
-		for k := range again[r] {
-			if again[r][k] != first[r][k] {
-				t.Fatalf("resample %d differs with the same seed", r)
-			}
+	// Same seed, same replicates in the same order, whatever the number of
+	// workers.
+	for _, procs := range []int{1, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		b, err := Optimism(5, 50, 7, run)
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(b) != fmt.Sprint(a) {
+			t.Fatalf("GOMAXPROCS %d: %+v, want %+v", procs, b, a)
 		}
 	}
-	if _, err := Optimism(5, 3, 1, func([]int) (Replicate, error) { return Replicate{}, errors.New("x") }); err == nil {
+	if _, err := Optimism(5, 3, 1, func() func([]int) (Replicate, error) {
+		return func([]int) (Replicate, error) { return Replicate{}, errors.New("x") }
+	}); err == nil {
 		t.Error("every replicate failed: want an error")
 	}
 }
