@@ -357,3 +357,47 @@ func TestRMSTAndFollowUp(t *testing.T) {
 		t.Errorf("median follow-up %v, want 4", m.Estimate)
 	}
 }
+
+// TestKaplanMeierGeneralPath: unit weights and entry times before every
+// time give exactly the fast path's curve; weights of 2 double the counts
+// and leave S and its Greenwood se as with the data written twice.
+func TestKaplanMeierGeneralPath(t *testing.T) {
+	tm := []float64{3, 1, 4, 1, 5, 9, 2, 6, 5, 3}
+	ev := []bool{true, false, true, true, false, true, true, false, true, true}
+	g := []int{0, 1, 0, 1, 0, 1, 0, 1, 0, 1}
+	fast, err := survival.KaplanMeier(tm, ev, g, survival.KMOptions{ConfType: survival.ConfLogLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ones := make([]float64, len(tm))
+	start := make([]float64, len(tm))
+	for i := range ones {
+		ones[i], start[i] = 1, -1
+	}
+	gen, err := survival.KaplanMeier(tm, ev, g, survival.KMOptions{ConfType: survival.ConfLogLog, Weights: ones, Start: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s := range fast {
+		for _, pair := range [][2][]float64{{fast[s].Surv, gen[s].Surv}, {fast[s].StdErr, gen[s].StdErr}, {fast[s].NRisk, gen[s].NRisk}, {fast[s].NCensor, gen[s].NCensor}} {
+			reftest.Floats(t, "general vs fast", pair[1], pair[0], 1e-15)
+		}
+	}
+	twice := append(append([]float64(nil), tm...), tm...)
+	ev2 := append(append([]bool(nil), ev...), ev...)
+	g2 := append(append([]int(nil), g...), g...)
+	dup, _ := survival.KaplanMeier(twice, ev2, g2, survival.KMOptions{})
+	w2 := make([]float64, len(tm))
+	for i := range w2 {
+		w2[i] = 2
+	}
+	wt, _ := survival.KaplanMeier(tm, ev, g, survival.KMOptions{Weights: w2})
+	for s := range dup {
+		reftest.Floats(t, "weights 2 surv", wt[s].Surv, dup[s].Surv, 1e-15)
+		reftest.Floats(t, "weights 2 se", wt[s].StdErr, dup[s].StdErr, 1e-15)
+		reftest.Floats(t, "weights 2 n.risk", wt[s].NRisk, dup[s].NRisk, 0)
+	}
+	if _, err := survival.KaplanMeier(tm, ev, nil, survival.KMOptions{Start: tm}); err == nil {
+		t.Error("start = time accepted")
+	}
+}
