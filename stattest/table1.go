@@ -22,6 +22,25 @@ type GroupTest struct {
 	MinExpected float64
 }
 
+// Table1Test is the one Table-1 test choice (gtsummary's default rule),
+// used by the study's tables and "carimpi compare --test auto": a
+// continuous variable gets the Wilcoxon rank-sum test for two groups
+// ("wilcoxon") and Kruskal-Wallis for more ("kruskal"); a categorical one
+// Pearson's chi-square without continuity correction ("chisq"), or
+// Fisher's exact test ("fisher") when an expected count (minExpected) is
+// below 5.
+func Table1Test(categorical bool, groups int, minExpected float64) string {
+	switch {
+	case !categorical && groups == 2:
+		return "wilcoxon"
+	case !categorical:
+		return "kruskal"
+	case minExpected < 5:
+		return "fisher"
+	}
+	return "chisq"
+}
+
 // CompareContinuous tests whether a continuous variable differs between
 // groups as a clinical Table 1 does: the Wilcoxon rank-sum test
 // (MannWhitney, R's wilcox.test(x ~ g)) for two groups, the
@@ -38,7 +57,7 @@ func CompareContinuous(groups [][]float64) (GroupTest, error) {
 	switch {
 	case len(kept) < 2:
 		return GroupTest{}, errors.New("stattest: fewer than two groups have values")
-	case len(kept) == 2:
+	case Table1Test(false, len(kept), math.NaN()) == "wilcoxon":
 		r, err := MannWhitney(kept[0], kept[1])
 		if err != nil {
 			return GroupTest{}, err
@@ -72,7 +91,7 @@ func CompareCategorical(table [][]int) (GroupTest, error) {
 		return GroupTest{}, err
 	}
 	res := GroupTest{Test: "chisq", Statistic: cs.Statistic, DF: cs.DF, P: cs.P, MinExpected: cs.MinExpected}
-	if cs.MinExpected >= 5 {
+	if Table1Test(true, len(t), cs.MinExpected) == "chisq" {
 		return res, nil
 	}
 	f, err := FisherExact(t)

@@ -56,11 +56,11 @@ tests of a clinical "Table 1" and of toxicity tables, each equal to R's:
 	chisq-yates  the same with Yates's correction (R's default for 2x2; larger
 	             tables get no correction, as in R)
 
---test auto (the default) does what a Table 1 does: a numeric variable gets
-Mann-Whitney (2 groups) or Kruskal-Wallis (3 or more); a categorical one gets
-the chi-square test (with Yates's correction for a 2x2 table, as R's
-chisq.test by default), or Fisher's exact test when an expected count is below
-5. A variable is categorical when a value is not a number, or when its values
+--test auto (the default) is the study's Table 1 rule (gtsummary's default,
+one function for both): a numeric variable gets Mann-Whitney (2 groups) or
+Kruskal-Wallis (3 or more); a categorical one gets the chi-square test without
+continuity correction, or Fisher's exact test when an expected count is below
+5 (--test chisq-yates gives R's chisq.test default for a 2x2 table). A variable is categorical when a value is not a number, or when its values
 are whole numbers with at most 6 distinct values (flags, ECOG, stage, grades).
 The output names the test chosen and why.
 
@@ -186,13 +186,15 @@ func runCompare(f compareFlags) (*compareResult, error) {
 	}
 	test := f.test
 	if test == "auto" {
+		// stattest.Table1Test, the study's rule; a categorical variable's
+		// choice needs the expected counts (tableTest).
 		if categorical(pick(vals, keep), tab.DecimalComma) {
 			test = "categorical"
-			res.ChosenBy = "auto: categorical variable"
-		} else if len(groups) == 2 {
-			test, res.ChosenBy = "wilcox", "auto: numeric variable, 2 groups"
+			res.ChosenBy = "auto (Table 1 rule): categorical variable"
+		} else if stattest.Table1Test(false, len(groups), math.NaN()) == "wilcoxon" {
+			test, res.ChosenBy = "wilcox", "auto (Table 1 rule): numeric variable, 2 groups"
 		} else {
-			test, res.ChosenBy = "kruskal", fmt.Sprintf("auto: numeric variable, %d groups", len(groups))
+			test, res.ChosenBy = "kruskal", fmt.Sprintf("auto (Table 1 rule): numeric variable, %d groups", len(groups))
 		}
 	} else {
 		res.ChosenBy = "--test " + test
@@ -273,7 +275,7 @@ func (res *compareResult) tableTest(f compareFlags, test string, vals, byCells, 
 	if len(res.Levels) < 2 {
 		return fmt.Errorf("column %q takes the single value %q among the rows used; there is nothing to compare", f.variable, res.Levels[0])
 	}
-	chi, err := stattest.ChiSquare(res.Table, test == "chisq-yates" || test == "categorical")
+	chi, err := stattest.ChiSquare(res.Table, test == "chisq-yates")
 	if err != nil {
 		return err
 	}
@@ -281,15 +283,10 @@ func (res *compareResult) tableTest(f compareFlags, test string, vals, byCells, 
 	me := jsonx.Float(chi.MinExpected)
 	res.MinExpected = &me
 	if test == "categorical" {
-		if chi.MinExpected < 5 {
-			test = "fisher"
+		if test = stattest.Table1Test(true, len(res.Table), chi.MinExpected); test == "fisher" {
 			res.ChosenBy += fmt.Sprintf(", an expected count is below 5 (%.3g): Fisher's exact test", chi.MinExpected)
-		} else if chi.Yates {
-			test = "chisq-yates"
-			res.ChosenBy += ", 2x2 table with expected counts >= 5: chi-square with Yates's correction (R's default)"
 		} else {
-			test = "chisq"
-			res.ChosenBy += ", expected counts >= 5: chi-square"
+			res.ChosenBy += ", expected counts >= 5: chi-square without continuity correction (as a Table 1; --test chisq-yates for R's 2x2 default)"
 		}
 	}
 	res.Test = test

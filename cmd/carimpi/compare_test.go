@@ -162,7 +162,7 @@ func TestCompareFisherReference(t *testing.T) {
 		autoTest string // what --test auto must pick on these data
 	}{
 		{"fisher-lung-sex-ecog", "fisher"},        // an expected count < 5
-		{"fisher-lung-sex-status", "chisq-yates"}, // 2x2, all expected >= 5
+		{"fisher-lung-sex-status", "chisq"}, // 2x2, all expected >= 5: the Table-1 rule, no correction
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var c struct {
@@ -231,7 +231,9 @@ func TestCompareChiSquareReference(t *testing.T) {
 		checkTable(t, r, c.cliTableCase)
 		check(t, r, "chisq-yates", c.Expected.Yates, c.Expected.ExpectedCounts)
 		check(t, runCompareJSON(t, append(c.args(), "--test", "chisq")...), "chisq", c.Expected.NoCorrection, c.Expected.ExpectedCounts)
-		check(t, runCompareJSON(t, c.args()...), "chisq-yates", c.Expected.Yates, c.Expected.ExpectedCounts)
+		// --test auto is the Table-1 rule (stattest.Table1Test): no
+		// continuity correction, as the study's tables.
+		check(t, runCompareJSON(t, c.args()...), "chisq", c.Expected.NoCorrection, c.Expected.ExpectedCounts)
 	})
 	t.Run("chisq-lung-sex-ecog", func(t *testing.T) {
 		var c struct {
