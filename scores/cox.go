@@ -254,8 +254,7 @@ func (m *CoxModel) LP(mtv, age, stage float64) (float64, []Term) {
 		{"age", jsonx.Float(age), jsonx.Float(c.Age * age), fmt.Sprintf("%g × age", c.Age)},
 		{"stage", jsonx.Float(stage), jsonx.Float(st), "stage term (stage 1 = 0)"},
 	}
-	lp := c.MTV*mtv + c.MTVAboveKnot*above + c.Age*age + st
-	return lp, terms
+	return m.lp(mtv, age, stage), terms
 }
 
 // lp is LP without the terms, for batch scoring.
@@ -263,6 +262,8 @@ func (m *CoxModel) lp(mtv, age, stage float64) float64 {
 	if m.Coef == nil {
 		return math.NaN()
 	}
+	// The one formula of the linear predictor (LP, batch rows, the
+	// study's scores and external validation all come here).
 	c := m.Coef
 	st := [5]float64{0, 0, c.Stage2, c.Stage3, c.Stage4}[int(stage)]
 	return c.MTV*mtv + c.MTVAboveKnot*math.Max(mtv-m.Knot, 0) + c.Age*age + st
