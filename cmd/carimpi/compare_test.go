@@ -161,7 +161,7 @@ func TestCompareFisherReference(t *testing.T) {
 		name     string
 		autoTest string // what --test auto must pick on these data
 	}{
-		{"fisher-lung-sex-ecog", "fisher"},        // an expected count < 5
+		{"fisher-lung-sex-ecog", "fisher"},  // an expected count < 5
 		{"fisher-lung-sex-status", "chisq"}, // 2x2, all expected >= 5: the Table-1 rule, no correction
 	} {
 		t.Run(tc.name, func(t *testing.T) {
