@@ -271,7 +271,7 @@ var dict = func() [NumFields]Info {
 			Description: "Ann Arbor stage 1-4 (I-IV and the suffixes A, B, E, S, X accepted and dropped)", num: func(r *Record) *float64 { return &r.Stage }},
 		{Name: "mtv_ml", Kind: Number, Unit: "mL", Required: true, Min: 0, Max: 100000, PlausibleMin: 0, PlausibleMax: 10000,
 			Units:       []Unit{{"mL", 1}, {"cm3", 1}, {"cc", 1}, {"L", 1000}},
-			Description: "metabolic tumour volume on the last PET/CT before lymphodepletion (0 = no measurable disease)",
+			Description: "metabolic tumour volume on the last PET/CT before lymphodepletion, after bridging (0 = no measurable disease)",
 			num:         func(r *Record) *float64 { return &r.MTV }},
 		category("mtv_method", "MTV segmentation: SUV4 (absolute SUV 4.0) or 41pct (41% of SUVmax)", []string{"SUV4", "41pct"},
 			func(r *Record) *string { return &r.MTVMethod }),

@@ -43,6 +43,9 @@ type Index struct {
 	// Scope says what the index predicts, where it was validated, when
 	// its inputs are taken and the cutoff numbers used (detailed results).
 	Scope *Scope `json:"scope,omitempty"`
+	// MTVMethod is the segmentation of the MTV used (IMPI, CAR-IMPI):
+	// "SUV4" or "41pct" as given, "" when not given.
+	MTVMethod string `json:"mtv_method,omitempty"`
 }
 
 // SurvivalEstimate is an individualized survival probability.
@@ -399,6 +402,7 @@ func (s *Scorer) cox(m *CoxModel, in *patientIn, detail bool) Index {
 		return ix
 	}
 	p := in.p
+	ix.MTVMethod = p.MTVMethod
 	if detail {
 		ix.Value, ix.Terms = m.LP(p.MTV, p.Age, p.Stage)
 		for _, ep := range []string{"pfs", "os"} {

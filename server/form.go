@@ -49,7 +49,8 @@ var formSpec = []struct {
 	{"Patient", []formInput{
 		{Name: "age", Label: "Age", Help: "years at infusion"},
 		{Name: "stage", Label: "Ann Arbor stage", Opts: []formOption{{"", "unknown"}, {"1", "I"}, {"2", "II"}, {"3", "III"}, {"4", "IV"}}},
-		{Name: "mtv_ml", Label: "Metabolic tumor volume (MTV)", Help: "baseline PET"},
+		{Name: "mtv_ml", Label: "Metabolic tumor volume (MTV)", Help: "last PET before lymphodepletion (after bridging)"},
+		{Name: "mtv_method", Label: "MTV segmentation", Opts: []formOption{{"", "not stated"}, {"SUV4", "SUV 4.0 (absolute)"}, {"41pct", "41% of SUVmax"}}},
 		{Name: "ecog", Label: "ECOG performance status", Opts: []formOption{{"", "unknown"}, {"0", "0"}, {"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}}},
 		{Name: "extranodal_sites", Label: "Extranodal sites", Help: "count, for IPI"},
 		{Name: "nccn_extranodal", Label: "NCCN extranodal disease", Help: "bone marrow, CNS, liver/GI tract or lung", Opts: []formOption{{"", "unknown"}, {"0", "no"}, {"1", "yes"}}},

@@ -43,6 +43,17 @@ func (a *api) openAPIDoc() obj {
 				"415": errResp("Content-Type is not application/json"),
 			}),
 		},
+		"POST /api/v1/score-with-model": {
+			"summary":     "Score one patient with a CAR-IMPI or IMPI model file sent with the request",
+			"description": "Body: {\"model\": a model file as 'carimpi study' writes it (see 'carimpi help models'), \"patient\": a Patient}. The model is checked as 'carimpi score --model' checks it and used for this request only (nothing is stored); the answer is that of /api/v1/score, with the model's provenance under models and simulated true when it was fitted on simulated data.",
+			"parameters":  []any{obj{"name": "detail", "in": "query", "required": false, "schema": obj{"type": "boolean"}, "description": "add the detailed result"}},
+			"requestBody": jsonBody(obj{"type": "object", "required": []any{"model", "patient"}, "properties": obj{"model": obj{"type": "object"}, "patient": ref("Patient")}}),
+			"responses": merge(ok("scores", "application/json", ref("ScoreResponse")), obj{
+				"400": errResp("the body is not {model, patient}, the model file cannot be used, or the patient has fields that cannot be read (see fields)"),
+				"413": errResp("body too large"),
+				"415": errResp("Content-Type is not application/json"),
+			}),
+		},
 		"POST /api/v1/batch": {
 			"summary":     "Score many patients, streamed row by row",
 			"description": "Body: a table with the data dictionary's columns (text/csv, comma or semicolon separated with decimal commas; other columns are ignored and named in the X-Carimpi-Ignored-Columns header; the query parameter units, e.g. crp=mg/L,hb=g/L, declares non-canonical units), or JSON lines, one Patient object a line (application/x-ndjson). Answer: the document of 'carimpi batch --format json' (or its CSV with Accept: text/csv), streamed: one row per input row in order, each index from its own inputs; a value that cannot be used is listed under errors and makes only the indices that need it unavailable (listed per row under unavailable); a row that cannot be read at all has null scores; the other rows go on.",

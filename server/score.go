@@ -66,8 +66,11 @@ type survivalPoint struct {
 
 // band is the ordered risk groups of one index under one scheme.
 type band struct {
-	Model  string      `json:"model"`  // model id, e.g. "car-impi"
-	Scheme string      `json:"scheme"` // e.g. "median", "terciles"
+	Model  string `json:"model"`  // model id, e.g. "car-impi"
+	Scheme string `json:"scheme"` // e.g. "median", "terciles"
+	// Label names the scheme for people ("Rejeski 2021 (high ≥ 2)"); ""
+	// when the scheme's name says it.
+	Label  string      `json:"label,omitempty"`
 	Groups []bandGroup `json:"groups"`
 	Group  string      `json:"group"` // the patient's, "" when not computed
 	Value  jsonx.Float `json:"value"` // the index's value (null when not computed)
@@ -96,6 +99,55 @@ func (a *api) score(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	a.scoreBody(w, r, body)
+}
+
+// scoreWithModel serves POST /api/v1/score-with-model: {"model": a model
+// file (as "carimpi study" writes it), "patient": one patient}. The model
+// is read and checked by scores.Load, as "carimpi score --model" does, and
+// used for this request only (the web page's model file picker: the file
+// stays with the user). A model fitted on simulated data is scored and
+// the answer says so ("simulated": true).
+func (a *api) scoreWithModel(w http.ResponseWriter, r *http.Request) {
+	if mediaType(r) != "application/json" {
+		unsupported(w, r, "application/json")
+		return
+	}
+	body, ok := a.readBody(w, r)
+	if !ok {
+		return
+	}
+	var req struct {
+		Model   json.RawMessage `json:"model"`
+		Patient json.RawMessage `json:"patient"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || len(req.Model) == 0 || len(req.Patient) == 0 {
+		writeError(w, http.StatusBadRequest, "the body must be {\"model\": <model file>, \"patient\": {...}}", []FieldError{{Field: "model", Message: "a model file and a patient are both needed"}})
+		return
+	}
+	m, err := scores.Load(bytes.NewReader(req.Model))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "the model file cannot be used: "+err.Error(), []FieldError{{Field: "model", Message: err.Error()}})
+		return
+	}
+	sc := *a.sc
+	if err := sc.Use(m); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), []FieldError{{Field: "model", Message: err.Error()}})
+		return
+	}
+	b := *a
+	b.sc = &sc
+	if b.refsJSON, err = json.Marshal(b.modelRefs()); err != nil {
+		writeError(w, http.StatusInternalServerError, "encoding the answer: "+err.Error(), nil)
+		return
+	}
+	b.scoreBody(w, r, req.Patient)
+}
+
+// scoreBody scores the patient of body and writes the answer.
+func (a *api) scoreBody(w http.ResponseWriter, r *http.Request, body []byte) {
 	units, fm, ferr := inputQuery(r)
 	if ferr != nil {
 		writeError(w, http.StatusBadRequest, ferr.Message, []FieldError{*ferr})
@@ -241,7 +293,7 @@ func (a *api) bands(res *scores.Result) []band {
 		ix := byID[info.ID]
 		for _, g := range info.Groups {
 			if len(out) == 0 || out[len(out)-1].Model != info.ID || out[len(out)-1].Scheme != g.Scheme {
-				b := band{Model: info.ID, Scheme: g.Scheme, Value: jsonx.Float(math.NaN())}
+				b := band{Model: info.ID, Scheme: g.Scheme, Label: g.Label, Value: jsonx.Float(math.NaN())}
 				if ix != nil {
 					b.Group, b.Value = ix.Group(g.Scheme), jsonx.Float(ix.Value)
 				}

@@ -156,6 +156,7 @@ func newAPI(cfg Config) (*api, error) {
 	}
 	a.routes = []route{
 		{"POST", "/api/v1/score", a.score},
+		{"POST", "/api/v1/score-with-model", a.scoreWithModel},
 		{"POST", "/api/v1/batch", a.batch},
 		{"GET", "/api/v1/models", a.models},
 		{"GET", "/api/v1/openapi.json", a.openAPI},

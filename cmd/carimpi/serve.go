@@ -52,14 +52,20 @@ func newServeCmd() *Command {
 
 	GET  /                     the web calculator
 	POST /api/v1/score         one patient (JSON object keyed by data dictionary columns)
-	POST /api/v1/batch         many patients (text/csv or application/x-ndjson), streamed out as JSON lines
+	POST /api/v1/score-with-model  one patient with a CAR-IMPI or IMPI model file sent along: {"model": ..., "patient": ...}
+	POST /api/v1/batch         many patients (text/csv or application/x-ndjson), answered as one JSON document streamed row by row (CSV with Accept: text/csv)
 	GET  /api/v1/models        the loaded models with citation, inputs, units and cutoffs
 	GET  /api/v1/openapi.json  the OpenAPI 3 description of the API
 	GET  /healthz              liveness
 
 The score answer carries the fields of a 'carimpi batch --format json' row for
 the same patient, plus individualized PFS/OS at 6, 12 and 24 months for each
-loaded model that carries a baseline survival.
+loaded model that carries a baseline survival, and "simulated": true when a
+model was fitted on simulated data. A --model fitted on simulated data is
+refused unless --allow-simulated; then every answer says so and the page shows
+a red banner. The page works on a phone (one column from 390 px); its CAR-IMPI
+panel lets the user choose a model file, which is sent with each calculation
+and not kept.
 
 The access log (stderr, JSON) holds method, path, status and latency only,
 never request bodies or patient values. With --token (or CARIMPI_TOKEN) every

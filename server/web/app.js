@@ -2,6 +2,7 @@
 // dictionary's at this edge, posts the patient to /api/v1/score and shows
 // the answer. No libraries, no network beyond this server.
 "use strict";
+window.addEventListener("error", (e) => { window.__err = String(e.message); });
 (function () {
   const form = document.getElementById("patient");
   const status = document.getElementById("status");
@@ -16,6 +17,32 @@
   const tokenRow = document.getElementById("tokenrow");
   const tokenInput = document.getElementById("token");
   const NS = "http://www.w3.org/2000/svg";
+  const banner = document.getElementById("simulated-banner");
+  const modelFile = document.getElementById("model-file");
+  const modelStatus = document.getElementById("model-status");
+  const modelClear = document.getElementById("model-clear");
+  let loadedModel = null; // the user's model file, kept in this page only
+
+  // LABELS maps each data dictionary column of the form to the words on
+  // the page, so that messages never show a column name such as mtv_ml.
+  const LABELS = {};
+  for (const lab of form.querySelectorAll(".row > label:first-child")) {
+    const id = lab.getAttribute("for");
+    if (!id) continue;
+    const words = lab.childNodes[0] ? lab.childNodes[0].textContent.trim() : lab.textContent.trim();
+    LABELS[id] = words;
+    LABELS[id + "_uln"] = "upper limit of normal of " + words;
+  }
+  const KEYS = new RegExp("\\b(" + Object.keys(LABELS).sort((a, b) => b.length - a.length).join("|") + ")\\b", "g");
+
+  // humanize puts the page's words for column names and command-line
+  // flags into a message from the server.
+  function humanize(msg) {
+    if (typeof msg !== "string") return msg;
+    msg = msg.replace(/\(?--units ([a-z0-9_]+)=([^\s,;)]+)\)?/g, (m, k, u) => "(choose " + u + " in the unit selector of " + (LABELS[k] || k) + ")");
+    msg = msg.replace(/--default-uln/g, "the ULN fields").replace(/the \*_uln fields/g, "the ULN fields").replace(/--model model\.json/g, "a model file");
+    return msg.replace(KEYS, (k) => LABELS[k]);
+  }
 
   // Rows of the results table: a value key of the score answer, its label,
   // and the group keys shown beside it.
@@ -51,7 +78,9 @@
     for (const el of form.elements) {
       if (!el.name || el.id === "token" || el.classList.contains("unit")) continue;
       if (el.value === "") continue;
+      if (el.type === "file") continue;
       const x = parseFloat(el.value);
+      if (el.tagName === "SELECT" && isNaN(x)) { p[el.name] = el.value; continue; }
       if (el.classList.contains("uln")) {
         const lab = document.getElementById(el.dataset.unit.replace(/_unit$/, ""));
         if (!lab || lab.value === "") continue; // a ULN only matters with its lab
@@ -85,6 +114,10 @@
     }
     return String(v);
   }
+
+  // pct shows a probability as a whole percentage.
+  function pct(v) { return Math.round(100 * v) + "%"; }
+  const ENDPOINT = { pfs: "Progression-free survival", os: "Overall survival" };
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -151,12 +184,14 @@
           (groups.length > 1 ? g.replace(/^.*_(median|tercile)_group$/, "$1") + ": " : "") + fmt(gv)));
       }
       const why = id && r.unavailable ? r.unavailable[id] : "";
-      if (why) gtd.appendChild(el("div", { class: "note", "data-unavailable": id }, "not computed: " + why));
+      if (why) gtd.appendChild(el("div", { class: "note", "data-unavailable": id }, "not computed: " + humanize(why)));
       tr.appendChild(gtd);
       const btd = el("td");
       for (const b of bandFor(r.bands, key)) {
-        btd.appendChild(el("div", { class: "scheme" }, b.scheme));
+        btd.appendChild(el("div", { class: "scheme" }, b.label || b.scheme));
         btd.appendChild(renderBand(b));
+        btd.appendChild(el("div", { class: "cuts", "data-cutoffs": b.model + "-" + b.scheme },
+          b.groups.map((g) => g.rule ? g.name + ": " + g.rule.replace(/>=/g, "≥").replace(/<=/g, "≤") : g.name).join(" · ")));
       }
       tr.appendChild(btd);
       tbody.appendChild(tr);
@@ -182,18 +217,20 @@
         (NAMES[s.model] || s.model) + " " + s.endpoint.toUpperCase() + ": " + s.note));
     }
     if (avail.length === 0) return;
-    const W = 460, H = 240, L = 44, R = 12, T = 12, B = 36;
+    const key = el("div", { class: "key", id: "survival-key" });
+    for (const s of avail) key.appendChild(el("span", { class: "k-" + s.endpoint }, ENDPOINT[s.endpoint] + " (" + (NAMES[s.model] || s.model) + ")"));
+    survivalBox.appendChild(key);
+    const W = 460, H = 250, L = 56, R = 12, T = 12, B = 40;
     let tmax = 24;
     for (const s of avail) for (const p of s.curve || []) tmax = Math.max(tmax, p.months);
     const x = (t) => L + (W - L - R) * t / tmax;
     const y = (v) => T + (H - T - B) * (1 - v);
     const svg = document.createElementNS(NS, "svg");
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
-    svg.setAttribute("width", W);
     svg.setAttribute("role", "img");
     const title = document.createElementNS(NS, "title");
     title.textContent = "Estimated survival for this patient: " + avail.map((s) =>
-      s.endpoint.toUpperCase() + " " + s.estimates.filter((e) => e.survival !== null).map((e) => e.months + " months " + fmt(100 * e.survival) + "%").join(", ")).join("; ");
+      s.endpoint.toUpperCase() + " " + s.estimates.filter((e) => e.survival !== null).map((e) => e.months + " months " + pct(e.survival)).join(", ")).join("; ");
     svg.appendChild(title);
     const line = (x1, y1, x2, y2, stroke) => {
       const l = document.createElementNS(NS, "line");
@@ -211,9 +248,27 @@
     for (let v = 0; v <= 1.0001; v += 0.25) { line(L - 4, y(v), L, y(v)); text(L - 6, y(v) + 4, Math.round(v * 100) + "%", "end"); }
     const step = tmax <= 36 ? 6 : 12;
     for (let t = 0; t <= tmax; t += step) { line(x(t), y(0), x(t), y(0) + 4); text(x(t), y(0) + 16, String(t)); }
-    text((L + W - R) / 2, H - 4, "months after infusion");
+    text((L + W - R) / 2, H - 4, "Months after CAR T-cell infusion");
+    const yt = document.createElementNS(NS, "text");
+    yt.setAttribute("transform", "translate(14," + (T + (H - T - B) / 2) + ") rotate(-90)");
+    yt.setAttribute("text-anchor", "middle");
+    yt.textContent = "Probability without event";
+    svg.appendChild(yt);
     avail.forEach((s, k) => {
       const pts = s.curve && s.curve.length ? s.curve : s.estimates;
+      // The 95% confidence band, where the model gives one.
+      const banded = pts.filter((p) => p.survival !== null && typeof p.lower === "number" && typeof p.upper === "number");
+      if (banded.length) {
+        let up = "M" + x(0) + "," + y(1), lo = "";
+        for (const p of banded) { up += "H" + x(p.months).toFixed(1) + "V" + y(p.upper).toFixed(1); }
+        for (const p of banded.slice().reverse()) { lo += "V" + y(p.lower).toFixed(1) + "H" + x(p.months).toFixed(1); }
+        const band = document.createElementNS(NS, "path");
+        band.setAttribute("d", up + lo + "V" + y(1) + "H" + x(0) + "Z");
+        band.setAttribute("class", "band-" + s.endpoint);
+        band.setAttribute("fill-opacity", "0.15");
+        band.setAttribute("data-ci", s.endpoint);
+        svg.appendChild(band);
+      }
       let d = "M" + x(0) + "," + y(1);
       // Steps down at each baseline time; the curve stops at the last one
       // (no extrapolation past the model's follow-up).
@@ -234,9 +289,11 @@
         c.setAttribute("fill", "white"); c.setAttribute("stroke-width", "2");
         svg.appendChild(c);
       }
-      text(W - R - 4, T + 14 + 14 * k, s.endpoint.toUpperCase() + " (" + (NAMES[s.model] || s.model) + ")", "end");
     });
     survivalBox.appendChild(svg);
+    if (!avail.some((s) => (s.curve || []).some((p) => typeof p.lower === "number"))) {
+      survivalBox.appendChild(el("p", { class: "note", id: "no-ci" }, "No confidence band: the model file gives the baseline survival without its uncertainty, so the curves are point estimates."));
+    }
     const t = el("table", {});
     t.appendChild(el("caption", {}, "Estimated survival probability"));
     const hr = el("tr");
@@ -248,7 +305,7 @@
       tr.appendChild(el("th", { scope: "row" }, (NAMES[s.model] || s.model) + ", " + s.endpoint.toUpperCase()));
       for (const e of s.estimates) {
         tr.appendChild(el("td", { class: "num", "data-survival": s.endpoint + "-" + e.months },
-          e.survival === null ? "— (beyond the model's follow-up)" : fmt(100 * e.survival) + "%"));
+          e.survival === null ? "— (beyond the model's follow-up)" : pct(e.survival)));
       }
       t.appendChild(tr);
     }
@@ -260,7 +317,7 @@
     if (!ws || ws.length === 0) return;
     warningsBox.appendChild(el("h3", {}, "Warnings"));
     const ul = el("ul");
-    for (const w of ws) ul.appendChild(el("li", {}, typeof w === "string" ? w : JSON.stringify(w)));
+    for (const w of ws) ul.appendChild(el("li", {}, humanize(typeof w === "string" ? w : (w.message || JSON.stringify(w)))));
     warningsBox.appendChild(ul);
   }
 
@@ -273,10 +330,16 @@
       add("version", m.version);
       add("citation", m.citation);
       add("DOI", m.doi);
-      if (m.provenance) {
-        add("fitted on", m.provenance.fitted_on);
-        add("date", m.provenance.date);
-        add("software", m.provenance.software);
+      const p = m.provenance;
+      if (p) {
+        add("source", p.source === "fitted" ? "fitted by carimpi" : p.source);
+        const f = p.fitted_on;
+        if (f) {
+          add("fitted on", (f.simulated ? "SIMULATED data — not patients: " : "") + f.data + " (" + (f.cohorts || []).join(", ") + ", " + f.n + " patients, " + f.events + " events)");
+          add("method", f.method);
+        }
+        add("date", p.date);
+        for (const w of p.warnings || []) add("warning", w);
       }
       modelsBox.appendChild(dl);
     }
@@ -315,16 +378,23 @@
     }
   }
 
+  // showErrors shows each field's problem next to the field, in the
+  // page's words, marks the field invalid, and sums them up at the top.
   function showErrors(body) {
     errorsBox.textContent = "";
     for (const e of form.querySelectorAll("[aria-invalid]")) e.removeAttribute("aria-invalid");
+    for (const p of form.querySelectorAll(".field-error")) { p.textContent = ""; p.hidden = true; }
     if (!body) return;
-    errorsBox.appendChild(el("p", { class: "err" }, body.error));
+    errorsBox.appendChild(el("p", { class: "err" }, humanize(body.error)));
     for (const f of body.fields || []) {
-      const text = f.message.startsWith(f.field) ? f.message : f.field + ": " + f.message;
-      errorsBox.appendChild(el("p", { class: "err", "data-field": f.field }, text));
-      const input = document.getElementById(f.field);
+      const label = LABELS[f.field] || humanize(f.field);
+      let text = humanize(f.message);
+      if (!text.startsWith(label)) text = label + ": " + text;
+      const input = document.getElementById(f.field) || document.getElementById(f.field.replace(/_uln$/, ""));
+      const slot = document.getElementById((input ? input.id : f.field) + "-error");
       if (input) input.setAttribute("aria-invalid", "true");
+      if (slot) { slot.textContent = text; slot.hidden = false; }
+      errorsBox.appendChild(el("p", { class: "err", "data-field": f.field }, text));
     }
   }
 
@@ -336,7 +406,9 @@
     status.textContent = "calculating…";
     let resp, body;
     try {
-      resp = await fetch("/api/v1/score?detail=true", { method: "POST", headers, body: JSON.stringify(collect()) });
+      resp = loadedModel
+        ? await fetch("/api/v1/score-with-model?detail=true", { method: "POST", headers, body: JSON.stringify({ model: loadedModel, patient: collect() }) })
+        : await fetch("/api/v1/score?detail=true", { method: "POST", headers, body: JSON.stringify(collect()) });
       body = await resp.json();
     } catch (err) {
       if (my === seq) { status.textContent = ""; showErrors({ error: "no answer from the server: " + err.message }); }
@@ -350,6 +422,11 @@
       showErrors({ error: "this server needs an API token: enter it below" });
       return;
     }
+    if (!resp.ok && loadedModel && (body.fields || []).some((f) => f.field === "model")) {
+      modelStatus.textContent = "This model file cannot be used: " + humanize(body.fields.find((f) => f.field === "model").message);
+      loadedModel = null; modelClear.hidden = true; modelFile.value = "";
+      return score();
+    }
     if (!resp.ok) {
       showErrors(body);
       table.hidden = true;
@@ -362,6 +439,11 @@
       error: "Some values could not be used; only the scores that need them are not computed:",
       fields: body.errors.map((e) => ({ field: e.field, message: e.message + (e.fix ? "; " + e.fix : "") })),
     } : null);
+    banner.hidden = !body.simulated;
+    if (loadedModel) {
+      const m = (body.models || []).find((x) => x.provenance && x.provenance.source !== "published" && (x.id === "car-impi" || x.id === "impi"));
+      if (m) modelStatus.textContent = "Using " + m.name + " " + m.version + " from your file (" + (m.provenance.fitted_on && m.provenance.fitted_on.simulated ? "fitted on SIMULATED data — not for patients" : m.provenance.source) + ").";
+    }
     renderScores(body);
     renderSurvival(body.survival);
     renderWarnings(body.warnings);
@@ -369,6 +451,34 @@
     renderDetail(body.result);
     document.body.dataset.scored = String(my);
   }
+
+  modelFile.addEventListener("change", () => {
+    const f = modelFile.files && modelFile.files[0];
+    if (!f) return;
+    const rd = new FileReader();
+    rd.onload = () => {
+      try {
+        loadedModel = JSON.parse(rd.result);
+        modelStatus.textContent = "Model file read: " + f.name + ".";
+        modelClear.hidden = false;
+      } catch (err) {
+        loadedModel = null;
+        modelStatus.textContent = "This file is not a model file (not JSON): " + err.message;
+      }
+      score();
+    };
+    rd.readAsText(f);
+  });
+  modelClear.addEventListener("click", () => {
+    loadedModel = null; modelFile.value = ""; modelClear.hidden = true;
+    modelStatus.textContent = "Model file removed.";
+    score();
+  });
+  // The server's own models: a model fitted on simulated data shows the
+  // banner before anything is typed.
+  fetch("/api/v1/models").then((r) => r.ok ? r.json() : null).then((b) => {
+    if (b && (b.models || []).some((m) => m.provenance && m.provenance.fitted_on && m.provenance.fitted_on.simulated)) banner.hidden = false;
+  }).catch(() => {});
 
   let timer = 0;
   form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(score, 250); });
