@@ -26,11 +26,16 @@ func TestDefaultCohortReproducible(t *testing.T) {
 		t.Fatal("data/default.csv differs from Simulate(256, 248, DefaultSeed); if the generator changed on purpose, run go test ./cohort -run TestDefault -update")
 	}
 	c := Default()
-	if c.Len() != PaperDevelopment+PaperValidation || !c.Simulated() {
+	if c.Len() != PaperDevelopment+PaperValidation+13 || !c.Simulated() {
 		t.Fatalf("default cohort: %d records, simulated %v", c.Len(), c.Simulated())
 	}
-	if d := c.Subset("development").Len(); d != PaperDevelopment {
-		t.Fatalf("development: %d", d)
+	// The paper's outlier rule leaves exactly the paper's 256 + 248.
+	kept, rep, err := Load(bytes.NewReader(defaultCSV), DefaultFile, Options{ExcludeTopMTV: OutlierQuantile})
+	if err != nil || rep.ExcludedOutliers != 13 {
+		t.Fatalf("outlier rule: %v, %d excluded", err, rep.ExcludedOutliers)
+	}
+	if d, v := kept.Subset("development").Len(), kept.Subset("validation").Len(); d != PaperDevelopment || v != PaperValidation {
+		t.Fatalf("after the outlier rule: %d + %d", d, v)
 	}
 }
 

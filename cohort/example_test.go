@@ -46,10 +46,12 @@ func ExampleDefault() {
 	for _, part := range c.Split() {
 		fmt.Println(part.Records[0].Cohort, part.Len())
 	}
+	// The file holds the 13 MTV outliers the paper's rule removes, which
+	// leaves the paper's 256 and 248 patients.
 	// Output:
 	// true simulated — not patient data
-	// development 256
-	// validation 248
+	// development 265
+	// validation 252
 }
 
 // A validation report as a person reads it.
@@ -73,6 +75,8 @@ func ExampleReport_WriteText() {
 }
 
 // A synthetic cohort of any size: the same seed gives the same patients.
+// Five patients remain after the outlier rule; the sixth (V0003) is the
+// outlier it removes.
 func ExampleSimulate() {
 	c := cohort.Simulate(3, 2, 2025)
 	for _, r := range c.Records {
@@ -85,4 +89,5 @@ func ExampleSimulate() {
 	// D0003 development Erlangen   41pct MTV   46.1 mL  score 1.32
 	// V0001 validation  MSKCC      SUV4  MTV  166.4 mL  score 1.51
 	// V0002 validation  MSKCC      SUV4  MTV  121.3 mL  score 1.21
+	// V0003 validation  MSKCC      SUV4  MTV  270.1 mL  score 1.50
 }

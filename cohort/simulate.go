@@ -4,19 +4,21 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"carimpi/record"
 )
 
 // DefaultSeed is the seed of the embedded default cohort and of
-// `carimpi simulate` without --seed. It was chosen among the seeds 1-60 as
-// the one whose development cohort, analysed as in the paper (MTV outlier
-// rule, maxstat cutpoint, Cox on linear-spline MTV, age and stage; R
-// survival 3.5.3 and maxstat 0.7.25), comes closest to the paper's
-// figures: cutpoint 48.7 mL (paper 44.3), MTV slope below it 1.42 log HR
-// per 100 mL (1.49), score median 1.39 (1.35) and terciles 1.07 / 1.58
-// (1.07 / 1.58). Other seeds show how much a 256-patient cohort varies
-// (cutpoints from about 10 to 150 mL).
+// `carimpi simulate` without --seed. It was chosen among the seeds 1-60,
+// before the outlier rows were added, as the one whose development cohort
+// came closest to the paper's cutpoint, slope and cutoffs. With the 13
+// outliers that the rule now removes (so that exactly 256 + 248 remain),
+// the default study gives cutpoint 52.6 mL (paper 44.3), MTV slope below
+// it 1.23 log HR per 100 mL (1.49), score median 1.30 (1.35) and terciles
+// 0.96 / 1.50 (1.07 / 1.58); the report's "Published vs this cohort" table
+// lists these and the outcome numbers beside the paper's. Other seeds show
+// how much a 256-patient cohort varies (cutpoints from about 10 to 150 mL).
 const DefaultSeed uint64 = 50
 
 // Paper sizes: 256 development and 248 validation patients.
@@ -26,7 +28,11 @@ const (
 )
 
 // Simulate returns a synthetic cohort of nDev development patients (five
-// centers) followed by nVal validation patients (MSKCC), calibrated to the
+// centers) followed by nVal validation patients (MSKCC) who remain after
+// the paper's MTV outlier rule, plus the outliers the rule removes (about
+// 2.6% more rows, e.g. 13 for 256 + 248: their MTV is set above every
+// other patient's, between 1.05 and 2 times the largest, before their
+// outcomes are drawn; they come last in each cohort), calibrated to the
 // CAR-IMPI paper (Winkelmann et al., Blood Cancer J 2025;15:144, Table 1 and
 // text). Every record has Simulated set. The same seed gives the same
 // cohort, byte for byte once written: one PCG stream (math/rand/v2) is
@@ -77,19 +83,90 @@ func Simulate(nDev, nVal int, seed uint64) *Cohort {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x43415249_4d504931)) // "CARIMPI1"
 	c := &Cohort{Source: fmt.Sprintf("simulated (seed %d)", seed)}
-	c.Records = make([]record.Record, 0, nDev+nVal)
-	for _, g := range []struct {
-		p *simParams
-		n int
-	}{{&development, nDev}, {&validation, nVal}} {
-		width := max(4, len(fmt.Sprint(g.n)))
-		for i := range g.n {
-			r := g.p.patient(rng)
+	cohorts := []struct {
+		p    *simParams
+		n    int
+		recs []record.Record
+	}{{&development, nDev, nil}, {&validation, nVal, nil}}
+	maxMTV := 0.0
+	for g := range cohorts {
+		for range cohorts[g].n {
+			r := cohorts[g].p.patient(rng, 0)
+			maxMTV = math.Max(maxMTV, r.MTV)
+			cohorts[g].recs = append(cohorts[g].recs, r)
+		}
+	}
+	// The outliers the paper's rule removes, drawn last so that the
+	// analysed patients do not depend on them.
+	k := outliersFor(nDev + nVal)
+	kDev := outlierShare(cohorts[0].recs, cohorts[1].recs, k)
+	for g, kg := range []int{kDev, k - kDev} {
+		for range kg {
+			mtv := math.Round(maxMTV*(1.05+0.95*rng.Float64())*10) / 10
+			cohorts[g].recs = append(cohorts[g].recs, cohorts[g].p.patient(rng, mtv))
+		}
+	}
+	c.Records = make([]record.Record, 0, nDev+nVal+k)
+	for _, g := range cohorts {
+		width := max(4, len(fmt.Sprint(len(g.recs))))
+		for i, r := range g.recs {
 			r.PatientID = fmt.Sprintf("%s%0*d", g.p.idPrefix, width, i+1)
 			c.Records = append(c.Records, r)
 		}
 	}
 	return c
+}
+
+// OutlierQuantile is the paper's MTV outlier rule: patients whose MTV lies
+// above the pooled type-7 quantile 1 - OutlierQuantile are excluded.
+const OutlierQuantile = 0.025
+
+// outliersFor is the number k of patients that, added with an MTV above
+// all n others, make the rule exclude exactly themselves: with N = n + k
+// sorted values the type-7 quantile at 0.975 lies between the (n-1)-th
+// and n-th (0-based) exactly when N - 1 - floor(0.975 (N - 1)) = k. That
+// count grows by 0 or 1 with each added patient, so the first k where it
+// equals k exists (13 for n = 504).
+func outliersFor(n int) int {
+	for k := 0; ; k++ {
+		m := n + k - 1
+		if m-int(math.Floor((1-OutlierQuantile)*float64(m))) == k {
+			return k
+		}
+	}
+}
+
+// outlierShare splits k outliers between the cohorts in proportion to
+// their patients among the pooled top 5% of MTV (most come from the
+// development cohort, whose MTV is larger).
+func outlierShare(dev, val []record.Record, k int) int {
+	var all []float64
+	for _, r := range append(append([]record.Record(nil), dev...), val...) {
+		all = append(all, r.MTV)
+	}
+	if len(all) == 0 {
+		return 0
+	}
+	slices.Sort(all)
+	cut := all[int(0.95*float64(len(all)-1))]
+	top, topDev := 0, 0
+	for i, r := range append(append([]record.Record(nil), dev...), val...) {
+		if r.MTV > cut {
+			top++
+			if i < len(dev) {
+				topDev++
+			}
+		}
+	}
+	switch {
+	case len(val) == 0:
+		return k
+	case len(dev) == 0:
+		return 0
+	case top == 0:
+		return k * len(dev) / len(all)
+	}
+	return int(math.Round(float64(k) * float64(topDev) / float64(top)))
 }
 
 // TrueScore is the simulator's CAR-IMPI: the part of the PFS log hazard
@@ -352,7 +429,9 @@ var (
 	icansCuts                 = []float64{0.2, 0.9, 2.05, 3.4, 6.5}
 )
 
-func (p *simParams) patient(rng *rand.Rand) record.Record {
+// patient draws one patient; mtv > 0 replaces the drawn MTV (an outlier)
+// before anything that depends on it.
+func (p *simParams) patient(rng *rand.Rand, mtv float64) record.Record {
 	r := record.New("")
 	r.Simulated = true
 	r.Cohort = p.name
@@ -368,6 +447,9 @@ func (p *simParams) patient(rng *rand.Rand) record.Record {
 		r.Sex = "female"
 	}
 	r.MTV = p.mtv.at(loading{0.85, 0}.draw(rng, B, I))
+	if mtv > 0 {
+		r.MTV = mtv
+	}
 	r.Stage = float64(1 + pick(phi(loading{0.5, 0}.draw(rng, B, I)), p.stage))
 	r.ECOG = float64(pick(phi(loading{0.25, 0.2}.draw(rng, B, I)), p.ecog))
 	r.Product = simProducts[pick(rng.Float64(), p.products)]

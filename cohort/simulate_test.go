@@ -194,7 +194,7 @@ func ptr[T any](v T) *T { return &v }
 // TestSimulateCalibration checks every calibrated target at n = 50,000
 // (25,000 per cohort).
 func TestSimulateCalibration(t *testing.T) {
-	c := cohort.Simulate(25000, 25000, cohort.DefaultSeed)
+	c := analysed(t, cohort.Simulate(25000, 25000, cohort.DefaultSeed), 25000, 25000)
 	for _, tg := range calibration(t, c) {
 		ok := math.Abs(tg.got-tg.want) <= tg.tol
 		if !ok || testing.Verbose() {
@@ -210,8 +210,29 @@ func TestSimulateCalibration(t *testing.T) {
 	}
 }
 
+// analysed applies the paper's MTV outlier rule (pooled type-7 0.975
+// quantile) and checks that exactly nDev and nVal patients remain.
+func analysed(t *testing.T, c *cohort.Cohort, nDev, nVal int) *cohort.Cohort {
+	t.Helper()
+	q := stattest.Quantile(c.Floats("mtv_ml"), 1-cohort.OutlierQuantile)
+	kept := &cohort.Cohort{Source: c.Source}
+	for _, r := range c.Records {
+		if r.MTV <= q {
+			kept.Records = append(kept.Records, r)
+		}
+	}
+	if d, v := kept.Subset("development").Len(), kept.Subset("validation").Len(); d != nDev || v != nVal {
+		t.Fatalf("after the outlier rule %d + %d patients remain, want %d + %d", d, v, nDev, nVal)
+	}
+	return kept
+}
+
 func TestSimulateInvariants(t *testing.T) {
-	c := cohort.Simulate(2000, 2000, 7)
+	all := cohort.Simulate(2000, 2000, 7)
+	if all.Len() != 4000+103 {
+		t.Fatalf("%d rows, want 4000 and 103 outliers", all.Len())
+	}
+	c := analysed(t, all, 2000, 2000)
 	if c.Len() != 4000 || !c.Simulated() || !slices.Equal(c.Names(), []string{"development", "validation"}) {
 		t.Fatalf("len %d simulated %v names %v", c.Len(), c.Simulated(), c.Names())
 	}

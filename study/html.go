@@ -310,6 +310,15 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 	add("beyond", "Beyond the paper: discrimination and internal validation", &b)
 
 	b = htmlBuf{}
+	if t, ok := out.table("published_vs_cohort"); ok {
+		if res.Simulated {
+			b.p("This report is made from simulated data. The table sets the numbers the paper reports beside those of this demo cohort, so that the distance between them is visible.")
+		}
+		b.tbl(t)
+	}
+	add("published", "Published vs this cohort", &b)
+
+	b = htmlBuf{}
 	if len(res.Notes) == 0 {
 		b.p("None.")
 	}

@@ -39,6 +39,9 @@ type Results struct {
 	FigS4          *ScoreByCohort              `json:"fig_s4,omitempty"`
 	TableS5        *Characteristics            `json:"table_s5,omitempty"`
 	ToxicityGrades *Characteristics            `json:"toxicity_grades,omitempty"`
+	// PublishedComparison sets the paper's reported numbers beside this
+	// cohort's.
+	PublishedComparison []Published `json:"published_comparison"`
 	// Prediction is keyed by cohort name.
 	Prediction map[string]*Prediction `json:"prediction,omitempty"`
 	Notes      []string               `json:"notes"`

@@ -382,7 +382,9 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 		log.step("bootstrap: B = %d, seed %d", opt.Bootstrap, opt.Seed)
 	}
 	out.addResultTables()
+	res.PublishedComparison = publishedComparison(res)
 	out.addPaperTables(cohorts)
+	out.Tables = append(out.Tables, publishedTable(res.PublishedComparison))
 	out.addPaperFigures(p, cohorts)
 	out.buildSections(p, cohorts, opt)
 	log.step("report assembled")

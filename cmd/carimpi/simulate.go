@@ -52,8 +52,9 @@ and score cutoffs closest to the paper's (see cohort.DefaultSeed).`,
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "carimpi simulate: seed %d, %d development + %d validation patients (%s)\n", *seed, *nDev, *nVal, cohort.SimulatedNotice)
 		co := cohort.Simulate(*nDev, *nVal, *seed)
+		fmt.Fprintf(stderr, "carimpi simulate: seed %d, %d development + %d validation patients after the paper's MTV outlier rule, and the %d outliers it removes (%s)\n",
+			*seed, *nDev, *nVal, co.Len()-*nDev-*nVal, cohort.SimulatedNotice)
 		if *out == "" {
 			return co.WriteCSV(stdout)
 		}
