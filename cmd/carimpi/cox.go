@@ -117,7 +117,7 @@ with crr's line search and stopping rule (gradient tolerance 1e-6, at most 10
 steps), the sandwich variance that accounts for the estimated censoring
 distribution, p = 2 (1 - Phi(|z|)) as summary.crr. Strata are not part of the
 model (crr has none); --cengroup estimates the censoring distribution within
-groups. R's survival::finegray followed by coxph(..., weights = fgwt) gives the
+groups (crr's cengroup; what strata() does in survival::finegray). R's survival::finegray followed by coxph(..., weights = fgwt) gives the
 same coefficients; its robust standard errors omit crr's censoring term and
 differ slightly. JSON (--format json):
 

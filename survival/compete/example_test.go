@@ -27,3 +27,18 @@ func ExampleCumInc() {
 	// group 1 cause 2: F(6) = 0.000 (0.000 to 0.000)
 	// Gray's test, cause 1: 4.113 on 1 df, p = 0.043
 }
+
+// Fine-Gray regression of relapse (cause 1) on one covariate; R gives
+// crr(time, status, x): coef 0.1602540401, se 0.8341705602, p 0.8476546017.
+func ExampleFineGray() {
+	time := []float64{2, 3, 3, 5, 6, 8, 9, 11, 12, 14, 15, 18}
+	status := []int{1, 2, 1, 0, 1, 0, 2, 1, 0, 1, 0, 0}
+	x := [][]float64{{1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 0}}
+	m, err := compete.FineGray(time, status, x, &compete.FGOptions{Names: []string{"x"}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s: coef %.10f, se %.10f, p %.10f, converged %v\n", m.Names[0], m.Coef[0], m.SE[0], m.P[0], m.Converged)
+	// Output:
+	// x: coef 0.1602540401, se 0.8341705602, p 0.8476546017, converged true
+}
