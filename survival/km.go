@@ -60,7 +60,9 @@ type KMOptions struct {
 	// survfit(Surv(start, stop, event))). Start[i] < time[i].
 	Start []float64
 	// Weights, if not nil, are positive case weights (survfit weights =):
-	// numbers at risk, events and censored are weighted sums.
+	// numbers at risk, events and censored are weighted sums. With
+	// non-integer weights the Kaplan-Meier standard error is the
+	// infinitesimal jackknife's, as R's survfit computes it then.
 	Weights []float64
 }
 
@@ -328,6 +330,115 @@ func (c *KMCurve) fillGeneral(o *ordered, a, b int, event []bool, opt KMOptions)
 		if event[o.row[i]] {
 			c.Events++
 		}
+	}
+	if opt.Estimator == ProductLimit && nonInteger(opt.Weights) {
+		c.jackknife(o, a, b, event, opt)
+	}
+}
+
+// nonInteger reports whether any weight has a fractional part.
+func nonInteger(w []float64) bool {
+	for _, v := range w {
+		if v != math.Trunc(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// jackknife replaces StdErr (and the limits) by the infinitesimal
+// jackknife standard error of log S, which R's survfit uses for
+// Kaplan-Meier curves with non-integer case weights (survfitkm.c, robust
+// variance with each row its own cluster): with U_i(t) the derivative of
+// log S(t) with respect to w_i,
+//
+//	U_i(t) = sum_{t_j <= t, start_i < t_j <= T_i} d_j/(n_j (n_j - d_j)) - [event_i, T_i <= t] / (n_{T_i} - d_{T_i})
+//	var log S(t) = sum_i (w_i U_i(t))^2
+//
+// computed with running sums over the subjects at risk (O(n log n)).
+func (c *KMCurve) jackknife(o *ordered, a, b int, event []bool, opt KMOptions) {
+	m := len(c.Time)
+	cum := make([]float64, m) // C(t_j) = sum_{k <= j} d_k/(n_k(n_k - d_k))
+	var acc float64
+	for j := range m {
+		n, d := c.NRisk[j], c.NEvent[j]
+		if d > 0 {
+			if d >= n {
+				acc = math.Inf(1)
+			} else {
+				acc += d / (n * (n - d))
+			}
+		}
+		cum[j] = acc
+	}
+	cAt := func(t float64) float64 { // C at the last row time <= t (0 before)
+		k := sort.SearchFloat64s(c.Time, t) // first row >= t
+		if k < m && c.Time[k] == t {
+			return cum[k]
+		}
+		if k == 0 {
+			return 0
+		}
+		return cum[k-1]
+	}
+	type subj struct {
+		w, cs float64 // weight, C at the start
+		entry int     // first row at which the subject is at risk
+		last  int     // row of its own time
+		death bool
+	}
+	subs := make([]subj, 0, b-a)
+	r := 0
+	for i := a; i < b; i++ {
+		t := o.time(i)
+		for c.Time[r] != t {
+			r++
+		}
+		row := o.row[i]
+		s := subj{w: opt.Weights[row], last: r, death: event[row]}
+		if opt.Start != nil {
+			st := opt.Start[row]
+			s.cs = cAt(st)
+			s.entry = sort.Search(m, func(j int) bool { return c.Time[j] > st })
+		}
+		subs = append(subs, s)
+	}
+	byEntry := make([]int, len(subs))
+	for k := range byEntry {
+		byEntry[k] = k
+	}
+	slices.SortFunc(byEntry, func(x, y int) int { return subs[x].entry - subs[y].entry })
+	byLast := subs // already in order of their own time
+	var w2, s1, s2, done float64
+	e, l := 0, 0
+	for j := range m {
+		for ; e < len(byEntry) && subs[byEntry[e]].entry <= j; e++ {
+			s := subs[byEntry[e]]
+			ww := s.w * s.w
+			w2, s1, s2 = w2+ww, s1+ww*s.cs, s2+ww*s.cs*s.cs
+		}
+		cj := cum[j]
+		v := done + w2*cj*cj - 2*cj*s1 + s2
+		for k := l; k < len(byLast) && byLast[k].last == j; k++ {
+			s := byLast[k]
+			ww := s.w * s.w
+			u := cj - s.cs
+			if s.death {
+				du := u - 1/(c.NRisk[j]-c.NEvent[j])
+				v += ww * (du*du - u*u)
+				u = du
+			}
+			done += ww * u * u
+			w2, s1, s2 = w2-ww, s1-ww*s.cs, s2-ww*s.cs*s.cs
+		}
+		for l < len(byLast) && byLast[l].last == j {
+			l++
+		}
+		if math.IsInf(cj, 1) {
+			v = math.Inf(1)
+		}
+		c.StdErr[j] = math.Sqrt(math.Max(v, 0))
+		c.Lower[j], c.Upper[j] = confInt(c.Surv[j], c.StdErr[j], c.ConfType, c.z)
 	}
 }
 

@@ -199,10 +199,12 @@ func runKM(f kmFlags) (*kmJSON, error) {
 	var warnings []string
 	if f.weights != "" {
 		opt.Weights = d.floatColumn(f.weights)
-		for _, w := range opt.Weights {
-			if w != math.Trunc(w) {
-				warnings = append(warnings, "non-integer weights: std_err and the limits use Greenwood's formula on weighted counts; R's survfit switches to an infinitesimal-jackknife variance for non-integer weights, so its standard errors differ (the estimates agree)")
-				break
+		if est == survival.FlemingHarrington {
+			for _, w := range opt.Weights {
+				if w != math.Trunc(w) {
+					warnings = append(warnings, "non-integer weights with --estimator fh: std_err and the limits use sqrt(sum d/n^2) on weighted counts; R's survfit switches to an infinitesimal-jackknife variance here, so its standard errors differ (the estimates agree)")
+					break
+				}
 			}
 		}
 	}

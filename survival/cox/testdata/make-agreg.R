@@ -34,6 +34,7 @@ l$entry <- round(l$time * runif(nrow(l), 0, 0.6))
 l$entry[sample(nrow(l), 60)] <- 0
 l$id <- seq_len(nrow(l))
 l$w <- (l$id %% 3) + 1  # integer weights: R uses Greenwood; with non-integer weights it switches to a robust variance
+l$w2 <- (l$id %% 4) / 2 + 0.25  # non-integer weights: the infinitesimal jackknife variance
 write.csv(l, file.path(dir, "lung-entry.csv"), row.names = FALSE, na = "")
 j <- read.csv(file.path(dir, "jasa1.csv"))
 t1b <- read.csv(file.path(dir, "test1b.csv"))
@@ -147,6 +148,11 @@ km[[5]] <- km_case("lung-loglog-90", "survfit(Surv(time, status) ~ sex, lung-ent
 km[[6]] <- km_case("lung-entry-fh-weights-plain", "survfit(Surv(entry, time, status) ~ 1, lung-entry, weights = w, stype = 2, ctype = 1, conf.type = 'plain')",
   survfit(Surv(entry, time, status) ~ 1, l, weights = w, stype = 2, ctype = 1, conf.type = "plain"),
   list(start = "entry", time = "time", event = "status", event_value = 2, weights = "w", estimator = "fh", conf_type = "plain"))
+km[[8]] <- km_case("lung-entry-nonint-weights-loglog", "survfit(Surv(entry, time, status) ~ sex, lung-entry, weights = w2, conf.type = 'log-log') (non-integer weights: robust variance)",
+  survfit(Surv(entry, time, status) ~ sex, l, weights = w2, conf.type = "log-log"),
+  list(start = "entry", time = "time", event = "status", event_value = 2, group = "sex", weights = "w2", conf_type = "log-log"))
+km[[9]] <- km_case("lung-nonint-weights", "survfit(Surv(time, status) ~ 1, lung-entry, weights = w2)",
+  survfit(Surv(time, status) ~ 1, l, weights = w2), list(time = "time", event = "status", event_value = 2, weights = "w2"))
 km[[7]] <- km_case("lung-entry-sex-quantiles", "quantile(survfit(Surv(entry, time, status) ~ sex, lung-entry), c(0.1, 0.25, 0.5))",
   survfit(Surv(entry, time, status) ~ sex, l), list(start = "entry", time = "time", event = "status", event_value = 2, group = "sex"),
   probs = c(0.1, 0.25, 0.5))
