@@ -90,13 +90,21 @@ func LoadNIfTI(path, sidecar string) (*Image, error) {
 	}
 	g := geometryOf(img)
 	vol := imaging.Volume{Geometry: g, SUV: img.Data}
+	bad := 0
 	for i, v := range vol.SUV {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			v = 0
+			bad++
+		}
 		vol.SUV[i] = v * res.Factor
 	}
 	if err := vol.Check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	out := &Image{Volume: vol, SUV: res}
+	if bad > 0 {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%d voxels are not finite (NaN or infinite, e.g. outside the field of view) and were set to SUV 0", bad))
+	}
 	if id, ok := side["PatientID"].(string); ok {
 		out.PatientID = id
 	}

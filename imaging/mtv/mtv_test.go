@@ -1,7 +1,10 @@
 package mtv
 
 import (
+	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -368,5 +371,41 @@ func TestSidecars(t *testing.T) {
 	os.WriteFile(filepath.Join(tmp, "x.nii.gz"), b, 0o644)
 	if _, err := LoadNIfTI(filepath.Join(tmp, "x.nii.gz"), ""); err == nil || !strings.Contains(err.Error(), "RadionuclideTotalDose") {
 		t.Errorf("no sidecar: %v", err)
+	}
+}
+
+// TestNaNVoxels: voxels that are not numbers (outside the field of view in
+// some conversions) become SUV 0 with a warning; the rest is unchanged.
+func TestNaNVoxels(t *testing.T) {
+	dir := filepath.Join("testdata", "synthetic", "s03_nifti_bqml")
+	f, err := os.Open(filepath.Join(dir, "pet.nii.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dt := binary.LittleEndian.Uint16(b[70:]); dt != 16 {
+		t.Fatalf("datatype %d, want float32", dt)
+	}
+	binary.LittleEndian.PutUint32(b[352:], math.Float32bits(float32(math.NaN()))) // the corner voxel, in air
+	p := filepath.Join(t.TempDir(), "pet.nii")
+	os.WriteFile(p, b, 0o644)
+	img, err := LoadNIfTI(p, filepath.Join(dir, "pet.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := Run(img, Options{Method: "suv4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "1 voxels are not finite") || r.NLesions != 5 || math.IsNaN(float64(r.SUVpeak)) {
+		t.Errorf("warnings %v, %d lesions, SUVpeak %v", r.Warnings, r.NLesions, r.SUVpeak)
 	}
 }
