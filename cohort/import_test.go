@@ -365,3 +365,38 @@ func mapOpts(m map[string]string, order record.DateOrder) cohort.Options {
 	o.Format.DateOrder = order
 	return o
 }
+
+// TestUnreadableDeathDateIsNotCensoring: a death date that cannot be read
+// leaves the patient out of OS and PFS with the reason (never censored at
+// the last follow-up), or stops the import under Strict.
+func TestUnreadableDeathDateIsNotCensoring(t *testing.T) {
+	m := map[string]string{"inf": record.InfusionDate.String(), "prog": record.ProgressionDate.String(),
+		"death": record.DeathDate.String(), "last": record.LastFollowUpDate.String()}
+	in := "patient_id,age,stage,mtv_ml,inf,prog,death,last\n" +
+		"a,60,3,10,2021-01-15,,2021-13-40,2022-01-15\n" +
+		"b,60,3,10,2021-01-15,unknown,,2022-01-15\n" +
+		"c,60,3,10,2021-01-15,,,2022-01-15\n"
+	c, rep := load(t, in, mapOpts(m, ""))
+	a, b, cc := c.Records[0], c.Records[1], c.Records[2]
+	if !math.IsNaN(a.OSMonths) || !math.IsNaN(a.OSEvent) || !math.IsNaN(a.PFSMonths) || !math.IsNaN(a.PFSEvent) {
+		t.Errorf("a: unreadable death date read as %+v", a)
+	}
+	if !math.IsNaN(b.PFSEvent) || b.OSEvent != 0 || math.IsNaN(b.OSMonths) {
+		t.Errorf("b: unreadable progression date: pfs %v/%v os %v/%v", b.PFSMonths, b.PFSEvent, b.OSMonths, b.OSEvent)
+	}
+	if cc.PFSEvent != 0 || cc.OSEvent != 0 {
+		t.Errorf("c: censored patient read as %+v", cc)
+	}
+	found := false
+	for _, p := range rep.Problems {
+		found = found || p.Row == 1 && strings.Contains(p.Message, "left out of OS and PFS")
+	}
+	if !found {
+		t.Errorf("no reason for a: %+v", rep.Problems)
+	}
+	var strict cohort.Options
+	strict.Map, strict.Strict = m, true
+	if _, _, err := cohort.Load(strings.NewReader(in), "t.csv", strict); err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "--strict") {
+		t.Errorf("strict: %v", err)
+	}
+}

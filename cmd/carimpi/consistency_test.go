@@ -314,18 +314,8 @@ func TestRSurvCodingEqualsR(t *testing.T) {
 		t.Fatalf("km: %d %s", code, errOut)
 	}
 	var km struct {
-		EventCoding string `json:"event_coding"`
-		Strata      []struct {
-			Events int       `json:"events"`
-			Median float64   `json:"median"`
-			Time   []float64 `json:"time"`
-			NRisk  []float64 `json:"n_risk"`
-			NEvent []float64 `json:"n_event"`
-			Surv   []float64 `json:"surv"`
-			StdErr []float64 `json:"std_err"`
-			Lower  []float64 `json:"lower"`
-			Upper  []float64 `json:"upper"`
-		} `json:"strata"`
+		EventCoding string        `json:"event_coding"`
+		Strata      []survfitJSON `json:"strata"`
 	}
 	if err := json.Unmarshal([]byte(out), &km); err != nil {
 		t.Fatal(err)
