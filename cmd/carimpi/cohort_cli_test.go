@@ -22,7 +22,8 @@ func TestSimulateCLI(t *testing.T) {
 		t.Fatal("same seed, different output")
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 51 || !strings.HasSuffix(lines[0], ",simulated") || !strings.HasSuffix(lines[1], ",1") {
+	// 30 + 20 patients remain after the outlier rule; 2 outliers are added
+	if len(lines) != 53 || !strings.HasSuffix(lines[0], ",simulated") || !strings.HasSuffix(lines[1], ",1") || !strings.Contains(errOut, "the 2 outliers") {
 		t.Fatalf("%d lines, header %q", len(lines), lines[0])
 	}
 	// The defaults reproduce the embedded cohort (flags are given because a
