@@ -46,7 +46,7 @@ func TestSimulateCLI(t *testing.T) {
 		Accepted   int    `json:"accepted"`
 		Simulated  bool   `json:"simulated"`
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Accepted != 10 || !rep.Simulated || rep.DataNotice != cohort.SimulatedNotice {
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Accepted != 11 || !rep.Simulated || rep.DataNotice != cohort.SimulatedNotice {
 		t.Fatalf("validate xlsx: code %d %s", code, out)
 	}
 }
