@@ -261,6 +261,9 @@ func parseBinary(f Field, s string, fm *Format) (float64, bool) {
 
 var romanStage = map[string]float64{"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
+// stageSeparators drops what may stand between a stage and its suffix.
+var stageSeparators = strings.NewReplacer(" ", "", "-", "", "_", "")
+
 // parseStage reads an Ann Arbor stage written as a digit or a roman
 // numeral, with the modifiers A, B, E, S, X (and spaces or dashes before
 // them) dropped: "IIIB", "IVE", "II X", "iv a", "stage 2E". suffix returns
@@ -268,7 +271,7 @@ var romanStage = map[string]float64{"i": 1, "ii": 2, "iii": 3, "iv": 4}
 func parseStage(s string) (v float64, suffix string, ok bool) {
 	k := strings.ToLower(strings.TrimSpace(s))
 	k = strings.TrimSpace(strings.TrimPrefix(k, "stage"))
-	k = strings.NewReplacer(" ", "", "-", "", "_", "").Replace(k)
+	k = stageSeparators.Replace(k)
 	base := strings.TrimRight(k, "abesx")
 	suffix = strings.ToUpper(k[len(base):])
 	if v, ok := romanStage[base]; ok {

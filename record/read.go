@@ -161,6 +161,10 @@ func (c *Column) issue(cell, sev, msg, fix string) Issue {
 // the number as written).
 func (c *Column) check(cell string, raw, v float64) Issue {
 	d := &dict[c.Field]
+	switch {
+	case v >= d.PlausibleMin && v <= d.PlausibleMax && (!d.Integer || v == math.Trunc(v)) && !(d.MinOpen && v == d.Min):
+		return Issue{} // the common case, without building a message
+	}
 	shown := c.shown(cell, raw, v)
 	switch {
 	case v < d.Min || v > d.Max || d.MinOpen && v == d.Min:

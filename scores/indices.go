@@ -284,7 +284,6 @@ func combined(info *Info, carimpi *Index, other string, otherOK bool) Index {
 	c := carimpi.Group("median")
 	switch {
 	case c == "" && carimpi.Note == NeedsModelFile:
-		ix.Unusable = append(ix.Unusable, record.Issue{Field: IDCARIMPI, Message: "not computed"})
 		ix.Note = "needs CAR-IMPI, which needs a model file (--model)"
 	case c == "":
 		ix.Unusable = append(ix.Unusable, record.Issue{Field: IDCARIMPI, Message: "not computed: " + unusableText(carimpi)})

@@ -549,10 +549,20 @@ func (r *Result) Row() Row {
 	for _, e := range r.Warnings {
 		w = append(w, e.Text())
 	}
+	indices := r.Indices()
+	n := 0
+	for _, ix := range indices {
+		if math.IsNaN(ix.Value) && len(ix.Groups) == 0 {
+			n++
+		}
+	}
 	var un []Unavailable
-	for _, ix := range r.Indices() {
-		if why := ix.Reason(); why != "" {
-			un = append(un, Unavailable{ix.ID, why})
+	if n > 0 {
+		un = make([]Unavailable, 0, n)
+		for _, ix := range indices {
+			if why := ix.Reason(); why != "" {
+				un = append(un, Unavailable{ix.ID, why})
+			}
 		}
 	}
 	return Row{
