@@ -135,6 +135,19 @@ func TestRefusals(t *testing.T) {
 			}
 		})
 	}
+	// Slices reached through symbolic links are read.
+	linked, links := t.TempDir(), t.TempDir()
+	s0, _ := series(dt.ExplicitLE, 4, iop, gmlModule)
+	dt.Write(linked, s0)
+	ents, _ := os.ReadDir(linked)
+	for _, e := range ents {
+		if err := os.Symlink(filepath.Join(linked, e.Name()), filepath.Join(links, e.Name())); err != nil {
+			t.Skip(err)
+		}
+	}
+	if ser, err := ReadDir(links); err != nil || ser.Volume.Nz != 4 {
+		t.Errorf("series of symbolic links: %v", err)
+	}
 	// A truncated file is an error, never a panic.
 	dir := t.TempDir()
 	s, _ := series(dt.ExplicitLE, 3, iop, gmlModule)

@@ -188,7 +188,14 @@ func Scan(dir string) (groups []*Group, skipped int, bad []error, err error) {
 			return err
 		}
 		if !d.Type().IsRegular() {
-			return nil
+			// A symbolic link to a file is read; links to directories are
+			// not followed (no loops).
+			if d.Type()&fs.ModeSymlink == 0 {
+				return nil
+			}
+			if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
 		}
 		f, err := ReadHeader(path)
 		if err != nil {
