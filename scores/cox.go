@@ -89,7 +89,8 @@ const (
 )
 
 func coxInputs() []Input {
-	return inputs(true, record.MTV, "linear spline at the knot (rms::lsp form)", record.Age, "linear, per year", record.Stage, "factor, stage 1 reference")
+	return append(inputs(true, record.MTV, "linear spline at the knot (rms::lsp form); from the last PET before lymphodepletion (after bridging)", record.Age, "linear, per year", record.Stage, "factor, stage 1 reference"),
+		inputs(false, record.MTVMethod, "the MTV's segmentation (SUV4 or 41pct): not in the score, recorded with the result")...)
 }
 
 // IMPI returns the International Metabolic Prognostic Index (Mikhaeel et

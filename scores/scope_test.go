@@ -18,7 +18,11 @@ func TestScopeOnEveryResult(t *testing.T) {
 	}
 	p := patient(map[record.Field]float64{record.Age: 64, record.Stage: 3, record.MTV: 120, record.ECOG: 1, record.ExtranodalSites: 2,
 		record.NCCNExtranodal: 1, record.LDH: 300, record.CRP: 2.1, record.Ferritin: 800, record.Hb: 10, record.Plt: 120, record.ANC: 2})
+	p.MTVMethod = "41pct"
 	r := s.Score(&p)
+	if r.CARIMPI.MTVMethod != "41pct" || r.IMPI.MTVMethod != "41pct" {
+		t.Errorf("mtv_method not recorded: %q %q", r.CARIMPI.MTVMethod, r.IMPI.MTVMethod)
+	}
 	for _, ix := range r.Indices() {
 		if ix.Scope == nil || ix.Scope.Predicts == "" || ix.Scope.ValidatedIn == "" || ix.Scope.Cutoffs == "" || ix.Scope.OnCutoff == "" {
 			t.Errorf("%s: scope %+v", ix.ID, ix.Scope)

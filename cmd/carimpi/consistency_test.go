@@ -188,6 +188,12 @@ func TestConsistencyAcrossEntryPoints(t *testing.T) {
 				for name := range flagged {
 					f, _ := record.Lookup(name)
 					v, has := patient[name]
+					if f.IsText() {
+						if s, _ := v.(string); s != f.Str(rec) {
+							t.Errorf("row %d %s: score %v, study loader %q", row, name, v, f.Str(rec))
+						}
+						continue
+					}
 					x := f.Float(rec)
 					if has != !math.IsNaN(x) || has && math.Abs(v.(float64)-x) > 1e-12*math.Abs(x) {
 						t.Errorf("row %d %s: score %v, study loader %v", row, name, v, x)
