@@ -226,6 +226,11 @@ func (rd *Reader) record() error {
 				at += i + 1
 			}
 			rd.bound = append(rd.bound, at, len(text))
+		} else if rd.splitQuoted(text) {
+			if n := len(rd.bound) / 2; n > rd.lim.Columns {
+				return rd.tooWide(n)
+			}
+			rd.cur = rd.qbuf
 		} else {
 			cr := csv.NewReader(bytes.NewReader(text))
 			cr.Comma = rune(rd.sep)
@@ -260,6 +265,60 @@ func (rd *Reader) record() error {
 
 func (rd *Reader) tooWide(n int) error {
 	return fmt.Errorf("%s: line %d has %d cells; at most %d columns are read: remove unused columns (or check the separator)", rd.Source, rd.line, n, rd.lim.Columns)
+}
+
+// splitQuoted splits a one-line record with quoted fields (RFC 4180: a
+// field in quotes, "" for a quote inside) into rd.qbuf and rd.bound, as
+// encoding/csv reads it. It returns false, for encoding/csv to read the
+// record (and report its errors), on anything else: a line break or
+// carriage return inside the record, a quote inside an unquoted field, or
+// text between a closing quote and the separator.
+func (rd *Reader) splitQuoted(text []byte) bool {
+	text = bytes.TrimSuffix(text, []byte("\n"))
+	text = bytes.TrimSuffix(text, []byte("\r"))
+	if bytes.IndexByte(text, '\n') >= 0 || bytes.IndexByte(text, '\r') >= 0 {
+		return false
+	}
+	rd.qbuf = rd.qbuf[:0]
+	rd.bound = rd.bound[:0]
+	for at := 0; ; {
+		start := len(rd.qbuf)
+		if at < len(text) && text[at] == '"' {
+			at++
+			for {
+				i := bytes.IndexByte(text[at:], '"')
+				if i < 0 {
+					return false // no closing quote
+				}
+				rd.qbuf = append(rd.qbuf, text[at:at+i]...)
+				at += i + 1
+				if at < len(text) && text[at] == '"' {
+					rd.qbuf = append(rd.qbuf, '"')
+					at++
+					continue
+				}
+				break
+			}
+			if at < len(text) && text[at] != rd.sep {
+				return false // text after the closing quote
+			}
+		} else {
+			i := bytes.IndexByte(text[at:], rd.sep)
+			if i < 0 {
+				i = len(text) - at
+			}
+			if bytes.IndexByte(text[at:at+i], '"') >= 0 {
+				return false // a quote inside an unquoted field
+			}
+			rd.qbuf = append(rd.qbuf, text[at:at+i]...)
+			at += i
+		}
+		rd.bound = append(rd.bound, start, len(rd.qbuf))
+		if at >= len(text) {
+			return true
+		}
+		at++ // the separator
+	}
 }
 
 // strings returns the current record's fields as strings, one allocation

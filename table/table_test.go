@@ -105,6 +105,7 @@ func FuzzReaderMatchesCSV(f *testing.F) {
 	for _, s := range []string{
 		"a,b\n1,2\n3,4\n", "a;b\r\n1,5;2\r\n\r\n3;4", "a,b\n\"x\ny\",2\n3,\"q\"\"\"\n", "a,b\n1,2\n  \n3,4\r",
 		"a,b\n1,\"2\n", "a,b\n1,2\"\n", "a\n\n\n1\n", "a,b\n,\n", "a,b\r\n1,2\r\n",
+		"\"a\",\"b\"\r\n1,\"x\"\r\n\"\",\"q\"\"\"\n", "a,b\n\"x\" ,1\n", "a,b\n\"x\"y,1\n", "a,b\nx\"y,1\n", "a,b\n\"x,1\n",
 	} {
 		f.Add(s)
 	}
