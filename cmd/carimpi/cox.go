@@ -286,10 +286,8 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	var weights []float64
 	if f.weights != "" {
 		weights = d.floatColumn(f.weights)
-		for i, w := range weights {
-			if !(w > 0) || math.IsInf(w, 0) {
-				return nil, fmt.Errorf("%s: column %q: weight %v of kept row %d is not a positive finite number", f.data, f.weights, w, i+1)
-			}
+		if err := d.checkWeights(f.weights, weights); err != nil {
+			return nil, err
 		}
 	}
 	if f.offset != "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -65,7 +66,21 @@ func TestFineGrayReferenceCLI(t *testing.T) {
 	checkRun(t, base, 2, []string{"--cause-of-interest"})
 	checkRun(t, append(base, "--cause-of-interest", "1", "--strata", "center"), 2, []string{"--strata", "cengroup"})
 	checkRun(t, append(base, "--cause-of-interest", "0"), 2, []string{"censoring code"})
+	checkRun(t, append(base, "--cause-of-interest", "1", "--weights", "age"), 2, []string{"--weights", "cannot be used with --fine-gray"})
+	checkRun(t, append(base, "--cause-of-interest", "1", "--robust"), 2, []string{"--robust"})
 	checkRun(t, append(base, "--cause-of-interest", "7"), 1, []string{"no row", "7"})
 	checkRun(t, append(base, "--cause-codes", "progression=1,nrm=2", "--cause-of-interest", "relapse"), 2, []string{"not among --cause-codes"})
 	checkRun(t, append(base, "--cause-codes", "progression=1,nrm=2", "--cause-of-interest", "nrm"), 0, []string{"Fine-Gray", "for nrm", "competing: progression"})
+}
+
+// TestWeightErrorsNameTheLine: a weight that is not positive is refused
+// by km and cox with its line, column and value.
+func TestWeightErrorsNameTheLine(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "w.csv")
+	if err := os.WriteFile(f, []byte("t,e,w\n1,1,1\n2,0,-1\n3,1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]string{{"km"}, {"cox", "--terms", "w"}} {
+		checkRun(t, append(cmd, "--data", f, "--time", "t", "--event", "e", "--weights", "w"), 1, []string{"w.csv line 3", `"w"`, "-1"})
+	}
 }

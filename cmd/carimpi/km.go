@@ -199,6 +199,9 @@ func runKM(f kmFlags) (*kmJSON, error) {
 	var warnings []string
 	if f.weights != "" {
 		opt.Weights = d.floatColumn(f.weights)
+		if err := d.checkWeights(f.weights, opt.Weights); err != nil {
+			return nil, err
+		}
 		if est == survival.FlemingHarrington {
 			for _, w := range opt.Weights {
 				if w != math.Trunc(w) {

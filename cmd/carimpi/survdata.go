@@ -422,3 +422,14 @@ func writeAnswer[F any, R tableWriter](w io.Writer, format string, run func(F) (
 	}
 	return res.writeTable(w)
 }
+
+// checkWeights reports the first case weight that is not a positive finite
+// number, naming its line, column and value.
+func (d *survData) checkWeights(col string, w []float64) error {
+	for i, v := range w {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s line %d, column %q: weight %v is not a positive number; case weights must be > 0", d.source, d.lines[i], col, v)
+		}
+	}
+	return nil
+}
