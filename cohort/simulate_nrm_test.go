@@ -9,8 +9,9 @@ import (
 // TestSimulateNonRelapseMortality: the simulated pfs_cause splits every
 // PFS event into progression (1) and death without progression (2), and
 // the cumulative incidence of non-relapse mortality at 12 months is 5-10%
-// in each cohort, as CAR-T series report for LBCL (about 8% in the
-// meta-analysis of Cordas dos Santos et al., Nat Med 2024).
+// in each cohort, around what CAR-T series report for LBCL (pooled NRM
+// 6.1% in Cordas dos Santos et al., Nat Med 2024; 6% at 12 months in the
+// GLA/DRST registry, Bethge et al., Blood 2022).
 func TestSimulateNonRelapseMortality(t *testing.T) {
 	c := Simulate(25000, 25000, 11)
 	for _, cohort := range []string{"development", "validation"} {
