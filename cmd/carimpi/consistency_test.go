@@ -380,7 +380,7 @@ func TestCohortNamesIgnoreCase(t *testing.T) {
 		t.Errorf("validation cohort not analysed: %v", res.KM)
 	}
 	_, errOut, code := runCLI(t, "study", "--data", data, "--out", dir+"/r2", "--bootstrap", "0", "--quiet", "--validate-cohort", "external")
-	if code != 2 || !strings.Contains(errOut, `"external" matches no row`) || !strings.Contains(errOut, "Development, VALIDATION") {
+	if code != 1 || !strings.Contains(errOut, `"external" matches no row`) || !strings.Contains(errOut, "Development, VALIDATION") {
 		t.Errorf("unknown cohort: %d %s", code, errOut)
 	}
 }

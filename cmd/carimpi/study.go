@@ -152,14 +152,14 @@ func cohortNames(fs *flag.FlagSet, co *cohort.Cohort, develop, validate string) 
 	}
 	dev, err := cohort.FindName("--develop-cohort", develop, names)
 	if err != nil {
-		return "", "", usagef("%v", err)
+		return "", "", err
 	}
 	explicit := false
 	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "validate-cohort" })
 	val, err := cohort.FindName("--validate-cohort", validate, names)
 	switch {
 	case err != nil && explicit:
-		return "", "", usagef("%v", err)
+		return "", "", err
 	case err != nil:
 		val = validate
 	}

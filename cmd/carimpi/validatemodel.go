@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"carimpi/cohort"
 	"carimpi/internal/jsonx"
 	"carimpi/internal/outfile"
 	"carimpi/scores"
@@ -107,7 +108,15 @@ prints results.json (keys in README.md).
 		if err != nil {
 			return err
 		}
-		opt := study.ExternalOptions{Endpoint: *endpoint, Times: times, Cohort: *cohortName, Bootstrap: *boot, Seed: *seed,
+		name := *cohortName
+		if name != "" {
+			// Matched ignoring case, as study's --develop-cohort; no match
+			// is an error listing the names present.
+			if name, err = cohort.FindName("--cohort", name, co.Names()); err != nil {
+				return err
+			}
+		}
+		opt := study.ExternalOptions{Endpoint: *endpoint, Times: times, Cohort: name, Bootstrap: *boot, Seed: *seed,
 			Recalibrate: *recal, Software: "carimpi " + version, ModelFile: *model, Bands: *bands}
 		if !*quiet {
 			opt.Progress = stderr

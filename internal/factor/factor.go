@@ -51,8 +51,9 @@ func Levels(values []string) []string {
 }
 
 // Relevel moves ref to the front, as R's relevel(); a numeric ref matches
-// a level equal as a number ("1" finds "1.0"). An unknown ref is an error
-// listing the levels.
+// a level equal as a number ("1" finds "1.0"), a text ref one that differs
+// only in case when no level is equal ("squamous" finds "Squamous"). An
+// unknown ref is an error listing the levels.
 func Relevel(levels []string, ref string) ([]string, error) {
 	i := slices.Index(levels, ref)
 	if i < 0 && Numeric(levels) {
@@ -61,6 +62,12 @@ func Relevel(levels []string, ref string) ([]string, error) {
 				x, _ := strconv.ParseFloat(strings.TrimSpace(l), 64)
 				return x == v
 			})
+		}
+	}
+	if i < 0 {
+		if j := slices.IndexFunc(levels, func(l string) bool { return strings.EqualFold(l, ref) }); j >= 0 &&
+			slices.IndexFunc(levels[j+1:], func(l string) bool { return strings.EqualFold(l, ref) }) < 0 {
+			i = j
 		}
 	}
 	if i < 0 {

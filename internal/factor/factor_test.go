@@ -21,6 +21,9 @@ func TestLevels(t *testing.T) {
 	if err != nil || !slices.Equal(lv, []string{"10", "1", "2"}) {
 		t.Errorf("Relevel: %v %v", lv, err)
 	}
+	if lv, err := Relevel([]string{"Adeno", "Squamous"}, "squamous"); err != nil || lv[0] != "Squamous" {
+		t.Errorf("Relevel ignoring case: %v %v", lv, err)
+	}
 	if _, err := Relevel([]string{"a", "b"}, "c"); err == nil {
 		t.Error("unknown reference accepted")
 	}
