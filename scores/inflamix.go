@@ -332,6 +332,7 @@ func inflamixInfo(f *InflaMixFile) Info {
 			"With one lab the posterior is not computed (the authors' assign_clust() returns NaN there).",
 			"Ferritin or CRP of 0 cannot be log-transformed and is left out with a note; give the assay's detection limit instead.",
 			"Each lab uses its own ULN; D-dimer may be in any unit if its ULN is in the same unit.",
+			"The official web calculator passes the IL-10 value as its own ULN (x = 1 for IL-10 whenever it is given); carimpi divides IL-10 by its ULN as the model's derivation did, so with IL-10 given the two can differ.",
 		},
 	}
 	if f.Synthetic {

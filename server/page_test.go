@@ -176,6 +176,9 @@ func TestPageAtBedside(t *testing.T) {
 			t.Errorf("survival %q is not a whole percentage", p)
 		}
 	}
+	if sc := eval(`[...document.querySelectorAll("#detail dl.scope[data-scope=car-hematotox] dd")].map((e) => e.textContent)`); len(sc) != 5 || !strings.Contains(sc[1], "axi-cel or tisa-cel") {
+		t.Errorf("CAR-HEMATOTOX scope on the page: %q", sc)
+	}
 	if n := text("#no-ci"); !strings.Contains(n, "No confidence band") {
 		t.Errorf("no CI note %q", n)
 	}

@@ -373,7 +373,19 @@ window.addEventListener("error", (e) => { window.__err = String(e.message); });
       if (ix.unusable && ix.unusable.length) {
         d.appendChild(el("p", { class: "note" }, "Not used: " + ix.unusable.map((u) => u.field + " (" + u.message + ")").join("; ")));
       }
-      if (ix.note) d.appendChild(el("p", { class: "note" }, ix.note));
+      if (ix.note) d.appendChild(el("p", { class: "note" }, humanize(ix.note)));
+      const sc = ix.scope;
+      if (sc) {
+        const dl = el("dl", { class: "scope", "data-scope": ix.id });
+        const add = (k, v) => { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", {}, v)); };
+        add("Predicts", sc.predicts);
+        add("Validated in", sc.validated_in);
+        add("Inputs taken", sc.inputs);
+        add("Cutoffs", sc.cutoffs);
+        add("Exactly on a cutoff", sc.on_cutoff);
+        if (ix.mtv_method) add("MTV segmentation", ix.mtv_method === "41pct" ? "41% of SUVmax" : "SUV 4.0");
+        d.appendChild(dl);
+      }
       detailBox.appendChild(d);
     }
   }
