@@ -18,12 +18,13 @@ import (
 // console error or exception, and every figure of the study is on the page
 // as an SVG.
 func TestReportInBrowser(t *testing.T) {
-	ctx := browsertest.Start(t, 60*time.Second)
 	out := runFixture(t, 10)
 	dir := t.TempDir()
 	if _, err := out.WriteDir(dir); err != nil {
 		t.Fatal(err)
 	}
+	// The browser's clock starts once the report is written.
+	ctx := browsertest.Start(t, 60*time.Second)
 	checkReport(t, ctx, dir, "CAR-IMPI study report", out.Figures)
 }
 

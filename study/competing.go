@@ -146,7 +146,9 @@ func (out *Output) addCIF(name, title string, tm []float64, group []int, curves 
 		}
 		plot.Curves = append(plot.Curves, cc)
 	}
-	out.Figures = append(out.Figures, Figure{Name: name, Title: title, Drawing: plot.Drawing()})
+	out.plan(name, title, func() *render.Drawing {
+		return plot.Drawing()
+	})
 }
 
 // competingHTML is the report's competing-risks section body.

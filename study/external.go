@@ -258,6 +258,7 @@ func Validate(c *cohort.Cohort, rep *cohort.Report, m *scores.CoxModel, opt Exte
 		ext.Recalibrated, res.Recalibration = rm, rc
 		log.step("recalibrated (%s)", opt.Recalibrate)
 	}
+	out.drawFigures()
 	ext.Figures = out.Figures
 	ext.Tables = externalTables(res)
 	ext.Sections = externalSections(out, res, opt)

@@ -39,12 +39,14 @@ func externalFixture(t *testing.T, opt ExternalOptions) (*External, *Output) {
 // TestExternalReportInBrowser loads the validate-model report in headless
 // Chromium: no console error, every figure drawn, the sections present.
 func TestExternalReportInBrowser(t *testing.T) {
-	ctx := browsertest.Start(t, 60*time.Second)
 	x, _ := externalFixture(t, ExternalOptions{Bootstrap: 20, Seed: 5, Recalibrate: "baseline", Software: "test"})
 	dir := t.TempDir()
 	if _, err := x.WriteDir(dir); err != nil {
 		t.Fatal(err)
 	}
+	// The browser's clock starts once the report (SVG, PNG and PDF of each
+	// figure) is written.
+	ctx := browsertest.Start(t, 60*time.Second)
 	if len(x.Figures) != 4+2*3 {
 		t.Errorf("%d figures, want 4 Kaplan-Meier + 2 per horizon", len(x.Figures))
 	}

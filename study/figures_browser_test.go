@@ -65,12 +65,12 @@ const figureChecks = `(() => {
 // TestFiguresInBrowser opens every SVG the study writes in headless
 // Chromium and applies figureChecks.
 func TestFiguresInBrowser(t *testing.T) {
-	ctx := browsertest.Start(t, 120*time.Second)
-	out := runFixture(t, 10)
+	out := runFixture(t, 0)
 	dir := t.TempDir()
 	if _, err := out.WriteDir(dir); err != nil {
 		t.Fatal(err)
 	}
+	ctx := browsertest.Start(t, 120*time.Second)
 	files, err := filepath.Glob(filepath.Join(dir, "figures", "*.svg"))
 	if err != nil || len(files) < 20 {
 		t.Fatalf("%d SVG files (%v)", len(files), err)

@@ -17,8 +17,9 @@ func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves
 	if endpoint == "os" {
 		ylabel = "Overall survival"
 	}
-	out.Figures = append(out.Figures, Figure{Name: name, Title: title,
-		Drawing: render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands}.Drawing()})
+	out.plan(name, title, func() *render.Drawing {
+		return render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands}.Drawing()
+	})
 }
 
 // addToxicity compares CRS and ICANS grade >= 3 and ICU admission between
@@ -69,8 +70,9 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 		if g := gradeTest(res.ToxicityGrades, b.grades); g != "" {
 			foot += "; all grades: " + g
 		}
-		out.Figures = append(out.Figures, Figure{Name: b.name, Title: b.title,
-			Drawing: render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot}.Drawing()})
+		out.plan(b.name, b.title, func() *render.Drawing {
+			return render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot}.Drawing()
+		})
 	}
 }
 

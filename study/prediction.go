@@ -304,18 +304,20 @@ func (out *Output) addPredictionFigures(cohortName, slug, endpoint, model string
 		series = append(series, render.Series{Name: "smoothed (Austin 2020)", X: x, Y: y})
 	}
 	series = append(series, render.Series{Name: "ideal", X: []float64{0, 1}, Y: []float64{0, 1}})
-	out.Figures = append(out.Figures,
-		Figure{Name: fmt.Sprintf("calibration-%s-%gm", slug, h), Title: fmt.Sprintf("Calibration of predicted %g-month %s, %s cohort", h, endpointName(endpoint), cohortName),
-			Drawing: render.LinePlot{Title: fmt.Sprintf("Calibration at %g months, %s cohort", h, cohortName), XLabel: fmt.Sprintf("Predicted %g-month %s", h, endpointName(endpoint)), YLabel: "Observed",
+	out.plan(fmt.Sprintf("calibration-%s-%gm", slug, h), fmt.Sprintf("Calibration of predicted %g-month %s, %s cohort", h, endpointName(endpoint), cohortName),
+		func() *render.Drawing {
+			return render.LinePlot{Title: fmt.Sprintf("Calibration at %g months, %s cohort", h, cohortName), XLabel: fmt.Sprintf("Predicted %g-month %s", h, endpointName(endpoint)), YLabel: "Observed",
 				Series: series,
-				Note:   "Points: deciles of predicted risk, observed by Kaplan-Meier (band: 95% CI). Smoothed: Cox model on a restricted cubic spline (3 knots) of log(-log(1 - predicted risk)) (Austin et al. 2020)."}.Drawing()})
+				Note:   "Points: deciles of predicted risk, observed by Kaplan-Meier (band: 95% CI). Smoothed: Cox model on a restricted cubic spline (3 knots) of log(-log(1 - predicted risk)) (Austin et al. 2020)."}.Drawing()
+		})
 	floor := -0.05
-	out.Figures = append(out.Figures,
-		Figure{Name: fmt.Sprintf("dca-%s-%gm", slug, h), Title: fmt.Sprintf("Decision curve at %g months, %s cohort", h, cohortName),
-			Drawing: render.LinePlot{Title: fmt.Sprintf("Decision curve for an event by %g months, %s cohort", h, cohortName), XLabel: "Threshold probability", YLabel: "Net benefit",
+	out.plan(fmt.Sprintf("dca-%s-%gm", slug, h), fmt.Sprintf("Decision curve at %g months, %s cohort", h, cohortName),
+		func() *render.Drawing {
+			return render.LinePlot{Title: fmt.Sprintf("Decision curve for an event by %g months, %s cohort", h, cohortName), XLabel: "Threshold probability", YLabel: "Net benefit",
 				Series: []render.Series{{Name: model, X: dca.Thresholds, Y: dca.NetBenefit}, {Name: "treat all", X: dca.Thresholds, Y: dca.TreatAll},
 					{Name: "treat none", X: []float64{dca.Thresholds[0], dca.Thresholds[len(dca.Thresholds)-1]}, Y: []float64{0, 0}}},
-				YFloor: &floor, Note: "Net benefit below -0.05 is not drawn."}.Drawing()})
+				YFloor: &floor, Note: "Net benefit below -0.05 is not drawn."}.Drawing()
+		})
 }
 
 func endpointName(ep string) string {

@@ -62,7 +62,8 @@ type Output struct {
 	// Sections are the report's sections in order, as HTML fragments.
 	Sections []Section
 
-	bands bool
+	bands   bool
+	planned []plannedFigure
 }
 
 // Figure is a figure written to figures/<Name>.svg, .png (300 dpi) and
@@ -70,6 +71,28 @@ type Output struct {
 type Figure struct {
 	Name, Title string
 	Drawing     *render.Drawing
+}
+
+// plannedFigure is a figure the statistics steps ask for; the figure step
+// (drawFigures) draws it once every statistic is known.
+type plannedFigure struct {
+	name, title string
+	draw        func() *render.Drawing
+}
+
+// plan asks for a figure: statistics steps compute numbers and plan
+// figures, which are drawn only in the figure step.
+func (out *Output) plan(name, title string, draw func() *render.Drawing) {
+	out.planned = append(out.planned, plannedFigure{name, title, draw})
+}
+
+// drawFigures is the figure-building step: it draws every planned figure,
+// in the order planned.
+func (out *Output) drawFigures() {
+	for _, f := range out.planned {
+		out.Figures = append(out.Figures, Figure{Name: f.name, Title: f.title, Drawing: f.draw()})
+	}
+	out.planned = nil
 }
 
 // Table is a table written to tables/<Name>.csv, with footnotes (Notes)
@@ -381,11 +404,16 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 		}
 		log.step("bootstrap: B = %d, seed %d", opt.Bootstrap, opt.Seed)
 	}
-	out.addResultTables()
 	res.PublishedComparison = publishedComparison(res)
+	log.step("statistics done")
+
+	// Tables and figures from the statistics, then the HTML sections.
+	out.addResultTables()
 	out.addPaperTables(cohorts)
 	out.Tables = append(out.Tables, publishedTable(res.PublishedComparison))
+	out.drawFigures()
 	out.addPaperFigures(p, cohorts)
+	log.step("tables and figures")
 	out.buildSections(p, cohorts, opt)
 	log.step("report assembled")
 	return out, nil
@@ -643,10 +671,11 @@ func addBaselines(m *scores.CoxModel, p *patients, dev []int) error {
 
 // addScan draws the cutpoint scan (Fig S2B).
 func (out *Output) addScan(ms *maxstat.Result) {
-	out.Figures = append(out.Figures, Figure{Name: "cutpoint-scan", Title: "Maximally selected log-rank statistic of MTV (Fig S2B)",
-		Drawing: render.LinePlot{Title: "Standardized log-rank statistic by MTV cutpoint", XLabel: "MTV cutpoint (mL)", YLabel: "Standardized statistic",
+	out.plan("cutpoint-scan", "Maximally selected log-rank statistic of MTV (Fig S2B)", func() *render.Drawing {
+		return render.LinePlot{Title: "Standardized log-rank statistic by MTV cutpoint", XLabel: "MTV cutpoint (mL)", YLabel: "Standardized statistic",
 			Series:  []render.Series{{Name: "statistic", X: ms.Cuts, Y: ms.Stats}},
-			Markers: []render.Marker{{X: ms.Cutpoint, Label: fmt.Sprintf("%.4g mL", ms.Cutpoint)}}}.Drawing()})
+			Markers: []render.Marker{{X: ms.Cutpoint, Label: fmt.Sprintf("%.4g mL", ms.Cutpoint)}}}.Drawing()
+	})
 }
 
 // addRCS fits the development endpoint on a 4-knot restricted cubic spline
@@ -675,11 +704,12 @@ func (out *Output) addRCS(mtv []float64, o outcome, endpoint string, res *Result
 	basis := func(dst []float64, v float64) []float64 { return spline.RCS(dst, v, knots) }
 	curve := spline.LogHRCurve(basis, m.Coef, m.Var, grid, 0)
 	zero := 0.0
-	out.Figures = append(out.Figures, Figure{Name: "mtv-rcs", Title: "Restricted cubic spline of MTV (Fig S2A)",
-		Drawing: render.LinePlot{Title: fmt.Sprintf("log HR of %s by MTV, restricted cubic spline (4 knots)", strings.ToUpper(endpoint)),
+	out.plan("mtv-rcs", "Restricted cubic spline of MTV (Fig S2A)", func() *render.Drawing {
+		return render.LinePlot{Title: fmt.Sprintf("log HR of %s by MTV, restricted cubic spline (4 knots)", strings.ToUpper(endpoint)),
 			XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",
 			Series: []render.Series{{Name: "rcs", X: curve.X, Y: curve.LogHR, Lower: curve.Lower, Upper: curve.Upper}},
-			HLine:  &zero, Note: fmt.Sprintf("Knots at %s mL (Harrell's default quantiles); band: pointwise 95%% CI; grid to the 95th percentile of MTV.", joinFloats(knots))}.Drawing()})
+			HLine:  &zero, Note: fmt.Sprintf("Knots at %s mL (Harrell's default quantiles); band: pointwise 95%% CI; grid to the 95th percentile of MTV.", joinFloats(knots))}.Drawing()
+	})
 }
 
 // addModelFigure draws the fitted linear spline of MTV (Fig 1).
@@ -693,11 +723,12 @@ func (out *Output) addModelFigure(p *patients, dev []int, o outcome, knot float6
 	basis := func(dst []float64, v float64) []float64 { return spline.LSP(dst, v, []float64{knot}) }
 	curve := spline.LogHRCurve(basis, coef, cov, grid, 0)
 	zero := 0.0
-	out.Figures = append(out.Figures, Figure{Name: "mtv-linear-spline", Title: "Linear spline of MTV in the CAR-IMPI model (Fig 1)",
-		Drawing: render.LinePlot{Title: "log HR by MTV: linear spline with one knot", XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",
+	out.plan("mtv-linear-spline", "Linear spline of MTV in the CAR-IMPI model (Fig 1)", func() *render.Drawing {
+		return render.LinePlot{Title: "log HR by MTV: linear spline with one knot", XLabel: "MTV (mL)", YLabel: "log hazard ratio vs MTV = 0",
 			Series:  []render.Series{{Name: "CAR-IMPI", X: curve.X, Y: curve.LogHR, Lower: curve.Lower, Upper: curve.Upper}},
 			Markers: []render.Marker{{X: knot, Label: fmt.Sprintf("knot %.4g mL", knot)}}, HLine: &zero,
-			Note: fmt.Sprintf("Slope below the knot %.3g, above %.3g per 100 mL (log HR); band: pointwise 95%% CI.", 100*coef[0], 100*(coef[0]+coef[1]))}.Drawing()})
+			Note: fmt.Sprintf("Slope below the knot %.3g, above %.3g per 100 mL (log HR); band: pointwise 95%% CI.", 100*coef[0], 100*(coef[0]+coef[1]))}.Drawing()
+	})
 }
 
 func gridTo(hi float64, n int) []float64 {
