@@ -426,6 +426,14 @@ func TestSimulatedSurvives(t *testing.T) {
 	if _, errOut, code := runCLI(t, "study", "--bootstrap", "0", "--quiet", "--out", rep); code != 0 {
 		t.Fatalf("study: %d %s", code, errOut)
 	}
+	// Without an InflaMix model, the study's InflaMix section is a note
+	// saying how to install one.
+	for _, f := range []string{"results.json", "index.html"} {
+		b, err := os.ReadFile(filepath.Join(rep, f))
+		if err != nil || !strings.Contains(string(b), "InflaMix model not installed: obtain model.RData from the official InflaMix calculator") {
+			t.Errorf("%s lacks the InflaMix note (%v)", f, err)
+		}
+	}
 	model := filepath.Join(rep, "model.json")
 	raw, err := os.ReadFile(model)
 	if err != nil {
