@@ -419,16 +419,10 @@ func externalTables(res *ExternalResults) []Table {
 	if pr := res.Prediction; pr != nil {
 		t := Table{Name: "measures", Title: "Prediction measures per horizon",
 			Header: []string{"months", "auc", "auc_se", "auc_lower", "auc_upper", "brier", "brier_se", "brier_null", "ipa", "observed_risk", "expected_risk", "oe_ratio", "oe_lower", "oe_upper", "ici", "e50", "e90"}}
-		at := func(x jsonx.Floats, k int) string {
-			if k < len(x) && !math.IsNaN(x[k]) {
-				return fmt.Sprintf("%.10g", x[k])
-			}
-			return "NA"
-		}
 		for k, h := range pr.AUCTimes {
 			row := []string{fmt.Sprintf("%g", h)}
 			for _, x := range []jsonx.Floats{pr.AUC, pr.AUCSE, pr.AUCLower, pr.AUCUpper, pr.Brier, pr.BrierSE, pr.BrierNull, pr.IPA, pr.Observed, pr.Expected, pr.OE, pr.OELower, pr.OEUpper, pr.ICI, pr.E50, pr.E90} {
-				row = append(row, at(x, k))
+				row = append(row, csvNumber(x[k]))
 			}
 			t.Rows = append(t.Rows, row)
 		}
@@ -445,6 +439,14 @@ func externalTables(res *ExternalResults) []Table {
 		}
 	}
 	return append(tabs, t)
+}
+
+// csvNumber writes a number for a CSV table, NA when undefined.
+func csvNumber(v float64) string {
+	if math.IsNaN(v) {
+		return "NA"
+	}
+	return fmt.Sprintf("%.10g", v)
 }
 
 // externalSections assembles the report.

@@ -189,7 +189,7 @@ func dcaThresholds() []float64 {
 // endpoint for the patients idx at the horizons times; horizon is the one
 // of the historical single-horizon keys. Without a baseline survival only
 // the measures that need none are computed (AUC from the linear predictor,
-// the slope) and notes say so.
+// the slope; the others are NaN) and notes say so.
 func (out *Output) prediction(p *patients, idx []int, m *scores.CoxModel, cohortName, endpoint string, times []float64, horizon float64) (*Prediction, []string) {
 	in := predictionData(p, idx, endpoint)
 	var notes []string
@@ -232,15 +232,9 @@ func (out *Output) prediction(p *patients, idx []int, m *scores.CoxModel, cohort
 		if h > last {
 			// As riskRegression::Score, no measure past the follow-up.
 			notes = append(notes, fmt.Sprintf("%s cohort: the follow-up ends at %g months; no measures at %g months.", cohortName, last, h))
-			for _, x := range []*jsonx.Floats{&pr.AUC, &pr.AUCSE, &pr.AUCLower, &pr.AUCUpper} {
-				*x = append(*x, math.NaN())
-			}
-			if baseline {
-				for _, x := range []*jsonx.Floats{&pr.Brier, &pr.BrierSE, &pr.BrierLower, &pr.BrierUpper, &pr.BrierNull, &pr.IPA,
-					&pr.Observed, &pr.ObservedLower, &pr.ObservedUpper, &pr.Expected, &pr.OE, &pr.OELower, &pr.OEUpper, &pr.ICI, &pr.E50, &pr.E90} {
-					*x = append(*x, math.NaN())
-				}
-			}
+			pr.AUC, pr.AUCSE = append(pr.AUC, math.NaN()), append(pr.AUCSE, math.NaN())
+			pr.AUCLower, pr.AUCUpper = append(pr.AUCLower, math.NaN()), append(pr.AUCUpper, math.NaN())
+			pr.riskUndefined()
 			continue
 		}
 		risk := in.lp
@@ -251,6 +245,7 @@ func (out *Output) prediction(p *patients, idx []int, m *scores.CoxModel, cohort
 		pr.AUC, pr.AUCSE = append(pr.AUC, a.Value), append(pr.AUCSE, a.SE)
 		pr.AUCLower, pr.AUCUpper = append(pr.AUCLower, a.Lower), append(pr.AUCUpper, a.Upper)
 		if !baseline {
+			pr.riskUndefined()
 			continue
 		}
 		b := validation.Brier(in.t, in.e, risk, h)
@@ -288,6 +283,15 @@ func (out *Output) prediction(p *patients, idx []int, m *scores.CoxModel, cohort
 		out.addPredictionFigures(cohortName, slug, endpoint, m.Name, dc, sc, dca)
 	}
 	return pr, notes
+}
+
+// riskUndefined appends NaN to every measure of predicted risks, for a
+// horizon where they are undefined.
+func (pr *Prediction) riskUndefined() {
+	for _, x := range []*jsonx.Floats{&pr.Brier, &pr.BrierSE, &pr.BrierLower, &pr.BrierUpper, &pr.BrierNull, &pr.IPA,
+		&pr.Observed, &pr.ObservedLower, &pr.ObservedUpper, &pr.Expected, &pr.OE, &pr.OELower, &pr.OEUpper, &pr.ICI, &pr.E50, &pr.E90} {
+		*x = append(*x, math.NaN())
+	}
 }
 
 // addPredictionFigures draws the calibration and decision curves of one
@@ -331,18 +335,12 @@ func endpointName(ep string) string {
 func (out *Output) predictionBlock(b *htmlBuf, pr *Prediction, cohortName, model string) {
 	pct := render.Percent
 	f3 := sig3
-	at := func(x jsonx.Floats, k int) float64 {
-		if k < len(x) {
-			return x[k]
-		}
-		return math.NaN()
-	}
 	var rows [][]string
 	for k, h := range pr.AUCTimes {
-		rows = append(rows, []string{fmt.Sprintf("%g", h), cIndex(at(pr.AUC, k), at(pr.AUCLower, k), at(pr.AUCUpper, k)),
-			cIndex(at(pr.Brier, k), at(pr.BrierLower, k), at(pr.BrierUpper, k)), f3(at(pr.BrierNull, k)), f3(at(pr.IPA, k)),
-			fmt.Sprintf("%s (%s–%s)", pct(at(pr.Observed, k)), pct(at(pr.ObservedLower, k)), pct(at(pr.ObservedUpper, k))), pct(at(pr.Expected, k)),
-			cIndex(at(pr.OE, k), at(pr.OELower, k), at(pr.OEUpper, k)), f3(at(pr.ICI, k))})
+		rows = append(rows, []string{fmt.Sprintf("%g", h), cIndex(pr.AUC[k], pr.AUCLower[k], pr.AUCUpper[k]),
+			cIndex(pr.Brier[k], pr.BrierLower[k], pr.BrierUpper[k]), f3(pr.BrierNull[k]), f3(pr.IPA[k]),
+			fmt.Sprintf("%s (%s–%s)", pct(pr.Observed[k]), pct(pr.ObservedLower[k]), pct(pr.ObservedUpper[k])), pct(pr.Expected[k]),
+			cIndex(pr.OE[k], pr.OELower[k], pr.OEUpper[k]), f3(pr.ICI[k])})
 	}
 	b.table([]string{"Months", "AUC (95% CI)", "Brier (95% CI)", "Brier, null model", "IPA", "Observed risk (95% CI)", "Mean predicted risk", "O/E (95% CI)", "ICI"}, rows,
 		fmt.Sprintf("%s of %s in the %s cohort (n = %d, %d events). AUC: cumulative/dynamic, IPCW with a Kaplan-Meier censoring model; Brier and IPA: IPCW, null model = Kaplan-Meier (riskRegression::Score). Observed: 1 − Kaplan-Meier; O/E limits from the Greenwood SE. ICI: mean |smoothed observed − predicted|.",

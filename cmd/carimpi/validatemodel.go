@@ -171,16 +171,10 @@ func writeValidationTable(w io.Writer, r *study.ExternalResults) error {
 		fmt.Fprintln(tw)
 	}
 	if p := r.Prediction; p != nil {
-		at := func(x jsonx.Floats, k int) float64 {
-			if k < len(x) {
-				return x[k]
-			}
-			return math.NaN()
-		}
 		fmt.Fprintln(tw, "months\tAUC (95% CI)\tBrier\tIPA\tobserved\texpected\tO/E (95% CI)\tICI")
 		for k, t := range p.AUCTimes {
-			fmt.Fprintf(tw, "%g\t%s (%s-%s)\t%s\t%s\t%s\t%s\t%s (%s-%s)\t%s\n", t, num(at(p.AUC, k)), num(at(p.AUCLower, k)), num(at(p.AUCUpper, k)),
-				num(at(p.Brier, k)), num(at(p.IPA, k)), num(at(p.Observed, k)), num(at(p.Expected, k)), num(at(p.OE, k)), num(at(p.OELower, k)), num(at(p.OEUpper, k)), num(at(p.ICI, k)))
+			fmt.Fprintf(tw, "%g\t%s (%s-%s)\t%s\t%s\t%s\t%s\t%s (%s-%s)\t%s\n", t, num(p.AUC[k]), num(p.AUCLower[k]), num(p.AUCUpper[k]),
+				num(p.Brier[k]), num(p.IPA[k]), num(p.Observed[k]), num(p.Expected[k]), num(p.OE[k]), num(p.OELower[k]), num(p.OEUpper[k]), num(p.ICI[k]))
 		}
 		if s := p.Slope; s != nil {
 			fmt.Fprintf(tw, "\ncalibration slope %s (95%% CI %s-%s)\n", num(float64(s.Slope)), num(float64(s.Lower)), num(float64(s.Upper)))

@@ -169,7 +169,7 @@ func TestValidateModelWithoutBaseline(t *testing.T) {
 	var got study.ExternalResults
 	vmJSON(t, &got, "validate-model", "--model", filepath.Join(vmData, "model-nobaseline.json"), "--data", filepath.Join(vmData, "cohort.csv"), "--quiet")
 	p := got.Prediction
-	if p == nil || p.Slope == nil || len(p.AUC) != 3 || len(p.Brier) != 0 || p.InTheLarge != nil || len(p.Deciles) != 0 || got.KM["median"]["pfs"] == nil || len(got.Discrimination.Index) == 0 {
+	if p == nil || p.Slope == nil || len(p.AUC) != 3 || !allNaN(p.Brier) || !allNaN(p.IPA) || p.InTheLarge != nil || len(p.Deciles) != 0 || got.KM["median"]["pfs"] == nil || len(got.Discrimination.Index) == 0 {
 		t.Fatalf("got %+v", p)
 	}
 	var with study.ExternalResults
@@ -255,4 +255,13 @@ func TestValidateModelErrors(t *testing.T) {
 			checkRun(t, append([]string{"validate-model", "--quiet"}, tc.args...), code, []string{tc.want})
 		})
 	}
+}
+
+func allNaN(x jsonx.Floats) bool {
+	for _, v := range x {
+		if v == v {
+			return false
+		}
+	}
+	return len(x) > 0
 }
