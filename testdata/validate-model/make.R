@@ -30,9 +30,11 @@ d$cohort <- "external"; d$simulated <- 1
 write.csv(d, "cohort.csv", row.names = FALSE, quote = FALSE)
 med <- 1.35; ter <- c(1.1, 1.6)
 model <- sprintf('{
-  "schema": "carimpi-model", "schema_version": 1,
+  "schema": "carimpi-model", "schema_version": 2,
   "id": "car-impi", "name": "CAR-IMPI", "version": "hand-entered test model",
-  "provenance": {"citation": "test model entered by hand for carimpi tests (not a published model)", "doi": "", "fitted_on": "nothing: coefficients chosen for the test", "date": "2026-01-01", "software": "hand-entered"},
+  "source": "hand-entered",
+  "citation": "test model entered by hand for carimpi tests (not a published model; coefficients chosen for the test)", "doi": "",
+  "date": "2026-01-01",
   "knot": %s,
   "coefficients": {"mtv": %s, "mtv_above_knot": %s, "age": %s, "stage2": %s, "stage3": %s, "stage4": %s},
   "cutoffs": {"median": %s, "terciles": [%s, %s]},
