@@ -26,6 +26,13 @@ type Options struct {
 	// read or is impossible, a date that cannot be read) instead of
 	// listing it and going on.
 	Strict bool
+	// MaxListed, when > 0, caps the problems and excluded rows the Report
+	// lists (the rest are counted), so that memory does not grow with the
+	// number of bad rows; OnProblem and OnExcluded, when set, receive every
+	// one as it is found (to write them all to a file).
+	MaxListed  int
+	OnProblem  func(Problem)
+	OnExcluded func(Exclusion)
 }
 
 // Actions taken on a problem.
@@ -97,29 +104,23 @@ type loader struct {
 	rep    *Report
 	c      *Cohort
 	ids    map[string]int
+	rows   int // data rows read
+	kept   int // records kept by ScanFile
+	// accept takes a record that passed the row's own checks (Load
+	// appends it to c; ScanFile checks it further and streams it).
+	accept func(rec *record.Record, row, line int) error
 	// excluded marks the records (by index in c.Records) that a later
 	// check excluded; they are removed at the end.
 	excluded map[int]bool
 }
 
 func load(rd *record.Reader, opts Options) (*Cohort, *Report, error) {
-	h := rd.Header
-	l := &loader{h: h, strict: opts.Strict, ids: map[string]int{}, excluded: map[int]bool{},
-		rep: &Report{Source: rd.Source, MTVThreshold: jsonx.Float(math.NaN()), Excluded: []Exclusion{}, Problems: []Problem{}, Ignored: []string{}},
-		c:   &Cohort{Source: rd.Source}}
-	for _, col := range h.Columns {
-		switch {
-		case col.Field >= 0:
-			l.rep.Columns = append(l.rep.Columns, ColumnMap{Source: col.Source, Field: col.Field.Name(), Unit: col.Unit})
-		case col.Date >= 0:
-			l.rep.Columns = append(l.rep.Columns, ColumnMap{Source: col.Source, Field: col.Date.String()})
-		}
-	}
-	l.rep.Ignored = append(l.rep.Ignored, h.Ignored...)
-	if len(h.Missing) > 0 {
-		l.rep.Problems = append(l.rep.Problems, Problem{Field: strings.Join(h.Missing, ", "), Severity: SeverityWarning, Action: ActionKept,
-			Message: "no column for " + strings.Join(h.Missing, ", ") + " (the inputs of CAR-IMPI): no row can enter the CAR-IMPI study; the other fields are read and checked",
-			Fix:     "map the columns with --map, or score the lab-based indices with carimpi batch"})
+	l := newLoader(rd, opts)
+	l.accept = func(rec *record.Record, row, line int) error {
+		l.c.Records = append(l.c.Records, *rec)
+		l.c.rows = append(l.c.rows, row)
+		l.c.lines = append(l.c.lines, line)
+		return nil
 	}
 	err := record.Stream(rd, 0, nil, func(row *record.Row, _ *struct{}) error { return l.commit(row) })
 	if err != nil {
@@ -130,9 +131,17 @@ func load(rd *record.Reader, opts Options) (*Cohort, *Report, error) {
 	}
 	l.checkRows()
 	l.removeExcluded()
-	l.unitCheck()
+	l.unitCheck(func(f record.Field) []float64 {
+		var vals []float64
+		for i := range l.c.Records {
+			if v := f.Float(&l.c.Records[i]); !math.IsNaN(v) {
+				vals = append(vals, v)
+			}
+		}
+		return vals
+	})
 	rep := l.rep
-	rep.Rows = l.rowsRead()
+	rep.Rows = l.rows
 	rep.Accepted = l.c.Len()
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int { return a.Row - b.Row })
 	slices.SortStableFunc(rep.Excluded, func(a, b Exclusion) int { return a.Row - b.Row })
@@ -142,7 +151,30 @@ func load(rd *record.Reader, opts Options) (*Cohort, *Report, error) {
 	return l.c, rep, nil
 }
 
-func (l *loader) rowsRead() int { return l.c.Len() + len(l.rep.Excluded) }
+// newLoader sets up the import of rd: the report's column map and the
+// problems of the header.
+func newLoader(rd *record.Reader, opts Options) *loader {
+	h := rd.Header
+	l := &loader{h: h, strict: opts.Strict, ids: map[string]int{}, excluded: map[int]bool{},
+		rep: &Report{Source: rd.Source, MTVThreshold: jsonx.Float(math.NaN()), Excluded: []Exclusion{}, Problems: []Problem{}, Ignored: []string{},
+			limit: opts.MaxListed, onProblem: opts.OnProblem, onExcluded: opts.OnExcluded},
+		c: &Cohort{Source: rd.Source}}
+	for _, col := range h.Columns {
+		switch {
+		case col.Field >= 0:
+			l.rep.Columns = append(l.rep.Columns, ColumnMap{Source: col.Source, Field: col.Field.Name(), Unit: col.Unit})
+		case col.Date >= 0:
+			l.rep.Columns = append(l.rep.Columns, ColumnMap{Source: col.Source, Field: col.Date.String()})
+		}
+	}
+	l.rep.Ignored = append(l.rep.Ignored, h.Ignored...)
+	if len(h.Missing) > 0 {
+		l.rep.addProblem(Problem{Field: strings.Join(h.Missing, ", "), Severity: SeverityWarning, Action: ActionKept,
+			Message: "no column for " + strings.Join(h.Missing, ", ") + " (the inputs of CAR-IMPI): no row can enter the CAR-IMPI study; the other fields are read and checked",
+			Fix:     "map the columns with --map, or score the lab-based indices with carimpi batch"})
+	}
+	return l
+}
 
 // commit takes one converted row: its problems, its exclusion or the
 // record.
@@ -151,11 +183,12 @@ func (l *loader) commit(row *record.Row) error {
 		l.rep.BlankRows++
 		return nil
 	}
+	l.rows++
 	rec := row.Record
 	var reasons []string
 	add := func(p Problem) {
 		p.Row, p.Line, p.PatientID = row.Seq, row.Line, rec.PatientID
-		l.rep.Problems = append(l.rep.Problems, p)
+		l.rep.addProblem(p)
 		if p.Action == ActionExcluded {
 			reasons = append(reasons, p.Field+": "+p.Message)
 		}
@@ -202,16 +235,13 @@ func (l *loader) commit(row *record.Row) error {
 		}
 	}
 	if len(reasons) > 0 {
-		l.rep.Excluded = append(l.rep.Excluded, Exclusion{Row: row.Seq, Line: row.Line, PatientID: rec.PatientID, Reasons: reasons})
+		l.rep.addExcluded(Exclusion{Row: row.Seq, Line: row.Line, PatientID: rec.PatientID, Reasons: reasons})
 		return nil
 	}
 	if rec.Simulated {
 		l.rep.Simulated = true
 	}
-	l.c.Records = append(l.c.Records, rec)
-	l.c.rows = append(l.c.rows, row.Seq)
-	l.c.lines = append(l.c.lines, row.Line)
-	return nil
+	return l.accept(&rec, row.Seq, row.Line)
 }
 
 // events resolves the coding of the event columns over the accepted
@@ -227,59 +257,78 @@ func (l *loader) events() error {
 			for i := range l.c.Records {
 				f.SetFloat(&l.c.Records[i], v[i])
 			}
-			l.rep.Problems = append(l.rep.Problems, Problem{Column: l.h.Source(f), Field: f.Name(), Value: "1, 2", Severity: SeverityNote, Action: ActionKept,
-				Message: f.Name() + " is coded 1/2 as R's Surv: 2 = event, 1 = censored; read as 1 and 0"})
-			if l.rep.EventCoding == nil {
-				l.rep.EventCoding = map[string]string{}
-			}
-			l.rep.EventCoding[f.Name()] = record.EventsR12.String()
+			l.noteR12(f)
 		}
 	}
 	return nil
 }
 
+// noteR12 reports an event column read with R's 1/2 coding.
+func (l *loader) noteR12(f record.Field) {
+	l.rep.addProblem(Problem{Column: l.h.Source(f), Field: f.Name(), Value: "1, 2", Severity: SeverityNote, Action: ActionKept,
+		Message: f.Name() + " is coded 1/2 as R's Surv: 2 = event, 1 = censored; read as 1 and 0"})
+	if l.rep.EventCoding == nil {
+		l.rep.EventCoding = map[string]string{}
+	}
+	l.rep.EventCoding[f.Name()] = record.EventsR12.String()
+}
+
 // exclude marks accepted record i as excluded by a row-level check.
 func (l *loader) exclude(i int, p Problem) {
 	row, line := l.c.Row(i)
-	p.Row, p.Line, p.PatientID = row, line, l.c.Records[i].PatientID
-	l.rep.Problems = append(l.rep.Problems, p)
-	if p.Action != ActionExcluded {
-		return
+	if l.report(row, line, &l.c.Records[i], p) {
+		l.excluded[i] = true
 	}
-	l.excluded[i] = true
-	l.rep.Excluded = append(l.rep.Excluded, Exclusion{Row: row, Line: line, PatientID: p.PatientID, Reasons: []string{p.Field + ": " + p.Message}})
+}
+
+// report adds a problem that a row-level check found in the record of a
+// data row and line, and its exclusion; it reports whether the row is
+// excluded.
+func (l *loader) report(row, line int, rec *record.Record, p Problem) bool {
+	p.Row, p.Line, p.PatientID = row, line, rec.PatientID
+	l.rep.addProblem(p)
+	if p.Action != ActionExcluded {
+		return false
+	}
+	l.rep.addExcluded(Exclusion{Row: row, Line: line, PatientID: p.PatientID, Reasons: []string{p.Field + ": " + p.Message}})
+	return true
 }
 
 // checkRows applies the rules that involve several fields of one record.
 func (l *loader) checkRows() {
 	for i := range l.c.Records {
-		rec := &l.c.Records[i]
-		for _, e := range []struct {
-			time, event record.Field
-		}{{record.PFSMonths, record.PFSEvent}, {record.OSMonths, record.OSEvent}} {
-			t, ev := e.time.Float(rec), e.event.Float(rec)
-			endpoint := strings.TrimSuffix(e.time.Name(), "_months")
-			switch {
-			case !math.IsNaN(ev) && math.IsNaN(t):
-				l.exclude(i, Problem{Column: l.h.Source(e.event), Field: e.event.Name(), Value: e.event.String(rec), Severity: SeverityError, Action: ActionMissing,
-					Message: "an event status without a time: left out of " + endpoint + " analyses",
-					Fix:     "fill in " + e.time.Name() + " (or the dates)"})
-				e.event.SetFloat(rec, math.NaN())
-			case math.IsNaN(ev) && !math.IsNaN(t):
-				l.exclude(i, Problem{Column: l.h.Source(e.event), Field: e.event.Name(), Severity: SeverityWarning, Action: ActionKept,
-					Message: "a time without an event status: left out of " + endpoint + " analyses",
-					Fix:     "fill in " + e.event.Name() + " (1 = event, 0 = censored)"})
-			}
+		l.checkRow(&l.c.Records[i], func(p Problem) { l.exclude(i, p) })
+	}
+}
+
+// checkRow applies the rules that involve several fields of rec (event
+// statuses already resolved to 0/1), passing each problem to add.
+func (l *loader) checkRow(rec *record.Record, add func(Problem)) {
+	for _, e := range []struct {
+		time, event record.Field
+	}{{record.PFSMonths, record.PFSEvent}, {record.OSMonths, record.OSEvent}} {
+		t, ev := e.time.Float(rec), e.event.Float(rec)
+		endpoint := strings.TrimSuffix(e.time.Name(), "_months")
+		switch {
+		case !math.IsNaN(ev) && math.IsNaN(t):
+			add(Problem{Column: l.h.Source(e.event), Field: e.event.Name(), Value: e.event.String(rec), Severity: SeverityError, Action: ActionMissing,
+				Message: "an event status without a time: left out of " + endpoint + " analyses",
+				Fix:     "fill in " + e.time.Name() + " (or the dates)"})
+			e.event.SetFloat(rec, math.NaN())
+		case math.IsNaN(ev) && !math.IsNaN(t):
+			add(Problem{Column: l.h.Source(e.event), Field: e.event.Name(), Severity: SeverityWarning, Action: ActionKept,
+				Message: "a time without an event status: left out of " + endpoint + " analyses",
+				Fix:     "fill in " + e.event.Name() + " (1 = event, 0 = censored)"})
 		}
-		if rec.OSMonths < rec.PFSMonths {
-			l.exclude(i, Problem{Column: l.h.Source(record.OSMonths), Field: "os_months", Value: record.OSMonths.String(rec), Severity: SeverityError, Action: ActionExcluded,
-				Message: fmt.Sprintf("os_months is shorter than pfs_months (%g): PFS ends at death at the latest", rec.PFSMonths),
-				Fix:     "check both times; were they swapped, or is one in days?"})
-		}
-		if rec.OSEvent == 1 && rec.PFSEvent == 0 && rec.OSMonths == rec.PFSMonths {
-			l.exclude(i, Problem{Column: l.h.Source(record.PFSEvent), Field: "pfs_event", Value: "0", Severity: SeverityWarning, Action: ActionKept,
-				Message: "death at the end of PFS is not counted as a PFS event", Fix: "set pfs_event to 1: death is a PFS event"})
-		}
+	}
+	if rec.OSMonths < rec.PFSMonths {
+		add(Problem{Column: l.h.Source(record.OSMonths), Field: "os_months", Value: record.OSMonths.String(rec), Severity: SeverityError, Action: ActionExcluded,
+			Message: fmt.Sprintf("os_months is shorter than pfs_months (%g): PFS ends at death at the latest", rec.PFSMonths),
+			Fix:     "check both times; were they swapped, or is one in days?"})
+	}
+	if rec.OSEvent == 1 && rec.PFSEvent == 0 && rec.OSMonths == rec.PFSMonths {
+		add(Problem{Column: l.h.Source(record.PFSEvent), Field: "pfs_event", Value: "0", Severity: SeverityWarning, Action: ActionKept,
+			Message: "death at the end of PFS is not counted as a PFS event", Fix: "set pfs_event to 1: death is a PFS event"})
 	}
 }
 
@@ -300,19 +349,14 @@ func (l *loader) removeExcluded() {
 }
 
 // unitCheck flags a measured column whose median over the accepted rows
-// looks like another unit.
-func (l *loader) unitCheck() {
+// (values gives them, missing ones left out) looks like another unit.
+func (l *loader) unitCheck(values func(record.Field) []float64) {
 	for _, col := range l.h.Columns {
 		f := col.Field
 		if f < 0 || f.Kind() != record.Number {
 			continue
 		}
-		var vals []float64
-		for i := range l.c.Records {
-			if v := f.Float(&l.c.Records[i]); !math.IsNaN(v) {
-				vals = append(vals, v)
-			}
-		}
+		vals := values(f)
 		if len(vals) < 3 {
 			continue
 		}
@@ -327,11 +371,18 @@ func (l *loader) unitCheck() {
 			unit = col.Unit
 		}
 		lo, hi := f.TypicalMedian()
-		l.rep.Problems = append(l.rep.Problems, Problem{Column: col.Source, Field: f.Name(),
+		l.rep.addProblem(Problem{Column: col.Source, Field: f.Name(),
 			Value: fmt.Sprintf("median %.4g %s", med/fac, unit), Severity: SeverityWarning, Action: ActionKept,
 			Message: fmt.Sprintf("the column's median looks like %s, not %s (a typical median is %g-%g %s)", alt, unit, lo, hi, f.Unit()),
 			Fix:     fmt.Sprintf("if the column is in %s, declare it: --units %s=%s", alt, f.Name(), alt)})
 	}
+}
+
+// outlier is the exclusion of a record by the MTV outlier rule (quantile
+// 1 - p, threshold q).
+func outlier(row, line int, r *record.Record, p, q float64) Exclusion {
+	return Exclusion{Row: row, Line: line, PatientID: r.PatientID, Outlier: true,
+		Reasons: []string{fmt.Sprintf("mtv_ml %g is above the %g quantile of MTV (%.4g mL): outlier rule", r.MTV, 1-p, q)}}
 }
 
 // excludeTopMTV removes the records whose MTV is above the type-7 quantile
@@ -351,8 +402,7 @@ func (c *Cohort) excludeTopMTV(rep *Report, p float64) {
 	for i := range c.Records {
 		r := &c.Records[i]
 		if r.MTV > q {
-			rep.Excluded = append(rep.Excluded, Exclusion{Row: c.rows[i], Line: c.lines[i], PatientID: r.PatientID, Outlier: true,
-				Reasons: []string{fmt.Sprintf("mtv_ml %g is above the %g quantile of MTV (%.4g mL): outlier rule", r.MTV, 1-p, q)}})
+			rep.addExcluded(outlier(c.rows[i], c.lines[i], r, p, q))
 			continue
 		}
 		c.Records[keep], c.rows[keep], c.lines[keep] = *r, c.rows[i], c.lines[i]

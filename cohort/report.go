@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/textsafe"
 	"carimpi/record"
 )
 
@@ -20,15 +21,22 @@ type Report struct {
 	Source    string `json:"source"`
 	Simulated bool   `json:"simulated"`
 	// Rows counts the data rows read (blank lines not included);
-	// Rows = Accepted + len(Excluded).
+	// Rows = Accepted + ExcludedTotal.
 	Rows      int `json:"rows"`
 	Accepted  int `json:"accepted"`
 	BlankRows int `json:"blank_rows"`
-	// Excluded lists the excluded rows in file order.
-	Excluded []Exclusion `json:"excluded"`
-	// Problems lists every problem in the order found; Row 0 is a problem
-	// of a whole column.
-	Problems []Problem `json:"problems"`
+	// Excluded lists the excluded rows in file order (the first
+	// Options.MaxListed when set; ExcludedTotal counts them all).
+	Excluded      []Exclusion `json:"excluded"`
+	ExcludedTotal int         `json:"excluded_total"`
+	// Problems lists the problems in the order found (the first
+	// Options.MaxListed when set); Row 0 is a problem of a whole column.
+	// ProblemsTotal counts them all, ErrorCount and WarningCount by
+	// severity.
+	Problems      []Problem `json:"problems"`
+	ProblemsTotal int       `json:"problems_total"`
+	ErrorCount    int       `json:"errors"`
+	WarningCount  int       `json:"warnings"`
 	// Columns is how source columns were read; Ignored lists the source
 	// columns that are not in the dictionary.
 	Columns []ColumnMap `json:"columns"`
@@ -42,6 +50,40 @@ type Report struct {
 	// EventCoding names the event columns coded 1/2 as R's Surv (2 =
 	// event), which were read as 0/1; absent for 0/1 columns.
 	EventCoding map[string]string `json:"event_coding,omitempty"`
+
+	limit      int // Options.MaxListed
+	onProblem  func(Problem)
+	onExcluded func(Exclusion)
+}
+
+// addProblem counts p, lists it while fewer than the limit are listed (a
+// problem of a whole column, Row 0, always) and passes it to
+// Options.OnProblem.
+func (r *Report) addProblem(p Problem) {
+	r.ProblemsTotal++
+	switch p.Severity {
+	case SeverityError:
+		r.ErrorCount++
+	case SeverityWarning:
+		r.WarningCount++
+	}
+	if r.limit <= 0 || len(r.Problems) < r.limit || p.Row == 0 {
+		r.Problems = append(r.Problems, p)
+	}
+	if r.onProblem != nil {
+		r.onProblem(p)
+	}
+}
+
+// addExcluded is addProblem for an excluded row.
+func (r *Report) addExcluded(e Exclusion) {
+	r.ExcludedTotal++
+	if r.limit <= 0 || len(r.Excluded) < r.limit {
+		r.Excluded = append(r.Excluded, e)
+	}
+	if r.onExcluded != nil {
+		r.onExcluded(e)
+	}
 }
 
 // Problem is one finding about a cell, a row or a column.
@@ -75,20 +117,10 @@ type ColumnMap struct {
 }
 
 // Errors counts the problems of severity error.
-func (r *Report) Errors() int { return r.count(SeverityError) }
+func (r *Report) Errors() int { return r.ErrorCount }
 
 // Warnings counts the problems of severity warning.
-func (r *Report) Warnings() int { return r.count(SeverityWarning) }
-
-func (r *Report) count(sev string) int {
-	n := 0
-	for _, p := range r.Problems {
-		if p.Severity == sev {
-			n++
-		}
-	}
-	return n
-}
+func (r *Report) Warnings() int { return r.WarningCount }
 
 // WriteText writes the report for a person to read: the counts, the
 // excluded rows with their reasons, then every problem with its fix.
@@ -97,7 +129,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Simulated {
 		fmt.Fprintf(&b, "*** %s ***\n", SimulatedNotice)
 	}
-	fmt.Fprintf(&b, "%s: %d rows, %d accepted, %d excluded", r.Source, r.Rows, r.Accepted, len(r.Excluded))
+	fmt.Fprintf(&b, "%s: %d rows, %d accepted, %d excluded", textsafe.Terminal(r.Source), r.Rows, r.Accepted, r.ExcludedTotal)
 	if r.BlankRows > 0 {
 		fmt.Fprintf(&b, " (%d blank rows skipped)", r.BlankRows)
 	}
@@ -106,16 +138,19 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %g quantile (%.4g mL) excluded\n", r.ExcludedOutliers, r.MTVQuantile, r.MTVThreshold)
 	}
 	if len(r.Ignored) > 0 {
-		fmt.Fprintf(&b, "ignored columns (not in the dictionary; map them with --map): %s\n", strings.Join(r.Ignored, ", "))
+		fmt.Fprintf(&b, "ignored columns (not in the dictionary; map them with --map): %s\n", textsafe.Terminal(textsafe.List(r.Ignored, ", ", 20)))
 	}
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	if len(r.Excluded) > 0 {
 		fmt.Fprintf(&b, "\nExcluded rows:\n")
 		fmt.Fprintf(tw, "row\tline\tpatient_id\treason\n")
 		for _, e := range r.Excluded {
-			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\n", e.Row, e.Line, e.PatientID, strings.Join(e.Reasons, "; "))
+			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\n", e.Row, e.Line, textsafe.Terminal(e.PatientID), textsafe.Terminal(strings.Join(e.Reasons, "; ")))
 		}
 		tw.Flush()
+		if n := r.ExcludedTotal - len(r.Excluded); n > 0 {
+			fmt.Fprintf(&b, "... and %d more excluded rows (--problems FILE lists every one)\n", n)
+		}
 	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintf(&b, "\nProblems:\n")
@@ -129,9 +164,12 @@ func (r *Report) WriteText(w io.Writer) error {
 			if p.Field != "" && p.Field != p.Column {
 				col += " (" + p.Field + ")"
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%q\t%s\t%s\t%s\t%s\n", row, p.Line, col, p.Value, p.Severity, p.Action, p.Message, p.Fix)
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", row, p.Line, textsafe.Terminal(col), textsafe.Quote(p.Value), p.Severity, p.Action, textsafe.Terminal(p.Message), textsafe.Terminal(p.Fix))
 		}
 		tw.Flush()
+		if n := r.ProblemsTotal - len(r.Problems); n > 0 {
+			fmt.Fprintf(&b, "... and %d more problems (--problems FILE lists every one)\n", n)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,4 +156,52 @@ func TestNumericFlagRanges(t *testing.T) {
 		checkRun(t, args, 2, []string{"give a whole number from"})
 	}
 	checkRun(t, []string{"cutpoint", "--bootstrap", "1e9"}, 2, []string{"bootstrap"})
+}
+
+// TestValidateBoundedReport checks that validate lists at most 1,000
+// problems, counts them all, and writes every one to --problems; the
+// accepted rows stream to --out.
+func TestValidateBoundedReport(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("patient_id,age,stage,mtv_ml\n")
+	for i := range 3000 {
+		if i%2 == 0 {
+			fmt.Fprintf(&b, "p%d,x,3,100\n", i)
+		} else {
+			fmt.Fprintf(&b, "p%d,60,3,100\n", i)
+		}
+	}
+	data := writeFile(t, "c.csv", b.String())
+	dir := t.TempDir()
+	out, probs := filepath.Join(dir, "clean.csv"), filepath.Join(dir, "problems.csv")
+	var rep struct {
+		Rows, Accepted int
+		Problems       []json.RawMessage
+		ProblemsTotal  int `json:"problems_total"`
+		Excluded       []json.RawMessage
+		ExcludedTotal  int `json:"excluded_total"`
+		Errors         int `json:"errors"`
+	}
+	runJSON(t, &rep, "validate", "--data", data, "--out", out, "--problems", probs)
+	if rep.Rows != 3000 || rep.Accepted != 1500 || len(rep.Problems) != 1000 || rep.ProblemsTotal != 1500 ||
+		len(rep.Excluded) != 1000 || rep.ExcludedTotal != 1500 || rep.Errors != 1500 {
+		t.Fatalf("%+v", rep)
+	}
+	lines := func(p string) int {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(string(b), "\n")
+	}
+	if n := lines(out); n != 1501 {
+		t.Errorf("--out has %d lines", n)
+	}
+	if n := lines(probs); n != 3001 {
+		t.Errorf("--problems has %d lines", n)
+	}
+	text := checkRun(t, []string{"validate", "--data", data}, 0, []string{"... and 500 more problems", "... and 500 more excluded rows"})
+	if strings.Count(text, "\n") > 2100 {
+		t.Errorf("table output of %d lines", strings.Count(text, "\n"))
+	}
 }

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"carimpi/cohort"
 	"carimpi/internal/jsonx"
 	"carimpi/internal/outfile"
+	"carimpi/record"
+	"carimpi/table"
 )
 
 func init() { register(newValidateCmd()) }
@@ -32,17 +36,26 @@ func (f *cohortFlags) inputs() []string { return []string{f.data, f.mapFile} }
 
 // load reads the cohort file with the map and units of the flags.
 func (f *cohortFlags) load() (*cohort.Cohort, *cohort.Report, error) {
-	if f.data == "" {
-		return nil, nil, usagef("--data is required")
-	}
-	ro, err := f.options()
+	opts, err := f.cohortOptions()
 	if err != nil {
 		return nil, nil, err
 	}
-	if f.excludeTopMTV < 0 || f.excludeTopMTV >= 1 {
-		return nil, nil, usagef("--exclude-top-mtv %g: give a fraction in [0, 1), e.g. 0.025", f.excludeTopMTV)
+	return cohort.LoadFile(f.data, opts)
+}
+
+// cohortOptions returns the import options of the flags.
+func (f *cohortFlags) cohortOptions() (cohort.Options, error) {
+	if f.data == "" {
+		return cohort.Options{}, usagef("--data is required")
 	}
-	return cohort.LoadFile(f.data, cohort.Options{Options: ro, ExcludeTopMTV: f.excludeTopMTV, Strict: f.strict})
+	ro, err := f.options()
+	if err != nil {
+		return cohort.Options{}, err
+	}
+	if f.excludeTopMTV < 0 || f.excludeTopMTV >= 1 {
+		return cohort.Options{}, usagef("--exclude-top-mtv %g: give a fraction in [0, 1), e.g. 0.025", f.excludeTopMTV)
+	}
+	return cohort.Options{Options: ro, ExcludeTopMTV: f.excludeTopMTV, Strict: f.strict}, nil
 }
 
 func newValidateCmd() *Command {
@@ -50,6 +63,7 @@ func newValidateCmd() *Command {
 	var cf cohortFlags
 	cf.register(fs, 0)
 	out := fs.String("out", "", "write the accepted rows, in the dictionary's names and units, to this .csv or .xlsx file")
+	problems := fs.String("problems", "", "write every problem and excluded row to this CSV file (the report lists the first 1000 of each)")
 	format := fs.String("format", "table", "output format: table or json")
 	c := &Command{
 		Name:      "validate",
@@ -85,21 +99,15 @@ excluded_outliers.`,
 		if err != nil {
 			return err
 		}
-		if *out != "" {
-			// Refused before the (possibly long) load.
-			if err := outfile.CheckInputs(*out, cf.inputs()...); err != nil {
-				return err
-			}
-		}
-		co, rep, err := cf.load()
+		rep, err := runValidate(cf, *out, ext, *problems)
 		if err != nil {
 			return err
 		}
 		if *out != "" {
-			if err := writeCohort(co, *out, ext, cf.inputs()...); err != nil {
-				return err
-			}
-			fmt.Fprintf(stderr, "wrote %d accepted rows to %s\n", co.Len(), *out)
+			fmt.Fprintf(stderr, "wrote %d accepted rows to %s\n", rep.Accepted, *out)
+		}
+		if *problems != "" {
+			fmt.Fprintf(stderr, "wrote %d problems and %d excluded rows to %s\n", rep.ProblemsTotal, rep.ExcludedTotal, *problems)
 		}
 		if *format == "json" {
 			v := struct {
@@ -116,6 +124,91 @@ excluded_outliers.`,
 		return rep.WriteText(stdout)
 	}
 	return c
+}
+
+// maxListed is how many problems and excluded rows a validation report
+// lists (the rest are counted; --problems writes them all).
+const maxListed = 1000
+
+// runValidate streams the cohort file (cohort.ScanFile): the report lists
+// at most maxListed problems and exclusions, --problems gets every one,
+// --out every accepted row. Memory does not grow with the file (but for
+// the ids checked for duplicates and, with the outlier rule, one number a
+// row).
+func runValidate(cf cohortFlags, out, ext, problems string) (*cohort.Report, error) {
+	opts, err := cf.cohortOptions()
+	if err != nil {
+		return nil, err
+	}
+	inputs := cf.inputs()
+	for _, o := range []string{out, problems} {
+		if o != "" {
+			if err := outfile.CheckInputs(o, inputs...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if out != "" && problems != "" && filepath.Clean(out) == filepath.Clean(problems) {
+		return nil, usagef("--out and --problems name the same file")
+	}
+	opts.MaxListed = maxListed
+	commitProblems := func() error { return nil }
+	if problems != "" {
+		pf, err := outfile.Create(problems, inputs...)
+		if err != nil {
+			return nil, err
+		}
+		defer pf.Abort()
+		pw := bufio.NewWriter(pf)
+		pw.Write(table.AppendRecord(nil, []string{"kind", "row", "line", "patient_id", "column", "field", "value", "severity", "action", "message", "fix"}))
+		opts.OnProblem = func(p cohort.Problem) {
+			pw.Write(table.AppendRecord(nil, []string{"problem", strconv.Itoa(p.Row), strconv.Itoa(p.Line), p.PatientID, p.Column, p.Field, p.Value, p.Severity, p.Action, p.Message, p.Fix}))
+		}
+		opts.OnExcluded = func(e cohort.Exclusion) {
+			pw.Write(table.AppendRecord(nil, []string{"excluded", strconv.Itoa(e.Row), strconv.Itoa(e.Line), e.PatientID, "", "", "", "", cohort.ActionExcluded, strings.Join(e.Reasons, "; "), ""}))
+		}
+		commitProblems = func() error {
+			if err := pw.Flush(); err != nil {
+				return err
+			}
+			return pf.Commit()
+		}
+	}
+	if out == "" {
+		rep, err := cohort.ScanFile(cf.data, opts, func(*record.Record) error { return nil })
+		if err != nil {
+			return nil, err
+		}
+		return rep, commitProblems()
+	}
+	// The columns that hold a value first (one more pass), then the
+	// accepted rows under them.
+	first := opts
+	first.MaxListed, first.OnProblem, first.OnExcluded, first.ExcludeTopMTV = 1, nil, nil, 0
+	var seen cohort.Presence
+	if _, err := cohort.ScanFile(cf.data, first, func(rec *record.Record) error { seen.Add(rec); return nil }); err != nil {
+		return nil, err
+	}
+	of, err := outfile.Create(out, inputs...)
+	if err != nil {
+		return nil, err
+	}
+	defer of.Abort()
+	cw, err := cohort.NewWriter(of, strings.TrimPrefix(ext, "."), seen.Has)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := cohort.ScanFile(cf.data, opts, cw.Write)
+	if err != nil {
+		return nil, err
+	}
+	if err := cw.Close(); err != nil {
+		return nil, err
+	}
+	if err := of.Commit(); err != nil {
+		return nil, err
+	}
+	return rep, commitProblems()
 }
 
 // cohortOutExt checks the file name of a cohort command's --out and
