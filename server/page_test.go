@@ -148,6 +148,9 @@ func TestPageAtBedside(t *testing.T) {
 	if b := text("#simulated-banner"); b != "Model fitted on simulated data — not for patients" {
 		t.Errorf("banner %q", b)
 	}
+	if rows := eval(`[...document.querySelectorAll("#scores tbody th")].map((e) => e.textContent)`); contains(rows, "simulated") || !contains(rows, "CAR-IMPI") {
+		t.Errorf("score rows %v", rows)
+	}
 	if over := eval(overflowJS); len(over) != 0 {
 		t.Errorf("overflow at 390 px: %v", over)
 	}

@@ -61,7 +61,7 @@ window.addEventListener("error", (e) => { window.__err = String(e.message); });
     ["m_easix", "m-EASIX", [], "m-easix"],
   ];
   // Keys of the answer that are not indices.
-  const META = new Set(["notice", "patient_id", "warnings", "unavailable", "errors", "survival", "bands", "models", "result"]);
+  const META = new Set(["notice", "simulated", "patient_id", "warnings", "unavailable", "errors", "survival", "bands", "models", "result"]);
   const NAMES = { "car-impi": "CAR-IMPI", "impi": "IMPI" };
 
   // factorOf returns the factor that converts the named input to the data
