@@ -67,17 +67,30 @@ func Num(v float64) string {
 }
 
 // MedianIQR formats "median (Q1–Q3)" with one number of decimals for all
-// three, chosen from the median's magnitude (three significant digits, at
-// most two decimals; none when all three are whole numbers): "65 (57–72)", "31.1 (5.2–147.0)", "0.79 (0.40–2.62)".
+// three (IQRDigits): "65 (57–72)", "31.1 (5.2–147.0)", "0.79 (0.40–2.62)".
 func MedianIQR(median, q1, q3 float64) string {
+	return MedianIQRDigits(median, q1, q3, IQRDigits(median, q1, q3))
+}
+
+// IQRDigits chooses the decimals of a median and its quartiles from the
+// median's magnitude (three significant digits, at most two decimals;
+// none when all three are whole numbers). A table row passes the digits
+// of its overall column to MedianIQRDigits so that its columns align.
+func IQRDigits(median, q1, q3 float64) int {
+	if integral(median) && integral(q1) && integral(q3) {
+		return 0
+	}
+	if a := math.Abs(median); a > 0 && !math.IsInf(a, 0) {
+		return min(max(2-int(math.Floor(math.Log10(a))), 0), 2)
+	}
+	return 2
+}
+
+// MedianIQRDigits formats "median (Q1–Q3)" with d decimals; "—" when the
+// median does not exist.
+func MedianIQRDigits(median, q1, q3 float64, d int) string {
 	if math.IsNaN(median) {
 		return "—"
-	}
-	d := 2
-	if integral(median) && integral(q1) && integral(q3) {
-		d = 0
-	} else if a := math.Abs(median); a > 0 {
-		d = min(max(2-int(math.Floor(math.Log10(a))), 0), 2)
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', d, 64) }
 	return fmt.Sprintf("%s (%s–%s)", f(median), f(q1), f(q3))

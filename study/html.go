@@ -80,6 +80,10 @@ func (b *htmlBuf) table(header []string, rows [][]string, caption string) {
 	for _, r := range rows {
 		b.WriteString("<tr>")
 		for _, c := range r {
+			if lv, ok := strings.CutPrefix(c, "    "); ok { // a level under its variable
+				b.WriteString(`<td class="level">` + html.EscapeString(lv) + "</td>")
+				continue
+			}
 			b.WriteString("<td>" + html.EscapeString(c) + "</td>")
 		}
 		b.WriteString("</tr>")

@@ -52,13 +52,15 @@ func characteristicsTable(name, title string, ch *Characteristics, groupLabel fu
 		switch {
 		case c.Kind == "continuous":
 			r := blank(c.Label + ", median (IQR)")
+			r[1] = "—"
+			d := 2
 			if c.OverallMedian != nil {
-				r[1] = render.MedianIQR(float64(*c.OverallMedian), float64(*c.OverallQ1), float64(*c.OverallQ3))
-			} else {
-				r[1] = "—"
+				m, q1, q3 := float64(*c.OverallMedian), float64(*c.OverallQ1), float64(*c.OverallQ3)
+				d = render.IQRDigits(m, q1, q3)
+				r[1] = render.MedianIQRDigits(m, q1, q3, d)
 			}
 			for g := range k {
-				r[2+g] = render.MedianIQR(c.Median[g], c.Q1[g], c.Q3[g])
+				r[2+g] = render.MedianIQRDigits(c.Median[g], c.Q1[g], c.Q3[g], d)
 			}
 			r[k+2] = pv
 			t.Rows = append(t.Rows, r)

@@ -109,6 +109,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding
 .simulated{background:#fde0dc;border-left:5px solid #D55E00;padding:.6em 1em;font-weight:bold}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}caption{text-align:left;font-style:italic;padding:.3em 0}
 th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#f2f2f2}
+td.level{padding-left:2em}.foot{font-size:.85em;margin:.1em 0}.files{font-size:.85em}
 figure{margin:1em 0;page-break-inside:avoid}figure svg{max-width:100%;height:auto}figcaption{font-size:.85em;color:#555}
 .note{color:#8a4b00}.formula{font-family:monospace;background:#f5f5f5;padding:.5em}
 nav ol{columns:2}@media print{nav{display:none}h2{page-break-before:auto}body{max-width:none}}`
