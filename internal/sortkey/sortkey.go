@@ -9,6 +9,7 @@ package sortkey
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -77,8 +78,10 @@ func sortSmall(key []uint64, idx []int32) {
 }
 
 // Sort sorts key ascending, stably, permuting idx alongside: an LSD radix
-// sort on 11-bit digits that skips the digits every key shares (a
-// comparison sort below 4096 keys). idx must be as long as key.
+// sort over only the bits in which the keys differ, in as few digits of at
+// most 11 bits as cover them (whole-day times take two passes), skipping a
+// digit every key shares (a comparison sort below 4096 keys). idx must be
+// as long as key.
 func Sort(key []uint64, idx []int32) {
 	n := len(key)
 	if len(idx) != n {
@@ -88,28 +91,45 @@ func Sort(key []uint64, idx []int32) {
 		sortSmall(key, idx)
 		return
 	}
+	// Only the bits that differ between keys need sorting: digits of at
+	// most 11 bits, as few as cover them (whole-day times: two).
+	and, or := ^uint64(0), uint64(0)
+	for _, v := range key {
+		and &= v
+		or |= v
+	}
+	diff := and ^ or
+	if diff == 0 {
+		return // all keys equal: sorted, and stable
+	}
+	lo := bits.TrailingZeros64(diff)
+	width := 64 - bits.LeadingZeros64(diff) - lo
+	np := (width + radixBits - 1) / radixBits
+	digit := uint((width + np - 1) / np)
+	mask := uint64(1)<<digit - 1
 	var count [passes][buckets]int
 	for _, v := range key {
-		for p := range passes {
-			count[p][(v>>(p*radixBits))&(buckets-1)]++
+		v >>= uint(lo)
+		for p := range np {
+			count[p][(v>>(uint(p)*digit))&mask]++
 		}
 	}
 	key2 := make([]uint64, n)
 	idx2 := make([]int32, n)
 	src, dst := key, key2
 	isrc, idst := idx, idx2
-	for p := range passes {
+	for p := range np {
 		c := &count[p]
-		shift := p * radixBits
-		if c[(src[0]>>shift)&(buckets-1)] == n {
+		shift := uint(lo) + uint(p)*digit
+		if c[(src[0]>>shift)&mask] == n {
 			continue // every key has the same digit
 		}
 		sum := 0
-		for b := range c {
+		for b := range c[:mask+1] {
 			c[b], sum = sum, sum+c[b]
 		}
 		for i, v := range src {
-			b := (v >> shift) & (buckets - 1)
+			b := (v >> shift) & mask
 			dst[c[b]] = v
 			idst[c[b]] = isrc[i]
 			c[b]++
