@@ -151,6 +151,7 @@ func TestPageAtBedside(t *testing.T) {
 	if rows := eval(`[...document.querySelectorAll("#scores tbody th")].map((e) => e.textContent)`); contains(rows, "simulated") || !contains(rows, "CAR-IMPI") {
 		t.Errorf("score rows %v", rows)
 	}
+	eval(`[...document.querySelectorAll("details")].map((d) => { d.open = true; return d.id; })`) // the explanations too
 	if over := eval(overflowJS); len(over) != 0 {
 		t.Errorf("overflow at 390 px: %v", over)
 	}
