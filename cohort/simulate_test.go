@@ -189,8 +189,6 @@ func calibration(t *testing.T, c *cohort.Cohort) []target {
 
 func one(v float64) bool { return v == 1 }
 
-func ptr[T any](v T) *T { return &v }
-
 // TestSimulateCalibration checks every calibrated target at n = 50,000
 // (25,000 per cohort).
 func TestSimulateCalibration(t *testing.T) {

@@ -3,7 +3,6 @@ package record
 import (
 	"encoding/json"
 	"math"
-	"strconv"
 )
 
 // Kind is how a field's cells are read.
@@ -197,8 +196,6 @@ var byName = func() map[string]Field {
 	}
 	return m
 }()
-
-func (f Field) format(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 func text(name, doc string, p func(*Record) *string) Info {
 	return Info{Name: name, Kind: Text, Description: doc, str: p}

@@ -1,8 +1,8 @@
 package render
 
 import (
+	"carimpi/internal/textsafe"
 	"fmt"
-	"html"
 	"math"
 	"strconv"
 	"strings"
@@ -118,7 +118,7 @@ func num(v float64) string {
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
-func esc(s string) string { return html.EscapeString(s) }
+func esc(s string) string { return textsafe.Markup(s) }
 
 // niceTicks returns about n round tick values from the first multiple of
 // the step at or below lo to the first at or above hi, so the axis covers

@@ -1,8 +1,8 @@
 package study
 
 import (
+	"carimpi/internal/textsafe"
 	"fmt"
-	"html"
 	"math"
 	"sort"
 	"strings"
@@ -39,11 +39,11 @@ func (out *Output) table(name string) (Table, bool) {
 type htmlBuf struct{ strings.Builder }
 
 func (b *htmlBuf) p(format string, args ...any) {
-	b.WriteString("<p>" + html.EscapeString(fmt.Sprintf(format, args...)) + "</p>\n")
+	b.WriteString("<p>" + textsafe.Markup(fmt.Sprintf(format, args...)) + "</p>\n")
 }
 
 func (b *htmlBuf) note(s string) {
-	b.WriteString(`<p class="note">` + html.EscapeString(s) + "</p>\n")
+	b.WriteString(`<p class="note">` + textsafe.Markup(s) + "</p>\n")
 }
 
 func (b *htmlBuf) fig(out *Output, name string) {
@@ -53,14 +53,14 @@ func (b *htmlBuf) fig(out *Output, name string) {
 		return
 	}
 	fmt.Fprintf(b, "<figure id=\"fig-%[1]s\">%[2]s<figcaption>%[3]s <span class=\"files\">Files: <a href=\"figures/%[1]s.svg\">SVG</a>, <a href=\"figures/%[1]s.png\">PNG (300 dpi)</a>, <a href=\"figures/%[1]s.pdf\">PDF</a></span></figcaption></figure>\n",
-		name, f.Drawing.SVG(), html.EscapeString(f.Title))
+		name, f.Drawing.SVG(), textsafe.Markup(f.Title))
 }
 
 // tbl writes a report table with its footnotes and a link to its files.
 func (b *htmlBuf) tbl(t Table) {
 	b.table(t.Header, t.Rows, t.Title)
 	for _, n := range t.Notes {
-		b.WriteString(`<p class="foot">` + html.EscapeString(n) + "</p>\n")
+		b.WriteString(`<p class="foot">` + textsafe.Markup(n) + "</p>\n")
 	}
 	if t.Name != "" {
 		fmt.Fprintf(b, "<p class=\"files\">Files: <a href=\"tables/%[1]s.csv\">tables/%[1]s.csv</a>, <a href=\"tables/%[1]s.xlsx\">tables/%[1]s.xlsx</a></p>\n", t.Name)
@@ -70,21 +70,21 @@ func (b *htmlBuf) tbl(t Table) {
 func (b *htmlBuf) table(header []string, rows [][]string, caption string) {
 	b.WriteString("<table>")
 	if caption != "" {
-		b.WriteString("<caption>" + html.EscapeString(caption) + "</caption>")
+		b.WriteString("<caption>" + textsafe.Markup(caption) + "</caption>")
 	}
 	b.WriteString("<thead><tr>")
 	for _, h := range header {
-		b.WriteString("<th>" + html.EscapeString(h) + "</th>")
+		b.WriteString("<th>" + textsafe.Markup(h) + "</th>")
 	}
 	b.WriteString("</tr></thead><tbody>")
 	for _, r := range rows {
 		b.WriteString("<tr>")
 		for _, c := range r {
 			if lv, ok := strings.CutPrefix(c, "    "); ok { // a level under its variable
-				b.WriteString(`<td class="level">` + html.EscapeString(lv) + "</td>")
+				b.WriteString(`<td class="level">` + textsafe.Markup(lv) + "</td>")
 				continue
 			}
-			b.WriteString("<td>" + html.EscapeString(c) + "</td>")
+			b.WriteString("<td>" + textsafe.Markup(c) + "</td>")
 		}
 		b.WriteString("</tr>")
 	}
@@ -188,7 +188,7 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 
 	b = htmlBuf{}
 	m := res.Model
-	b.WriteString("<p class=\"formula\">" + html.EscapeString(m.Formula) + "</p>\n")
+	b.WriteString("<p class=\"formula\">" + textsafe.Markup(m.Formula) + "</p>\n")
 	var mrows [][]string
 	for j, t := range m.Terms {
 		mrows = append(mrows, []string{t, fmt.Sprintf("%.6g", m.Coef[j]), render.Sig(m.SE[j], 3), render.Sig(m.HR[j], 3), render.FormatP(m.P[j])})
@@ -206,7 +206,7 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 	for _, c := range cohorts {
 		for _, g := range []string{"median", "terciles"} {
 			for _, ep := range []string{"pfs", "os"} {
-				b.WriteString(fmt.Sprintf("<h3>%s cohort: %s by %s</h3>\n", html.EscapeString(c), strings.ToUpper(ep), g))
+				b.WriteString(fmt.Sprintf("<h3>%s cohort: %s by %s</h3>\n", textsafe.Markup(c), strings.ToUpper(ep), g))
 				out.groupBlock(&b, fmt.Sprintf("km-%s-%s-%s", slug(c), g, ep), res.KM[c][g][ep], fmt.Sprintf("%s, %s, %s groups", c, strings.ToUpper(ep), g))
 			}
 		}
@@ -276,12 +276,12 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		m          map[string]*GroupSurvival
 	}{{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX (>= 3)", res.CombinedHematotox}, {"combined-inflamix", "CAR-IMPI × InflaMix", res.CombinedInflamix}} {
 		if c.key == "combined-inflamix" && opt.InflaMix == nil {
-			b.WriteString(fmt.Sprintf("<h3>%s</h3>\n", html.EscapeString(c.title)))
+			b.WriteString(fmt.Sprintf("<h3>%s</h3>\n", textsafe.Markup(c.title)))
 			b.note(scores.InflaMixNotInstalled + ".")
 			continue
 		}
 		for _, ep := range []string{"pfs", "os"} {
-			b.WriteString(fmt.Sprintf("<h3>%s: %s</h3>\n", html.EscapeString(c.title), strings.ToUpper(ep)))
+			b.WriteString(fmt.Sprintf("<h3>%s: %s</h3>\n", textsafe.Markup(c.title), strings.ToUpper(ep)))
 			out.groupBlock(&b, c.key+"-"+ep, c.m[ep], c.title+", pooled cohorts")
 		}
 	}
@@ -304,7 +304,7 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		if pr == nil {
 			continue
 		}
-		b.WriteString(fmt.Sprintf("<h3>%s cohort: predicted %s</h3>\n", html.EscapeString(c), strings.ToUpper(pr.Endpoint)))
+		b.WriteString(fmt.Sprintf("<h3>%s cohort: predicted %s</h3>\n", textsafe.Markup(c), strings.ToUpper(pr.Endpoint)))
 		out.predictionBlock(&b, pr, c, out.Model.Name)
 	}
 	if o := res.Optimism; o != nil {

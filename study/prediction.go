@@ -1,8 +1,8 @@
 package study
 
 import (
+	"carimpi/internal/textsafe"
 	"fmt"
-	"html"
 	"math"
 	"slices"
 	"sort"
@@ -357,7 +357,7 @@ func (out *Output) predictionBlock(b *htmlBuf, pr *Prediction, cohortName, model
 		for d := range dc.N {
 			rows = append(rows, []string{fmt.Sprint(d + 1), fmt.Sprint(dc.N[d]), f3(dc.Predicted[d]), cIndex(dc.Observed[d], dc.Lower[d], dc.Upper[d])})
 		}
-		b.WriteString(fmt.Sprintf("<h3>%s cohort, %g months</h3>\n", html.EscapeString(cohortName), dc.Time))
+		b.WriteString(fmt.Sprintf("<h3>%s cohort, %g months</h3>\n", textsafe.Markup(cohortName), dc.Time))
 		b.table([]string{"Decile of risk", "n", fmt.Sprintf("Predicted S(%g)", dc.Time), "Observed S (95% CI)"}, rows, "Calibration by decile of predicted risk")
 		if k < len(pr.Smoothed) && pr.Smoothed[k].LeftOut > 0 {
 			b.note(fmt.Sprintf("Smoothed calibration: %d patients with a predicted risk of 0 or 1 left out.", pr.Smoothed[k].LeftOut))

@@ -2,8 +2,8 @@ package study
 
 import (
 	"bytes"
+	"carimpi/internal/textsafe"
 	"fmt"
-	"html"
 	"os"
 	"path/filepath"
 
@@ -129,20 +129,20 @@ func (out *Output) WriteHTML(w *bytes.Buffer) error {
 // and the sections.
 func writePage(w *bytes.Buffer, title, heading, notice string, simulated bool, meta string, sections []Section) {
 	w.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-	w.WriteString("<title>" + html.EscapeString(title) + "</title><style>" + css + "</style></head><body>\n")
-	w.WriteString("<h1>" + html.EscapeString(heading) + "</h1>\n")
-	w.WriteString("<p class=\"notice\">" + html.EscapeString(notice) + "</p>\n")
+	w.WriteString("<title>" + textsafe.Markup(title) + "</title><style>" + css + "</style></head><body>\n")
+	w.WriteString("<h1>" + textsafe.Markup(heading) + "</h1>\n")
+	w.WriteString("<p class=\"notice\">" + textsafe.Markup(notice) + "</p>\n")
 	if simulated {
 		w.WriteString("<p class=\"simulated\">Simulated data — not patient data. Every number below describes a synthetic cohort.</p>\n")
 	}
-	w.WriteString("<p>" + html.EscapeString(meta) + "</p>\n")
+	w.WriteString("<p>" + textsafe.Markup(meta) + "</p>\n")
 	w.WriteString("<nav><ol>")
 	for _, s := range sections {
-		fmt.Fprintf(w, "<li><a href=\"#%s\">%s</a></li>", s.ID, html.EscapeString(s.Title))
+		fmt.Fprintf(w, "<li><a href=\"#%s\">%s</a></li>", s.ID, textsafe.Markup(s.Title))
 	}
 	w.WriteString("</ol></nav>\n")
 	for _, s := range sections {
-		fmt.Fprintf(w, "<section id=\"%s\"><h2>%s</h2>\n%s</section>\n", s.ID, html.EscapeString(s.Title), s.HTML)
+		fmt.Fprintf(w, "<section id=\"%s\"><h2>%s</h2>\n%s</section>\n", s.ID, textsafe.Markup(s.Title), s.HTML)
 	}
 	w.WriteString("</body></html>\n")
 }

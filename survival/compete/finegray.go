@@ -212,8 +212,8 @@ func FineGray(time []float64, status []int, x [][]float64, opt *FGOptions) (*FGM
 	for j := range s {
 		m.Score[j] = -s[j]
 	}
-	// variance at b
-	lik = fg.eval(b, s, h)
+	// variance at b (eval fills s and h)
+	fg.eval(b, s, h)
 	inf := mat.NewDense(p, p, append([]float64(nil), h...))
 	var hinv mat.Dense
 	if err := hinv.Inverse(inf); err != nil {
