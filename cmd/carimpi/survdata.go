@@ -162,12 +162,16 @@ func readSurv(rd *table.Reader, f survFlags, nums, texts []string, rows int) (*s
 	}
 	d.time = make([]float64, 0, rows)
 	d.event = make([]bool, 0, rows)
+	d.lines = make([]int32, 0, rows)
 	evValue := f.eventValue
 	// Without --event-value the column's codes decide (record's
 	// convention, as validate reads pfs_event): each kept row's code is
 	// kept and resolved at the end.
 	auto := evValue == "" && f.causeOf == nil
 	var evRow []int32
+	if auto {
+		evRow = make([]int32, 0, rows)
+	}
 	// kind[c] classifies event code c: 0 not yet seen in a kept row, 1 the
 	// event, 2 the censoring code; with causeOf, status[c] is its code.
 	var evCodes table.Codes
