@@ -3,6 +3,7 @@ package jsonx
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -28,5 +29,21 @@ func TestFloatsRoundTrip(t *testing.T) {
 	}
 	if b, _ := json.Marshal(struct{ X Float }{Float(math.NaN())}); string(b) != `{"X":null}` {
 		t.Fatalf("struct: %s", b)
+	}
+}
+
+// TestCheckObjectDepth checks that deep nesting is refused early, in
+// linear time and memory (the path of each level used to make it
+// quadratic: 100,000 levels took gigabytes).
+func TestCheckObjectDepth(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 100000) + "1" + strings.Repeat("}", 100000)
+	if err := CheckObject([]byte(deep)); err == nil || !strings.Contains(err.Error(), "nested deeper than 32") {
+		t.Fatalf("err = %v", err)
+	}
+	if err := CheckObject([]byte(`{"a":[` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `]}`)); err == nil {
+		t.Fatal("deep array accepted")
+	}
+	if err := CheckObject([]byte(`{"age":64,"labs":{"crp":[1,2]}}`)); err != nil {
+		t.Fatal(err)
 	}
 }

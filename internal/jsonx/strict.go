@@ -23,7 +23,7 @@ func CheckObject(data []byte) error {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return fmt.Errorf("not a JSON object but %s", describe(tok))
 	}
-	if err := checkObject(dec, "$"); err != nil {
+	if err := checkObject(dec, "$", 1); err != nil {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -38,7 +38,14 @@ func CheckObject(data []byte) error {
 }
 
 // checkObject reads the members of an object whose '{' was read.
-func checkObject(dec *json.Decoder, path string) error {
+// maxDepth bounds the nesting CheckObject follows: a patient object is
+// flat, and each level costs memory (the path, the decoder's stack).
+const maxDepth = 32
+
+func checkObject(dec *json.Decoder, path string, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("JSON nested deeper than %d levels at %s; send a flat object", maxDepth, path)
+	}
 	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
@@ -50,7 +57,7 @@ func checkObject(dec *json.Decoder, path string) error {
 			return fmt.Errorf("duplicate key %q in %s; give each key once", key, path)
 		}
 		seen[key] = true
-		if err := checkValue(dec, path+"."+key); err != nil {
+		if err := checkValue(dec, path+"."+key, depth); err != nil {
 			return err
 		}
 	}
@@ -58,7 +65,7 @@ func checkObject(dec *json.Decoder, path string) error {
 	return syntaxErr(err)
 }
 
-func checkValue(dec *json.Decoder, path string) error {
+func checkValue(dec *json.Decoder, path string, depth int) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return syntaxErr(err)
@@ -69,10 +76,13 @@ func checkValue(dec *json.Decoder, path string) error {
 	}
 	switch d {
 	case '{':
-		return checkObject(dec, path)
+		return checkObject(dec, path, depth+1)
 	case '[':
+		if depth+1 > maxDepth {
+			return fmt.Errorf("JSON nested deeper than %d levels at %s; send a flat object", maxDepth, path)
+		}
 		for i := 0; dec.More(); i++ {
-			if err := checkValue(dec, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+			if err := checkValue(dec, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
 				return err
 			}
 		}
