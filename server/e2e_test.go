@@ -167,3 +167,32 @@ func sameJSON(a, b string) bool {
 	}
 	return a == b || strings.TrimSpace(a) == strings.TrimSpace(b)
 }
+
+// TestBrowserNonNumericEntry types entries that are not numbers ("-",
+// "1e") into number fields: the browser reports them as empty, and the
+// page must mark them as errors instead of scoring them as missing.
+func TestBrowserNonNumericEntry(t *testing.T) {
+	ctx := browsertest.Start(t, 60*time.Second)
+	srv := httptest.NewServer(newHandler(t, server.Config{}))
+	defer srv.Close()
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(css("#patient")),
+		chromedp.SendKeys(css("#age"), "64"),
+		chromedp.SendKeys(css("#mtv_ml"), "1e"),
+		chromedp.SendKeys(css("#crp"), "-"),
+		chromedp.SendKeys(css("#calculate"), " "),
+		chromedp.WaitVisible(css(`#crp[aria-invalid="true"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	invalid, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll("[aria-invalid=true]")).map((e) => e.id)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(invalid, ",") != "mtv_ml,crp" {
+		t.Errorf("fields marked invalid: %v, want mtv_ml and crp", invalid)
+	}
+}

@@ -410,9 +410,30 @@ window.addEventListener("error", (e) => { window.__err = String(e.message); });
     }
   }
 
+  // badInputs lists the number fields whose text is not a number ("-",
+  // "1e", "12,5,3"): the browser gives their value as "", so without this
+  // check they would be scored as missing without a word.
+  function badInputs() {
+    const out = [];
+    for (const el of form.elements) {
+      if (el.validity && el.validity.badInput) {
+        out.push({ field: el.id || el.name, message: "not a number; write a plain number such as 12.5, or clear the field if the value is unknown" });
+      }
+    }
+    return out;
+  }
+
   let seq = 0;
   async function score() {
     const my = ++seq;
+    const bad = badInputs();
+    if (bad.length) {
+      status.textContent = "";
+      showErrors({ error: "Some entries are not numbers; no score is computed until they are corrected (or cleared):", fields: bad });
+      table.hidden = true;
+      for (const box of [survivalBox, warningsBox, detailBox, modelsBox]) box.textContent = "";
+      return;
+    }
     const headers = { "Content-Type": "application/json" };
     if (tokenInput.value) headers.Authorization = "Bearer " + tokenInput.value;
     status.textContent = "calculating…";
