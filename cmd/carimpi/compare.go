@@ -141,8 +141,8 @@ func runCompare(f compareFlags) (*compareResult, error) {
 		return nil, usagef("--var and --by name the same column %q", f.by)
 	case !slices.Contains(compareTests, f.test):
 		return nil, usagef("--test %q: use one of %s", f.test, strings.Join(compareTests, ", "))
-	case f.simulate < 0:
-		return nil, usagef("--simulate %d: give a positive number of random tables, or 0 for the exact test", f.simulate)
+	case f.simulate < 0 || f.simulate > maxFisherTables:
+		return nil, usagef("--simulate %d: give a number of random tables from 1 to %d, or 0 for the exact test", f.simulate, maxFisherTables)
 	}
 	if err := checkFormat(f.format, "table", "json"); err != nil {
 		return nil, err

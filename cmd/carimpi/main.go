@@ -179,10 +179,11 @@ func printCommandHelp(w io.Writer, c *Command) {
 // Ranges of the numeric flags that size work or memory, checked before any
 // work starts (README, "Limits").
 const (
-	maxBootstrap    = 100_000   // cutpoint --bootstrap
-	maxStudyBoot    = 10_000    // study --bootstrap (each resample repeats the whole development)
-	maxPermutations = 1_000_000 // cutpoint --permutations
-	maxSimulate     = 1_000_000 // simulate --n-development, --n-validation (each)
+	maxBootstrap    = 100_000    // cutpoint --bootstrap
+	maxStudyBoot    = 10_000     // study --bootstrap (each resample repeats the whole development)
+	maxPermutations = 1_000_000  // cutpoint --permutations
+	maxSimulate     = 1_000_000  // simulate --n-development, --n-validation (each)
+	maxFisherTables = 10_000_000 // compare --simulate
 )
 
 // checkRange returns a usage error when a flag's value v is outside

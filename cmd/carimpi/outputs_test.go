@@ -205,3 +205,8 @@ func TestValidateBoundedReport(t *testing.T) {
 		t.Errorf("table output of %d lines", strings.Count(text, "\n"))
 	}
 }
+
+func TestCompareSimulateRange(t *testing.T) {
+	data := writeFile(t, "c.csv", string(cohort.DefaultCSV()))
+	checkRun(t, []string{"compare", "--data", data, "--var", "stage", "--by", "cohort", "--test", "fisher", "--simulate", "1000000000"}, 2, []string{"--simulate"})
+}

@@ -12,6 +12,7 @@ import (
 
 	"carimpi/cohort"
 	"carimpi/internal/outfile"
+	"carimpi/internal/textsafe"
 	"carimpi/study"
 )
 
@@ -96,7 +97,7 @@ unless --force, and a folder holding an input is always refused.
 			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im, DataSHA256: sum}
 		if !*quiet {
 			opt.Progress = stderr
-			fmt.Fprintf(stderr, "carimpi study: %s (seed %d). %s\n", rep.Source, *seed, researchNotice)
+			fmt.Fprintf(stderr, "carimpi study: %s (seed %d). %s\n", textsafe.Terminal(rep.Source), *seed, researchNotice)
 			if co.Simulated() {
 				fmt.Fprintln(stderr, "carimpi study: the data are simulated — not patient data")
 			}
