@@ -182,7 +182,7 @@ const (
 	maxBootstrap    = 100_000    // cutpoint --bootstrap
 	maxStudyBoot    = 10_000     // study --bootstrap (each resample repeats the whole development)
 	maxPermutations = 1_000_000  // cutpoint --permutations
-	maxSimulate     = 1_000_000  // simulate --n-development, --n-validation (each)
+	maxSimulate     = 50_000     // simulate --n-development, --n-validation (each; the cohort is held in memory, ~3.5 KB a patient)
 	maxFisherTables = 10_000_000 // compare --simulate
 )
 

@@ -12,8 +12,8 @@ func init() { register(newSimulateCmd()) }
 
 func newSimulateCmd() *Command {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	nDev := fs.Int("n-development", cohort.PaperDevelopment, "patients in the development cohort (five centers; 0 to 1000000)")
-	nVal := fs.Int("n-validation", cohort.PaperValidation, "patients in the validation cohort (MSKCC; 0 to 1000000)")
+	nDev := fs.Int("n-development", cohort.PaperDevelopment, "patients in the development cohort (five centers; 0 to 50000)")
+	nVal := fs.Int("n-validation", cohort.PaperValidation, "patients in the validation cohort (MSKCC; 0 to 50000)")
 	seed := fs.Uint64("seed", cohort.DefaultSeed, "random seed (the embedded default cohort uses the default)")
 	out := fs.String("out", "", "output file, .csv or .xlsx (default: CSV on standard output)")
 	c := &Command{
