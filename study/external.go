@@ -388,19 +388,20 @@ func recalibrate(p *patients, idx []int, m *scores.CoxModel, pr *Prediction, coh
 			rc.Events++
 		}
 	}
-	date := time.Now().UTC().Format("2006-01-02")
 	what := "baseline survival (PFS and OS) re-estimated with the linear predictor as an offset"
 	if opt.Recalibrate == "slope" {
 		what = fmt.Sprintf("coefficients and cutoffs multiplied by the calibration slope %.6g, then the %s", float64(rc.Slope), what)
 	}
-	rc.Note = fmt.Sprintf("Recalibrated by carimpi validate-model --recalibrate %s on %s (cohort %s, n = %d, %d %s events, %s): %s. Original model: %s, version %s, fitted on %s.",
-		opt.Recalibrate, data, cohortName, rc.N, rc.Events, strings.ToUpper(opt.Endpoint), date, what, m.Name, m.Version, m.Provenance.Describe())
-	rm.Version = m.Version + " recalibrated (" + opt.Recalibrate + ") " + date
+	// No date is stamped, so that the same model and data give the same
+	// file byte for byte; the data's SHA-256 in fitted_on identifies the fit.
+	rc.Note = fmt.Sprintf("Recalibrated by carimpi validate-model --recalibrate %s on %s (cohort %s, n = %d, %d %s events): %s. Original model: %s, version %s, fitted on %s.",
+		opt.Recalibrate, data, cohortName, rc.N, rc.Events, strings.ToUpper(opt.Endpoint), what, m.Name, m.Version, m.Provenance.Describe())
+	rm.Version = m.Version + " recalibrated (" + opt.Recalibrate + ")"
 	// The recalibrated numbers are carimpi's fit on this cohort; the
 	// original model's simulated flag carries over.
 	fo := &scores.FittedOn{Simulated: simulated || m.Provenance.Simulated(), Data: data, Cohorts: []string{cohortName}, N: rc.N, Events: rc.Events,
 		CarimpiVersion: strings.TrimPrefix(opt.Software, "carimpi "), Method: "recalibration (" + opt.Recalibrate + ") of " + m.Name + " version " + m.Version + ": " + what}
-	rm.Provenance = scores.Provenance{Source: scores.SourceFitted, FittedOn: fo, Citation: scores.FittedCitation(data + ", recalibrating " + m.Name + " " + m.Version), Date: date}
+	rm.Provenance = scores.Provenance{Source: scores.SourceFitted, FittedOn: fo, Citation: scores.FittedCitation(data + ", recalibrating " + m.Name + " " + m.Version)}
 	rm.Info.Notes = append([]string{rc.Note}, rm.Info.Notes...)
 	return &rm, rc, nil
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"carimpi/internal/jsonx"
 	"carimpi/internal/reftest"
@@ -213,6 +214,14 @@ func TestValidateModelRecalibrate(t *testing.T) {
 	}
 	if !rm.Provenance.Simulated() {
 		t.Errorf("recalibrated on simulated data, provenance %+v does not say so", rm.Provenance)
+	}
+	// The recalibrated model file is deterministic: no date is stamped.
+	out2 := filepath.Join(dir, "report2")
+	vmJSON(t, new(study.ExternalResults), "validate-model", "--model", in, "--data", data, "--out", out2, "--recalibrate", "slope", "--quiet")
+	first, _ := os.ReadFile(filepath.Join(out, study.RecalibratedFile))
+	second, _ := os.ReadFile(filepath.Join(out2, study.RecalibratedFile))
+	if len(first) == 0 || string(first) != string(second) || strings.Contains(string(first), time.Now().UTC().Format("2006-01-02")) {
+		t.Error("two recalibrations of the same model on the same data wrote different files")
 	}
 	// A report folder holding the model is refused: it would be replaced.
 	checkRun(t, []string{"validate-model", "--model", in, "--data", data, "--out", dir, "--quiet"}, 1, []string{"model.json"})
