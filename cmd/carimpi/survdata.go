@@ -424,7 +424,14 @@ func writeAnswer[F any, R tableWriter](w io.Writer, format string, run func(F) (
 	if format == "json" {
 		return jsonx.Write(w, res)
 	}
-	return res.writeTable(w)
+	// The table shows names from the user's file (groups, strata, terms):
+	// control characters in them are escaped, never sent to the terminal.
+	var b strings.Builder
+	if err := res.writeTable(&b); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, textsafe.Lines(b.String()))
+	return err
 }
 
 // checkWeights reports the first case weight that is not a positive finite

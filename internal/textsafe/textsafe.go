@@ -62,6 +62,24 @@ func Terminal(s string) string {
 	return b.String()
 }
 
+// Lines is Terminal for a whole block of text the program laid out
+// itself (a table): line feeds and tabs are kept, every other control
+// character is escaped.
+func Lines(s string) string {
+	if clean(s) {
+		return s
+	}
+	parts := strings.Split(s, "\n")
+	for i, line := range parts {
+		cells := strings.Split(line, "\t")
+		for j, c := range cells {
+			cells[j] = Terminal(c)
+		}
+		parts[i] = strings.Join(cells, "\t")
+	}
+	return strings.Join(parts, "\n")
+}
+
 // Quote is strconv.Quote for a terminal: s in double quotes with control
 // characters escaped.
 func Quote(s string) string {

@@ -59,3 +59,11 @@ func TestList(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+func TestLines(t *testing.T) {
+	in := "group\tn\nA\x1b[2J\t3\r\nB\u202e\t4\n"
+	want := "group\tn\nA\\x1b[2J\t3\\r\nB\\u202e\t4\n"
+	if got := textsafe.Lines(in); got != want {
+		t.Errorf("Lines(%q) = %q, want %q", in, got, want)
+	}
+}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestTableAnswersEscapeControlCharacters: group names from the user's
+// file reach the terminal with their control characters escaped, in every
+// command that prints a table.
+func TestTableAnswersEscapeControlCharacters(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "esc.csv")
+	var b strings.Builder
+	b.WriteString("time,event,group,x\n")
+	for i := 0; i < 40; i++ {
+		g := "plain"
+		if i%2 == 1 {
+			g = "evil\x1b[2J\rfake"
+		}
+		b.WriteString(strings.Join([]string{strconv.Itoa(1 + i), strconv.Itoa(i % 3 % 2), g, strconv.Itoa(i*7%11 + 1)}, ","))
+		b.WriteString("\n")
+	}
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"km", "--data", data, "--time", "time", "--event", "event", "--group", "group"},
+		{"logrank", "--data", data, "--time", "time", "--event", "event", "--group", "group"},
+		{"compare", "--data", data, "--by", "group", "--var", "x"},
+		{"describe", "--data", data, "--var", "x", "--by", "group"},
+	} {
+		out, errOut, code := runCLI(t, args...)
+		if code != 0 {
+			t.Errorf("%s: exit %d: %s", args[0], code, errOut)
+			continue
+		}
+		if strings.ContainsAny(out, "\x1b\r") || !strings.Contains(out, `evil\x1b[2J\rfake`) {
+			t.Errorf("%s: control characters not escaped:\n%q", args[0], out)
+		}
+	}
+}
