@@ -142,9 +142,9 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 	}
 	sort.Strings(names)
 	for _, c := range names {
-		byc = append(byc, []string{c, fmt.Sprint(inc.ByCohort[c])})
+		byc = append(byc, []string{c, fmt.Sprint(inc.ByCohort[c]), mtvMethods(inc.MTVMethod[c], inc.ByCohort[c])})
 	}
-	b.table([]string{"Cohort", "Included"}, byc, "Included patients by cohort")
+	b.table([]string{"Cohort", "Included", "MTV segmentation (mtv_method)"}, byc, "Included patients by cohort, with the segmentation their MTV was measured with")
 	if len(inc.Excluded) > 0 {
 		var ex [][]string
 		for _, x := range inc.Excluded {
@@ -330,4 +330,25 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		b.note(n)
 	}
 	add("notes", "Notes", &b)
+}
+
+// mtvMethods lists the segmentations of a cohort's MTVs with n (%), in a
+// fixed order: SUV4, 41pct, then any other, then not recorded.
+func mtvMethods(counts map[string]int, n int) string {
+	order := []string{"SUV4", "41pct"}
+	var other []string
+	for m := range counts {
+		if m != "SUV4" && m != "41pct" && m != MTVMethodNotRecorded {
+			other = append(other, m)
+		}
+	}
+	sort.Strings(other)
+	order = append(append(order, other...), MTVMethodNotRecorded)
+	var parts []string
+	for _, m := range order {
+		if k := counts[m]; k > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", m, render.CountPct(k, n, 0)))
+		}
+	}
+	return strings.Join(parts, "; ")
 }

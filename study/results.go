@@ -66,6 +66,10 @@ type Inclusion struct {
 	ExcludeTopMTV       float64        `json:"exclude_top_mtv"`
 	Excluded            []Exclusion    `json:"excluded"`
 	ByCohort            map[string]int `json:"by_cohort"`
+	// MTVMethod counts the included patients by cohort and MTV
+	// segmentation (mtv_method: SUV4, 41pct, or "not recorded"): the paper
+	// mixed two segmentations, so a reader must see which one the MTVs use.
+	MTVMethod map[string]map[string]int `json:"mtv_method"`
 }
 
 // Exclusion names one excluded row and why.

@@ -421,9 +421,13 @@ func Run(c *cohort.Cohort, rep *cohort.Report, opt Options) (*Output, error) {
 
 const citation = "Winkelmann M, Raj SS, et al. Optimization and validation of the international metabolic prognostic index for CD19 CAR-T in large B-cell lymphoma. Blood Cancer J 2025;15:144. doi:10.1038/s41408-025-01338-1"
 
+// MTVMethodNotRecorded is the mtv_method count key of patients whose
+// segmentation is not in the data.
+const MTVMethodNotRecorded = "not recorded"
+
 func inclusion(rep *cohort.Report, c *cohort.Cohort) Inclusion {
 	inc := Inclusion{Read: rep.Rows, Included: c.Len(), ExcludedOutliers: rep.ExcludedOutliers,
-		MTVOutlierThreshold: jsonx.Float(rep.MTVThreshold), ByCohort: map[string]int{}}
+		MTVOutlierThreshold: jsonx.Float(rep.MTVThreshold), ByCohort: map[string]int{}, MTVMethod: map[string]map[string]int{}}
 	if rep.MTVQuantile > 0 {
 		inc.ExcludeTopMTV = 1 - rep.MTVQuantile
 	}
@@ -435,6 +439,14 @@ func inclusion(rep *cohort.Report, c *cohort.Cohort) Inclusion {
 	}
 	for _, r := range c.Records {
 		inc.ByCohort[r.Cohort]++
+		m := r.MTVMethod
+		if m == "" {
+			m = MTVMethodNotRecorded
+		}
+		if inc.MTVMethod[r.Cohort] == nil {
+			inc.MTVMethod[r.Cohort] = map[string]int{}
+		}
+		inc.MTVMethod[r.Cohort][m]++
 	}
 	return inc
 }

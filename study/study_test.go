@@ -193,6 +193,20 @@ func TestWriteDir(t *testing.T) {
 	if len(files) < 20 {
 		t.Errorf("wrote %d files", len(files))
 	}
+	// The segmentation of the MTVs is counted per cohort and shown.
+	inc := out.Results.Inclusion
+	for c, n := range inc.ByCohort {
+		sum := 0
+		for _, k := range inc.MTVMethod[c] {
+			sum += k
+		}
+		if sum != n {
+			t.Errorf("cohort %s: mtv_method counts %v, %d included", c, inc.MTVMethod[c], n)
+		}
+	}
+	if !bytes.Contains(html, []byte("MTV segmentation (mtv_method)")) {
+		t.Error("index.html does not show the MTV segmentation")
+	}
 	// Every figure in three formats: the PNG decodes at the figure's size
 	// at 300 dpi (1 SVG unit = 1/96 in), the PDF has one page.
 	for _, f := range out.Figures {
