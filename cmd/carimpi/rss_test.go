@@ -41,6 +41,9 @@ func TestPeakMemoryIndependentOfRows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 2 x 10 MB")
 	}
+	if raceDetector {
+		t.Skip("peak memory is not measured under the race detector")
+	}
 	dir := t.TempDir()
 	write := func(name string, row func(i int) string) string {
 		p := filepath.Join(dir, name)
