@@ -222,6 +222,10 @@ func (l *loader) commit(row *record.Row) error {
 					Fix: "fill in " + f.Name() + " (" + f.Info().Description + "); CAR-IMPI needs age, stage and MTV"})
 			}
 		}
+		if rec.PatientID == "" {
+			add(Problem{Column: l.h.Source(record.PatientID), Field: "patient_id", Severity: SeverityError, Action: ActionExcluded, Message: "patient_id is missing",
+				Fix: "give every patient an id (a patient_id column, or --map to name the id column)"})
+		}
 		if len(l.h.Missing) > 0 {
 			reasons = append(reasons, "no column for "+strings.Join(l.h.Missing, ", ")+": cannot enter the CAR-IMPI study")
 		}
