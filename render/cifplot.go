@@ -89,21 +89,13 @@ func (p CIFPlot) draw() *svgDoc {
 	plotW := width - left - right
 	x := func(t float64) float64 { return left + plotW*t/tmax }
 	y := func(v float64) float64 { return top + plotH*(1-v/ytop) }
+	var yTicks []float64
 	for _, v := range niceTicks(0, ytop, 5) {
-		if v > ytop+1e-12 {
-			continue
+		if v <= ytop+1e-12 {
+			yTicks = append(yTicks, v)
 		}
-		d.line(left, y(v), left+plotW, y(v), "#e5e5e5", 1)
-		d.text(left-6, y(v)+4, "end", strconv.FormatFloat(v, 'f', 2, 64), "")
 	}
-	d.line(left, top, left, top+plotH, "#333", 1)
-	d.line(left, top+plotH, left+plotW, top+plotH, "#333", 1)
-	for _, t := range ticks {
-		d.line(x(t), top+plotH, x(t), top+plotH+5, "#333", 1)
-		d.text(x(t), top+plotH+18, "middle", fmtTick(t), "")
-	}
-	d.text(left+plotW/2, top+plotH+36, "middle", p.XLabel, "")
-	d.text(left-52, top+plotH/2, "middle", p.YLabel, fmt.Sprintf(` transform="rotate(-90 %s %s)"`, num(left-52), num(top+plotH/2)))
+	d.axes(left, top, plotW, plotH, x, y, ticks, yTicks, p.XLabel, p.YLabel)
 	for _, c := range p.Curves {
 		col := Palette[c.Group%len(Palette)]
 		var xs, ys, lo, hi []float64

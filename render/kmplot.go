@@ -121,18 +121,7 @@ func (p KMPlot) draw() *svgDoc {
 	y := func(s float64) float64 { return top + plotH*(1-s) }
 
 	// Axes and grid.
-	for _, s := range []float64{0, 0.25, 0.5, 0.75, 1} {
-		d.line(left, y(s), left+plotW, y(s), "#e5e5e5", 1)
-		d.text(left-6, y(s)+4, "end", strconv.FormatFloat(s, 'f', 2, 64), "")
-	}
-	d.line(left, top, left, top+plotH, "#333", 1)
-	d.line(left, top+plotH, left+plotW, top+plotH, "#333", 1)
-	for _, t := range ticks {
-		d.line(x(t), top+plotH, x(t), top+plotH+5, "#333", 1)
-		d.text(x(t), top+plotH+18, "middle", fmtTick(t), "")
-	}
-	d.text(left+plotW/2, top+plotH+36, "middle", p.XLabel, "")
-	d.text(left-52, top+plotH/2, "middle", p.YLabel, fmt.Sprintf(` transform="rotate(-90 %s %s)"`, num(left-52), num(top+plotH/2)))
+	d.axes(left, top, plotW, plotH, x, y, ticks, []float64{0, 0.25, 0.5, 0.75, 1}, p.XLabel, p.YLabel)
 
 	for gi, g := range p.Groups {
 		col := g.color(gi)
@@ -263,4 +252,23 @@ func stepBand(g KMGroup, tmax float64) (xs, lo, hi []float64) {
 		pl, ph = l, h
 	}
 	return xs, lo, hi
+}
+
+// axes draws the grid lines at yTicks (labelled with two decimals), the
+// two axes, the x ticks and both axis titles of a survival-type plot; x
+// and y map data to canvas coordinates. Kaplan-Meier and cumulative
+// incidence figures share it.
+func (d *svgDoc) axes(left, top, plotW, plotH float64, x, y func(float64) float64, xTicks, yTicks []float64, xLabel, yLabel string) {
+	for _, v := range yTicks {
+		d.line(left, y(v), left+plotW, y(v), "#e5e5e5", 1)
+		d.text(left-6, y(v)+4, "end", strconv.FormatFloat(v, 'f', 2, 64), "")
+	}
+	d.line(left, top, left, top+plotH, "#333", 1)
+	d.line(left, top+plotH, left+plotW, top+plotH, "#333", 1)
+	for _, t := range xTicks {
+		d.line(x(t), top+plotH, x(t), top+plotH+5, "#333", 1)
+		d.text(x(t), top+plotH+18, "middle", fmtTick(t), "")
+	}
+	d.text(left+plotW/2, top+plotH+36, "middle", xLabel, "")
+	d.text(left-52, top+plotH/2, "middle", yLabel, fmt.Sprintf(` transform="rotate(-90 %s %s)"`, num(left-52), num(top+plotH/2)))
 }
