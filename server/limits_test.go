@@ -39,7 +39,7 @@ func post(t *testing.T, url, ctype, accept string, body io.Reader) (*http.Respon
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := oneShot.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,6 +47,12 @@ func post(t *testing.T, url, ctype, accept string, body io.Reader) (*http.Respon
 	b, err := io.ReadAll(resp.Body)
 	return resp, b, err
 }
+
+// oneShot opens a connection per request: these tests stream bodies that
+// cannot be replayed, and a pooled connection the server closed after an
+// earlier refusal would fail such a request with "server closed idle
+// connection" before it reaches the handler.
+var oneShot = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 
 // TestBatchNeverTruncatesSilently sends batches past the body cap and the
 // line limit through a real HTTP client: a declared length is refused with
