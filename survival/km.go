@@ -61,8 +61,9 @@ type KMOptions struct {
 	Start []float64
 	// Weights, if not nil, are positive case weights (survfit weights =):
 	// numbers at risk, events and censored are weighted sums. With
-	// non-integer weights the Kaplan-Meier standard error is the
-	// infinitesimal jackknife's, as R's survfit computes it then.
+	// non-integer weights the standard error is the infinitesimal
+	// jackknife's, as R's survfit computes it then (for the
+	// Fleming-Harrington estimator in R's form: see KMCurve.StdErr).
 	Weights []float64
 }
 
@@ -102,7 +103,10 @@ type KMCurve struct {
 	// StdErr is the Greenwood standard error of log S (survfit's
 	// fit$std.err), sqrt(sum d/(n(n-d))); it is +Inf once S reaches 0.
 	// For the Fleming-Harrington estimator it is the standard error of H,
-	// sqrt(sum d/n^2).
+	// sqrt(sum d/n^2). With non-integer case weights both are the
+	// infinitesimal jackknife's; for Fleming-Harrington it is then, as in
+	// R's survfit (survival 3.5), the jackknife standard error of H
+	// divided by S, so that SurvStdErr is that standard error of H.
 	// The standard error of S itself is Surv[i]*StdErr[i] (SurvStdErr).
 	StdErr []float64
 	// Lower and Upper are the pointwise limits; NaN where undefined.
@@ -331,7 +335,7 @@ func (c *KMCurve) fillGeneral(o *ordered, a, b int, event []bool, opt KMOptions)
 			c.Events++
 		}
 	}
-	if opt.Estimator == ProductLimit && nonInteger(opt.Weights) {
+	if nonInteger(opt.Weights) {
 		c.jackknife(o, a, b, event, opt)
 	}
 }
@@ -347,29 +351,47 @@ func nonInteger(w []float64) bool {
 }
 
 // jackknife replaces StdErr (and the limits) by the infinitesimal
-// jackknife standard error of log S, which R's survfit uses for
-// Kaplan-Meier curves with non-integer case weights (survfitkm.c, robust
-// variance with each row its own cluster): with U_i(t) the derivative of
-// log S(t) with respect to w_i,
+// jackknife standard error which R's survfit uses for curves with
+// non-integer case weights (survfitkm.c's robust variance, each row its own
+// cluster). For the Kaplan-Meier estimator it is the standard error of
+// log S: with U_i(t) the derivative of log S(t) with respect to w_i,
 //
 //	U_i(t) = sum_{t_j <= t, start_i < t_j <= T_i} d_j/(n_j (n_j - d_j)) - [event_i, T_i <= t] / (n_{T_i} - d_{T_i})
-//	var log S(t) = sum_i (w_i U_i(t))^2
+//	var log S(t) = sum_i (w_i U_i(t))^2.
 //
-// computed with running sums over the subjects at risk (O(n log n)).
+// For the Fleming-Harrington estimator U_i is the derivative of the
+// Nelson-Aalen H (up to sign), the same sums with d_j/n_j^2 and 1/n_{T_i},
+// and sqrt(sum_i (w_i U_i)^2) is the standard error of H = -log S. R
+// (survival 3.5, survfitKM: logse is FALSE for stype = 2, ctype = 1 with a
+// robust variance) reports that number as the standard error of S itself
+// and divides it by S for the limits; StdErr follows R, holding
+// se(H)/S, so that SurvStdErr and the limits equal survfit's.
+//
+// Both are computed with running sums over the subjects at risk
+// (O(n log n)).
 func (c *KMCurve) jackknife(o *ordered, a, b int, event []bool, opt KMOptions) {
+	fh := opt.Estimator == FlemingHarrington
 	m := len(c.Time)
-	cum := make([]float64, m) // C(t_j) = sum_{k <= j} d_k/(n_k(n_k - d_k))
+	// C(t_j) = sum_{k <= j} d_k/(n_k(n_k - d_k)), or d_k/n_k^2 for fh
+	cum := make([]float64, m)
 	var acc float64
 	for j := range m {
 		n, d := c.NRisk[j], c.NEvent[j]
-		if d > 0 {
-			if d >= n {
-				acc = math.Inf(1)
-			} else {
-				acc += d / (n * (n - d))
-			}
+		switch {
+		case d == 0:
+		case fh:
+			acc += d / (n * n)
+		case d >= n:
+			acc = math.Inf(1)
+		default:
+			acc += d / (n * (n - d))
 		}
 		cum[j] = acc
+	}
+	// jump: the derivative's step at the row's own event
+	jump := func(j int) float64 { return 1 / (c.NRisk[j] - c.NEvent[j]) }
+	if fh {
+		jump = func(j int) float64 { return 1 / c.NRisk[j] }
 	}
 	cAt := func(t float64) float64 { // C at the last row time <= t (0 before)
 		k := sort.SearchFloat64s(c.Time, t) // first row >= t
@@ -424,7 +446,7 @@ func (c *KMCurve) jackknife(o *ordered, a, b int, event []bool, opt KMOptions) {
 			ww := s.w * s.w
 			u := cj - s.cs
 			if s.death {
-				du := u - 1/(c.NRisk[j]-c.NEvent[j])
+				du := u - jump(j)
 				v += ww * (du*du - u*u)
 				u = du
 			}
@@ -438,6 +460,9 @@ func (c *KMCurve) jackknife(o *ordered, a, b int, event []bool, opt KMOptions) {
 			v = math.Inf(1)
 		}
 		c.StdErr[j] = math.Sqrt(math.Max(v, 0))
+		if fh {
+			c.StdErr[j] /= c.Surv[j]
+		}
 		c.Lower[j], c.Upper[j] = confInt(c.Surv[j], c.StdErr[j], c.ConfType, c.z)
 	}
 }

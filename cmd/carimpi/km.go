@@ -205,7 +205,7 @@ func runKM(f kmFlags) (*kmJSON, error) {
 		if est == survival.FlemingHarrington {
 			for _, w := range opt.Weights {
 				if w != math.Trunc(w) {
-					warnings = append(warnings, "non-integer weights with --estimator fh: std_err and the limits use sqrt(sum d/n^2) on weighted counts; R's survfit switches to an infinitesimal-jackknife variance here, so its standard errors differ (the estimates agree)")
+					warnings = append(warnings, "non-integer weights with --estimator fh: std_err is the infinitesimal-jackknife standard error of the cumulative hazard H = -log S, and the limits take std_err/S as the standard error of log S, as R's survfit(..., weights =, stype = 2, ctype = 1) reports them (survival 3.5)")
 					break
 				}
 			}

@@ -153,6 +153,19 @@ km[[8]] <- km_case("lung-entry-nonint-weights-loglog", "survfit(Surv(entry, time
   list(start = "entry", time = "time", event = "status", event_value = 2, group = "sex", weights = "w2", conf_type = "log-log"))
 km[[9]] <- km_case("lung-nonint-weights", "survfit(Surv(time, status) ~ 1, lung-entry, weights = w2)",
   survfit(Surv(time, status) ~ 1, l, weights = w2), list(time = "time", event = "status", event_value = 2, weights = "w2"))
+# Fleming-Harrington with non-integer weights: survfit's robust (infinitesimal
+# jackknife) variance of the cumulative hazard. survival 3.5 flags it logse =
+# FALSE for this type (stype = 2, ctype = 1), so summary's std.err is the
+# jackknife se of H itself and the limits use std.err/surv on the log scale.
+km[[10]] <- km_case("lung-fh-nonint-weights", "survfit(Surv(time, status) ~ 1, lung-entry, weights = w2, stype = 2, ctype = 1) (non-integer weights: robust variance)",
+  survfit(Surv(time, status) ~ 1, l, weights = w2, stype = 2, ctype = 1),
+  list(time = "time", event = "status", event_value = 2, weights = "w2", estimator = "fh"))
+km[[11]] <- km_case("lung-entry-fh-nonint-weights-loglog", "survfit(Surv(entry, time, status) ~ sex, lung-entry, weights = w2, stype = 2, ctype = 1, conf.type = 'log-log')",
+  survfit(Surv(entry, time, status) ~ sex, l, weights = w2, stype = 2, ctype = 1, conf.type = "log-log"),
+  list(start = "entry", time = "time", event = "status", event_value = 2, group = "sex", weights = "w2", estimator = "fh", conf_type = "log-log"))
+km[[12]] <- km_case("lung-fh-nonint-weights-plain-90", "survfit(Surv(time, status) ~ sex, lung-entry, weights = w2, stype = 2, ctype = 1, conf.type = 'plain', conf.int = 0.9)",
+  survfit(Surv(time, status) ~ sex, l, weights = w2, stype = 2, ctype = 1, conf.type = "plain", conf.int = 0.9),
+  list(time = "time", event = "status", event_value = 2, group = "sex", weights = "w2", estimator = "fh", conf_type = "plain", conf_level = 0.9))
 km[[7]] <- km_case("lung-entry-sex-quantiles", "quantile(survfit(Surv(entry, time, status) ~ sex, lung-entry), c(0.1, 0.25, 0.5))",
   survfit(Surv(entry, time, status) ~ sex, l), list(start = "entry", time = "time", event = "status", event_value = 2, group = "sex"),
   probs = c(0.1, 0.25, 0.5))
