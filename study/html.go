@@ -124,14 +124,48 @@ func (out *Output) groupBlock(b *htmlBuf, figName string, gs *GroupSurvival, cap
 	b.table(groupHeader, groupRows(gs), fmt.Sprintf("%s. Log-rank test: chi-square %.2f on %d df, %s. HR from a univariable Cox model (Efron) vs the first group; medians by Kaplan-Meier with 95%% CI (log transform); NR = not reached.", caption, float64(gs.LogrankChisq), gs.LogrankDF, render.PInline(float64(gs.LogrankP))))
 }
 
-// buildSections assembles the report's sections in the paper's order.
-func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
-	res := out.Results
-	add := func(id, title string, b *htmlBuf) {
-		out.Sections = append(out.Sections, Section{id, title, b.String()})
+// buildSections assembles the report's sections in the paper's order,
+// each from the statistics, tables and figures already made.
+func (out *Output) buildSections(cohorts []string, opt Options) {
+	for _, s := range []struct {
+		id, title string
+		body      func(b *htmlBuf)
+	}{
+		{"flow", "Cohort flow and follow-up (Table S1)", out.flowSection},
+		{"table1", "Patient characteristics (Table 1)", func(b *htmlBuf) { out.tables(b, "table1") }},
+		{"shape", "Shape of the MTV effect (Fig S2A)", func(b *htmlBuf) { b.fig(out, "mtv-rcs") }},
+		{"cutpoint", "MTV cutpoint (Fig S2B)", func(b *htmlBuf) { out.cutpointSection(b, opt.Endpoint) }},
+		{"model", "The CAR-IMPI model (Fig 1)", func(b *htmlBuf) { out.modelSection(b, opt.Endpoint) }},
+		{"survival", "Survival by risk group (Fig 2, Fig S3)", func(b *htmlBuf) { out.survivalSection(b, cohorts) }},
+		{"competing-risks", "Relapse and non-relapse mortality by risk group (competing risks)", func(b *htmlBuf) { out.competingHTML(b, cohorts) }},
+		{"groups", "Risk groups across cohorts and patient characteristics by risk group (Fig S4, Tables S2, S3)", out.groupsSection},
+		{"multivariable", "Multivariable Cox models (Table 2, Table S4)", func(b *htmlBuf) { out.tables(b, "table2", "table_s4") }},
+		{"toxicity", "Toxicity by risk group (Fig 3, Table S5)", out.toxicitySection},
+		{"combined", "Combined radio-inflammatory groups (Fig 4)", func(b *htmlBuf) { out.combinedSection(b, opt.InflaMix != nil) }},
+		{"beyond", "Beyond the paper: discrimination and internal validation", func(b *htmlBuf) { out.beyondSection(b, cohorts) }},
+		{"published", "Published vs this cohort", out.publishedSection},
+		{"notes", "Notes", out.notesSection},
+	} {
+		if s.id == "competing-risks" && out.Results.CompetingRisks == nil {
+			continue
+		}
+		var b htmlBuf
+		s.body(&b)
+		out.Sections = append(out.Sections, Section{s.id, s.title, b.String()})
 	}
+}
 
-	var b htmlBuf
+// tables writes the named tables that exist, in order.
+func (out *Output) tables(b *htmlBuf, names ...string) {
+	for _, name := range names {
+		if t, ok := out.table(name); ok {
+			b.tbl(t)
+		}
+	}
+}
+
+func (out *Output) flowSection(b *htmlBuf) {
+	res := out.Results
 	inc := res.Inclusion
 	b.p("%d rows read; %d patients included; %d excluded (%d for missing or invalid required data, %d as MTV outliers above %s mL, the %.3g quantile).",
 		inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, inc.ExcludedOutliers, render.Num(float64(inc.MTVOutlierThreshold)), 1-inc.ExcludeTopMTV)
@@ -161,53 +195,43 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		b.p("Median follow-up (reverse Kaplan-Meier on OS) was %s months (IQR %s–%s; %s months).",
 			render.Months(float64(fu.OverallMedian)), render.Months(float64(fu.OverallQ1)), render.Months(float64(fu.OverallQ3)), strings.Join(parts, ", "))
 	}
-	if t, ok := out.table("table_s1"); ok {
-		b.tbl(t)
-	}
-	add("flow", "Cohort flow and follow-up (Table S1)", &b)
+	out.tables(b, "table_s1")
+}
 
-	b = htmlBuf{}
-	if t, ok := out.table("table1"); ok {
-		b.tbl(t)
-	}
-	add("table1", "Patient characteristics (Table 1)", &b)
-
-	b = htmlBuf{}
-	b.fig(out, "mtv-rcs")
-	add("shape", "Shape of the MTV effect (Fig S2A)", &b)
-
-	b = htmlBuf{}
+func (out *Output) cutpointSection(b *htmlBuf, endpoint string) {
+	res := out.Results
 	cp := res.Cutpoint
 	b.p("Maximally selected log-rank statistic of MTV on development %s (maxstat conventions: groups MTV <= cut vs > cut, minprop 0.1, maxprop 0.9): cutpoint %.4g mL, standardized statistic %.4g, Lau94 %s (n = %d).",
-		strings.ToUpper(opt.Endpoint), cp.Value, cp.Statistic, render.PInline(float64(cp.PLau94)), cp.N)
+		strings.ToUpper(endpoint), cp.Value, cp.Statistic, render.PInline(float64(cp.PLau94)), cp.N)
 	if o := res.Optimism; o != nil {
 		b.p("Bootstrap stability of the cutpoint (B = %d, seed %d): median %s mL, 95%% interval %s–%s mL.", o.B, o.Seed, render.Num(float64(o.CutpointMedian)), render.Num(float64(o.CutpointLower)), render.Num(float64(o.CutpointUpper)))
 	}
 	b.fig(out, "cutpoint-scan")
-	add("cutpoint", "MTV cutpoint (Fig S2B)", &b)
+}
 
-	b = htmlBuf{}
-	m := res.Model
+func (out *Output) modelSection(b *htmlBuf, endpoint string) {
+	m := out.Results.Model
 	b.WriteString("<p class=\"formula\">" + textsafe.Markup(m.Formula) + "</p>\n")
 	var mrows [][]string
 	for j, t := range m.Terms {
 		mrows = append(mrows, []string{t, fmt.Sprintf("%.6g", m.Coef[j]), render.Sig(m.SE[j], 3), render.Sig(m.HR[j], 3), render.FormatP(m.P[j])})
 	}
-	b.table([]string{"Term", "Coefficient", "SE", "HR", "p"}, mrows, fmt.Sprintf("Cox model (Efron) of development %s, n = %d, %d events. Score = uncentered linear predictor.", strings.ToUpper(opt.Endpoint), m.N, m.Events))
+	b.table([]string{"Term", "Coefficient", "SE", "HR", "p"}, mrows, fmt.Sprintf("Cox model (Efron) of development %s, n = %d, %d events. Score = uncentered linear predictor.", strings.ToUpper(endpoint), m.N, m.Events))
 	for _, w := range m.Warnings {
 		b.note(w)
 	}
 	b.fig(out, "mtv-linear-spline")
-	add("model", "The CAR-IMPI model (Fig 1)", &b)
+}
 
-	b = htmlBuf{}
+func (out *Output) survivalSection(b *htmlBuf, cohorts []string) {
+	res := out.Results
 	b.p("Risk groups from the development cohort, frozen for validation: median %.4g (low < median <= high); terciles %.4g and %.4g (low < T1 <= intermediate < T2 <= high).",
 		res.Cutoffs.Median, res.Cutoffs.Terciles[0], res.Cutoffs.Terciles[1])
 	for _, c := range cohorts {
 		for _, g := range []string{"median", "terciles"} {
 			for _, ep := range []string{"pfs", "os"} {
 				b.WriteString(fmt.Sprintf("<h3>%s cohort: %s by %s</h3>\n", textsafe.Markup(c), strings.ToUpper(ep), g))
-				out.groupBlock(&b, fmt.Sprintf("km-%s-%s-%s", slug(c), g, ep), res.KM[c][g][ep], fmt.Sprintf("%s, %s, %s groups", c, strings.ToUpper(ep), g))
+				out.groupBlock(b, fmt.Sprintf("km-%s-%s-%s", slug(c), g, ep), res.KM[c][g][ep], fmt.Sprintf("%s, %s, %s groups", c, strings.ToUpper(ep), g))
 			}
 		}
 	}
@@ -216,16 +240,10 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		b.fig(out, "fig2")
 		b.fig(out, "fig-s3")
 	}
-	add("survival", "Survival by risk group (Fig 2, Fig S3)", &b)
+}
 
-	if res.CompetingRisks != nil {
-		b = htmlBuf{}
-		out.competingHTML(&b, cohorts)
-		add("competing-risks", "Relapse and non-relapse mortality by risk group (competing risks)", &b)
-	}
-
-	b = htmlBuf{}
-	if s4 := res.FigS4; s4 != nil {
+func (out *Output) groupsSection(b *htmlBuf) {
+	if s4 := out.Results.FigS4; s4 != nil {
 		b.p("CAR-IMPI by cohort: median %s (IQR %s–%s) in the %s and %s (IQR %s–%s) in the %s cohort; Wilcoxon rank-sum (Mann-Whitney) %s.",
 			render.Sig(s4.Median[0], 3), render.Sig(s4.Q1[0], 3), render.Sig(s4.Q3[0], 3), s4.Groups[0],
 			render.Sig(s4.Median[1], 3), render.Sig(s4.Q1[1], 3), render.Sig(s4.Q3[1], 3), s4.Groups[1], render.PInline(float64(s4.P)))
@@ -238,35 +256,22 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 			}
 		}
 	}
-	add("groups", "Risk groups across cohorts and patient characteristics by risk group (Fig S4, Tables S2, S3)", &b)
+}
 
-	b = htmlBuf{}
-	for _, name := range []string{"table2", "table_s4"} {
-		if t, ok := out.table(name); ok {
-			b.tbl(t)
-		}
-	}
-	add("multivariable", "Multivariable Cox models (Table 2, Table S4)", &b)
-
-	b = htmlBuf{}
-	if len(res.Toxicity) == 0 {
+func (out *Output) toxicitySection(b *htmlBuf) {
+	if len(out.Results.Toxicity) == 0 {
 		b.note("No toxicity data in the cohort.")
-	} else {
-		if t, ok := out.table("fig3_toxicity"); ok {
-			b.tbl(t)
-		}
-		for _, f := range []string{"toxicity-crs", "toxicity-icans", "toxicity-icu"} {
-			b.fig(out, f)
-		}
-		for _, name := range []string{"toxicity_grades", "table_s5"} {
-			if t, ok := out.table(name); ok {
-				b.tbl(t)
-			}
-		}
+		return
 	}
-	add("toxicity", "Toxicity by risk group (Fig 3, Table S5)", &b)
+	out.tables(b, "fig3_toxicity")
+	for _, f := range []string{"toxicity-crs", "toxicity-icans", "toxicity-icu"} {
+		b.fig(out, f)
+	}
+	out.tables(b, "toxicity_grades", "table_s5")
+}
 
-	b = htmlBuf{}
+func (out *Output) combinedSection(b *htmlBuf, haveInflaMix bool) {
+	res := out.Results
 	b.fig(out, "combination-schema")
 	if _, ok := out.figure("fig4"); ok {
 		b.fig(out, "fig4")
@@ -275,19 +280,20 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 		key, title string
 		m          map[string]*GroupSurvival
 	}{{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX (>= 3)", res.CombinedHematotox}, {"combined-inflamix", "CAR-IMPI × InflaMix", res.CombinedInflamix}} {
-		if c.key == "combined-inflamix" && opt.InflaMix == nil {
+		if c.key == "combined-inflamix" && !haveInflaMix {
 			b.WriteString(fmt.Sprintf("<h3>%s</h3>\n", textsafe.Markup(c.title)))
 			b.note(scores.InflaMixNotInstalled + ".")
 			continue
 		}
 		for _, ep := range []string{"pfs", "os"} {
 			b.WriteString(fmt.Sprintf("<h3>%s: %s</h3>\n", textsafe.Markup(c.title), strings.ToUpper(ep)))
-			out.groupBlock(&b, c.key+"-"+ep, c.m[ep], c.title+", pooled cohorts")
+			out.groupBlock(b, c.key+"-"+ep, c.m[ep], c.title+", pooled cohorts")
 		}
 	}
-	add("combined", "Combined radio-inflammatory groups (Fig 4)", &b)
+}
 
-	b = htmlBuf{}
+func (out *Output) beyondSection(b *htmlBuf, cohorts []string) {
+	res := out.Results
 	for _, c := range cohorts {
 		d := res.Discrimination[c]
 		if d == nil || len(d.Index) == 0 {
@@ -305,31 +311,30 @@ func (out *Output) buildSections(p *patients, cohorts []string, opt Options) {
 			continue
 		}
 		b.WriteString(fmt.Sprintf("<h3>%s cohort: predicted %s</h3>\n", textsafe.Markup(c), strings.ToUpper(pr.Endpoint)))
-		out.predictionBlock(&b, pr, c, out.Model.Name)
+		out.predictionBlock(b, pr, c, out.Model.Name)
 	}
 	if o := res.Optimism; o != nil {
 		b.p("Bootstrap optimism correction of the whole development procedure (cutpoint search and model fit repeated in each of B = %d resamples, seed %d, %d failed): apparent C %.3f, optimism %.3f, corrected C %.3f.",
 			o.B, o.Seed, o.Failed, float64(o.ApparentC), float64(o.Optimism), float64(o.CorrectedC))
 	}
-	add("beyond", "Beyond the paper: discrimination and internal validation", &b)
+}
 
-	b = htmlBuf{}
+func (out *Output) publishedSection(b *htmlBuf) {
 	if t, ok := out.table("published_vs_cohort"); ok {
-		if res.Simulated {
+		if out.Results.Simulated {
 			b.p("This report is made from simulated data. The table sets the numbers the paper reports beside those of this demo cohort, so that the distance between them is visible.")
 		}
 		b.tbl(t)
 	}
-	add("published", "Published vs this cohort", &b)
+}
 
-	b = htmlBuf{}
-	if len(res.Notes) == 0 {
+func (out *Output) notesSection(b *htmlBuf) {
+	if len(out.Results.Notes) == 0 {
 		b.p("None.")
 	}
-	for _, n := range res.Notes {
+	for _, n := range out.Results.Notes {
 		b.note(n)
 	}
-	add("notes", "Notes", &b)
 }
 
 // mtvMethods lists the segmentations of a cohort's MTVs with n (%), in a
