@@ -54,6 +54,8 @@ type agregFile struct {
 		Wald       float64
 		N          int
 		Nevent     int
+		// coxph's concordance (Harrell's C and its standard error)
+		Concordance struct{ C, SE float64 }
 	}
 	Survfit []struct {
 		Name    string
@@ -92,7 +94,8 @@ type agregFile struct {
 }
 
 // TestCoxCountingProcessCLI: coxph on (start, stop] data with weights,
-// offset, strata, robust and cluster variance, through the CLI.
+// offset, strata, robust and cluster variance, through the CLI, with its
+// concordance (counting-process risk sets, weights, strata, clusters).
 func TestCoxCountingProcessCLI(t *testing.T) {
 	var file agregFile
 	reftest.Load(t, filepath.Join(coxData, "agreg.json"), &file)
@@ -109,6 +112,7 @@ func TestCoxCountingProcessCLI(t *testing.T) {
 				LoglikNull  float64 `json:"loglik_null"`
 				N, Events   int
 				Score, Wald struct{ Statistic float64 }
+				Concordance struct{ C, SE float64 }
 			}
 			runJSON(t, &out, append([]string{"cox"}, tc.Args.cli(tc.Data)...)...)
 			if out.N != tc.N || out.Events != tc.Nevent {
@@ -131,6 +135,8 @@ func TestCoxCountingProcessCLI(t *testing.T) {
 			reftest.Close(t, "loglik", out.Loglik, tc.Loglik[1], 1e-12)
 			reftest.Close(t, "score test", out.Score.Statistic, tc.Score, 1e-9)
 			reftest.Close(t, "wald test", out.Wald.Statistic, tc.Wald, 1e-9)
+			reftest.Close(t, "concordance", out.Concordance.C, tc.Concordance.C, 1e-9)
+			reftest.Close(t, "concordance se", out.Concordance.SE, tc.Concordance.SE, 1e-9)
 		})
 	}
 }

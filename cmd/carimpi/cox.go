@@ -332,13 +332,9 @@ func runCox(f coxFlags) (*coxJSON, error) {
 		// concordance needs its memory (peak RSS at n = 1e6).
 		design.X, d.nums = nil, nil
 	}
-	if d.start == nil {
-		c := concordance.Harrell(d.time, d.event, m.LinearPredictors(false), opt.Strata, weights)
-		res.Concordance = concordanceJSON{jsonx.Float(c.C), jsonx.Float(c.SE)}
-	} else {
-		res.Concordance = concordanceJSON{jsonx.Float(math.NaN()), jsonx.Float(math.NaN())}
-		res.Warnings = append(res.Warnings, "concordance is not computed for (start, stop] data")
-	}
+	c := concordance.HarrellWith(d.time, d.event, m.LinearPredictors(false),
+		concordance.Options{Start: d.start, Strata: opt.Strata, Weights: weights, Cluster: opt.Cluster})
+	res.Concordance = concordanceJSON{jsonx.Float(c.C), jsonx.Float(c.SE)}
 	if f.phTest {
 		zph, err := phTest(d, design, m, opt.Strata)
 		if err != nil {

@@ -50,3 +50,29 @@ func BenchmarkUno(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHarrellCounting: two (start, stop] rows per subject, split at a
+// uniform time, with clusters (seed 1).
+func BenchmarkHarrellCounting(b *testing.B) {
+	for _, n := range benchsize.Ladder() {
+		time, event, score, _ := benchData(n / 2)
+		rng := rand.New(rand.NewPCG(1, 1))
+		var start, stop, sc []float64
+		var ev []bool
+		var cluster []int
+		for i := range time {
+			cut := time[i] * rng.Float64()
+			start = append(start, 0, cut)
+			stop = append(stop, cut, time[i])
+			ev = append(ev, false, event[i])
+			sc = append(sc, score[i], score[i]+0.1)
+			cluster = append(cluster, i, i)
+		}
+		opt := concordance.Options{Start: start, Cluster: cluster}
+		b.Run(fmt.Sprintf("n=%d", len(stop)), func(b *testing.B) {
+			for b.Loop() {
+				concordance.HarrellWith(stop, ev, sc, opt)
+			}
+		})
+	}
+}

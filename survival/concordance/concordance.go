@@ -1,6 +1,7 @@
 package concordance
 
 import (
+	"maps"
 	"math"
 	"slices"
 
@@ -42,8 +43,50 @@ type Result struct {
 // result is all NaN (R returns NULL). Harrell panics if the slice lengths
 // differ.
 func Harrell(time []float64, event []bool, score []float64, strata []int, weights []float64) Result {
-	checkLengths(time, event, score, strata, weights)
-	return compute(time, event, score, strata, weights, nil)
+	return HarrellWith(time, event, score, Options{Strata: strata, Weights: weights})
+}
+
+// Options holds the optional inputs of HarrellWith.
+type Options struct {
+	// Start, if not nil, makes the outcome counting-process data
+	// (start, stop], as R's Surv(start, stop, event) (time-varying
+	// covariates, delayed entry): row j is in the risk set at t only when
+	// Start[j] < t <= time[j], so a pair (i, j) with i an event at t_i is
+	// comparable when Start[j] < t_i and (t_i < time[j], or t_i = time[j]
+	// with j censored); tied.y pairs are events at the same time. Start
+	// and stop times are tied where they differ by rounding error only,
+	// jointly, as aeqSurv does for (start, stop] data. Every Start[i] must
+	// be less than time[i], else the result is all NaN (R's Surv refuses
+	// such a row).
+	Start []float64
+	// Strata gives each row's stratum code; nil means one stratum. Only
+	// pairs within a stratum are compared.
+	Strata []int
+	// Weights, if not nil, are non-negative case weights (a pair counts
+	// w_i w_j).
+	Weights []float64
+	// Cluster, if not nil, gives each row's cluster code: the standard
+	// error then sums each cluster's influence before squaring, as
+	// concordancefit(cluster =) does for coxph with cluster() or id.
+	Cluster []int
+}
+
+// HarrellWith is Harrell with counting-process data, strata, case weights
+// and clusters given in opt: equal to R's
+// survival::concordance(Surv(start, stop, event) ~ score + strata(s) +
+// cluster(c), weights = w, reverse = TRUE), and to the concordance that
+// coxph reports for such a fit (survival 3.5's concordance4 in
+// concordance3.c). The walk of the package documentation is unchanged but
+// for one step: before the events at each time t are counted, the rows
+// whose start is at or after t leave the risk set (in decreasing order of
+// start), taking with them their share of the events passed so far; the
+// cost stays O(n log n). Panics if the slice lengths differ.
+func HarrellWith(time []float64, event []bool, score []float64, opt Options) Result {
+	checkLengths(time, event, score, opt.Strata, opt.Weights)
+	if (opt.Start != nil && len(opt.Start) != len(time)) || (opt.Cluster != nil && len(opt.Cluster) != len(time)) {
+		panic("concordance: start or cluster length differs from time")
+	}
+	return compute(time, event, score, opt, nil)
 }
 
 // Uno returns Uno's inverse-probability-of-censoring weighted concordance
@@ -74,7 +117,7 @@ func Uno(time []float64, event []bool, score []float64, tau float64, weights []f
 	checkLengths(time, event, score, nil, weights)
 	time = timefix.Apply(time)
 	tw := func(ord []int) []float64 { return unoTimeWeights(time, event, weights, ord, tau) }
-	return compute(time, event, score, nil, weights, tw)
+	return compute(time, event, score, Options{Weights: weights}, tw)
 }
 
 func checkLengths(time []float64, event []bool, score []float64, strata []int, weights []float64) {
@@ -93,14 +136,26 @@ func checkLengths(time []float64, event []bool, score []float64, strata []int, w
 // compute runs the sweep of each stratum. timeWeights, if non-nil, returns
 // the weight of each distinct event time of one stratum given its rows in
 // sweep order (decreasing time), in that order; nil means weight 1.
-func compute(time []float64, event []bool, score []float64, strata []int, weights []float64, timeWeights func(ord []int) []float64) Result {
+func compute(time []float64, event []bool, score []float64, opt Options, timeWeights func(ord []int) []float64) Result {
 	nan := math.NaN()
+	all := Result{nan, nan, nan, nan, nan, nan, nan}
 	for i := range time {
-		if math.IsNaN(time[i]) || math.IsNaN(score[i]) {
-			return Result{nan, nan, nan, nan, nan, nan, nan}
+		if math.IsNaN(time[i]) || math.IsNaN(score[i]) || (opt.Start != nil && math.IsNaN(opt.Start[i])) {
+			return all
 		}
 	}
-	time = timefix.Apply(time)
+	start := opt.Start
+	if start == nil {
+		time = timefix.Apply(time)
+	} else {
+		start, time = fixCounting(start, time)
+		for i := range time {
+			if !(start[i] < time[i]) {
+				return all
+			}
+		}
+	}
+	strata, weights := opt.Strata, opt.Weights
 	n := len(time)
 	stratum := func(i int) int {
 		if strata == nil {
@@ -110,9 +165,20 @@ func compute(time []float64, event []bool, score []float64, strata []int, weight
 	}
 	rank, m, byScore := scoreRanks(score)
 	ord := sweepOrder(time, event, byScore, strata)
+	var byStart []int
+	if start != nil {
+		idx := make([]int32, n)
+		keys := make([]uint64, n)
+		for i := range idx {
+			idx[i] = int32(i)
+			keys[i] = ^sortkey.Key(start[i]) // decreasing start
+		}
+		sortkey.Sort(keys, idx)
+		byStart = groupStrata(idx, strata)
+	}
 
 	s := sweep{
-		time: time, event: event, rank: rank, weights: weights,
+		time: time, start: start, event: event, rank: rank, weights: weights,
 		all:  newFenwick(m),
 		dead: newFenwick(m),
 		inf:  make([]float64, 3*n),
@@ -126,7 +192,11 @@ func compute(time []float64, event []bool, score []float64, strata []int, weight
 		if timeWeights != nil {
 			tw = timeWeights(ord[lo:hi])
 		}
-		s.stratum(ord[lo:hi], tw, hi < n)
+		var starts []int
+		if byStart != nil {
+			starts = byStart[lo:hi]
+		}
+		s.stratum(ord[lo:hi], starts, tw, hi < n)
 		lo = hi
 	}
 
@@ -137,17 +207,47 @@ func compute(time []float64, event []bool, score []float64, strata []int, weight
 	npair := r.Concordant + r.Discordant + r.TiedX
 	somer := (r.Concordant - r.Discordant) / npair
 	r.C = (somer + 1) / 2
-	var v float64
-	for i := 0; i < n; i++ {
+	dfbeta := func(i int) float64 {
 		c, d, x := s.inf[3*i], s.inf[3*i+1], s.inf[3*i+2]
-		db := s.weight(i) * ((c-d)/npair - (somer/npair)*(c+d+x))
-		v += db * db
+		return s.weight(i) * ((c-d)/npair - (somer/npair)*(c+d+x))
+	}
+	var v float64
+	if opt.Cluster == nil {
+		for i := range n {
+			db := dfbeta(i)
+			v += db * db
+		}
+	} else {
+		sum := map[int]float64{}
+		for i, c := range opt.Cluster {
+			sum[c] += dfbeta(i)
+		}
+		codes := slices.Sorted(maps.Keys(sum)) // a fixed order of summation
+		for _, c := range codes {
+			v += sum[c] * sum[c]
+		}
 	}
 	r.SE = math.Sqrt(v / 4)
 	if npair == 0 {
 		r.C, r.SE = nan, nan
 	}
 	return r
+}
+
+// fixCounting ties start and stop times that differ by rounding error
+// only, jointly, as aeqSurv does for (start, stop] data.
+func fixCounting(start, stop []float64) ([]float64, []float64) {
+	n := len(stop)
+	if n == 0 {
+		return start, stop
+	}
+	both := make([]float64, 0, 2*n)
+	both = append(append(both, start...), stop...)
+	fixed := timefix.Apply(both)
+	if &fixed[0] == &both[0] {
+		return start, stop
+	}
+	return fixed[:n:n], fixed[n:]
 }
 
 // sweepOrder returns the row indices sorted by stratum, decreasing time,
@@ -172,6 +272,13 @@ func sweepOrder(time []float64, event []bool, byScore []int32, strata []int) []i
 		keys[k] = ^sortkey.Key(time[i]) // decreasing time
 	}
 	sortkey.Sort(keys, ord)
+	return groupStrata(ord, strata)
+}
+
+// groupStrata returns the rows ord grouped by increasing stratum code,
+// keeping their order within a stratum (a stable counting sort).
+func groupStrata(ord []int32, strata []int) []int {
+	n := len(ord)
 	out := make([]int, n)
 	if strata == nil {
 		for k, i := range ord {
@@ -219,6 +326,7 @@ func scoreRanks(score []float64) ([]int, int, []int32) {
 // sweep holds the state of the walk in decreasing time.
 type sweep struct {
 	time    []float64
+	start   []float64 // nil: right-censored data
 	event   []bool
 	rank    []int
 	weights []float64
@@ -237,10 +345,11 @@ func (s *sweep) weight(i int) float64 {
 
 // stratum processes the rows of one stratum, ord sorted by decreasing time
 // with censored rows before events at a tie and events by increasing score.
-// tw holds the time weights of the distinct event times in that order (nil:
-// all 1). Precondition: both trees are empty; if reset they are emptied on
-// return, for the next stratum.
-func (s *sweep) stratum(ord []int, tw []float64, reset bool) {
+// For counting-process data starts holds the same rows by decreasing start
+// (nil otherwise). tw holds the time weights of the distinct event times in
+// that order (nil: all 1). Precondition: both trees are empty; if reset
+// they are emptied on return, for the next stratum.
+func (s *sweep) stratum(ord, starts []int, tw []float64, reset bool) {
 	n := len(ord)
 	ut := 0
 	for i := 0; i < n; {
@@ -249,6 +358,12 @@ func (s *sweep) stratum(ord []int, tw []float64, reset bool) {
 			s.enter(ii)
 			i++
 			continue
+		}
+		// rows that enter at or after this time are not at risk here
+		for len(starts) > 0 && s.start[starts[0]] >= s.time[ii] {
+			s.leave(starts[0])
+			s.all.add(s.rank[starts[0]], -s.weight(starts[0]))
+			starts = starts[1:]
 		}
 		j := i
 		for j < n && s.time[ord[j]] == s.time[ii] {
@@ -263,11 +378,12 @@ func (s *sweep) stratum(ord []int, tw []float64, reset bool) {
 		s.events(deaths, t)
 		i = j
 	}
-	for _, i := range ord {
-		less, greater, equal := s.dead.split(s.rank[i])
-		s.inf[3*i] += greater
-		s.inf[3*i+1] += less
-		s.inf[3*i+2] += equal
+	rest := ord
+	if s.start != nil {
+		rest = starts // the rows still in the risk set
+	}
+	for _, i := range rest {
+		s.leave(i)
 	}
 	if reset {
 		for _, i := range ord {
@@ -275,6 +391,15 @@ func (s *sweep) stratum(ord []int, tw []float64, reset bool) {
 			s.dead.clear(s.rank[i])
 		}
 	}
+}
+
+// leave adds to row i's counts the events passed so far, the other half of
+// enter: the difference is the events met while i was at risk.
+func (s *sweep) leave(i int) {
+	less, greater, equal := s.dead.split(s.rank[i])
+	s.inf[3*i] += greater
+	s.inf[3*i+1] += less
+	s.inf[3*i+2] += equal
 }
 
 // enter adds row i to the risk set, first subtracting the events it will

@@ -33,6 +33,15 @@
 // loop over pairs. This is the algorithm of survival's concordance3.c, which
 // uses a balanced binary tree instead (noweb/concordance.Rnw).
 //
+// # Counting-process data
+//
+// With (start, stop] rows (HarrellWith, Options.Start) the risk set of an
+// event time t holds the rows with start < t <= stop, as in coxph: the walk
+// also keeps the rows sorted by decreasing start, and before the events at
+// t are counted every row whose start is at or after t leaves the score tree
+// (survival's concordance4). A row's counts are then the events met between
+// its entry and its departure, the same two Fenwick queries as above.
+//
 // # Standard error
 //
 // With Somers' d = (concordant - discordant)/npair, npair = concordant +
@@ -45,5 +54,6 @@
 // other member's case weight and the pair's time weight. The infinitesimal jackknife variance of C is sum(dfbeta_i^2)/4.
 // A second Fenwick tree of the events seen so far gives each row's counts as
 // the difference between the tree when the row enters the risk set and the
-// tree at the end of the walk.
+// tree at the end of the walk (or when it leaves the risk set). With
+// clusters the dfbeta_i are summed within each cluster before squaring.
 package concordance

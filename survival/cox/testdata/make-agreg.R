@@ -46,7 +46,8 @@ fit_case <- function(name, data, call, fit, args) {
        naive_var = if (is.null(fit$naive.var)) NULL else unname(fit$naive.var),
        se = I(unname(sqrt(diag(fit$var)))), loglik = I(fit$loglik), score = fit$score,
        wald = unname(fit$wald.test), n = fit$n, nevent = fit$nevent,
-       lp = I(unname(predict(fit, type = "lp"))))
+       lp = I(unname(predict(fit, type = "lp"))),
+       concordance = list(c = unname(fit$concordance["concordance"]), se = unname(fit$concordance["std"])))
 }
 cs <- list()
 cs[[1]] <- fit_case("jasa1-kp1-breslow", "jasa1.csv", "coxph(Surv(start, stop, event) ~ (age + surgery)*transplant, jasa1, method = 'breslow') (Kalbfleisch-Prentice model 1, survival tests/jasa.R)",
