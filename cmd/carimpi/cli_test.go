@@ -104,3 +104,13 @@ func TestFlagsResetBetweenRuns(t *testing.T) {
 		t.Errorf("second run kept the first run's --event-value:\n%.300s", out)
 	}
 }
+
+// skipShort skips a test that runs the whole study: CI's race stage runs
+// with -short (the study's goroutines are raced in their own packages),
+// while go test ./... runs it.
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the whole study; runs without -short")
+	}
+}

@@ -364,6 +364,7 @@ func TestRSurvCodingEqualsR(t *testing.T) {
 // TestCohortNamesIgnoreCase: --validate-cohort validation finds
 // "Validation"; a name that matches no row is an error listing the names.
 func TestCohortNamesIgnoreCase(t *testing.T) {
+	skipShort(t)
 	var b strings.Builder
 	b.WriteString(strings.Replace(strings.Replace(string(cohort.DefaultCSV()), ",development,", ",Development,", -1), ",validation,", ",VALIDATION,", -1))
 	data := writeFile(t, "cohorts.csv", b.String())

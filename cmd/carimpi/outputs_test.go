@@ -99,6 +99,7 @@ func TestFailedOutputLeavesFile(t *testing.T) {
 // stale figure), refuses a folder that is not a report unless --force, and
 // never replaces a folder holding its input.
 func TestStudyOutDir(t *testing.T) {
+	skipShort(t)
 	dir := t.TempDir()
 	rep := filepath.Join(dir, "report")
 	study := []string{"study", "--bootstrap", "0", "--quiet", "--out", rep}

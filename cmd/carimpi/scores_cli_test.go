@@ -422,6 +422,7 @@ func TestImportInflaMixCLI(t *testing.T) {
 // batch (JSON key, rows, sidecar) and serve (refused unless
 // --allow-simulated) carry the flag on.
 func TestSimulatedSurvives(t *testing.T) {
+	skipShort(t)
 	rep := filepath.Join(t.TempDir(), "report")
 	if _, errOut, code := runCLI(t, "study", "--bootstrap", "0", "--quiet", "--out", rep); code != 0 {
 		t.Fatalf("study: %d %s", code, errOut)

@@ -131,6 +131,7 @@ func TestValidateModelAgainstR(t *testing.T) {
 // the study's own validation cohort: every number the study reports for
 // that cohort comes out the same.
 func TestValidateModelMatchesStudy(t *testing.T) {
+	skipShort(t)
 	dir := t.TempDir()
 	rep := filepath.Join(dir, "study")
 	data := "../../testdata/study/cohort-seed7.csv"
