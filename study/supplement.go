@@ -112,17 +112,7 @@ func tableS1(p *patients, cohorts []string) *TableS1 {
 	all := concat(groups)
 	t.FollowUp = FollowUp{Median: nanSlice(k), Q1: nanSlice(k), Q3: nanSlice(k)}
 	for g, idx := range append(groups, all) {
-		tm, ev := completeOutcome(p.os, idx)
-		rev := make([]bool, len(ev))
-		for i := range ev {
-			rev[i] = !ev[i]
-		}
-		q := [3]float64{math.NaN(), math.NaN(), math.NaN()}
-		if c, err := survival.KaplanMeier(tm, rev, nil, survival.KMOptions{}); err == nil && len(c) == 1 {
-			for j, pr := range []float64{0.5, 0.25, 0.75} {
-				q[j] = c[0].Quantile(pr).Estimate
-			}
-		}
+		q := followUpQuartiles(completeOutcome(p.os, idx))
 		if g < k {
 			t.FollowUp.Median[g], t.FollowUp.Q1[g], t.FollowUp.Q3[g] = q[0], q[1], q[2]
 		} else {
@@ -137,6 +127,25 @@ func tableS1(p *patients, cohorts []string) *TableS1 {
 	t.OS = medianSurvival(p.os, groups)
 	t.Toxicity = describe(toxicityVars(p, false), cohorts, groups).Rows
 	return t
+}
+
+// followUpQuartiles is the median follow-up and its quartiles by the
+// reverse Kaplan-Meier method: the Kaplan-Meier curve of the censoring
+// (event = !death), read as R's quantile(survfit(Surv(time, 1 - event) ~ 1),
+// c(0.5, 0.25, 0.75)) reads it (survival.KMCurve.Quantile: the midpoint
+// rule on a flat at exactly 1 - p). NaN is not reached.
+func followUpQuartiles(time []float64, death []bool) [3]float64 {
+	rev := make([]bool, len(death))
+	for i, d := range death {
+		rev[i] = !d
+	}
+	q := [3]float64{math.NaN(), math.NaN(), math.NaN()}
+	if c, err := survival.KaplanMeier(time, rev, nil, survival.KMOptions{}); err == nil && len(c) == 1 {
+		for j, pr := range []float64{0.5, 0.25, 0.75} {
+			q[j] = c[0].Quantile(pr).Estimate
+		}
+	}
+	return q
 }
 
 func concat(groups [][]int) []int {

@@ -43,8 +43,9 @@ group_block <- function(x, grp, levels, ep) {
   nm <- sub("^g=", "", rownames(tab))
   pick <- function(col) { v <- rep(NA_real_, length(levels)); v[match(nm, levels)] <- tab[, col]; v }
   s12 <- rep(NA_real_, length(levels))
-  sm <- summary(sf, times = 12)
+  sm <- summary(sf, times = 12, extend = TRUE)         # a curve that ends before 12 months has no 12-month rate
   s12[match(sub("^g=", "", as.character(sm$strata)), levels)] <- sm$surv
+  s12[levels %in% names(which(tapply(tt, g, max) < 12))] <- NA
   sd <- survdiff(Surv(tt, ee) ~ g)
   df <- sum(sd$exp > 0) - 1
   cf <- coxph(Surv(tt, ee) ~ factor(g, levels = levels))
