@@ -24,7 +24,8 @@
 # (LIFELINES_SIZES="1000000 10000000", PYTHON=python3; the "other" columns
 # are then lifelines).
 # "floor" compares carimpi's Cox and Kaplan-Meier kernels with the plainest
-# Go loops doing the same work (go test -bench Core|Floor, KMFloor).
+# Go loops doing the same work (go test -bench Core|Floor; KMCore|KMFloor on
+# times with few distinct values, KMContinuous|KMSortFloor on distinct ones).
 # In-process calls are repeated until 0.3 s have passed (timer resolution
 # at small n); wall and CPU (user + system) seconds per call are both
 # recorded: on a loaded machine the CPU ratio is the steadier one.
@@ -151,7 +152,7 @@ for t in "${topics[@]}"; do
       echo
       echo "## floor: carimpi's kernels vs the plainest Go loops doing the same work (go test -bench; $reps runs, ns/op)"
       top=$(for n in $sizes; do echo "$n"; done | sort -n | tail -1)
-      for pair in "survival/cox Core Floor" "survival KMCore KMFloor"; do
+      for pair in "survival/cox Core Floor" "survival KMCore KMFloor" "survival KMContinuous KMSortFloor"; do
         set -- $pair
         BENCH_MAX=$top go test -run XXX -bench "^Benchmark($2|$3)\$" -benchtime 3x -count "$reps" "./$1" |
           awk -v a="$2" -v b="$3" "$summ"'

@@ -26,10 +26,18 @@ func benchData(n int) (time []float64, event []bool, group []int) {
 
 // BenchmarkKMCore times KaplanMeier with one curve per group over the size
 // ladder (internal/benchsize; BENCH_MAX=1e7 adds n = 1e7), against
-// BenchmarkKMFloor, the plainest code doing the same work (kmFloor).
-func BenchmarkKMCore(b *testing.B) {
+// BenchmarkKMFloor, the plainest code doing the same work (kmFloor). Its
+// times have a few thousand distinct values (tabulate's hash path);
+// BenchmarkKMContinuous has all times distinct (the sort path), against
+// BenchmarkKMSortFloor (kmSortFloor).
+func BenchmarkKMCore(b *testing.B) { benchKM(b, benchData) }
+
+// BenchmarkKMContinuous: see BenchmarkKMCore.
+func BenchmarkKMContinuous(b *testing.B) { benchKM(b, continuousData) }
+
+func benchKM(b *testing.B, data func(int) ([]float64, []bool, []int)) {
 	for _, n := range benchsize.Ladder() {
-		time, event, group := benchData(n)
+		time, event, group := data(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -41,25 +49,107 @@ func BenchmarkKMCore(b *testing.B) {
 	}
 }
 
+// continuousData is benchData with a uniform (0, 1) added to each time:
+// all distinct (but for near ties at large n, which aeqSurv merges).
+func continuousData(n int) (time []float64, event []bool, group []int) {
+	time, event, group = benchData(n)
+	rng := rand.New(rand.NewPCG(2, 0))
+	for i := range time {
+		time[i] += rng.Float64()
+	}
+	return
+}
+
 // BenchmarkKMFloor: see BenchmarkKMCore.
-func BenchmarkKMFloor(b *testing.B) {
+func BenchmarkKMFloor(b *testing.B) { benchFloor(b, benchData, kmFloor) }
+
+// BenchmarkKMSortFloor: see BenchmarkKMCore.
+func BenchmarkKMSortFloor(b *testing.B) { benchFloor(b, continuousData, kmSortFloor) }
+
+func benchFloor(b *testing.B, data func(int) ([]float64, []bool, []int), floor func([]float64, []bool, []int, int) int) {
 	for _, n := range benchsize.Ladder() {
-		time, event, group := benchData(n)
+		time, event, group := data(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				kmFloor(time, event, group, 3)
+				floor(time, event, group, 3)
 			}
 		})
 	}
 }
 
-// kmFloor is the least a Kaplan-Meier by k groups has to do: sort the
-// times with each row's group and event packed beside them (one radix
-// sort, no near-tie merging), then per group one pass over its rows that
-// computes, at each distinct time, the number at risk and of events, S,
-// the Greenwood standard error and the log-type 95% interval. It returns
-// the number of rows of the curves (to be used, so not optimised away).
+// kmFloor is the least a Kaplan-Meier by k groups has to do on times with
+// few distinct values: one pass counting each row in a hash table of its
+// time (open addressing, sized for the data beforehand: no growth, no
+// limits, no near-tie merging), the distinct times sorted (one radix
+// sort), then per group one pass over them that computes, at each time
+// the group has, the number at risk and of events, S, the Greenwood
+// standard error and the log-type 95% interval. It returns the number of
+// rows of the curves (to be used, so not optimised away).
 func kmFloor(time []float64, event []bool, group []int, k int) int {
+	const bits = 17
+	type slot struct {
+		key uint64
+		id  int32
+	}
+	tab := make([]slot, 1<<bits)
+	var keys []uint64
+	var cnt []int32 // [(id*k + g)*2 + event]
+	for i, t := range time {
+		key := math.Float64bits(t) | 1<<63
+		h := key * 0x9e3779b97f4a7c15 >> (64 - bits)
+		for tab[h].key != key && tab[h].key != 0 {
+			h = (h + 1) & (1<<bits - 1)
+		}
+		if tab[h].key == 0 {
+			tab[h] = slot{key, int32(len(keys))}
+			keys = append(keys, key)
+			cnt = append(cnt, make([]int32, 2*k)...)
+		}
+		c := (int(tab[h].id)*k + group[i]) * 2
+		cnt[c]++
+		if event[i] {
+			cnt[c+1]++
+		}
+	}
+	idx := make([]int32, len(keys))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sortkey.Sort(keys, idx)
+	rows := 0
+	surv, se, lo, up := make([]float64, k*len(keys)), make([]float64, k*len(keys)), make([]float64, k*len(keys)), make([]float64, k*len(keys))
+	for g := range k {
+		nrisk := 0
+		for _, id := range idx {
+			nrisk += int(cnt[(int(id)*k+g)*2])
+		}
+		s, v := 1.0, 0.0
+		for _, id := range idx {
+			m, d := int(cnt[(int(id)*k+g)*2]), int(cnt[(int(id)*k+g)*2+1])
+			if m == 0 {
+				continue
+			}
+			if d > 0 {
+				n := float64(nrisk)
+				s *= (n - float64(d)) / n
+				v += float64(d) / (n * (n - float64(d)))
+			}
+			surv[rows], se[rows] = s, math.Sqrt(v)
+			lo[rows], up[rows] = s*math.Exp(-1.96*se[rows]), math.Min(1, s*math.Exp(1.96*se[rows]))
+			rows++
+			nrisk -= m
+		}
+	}
+	return rows
+}
+
+// kmSortFloor is the least a Kaplan-Meier by k groups has to do on times
+// that are all distinct: sort the times with each row's group and event
+// packed beside them (one radix sort, no near-tie merging), then per group
+// one pass over its rows that computes, at each distinct time, the number
+// at risk and of events, S, the Greenwood standard error and the log-type
+// 95% interval. It returns the number of rows of the curves.
+func kmSortFloor(time []float64, event []bool, group []int, k int) int {
 	n := len(time)
 	key := make([]uint64, n)
 	tag := make([]int32, n)
@@ -113,19 +203,23 @@ func kmFloor(time []float64, event []bool, group []int, k int) int {
 	return rows
 }
 
-// TestKMFloor checks that the floor computes the curves KaplanMeier does.
+// TestKMFloor checks that the floors compute the curves KaplanMeier does.
 func TestKMFloor(t *testing.T) {
-	time, event, group := benchData(5000)
-	curves, err := KaplanMeier(time, event, group, KMOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows := 0
-	for _, c := range curves {
-		rows += len(c.Time)
-	}
-	if got := kmFloor(time, event, group, 3); got != rows {
-		t.Errorf("floor has %d rows, KaplanMeier %d", got, rows)
+	for _, n := range []int{1000, 5000} {
+		for _, data := range []func(int) ([]float64, []bool, []int){benchData, continuousData} {
+			time, event, group := data(n)
+			curves, err := KaplanMeier(time, event, group, KMOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := 0
+			for _, c := range curves {
+				rows += len(c.Time)
+			}
+			if a, b := kmFloor(time, event, group, 3), kmSortFloor(time, event, group, 3); a != rows || b != rows {
+				t.Errorf("n = %d: floors have %d and %d rows, KaplanMeier %d", n, a, b, rows)
+			}
+		}
 	}
 }
 

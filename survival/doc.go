@@ -7,9 +7,12 @@
 // 1e-12 relative on the reference cases in testdata/reference.
 //
 // Functions take plain slices in any order and never modify them. Groups
-// and strata are integer codes 0..k-1. Each entry point sorts the data once
-// (by stratum, then time) with an O(n) radix sort and then makes one pass
-// with running sums, so a million observations take tens of milliseconds.
+// and strata are integer codes 0..k-1. Kaplan-Meier and the log-rank test
+// first count the rows by (stratum, distinct time, group): with up to 2^16
+// distinct times in one hashing pass (only the distinct times are sorted),
+// otherwise by one O(n) radix sort of the rows; the estimators then make
+// one pass over the counts with running sums, so ten million observations
+// take a few tenths of a second. The other entry points sort once.
 // Times within sqrt(machine epsilon) of each other are merged first, as R's
 // aeqSurv does (the timefix = TRUE default of survfit and survdiff).
 //

@@ -141,21 +141,28 @@ func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]K
 	if err := opt.check(time); err != nil {
 		return nil, err
 	}
-	simple := opt.Start == nil && opt.Weights == nil && opt.Estimator == ProductLimit
-	o, err := order(time, event, strata, nil, k, 1, !simple)
-	if err != nil {
-		return nil, err
-	}
-
-	// Count the rows of every curve, then fill one backing array per column.
-	rows := make([]int, k+1)
-	for s := range k {
-		for i := o.start[s]; i < o.start[s+1]; i++ {
-			if i == o.start[s] || o.key[i] != o.key[i-1] {
-				rows[s+1]++
-			}
+	// rows[s]:rows[s+1] are curve s's rows in the backing arrays.
+	var (
+		t    *tally
+		o    *ordered
+		rows []int
+	)
+	if opt.Start == nil && opt.Weights == nil && opt.Estimator == ProductLimit {
+		if t, err = tabulate(time, event, strata, nil, k, 1); err != nil {
+			return nil, err
 		}
-		rows[s+1] += rows[s]
+		rows = t.start
+	} else {
+		o = order(time, strata, k)
+		rows = make([]int, k+1)
+		for s := range k {
+			for i := o.start[s]; i < o.start[s+1]; i++ {
+				if i == o.start[s] || o.key[i] != o.key[i-1] {
+					rows[s+1]++
+				}
+			}
+			rows[s+1] += rows[s]
+		}
 	}
 	m := rows[k]
 	var (
@@ -173,14 +180,14 @@ func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]K
 		a, b := rows[s], rows[s+1]
 		c := &curves[s]
 		*c = KMCurve{
-			N:    o.start[s+1] - o.start[s],
 			Time: tm[a:b:b], NRisk: nrisk[a:b:b], NEvent: nevent[a:b:b], NCensor: ncens[a:b:b],
 			Surv: surv[a:b:b], StdErr: se[a:b:b], Lower: lower[a:b:b], Upper: upper[a:b:b],
 			ConfType: opt.ConfType, ConfLevel: opt.level(), z: z,
 		}
-		if simple {
-			c.fill(o, o.start[s], o.start[s+1])
+		if t != nil {
+			c.fill(t, s)
 		} else {
+			c.N = o.start[s+1] - o.start[s]
 			c.fillGeneral(o, o.start[s], o.start[s+1], event, opt)
 		}
 	}
@@ -226,36 +233,35 @@ func (opt KMOptions) z() (float64, error) {
 	return distuv.UnitNormal.Quantile(1 - (1-l)/2), nil
 }
 
-// fill computes the rows of sorted positions [a, b) of o into c.
-func (c *KMCurve) fill(o *ordered, a, b int) {
-	nrisk := b - a
-	s, varh := 1.0, 0.0
-	r := 0
-	for i := a; i < b; {
-		d, j := 0, i
-		for ; j < b && o.key[j] == o.key[i]; j++ {
-			d += int(o.tag[j] & 1)
-		}
+// fill computes the curve of stratum s from its rows of the tally.
+func (c *KMCurve) fill(t *tally, s int) {
+	count := t.count[2*t.start[s] : 2*t.start[s+1]]
+	nrisk := 0
+	for r := 0; r < len(count); r += 2 {
+		nrisk += int(count[r])
+	}
+	c.N = nrisk
+	sv, varh := 1.0, 0.0
+	for r := range c.Time {
+		m, d := int(count[2*r]), int(count[2*r+1])
 		if d > 0 {
 			n := float64(nrisk)
-			s *= (n - float64(d)) / n
+			sv *= (n - float64(d)) / n
 			if d == nrisk {
 				varh = math.Inf(1)
 			} else {
 				varh += float64(d) / (n * (n - float64(d)))
 			}
 		}
-		c.Time[r] = o.time(i)
+		c.Time[r] = t.time(t.start[s] + r)
 		c.NRisk[r] = float64(nrisk)
 		c.NEvent[r] = float64(d)
-		c.NCensor[r] = float64(j - i - d)
-		c.Surv[r] = s
+		c.NCensor[r] = float64(m - d)
+		c.Surv[r] = sv
 		c.StdErr[r] = math.Sqrt(varh)
-		c.Lower[r], c.Upper[r] = confInt(s, c.StdErr[r], c.ConfType, c.z)
+		c.Lower[r], c.Upper[r] = confInt(sv, c.StdErr[r], c.ConfType, c.z)
 		c.Events += d
-		nrisk -= j - i
-		r++
-		i = j
+		nrisk -= m
 	}
 }
 
@@ -495,8 +501,8 @@ func confInt(s, se float64, ct ConfType, z float64) (lower, upper float64) {
 		if s == 0 {
 			return nan, nan
 		}
-		h := z * se
-		return math.Exp(math.Log(s) - h), math.Min(math.Exp(math.Log(s)+h), 1)
+		h, ls := z*se, math.Log(s)
+		return math.Exp(ls - h), math.Min(math.Exp(ls+h), 1)
 	}
 }
 

@@ -69,7 +69,7 @@ func LogRank(time []float64, event []bool, group, strata []int, rho float64) (*L
 	if math.IsNaN(rho) || math.IsInf(rho, 0) {
 		return nil, fmt.Errorf("survival: rho = %v must be finite", rho)
 	}
-	o, err := order(time, event, strata, group, ns, k, false)
+	t, err := tabulate(time, event, strata, group, ns, k)
 	if err != nil {
 		return nil, err
 	}
@@ -91,9 +91,8 @@ func LogRank(time []float64, event []bool, group, strata []int, rho float64) (*L
 		r.N[g]++
 	}
 	risk := make([]float64, k)
-	left := make([]float64, k) // leaving the risk set after the current time
 	for s := range ns {
-		r.stratum(o, s, risk, left)
+		r.stratum(t, s, risk)
 	}
 	for g := range k {
 		for s := range ns {
@@ -108,52 +107,51 @@ func LogRank(time []float64, event []bool, group, strata []int, rho float64) (*L
 }
 
 // stratum runs survdiff2.c's loop over stratum s forward in time: the risk
-// set starts full and loses each batch of tied times after it is used.
-func (r *LogRankResult) stratum(o *ordered, s int, risk, left []float64) {
-	a, b := o.start[s], o.start[s+1]
-	clear(risk)
-	for i := a; i < b; i++ {
-		risk[o.group(i)]++
-	}
+// set starts full and loses each time's observations after they are used.
+func (r *LogRankResult) stratum(t *tally, s int, risk []float64) {
 	k := len(risk)
+	count := t.count[2*k*t.start[s] : 2*k*t.start[s+1]]
+	clear(risk)
+	nrisk := 0
+	for i := 0; i < len(count); i += 2 {
+		risk[i/2%k] += float64(count[i])
+		nrisk += int(count[i])
+	}
 	km := 1.0
-	for i := a; i < b; {
-		nrisk := float64(b - i)
+	for row := 0; row < len(count); row += 2 * k {
+		at := count[row : row+2*k]
+		n := float64(nrisk)
 		wt := 1.0
 		if r.Rho != 0 {
 			wt = math.Pow(km, r.Rho)
 		}
-		clear(left)
 		deaths := 0.0
-		j := i
-		for ; j < b && o.key[j] == o.key[i]; j++ {
-			g := o.group(j)
-			left[g]++
-			if o.event(j) {
-				deaths++
-				r.ObservedByStratum[g][s] += wt
+		for g := range k {
+			if d := float64(at[2*g+1]); d > 0 {
+				deaths += d
+				r.ObservedByStratum[g][s] += wt * d
 			}
 		}
 		if deaths > 0 {
 			for g := range k {
-				r.ExpectedByStratum[g][s] += wt * deaths * risk[g] / nrisk
+				r.ExpectedByStratum[g][s] += wt * deaths * risk[g] / n
 			}
-			if nrisk > 1 {
+			if n > 1 {
 				w2 := wt * wt
 				for g := range k {
-					tmp := w2 * deaths * risk[g] * (nrisk - deaths) / (nrisk * (nrisk - 1))
+					tmp := w2 * deaths * risk[g] * (n - deaths) / (n * (n - 1))
 					r.Var[g][g] += tmp
 					for h := range k {
-						r.Var[g][h] -= tmp * risk[h] / nrisk
+						r.Var[g][h] -= tmp * risk[h] / n
 					}
 				}
 			}
-			km = km * (nrisk - deaths) / nrisk
+			km = km * (n - deaths) / n
 		}
 		for g := range k {
-			risk[g] -= left[g]
+			risk[g] -= float64(at[2*g])
+			nrisk -= int(at[2*g])
 		}
-		i = j
 	}
 }
 

@@ -1,0 +1,234 @@
+package survival
+
+import (
+	"fmt"
+
+	"carimpi/internal/sortkey"
+	"carimpi/survival/internal/timefix"
+)
+
+// tally is a sample tabulated by stratum and distinct time: all that the
+// Kaplan-Meier curve and the log-rank test read of the data. Row r (a
+// distinct time of one stratum, after aeqSurv merging) has count[(r*g+c)*2]
+// observations of group c at its time, count[(r*g+c)*2+1] of them events.
+type tally struct {
+	g     int      // groups
+	start []int    // stratum s has rows start[s]:start[s+1], times ascending
+	key   []uint64 // sortkey.Key of each row's time
+	count []int32
+}
+
+func (t *tally) time(r int) float64 { return sortkey.Value(t.key[r]) }
+
+// tallyDistinct is the most distinct times tabulate counts in its hash
+// table (2^16: the table and the counts stay in the processor's cache);
+// beyond it, or when the counts would outgrow 4n + 4096 cells (many
+// strata), it sorts. A variable so that the tests run both paths.
+var tallyDistinct = 1 << 16
+
+// tabulate counts the sample by (stratum, time, group): times equal after
+// R's aeqSurv merging (timefix, over the whole sample) share a row. strata
+// and group may be nil (one stratum, one group); k is the number of strata
+// and g of groups (codes checked by the caller).
+//
+// With few distinct times (registry data: days, months to two decimals)
+// one pass hashes each row's time to its counts, and only the distinct
+// times are sorted; that is O(n) with a table in cache, where sorting the
+// rows costs several passes over memory. Otherwise the rows are sorted by
+// time (sortkey.Sort, with the event, group and stratum packed in a tag
+// carried through the sort) and the sorted runs counted.
+func tabulate(time []float64, event []bool, strata, group []int, k, g int) (*tally, error) {
+	if t := hashTally(time, event, strata, group, k, g); t != nil {
+		return t, nil
+	}
+	return sortTally(time, event, strata, group, k, g)
+}
+
+// hashTally is tabulate's hash path; nil when there are too many distinct
+// times or cells.
+func hashTally(time []float64, event []bool, strata, group []int, k, g int) *tally {
+	kg := k * g
+	limit := min(tallyDistinct, (4*len(time)+4096)/(2*kg))
+	if limit < 1 {
+		return nil
+	}
+	// Open addressing with linear probing, at most half full; keys have
+	// the top bit set (times >= 0), so 0 marks an empty slot.
+	type slot struct {
+		key uint64
+		id  int32
+	}
+	const phi = 0x9e3779b97f4a7c15 // multiplicative (Fibonacci) hashing
+	shift := uint(64 - 10)
+	tab := make([]slot, 1<<10)
+	var keys []uint64 // by id, in order of first appearance
+	var cnt []int32   // [(id*k*g + s*g + c)*2 + {0, 1}]
+	for i, t := range time {
+		key := sortkey.Key(t)
+		mask := uint64(len(tab) - 1)
+		h := key * phi >> shift
+		for tab[h].key != key && tab[h].key != 0 {
+			h = (h + 1) & mask
+		}
+		id := tab[h].id
+		if tab[h].key == 0 {
+			if len(keys) == limit {
+				return nil
+			}
+			id = int32(len(keys))
+			tab[h] = slot{key, id}
+			keys = append(keys, key)
+			cnt = append(cnt, make([]int32, 2*kg)...)
+			if 2*len(keys) > len(tab) {
+				shift--
+				tab = make([]slot, 2*len(tab))
+				mask = uint64(len(tab) - 1)
+				for j, k := range keys {
+					h := k * phi >> shift
+					for tab[h].key != 0 {
+						h = (h + 1) & mask
+					}
+					tab[h] = slot{k, int32(j)}
+				}
+			}
+		}
+		c := int(id) * kg
+		if strata != nil {
+			c += strata[i] * g
+		}
+		if group != nil {
+			c += group[i]
+		}
+		e := int32(0)
+		if event[i] {
+			e = 1
+		}
+		cnt[2*c]++
+		cnt[2*c+1] += e
+	}
+	return fromDistinct(keys, cnt, k, g)
+}
+
+// fromDistinct turns the hash path's counts by distinct time (keys[id],
+// cnt[(id*k*g + s*g + c)*2 + e]) into a tally: the distinct times sorted
+// and merged by aeqSurv, the counts summed by (stratum, merged time, group)
+// and the times a stratum does not have dropped from it.
+func fromDistinct(keys []uint64, cnt []int32, k, g int) *tally {
+	d := len(keys)
+	sorted := make([]uint64, d)
+	idx := make([]int32, d)
+	copy(sorted, keys)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sortkey.Sort(sorted, idx)
+	timefix.Sorted(sorted)
+	rank := make([]int, d) // by id
+	uniq := sorted[:0]     // the merged times; sorted is not read again behind it
+	for i, key := range sorted {
+		if i == 0 || key != uniq[len(uniq)-1] {
+			uniq = append(uniq, key)
+		}
+		rank[idx[i]] = len(uniq) - 1
+	}
+	m := len(uniq)
+	dense := make([]int32, k*m*g*2) // [((s*m + r)*g + c)*2 + e]
+	for id, r := range rank {
+		for s := range k {
+			from := cnt[(id*k+s)*g*2:][:g*2]
+			to := dense[(s*m+r)*g*2:][:g*2]
+			for j, v := range from {
+				to[j] += v
+			}
+		}
+	}
+	// Keep the (stratum, time) cells with observations, in place: row w
+	// comes from cell s*m + r >= w.
+	t := &tally{g: g, start: make([]int, k+1)}
+	w := 0
+	for s := range k {
+		for r := range m {
+			cell := dense[(s*m+r)*g*2:][:g*2]
+			seen := false
+			for c := range g {
+				seen = seen || cell[2*c] > 0
+			}
+			if seen {
+				copy(dense[w*g*2:], cell)
+				t.key = append(t.key, uniq[r])
+				w++
+			}
+		}
+		t.start[s+1] = w
+	}
+	t.count = dense[:w*g*2]
+	return t
+}
+
+// sortTally is tabulate's sort path: the rows sorted by time with the
+// shared radix sort, event, group and stratum packed in the tag carried
+// through it; aeqSurv over the sorted keys; then each stratum's runs of
+// equal times counted (two passes: rows per stratum, then the counts).
+func sortTally(time []float64, event []bool, strata, group []int, k, g int) (*tally, error) {
+	n := len(time)
+	gbits := bitsFor(g)
+	if 1+gbits+bitsFor(k) > 31 {
+		return nil, fmt.Errorf("survival: %d groups in %d strata are too many to code", g, k)
+	}
+	shift := 1 + gbits
+	key := make([]uint64, n)
+	tag := make([]int32, n)
+	for i, t := range time {
+		key[i] = sortkey.Key(t)
+		var c int32
+		if event[i] {
+			c = 1
+		}
+		if group != nil {
+			c |= int32(group[i]) << 1
+		}
+		if strata != nil {
+			c |= int32(strata[i]) << shift
+		}
+		tag[i] = c
+	}
+	sortkey.Sort(key, tag)
+	timefix.Sorted(key)
+
+	t := &tally{g: g, start: make([]int, k+1)}
+	last := make([]int, k) // the last run of equal times in which stratum s was seen, + 1
+	run := 0
+	for i, c := range tag {
+		if i == 0 || key[i] != key[i-1] {
+			run++
+		}
+		if s := c >> shift; last[s] != run {
+			last[s] = run
+			t.start[s+1]++
+		}
+	}
+	for s := range k {
+		t.start[s+1] += t.start[s]
+	}
+	rows := t.start[k]
+	t.key = make([]uint64, rows)
+	t.count = make([]int32, rows*g*2)
+	next := append([]int(nil), t.start[:k]...) // the row stratum s fills next
+	clear(last)
+	run = 0
+	for i, c := range tag {
+		if i == 0 || key[i] != key[i-1] {
+			run++
+		}
+		s := c >> shift
+		if last[s] != run {
+			last[s] = run
+			t.key[next[s]] = key[i]
+			next[s]++
+		}
+		j := ((next[s]-1)*g + int(c>>1&(1<<gbits-1))) * 2
+		t.count[j]++
+		t.count[j+1] += c & 1
+	}
+	return t, nil
+}
