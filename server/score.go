@@ -91,11 +91,7 @@ type modelRef struct {
 }
 
 func (a *api) score(w http.ResponseWriter, r *http.Request) {
-	if mediaType(r) != "application/json" {
-		unsupported(w, r, "application/json")
-		return
-	}
-	body, ok := a.readBody(w, r)
+	body, ok := a.readJSONBody(w, r)
 	if !ok {
 		return
 	}
@@ -109,11 +105,7 @@ func (a *api) score(w http.ResponseWriter, r *http.Request) {
 // stays with the user). A model fitted on simulated data is scored and
 // the answer says so ("simulated": true).
 func (a *api) scoreWithModel(w http.ResponseWriter, r *http.Request) {
-	if mediaType(r) != "application/json" {
-		unsupported(w, r, "application/json")
-		return
-	}
-	body, ok := a.readBody(w, r)
+	body, ok := a.readJSONBody(w, r)
 	if !ok {
 		return
 	}

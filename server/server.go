@@ -185,10 +185,15 @@ func NewHTTPServer(addr string, h http.Handler) *http.Server {
 // object, a few hundred bytes): many concurrent requests stay small.
 const MaxScoreBodyBytes = 64 << 10
 
-// readBody reads the whole request body of one patient, capped at
-// MaxScoreBodyBytes (or maxBody when smaller). It answers 413 or 400 itself
-// and returns ok == false in that case.
-func (a *api) readBody(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
+// readJSONBody reads the whole JSON request body of one patient, capped at
+// MaxScoreBodyBytes (or maxBody when smaller). It answers 415 (not
+// application/json), 413 or 400 itself and returns ok == false in that
+// case.
+func (a *api) readJSONBody(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
+	if mediaType(r) != "application/json" {
+		unsupported(w, r, "application/json")
+		return nil, false
+	}
 	limit := min(a.maxBody, MaxScoreBodyBytes)
 	if r.ContentLength > limit {
 		a.bodyError(w, &http.MaxBytesError{Limit: limit})

@@ -17,22 +17,17 @@
 //	logrank      LogRank by s                             (R: survdiff.fit; survdiff())
 //	concordance  Harrell's C of x1 with its se            (R: concordancefit)
 //
-// gocore repeats the operation until 0.3 s have passed (at least once,
-// after one untimed warm-up call) and prints one line
-// "op=OP n=N reps=R wall=S cpu=S check=V": wall and CPU (user + system,
-// all threads) seconds per call, and a number R must agree with.
+// The subcommands, the timing loop and the output line
+// "op=OP n=N reps=R wall=S cpu=S check=V" are bench/internal/harness's.
 package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"syscall"
-	"time"
 
+	"carimpi/bench/internal/harness"
 	"carimpi/survival"
 	"carimpi/survival/concordance"
 	"carimpi/survival/cox"
@@ -40,36 +35,54 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: gocore gen|coxfit|coxcall|km|logrank|concordance [flags]")
-		os.Exit(2)
+	var d *data
+	load := func(path string) (int, error) {
+		var err error
+		if d, err = read(path); err != nil {
+			return 0, err
+		}
+		return len(d.time), nil
 	}
-	var err error
-	if os.Args[1] == "gen" {
-		err = gen(os.Args[2:])
-	} else {
-		err = timeOp(os.Args[1], os.Args[2:])
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "gocore:", err)
-		os.Exit(1)
-	}
+	harness.Command{Name: "gocore", Gen: gen, Load: load, Ops: map[string]harness.Op{
+		"coxfit": func() (float64, error) {
+			m, err := cox.Fit(d.time, d.event, d.x, nil, nil)
+			if err != nil {
+				return 0, err
+			}
+			return m.Loglik, nil
+		},
+		"coxcall": func() (float64, error) {
+			m, err := cox.Fit(d.time, d.event, d.x, nil, nil)
+			if err != nil {
+				return 0, err
+			}
+			c := concordance.Harrell(d.time, d.event, m.LinearPredictors(false), nil, nil)
+			return c.C, nil
+		},
+		"km": func() (float64, error) {
+			c, err := survival.KaplanMeier(d.time, d.event, d.group, survival.KMOptions{})
+			if err != nil {
+				return 0, err
+			}
+			return c[0].Median().Estimate, nil
+		},
+		"logrank": func() (float64, error) {
+			r, err := survival.LogRank(d.time, d.event, d.group, nil, 0)
+			if err != nil {
+				return 0, err
+			}
+			return r.Statistic, nil
+		},
+		"concordance": func() (float64, error) {
+			return concordance.Harrell(d.time, d.event, d.x[0], nil, nil).C, nil
+		},
+	}}.Main()
 }
 
-func gen(args []string) error {
-	fs := flag.NewFlagSet("gen", flag.ExitOnError)
-	n := fs.Int("n", 100000, "rows")
-	seed := fs.Uint64("seed", 1, "random seed")
-	out := fs.String("out", "", "output CSV")
-	fs.Parse(args)
-	f, err := os.Create(*out)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	rng := rand.New(rand.NewPCG(*seed, 1))
+func gen(w *bufio.Writer, n int, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 1))
 	fmt.Fprintln(w, "time,status,x1,x2,x3,x4,x5,s")
-	for range *n {
+	for range n {
 		x1 := 60 + 10*rng.NormFloat64()
 		x2, x3 := rng.NormFloat64(), rng.NormFloat64()
 		x4 := 0.0
@@ -86,10 +99,6 @@ func gen(args []string) error {
 		}
 		fmt.Fprintf(w, "%g,%d,%.6g,%.6g,%.6g,%g,%.6g,%d\n", t, st, x1, x2, x3, x4, x5, s)
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
 }
 
 // data is the CSV as the library takes it.
@@ -129,85 +138,4 @@ func read(path string) (*data, error) {
 		d.x = append(d.x, col)
 	}
 	return d, nil
-}
-
-func timeOp(op string, args []string) error {
-	fs := flag.NewFlagSet(op, flag.ExitOnError)
-	path := fs.String("data", "", "CSV from gocore gen")
-	minSec := fs.Float64("min", 0.3, "repeat the call until this many seconds have passed")
-	fs.Parse(args)
-	d, err := read(*path)
-	if err != nil {
-		return err
-	}
-	var call func() (float64, error)
-	switch op {
-	case "coxfit":
-		call = func() (float64, error) {
-			m, err := cox.Fit(d.time, d.event, d.x, nil, nil)
-			if err != nil {
-				return 0, err
-			}
-			return m.Loglik, nil
-		}
-	case "coxcall":
-		call = func() (float64, error) {
-			m, err := cox.Fit(d.time, d.event, d.x, nil, nil)
-			if err != nil {
-				return 0, err
-			}
-			c := concordance.Harrell(d.time, d.event, m.LinearPredictors(false), nil, nil)
-			return c.C, nil
-		}
-	case "km":
-		call = func() (float64, error) {
-			c, err := survival.KaplanMeier(d.time, d.event, d.group, survival.KMOptions{})
-			if err != nil {
-				return 0, err
-			}
-			return c[0].Median().Estimate, nil
-		}
-	case "logrank":
-		call = func() (float64, error) {
-			r, err := survival.LogRank(d.time, d.event, d.group, nil, 0)
-			if err != nil {
-				return 0, err
-			}
-			return r.Statistic, nil
-		}
-	case "concordance":
-		call = func() (float64, error) {
-			c := concordance.Harrell(d.time, d.event, d.x[0], nil, nil)
-			return c.C, nil
-		}
-	default:
-		return fmt.Errorf("unknown operation %q", op)
-	}
-	check, err := call() // warm-up, untimed
-	if err != nil {
-		return err
-	}
-	reps := 0
-	cpu0 := cpuSeconds()
-	t0 := time.Now()
-	for reps == 0 || time.Since(t0).Seconds() < *minSec {
-		if _, err := call(); err != nil {
-			return err
-		}
-		reps++
-	}
-	wall := time.Since(t0).Seconds() / float64(reps)
-	cpu := (cpuSeconds() - cpu0) / float64(reps)
-	fmt.Printf("op=%s n=%d reps=%d wall=%.6f cpu=%.6f check=%.10g\n", op, len(d.time), reps, wall, cpu, check)
-	return nil
-}
-
-// cpuSeconds is the process's user + system time so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	sec := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-	return sec(ru.Utime) + sec(ru.Stime)
 }

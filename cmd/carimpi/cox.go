@@ -184,6 +184,20 @@ type coefJSON struct {
 	Var     []jsonx.Floats `json:"var"`
 }
 
+// writeCoefs prints the coefficient table, the ratio column headed hr.
+func (c *coefJSON) writeCoefs(w io.Writer, hr string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "term\tcoef\t%s\tlower .95\tupper .95\tse\tz\tp\t\n", hr)
+	for j, name := range c.Terms {
+		fmt.Fprintf(tw, "%s", name)
+		for _, v := range []float64{c.Coef[j], c.HR[j], c.HRLower[j], c.HRUpper[j], c.SE[j], c.Z[j]} {
+			fmt.Fprintf(tw, "\t%s", fmtNum(v))
+		}
+		fmt.Fprintf(tw, "\t%s\t\n", fmtP(c.P[j]))
+	}
+	return tw.Flush()
+}
+
 func newCoefJSON(terms []string, coef, se, hr, lo, up, z, p []float64, v [][]float64) coefJSON {
 	c := coefJSON{Terms: terms, Coef: coef, SE: se, HR: hr, HRLower: lo, HRUpper: up, Z: z, P: p}
 	for _, row := range v {
@@ -379,16 +393,7 @@ func codeLevels(codes []int32, levels []string) ([]int, []string) {
 }
 
 func (r *coxJSON) writeTable(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "term\tcoef\tHR\tlower .95\tupper .95\tse\tz\tp\t\n")
-	for j, name := range r.Terms {
-		fmt.Fprintf(tw, "%s", name)
-		for _, v := range []float64{r.Coef[j], r.HR[j], r.HRLower[j], r.HRUpper[j], r.SE[j], r.Z[j]} {
-			fmt.Fprintf(tw, "\t%s", fmtNum(v))
-		}
-		fmt.Fprintf(tw, "\t%s\t\n", fmtP(r.P[j]))
-	}
-	if err := tw.Flush(); err != nil {
+	if err := r.writeCoefs(w, "HR"); err != nil {
 		return err
 	}
 	if r.EventCoding != "" {

@@ -27,15 +27,18 @@ type predictionJSON struct {
 	StdErr  jsonx.Floats `json:"std_err"`
 	Lower   jsonx.Floats `json:"lower"`
 	Upper   jsonx.Floats `json:"upper"`
-	AtTimes *struct {
-		Time   jsonx.Floats `json:"time"`
-		NRisk  jsonx.Floats `json:"n_risk"`
-		CumHaz jsonx.Floats `json:"cumhaz"`
-		Surv   jsonx.Floats `json:"surv"`
-		StdErr jsonx.Floats `json:"std_err"`
-		Lower  jsonx.Floats `json:"lower"`
-		Upper  jsonx.Floats `json:"upper"`
-	} `json:"at_times,omitempty"`
+	AtTimes *predictAtJSON `json:"at_times,omitempty"`
+}
+
+// predictAtJSON is a predicted curve read at the --times.
+type predictAtJSON struct {
+	Time   jsonx.Floats `json:"time"`
+	NRisk  jsonx.Floats `json:"n_risk"`
+	CumHaz jsonx.Floats `json:"cumhaz"`
+	Surv   jsonx.Floats `json:"surv"`
+	StdErr jsonx.Floats `json:"std_err"`
+	Lower  jsonx.Floats `json:"lower"`
+	Upper  jsonx.Floats `json:"upper"`
 }
 
 // predict reads the covariate rows of path and returns the fitted model's
@@ -92,16 +95,8 @@ func predict(path string, f coxFlags, design *cox.Design, m *cox.Model, strataNa
 				ts := slices.Clone(times)
 				slices.Sort(ts)
 				pts := c.At(slices.Compact(ts))
-				p.AtTimes = &struct {
-					Time   jsonx.Floats `json:"time"`
-					NRisk  jsonx.Floats `json:"n_risk"`
-					CumHaz jsonx.Floats `json:"cumhaz"`
-					Surv   jsonx.Floats `json:"surv"`
-					StdErr jsonx.Floats `json:"std_err"`
-					Lower  jsonx.Floats `json:"lower"`
-					Upper  jsonx.Floats `json:"upper"`
-				}{}
-				a := p.AtTimes
+				a := &predictAtJSON{}
+				p.AtTimes = a
 				for _, pt := range pts {
 					a.Time = append(a.Time, pt.Time)
 					a.NRisk = append(a.NRisk, pt.NRisk)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"text/tabwriter"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -170,16 +169,7 @@ func chisqP(stat float64, df int) float64 {
 
 func (r *fineGrayJSON) writeTable(w io.Writer) error {
 	fmt.Fprintf(w, "Fine-Gray competing risks regression (cmprsk::crr) for %s; competing: %s\n\n", r.CauseOfInterest, strings.Join(r.Competing, ", "))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "term\tcoef\tsHR\tlower .95\tupper .95\tse\tz\tp\t\n")
-	for j, name := range r.Terms {
-		fmt.Fprintf(tw, "%s", name)
-		for _, v := range []float64{r.Coef[j], r.HR[j], r.HRLower[j], r.HRUpper[j], r.SE[j], r.Z[j]} {
-			fmt.Fprintf(tw, "\t%s", fmtNum(v))
-		}
-		fmt.Fprintf(tw, "\t%s\t\n", fmtP(r.P[j]))
-	}
-	if err := tw.Flush(); err != nil {
+	if err := r.writeCoefs(w, "sHR"); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nn = %d (%d events of interest, %d competing, %d censored; %d rows dropped for missing values)\n", r.N, r.Events, r.NCompeting, r.Censored, r.Dropped)

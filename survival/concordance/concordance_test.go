@@ -243,6 +243,22 @@ func bruteHarrell(time []float64, event []bool, score []float64, strata []int, w
 	return r
 }
 
+// weighting is a case of the brute-force tests: the weights given to the
+// function under test (nil: unweighted) and those of the brute force.
+type weighting struct {
+	name     string
+	w, brute []float64
+}
+
+// weightings returns the unweighted case (nil, all ones) and w.
+func weightings(w []float64) []weighting {
+	ones := make([]float64, len(w))
+	for i := range ones {
+		ones[i] = 1
+	}
+	return []weighting{{"unweighted", nil, ones}, {"weighted", w, w}}
+}
+
 // randomData has many tied times and scores; the seed is in the test name.
 func randomData(seed uint64, n int) (time []float64, event []bool, score []float64, strata []int, w []float64) {
 	rng := rand.New(rand.NewPCG(seed, 0))
@@ -260,18 +276,8 @@ func TestBruteForce(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			time, event, score, strata, w := randomData(seed, 80)
-			ones := make([]float64, len(time))
-			for i := range ones {
-				ones[i] = 1
-			}
-			for _, wc := range []struct {
-				name string
-				w    []float64
-			}{{"unweighted", nil}, {"weighted", w}} {
-				bw := wc.w
-				if bw == nil {
-					bw = ones
-				}
+			for _, wc := range weightings(w) {
+				bw := wc.brute
 				for _, st := range [][]int{nil, strata} {
 					got := concordance.Harrell(time, event, score, st, wc.w)
 					want := bruteHarrell(time, event, score, st, bw)

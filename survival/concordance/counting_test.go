@@ -97,18 +97,8 @@ func TestCountingBruteForce(t *testing.T) {
 	for seed := uint64(1); seed <= 6; seed++ {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			start, stop, event, score, strata, cluster, w := randomCounting(seed, 90)
-			ones := make([]float64, len(stop))
-			for i := range ones {
-				ones[i] = 1
-			}
-			for _, wc := range []struct {
-				name string
-				w    []float64
-			}{{"unweighted", nil}, {"weighted", w}} {
-				bw := wc.w
-				if bw == nil {
-					bw = ones
-				}
+			for _, wc := range weightings(w) {
+				bw := wc.brute
 				for _, st := range [][]int{nil, strata} {
 					for _, cl := range [][]int{nil, cluster} {
 						name := fmt.Sprintf("%s strata=%v cluster=%v", wc.name, st != nil, cl != nil)
