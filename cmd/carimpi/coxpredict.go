@@ -16,17 +16,17 @@ import (
 // predictionJSON is one predicted survival curve of cox --predict: a row
 // of the --predict file in one stratum, as survfit.coxph gives it.
 type predictionJSON struct {
-	Row     int          `json:"row"`
-	Stratum string       `json:"stratum,omitempty"`
-	LP      jsonx.Float  `json:"lp"`
-	Time    jsonx.Floats `json:"time"`
-	NRisk   jsonx.Floats `json:"n_risk"`
-	NEvent  jsonx.Floats `json:"n_event"`
-	CumHaz  jsonx.Floats `json:"cumhaz"`
-	Surv    jsonx.Floats `json:"surv"`
-	StdErr  jsonx.Floats `json:"std_err"`
-	Lower   jsonx.Floats `json:"lower"`
-	Upper   jsonx.Floats `json:"upper"`
+	Row     int            `json:"row"`
+	Stratum string         `json:"stratum,omitempty"`
+	LP      jsonx.Float    `json:"lp"`
+	Time    jsonx.Floats   `json:"time"`
+	NRisk   jsonx.Floats   `json:"n_risk"`
+	NEvent  jsonx.Floats   `json:"n_event"`
+	CumHaz  jsonx.Floats   `json:"cumhaz"`
+	Surv    jsonx.Floats   `json:"surv"`
+	StdErr  jsonx.Floats   `json:"std_err"`
+	Lower   jsonx.Floats   `json:"lower"`
+	Upper   jsonx.Floats   `json:"upper"`
 	AtTimes *predictAtJSON `json:"at_times,omitempty"`
 }
 
