@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"sort"
 
 	"carimpi/internal/jsonx"
 	"carimpi/record"
 	"carimpi/scores"
+	"carimpi/survival"
 )
 
 // SurvivalMonths are the times, in months after infusion, of the
@@ -225,16 +225,22 @@ func (a *api) survival(res *scores.Result) []survivalCurve {
 	for _, c := range a.coxModels(res) {
 		for _, ep := range []string{"pfs", "os"} {
 			sc := survivalCurve{Model: c.m.ID, Version: c.m.Version, Endpoint: ep, Estimates: []survivalPoint{}, Curve: []survivalPoint{}}
+			var times, surv []float64
 			for _, s := range c.ix.Survival {
 				if s.Endpoint == ep {
 					sc.Curve = append(sc.Curve, survivalPoint{s.Time, jsonx.Float(s.Survival)})
+					times, surv = append(times, s.Time), append(surv, s.Survival)
 				}
 			}
 			switch {
 			case len(sc.Curve) > 0:
 				sc.Available = true
 				for _, t := range SurvivalMonths {
-					sc.Estimates = append(sc.Estimates, survivalPoint{t, jsonx.Float(stepAt(sc.Curve, t))})
+					v := math.NaN() // past the last baseline time: no extrapolation
+					if t <= times[len(times)-1] {
+						v = survival.StepAt(times, surv, t, 1)
+					}
+					sc.Estimates = append(sc.Estimates, survivalPoint{t, jsonx.Float(v)})
 				}
 			case c.m.Coef == nil || math.IsNaN(c.ix.Value):
 				sc.Note = "not available: " + c.m.Name + " could not be computed for this patient"
@@ -257,19 +263,6 @@ func hasBaseline(m *scores.CoxModel, endpoint string) bool {
 		}
 	}
 	return false
-}
-
-// stepAt evaluates the right-continuous step function through curve
-// (ascending times) at t: 1 before the first time, NaN after the last.
-func stepAt(curve []survivalPoint, t float64) float64 {
-	i := sort.Search(len(curve), func(i int) bool { return curve[i].Months > t })
-	switch {
-	case i == 0:
-		return 1
-	case i == len(curve) && t > curve[len(curve)-1].Months:
-		return math.NaN()
-	}
-	return float64(curve[i-1].Survival)
 }
 
 // bands lists, for every grouped index of the result, its groups in the

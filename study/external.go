@@ -14,6 +14,7 @@ import (
 	"carimpi/internal/jsonx"
 	"carimpi/render"
 	"carimpi/scores"
+	"carimpi/survival"
 	"carimpi/survival/validation"
 )
 
@@ -299,7 +300,7 @@ func survAt(gs *GroupSurvival, curves []render.KMGroup, times []float64) *SurvAt
 				if t > c.Time[len(c.Time)-1] {
 					continue
 				}
-				s[k], lo[k], hi[k] = stepValue(c.Time, c.Surv, t), stepValue(c.Time, c.Lower, t), stepValue(c.Time, c.Upper, t)
+				s[k], lo[k], hi[k] = survival.StepAt(c.Time, c.Surv, t, 1), survival.StepAt(c.Time, c.Lower, t, 1), survival.StepAt(c.Time, c.Upper, t, 1)
 			}
 		}
 		sa.Surv, sa.Lower, sa.Upper = append(sa.Surv, s), append(sa.Lower, lo), append(sa.Upper, hi)

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"carimpi/internal/jsonx"
 	"carimpi/render"
 	"carimpi/scores"
+	"carimpi/survival"
 	"carimpi/survival/validation"
 )
 
@@ -137,7 +137,7 @@ func riskAt(m *scores.CoxModel, endpoint string, lp []float64, h float64) []floa
 	if bt == nil {
 		return nil
 	}
-	s0h := stepValue(bt, s0, h)
+	s0h := survival.StepAt(bt, s0, h, 1)
 	risk := make([]float64, len(lp))
 	for i, v := range lp {
 		if math.IsNaN(v) {
@@ -146,16 +146,6 @@ func riskAt(m *scores.CoxModel, endpoint string, lp []float64, h float64) []floa
 		risk[i] = 1 - math.Pow(s0h, math.Exp(v-m.Centre))
 	}
 	return risk
-}
-
-// stepValue is S(t) of a right-continuous step function, 1 before its
-// first time.
-func stepValue(times, surv []float64, t float64) float64 {
-	k := sort.Search(len(times), func(j int) bool { return times[j] > t })
-	if k == 0 {
-		return 1
-	}
-	return surv[k-1]
 }
 
 // predictionInput is one cohort's complete cases for the measures.
@@ -215,7 +205,7 @@ func (out *Output) prediction(p *patients, idx []int, m *scores.CoxModel, cohort
 		ch := make([]float64, len(in.t))
 		beyond, end := 0, 0.0
 		for i, v := range in.lp {
-			ch[i] = -math.Log(math.Pow(stepValue(bt, s0, in.t[i]), math.Exp(v-m.Centre)))
+			ch[i] = -math.Log(math.Pow(survival.StepAt(bt, s0, in.t[i], 1), math.Exp(v-m.Centre)))
 			if end = bt[len(bt)-1]; in.t[i] > end {
 				beyond++
 			}

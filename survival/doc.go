@@ -2,7 +2,8 @@
 // the Kaplan-Meier curve with R's confidence intervals, median, landmark
 // rates and restricted mean (KaplanMeier), the reverse Kaplan-Meier median
 // follow-up (MedianFollowUp), and the G-rho family of log-rank tests with
-// strata and a test for trend (LogRank). Each matches the R function (from
+// strata and a test for trend (LogRank), and the one reading of a
+// right-continuous step function at a time (StepAt, StepIndex). Each matches the R function (from
 // the survival package, version 3.5) named in its doc comment, to about
 // 1e-12 relative on the reference cases in testdata/reference.
 //

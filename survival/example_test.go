@@ -81,3 +81,17 @@ func ExampleLogRankResult_Trend() {
 	// Output:
 	// log-rank 0.241 on 2 df; trend 0.178 on 1 df, p = 0.674
 }
+
+// S(t) of a Kaplan-Meier curve read between, at and beyond its times.
+func ExampleStepAt() {
+	times := []float64{3, 6, 12}
+	surv := []float64{0.9, 0.8, 0.6}
+	for _, t := range []float64{1, 3, 7.5, 24} {
+		fmt.Printf("S(%v) = %v\n", t, survival.StepAt(times, surv, t, 1))
+	}
+	// Output:
+	// S(1) = 1
+	// S(3) = 0.9
+	// S(7.5) = 0.8
+	// S(24) = 0.6
+}

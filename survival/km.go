@@ -399,16 +399,6 @@ func (c *KMCurve) jackknife(o *ordered, a, b int, event []bool, opt KMOptions) {
 	if fh {
 		jump = func(j int) float64 { return 1 / c.NRisk[j] }
 	}
-	cAt := func(t float64) float64 { // C at the last row time <= t (0 before)
-		k := sort.SearchFloat64s(c.Time, t) // first row >= t
-		if k < m && c.Time[k] == t {
-			return cum[k]
-		}
-		if k == 0 {
-			return 0
-		}
-		return cum[k-1]
-	}
 	type subj struct {
 		w, cs float64 // weight, C at the start
 		entry int     // first row at which the subject is at risk
@@ -426,8 +416,8 @@ func (c *KMCurve) jackknife(o *ordered, a, b int, event []bool, opt KMOptions) {
 		s := subj{w: opt.Weights[row], last: r, death: event[row]}
 		if opt.Start != nil {
 			st := opt.Start[row]
-			s.cs = cAt(st)
-			s.entry = sort.Search(m, func(j int) bool { return c.Time[j] > st })
+			s.cs = StepAt(c.Time, cum, st, 0) // C at the last row time <= st
+			s.entry = StepIndex(c.Time, st) + 1
 		}
 		subs = append(subs, s)
 	}
@@ -640,7 +630,7 @@ func (c *KMCurve) RMST(tau float64) (RMST, error) {
 	if !(tau >= 0) || math.IsInf(tau, 1) {
 		return RMST{}, fmt.Errorf("survival: restricted mean horizon %v must be finite and >= 0", tau)
 	}
-	m := sort.Search(len(c.Time), func(i int) bool { return c.Time[i] > tau }) // rows with Time <= tau
+	m := StepIndex(c.Time, tau) + 1 // rows with Time <= tau
 	if m == 0 {
 		return RMST{Tau: tau, Mean: tau}, nil
 	}

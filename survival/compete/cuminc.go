@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -220,7 +219,7 @@ func (cv *Curve) At(times []float64) (t, est, vr []float64) {
 		}
 		// tpoi: the corner after the last corner <= tp, which holds F(tp)
 		// (the last corner itself at the largest time)
-		j := min(sort.Search(n, func(j int) bool { return cv.Time[j] > tp }), n-1)
+		j := min(survival.StepIndex(cv.Time, tp)+1, n-1)
 		est[i], vr[i] = cv.Est[j], cv.Var[j]
 	}
 	return t, est, vr

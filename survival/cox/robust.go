@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"carimpi/survival"
 )
 
 // batch is one distinct time of a stratum, with the hazard pieces the
@@ -136,7 +138,7 @@ func (m *Model) residuals() resid {
 		}
 		// r_i gets back exp(eta_i) sum_{t_k <= start_i} (x_i - xbar_k) dLambda_k
 		for i := pr.starts[s]; i < pr.starts[s+1]; i++ {
-			k := sort.Search(len(tAt), func(k int) bool { return tAt[k] > pr.start[i] }) - 1
+			k := survival.StepIndex(tAt, pr.start[i])
 			if k < 0 {
 				continue
 			}

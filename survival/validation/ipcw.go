@@ -3,7 +3,6 @@ package validation
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"carimpi/survival"
 )
@@ -67,7 +66,7 @@ func (c *censoring) covers(tau float64) bool { return len(c.time) > 0 && tau <= 
 
 // index returns the index of the last distinct time <= t, -1 if none.
 func (c *censoring) index(t float64) int {
-	return sort.Search(len(c.time), func(m int) bool { return c.time[m] > t }) - 1
+	return survival.StepIndex(c.time, t)
 }
 
 // before returns G(T_i-) of row i.

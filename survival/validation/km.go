@@ -3,7 +3,6 @@ package validation
 import (
 	"errors"
 	"math"
-	"sort"
 
 	"carimpi/survival"
 )
@@ -26,15 +25,5 @@ func KMAt(time []float64, event []bool, tau float64) (s, lower, upper float64, e
 	if a := k.At([]float64{tau}); len(a.Surv) == 1 {
 		return a.Surv[0], a.Lower[0], a.Upper[0], nil
 	}
-	return stepAt(k.Time, k.Surv, tau), nanf(), nanf(), nil
-}
-
-// stepAt returns S(t) of a right-continuous step function, 1 before its
-// first time.
-func stepAt(times, surv []float64, t float64) float64 {
-	k := sort.Search(len(times), func(i int) bool { return times[i] > t })
-	if k == 0 {
-		return 1
-	}
-	return surv[k-1]
+	return survival.StepAt(k.Time, k.Surv, tau, 1), nanf(), nanf(), nil
 }
