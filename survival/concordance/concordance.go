@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sync"
 
 	"carimpi/internal/sortkey"
 	"carimpi/survival/internal/timefix"
@@ -177,27 +178,58 @@ func compute(time []float64, event []bool, score []float64, opt Options, timeWei
 		byStart = groupStrata(idx, strata)
 	}
 
-	s := sweep{
-		time: time, start: start, event: event, rank: rank, weights: weights,
-		all:  newFenwick(m),
-		dead: newFenwick(m),
-		inf:  make([]float64, 3*n),
+	// The strata's rows and time weights, then the walk: one sweep with
+	// both trees, or above parallelFrom rows two at once, each keeping one
+	// tree (see sweep).
+	type part struct {
+		ord, starts []int
+		tw          []float64
 	}
+	var parts []part
 	for lo := 0; lo < n; {
 		hi := lo + 1
 		for hi < n && stratum(ord[hi]) == stratum(ord[lo]) {
 			hi++
 		}
-		var tw []float64
+		p := part{ord: ord[lo:hi]}
 		if timeWeights != nil {
-			tw = timeWeights(ord[lo:hi])
+			p.tw = timeWeights(ord[lo:hi])
 		}
-		var starts []int
 		if byStart != nil {
-			starts = byStart[lo:hi]
+			p.starts = byStart[lo:hi]
 		}
-		s.stratum(ord[lo:hi], starts, tw, hi < n)
+		parts = append(parts, p)
 		lo = hi
+	}
+	walk := func(s *sweep) {
+		for k, p := range parts {
+			s.stratum(p.ord, p.starts, p.tw, k < len(parts)-1)
+		}
+	}
+	newSweep := func(all, dead bool) *sweep {
+		s := &sweep{time: time, start: start, event: event, rank: rank, weights: weights, inf: make([]float64, 3*n)}
+		if all {
+			s.all = newFenwick(m)
+		}
+		if dead {
+			s.dead = newFenwick(m)
+		}
+		return s
+	}
+	var s *sweep
+	if n < parallelFrom {
+		s = newSweep(true, true)
+		walk(s)
+	} else {
+		s = newSweep(true, false)
+		other := newSweep(false, true)
+		var wg sync.WaitGroup
+		wg.Go(func() { walk(other) })
+		walk(s)
+		wg.Wait()
+		for i, v := range other.inf {
+			s.inf[i] += v
+		}
 	}
 
 	r := Result{
@@ -323,7 +355,18 @@ func scoreRanks(score []float64) ([]int, int, []int32) {
 	return rank, m, idx
 }
 
-// sweep holds the state of the walk in decreasing time.
+// parallelFrom is the number of rows from which compute walks with two
+// goroutines (a variable so that the tests run both ways).
+var parallelFrom = 20000
+
+// sweep holds the state of the walk in decreasing time. The two trees are
+// independent: "all" is read by the events and written by the rows
+// entering (and, for counting-process data, leaving), "dead" the other way
+// round. A sweep may keep only one of them (the other has no nodes) and
+// then does only that tree's share of the counts: two such sweeps over
+// the same rows, run at once, give in count (the all-tree's) and in the
+// sum of their inf what one sweep with both trees gives (the same numbers
+// added in another order: equal for unit weights, to rounding otherwise).
 type sweep struct {
 	time    []float64
 	start   []float64 // nil: right-censored data
@@ -362,7 +405,9 @@ func (s *sweep) stratum(ord, starts []int, tw []float64, reset bool) {
 		// rows that enter at or after this time are not at risk here
 		for len(starts) > 0 && s.start[starts[0]] >= s.time[ii] {
 			s.leave(starts[0])
-			s.all.add(s.rank[starts[0]], -s.weight(starts[0]))
+			if s.all.tree != nil {
+				s.all.add(s.rank[starts[0]], -s.weight(starts[0]))
+			}
 			starts = starts[1:]
 		}
 		j := i
@@ -387,8 +432,12 @@ func (s *sweep) stratum(ord, starts []int, tw []float64, reset bool) {
 	}
 	if reset {
 		for _, i := range ord {
-			s.all.clear(s.rank[i])
-			s.dead.clear(s.rank[i])
+			if s.all.tree != nil {
+				s.all.clear(s.rank[i])
+			}
+			if s.dead.tree != nil {
+				s.dead.clear(s.rank[i])
+			}
 		}
 	}
 }
@@ -396,6 +445,9 @@ func (s *sweep) stratum(ord, starts []int, tw []float64, reset bool) {
 // leave adds to row i's counts the events passed so far, the other half of
 // enter: the difference is the events met while i was at risk.
 func (s *sweep) leave(i int) {
+	if s.dead.tree == nil {
+		return
+	}
 	less, greater, equal := s.dead.split(s.rank[i])
 	s.inf[3*i] += greater
 	s.inf[3*i+1] += less
@@ -405,11 +457,15 @@ func (s *sweep) leave(i int) {
 // enter adds row i to the risk set, first subtracting the events it will
 // not be compared with (those already passed, at later times).
 func (s *sweep) enter(i int) {
-	less, greater, equal := s.dead.split(s.rank[i])
-	s.inf[3*i] -= greater
-	s.inf[3*i+1] -= less
-	s.inf[3*i+2] -= equal
-	s.all.add(s.rank[i], s.weight(i))
+	if s.dead.tree != nil {
+		less, greater, equal := s.dead.split(s.rank[i])
+		s.inf[3*i] -= greater
+		s.inf[3*i+1] -= less
+		s.inf[3*i+2] -= equal
+	}
+	if s.all.tree != nil {
+		s.all.add(s.rank[i], s.weight(i))
+	}
 }
 
 // events processes the events tied at one time (sorted by score) with time
@@ -431,14 +487,18 @@ func (s *sweep) events(deaths []int, tw float64) {
 		s.count[4] += wj * dwt2 * tw
 		dwt2 += wj
 
-		less, greater, equal := s.all.split(s.rank[jj])
-		s.count[0] += wj * less * tw
-		s.count[1] += wj * greater * tw
-		s.count[2] += wj * equal * tw
-		s.inf[3*jj] += less * tw
-		s.inf[3*jj+1] += greater * tw
-		s.inf[3*jj+2] += equal * tw
-		s.dead.add(s.rank[jj], tw*wj)
+		if s.all.tree != nil {
+			less, greater, equal := s.all.split(s.rank[jj])
+			s.count[0] += wj * less * tw
+			s.count[1] += wj * greater * tw
+			s.count[2] += wj * equal * tw
+			s.inf[3*jj] += less * tw
+			s.inf[3*jj+1] += greater * tw
+			s.inf[3*jj+2] += equal * tw
+		}
+		if s.dead.tree != nil {
+			s.dead.add(s.rank[jj], tw*wj)
+		}
 	}
 	for _, jj := range deaths {
 		s.enter(jj)
