@@ -13,6 +13,9 @@ type StackedBars struct {
 	Categories []string // segment labels, bottom first, e.g. "grade 0"
 	Counts     [][]int  // Counts[g][c]
 	Footnote   string   // e.g. the test and its p-value
+	// Ordinal says the categories are ordered (grades): they take the
+	// light-to-dark OrdinalScale instead of the group Palette.
+	Ordinal bool
 }
 
 // SVG renders the chart as a standalone SVG element.
@@ -31,6 +34,13 @@ func (s StackedBars) draw() *svgDoc {
 		gap    = 50.0
 		legend = 150.0
 	)
+	colors := make([]string, len(s.Categories))
+	for ci := range colors {
+		colors[ci] = Palette[ci%len(Palette)]
+	}
+	if s.Ordinal {
+		colors = Ordinal(len(s.Categories))
+	}
 	foot := wrap(s.Footnote, 70)
 	height := top + plotH + 56 + 16*float64(len(foot))
 	d := newSVG(width, height, s.Title)
@@ -52,11 +62,18 @@ func (s StackedBars) draw() *svgDoc {
 				continue
 			}
 			f := float64(c) / float64(total)
-			d.rect(bx, y(acc+f), barW, plotH*f, Palette[ci%len(Palette)], ` stroke="#fff" stroke-width="0.5"`)
+			d.rect(bx, y(acc+f), barW, plotH*f, colors[ci], ` stroke="#fff" stroke-width="0.5"`)
 			if plotH*f >= 14 {
-				d.text(bx+barW/2, y(acc+f/2)+4, "middle", strconv.Itoa(c), ` fill="#fff" font-weight="bold"`)
+				d.text(bx+barW/2, y(acc+f/2)+4, "middle", strconv.Itoa(c), ` fill="`+TextOn(colors[ci])+`" font-weight="bold"`)
 			}
 			acc += f
+		}
+		if total > 0 { // an outline, so that a light segment stands out from the page
+			x0, x1 := bx, bx+barW
+			d.line(x0, y(0), x1, y(0), "#555", 0.75)
+			d.line(x0, y(1), x1, y(1), "#555", 0.75)
+			d.line(x0, y(0), x0, y(1), "#555", 0.75)
+			d.line(x1, y(0), x1, y(1), "#555", 0.75)
 		}
 		d.text(bx+barW/2, top+plotH+18, "middle", g, "")
 		d.text(bx+barW/2, top+plotH+34, "middle", fmt.Sprintf("n = %d", total), ` fill="#555"`)
@@ -64,7 +81,7 @@ func (s StackedBars) draw() *svgDoc {
 	lx := width - legend + 10
 	for ci, c := range s.Categories {
 		ly := top + 10 + 18*float64(len(s.Categories)-1-ci)
-		d.rect(lx, ly-10, 12, 12, Palette[ci%len(Palette)], "")
+		d.rect(lx, ly-10, 12, 12, colors[ci], ` stroke="#555" stroke-width="0.5"`)
 		d.text(lx+18, ly, "start", c, "")
 	}
 	for i, l := range foot {

@@ -160,3 +160,34 @@ func TestJournalFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestOrdinalScale: the grade scale runs from light to dark (monotone
+// luminance, so the order survives colour-blindness and greyscale), text
+// on every colour of it and of the group palette has a contrast of at
+// least 4.5:1, and the group palette itself is legible on white.
+func TestOrdinalScale(t *testing.T) {
+	for i := 1; i < len(OrdinalScale); i++ {
+		if luminance(OrdinalScale[i]) >= luminance(OrdinalScale[i-1]) {
+			t.Errorf("OrdinalScale[%d] %s is not darker than %s", i, OrdinalScale[i], OrdinalScale[i-1])
+		}
+	}
+	for _, c := range append(append([]string{}, OrdinalScale...), Palette...) {
+		if r := Contrast(c, TextOn(c)); r < 4.5 {
+			t.Errorf("text on %s: contrast %.2f:1", c, r)
+		}
+	}
+	for _, c := range Palette {
+		if r := Contrast(c, "#ffffff"); r < 4.5 {
+			t.Errorf("%s on white: contrast %.2f:1", c, r)
+		}
+	}
+	if got := Ordinal(2); got[0] != OrdinalScale[0] || got[1] != OrdinalScale[5] {
+		t.Errorf("Ordinal(2) = %v", got)
+	}
+	if got := Ordinal(6); strings.Join(got, " ") != strings.Join(OrdinalScale, " ") {
+		t.Errorf("Ordinal(6) = %v", got)
+	}
+	if r := Contrast("#000", "#fff"); math.Abs(r-21) > 1e-9 {
+		t.Errorf("black on white %.3f, want 21", r)
+	}
+}

@@ -1,11 +1,13 @@
 package render
 
 import (
-	"carimpi/internal/textsafe"
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 	"strings"
+
+	"carimpi/internal/textsafe"
 )
 
 // Palette is the colour-blind-safe palette of every figure, in the order
@@ -14,6 +16,64 @@ import (
 // contrast of at least 4.5:1 with white (WCAG AA), which makes coloured
 // text on white and white text on the colour both legible.
 var Palette = []string{"#0072B2", "#B35900", "#006D4F", "#AA4499", "#996100", "#332288", "#882255", "#555555"}
+
+// OrdinalScale is the colour scale of ordered categories (toxicity grade
+// 0 to 5, no/yes): viridis (van der Walt and Smith, matplotlib), sampled
+// at six evenly spaced points and run from light (grade 0) to dark (grade
+// 5). Its lightness rises monotonically, so the order survives colour-
+// blindness and greyscale printing. Text on a segment takes TextOn.
+var OrdinalScale = []string{"#FDE725", "#7AD151", "#22A884", "#2A788E", "#414487", "#440154"}
+
+// Ordinal returns n colours of OrdinalScale for n ordered categories,
+// evenly spread from its lightest to its darkest (n <= 6; more
+// categories repeat the darkest).
+func Ordinal(n int) []string {
+	out := make([]string, n)
+	last := len(OrdinalScale) - 1
+	for i := range out {
+		j := last
+		if n > 1 && n <= len(OrdinalScale) {
+			j = int(math.Round(float64(i*last) / float64(n-1)))
+		} else if i < last {
+			j = i
+		}
+		out[i] = OrdinalScale[j]
+	}
+	return out
+}
+
+// TextOn returns the text colour for a background colour (#rrggbb): black
+// or white, whichever has the higher WCAG contrast ratio with it (at least
+// 4.58:1 for any background).
+func TextOn(bg string) string {
+	if Contrast(bg, "#000000") >= Contrast(bg, "#FFFFFF") {
+		return "#000000"
+	}
+	return "#FFFFFF"
+}
+
+// Contrast is the WCAG 2 contrast ratio of two colours (#rrggbb or #rgb):
+// (L1 + 0.05) / (L2 + 0.05) with L the relative luminance of the lighter
+// and the darker colour.
+func Contrast(a, b string) float64 {
+	la, lb := luminance(a), luminance(b)
+	return (math.Max(la, lb) + 0.05) / (math.Min(la, lb) + 0.05)
+}
+
+func luminance(hex string) float64 {
+	c, ok := parseColor(hex).(color.NRGBA)
+	if !ok {
+		return 0
+	}
+	lin := func(v uint8) float64 {
+		f := float64(v) / 255
+		if f <= 0.03928 {
+			return f / 12.92
+		}
+		return math.Pow((f+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(c.R) + 0.7152*lin(c.G) + 0.0722*lin(c.B)
+}
 
 // groupColors gives the study's groups one colour everywhere: low risk
 // (and the double-low combinations) blue, high risk (and the double-high

@@ -1,21 +1,29 @@
 package study
 
 import (
+	"bytes"
+	"image/png"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"carimpi/cohort"
 	"carimpi/internal/browsertest"
+	"carimpi/render"
+	"carimpi/scores"
 )
 
 // figureChecks runs in a standalone SVG loaded in Chromium and lists what
 // is wrong with it: a text whose box leaves the canvas; a text box that
 // holds a data point (a vertex of a data curve, stroke width >= 2, or a
-// point marker); text whose contrast with what lies behind it (the last
+// point marker), or a legend swatch that does; text whose contrast with what lies behind it (the last
 // rectangle under its centre, else white) is below 4.5:1 (WCAG AA).
 const figureChecks = `(() => {
   const svg = document.documentElement, root = svg.getBoundingClientRect();
@@ -38,6 +46,13 @@ const figureChecks = `(() => {
     if (r.width < 8 && r.height < 8) pts.push([r.x + r.width / 2, r.y + r.height / 2]);
   }
   const rects = Array.from(svg.querySelectorAll("rect"));
+  for (const r of rects) { // legend swatches
+    const b = r.getBoundingClientRect();
+    if (b.width > 16 || b.height > 16) continue;
+    for (const [x, y] of pts) {
+      if (x > b.left + 1 && x < b.right - 1 && y > b.top + 1 && y < b.bottom - 1) { out.push("legend swatch at " + Math.round(b.x) + "," + Math.round(b.y) + " covers a data point"); break; }
+    }
+  }
   for (const t of svg.querySelectorAll("text")) {
     if (!t.textContent.trim()) continue;
     const b = t.getBoundingClientRect();
@@ -62,19 +77,41 @@ const figureChecks = `(() => {
   return out;
 })()`
 
-// TestFiguresInBrowser opens every SVG the study writes in headless
-// Chromium and applies figureChecks.
+// TestFiguresInBrowser writes the study of the embedded demo cohort (as
+// "carimpi study" does) with every figure (the synthetic InflaMix model for the InflaMix combination, confidence
+// bands) and checks each: its SVG in headless Chromium with figureChecks,
+// its PNG decoding at the figure's size at 300 dpi, and its PDF parsing
+// with one page.
 func TestFiguresInBrowser(t *testing.T) {
-	out := runFixture(t, 0)
+	co, rep, err := cohort.Load(bytes.NewReader(cohort.DefaultCSV()), cohort.DefaultFile, cohort.Options{ExcludeTopMTV: 0.025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := scores.LoadInflaMixFile("../testdata/reference/models/inflamix-synthetic.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(co, rep, Options{Seed: 3, InflaMix: im, Bands: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	if _, err := out.WriteDir(dir); err != nil {
 		t.Fatal(err)
 	}
-	ctx := browsertest.Start(t, 120*time.Second)
 	files, err := filepath.Glob(filepath.Join(dir, "figures", "*.svg"))
-	if err != nil || len(files) < 20 {
-		t.Fatalf("%d SVG files (%v)", len(files), err)
+	if err != nil || len(files) != len(out.Figures) {
+		t.Fatalf("%d SVG files for %d figures (%v)", len(files), len(out.Figures), err)
 	}
+	for _, want := range []string{"fig2", "fig-s3", "fig4", "combination-schema", "score-by-cohort", "toxicity-crs", "combined-inflamix-os", "cir-nrm-development", "dca-validation-12m", "calibration-development-12m"} {
+		if _, ok := out.figure(want); !ok {
+			t.Errorf("figure %s is not made", want)
+		}
+	}
+	for _, f := range out.Figures {
+		checkRaster(t, dir, f)
+	}
+	ctx := browsertest.Start(t, 180*time.Second)
 	for _, f := range files {
 		if err := chromedp.Do(ctx, chromedp.Navigate("file://"+f), chromedp.WaitReady("svg")); err != nil {
 			t.Fatal(err)
@@ -104,5 +141,63 @@ func TestFiguresInBrowser(t *testing.T) {
 	}
 	if got := strings.Join(problems, "; "); !strings.Contains(got, "covers a data point") || !strings.Contains(got, "leaves the canvas") || !strings.Contains(got, "contrast") {
 		t.Errorf("the checks miss problems of a bad figure: %s", got)
+	}
+}
+
+// checkRaster checks a figure's PNG and PDF files: the PNG decodes at the
+// figure's size at 300 dpi (1 px of the SVG = 1/96 inch), the PDF parses
+// and has one page of the figure's size in points.
+func checkRaster(t *testing.T, dir string, f Figure) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "figures", f.Name+".png"))
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Errorf("%s.png: %v", f.Name, err)
+		return
+	}
+	wantW, wantH := int(f.Drawing.Width/96*300+0.5), int(f.Drawing.Height/96*300+0.5)
+	if s := img.Bounds().Size(); s.X != wantW || s.Y != wantH {
+		t.Errorf("%s.png is %dx%d, want %dx%d (300 dpi)", f.Name, s.X, s.Y, wantW, wantH)
+	}
+	b, err = os.ReadFile(filepath.Join(dir, "figures", f.Name+".pdf"))
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	if n, err := pdfPageCount(b); err != nil || n != 1 {
+		t.Errorf("%s.pdf: %d pages (%v)", f.Name, n, err)
+	}
+	box := regexp.MustCompile(`/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]`).FindSubmatch(b)
+	if box == nil {
+		t.Errorf("%s.pdf has no MediaBox", f.Name)
+		return
+	}
+	w, _ := strconv.ParseFloat(string(box[1]), 64)
+	h, _ := strconv.ParseFloat(string(box[2]), 64)
+	if math.Abs(w-f.Drawing.Width*0.75) > 0.5 || math.Abs(h-f.Drawing.Height*0.75) > 0.5 {
+		t.Errorf("%s.pdf page is %gx%g pt, want %gx%g", f.Name, w, h, f.Drawing.Width*0.75, f.Drawing.Height*0.75)
+	}
+}
+
+// TestPDFPageCount: the PDF check counts pages and finds a broken file.
+func TestPDFPageCount(t *testing.T) {
+	var buf bytes.Buffer
+	if err := render.WritePDF(&buf, render.StackedBars{Title: "t", Groups: []string{"a"}, Categories: []string{"x"}, Counts: [][]int{{1}}}.Drawing()); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	if n, err := pdfPageCount(good); err != nil || n != 1 {
+		t.Fatalf("%d pages (%v)", n, err)
+	}
+	broken := bytes.Replace(good, []byte("3 0 obj"), []byte("3 0 obX"), 1)
+	if _, err := pdfPageCount(broken); err == nil {
+		t.Error("a PDF whose xref points at no object parses")
+	}
+	if _, err := pdfPageCount(good[:len(good)-200]); err == nil {
+		t.Error("a truncated PDF parses")
 	}
 }

@@ -71,7 +71,7 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 			foot += "; all grades: " + g
 		}
 		out.plan(b.name, b.title, func() *render.Drawing {
-			return render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot}.Drawing()
+			return render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot, Ordinal: true}.Drawing()
 		})
 	}
 }
