@@ -17,6 +17,8 @@ type BoxStrip struct {
 	Values        [][]float64 // Values[g]; NaN is skipped
 	// Footnote is printed under the plot, e.g. the test and its p-value.
 	Footnote string
+	// Colors colour the groups; nil takes GroupColor (risk groups).
+	Colors []string
 }
 
 // SVG renders the figure as a standalone SVG element.
@@ -65,6 +67,9 @@ func (b BoxStrip) draw() *svgDoc {
 	slot := plotW / float64(max(len(b.Groups), 1))
 	for g, name := range b.Groups {
 		col := GroupColor(name, g)
+		if g < len(b.Colors) {
+			col = b.Colors[g]
+		}
 		cx := left + slot*(float64(g)+0.5)
 		v := finiteValues(b.Values[g])
 		d.text(cx, top+plotH+20, "middle", fmt.Sprintf("%s (n = %d)", name, len(v)), "")

@@ -93,10 +93,11 @@ func (d *Drawing) svgOps(doc *svgDoc) {
 }
 
 // Grid lays out panels (each a whole figure) in a grid of cols columns
-// under a title, each labelled with its letter (A, B, ...) at its top
-// left, as a journal's multi-panel figure. Panels keep their size; each
-// cell is as large as the largest panel.
-func Grid(title string, panels []*Drawing, cols int) *Drawing {
+// under a title, panel i labelled with letters[i] at its top left, as a
+// journal's multi-panel figure ("ABCD"; "BCDE" when A is another figure;
+// "" for no letters). Panels keep their size; each cell is as large as
+// the largest panel.
+func Grid(title string, panels []*Drawing, cols int, letters string) *Drawing {
 	const top, pad = 30.0, 12.0
 	cw, ch := 0.0, 0.0
 	for _, p := range panels {
@@ -109,7 +110,9 @@ func Grid(title string, panels []*Drawing, cols int) *Drawing {
 		x := pad + float64(i%cols)*(cw+pad)
 		y := top + float64(i/cols)*(ch+pad)
 		g.ops = append(g.ops, op{kind: opPanel, xs: []float64{x}, ys: []float64{y}, panel: p})
-		g.ops = append(g.ops, op{kind: opText, xs: []float64{x + 2}, ys: []float64{y + 20}, anchor: "start", text: string(rune('A' + i)), extra: ` font-weight="bold" font-size="18"`})
+		if i < len(letters) {
+			g.ops = append(g.ops, op{kind: opText, xs: []float64{x + 2}, ys: []float64{y + 20}, anchor: "start", text: letters[i : i+1], extra: ` font-weight="bold" font-size="18"`})
+		}
 	}
 	return g
 }

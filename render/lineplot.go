@@ -14,7 +14,22 @@ type Series struct {
 	Lower, Upper []float64
 	// Step draws a right-continuous step line instead of straight segments.
 	Step bool
+	// Color is the line's colour; "" takes LineColors in series order.
+	Color string
+	// Dashed draws a reference line (ideal calibration, treat all).
+	Dashed bool
+	// Points marks each (x, y) with a square (calibration deciles).
+	Points bool
 }
+
+// LineColors colour the series of a LinePlot that set none: indigo, black,
+// grey. None is a risk group's colour (GroupColor), so that a curve of a
+// model is never read as a risk group.
+var LineColors = []string{"#332288", "#000000", "#555555"}
+
+// CohortColors colour cohorts (development, validation, ...) where they
+// are the groups of a figure: indigo and grey, never a risk group's colour.
+var CohortColors = []string{"#332288", "#555555", "#000000"}
 
 // Marker is a vertical reference line with a label, e.g. a chosen cutpoint.
 type Marker struct {
@@ -59,7 +74,12 @@ func (p LinePlot) draw() *svgDoc {
 		plotH  = 300.0
 		bottom = 70.0
 	)
-	height := top + plotH + bottom + 14*float64(max(len(wrap(p.Note, 95))-1, 0))
+	// The legend sits under the axis title, out of the data's way.
+	legendH := 0.0
+	if len(p.Series) > 1 {
+		legendH = 18*float64(len(p.Series)) + 8
+	}
+	height := top + plotH + bottom + legendH + 14*float64(max(len(wrap(p.Note, 95))-1, 0))
 	d := newSVG(width, height, p.Title)
 	d.text(left, 20, "start", p.Title, ` font-weight="bold" font-size="14"`)
 	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
@@ -115,7 +135,14 @@ func (p LinePlot) draw() *svgDoc {
 	}
 
 	for si, s := range p.Series {
-		col := Palette[(si+1)%len(Palette)]
+		col := s.Color
+		if col == "" {
+			col = LineColors[si%len(LineColors)]
+		}
+		dash := ""
+		if s.Dashed {
+			dash = ` stroke-dasharray="6 4"`
+		}
 		if s.Lower != nil && s.Upper != nil {
 			var xs, ys []float64
 			for i := range s.X {
@@ -144,22 +171,27 @@ func (p LinePlot) draw() *svgDoc {
 			xs = append(xs, x(s.X[i]))
 			ys = append(ys, y(s.Y[i]))
 		}
-		d.polyline(xs, ys, col, 2, "")
+		d.polyline(xs, ys, col, 2, dash)
+		if s.Points {
+			for i := range xs {
+				d.polygon([]float64{xs[i] - 2.5, xs[i] + 2.5, xs[i] + 2.5, xs[i] - 2.5}, []float64{ys[i] - 2.5, ys[i] - 2.5, ys[i] + 2.5, ys[i] + 2.5}, col, 1)
+			}
+		}
 		if len(p.Series) > 1 {
-			ly := top + 14 + 16*float64(si)
-			d.line(left+plotW-180, ly-4, left+plotW-158, ly-4, col, 3)
-			d.text(left+plotW-152, ly, "start", s.Name, "")
+			ly := top + plotH + 62 + 18*float64(si)
+			d.polyline([]float64{left, left + 24}, []float64{ly - 4, ly - 4}, col, 3, dash)
+			d.text(left+32, ly, "start", s.Name, "")
 		}
 	}
 	for _, m := range p.Markers {
 		if !finite(m.X) {
 			continue
 		}
-		d.line(x(m.X), top, x(m.X), top+plotH, Palette[2], 1.5)
-		d.text(x(m.X)+4, top+12, "start", m.Label, fmt.Sprintf(` fill="%s"`, Palette[2]))
+		d.line(x(m.X), top, x(m.X), top+plotH, "#555555", 1.5)
+		d.text(x(m.X)+4, top+12, "start", m.Label, ` fill="#555555"`)
 	}
 	for i, line := range wrap(p.Note, 95) {
-		d.text(left, top+plotH+56+14*float64(i), "start", line, ` font-style="italic" font-size="11"`)
+		d.text(left, top+plotH+56+legendH+14*float64(i), "start", line, ` font-style="italic" font-size="11"`)
 	}
 	return d
 }

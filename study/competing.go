@@ -126,7 +126,7 @@ func (out *Output) addCIF(name, title string, tm []float64, group []int, curves 
 				ts = append(ts, t)
 			}
 		}
-		cg := render.CIFGroup{Name: label, N: len(ts)}
+		cg := render.CIFGroup{Name: riskLabel(label), N: len(ts)}
 		slices.Sort(ts)
 		for k, t := range ts {
 			if k == 0 || t != ts[k-1] {

@@ -215,7 +215,7 @@ func (out *Output) addPaperFigures(p *patients, cohorts []string) {
 			labels[g] = cohortLabel(c)
 		}
 		out.Figures = append(out.Figures, Figure{Name: "score-by-cohort", Title: "CAR-IMPI by cohort (Fig S4)",
-			Drawing: render.BoxStrip{Title: "CAR-IMPI by cohort", YLabel: "CAR-IMPI score", Groups: labels, Values: vals,
+			Drawing: render.BoxStrip{Title: "CAR-IMPI by cohort", YLabel: "CAR-IMPI score", Groups: labels, Values: vals, Colors: render.CohortColors,
 				Footnote: fmt.Sprintf("Box: median and IQR; whiskers: 1.5 IQR; points: patients. Wilcoxon rank-sum (Mann-Whitney) %s.", render.PInline(float64(s4.P)))}.Drawing()})
 	}
 	var schemas []*render.Drawing
@@ -240,7 +240,7 @@ func (out *Output) addPaperFigures(p *patients, cohorts []string) {
 		schemas = append(schemas, s.Drawing())
 	}
 	out.Figures = append(out.Figures, Figure{Name: "combination-schema", Title: "Combined radio-inflammatory groups (Fig 4A)",
-		Drawing: render.Grid("Fig 4A. Combined radio-inflammatory risk groups", schemas, 2)})
+		Drawing: render.Grid("Fig 4A. Combined radio-inflammatory risk groups", schemas, 2, "")})
 	for _, panel := range []struct {
 		name, title string
 		parts       []string
@@ -257,17 +257,25 @@ func (out *Output) addPaperFigures(p *patients, cohorts []string) {
 			}
 		}
 		if len(ds) > 1 {
-			out.Figures = append(out.Figures, Figure{Name: panel.name, Title: panel.title, Drawing: render.Grid(panel.title, ds, 2)})
+			out.Figures = append(out.Figures, Figure{Name: panel.name, Title: panel.title, Drawing: render.Grid(panel.title, ds, 2, "ABCD")})
 		}
 	}
 	var ds []*render.Drawing
-	for _, name := range []string{"combined-hematotox-pfs", "combined-hematotox-os", "combined-inflamix-pfs", "combined-inflamix-os"} {
-		if f, ok := out.figure(name); ok {
-			ds = append(ds, f.Drawing)
+	var parts []string
+	for _, c := range []struct{ key, title string }{{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX"}, {"combined-inflamix", "CAR-IMPI × InflaMix"}} {
+		n := len(ds)
+		for _, ep := range []string{"pfs", "os"} {
+			if f, ok := out.figure(c.key + "-" + ep); ok {
+				ds = append(ds, f.Drawing)
+			}
+		}
+		if len(ds) > n {
+			parts = append(parts, fmt.Sprintf("%s (%s)", c.title, strings.Join(strings.Split("BCDE"[n:len(ds)], ""), ", ")))
 		}
 	}
 	if len(ds) > 1 {
-		out.Figures = append(out.Figures, Figure{Name: "fig4", Title: "Fig 4 B–E. PFS and OS by combined radio-inflammatory group, cohorts pooled",
-			Drawing: render.Grid("Fig 4 B–E. PFS and OS by CAR-IMPI × CAR-HEMATOTOX (B, C) and × InflaMix (D, E)", ds, 2)})
+		letters := "BCDE"[:len(ds)]
+		title := fmt.Sprintf("Fig 4 %c–%c. PFS and OS by %s", letters[0], letters[len(letters)-1], strings.Join(parts, " and "))
+		out.Figures = append(out.Figures, Figure{Name: "fig4", Title: title + ", cohorts pooled", Drawing: render.Grid(title, ds, 2, letters)})
 	}
 }

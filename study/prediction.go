@@ -288,7 +288,7 @@ func (pr *Prediction) riskUndefined() {
 // horizon.
 func (out *Output) addPredictionFigures(cohortName, slug, endpoint, model string, dc DecileCurve, sc SmoothCurve, dca DecisionCurve) {
 	h := dc.Time
-	series := []render.Series{{Name: "deciles (Kaplan-Meier, 95% CI)", X: dc.Predicted, Y: dc.Observed, Lower: dc.Lower, Upper: dc.Upper}}
+	series := []render.Series{{Name: "deciles of predicted risk (Kaplan-Meier, 95% CI)", X: dc.Predicted, Y: dc.Observed, Lower: dc.Lower, Upper: dc.Upper, Points: true}}
 	if len(sc.Predicted) > 0 {
 		x := make([]float64, len(sc.Predicted))
 		y := make([]float64, len(sc.Predicted))
@@ -297,10 +297,10 @@ func (out *Output) addPredictionFigures(cohortName, slug, endpoint, model string
 		}
 		series = append(series, render.Series{Name: "smoothed (Austin 2020)", X: x, Y: y})
 	}
-	series = append(series, render.Series{Name: "ideal", X: []float64{0, 1}, Y: []float64{0, 1}})
+	series = append(series, render.Series{Name: "ideal", X: []float64{0, 1}, Y: []float64{0, 1}, Color: "#555555", Dashed: true})
 	out.plan(fmt.Sprintf("calibration-%s-%gm", slug, h), fmt.Sprintf("Calibration of predicted %g-month %s, %s cohort", h, endpointName(endpoint), cohortName),
 		func() *render.Drawing {
-			return render.LinePlot{Title: fmt.Sprintf("Calibration at %g months, %s cohort", h, cohortName), XLabel: fmt.Sprintf("Predicted %g-month %s", h, endpointName(endpoint)), YLabel: "Observed",
+			return render.LinePlot{Title: fmt.Sprintf("Calibration at %g months, %s cohort", h, cohortName), XLabel: fmt.Sprintf("Predicted %g-month %s", h, endpointName(endpoint)), YLabel: fmt.Sprintf("Observed %g-month %s", h, endpointName(endpoint)),
 				Series: series,
 				Note:   "Points: deciles of predicted risk, observed by Kaplan-Meier (band: 95% CI). Smoothed: Cox model on a restricted cubic spline (3 knots) of log(-log(1 - predicted risk)) (Austin et al. 2020)."}.Drawing()
 		})
@@ -308,8 +308,8 @@ func (out *Output) addPredictionFigures(cohortName, slug, endpoint, model string
 	out.plan(fmt.Sprintf("dca-%s-%gm", slug, h), fmt.Sprintf("Decision curve at %g months, %s cohort", h, cohortName),
 		func() *render.Drawing {
 			return render.LinePlot{Title: fmt.Sprintf("Decision curve for an event by %g months, %s cohort", h, cohortName), XLabel: "Threshold probability", YLabel: "Net benefit",
-				Series: []render.Series{{Name: model, X: dca.Thresholds, Y: dca.NetBenefit}, {Name: "treat all", X: dca.Thresholds, Y: dca.TreatAll},
-					{Name: "treat none", X: []float64{dca.Thresholds[0], dca.Thresholds[len(dca.Thresholds)-1]}, Y: []float64{0, 0}}},
+				Series: []render.Series{{Name: model, X: dca.Thresholds, Y: dca.NetBenefit}, {Name: "treat all", X: dca.Thresholds, Y: dca.TreatAll, Color: "#000000", Dashed: true},
+					{Name: "treat none", X: []float64{dca.Thresholds[0], dca.Thresholds[len(dca.Thresholds)-1]}, Y: []float64{0, 0}, Color: "#555555"}},
 				YFloor: &floor, Note: "Net benefit below -0.05 is not drawn."}.Drawing()
 		})
 }
