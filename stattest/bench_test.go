@@ -77,6 +77,11 @@ func BenchmarkFisherExact(b *testing.B) {
 		{"2x4-n227", [][]int{{36, 71, 29, 1}, {27, 42, 21, 0}}},
 		{"3x3-n500", [][]int{{60, 55, 48}, {50, 65, 52}, {45, 50, 75}}},
 		{"3x4-n107", [][]int{{20, 3, 2, 9}, {5, 15, 4, 8}, {7, 6, 18, 10}}},
+		// CRS grade 0-4 x CAR-IMPI tercile and stage x tercile, the study's
+		// largest Fisher tables (testdata/fisher_rxc.json)
+		{"5x3-n500", [][]int{{60, 48, 40}, {70, 72, 68}, {25, 32, 40}, {8, 10, 14}, {3, 4, 6}}},
+		{"5x3-n494", [][]int{{110, 95, 80}, {25, 30, 32}, {15, 20, 25}, {10, 14, 20}, {2, 7, 9}}},
+		{"4x3-n500", [][]int{{20, 10, 5}, {30, 20, 12}, {40, 45, 38}, {77, 92, 111}}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {

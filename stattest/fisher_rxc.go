@@ -3,47 +3,84 @@ package stattest
 import (
 	"math"
 	"slices"
-	"sort"
 )
 
-// fisherMaxWork caps the weighted enumeration steps of fisherRxC: about 1-3
-// s on a loaded 2-core machine.
-const fisherMaxWork = 80_000_000
+// Limits of fisherRxC, beyond which it returns ErrTableTooLarge instead of
+// running for minutes or exhausting memory.
+const (
+	// fisherMaxWork caps the enumeration steps (about 10 ns each).
+	fisherMaxWork = 100_000_000
+	// fisherMaxPaths caps the partial paths held at the middle stage (12
+	// bytes each, ~100 MB at most).
+	fisherMaxPaths = 1 << 23
+	// fisherMaxIndex caps the nodes per stage of the network's index; its
+	// dense bound table (16 bytes per node and stage) is used up to
+	// fisherMaxDense entries, a map beyond.
+	fisherMaxIndex = 1 << 24
+	fisherMaxDense = 1 << 21
+)
+
+// boundSlack widens the path bounds before a whole subtree is decided, so
+// that rounding in the bounds (about 1e-12) can never decide a subtree
+// wrongly; an undecided subtree is enumerated, so slack costs time only.
+const boundSlack = 1e-9
 
 // rcNetwork enumerates the r x c tables with fixed margins column by
-// column. A node at stage k is the multiset of row margins left for
-// columns k..c-1 (kept sorted, since the rows are exchangeable from there
-// on); an edge is one allocation of column k's total to the rows, with
-// length -sum_i log(a_i!). A path's length plus the constant
-// log(prod R_i! prod C_j! / N!) is the log probability of its table.
+// column (Mehta and Patel's network). A node at stage k holds the row
+// margins m left for columns k..c-1; an edge is one allocation a of column
+// k's total to the rows, with length -sum_i log(a_i!). A path's length plus
+// the constant cst = log(prod R_i! prod C_j! / N!) is the log probability
+// of its table. Nodes are numbered in mixed radix over all rows but the
+// last (whose margin follows from the stage's total).
 type rcNetwork struct {
 	lf     []float64 // log factorials
-	cols   []int     // column totals in stage order
+	rows   []int     // row margins, ascending
+	cols   []int     // column totals in stage order (see fisherRxC)
 	suffix []float64 // suffix[k] = sum_{j >= k} log(C_j!)
-	bounds []map[nodeKey]pathBounds
-	thr    float64             // log threshold on path length (observed, plus tolerance)
-	cst    float64             // log(prod R_i! prod C_j! / N!)
-	memo   map[memoKey]float64 // probability below a (node, past length)
+	left   []int     // left[k] = sum_{j >= k} C_j
+	radix  []int     // node index = sum_{i < r-1} m_i radix[i]
+	size   int       // node indices per stage
+	dense  []pathBounds
+	sparse map[int]pathBounds
+	thr    float64 // log threshold on path length (observed, plus tolerance)
+	cst    float64
+	mid    int // the stage where first- and second-half paths meet
 	work   int
 	limit  int
-	// scratch[k] holds the margins of a stage-k child while it is
-	// visited, reused so that the walk does not allocate per edge.
+	p      float64 // probability of the counted tables found so far
+	// first-half paths that reach the middle stage undecided
+	midNode []int32
+	midPast []float64
+	// scratch[k] holds the margins of a stage-k child while it is visited
 	scratch [][]int
-	bits    uint // bits per margin in a nodeKey
+	secondL []float64 // second-half path lengths of one middle node
 }
 
-// nodeKey packs a node's sorted margins, bits each, into 128 bits.
-type nodeKey [2]uint64
-
-// pathBounds are the longest and (a lower bound on the) shortest remaining
-// path length from a node.
+// pathBounds are an upper bound on the longest and a lower bound on the
+// shortest remaining path length from a node (both exact where cheap).
 type pathBounds struct{ max, min float64 }
 
 // fisherRxC is the two-sided exact p-value of a table without empty rows or
-// columns (see FisherExact). It fails with ErrTableTooLarge after limit
-// enumeration steps.
+// columns and larger than 2x2 (see FisherExact). It fails with
+// ErrTableTooLarge after limit enumeration steps or when the partial
+// paths would not fit in fisherMaxPaths.
+//
+// The walk meets in the middle. The tables are paths through stages
+// 0..c-1; the first half (stages before mid) is walked depth first, and a
+// path whose subtree is decided by the bounds of its node is counted in
+// closed form (node mass) or dropped. The first-half paths left undecided
+// at a middle node are collected; then, for each such node once, its
+// second-half paths are enumerated (again pruned by bounds: a subtree
+// whose paths all count for every collected past is added as a mass, one
+// that counts for none is dropped), sorted, and joined with the sorted
+// pasts by prefix sums: a past x adds
+//
+//	exp(cst + x) * sum_{second-half y <= thr - x} exp(y)
+//
+// so the cost per middle node is that of sorting its two lists, not their
+// product.
 func fisherRxC(t [][]int, limit int) (float64, error) {
-	if len(t) > len(t[0]) { // fewer rows make smaller allocations per column
+	if len(t) > len(t[0]) { // fewer rows: smaller nodes and allocations
 		t = transpose(t)
 	}
 	r, c := len(t), len(t[0])
@@ -57,21 +94,41 @@ func fisherRxC(t [][]int, limit int) (float64, error) {
 			n += v
 		}
 	}
+	// Ascending columns put the largest last, where its allocation is
+	// forced, and the smallest in the first half; ascending rows leave
+	// the largest margin out of the index.
 	slices.Sort(cols)
-	nt := &rcNetwork{lf: logFactorials(n), cols: cols, limit: limit, memo: map[memoKey]float64{}}
+	slices.Sort(rows)
+	nt := &rcNetwork{lf: logFactorials(n), rows: rows, cols: cols, limit: limit}
+	nt.radix = make([]int, r-1)
+	nt.size = 1
+	for i := range r - 1 {
+		nt.radix[i] = nt.size
+		nt.size *= rows[i] + 1
+		if nt.size > fisherMaxIndex {
+			return 0, ErrTableTooLarge
+		}
+	}
+	if nt.size*(c-1) <= fisherMaxDense {
+		nt.dense = make([]pathBounds, nt.size*(c-1))
+		for i := range nt.dense {
+			nt.dense[i].max = math.NaN()
+		}
+	} else {
+		nt.sparse = map[int]pathBounds{}
+	}
+	nt.mid = nt.middle()
+	// The first half runs from its largest column to its smallest: a
+	// large column early decides many subtrees at once, and the small
+	// last one keeps the expansion of each undecided path cheap.
+	slices.Reverse(cols[:nt.mid])
 	nt.suffix = make([]float64, c+1)
+	nt.left = make([]int, c+1)
 	for k := c - 1; k >= 0; k-- {
 		nt.suffix[k] = nt.suffix[k+1] + nt.lf[cols[k]]
+		nt.left[k] = nt.left[k+1] + cols[k]
 	}
-	nt.bits = uint(bitsLen(n))
-	if uint(r)*nt.bits > 128 {
-		return 0, ErrTableTooLarge // r > 7 rows and columns with N >= 65536: far beyond enumeration
-	}
-	nt.bounds = make([]map[nodeKey]pathBounds, c)
 	nt.scratch = make([][]int, c+1)
-	for k := range nt.bounds {
-		nt.bounds[k] = map[nodeKey]pathBounds{}
-	}
 	for k := range nt.scratch {
 		nt.scratch[k] = make([]int, r)
 	}
@@ -86,12 +143,17 @@ func fisherRxC(t [][]int, limit int) (float64, error) {
 	for _, m := range rows {
 		nt.cst += nt.lf[m]
 	}
-	slices.Sort(rows)
-	p, ok := nt.walk(0, rows, 0)
-	if !ok {
+	idx := 0
+	for i := range r - 1 {
+		idx += rows[i] * nt.radix[i]
+	}
+	if b := nt.bound(0, rows, idx); b.max+boundSlack <= nt.thr {
+		return 1, nil // every table counts
+	}
+	if !nt.first(0, rows, idx, 0) || !nt.join() {
 		return 0, ErrTableTooLarge
 	}
-	return math.Min(1, p), nil
+	return math.Min(1, nt.p), nil
 }
 
 func transpose(t [][]int) [][]int {
@@ -105,308 +167,391 @@ func transpose(t [][]int) [][]int {
 	return out
 }
 
-// walk returns the probability of the counted tables through node (k, m)
-// whose path so far has length past, and false when the work limit was
-// hit. Many paths reach a node with the same length (permuted rows or
-// columns with equal totals); the sum below a node is a function of that
-// length only, so it is memoised per (node, length to 1e-11), as the
-// network algorithm merges equal past probabilities.
-func (nt *rcNetwork) walk(k int, m []int, past float64) (float64, bool) {
-	b, ok := nt.bound(k, m)
-	if !ok {
-		return 0, false
-	}
-	if past+b.max <= nt.thr { // every completion counts: the node's mass
-		return math.Exp(nt.cst + past + nt.logMass(k, m)), true
-	}
-	if past+b.min > nt.thr { // no completion counts
-		return 0, true
-	}
-	mk := memoKey{node: nt.key(m), stage: k, past: int64(math.Round(past * 1e11))}
-	if s, ok := nt.memo[mk]; ok {
-		return s, true
-	}
-	var sum float64
-	if k == len(nt.cols)-2 {
-		sum, ok = nt.lastTwoColumns(nt.cols[k], m, past)
-	} else {
-		child := nt.scratch[k+1]
-		ok = nt.allocate(nt.cols[k], m, func(a []int, edge float64) bool {
-			nt.childOf(child, m, a)
-			s, ok := nt.walk(k+1, child, past+edge)
-			sum += s
-			return ok
-		})
-	}
-	if ok && len(nt.memo) < maxMemo {
-		nt.memo[mk] = sum
-	}
-	return sum, ok
-}
-
-// maxMemo caps the entries of rcNetwork.memo (about 100 bytes each).
-const maxMemo = 1 << 19
-
-// memoKey identifies a node reached with a given past length.
-type memoKey struct {
-	node  nodeKey
-	stage int
-	past  int64 // path length so far, in units of 1e-11
-}
-
-// lastTwoColumns returns the probability of the counted tables through a
-// node with two columns left, where the allocation a of the first of them
-// fixes the second (m - a). Rows 0..r-3 are enumerated; for each such
-// prefix the last two rows have one free count, handled by twoRowTails.
-func (nt *rcNetwork) lastTwoColumns(col int, m []int, past float64) (float64, bool) {
-	r := len(m)
-	p, q := m[r-2], m[r-1]
-	var sum float64
-	var rec func(i, left int, v float64) bool
-	rec = func(i, left int, v float64) bool {
-		if i == r-2 {
-			nt.work++
-			if nt.work > nt.limit {
-				return false
-			}
-			sum += nt.twoRowTails(v, left, p, q)
-			return true
-		}
-		room := p + q
-		for j := i + 1; j < r-2; j++ {
-			room += m[j]
-		}
-		for a := max(0, left-room); a <= min(left, m[i]); a++ {
-			if !rec(i+1, left-a, v-nt.lf[a]-nt.lf[m[i]-a]) {
-				return false
+// middle chooses the meeting stage h that minimises a rough cost: the
+// first-half paths, prod_{j<h} A_j, plus the middle nodes times the
+// second-half paths from each, prod_{h<=j<c-1} A_j, where A_j is the
+// number of allocations of column j (the last column's is forced).
+func (nt *rcNetwork) middle() int {
+	c, r := len(nt.cols), len(nt.rows)
+	allocs := func(total int) float64 { return math.Exp(logChoose(total+r-1, r-1)) }
+	best, bestCost := c-1, math.Inf(1)
+	used := 0
+	for h := 1; h < c; h++ {
+		used += nt.cols[h-1]
+		first, second := 1.0, 1.0
+		for j := range c - 1 {
+			if j < h {
+				first *= allocs(nt.cols[j])
+			} else {
+				second *= allocs(nt.cols[j])
 			}
 		}
+		nodes := math.Min(float64(nt.size), allocs(used))
+		if cost := first + nodes*second; cost < bestCost {
+			best, bestCost = h, cost
+		}
+	}
+	return best
+}
+
+// first walks the first-half paths below the undecided node (k, m), of
+// index idx, whose path so far has length past. It returns false when a
+// limit was hit.
+func (nt *rcNetwork) first(k int, m []int, idx int, past float64) bool {
+	if k == nt.mid {
+		if len(nt.midPast) >= fisherMaxPaths {
+			return false
+		}
+		nt.midNode = append(nt.midNode, int32(idx))
+		nt.midPast = append(nt.midPast, past)
 		return true
 	}
-	ok := rec(0, col, past)
-	return sum, ok
+	return nt.allocate(k, m, idx, func(child []int, cidx int, edge float64, left int) bool {
+		return nt.line(k, m, child, cidx, past+edge, left, nt.thr, nt.thr, nt.cst, &nt.p,
+			func(child []int, cidx int, length float64) bool { return nt.first(k+1, child, cidx, length) })
+	})
 }
 
-// twoRowTails returns the probability of the counted tables among those
-// that put a of `left` units in row p's first cell (margins p and q of the
-// last two rows, two columns left), the rest of the path having length
-// base. The path length
+// line visits the children of node (k, m) that differ only in the last
+// two rows' counts of column k: row r-2 takes a of the left units, row r-1
+// the rest; child holds the other rows' margins already, cidx the
+// child's index without rows r-2 and r-1, and length the path length
+// with every other edge term. A child whose every completion has length
+// at most lo adds its mass exp(add + length + log mass) to *sum; one whose
+// every completion is longer than hi is dropped; any other goes to
+// deeper (or, at the last stage, has its exact length).
 //
-//	v(a) = base - log a! - log (p-a)! - log (left-a)! - log (q-left+a)!
-//
-// is concave in a, so the counted values {v(a) <= thr} are two tails
-// around the mode. The tails are found by bisection and summed outward
-// from their inner ends until the terms no longer change the sum;
-// when every a counts, the Vandermonde identity gives the total
-// C(p+q, left)/(p! q!) exp(base) in closed form.
-func (nt *rcNetwork) twoRowTails(base float64, left, p, q int) float64 {
-	lo, hi := max(0, left-q), min(left, p)
-	lf := nt.lf
-	v := func(a int) float64 { return base - lf[a] - lf[p-a] - lf[left-a] - lf[q-left+a] }
-	// mode: first a whose step v(a+1) - v(a) is not positive
-	mode := lo + sort.Search(hi-lo, func(d int) bool {
-		a := lo + d
-		return float64(p-a)*float64(left-a) <= float64(a+1)*float64(q-left+a+1)
+// Along the line the masses of neighbouring children differ by a rational
+// factor, so a run of wholly counted children costs one exp and then a
+// multiplication each.
+func (nt *rcNetwork) line(k int, m, child []int, cidx int, length float64, left int, lo, hi, add float64, sum *float64, deeper func(child []int, cidx int, length float64) bool) bool {
+	r := len(m)
+	i := r - 2
+	w := -1.0 // mass of the previous child, when it counted wholly
+	for a := max(0, left-m[r-1]); a <= min(left, m[i]); a++ {
+		nt.work++
+		if nt.work > nt.limit {
+			return false
+		}
+		child[i], child[r-1] = m[i]-a, m[r-1]-(left-a)
+		ci := cidx - a*nt.radix[i]
+		l := length - nt.lf[a] - nt.lf[left-a]
+		b := nt.bound(k+1, child, ci)
+		if l+b.max+boundSlack <= lo {
+			if w >= 0 {
+				w *= float64(left-a+1) / float64(a) * float64(m[i]-a+1) / float64(child[r-1])
+			} else {
+				w = math.Exp(add + l + nt.logMass(k+1, child))
+			}
+			*sum += w
+			continue
+		}
+		w = -1
+		if l+b.min-boundSlack > hi {
+			continue
+		}
+		if !deeper(child, ci, l) {
+			return false
+		}
+	}
+	return true
+}
+
+// join finishes the walk: for each middle node that holds undecided
+// first-half paths, it enumerates the node's second-half paths once and
+// counts every (past, second half) pair whose total length is at most
+// thr.
+func (nt *rcNetwork) join() bool {
+	if len(nt.midPast) == 0 {
+		return true
+	}
+	// Group the pasts by node (counting sort), each group ascending.
+	start := make([]int32, nt.size+1)
+	for _, v := range nt.midNode {
+		start[v+1]++
+	}
+	for i := range nt.size {
+		start[i+1] += start[i]
+	}
+	pos := slices.Clone(start[:nt.size])
+	past := make([]float64, len(nt.midPast))
+	for i, v := range nt.midNode {
+		past[pos[v]] = nt.midPast[i]
+		pos[v]++
+	}
+	nt.midNode, nt.midPast = nil, nil
+	r := len(nt.rows)
+	m := make([]int, r)
+	for idx := range nt.size {
+		pasts := past[start[idx]:start[idx+1]]
+		if len(pasts) == 0 {
+			continue
+		}
+		slices.Sort(pasts)
+		nt.decode(idx, nt.mid, m)
+		// Window on the second-half length y: y <= lo counts for every
+		// past, y > hi for none.
+		lo, hi := nt.thr-pasts[len(pasts)-1], nt.thr-pasts[0]
+		ref := nt.bound(nt.mid, m, idx).max
+		nt.secondL = nt.secondL[:0]
+		low := 0.0 // sum of exp(y - ref) over y <= lo
+		if !nt.second(nt.mid, m, idx, 0, lo, hi, ref, &low) {
+			return false
+		}
+		ys := nt.secondL
+		slices.Sort(ys)
+		// Pasts in descending order meet ever larger limits thr - x.
+		j, sum := 0, low
+		for i := len(pasts) - 1; i >= 0; i-- {
+			lim := nt.thr - pasts[i]
+			for j < len(ys) && ys[j] <= lim {
+				sum += math.Exp(ys[j] - ref)
+				j++
+			}
+			nt.p += math.Exp(nt.cst+pasts[i]+ref) * sum
+		}
+		nt.work += len(pasts) + len(ys)
+		if nt.work > nt.limit || len(ys) > fisherMaxPaths {
+			return false
+		}
+	}
+	return true
+}
+
+// second enumerates the second-half paths below the undecided node (k, m),
+// of index idx, whose second-half length so far is q: paths longer than
+// hi are dropped, subtrees whose paths are all at most lo are added to
+// *low as exp(length - ref) in closed form, and the lengths of the others
+// are appended to nt.secondL.
+func (nt *rcNetwork) second(k int, m []int, idx int, q, lo, hi, ref float64, low *float64) bool {
+	last := len(nt.cols) - 1
+	return nt.allocate(k, m, idx, func(child []int, cidx int, edge float64, left int) bool {
+		return nt.line(k, m, child, cidx, q+edge, left, lo, hi, -ref, low, func(child []int, cidx int, length float64) bool {
+			if k+1 == last {
+				nt.secondL = append(nt.secondL, length+nt.bound(last, child, cidx).max)
+				return len(nt.secondL) <= fisherMaxPaths
+			}
+			return nt.second(k+1, child, cidx, length, lo, hi, ref, low)
+		})
 	})
-	if v(mode) <= nt.thr {
-		return math.Exp(nt.cst + base + lf[p+q] - lf[left] - lf[p+q-left] - lf[p] - lf[q])
+}
+
+// decode sets m to the margins of node idx at stage k.
+func (nt *rcNetwork) decode(idx, k int, m []int) {
+	r := len(m)
+	rest := nt.left[k]
+	for i := range r - 1 {
+		m[i] = idx % (nt.rows[i] + 1)
+		idx /= nt.rows[i] + 1
+		rest -= m[i]
 	}
-	var sum float64
-	// Successive terms differ by rational factors, so each tail takes one
-	// exp and then a multiplication per term (rounding grows by ~1 eps per
-	// term).
-	// Left tail: v increases on [lo, mode]; the last a there with v <= thr.
-	if n := sort.Search(mode-lo, func(d int) bool { return v(lo+d) > nt.thr }); n > 0 {
-		a := lo + n - 1
-		t := math.Exp(nt.cst + v(a))
-		for {
-			nt.work++
-			sum += t
-			if a == lo || t <= sum*1e-17 {
-				break
-			}
-			// exp(v(a-1) - v(a))
-			t *= float64(a) * float64(q-left+a) / (float64(p-a+1) * float64(left-a+1))
-			a--
-		}
-	}
-	// Right tail: v decreases on [mode, hi]; the first a there with v <= thr.
-	n := sort.Search(hi-mode, func(d int) bool { return v(mode+1+d) <= nt.thr })
-	if a := mode + 1 + n; a <= hi {
-		t := math.Exp(nt.cst + v(a))
-		for {
-			nt.work++
-			sum += t
-			if a == hi || t <= sum*1e-17 {
-				break
-			}
-			// exp(v(a+1) - v(a))
-			t *= float64(p-a) * float64(left-a) / (float64(a+1) * float64(q-left+a+1))
-			a++
-		}
-	}
-	return sum
+	m[r-1] = rest
 }
 
 // logMass is log of the sum over all completions of node (k, m) of
 // prod 1/x_ij!, which is M!/(prod m_i! prod_{j>=k} C_j!) since the
 // multivariate hypergeometric probabilities sum to 1.
 func (nt *rcNetwork) logMass(k int, m []int) float64 {
-	s := -nt.suffix[k]
-	tot := 0
+	s := nt.lf[nt.left[k]] - nt.suffix[k]
 	for _, v := range m {
 		s -= nt.lf[v]
-		tot += v
 	}
-	return s + nt.lf[tot]
+	return s
 }
 
-// childOf sets child to the sorted margins m - a.
-func (nt *rcNetwork) childOf(child, m, a []int) {
-	for i := range m {
-		child[i] = m[i] - a[i]
-	}
-	slices.Sort(child)
-	nt.work += 4 // the sort and the map look-up that follow
-}
-
-// key packs the margins m.
-func (nt *rcNetwork) key(m []int) nodeKey {
-	var k nodeKey
-	var pos uint
-	for _, v := range m {
-		k[pos/64] |= uint64(v) << (pos % 64)
-		if pos%64+nt.bits > 64 { // straddles the two words
-			k[1] |= uint64(v) >> (64 - pos%64)
+// allocate enumerates the children of node (k, m) (every a with
+// sum a = C_k and 0 <= a_i <= m_i; the child's margins are m - a) by their
+// rows 0..r-3, calling line with the child's margins so far, its index
+// without the last two rows, the edge length -sum log(a_i!) of those rows
+// and the units left for the last two. It stops early, reporting false,
+// when line does.
+func (nt *rcNetwork) allocate(k int, m []int, idx int, line func(child []int, cidx int, edge float64, left int) bool) bool {
+	r := len(m)
+	child := nt.scratch[k+1]
+	var rec func(i, left, cidx int, edge float64) bool
+	rec = func(i, left, cidx int, edge float64) bool {
+		if i == r-2 {
+			return line(child, cidx, edge, left)
 		}
-		pos += nt.bits
+		room := 0 // what rows after i can take
+		for _, v := range m[i+1:] {
+			room += v
+		}
+		for a := max(0, left-room); a <= min(left, m[i]); a++ {
+			child[i] = m[i] - a
+			if !rec(i+1, left-a, cidx-a*nt.radix[i], edge-nt.lf[a]) {
+				return false
+			}
+		}
+		return true
 	}
-	return k
+	return rec(0, nt.cols[k], idx, 0)
 }
 
-func bitsLen(n int) int {
-	b := 1
-	for n>>b > 0 {
-		b++
-	}
-	return b
-}
-
-// bound returns the path bounds of node (k, m), memoised. With one column
-// left the path is fixed; with two, the longest path maximises a
-// separable concave function (found by greedy transfers) and the shortest
-// minimises it, at a vertex of {0 <= a_i <= m_i, sum a_i = C}. Earlier
-// stages recurse over their allocations.
-func (nt *rcNetwork) bound(k int, m []int) (pathBounds, bool) {
+// bound returns the path bounds of node (k, m) of index idx, memoised:
+// exact with one or two columns left, else the exact longest path and a
+// relaxed shortest one (see longestPath, shortestBound).
+func (nt *rcNetwork) bound(k int, m []int, idx int) pathBounds {
 	c := len(nt.cols)
 	if k == c-1 {
 		var v float64
 		for _, x := range m {
 			v -= nt.lf[x]
 		}
-		return pathBounds{v, v}, true
+		return pathBounds{v, v}
 	}
-	key := nt.key(m)
-	if b, ok := nt.bounds[k][key]; ok {
-		return b, true
-	}
-	var b pathBounds
-	if k == c-2 {
-		nt.work += 16 + len(m)*len(m)<<min(len(m), 10) // the cost of the two searches
-		b = pathBounds{max: nt.twoColumnMax(nt.cols[k], m), min: nt.twoColumnMin(nt.cols[k], m)}
-	} else {
-		b = pathBounds{max: math.Inf(-1), min: math.Inf(1)}
-		child := nt.scratch[k+1]
-		done := nt.allocate(nt.cols[k], m, func(a []int, edge float64) bool {
-			nt.childOf(child, m, a)
-			cb, ok := nt.bound(k+1, child)
-			b.max = math.Max(b.max, edge+cb.max)
-			b.min = math.Min(b.min, edge+cb.min)
-			return ok
-		})
-		if !done {
-			return pathBounds{}, false
+	key := k*nt.size + idx
+	if nt.dense != nil {
+		if b := nt.dense[key]; !math.IsNaN(b.max) {
+			return b
 		}
+	} else if b, ok := nt.sparse[key]; ok {
+		return b
 	}
-	nt.bounds[k][key] = b
-	return b, true
+	b := pathBounds{max: longestPath(nt.lf, m, nt.cols[k:]), min: nt.shortestBound(k, m)}
+	nt.work += 64
+	if nt.dense != nil {
+		nt.dense[key] = b
+	} else {
+		nt.sparse[key] = b
+	}
+	return b
 }
 
-// g is the length of the two cells of row i when a of its margin mi goes
-// to the first of the last two columns.
-func (nt *rcNetwork) g(a, mi int) float64 { return -nt.lf[a] - nt.lf[mi-a] }
-
-// twoColumnMax is the longest path through the last two columns when col
-// of the margins m go to the first of them.
-func (nt *rcNetwork) twoColumnMax(col int, m []int) float64 {
+// longestPath is the exact maximum of -sum log(x_ij!) over the tables x
+// with row margins m and column totals cols: the most likely completion.
+// It is a separable concave maximisation over a transportation polytope,
+// so a table is optimal when no cycle of unit moves (+1, -1 alternating
+// along rows and columns) improves it; starting from the rounded
+// proportional table, negative cycles of the marginal costs are found by
+// Bellman-Ford and cancelled until none is left.
+func longestPath(lf []float64, m, cols []int) float64 {
+	r, c := len(m), len(cols)
+	x := make([]int, r*c)
 	tot := 0
 	for _, v := range m {
 		tot += v
 	}
-	a := make([]int, len(m))
-	used := 0
-	for i, v := range m { // start near the optimum: proportional shares
-		a[i] = v * col / tot
-		used += a[i]
-	}
-	gain := func(i int) float64 { // change when a_i grows by 1
-		if a[i] >= m[i] {
-			return math.Inf(-1)
+	rowLeft := slices.Clone(m)
+	colLeft := slices.Clone(cols)
+	for i := range r {
+		for j := range c {
+			v := min(m[i]*cols[j]/max(tot, 1), rowLeft[i], colLeft[j])
+			x[i*c+j] = v
+			rowLeft[i] -= v
+			colLeft[j] -= v
 		}
-		return math.Log(float64(m[i]-a[i]) / float64(a[i]+1))
 	}
-	loss := func(i int) float64 { // change when a_i shrinks by 1
-		if a[i] == 0 {
-			return math.Inf(-1)
+	for i := range r { // place the rounding remainders (northwest rule)
+		for j := range c {
+			v := min(rowLeft[i], colLeft[j])
+			x[i*c+j] += v
+			rowLeft[i] -= v
+			colLeft[j] -= v
 		}
-		return math.Log(float64(a[i]) / float64(m[i]-a[i]+1))
 	}
-	for ; used < col; used++ {
-		best := 0
-		for i := range a {
-			if gain(i) > gain(best) {
-				best = i
-			}
-		}
-		a[best]++
-	}
-	// For a separable concave objective under one sum constraint, no
-	// improving unit transfer means a global maximum.
+	// Residual graph: rows 0..r-1, columns r..r+c-1. Row i -> column j
+	// raises x_ij at cost log(x_ij + 1); column j -> row i lowers it at
+	// cost -log(x_ij), when x_ij > 0. Minimising sum log x! is the goal.
+	nv := r + c
+	dist := make([]float64, nv)
+	pred := make([]int, nv)
 	for {
-		best, up, down := 1e-12, -1, -1
-		for i := range a {
-			for j := range a {
-				if i != j && gain(i)+loss(j) > best {
-					best, up, down = gain(i)+loss(j), i, j
+		clear(dist)
+		for v := range pred {
+			pred[v] = -1
+		}
+		last := -1
+		for range nv {
+			last = -1
+			for i := range r {
+				for j := range c {
+					v := x[i*c+j]
+					if w := math.Log(float64(v + 1)); dist[i]+w < dist[r+j]-1e-12 {
+						dist[r+j], pred[r+j], last = dist[i]+w, i, r+j
+					}
+					if v > 0 {
+						if w := -math.Log(float64(v)); dist[r+j]+w < dist[i]-1e-12 {
+							dist[i], pred[i], last = dist[r+j]+w, r+j, i
+						}
+					}
 				}
 			}
+			if last < 0 {
+				break
+			}
 		}
-		if up < 0 {
+		if last < 0 {
 			break
 		}
-		a[up]++
-		a[down]--
+		for range nv { // step back onto the cycle
+			last = pred[last]
+		}
+		for v := last; ; { // apply the cycle
+			u := pred[v]
+			if v >= r { // u (a row) -> v (a column): raise
+				x[u*c+v-r]++
+			} else { // u (a column) -> v (a row): lower
+				x[v*c+u-r]--
+			}
+			v = u
+			if v == last {
+				break
+			}
+		}
 	}
-	var v float64
-	for i := range a {
-		v += nt.g(a[i], m[i])
+	var s float64
+	for _, v := range x {
+		s -= lf[v]
 	}
-	return v
+	return s
 }
 
-// twoColumnMin is the shortest path through the last two columns. A
-// concave function attains its minimum over a polytope at a vertex; the
-// vertices here have every a_i at 0 or m_i but one. They are enumerated for
-// up to 10 rows; beyond that, the weaker bound sum_i min_a g_i(a) is used.
+// shortestBound is a lower bound on the shortest remaining path from node
+// (k, m), the least likely completion. With two columns left it is exact:
+// a concave function attains its minimum over a polytope at a vertex, and
+// the vertices have every a_i at 0 or m_i but one (enumerated for up to 10
+// rows). Otherwise sum log x! is convex, and its maximum over the tables
+// is at most its maximum when only the column totals (or only the row
+// margins) are kept, with x_ij <= m_i (<= C_j): there the greedy fill of
+// the largest caps majorises every other allocation.
+func (nt *rcNetwork) shortestBound(k int, m []int) float64 {
+	cols := nt.cols[k:]
+	r := len(m)
+	if len(cols) == 2 && r <= 10 {
+		return nt.twoColumnMin(cols[0], m)
+	}
+	fill := func(total int, caps []int) float64 { // caps descending
+		var s float64
+		for _, v := range caps {
+			take := min(v, total)
+			s += nt.lf[take]
+			total -= take
+		}
+		return s
+	}
+	desc := func(v []int) []int {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		slices.Reverse(s)
+		return s
+	}
+	mc, cc := desc(m), desc(cols)
+	var byCol, byRow float64
+	for _, v := range cols {
+		byCol += fill(v, mc)
+	}
+	for _, v := range m {
+		byRow += fill(v, cc)
+	}
+	return -math.Min(byCol, byRow)
+}
+
+// twoColumnMin is the shortest path through the last two columns when col
+// of the margins m go to the first of them (see shortestBound).
 func (nt *rcNetwork) twoColumnMin(col int, m []int) float64 {
 	r := len(m)
-	if r > 10 {
-		var v float64
-		for _, x := range m {
-			v -= nt.lf[x]
-		}
-		return v
-	}
+	g := func(a, mi int) float64 { return -nt.lf[a] - nt.lf[mi-a] }
 	best := math.Inf(1)
 	for free := range r {
 		for mask := 0; mask < 1<<r; mask++ {
@@ -426,39 +571,8 @@ func (nt *rcNetwork) twoColumnMin(col int, m []int) float64 {
 			if rest < 0 || rest > m[free] {
 				continue
 			}
-			best = math.Min(best, v+nt.g(rest, m[free]))
+			best = math.Min(best, v+g(rest, m[free]))
 		}
 	}
 	return best
-}
-
-// allocate calls f for every a with sum a = col and 0 <= a_i <= m_i, with
-// the edge length -sum log(a_i!). It stops early, reporting false, when f
-// does or when the work limit is reached.
-func (nt *rcNetwork) allocate(col int, m []int, f func(a []int, edge float64) bool) bool {
-	r := len(m)
-	a := make([]int, r)
-	room := make([]int, r+1) // room[i] = sum of m[i:]
-	for i := r - 1; i >= 0; i-- {
-		room[i] = room[i+1] + m[i]
-	}
-	var rec func(i, left int, edge float64) bool
-	rec = func(i, left int, edge float64) bool {
-		if i == r-1 {
-			a[i] = left
-			nt.work++
-			if nt.work > nt.limit {
-				return false
-			}
-			return f(a, edge-nt.lf[left])
-		}
-		for v := max(0, left-room[i+1]); v <= min(left, m[i]); v++ {
-			a[i] = v
-			if !rec(i+1, left-v, edge-nt.lf[v]) {
-				return false
-			}
-		}
-		return true
-	}
-	return rec(0, col, 0)
 }
