@@ -103,7 +103,7 @@ type loader struct {
 	strict bool
 	rep    *Report
 	c      *Cohort
-	ids    map[string]int
+	ids    idSet
 	rows   int // data rows read
 	kept   int // records kept by ScanFile
 	// accept takes a record that passed the row's own checks (Load
@@ -155,7 +155,7 @@ func load(rd *record.Reader, opts Options) (*Cohort, *Report, error) {
 // problems of the header.
 func newLoader(rd *record.Reader, opts Options) *loader {
 	h := rd.Header
-	l := &loader{h: h, strict: opts.Strict, ids: map[string]int{}, excluded: map[int]bool{},
+	l := &loader{h: h, strict: opts.Strict, ids: idSet{}, excluded: map[int]bool{},
 		rep: &Report{Source: rd.Source, MTVThreshold: jsonx.Float(math.NaN()), Excluded: []Exclusion{}, Problems: []Problem{}, Ignored: []string{},
 			limit: opts.MaxListed, onProblem: opts.OnProblem, onExcluded: opts.OnExcluded},
 		c: &Cohort{Source: rd.Source}}
@@ -231,11 +231,9 @@ func (l *loader) commit(row *record.Row) error {
 		}
 	}
 	if rec.PatientID != "" && row.Ragged == "" {
-		if first, dup := l.ids[rec.PatientID]; dup {
+		if first, dup := l.ids.add(rec.PatientID, row.Seq); dup {
 			add(Problem{Column: l.h.Source(record.PatientID), Field: "patient_id", Value: rec.PatientID, Severity: SeverityError, Action: ActionExcluded,
 				Message: fmt.Sprintf("duplicate patient_id: row %d has the same id", first), Fix: "remove the repeated row, or give each patient their own id"})
-		} else {
-			l.ids[rec.PatientID] = row.Seq
 		}
 	}
 	if len(reasons) > 0 {

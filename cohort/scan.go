@@ -15,7 +15,8 @@ import (
 // extension) as LoadFile does, but row by row: fn gets each accepted record
 // in file order (it must copy what it keeps: rec is reused), and with
 // Options.MaxListed the report holds a bounded list. Memory does not grow
-// with the file but for the patient ids seen (duplicates are checked) and,
+// with the file but for the patient ids seen (duplicates are checked; about
+// 35 bytes an id, see idSet) and,
 // with Options.ExcludeTopMTV, one number per accepted row.
 //
 // The checks that need the whole file make it read more than once: first

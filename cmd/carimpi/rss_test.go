@@ -35,7 +35,7 @@ func peakRSS(t *testing.T, args ...string) (int, int64) {
 
 // TestPeakMemoryIndependentOfRows runs batch and validate on 400,000-row
 // files, all good and all bad, in child processes: peak RSS stays under
-// 400 MB (validate keeps ~100 bytes a patient id for the duplicate check;
+// 400 MB (validate keeps ~35 bytes a patient id for the duplicate check;
 // batch nothing per row), far from the gigabytes such files took.
 func TestPeakMemoryIndependentOfRows(t *testing.T) {
 	if testing.Short() {
