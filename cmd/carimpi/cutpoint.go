@@ -63,7 +63,8 @@ too small; --pmethod chooses a corrected one:
 	            Markov-chain recursion to 1e-8 ("p_accuracy"); R approximates it
 	            by quasi-Monte Carlo (error about 1e-3) and fails at 10,000 patients
 	HL          exact conditional (Hothorn & Lausen 2003) on integer scores, which
-	            changes M slightly; small samples only
+	            changes M slightly; small samples only (refused above about N = 550:
+	            its table is bounded at 128 MB)
 	condMC      permutation p-value from --permutations permutations (--seed)
 	none        no p-value
 

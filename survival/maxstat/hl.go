@@ -3,10 +3,13 @@ package maxstat
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
-// maxHLCells bounds the table of PHL (cut sizes x score sums).
-const maxHLCells = 6e7
+// maxHLCells bounds the table of PHL (the reachable score sums of each cut
+// size): 1.6e7 cells are 128 MB, about N = 550 for log-rank scores, and
+// the time grows as N times the cells.
+const maxHLCells = 1.6e7
 
 // PHL returns the p-value of the maximally selected statistic b for integer
 // scores by the algorithm of Hothorn and Lausen (2003), maxstat:::pmaxstat,
@@ -33,10 +36,11 @@ const maxHLCells = 6e7
 // returned, as maxstat does through exactRankTests::pperm, with b relaxed by
 // a relative 1e-7 to absorb rounding of the observed statistic.
 //
-// The table has (max m + 1) x (A + 1) cells and the time grows as N times
-// that, so PHL is for small samples; it returns an error when the table
-// would exceed 6e7 cells, or when the scores are not integers. PHL panics
-// if m is empty.
+// P_m(s) is kept only on the sums m scores can reach (hlTable), about N^3/6
+// cells for scores spread over 0..N, and the time grows as N times that,
+// so PHL is for small samples: it returns an error, before any work, when
+// the table would exceed 1.6e7 cells (128 MB), and when the scores are not
+// integers. PHL panics if m is empty.
 func PHL(b float64, sorted []float64, m []int) (float64, error) {
 	n := len(sorted)
 	if len(m) == 0 {
@@ -59,10 +63,11 @@ func PHL(b float64, sorted []float64, m []int) (float64, error) {
 		ssq += float64(sc[i]) * float64(sc[i])
 	}
 	kMax := m[len(m)-1]
-	if float64(kMax+1)*float64(tot+1) > maxHLCells {
-		return math.NaN(), fmt.Errorf("maxstat: HL would need a %d x %d table for N = %d; use exactGauss or condMC for samples this large", kMax+1, tot+1, n)
+	prob, err := newHLTable(sc, kMax)
+	if err != nil {
+		return math.NaN(), err
 	}
-	prob := subsetSumProbs(sc, kMax, tot)
+	prob.fill(sc)
 	nf, totf := float64(n), float64(tot)
 	q := nf*ssq - totf*totf
 	stat := func(k, s int) float64 {
@@ -73,8 +78,9 @@ func PHL(b float64, sorted []float64, m []int) (float64, error) {
 	}
 	if len(m) == 1 {
 		p := 0.0
-		for s, pr := range prob[m[0]] {
-			if pr > 0 && stat(m[0], s) >= b*(1-1e-7) {
+		k := m[0]
+		for i, pr := range prob.row[k] {
+			if s := prob.lo[k] + i; pr > 0 && stat(k, s) >= b*(1-1e-7) {
 				p += pr
 			}
 		}
@@ -83,13 +89,13 @@ func PHL(b float64, sorted []float64, m []int) (float64, error) {
 	// beyond reports whether sum s at cut size k has positive probability
 	// and a statistic above b.
 	beyond := func(k, s int) bool {
-		return s >= 1 && s <= tot && prob[k][s] > 0 && stat(k, s) > b
+		return s >= 1 && s <= tot && prob.at(k, s) > 0 && stat(k, s) > b
 	}
 	p := 0.0
 	for idx, k := range m {
 		for s := 1; s <= tot; s++ {
 			if beyond(k, s) {
-				p += prob[k][s]
+				p += prob.at(k, s)
 			}
 		}
 		if idx == 0 {
@@ -103,36 +109,79 @@ func PHL(b float64, sorted []float64, m []int) (float64, error) {
 			}
 			fs := float64(s)
 			if (fs < e && beyond(k, s+maxSc)) || (fs > e && beyond(k, s)) {
-				p -= prob[i][s]
+				p -= prob.at(i, s)
 			}
 		}
 	}
 	return math.Min(p, 1), nil
 }
 
-// subsetSumProbs returns P[k][s], k = 0..kMax, s = 0..tot: the probability
-// that k of the scores drawn without replacement sum to s.
-func subsetSumProbs(sc []int, kMax, tot int) [][]float64 {
-	prob := make([][]float64, kMax+1)
-	for k := range prob {
-		prob[k] = make([]float64, tot+1)
+// hlTable holds P_k(s), k = 0..kMax: the probability that k of the
+// scores drawn without replacement sum to s. Row k is stored only on the
+// sums k scores can reach, [lo[k], hi[k]] with lo[k] (hi[k]) the sum of
+// the k smallest (largest) scores: for scores spread over 0..N that is
+// about N^3/6 cells up to kMax = 0.9 N instead of the 0.45 N^3 of the full
+// kMax x (sum + 1) table.
+type hlTable struct {
+	lo, hi []int
+	row    [][]float64 // row[k][s-lo[k]]
+}
+
+// newHLTable allocates the table for the scores sc (non-negative
+// integers) up to kMax, or returns an error when it would hold more than
+// maxHLCells cells.
+func newHLTable(sc []int, kMax int) (*hlTable, error) {
+	asc := slices.Clone(sc)
+	slices.Sort(asc)
+	n := len(asc)
+	t := &hlTable{lo: make([]int, kMax+1), hi: make([]int, kMax+1), row: make([][]float64, kMax+1)}
+	cells := 0.0
+	for k := 1; k <= kMax; k++ {
+		t.lo[k] = t.lo[k-1] + asc[k-1]
+		t.hi[k] = t.hi[k-1] + asc[n-k]
 	}
-	prob[0][0] = 1
+	for k := range kMax + 1 {
+		cells += float64(t.hi[k] - t.lo[k] + 1)
+	}
+	if cells > maxHLCells {
+		return nil, fmt.Errorf("maxstat: HL would need %.3g table cells (%.0f MB) for N = %d, more than its bound of %.3g (%.0f MB); use exactGauss or condMC for samples this large",
+			cells, cells*8/1e6, n, maxHLCells, maxHLCells*8/1e6)
+	}
+	cell := make([]float64, int(cells))
+	for k := range kMax + 1 {
+		w := t.hi[k] - t.lo[k] + 1
+		t.row[k], cell = cell[:w:w], cell[w:]
+	}
+	return t, nil
+}
+
+// at returns P_k(s), 0 off the band.
+func (t *hlTable) at(k, s int) float64 {
+	if s < t.lo[k] || s > t.hi[k] {
+		return 0
+	}
+	return t.row[k][s-t.lo[k]]
+}
+
+// fill computes the table by the shift algorithm over the scores sc.
+func (t *hlTable) fill(sc []int) {
+	kMax := len(t.row) - 1
+	t.row[0][0] = 1
 	seen := 0 // sum of the scores processed so far
 	for j1, a := range sc {
 		j := float64(j1 + 1)
 		seen += a
 		for k := min(j1+1, kMax); k >= 1; k-- {
 			keep, take := (j-float64(k))/j, float64(k)/j
-			row, below := prob[k], prob[k-1]
-			for s := seen; s >= 0; s-- {
-				v := keep * row[s]
-				if s >= a {
-					v += take * below[s-a]
+			row, below := t.row[k], t.row[k-1]
+			lo, blo, bhi := t.lo[k], t.lo[k-1]+a, t.hi[k-1]+a
+			for s := min(t.hi[k], seen); s >= lo; s-- {
+				v := keep * row[s-lo]
+				if s >= blo && s <= bhi {
+					v += take * below[s-blo]
 				}
-				row[s] = v
+				row[s-lo] = v
 			}
 		}
 	}
-	return prob
 }
