@@ -36,30 +36,7 @@ type cifOut struct {
 
 // TestCIFReferenceCLI runs every cmprsk::cuminc case through the CLI.
 func TestCIFReferenceCLI(t *testing.T) {
-	var file struct {
-		Cases []struct {
-			Name, Data string
-			Args       struct {
-				Time, Cause, Group, Strata string
-				Rho                        float64
-				Cencode                    *float64
-			}
-			Curves []struct {
-				Name           string
-				Time, Est, Var jsonx.Floats
-			}
-			Tests []struct {
-				Cause string
-				Stat  float64
-				PV    float64 `json:"pv"`
-				DF    int
-			}
-			Timepoints struct {
-				Times    []float64
-				Est, Var []jsonx.Floats
-			}
-		}
-	}
+	var file struct{ Cases []reftest.CumIncCase }
 	reftest.Load(t, filepath.Join(competeData, "cuminc.json"), &file)
 	for _, tc := range file.Cases {
 		t.Run(tc.Name, func(t *testing.T) {

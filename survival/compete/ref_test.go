@@ -7,36 +7,10 @@ import (
 	"strconv"
 	"testing"
 
-	"carimpi/internal/jsonx"
 	"carimpi/internal/reftest"
 	"carimpi/survival/cox"
 	"carimpi/table"
 )
-
-type cumincCase struct {
-	Name string
-	Data string
-	Args struct {
-		Time, Cause, Group, Strata string
-		Rho                        float64
-		Cencode                    *float64
-	}
-	Curves []struct {
-		Name           string
-		Time, Est, Var jsonx.Floats
-	}
-	Tests []struct {
-		Cause string
-		Stat  float64
-		PV    float64 `json:"pv"`
-		DF    int
-	}
-	Timepoints struct {
-		Times    []float64
-		Names    []string
-		Est, Var []jsonx.Floats
-	}
-}
 
 // rdata is a data set read as R reads it for one analysis: rows with a
 // missing value in any used column dropped (na.omit), groups and strata
@@ -119,7 +93,7 @@ func readR(t *testing.T, path, timeCol, causeCol, groupCol, strataCol string, ce
 func fmtCode(c float64) string { return strconv.FormatFloat(c, 'g', -1, 64) }
 
 func TestCumIncReference(t *testing.T) {
-	var file struct{ Cases []cumincCase }
+	var file struct{ Cases []reftest.CumIncCase }
 	reftest.Load(t, "testdata/cuminc.json", &file)
 	if len(file.Cases) < 10 {
 		t.Fatalf("%d cases", len(file.Cases))
