@@ -64,7 +64,7 @@ var easixInfo = Info{
 	ID: IDEASIX, Name: "EASIX", Version: "2017",
 	Citations: []Citation{{"Luft T et al. EASIX in patients with acute graft-versus-host disease: a retrospective cohort analysis. Lancet Haematol 2017;4:e414-23.", ""}},
 	Inputs:    inputs(true, record.LDH, "U/L", record.Creatinine, "mg/dL", record.Plt, "10^9/L"),
-	Rule:      "EASIX = record.LDH (U/L) × creatinine (mg/dL) / platelets (10^9/L); log2(EASIX) also reported",
+	Rule:      "EASIX = LDH (U/L) × creatinine (mg/dL) / platelets (10^9/L); log2(EASIX) also reported",
 	Notes:     []string{"Continuous; no groups. Undefined (null) when platelets are 0.", "The DOI is not recorded here (not verified)."},
 }
 
@@ -72,7 +72,7 @@ var measixInfo = Info{
 	ID: IDMEASIX, Name: "m-EASIX", Version: "2021",
 	Citations: []Citation{{"Pennisi M et al. Modified EASIX predicts severe cytokine release syndrome and neurotoxicity after chimeric antigen receptor T cells. Blood Adv 2021;5:3397-3406.", ""}},
 	Inputs:    inputs(true, record.LDH, "U/L", record.CRP, "mg/dL", record.Plt, "10^9/L"),
-	Rule:      "m-EASIX = record.LDH (U/L) × record.CRP (mg/dL) / platelets (10^9/L); log2(m-EASIX) also reported",
+	Rule:      "m-EASIX = LDH (U/L) × CRP (mg/dL) / platelets (10^9/L); log2(m-EASIX) also reported",
 	Notes:     []string{"Continuous; no groups. Undefined (null) when platelets are 0.", "The DOI is not recorded here (not verified)."},
 }
 
