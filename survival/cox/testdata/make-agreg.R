@@ -90,6 +90,9 @@ cs[[12]] <- fit_case("test1-breslow", "test1.csv", "coxph(Surv(time, status) ~ x
   coxph(Surv(time, status) ~ x, t1, ties = "breslow"), list(data = "test1.csv", time = "time", event = "status", terms = "x", ties = "breslow"))
 cs[[13]] <- fit_case("test1-efron", "test1.csv", "coxph(Surv(time, status) ~ x, test1) (survival tests/book2.R)",
   coxph(Surv(time, status) ~ x, t1), list(data = "test1.csv", time = "time", event = "status", terms = "x", ties = "efron"))
+cs[[14]] <- fit_case("jasa1-right-cluster", "jasa1.csv", "coxph(Surv(stop, event) ~ age + surgery + cluster(id), jasa1) (right-censored rows, several per cluster: the concordance's se sums by cluster)",
+  coxph(Surv(stop, event) ~ age + surgery + cluster(id), j),
+  list(time = "stop", event = "event", terms = "age,surgery", ties = "efron", cluster = "id"))
 
 # predicted curves (survfit.coxph) on (start, stop] fits
 sf_case <- function(name, call, fit, newdata, times, args) {
