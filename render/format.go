@@ -35,6 +35,21 @@ func PInline(p float64) string {
 	return "p = " + s
 }
 
+// PText formats a p-value for the command line's plain-text answers, with
+// the precision of R's print methods that users compare them with: digits
+// significant digits ("0.00131", "0.4821"), e-notation below 1e-4
+// ("3.42e-07"); "NA" when it does not exist. Reports, tables and figures
+// use FormatP. These two are carimpi's only p-value formatters.
+func PText(p float64, digits int) string {
+	switch {
+	case math.IsNaN(p):
+		return "NA"
+	case p < 1e-4:
+		return strconv.FormatFloat(p, 'e', 2, 64)
+	}
+	return strconv.FormatFloat(p, 'g', digits, 64)
+}
+
 // Sig formats v with d significant digits in positional notation (never an
 // exponent): Sig(1040.2, 3) = "1040", Sig(0.01234, 2) = "0.012",
 // Sig(0.5, 2) = "0.50". Digits left of the decimal point are never

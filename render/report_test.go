@@ -121,6 +121,15 @@ func TestFormatP(t *testing.T) {
 			t.Errorf("FormatP(%v) = %q, want %q", tc.p, got, tc.want)
 		}
 	}
+	for _, tc := range []struct {
+		p      float64
+		digits int
+		want   string
+	}{{0.0013149, 3, "0.00131"}, {0.48213, 4, "0.4821"}, {0.05, 4, "0.05"}, {3.4167e-7, 3, "3.42e-07"}, {0.0001, 3, "0.0001"}, {1, 3, "1"}, {math.NaN(), 3, "NA"}} {
+		if got := PText(tc.p, tc.digits); got != tc.want {
+			t.Errorf("PText(%v, %d) = %q, want %q", tc.p, tc.digits, got, tc.want)
+		}
+	}
 }
 
 func TestWrap(t *testing.T) {

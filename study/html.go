@@ -144,6 +144,7 @@ func (out *Output) buildSections(cohorts []string, opt Options) {
 		{"combined", "Combined radio-inflammatory groups (Fig 4)", func(b *htmlBuf) { out.combinedSection(b, opt.InflaMix != nil) }},
 		{"beyond", "Beyond the paper: discrimination and internal validation", func(b *htmlBuf) { out.beyondSection(b, cohorts) }},
 		{"published", "Published vs this cohort", out.publishedSection},
+		{"files", "Files of this report", out.filesSection},
 		{"notes", "Notes", out.notesSection},
 	} {
 		if s.id == "competing-risks" && out.Results.CompetingRisks == nil {
@@ -326,6 +327,21 @@ func (out *Output) publishedSection(b *htmlBuf) {
 		}
 		b.tbl(t)
 	}
+}
+
+// filesSection links every file the report writes beside index.html.
+func (out *Output) filesSection(b *htmlBuf) {
+	b.WriteString(`<p class="files"><a href="results.json">results.json</a>: every number of this report, full precision (keys documented in README). ` +
+		`<a href="model.json">model.json</a>: the fitted model, loadable by "carimpi score --model".</p>` + "\n")
+	b.WriteString("<table><caption>Tables (CSV for analysis, XLSX for manuscripts)</caption><thead><tr><th>Table</th><th>Files</th></tr></thead><tbody>")
+	for _, t := range out.Tables {
+		fmt.Fprintf(b, "<tr><td>%[2]s</td><td><a href=\"tables/%[1]s.csv\">CSV</a>, <a href=\"tables/%[1]s.xlsx\">XLSX</a></td></tr>", t.Name, textsafe.Markup(t.Title))
+	}
+	b.WriteString("</tbody></table>\n<table><caption>Figures (SVG, PNG at 300 dpi, PDF, all from one drawing)</caption><thead><tr><th>Figure</th><th>Files</th></tr></thead><tbody>")
+	for _, f := range out.Figures {
+		fmt.Fprintf(b, "<tr><td><a href=\"#fig-%[1]s\">%[2]s</a></td><td><a href=\"figures/%[1]s.svg\">SVG</a>, <a href=\"figures/%[1]s.png\">PNG</a>, <a href=\"figures/%[1]s.pdf\">PDF</a></td></tr>", f.Name, textsafe.Markup(f.Title))
+	}
+	b.WriteString("</tbody></table>\n")
 }
 
 func (out *Output) notesSection(b *htmlBuf) {

@@ -419,7 +419,7 @@ func (r *cifJSON) writeTable(w io.Writer) error {
 	if len(r.Gray) > 0 {
 		fmt.Fprintf(w, "\nGray's test (rho = %g%s):\n", r.Rho, map[bool]string{true: ", stratified by " + r.strata}[r.strata != ""])
 		for _, g := range r.Gray {
-			fmt.Fprintf(w, "  %s: chi-square = %.4g on %d df, p = %s\n", g.Cause, float64(g.Statistic), g.DF, formatP(float64(g.P)))
+			fmt.Fprintf(w, "  %s: chi-square = %.4g on %d df, p = %s\n", g.Cause, float64(g.Statistic), g.DF, render.PText(float64(g.P), 3))
 		}
 	}
 	if r.plot != "" {

@@ -12,6 +12,7 @@ import (
 	"carimpi/internal/factor"
 	"carimpi/internal/jsonx"
 	"carimpi/internal/outfile"
+	"carimpi/render"
 	"carimpi/survival/concordance"
 	"carimpi/survival/cox"
 	"carimpi/survival/phtest"
@@ -193,7 +194,7 @@ func (c *coefJSON) writeCoefs(w io.Writer, hr string) error {
 		for _, v := range []float64{c.Coef[j], c.HR[j], c.HRLower[j], c.HRUpper[j], c.SE[j], c.Z[j]} {
 			fmt.Fprintf(tw, "\t%s", fmtNum(v))
 		}
-		fmt.Fprintf(tw, "\t%s\t\n", fmtP(c.P[j]))
+		fmt.Fprintf(tw, "\t%s\t\n", render.PText(c.P[j], 4))
 	}
 	return tw.Flush()
 }
@@ -408,7 +409,7 @@ func (r *coxJSON) writeTable(w io.Writer) error {
 		name string
 		t    testJSON
 	}{{"Likelihood ratio test", r.LRT}, {"Wald test", r.Wald}, {"Score (log-rank) test", r.Score}} {
-		fmt.Fprintf(w, "%-22s = %.4f on %d df, p = %s\n", t.name, float64(t.t.Statistic), t.t.DF, fmtP(float64(t.t.P)))
+		fmt.Fprintf(w, "%-22s = %.4f on %d df, p = %s\n", t.name, float64(t.t.Statistic), t.t.DF, render.PText(float64(t.t.P), 4))
 	}
 	fmt.Fprintf(w, "Concordance = %.4f (se = %.4f)\n", float64(r.Concordance.C), float64(r.Concordance.SE))
 	if z := r.PHTest; z != nil {
@@ -416,9 +417,9 @@ func (r *coxJSON) writeTable(w io.Writer) error {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintf(tw, "term\tchisq\tdf\tp\t\n")
 		for j, name := range z.Terms {
-			fmt.Fprintf(tw, "%s\t%.4f\t%d\t%s\t\n", name, z.Chisq[j], z.DF[j], fmtP(z.P[j]))
+			fmt.Fprintf(tw, "%s\t%.4f\t%d\t%s\t\n", name, z.Chisq[j], z.DF[j], render.PText(z.P[j], 4))
 		}
-		fmt.Fprintf(tw, "GLOBAL\t%.4f\t%d\t%s\t\n", float64(z.Global.Chisq), z.Global.DF, fmtP(float64(z.Global.P)))
+		fmt.Fprintf(tw, "GLOBAL\t%.4f\t%d\t%s\t\n", float64(z.Global.Chisq), z.Global.DF, render.PText(float64(z.Global.P), 4))
 		if err := tw.Flush(); err != nil {
 			return err
 		}
@@ -440,16 +441,6 @@ func fmtNum(v float64) string {
 		return "NA"
 	}
 	return fmt.Sprintf("%.4g", v)
-}
-
-func fmtP(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return "NA"
-	case p < 1e-4:
-		return fmt.Sprintf("%.2e", p)
-	}
-	return fmt.Sprintf("%.4f", p)
 }
 
 // phTest runs cox.zph on the fit, one test per term (a factor's or

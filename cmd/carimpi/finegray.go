@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"carimpi/internal/jsonx"
+	"carimpi/render"
 	"carimpi/survival/compete"
 	"carimpi/survival/cox"
 )
@@ -174,8 +175,8 @@ func (r *fineGrayJSON) writeTable(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nn = %d (%d events of interest, %d competing, %d censored; %d rows dropped for missing values)\n", r.N, r.Events, r.NCompeting, r.Censored, r.Dropped)
 	fmt.Fprintf(w, "pseudo log-likelihood: null %.4f, model %.4f; %d iterations, converged: %v\n", float64(r.LoglikNull), float64(r.Loglik), r.Iterations, r.Converged)
-	fmt.Fprintf(w, "Pseudo likelihood ratio test = %.4f on %d df, p = %s\n", float64(r.LRT.Statistic), r.LRT.DF, fmtP(float64(r.LRT.P)))
-	fmt.Fprintf(w, "Wald test = %.4f on %d df, p = %s\n", float64(r.Wald.Statistic), r.Wald.DF, fmtP(float64(r.Wald.P)))
+	fmt.Fprintf(w, "Pseudo likelihood ratio test = %.4f on %d df, p = %s\n", float64(r.LRT.Statistic), r.LRT.DF, render.PText(float64(r.LRT.P), 4))
+	fmt.Fprintf(w, "Wald test = %.4f on %d df, p = %s\n", float64(r.Wald.Statistic), r.Wald.DF, render.PText(float64(r.Wald.P), 4))
 	fmt.Fprintln(w, "sHR = subdistribution hazard ratio: the effect on the cumulative incidence of this cause.")
 	for _, msg := range r.Warnings {
 		fmt.Fprintf(w, "Warning: %s\n", msg)

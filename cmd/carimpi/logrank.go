@@ -11,6 +11,7 @@ import (
 
 	"carimpi/internal/factor"
 	"carimpi/internal/jsonx"
+	"carimpi/render"
 	"carimpi/survival"
 )
 
@@ -176,22 +177,11 @@ func (r *logRankJSON) writeTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nChi-square = %.4g on %d df, p = %s\n", float64(r.Statistic), r.DF, formatP(float64(r.P)))
+	fmt.Fprintf(w, "\nChi-square = %.4g on %d df, p = %s\n", float64(r.Statistic), r.DF, render.PText(float64(r.P), 3))
 	if t := r.Trend; t != nil {
 		fmt.Fprintf(w, "Test for trend (scores 1..%d in the order above): chi-square = %.4g on 1 df, p = %s\n",
-			len(r.Groups), float64(t.Statistic), formatP(float64(t.P)))
+			len(r.Groups), float64(t.Statistic), render.PText(float64(t.P), 3))
 	}
 	_, err := fmt.Fprintln(w, "\n"+researchNotice)
 	return err
-}
-
-// formatP writes a p-value with 3 significant digits, in e-notation below 1e-4.
-func formatP(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return "NA"
-	case p < 1e-4:
-		return fmt.Sprintf("%.2e", p)
-	}
-	return fmt.Sprintf("%.3g", p)
 }
