@@ -2,6 +2,7 @@ package study
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -127,6 +128,7 @@ func multivariableTable(m map[string]map[string]*MultiCox, cohorts []string, ep 
 			}
 		}
 	}
+	anyNE := false
 	cells := func(term string) []string {
 		var r []string
 		for _, c := range cohorts {
@@ -137,6 +139,11 @@ func multivariableTable(m map[string]map[string]*MultiCox, cohorts []string, ep 
 			}
 			if j < 0 {
 				r = append(r, "—", "")
+				continue
+			}
+			if !estimable(mc, j) {
+				r = append(r, "NE", "")
+				anyNE = true
 				continue
 			}
 			r = append(r, render.HR(mc.HR[j], mc.Lower[j], mc.Upper[j]), render.FormatP(mc.P[j]))
@@ -175,12 +182,35 @@ func multivariableTable(m map[string]map[string]*MultiCox, cohorts []string, ep 
 			strata = "stratified by " + mc.Strata
 		}
 		foot = append(foot, fmt.Sprintf("%s: n = %d, %d events, %d left out for missing values, %s", cohortLabel(c), mc.N, mc.Events, mc.Dropped, strata))
+		if k := len(mc.Terms); mc.Events < 10*k {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: %d patients with %d events for %d coefficients; a Cox model needs about 10 events per coefficient (%d here), so its estimates are unstable or not estimable.",
+				cohortLabel(c), mc.N, mc.Events, k, 10*k))
+		}
 		for _, w := range mc.Warnings {
 			t.Notes = append(t.Notes, cohortLabel(c)+": "+w)
 		}
 	}
+	if anyNE {
+		t.Notes = append(t.Notes, "NE: not estimable (the fit did not converge, the coefficient may be infinite, or the covariate is constant in the cohort).")
+	}
 	t.Notes = append([]string{"Cox proportional hazards models (Efron ties); Wald p-values. " + strings.Join(foot, "; ") + "."}, t.Notes...)
 	return t
+}
+
+// estimable reports whether term j of a multivariable fit has a finite
+// estimate worth printing: the fit converged, the coefficient exists and
+// is not flagged as possibly infinite.
+func estimable(mc *MultiCox, j int) bool {
+	if math.IsNaN(mc.HR[j]) || math.IsInf(mc.HR[j], 0) || math.IsNaN(mc.Upper[j]) || math.IsInf(mc.Upper[j], 0) {
+		return false
+	}
+	for _, w := range mc.Warnings {
+		if strings.Contains(w, "did not converge") || strings.Contains(w, "of "+mc.Terms[j]+" may be infinite") ||
+			strings.Contains(w, "variable "+mc.Terms[j]+";") || strings.Contains(w, "one or more coefficients may be infinite") {
+			return false
+		}
+	}
+	return true
 }
 
 // toxicityLabels name the binary toxicities.

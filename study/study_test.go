@@ -13,6 +13,7 @@ import (
 
 	"carimpi/cohort"
 	"carimpi/internal/jsonx"
+	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -333,5 +334,51 @@ func TestTinyCohort(t *testing.T) {
 	}
 	if _, err := Run(co, rep, Options{Bootstrap: -5}); err == nil {
 		t.Error("a negative bootstrap count is accepted")
+	}
+}
+
+// TestTinyValidation: a validation cohort of 3 patients runs, and every
+// step too small for it says so: Table 2 prints NE (not a hazard ratio of
+// 10^19) with how many patients and events there are and what a Cox model
+// needs; the prediction measures say how many they need.
+func TestTinyValidation(t *testing.T) {
+	co, rep, err := cohort.LoadFile("../testdata/study/cohort-seed7.csv", cohort.Options{ExcludeTopMTV: 0.025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []record.Record
+	nval := 0
+	for _, r := range co.Records {
+		if r.Cohort == "validation" {
+			if nval == 3 {
+				continue
+			}
+			nval++
+		}
+		keep = append(keep, r)
+	}
+	co.Records = keep
+	out, err := Run(co, rep, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, ok := out.table("table2")
+	if !ok {
+		t.Fatal("no Table 2")
+	}
+	for _, row := range tb.Rows {
+		if strings.Contains(row[3], "e+") || len(row[3]) > 24 {
+			t.Errorf("Table 2 row %q prints %q", row[0], row[3])
+		}
+	}
+	if tb.Rows[0][3] != "NE" {
+		t.Errorf("validation CAR-IMPI HR %q, want NE", tb.Rows[0][3])
+	}
+	notes := strings.Join(tb.Notes, "\n")
+	if !strings.Contains(notes, "Validation: 3 patients with") || !strings.Contains(notes, "about 10 events per coefficient") || !strings.Contains(notes, "NE: not estimable") {
+		t.Errorf("Table 2 notes:\n%s", notes)
+	}
+	if !strings.Contains(strings.Join(out.Results.Notes, "\n"), "validation cohort: 3 patients") {
+		t.Errorf("notes: %v", out.Results.Notes)
 	}
 }
