@@ -99,6 +99,15 @@ func TestFiguresInBrowser(t *testing.T) {
 	if _, err := out.WriteDir(dir); err != nil {
 		t.Fatal(err)
 	}
+	// The page a journal would read: no NaN, no exponent notation.
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := regexp.MustCompile(`(?s)<style.*?</style>|<svg.*?</svg>|<[^>]+>`).ReplaceAllString(string(page), " ")
+	for _, bad := range regexp.MustCompile(`NaN|\d[eE][+-]?\d|\bInf\b`).FindAllStringIndex(text, -1) {
+		t.Errorf("index.html prints %q", text[max(0, bad[0]-60):min(len(text), bad[1]+20)])
+	}
 	files, err := filepath.Glob(filepath.Join(dir, "figures", "*.svg"))
 	if err != nil || len(files) != len(out.Figures) {
 		t.Fatalf("%d SVG files for %d figures (%v)", len(files), len(out.Figures), err)

@@ -91,10 +91,14 @@ func (b *htmlBuf) table(header []string, rows [][]string, caption string) {
 	b.WriteString("</tbody></table>\n")
 }
 
-// cIndex formats a concordance or AUC with its interval to three decimals.
+// cIndex formats a concordance, AUC or proportion with its interval to
+// three decimals.
 func cIndex(est, lo, hi float64) string {
 	if math.IsNaN(est) {
 		return "NA"
+	}
+	if math.IsNaN(lo) || math.IsNaN(hi) { // e.g. an observed survival of 0: no log-scale interval
+		return fmt.Sprintf("%.3f (CI not estimable)", est)
 	}
 	return fmt.Sprintf("%.3f (%.3f–%.3f)", est, lo, hi)
 }

@@ -527,7 +527,7 @@ func gridTo(hi float64, n int) []float64 {
 func joinFloats(x []float64) string {
 	s := make([]string, len(x))
 	for i, v := range x {
-		s[i] = fmt.Sprintf("%.4g", v)
+		s[i] = render.Num(v)
 	}
 	return strings.Join(s, ", ")
 }
