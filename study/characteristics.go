@@ -167,7 +167,7 @@ func (c *Characteristic) setTest(t stattest.GroupTest, err error) {
 	c.Statistic, c.P, c.MinExpected = jsonx.Float(math.NaN()), jsonx.Float(math.NaN()), jsonx.Float(math.NaN())
 	if errors.Is(err, stattest.ErrTableTooLarge) {
 		c.Test, c.MinExpected = "fisher", jsonx.Float(t.MinExpected)
-		c.Note = fmt.Sprintf("Fisher's exact test was not computed (table too large for exact enumeration); chi-square p = %s, with an expected count of %.2g", render.FormatP(t.P), t.MinExpected)
+		c.Note = fmt.Sprintf("Fisher's exact test was not computed (table too large for exact enumeration); chi-square %s, with an expected count of %s", render.PInline(t.P), render.Sig(t.MinExpected, 2))
 		return
 	}
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 func (out *Output) addPaperTables(cohorts []string) {
 	res := out.Results
 	if res.Table1 != nil {
-		out.Tables = append(out.Tables, characteristicsTable("table1", "Table 1. Patient characteristics by cohort", res.Table1, cohortLabel))
+		out.Tables = append(out.Tables, characteristicsTable("table1", "Table 1. Patient characteristics by cohort", res.Table1, cohortLabel, 0))
 	}
 	if res.TableS1 != nil {
 		out.Tables = append(out.Tables, tableS1Layout(res.TableS1))
@@ -45,14 +45,14 @@ func (out *Output) addPaperTables(cohorts []string) {
 			if key != "pooled" {
 				name, title = s.name+"-"+slug(key), s.title+", "+key+" cohort"
 			}
-			out.Tables = append(out.Tables, characteristicsTable(name, title, ch, riskLabel))
+			out.Tables = append(out.Tables, characteristicsTable(name, title, ch, riskLabel, 0))
 		}
 	}
 	if res.TableS5 != nil {
-		out.Tables = append(out.Tables, characteristicsTable("table_s5", "Table S5. Toxicity and supportive therapy by CAR-IMPI tercile group, cohorts pooled", res.TableS5, riskLabel))
+		out.Tables = append(out.Tables, characteristicsTable("table_s5", "Table S5. Toxicity and supportive therapy by CAR-IMPI tercile group, cohorts pooled", res.TableS5, riskLabel, 0))
 	}
 	if res.ToxicityGrades != nil {
-		out.Tables = append(out.Tables, characteristicsTable("toxicity_grades", "Fig 3 data. CRS and ICANS grades and ICU admission by CAR-IMPI median group, cohorts pooled", res.ToxicityGrades, riskLabel))
+		out.Tables = append(out.Tables, characteristicsTable("toxicity_grades", "Fig 3 data. CRS and ICANS grades and ICU admission by CAR-IMPI median group, cohorts pooled", res.ToxicityGrades, riskLabel, 0))
 	}
 }
 
@@ -84,7 +84,7 @@ func tableS1Layout(s *TableS1) Table {
 		row(ep.label, render.MedianCI(float64(m.OverallMedian), float64(m.OverallLower), float64(m.OverallUpper)),
 			func(g int) string { return render.MedianCI(m.Median[g], m.Lower[g], m.Upper[g]) }, render.FormatP(float64(m.LogrankP))+"ᵇ")
 	}
-	tox := characteristicsTable("", "", &Characteristics{Groups: s.Groups, N: s.N, Rows: s.Toxicity}, cohortLabel)
+	tox := characteristicsTable("", "", &Characteristics{Groups: s.Groups, N: s.N, Rows: s.Toxicity}, cohortLabel, 2)
 	t.Rows = append(t.Rows, tox.Rows...)
 	t.Notes = append([]string{
 		"ᵃ Reverse Kaplan-Meier method on OS (censoring as the event); IQR = quartiles of the reverse curve.",

@@ -17,23 +17,26 @@ var testNames = map[string]string{
 	"fisher":   "Fisher's exact test (an expected count < 5)",
 }
 
-// testMarks are the superscript marks that tie a p-value to its footnote.
-var testMarks = map[string]string{"wilcoxon": "ᵃ", "kruskal": "ᵇ", "chisq": "ᶜ", "fisher": "ᵈ"}
+// superscripts mark footnotes, in the order a table uses them.
+var superscripts = []string{"ᵃ", "ᵇ", "ᶜ", "ᵈ", "ᵉ", "ᶠ", "ᵍ", "ʰ"}
 
 // characteristicsTable lays out a Characteristics as a journal table: one
 // column for all patients, one per group, the p-value with a mark naming
 // its test; continuous rows as median (Q1–Q3), binary rows as n (%) of
 // "yes", other categories as a header row followed by indented levels;
 // missing values counted on their own indented row. Footnotes name every
-// test used.
-func characteristicsTable(name, title string, ch *Characteristics, groupLabel func(string) string) Table {
+// test used, marked by superscripts in the order of first use, from
+// superscripts[firstMark] (a table with footnotes of its own before these
+// starts later).
+func characteristicsTable(name, title string, ch *Characteristics, groupLabel func(string) string, firstMark int) Table {
 	header := []string{"Characteristic", fmt.Sprintf("All (n = %d)", sum(ch.N))}
 	for g, gr := range ch.Groups {
 		header = append(header, fmt.Sprintf("%s (n = %d)", groupLabel(gr), ch.N[g]))
 	}
 	header = append(header, "p")
 	t := Table{Name: name, Title: title, Header: header}
-	used := map[string]bool{}
+	marks := map[string]string{}
+	var used []string // tests in the order of their marks
 	k := len(ch.Groups)
 	blank := func(label string) []string {
 		r := make([]string, k+3)
@@ -43,8 +46,11 @@ func characteristicsTable(name, title string, ch *Characteristics, groupLabel fu
 	for _, c := range ch.Rows {
 		pv := render.FormatP(float64(c.P))
 		if c.Test != "" && !math.IsNaN(float64(c.P)) {
-			pv += testMarks[c.Test]
-			used[c.Test] = true
+			if marks[c.Test] == "" {
+				marks[c.Test] = superscripts[min(firstMark+len(used), len(superscripts)-1)]
+				used = append(used, c.Test)
+			}
+			pv += marks[c.Test]
 		} else {
 			pv = "—"
 		}
@@ -100,10 +106,8 @@ func characteristicsTable(name, title string, ch *Characteristics, groupLabel fu
 			t.Notes = append(t.Notes, c.Label+": "+c.Note+".")
 		}
 	}
-	for _, test := range []string{"wilcoxon", "kruskal", "chisq", "fisher"} {
-		if used[test] {
-			t.Notes = append(t.Notes, testMarks[test]+" "+testNames[test]+".")
-		}
+	for _, test := range used {
+		t.Notes = append(t.Notes, marks[test]+" "+testNames[test]+".")
 	}
 	t.Notes = append(t.Notes, "Continuous variables: median (IQR, type-7 quartiles); categorical: n (%), with n/N (%) where values are missing. p-values compare the groups (Table-1 rule).")
 	return t
