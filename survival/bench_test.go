@@ -129,13 +129,7 @@ func kmFloor(time []float64, event []bool, group []int, k int) int {
 			if m == 0 {
 				continue
 			}
-			if d > 0 {
-				n := float64(nrisk)
-				s *= (n - float64(d)) / n
-				v += float64(d) / (n * (n - float64(d)))
-			}
-			surv[rows], se[rows] = s, math.Sqrt(v)
-			lo[rows], up[rows] = s*math.Exp(-1.96*se[rows]), math.Min(1, s*math.Exp(1.96*se[rows]))
+			floorStep(&s, &v, nrisk, d, surv, se, lo, up, rows)
 			rows++
 			nrisk -= m
 		}
@@ -188,19 +182,26 @@ func kmSortFloor(time []float64, event []bool, group []int, k int) int {
 					d++
 				}
 			}
-			if d > 0 {
-				m := float64(nrisk)
-				s *= (m - float64(d)) / m
-				v += float64(d) / (m * (m - float64(d)))
-			}
-			surv[rows], se[rows] = s, math.Sqrt(v)
-			lo[rows], up[rows] = s*math.Exp(-1.96*se[rows]), math.Min(1, s*math.Exp(1.96*se[rows]))
+			floorStep(&s, &v, nrisk, d, surv, se, lo, up, rows)
 			rows++
 			nrisk -= j - i
 			i = j
 		}
 	}
 	return rows
+}
+
+// floorStep is the floors' work at one distinct time with nrisk at risk
+// and d events: S and Greenwood's sum updated, and row r of the curve (S,
+// its standard error of log S, the log-type 95% interval) written.
+func floorStep(s, v *float64, nrisk, d int, surv, se, lo, up []float64, r int) {
+	if d > 0 {
+		n := float64(nrisk)
+		*s *= (n - float64(d)) / n
+		*v += float64(d) / (n * (n - float64(d)))
+	}
+	surv[r], se[r] = *s, math.Sqrt(*v)
+	lo[r], up[r] = *s*math.Exp(-1.96*se[r]), math.Min(1, *s*math.Exp(1.96*se[r]))
 }
 
 // TestKMFloor checks that the floors compute the curves KaplanMeier does.
