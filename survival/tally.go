@@ -11,6 +11,7 @@ import (
 // Kaplan-Meier curve and the log-rank test read of the data. Row r (a
 // distinct time of one stratum, after aeqSurv merging) has count[(r*g+c)*2]
 // observations of group c at its time, count[(r*g+c)*2+1] of them events.
+// Its size, rows x g, stays below the log-rank test's work, rows x g^2.
 type tally struct {
 	g     int      // groups
 	start []int    // stratum s has rows start[s]:start[s+1], times ascending
@@ -47,8 +48,11 @@ func tabulate(time []float64, event []bool, strata, group []int, k, g int) (*tal
 // hashTally is tabulate's hash path; nil when there are too many distinct
 // times or cells.
 func hashTally(time []float64, event []bool, strata, group []int, k, g int) *tally {
-	kg := k * g
-	limit := min(tallyDistinct, (4*len(time)+4096)/(2*kg))
+	kg, cells := k*g, 4*len(time)+4096
+	if kg > cells {
+		return nil
+	}
+	limit := min(tallyDistinct, cells/(2*kg))
 	if limit < 1 {
 		return nil
 	}
