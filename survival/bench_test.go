@@ -83,8 +83,9 @@ func benchFloor(b *testing.B, data func(int) ([]float64, []bool, []int), floor f
 // limits, no near-tie merging), the distinct times sorted (one radix
 // sort), then per group one pass over them that computes, at each time
 // the group has, the number at risk and of events, S, the Greenwood
-// standard error and the log-type 95% interval. It returns the number of
-// rows of the curves (to be used, so not optimised away).
+// standard error and the log-type 95% interval, written as KMCurve's
+// columns (floorCurves). It returns the number of rows of the curves (to
+// be used, so not optimised away).
 func kmFloor(time []float64, event []bool, group []int, k int) int {
 	const bits = 17
 	type slot struct {
@@ -117,19 +118,19 @@ func kmFloor(time []float64, event []bool, group []int, k int) int {
 	}
 	sortkey.Sort(keys, idx)
 	rows := 0
-	surv, se, lo, up := make([]float64, k*len(keys)), make([]float64, k*len(keys)), make([]float64, k*len(keys)), make([]float64, k*len(keys))
+	c := newFloorCurves(k * len(keys))
 	for g := range k {
 		nrisk := 0
 		for _, id := range idx {
 			nrisk += int(cnt[(int(id)*k+g)*2])
 		}
 		s, v := 1.0, 0.0
-		for _, id := range idx {
+		for r, id := range idx {
 			m, d := int(cnt[(int(id)*k+g)*2]), int(cnt[(int(id)*k+g)*2+1])
 			if m == 0 {
 				continue
 			}
-			floorStep(&s, &v, nrisk, d, surv, se, lo, up, rows)
+			c.step(rows, keys[r], &s, &v, nrisk, d, m)
 			rows++
 			nrisk -= m
 		}
@@ -142,7 +143,8 @@ func kmFloor(time []float64, event []bool, group []int, k int) int {
 // packed beside them (one radix sort, no near-tie merging), then per group
 // one pass over its rows that computes, at each distinct time, the number
 // at risk and of events, S, the Greenwood standard error and the log-type
-// 95% interval. It returns the number of rows of the curves.
+// 95% interval, written as KMCurve's columns. It returns the number of rows
+// of the curves.
 func kmSortFloor(time []float64, event []bool, group []int, k int) int {
 	n := len(time)
 	key := make([]uint64, n)
@@ -171,7 +173,7 @@ func kmSortFloor(time []float64, event []bool, group []int, k int) int {
 		next[g]++
 	}
 	rows := 0
-	surv, se, lo, up := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	c := newFloorCurves(n)
 	for g := range k {
 		nrisk := start[g+1] - start[g]
 		s, v := 1.0, 0.0
@@ -182,7 +184,7 @@ func kmSortFloor(time []float64, event []bool, group []int, k int) int {
 					d++
 				}
 			}
-			floorStep(&s, &v, nrisk, d, surv, se, lo, up, rows)
+			c.step(rows, key2[i], &s, &v, nrisk, d, j-i)
 			rows++
 			nrisk -= j - i
 			i = j
@@ -191,17 +193,27 @@ func kmSortFloor(time []float64, event []bool, group []int, k int) int {
 	return rows
 }
 
-// floorStep is the floors' work at one distinct time with nrisk at risk
-// and d events: S and Greenwood's sum updated, and row r of the curve (S,
-// its standard error of log S, the log-type 95% interval) written.
-func floorStep(s, v *float64, nrisk, d int, surv, se, lo, up []float64, r int) {
+// floorCurves are the floors' output, the columns of KMCurve: at each
+// distinct time the time, numbers at risk, of events and censored, S, the
+// standard error of log S and the log-type 95% interval.
+type floorCurves struct{ time, nrisk, nevent, ncens, surv, se, lo, up []float64 }
+
+func newFloorCurves(m int) *floorCurves {
+	return &floorCurves{make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m),
+		make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)}
+}
+
+// step is the floors' work at one distinct time (key) with nrisk at risk, d
+// events and m observations: S and Greenwood's sum updated, row r written.
+func (c *floorCurves) step(r int, key uint64, s, v *float64, nrisk, d, m int) {
 	if d > 0 {
 		n := float64(nrisk)
 		*s *= (n - float64(d)) / n
 		*v += float64(d) / (n * (n - float64(d)))
 	}
-	surv[r], se[r] = *s, math.Sqrt(*v)
-	lo[r], up[r] = *s*math.Exp(-1.96*se[r]), math.Min(1, *s*math.Exp(1.96*se[r]))
+	c.time[r], c.nrisk[r], c.nevent[r], c.ncens[r] = sortkey.Value(key), float64(nrisk), float64(d), float64(m-d)
+	c.surv[r], c.se[r] = *s, math.Sqrt(*v)
+	c.lo[r], c.up[r] = *s*math.Exp(-1.96*c.se[r]), math.Min(1, *s*math.Exp(1.96*c.se[r]))
 }
 
 // TestKMFloor checks that the floors compute the curves KaplanMeier does.
