@@ -130,6 +130,21 @@ func TestCoxCountingProcessCLI(t *testing.T) {
 				for j := range tc.NaiveVar {
 					reftest.Floats(t, fmt.Sprintf("naive_var[%d]", j), out.NaiveVar[j], tc.NaiveVar[j], 1e-9)
 				}
+				if !tc.Args.Robust && tc.Args.Cluster == "" {
+					// robust by default (non-integer weights): --robust=false
+					// gives R's model-based variance as "var"
+					var plain struct {
+						Var      []jsonx.Floats
+						NaiveVar []jsonx.Floats `json:"naive_var"`
+					}
+					runJSON(t, &plain, append(append([]string{"cox"}, tc.Args.cli(tc.Data)...), "--robust=false")...)
+					for j := range tc.NaiveVar {
+						reftest.Floats(t, fmt.Sprintf("--robust=false var[%d]", j), plain.Var[j], tc.NaiveVar[j], 1e-9)
+					}
+					if plain.NaiveVar != nil {
+						t.Errorf("--robust=false: naive_var %v, want none", plain.NaiveVar)
+					}
+				}
 			}
 			reftest.Close(t, "loglik null", out.LoglikNull, tc.Loglik[0], 1e-12)
 			reftest.Close(t, "loglik", out.Loglik, tc.Loglik[1], 1e-12)
@@ -339,28 +354,10 @@ func TestCoxResidualsCLI(t *testing.T) {
 					for i := range want {
 						w[i] = want[i][j]
 					}
-					got := col(name)
-					if kind == "schoenfeld" {
-						// tied deaths may come in another order: compare
-						// each time's values as a set
-						sortWithin(tc.SchoenfeldTime, got)
-						sortWithin(tc.SchoenfeldTime, w)
-					}
-					reftest.Floats(t, kind+" "+name, got, w, 1e-9)
+					// row by row: tied deaths in R's order (input order)
+					reftest.Floats(t, kind+" "+name, col(name), w, 1e-9)
 				}
 			}
 		})
-	}
-}
-
-// sortWithin sorts v within each run of equal times.
-func sortWithin(times, v []float64) {
-	for i := 0; i < len(times); {
-		j := i
-		for j < len(times) && times[j] == times[i] {
-			j++
-		}
-		slices.Sort(v[i:j])
-		i = j
 	}
 }

@@ -26,7 +26,7 @@ type coxFlags struct {
 	phTest                      bool
 	// counting process, weights, offset, robust variance
 	weights, offset, cluster string
-	robust                   bool
+	robust                   setBool
 	// predicted curves, residuals
 	predict, times, residuals, out string
 	// Fine-Gray
@@ -47,7 +47,7 @@ func newCoxCmd() *Command {
 	fs.StringVar(&f.start, "start", "", "optional entry-time `column`: rows are intervals (start, time] (delayed entry, time-varying covariates), as coxph(Surv(start, stop, event))")
 	fs.StringVar(&f.weights, "weights", "", "optional case-weight `column` (positive numbers), as coxph(weights =)")
 	fs.StringVar(&f.offset, "offset", "", "optional offset `column`, added to the linear predictor with coefficient 1")
-	fs.BoolVar(&f.robust, "robust", false, "robust (sandwich) variance, as coxph(robust = TRUE); \"var\" is then robust and \"naive_var\" the model-based one")
+	fs.Var(&f.robust, "robust", "robust (sandwich) variance, as coxph(robust = TRUE); \"var\" is then robust and \"naive_var\" the model-based one. As in coxph, the default is robust when --weights are not all integers (--robust=false for the model-based variance)")
 	fs.StringVar(&f.cluster, "cluster", "", "optional `column` of cluster ids (e.g. patient id with several rows): robust variance summed within clusters, as coxph(... + cluster(id))")
 	fs.StringVar(&f.predict, "predict", "", "CSV `file` of covariate rows (the terms' columns; optionally the strata column): add each row's predicted survival curve with se and 95% CI, as survfit(fit, newdata)")
 	fs.StringVar(&f.times, "times", "", "with --predict: comma-separated `times` at which to read the curves, as summary(survfit, times =)")
@@ -297,12 +297,18 @@ func runCox(f coxFlags) (*coxJSON, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", f.data, err)
 	}
-	opt := &cox.Options{Ties: ties, Names: design.Names, Start: d.start, Robust: f.robust}
+	opt := &cox.Options{Ties: ties, Names: design.Names, Start: d.start, Robust: f.robust.v}
 	var weights []float64
+	var robustNote string
 	if f.weights != "" {
 		weights = d.floatColumn(f.weights)
 		if err := d.checkWeights(f.weights, weights); err != nil {
 			return nil, err
+		}
+		// coxph: robust defaults to TRUE when a weight is not an integer
+		if !f.robust.set && slices.ContainsFunc(weights, func(w float64) bool { return w != math.Trunc(w) }) {
+			opt.Robust = true
+			robustNote = fmt.Sprintf("--weights %s are not all integers: robust (sandwich) variance, as coxph's default; --robust=false gives the model-based one", f.weights)
 		}
 	}
 	if f.offset != "" {
@@ -325,6 +331,9 @@ func runCox(f coxFlags) (*coxJSON, error) {
 		N: m.N, Events: m.Events, Iterations: m.Iterations, Converged: m.Converged,
 		Ties: m.Ties.String(), Strata: opt.StrataNames,
 		Dropped: d.dropped, EventCoding: d.eventNote, Warnings: append([]string{}, m.Warnings...), Notice: researchNotice,
+	}
+	if robustNote != "" {
+		res.Warnings = append(res.Warnings, robustNote)
 	}
 	if m.NaiveVar != nil {
 		for _, row := range m.NaiveVar {
@@ -485,4 +494,31 @@ func termLabel(t cox.Term) string {
 		return s + ")"
 	}
 	return t.Var
+}
+
+// setBool is a boolean flag that remembers whether it was given, for
+// defaults that depend on other flags (R's robust = missing). Its default
+// text is "", and Set("") (main's reset to the default before each run)
+// makes it unset again.
+type setBool struct{ v, set bool }
+
+func (b *setBool) String() string {
+	if b == nil || !b.set {
+		return ""
+	}
+	return strconv.FormatBool(b.v)
+}
+func (b *setBool) Get() any         { return b.v }
+func (b *setBool) IsBoolFlag() bool { return true }
+func (b *setBool) Set(s string) error {
+	if s == "" {
+		*b = setBool{}
+		return nil
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	b.v, b.set = v, true
+	return nil
 }

@@ -46,7 +46,7 @@ func runFineGray(f coxFlags) (*fineGrayJSON, error) {
 		name string
 	}{{f.event != "", "--event"}, {f.strata != "", "--strata (crr has no strata; --cengroup gives censoring groups)"},
 		{f.phTest, "--ph-test"}, {f.ties != "efron", "--ties"}, {f.start != "", "--start"}, {f.weights != "", "--weights (crr has no case weights)"},
-		{f.offset != "", "--offset"}, {f.robust, "--robust (crr's variance is already the sandwich)"}, {f.cluster != "", "--cluster"},
+		{f.offset != "", "--offset"}, {f.robust.set, "--robust (crr's variance is already the sandwich)"}, {f.cluster != "", "--cluster"},
 		{f.predict != "", "--predict"}, {f.times != "", "--times"}, {f.residuals != "" || f.out != "", "--residuals/--out"}} {
 		if c.set {
 			return nil, usagef("%s cannot be used with --fine-gray", c.name)

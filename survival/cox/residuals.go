@@ -1,13 +1,15 @@
 package cox
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Residuals are the residuals of a fitted model, as R's residuals.coxph.
 // Per-observation slices are in input order; Schoenfeld residuals have one
-// row per event, ordered by stratum and then time.
+// row per event, ordered by stratum, then time, then input order (as R).
 type Residuals struct {
 	// Martingale: delta_i - exp(eta_i) (H0(t_i) - H0(start_i)), H0 the
 	// baseline cumulative hazard of the tie rule (type = "martingale").
@@ -81,13 +83,22 @@ func (m *Model) Residuals() Residuals {
 		}
 		out.DFBeta[i] = db
 	}
-	// Schoenfeld: deaths by stratum, then increasing time (sorted order is
-	// decreasing time within a stratum; tied deaths in no particular order)
+	// Schoenfeld: deaths by stratum, then increasing time, tied deaths in
+	// input order, as residuals.coxph orders them (order(strata, time,
+	// -status), a stable sort). The sorted order is decreasing time within
+	// a stratum, ties in no particular order, so each stratum's deaths are
+	// collected and then stably sorted.
 	for s := 0; s+1 < len(pr.starts); s++ {
+		var deaths []int
 		for k := pr.starts[s+1] - 1; k >= pr.starts[s]; k-- {
-			if !pr.status[k] {
-				continue
+			if pr.status[k] {
+				deaths = append(deaths, k)
 			}
+		}
+		slices.SortStableFunc(deaths, func(a, b int) int {
+			return cmp.Or(cmp.Compare(pr.time[a], pr.time[b]), cmp.Compare(f.order[a], f.order[b]))
+		})
+		for _, k := range deaths {
 			row := make([]float64, p)
 			for j := range row {
 				row[j] = (pr.x[k*p+j] - r.xm[k][j]) / f.scale[j]

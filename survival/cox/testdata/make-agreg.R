@@ -94,6 +94,11 @@ cs[[14]] <- fit_case("jasa1-right-cluster", "jasa1.csv", "coxph(Surv(stop, event
   coxph(Surv(stop, event) ~ age + surgery + cluster(id), j),
   list(time = "stop", event = "event", terms = "age,surgery", ties = "efron", cluster = "id"))
 
+# non-integer case weights: coxph's robust defaults to TRUE (has.rwt), so var is
+# the sandwich and naive_var the model-based one
+cs[[15]] <- fit_case("lung-entry-nonint-weights", "lung-entry.csv", "coxph(Surv(entry, time, status) ~ age + sex + ph.ecog, lung-entry, weights = w2) (non-integer weights: robust variance by default)",
+  coxph(Surv(entry, time, status) ~ age + sex + ph.ecog, l, weights = w2),
+  list(start = "entry", time = "time", event = "status", event_value = 2, terms = "age,sex,ph.ecog", ties = "efron", weights = "w2"))
 # predicted curves (survfit.coxph) on (start, stop] fits
 sf_case <- function(name, call, fit, newdata, times, args) {
   s <- summary(survfit(fit, newdata = newdata), times = times)
@@ -117,6 +122,8 @@ sf[[4]] <- sf_case("testw1-breslow-survfit", "summary(survfit(coxph(Surv(time, s
   coxph(Surv(time, status) ~ x, tw1, weights = wt, ties = "breslow"), data.frame(x = 1), c(1, 2, 4), cs[[10]]$args)
 sf[[5]] <- sf_case("test1-efron-survfit", "summary(survfit(coxph(Surv(time, status) ~ x, test1), newdata = data.frame(x = 0)), times = c(1, 6, 9))",
   coxph(Surv(time, status) ~ x, t1), data.frame(x = 0), c(1, 6, 9), cs[[13]]$args)
+sf[[6]] <- sf_case("lung-entry-nonint-weights-survfit", "summary(survfit(coxph(Surv(entry, time, status) ~ age + sex + ph.ecog, lung-entry, weights = w2), newdata = data.frame(age = 60, sex = 2, ph.ecog = 1)), times = c(100, 365))",
+  coxph(Surv(entry, time, status) ~ age + sex + ph.ecog, l, weights = w2), data.frame(age = 60, sex = 2, ph.ecog = 1), c(100, 365), cs[[15]]$args)
 
 # Kaplan-Meier with delayed entry
 km <- list()
