@@ -275,19 +275,26 @@ func (out *Output) addPaperFigures(p *patients, cohorts []string) {
 		name, title string
 		parts       []string
 	}{
-		{"fig2", "Fig 2. PFS and OS by CAR-IMPI median group (A, B: development; C, D: validation)", []string{"km-%s-median-pfs", "km-%s-median-os"}},
-		{"fig-s3", "Fig S3. PFS and OS by CAR-IMPI tercile group (A, B: development; C, D: validation)", []string{"km-%s-terciles-pfs", "km-%s-terciles-os"}},
+		{"fig2", "Fig 2. PFS and OS by CAR-IMPI median group", []string{"km-%s-median-pfs", "km-%s-median-os"}},
+		{"fig-s3", "Fig S3. PFS and OS by CAR-IMPI tercile group", []string{"km-%s-terciles-pfs", "km-%s-terciles-os"}},
 	} {
 		var ds []*render.Drawing
+		var which []string // "A, B: development"
 		for _, c := range cohorts {
+			var letters []string
 			for _, part := range panel.parts {
 				if f, ok := out.figure(fmt.Sprintf(part, slug(c))); ok {
+					letters = append(letters, string(rune('A'+len(ds))))
 					ds = append(ds, f.Drawing)
 				}
 			}
+			if len(letters) > 0 {
+				which = append(which, strings.Join(letters, ", ")+": "+c)
+			}
 		}
 		if len(ds) > 1 {
-			out.Figures = append(out.Figures, Figure{Name: panel.name, Title: panel.title, Drawing: render.Grid(panel.title, ds, 2, "ABCD")})
+			title := fmt.Sprintf("%s (%s)", panel.title, strings.Join(which, "; "))
+			out.Figures = append(out.Figures, Figure{Name: panel.name, Title: title, Drawing: render.Grid(title, ds, 2, "ABCD"[:len(ds)])})
 		}
 	}
 	var ds []*render.Drawing
