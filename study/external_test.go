@@ -51,6 +51,7 @@ func TestExternalReportInBrowser(t *testing.T) {
 		t.Errorf("%d figures, want 4 Kaplan-Meier + 2 per horizon", len(x.Figures))
 	}
 	checkReport(t, ctx, dir, "CAR-IMPI external validation report", x.Figures)
+	checkFigures(t, ctx, dir, x.Figures)
 }
 
 func TestExternalPage(t *testing.T) {

@@ -2,6 +2,7 @@ package study
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"math"
 	"os"
@@ -117,27 +118,14 @@ func TestFiguresInBrowser(t *testing.T) {
 			t.Errorf("figure %s is not made", want)
 		}
 	}
-	for _, f := range out.Figures {
-		checkRaster(t, dir, f)
-	}
 	ctx := browsertest.Start(t, 180*time.Second)
-	for _, f := range files {
-		if err := chromedp.Do(ctx, chromedp.Navigate("file://"+f), chromedp.WaitReady("svg")); err != nil {
-			t.Fatal(err)
-		}
-		problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](figureChecks))
-		if err != nil {
-			t.Fatalf("%s: %v", filepath.Base(f), err)
-		}
-		for _, p := range problems {
-			t.Errorf("%s: %s", filepath.Base(f), p)
-		}
-	}
-	// The checks find what they look for: clipped text, text over a data
-	// point and low contrast.
+	checkFigures(t, ctx, dir, out.Figures)
+	// The checks find what they look for: clipped text, text or a legend
+	// swatch over a data point, and low contrast.
 	bad := filepath.Join(dir, "bad.svg")
 	if err := os.WriteFile(bad, []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" width="200" height="100" font-size="12">`+
 		`<path d="M10 50L60 50" stroke="#000" stroke-width="2" fill="none"/><text x="5" y="55">over the curve</text>`+
+		`<rect x="54" y="44" width="12" height="12" fill="#0072B2"/>`+
 		`<text x="150" y="20">clipped at the right</text><text x="20" y="90" fill="#E69F00">pale</text></svg>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -148,8 +136,27 @@ func TestFiguresInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(problems, "; "); !strings.Contains(got, "covers a data point") || !strings.Contains(got, "leaves the canvas") || !strings.Contains(got, "contrast") {
+	if got := strings.Join(problems, "; "); !strings.Contains(got, "covers a data point") || !strings.Contains(got, "leaves the canvas") || !strings.Contains(got, "contrast") || !strings.Contains(got, "legend swatch") {
 		t.Errorf("the checks miss problems of a bad figure: %s", got)
+	}
+}
+
+// checkFigures checks every figure of a written report: its SVG in the
+// browser with figureChecks, its PNG and PDF with checkRaster.
+func checkFigures(t *testing.T, ctx context.Context, dir string, figures []Figure) {
+	t.Helper()
+	for _, f := range figures {
+		checkRaster(t, dir, f)
+		if err := chromedp.Do(ctx, chromedp.Navigate("file://"+filepath.Join(dir, "figures", f.Name+".svg")), chromedp.WaitReady("svg")); err != nil {
+			t.Fatal(err)
+		}
+		problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](figureChecks))
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		for _, p := range problems {
+			t.Errorf("%s.svg: %s", f.Name, p)
+		}
 	}
 }
 
