@@ -65,7 +65,9 @@ func newCoxCmd() *Command {
 survival::coxph (3.5): Efron ties by default (or Breslow), strata with their
 own baseline hazards, coefficients with se, hazard ratios with 95% CI, z and
 p, likelihood-ratio, Wald and score tests, and Harrell's concordance of the
-linear predictor (within strata) with its standard error. Rows with a
+linear predictor (within strata, weighted, with --start over the rows at
+risk at each event time) with its standard error (summed by --cluster), as
+coxph reports it. Rows with a
 missing value in any used column (time, event, a term's column, the strata
 column) are dropped and counted ("dropped"), as R's na.omit does.
 
