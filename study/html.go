@@ -181,7 +181,7 @@ func (out *Output) flowSection(b *htmlBuf) {
 	}
 	sort.Strings(names)
 	for _, c := range names {
-		byc = append(byc, []string{c, fmt.Sprint(inc.ByCohort[c]), mtvMethods(inc.MTVMethod[c], inc.ByCohort[c])})
+		byc = append(byc, []string{cohortLabel(c), fmt.Sprint(inc.ByCohort[c]), mtvMethods(inc.MTVMethod[c], inc.ByCohort[c])})
 	}
 	b.table([]string{"Cohort", "Included", "MTV segmentation (mtv_method)"}, byc, "Included patients by cohort, with the segmentation their MTV was measured with")
 	if len(inc.Excluded) > 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"carimpi/internal/jsonx"
 	"carimpi/render"
@@ -119,7 +120,7 @@ nav ol{columns:2}@media print{nav{display:none}h2{page-break-before:auto}body{ma
 func (out *Output) WriteHTML(w *bytes.Buffer) error {
 	res := out.Results
 	meta := fmt.Sprintf("Data: %s. Endpoint for development: %s. Software: %s. Seed: %d. Method: %s",
-		res.Provenance.Data, res.Provenance.Endpoint, res.Provenance.Software, res.Seed, res.Provenance.Citation)
+		res.Provenance.Data, strings.ToUpper(res.Provenance.Endpoint), res.Provenance.Software, res.Seed, res.Provenance.Citation)
 	writePage(w, "CAR-IMPI study report", "CAR-IMPI: development and validation report", res.Notice, res.Simulated, meta, out.Sections)
 	return nil
 }
