@@ -67,7 +67,7 @@ precision.`,
 			// Checked and opened before any work: an output that is an
 			// input is refused, and a failed run leaves an existing
 			// file as it was.
-			f, err := outfile.Create(*out, in.data, mf.model)
+			f, err := outfile.Create(*out, append([]string{in.data, in.mapFile}, mf.files()...)...)
 			if err != nil {
 				return err
 			}
@@ -111,7 +111,7 @@ precision.`,
 			if err := file.Commit(); err != nil {
 				return err
 			}
-			if err := writeProvenance(*out, in.data, mf, s, sum); err != nil {
+			if err := writeProvenance(*out, in, mf, s, sum); err != nil {
 				return err
 			}
 		}
@@ -157,18 +157,16 @@ type batchProvenance struct {
 
 // writeProvenance writes out's sidecar <out>.provenance.json (never over
 // an input).
-func writeProvenance(out, data string, mf modelFlags, s *scores.Scorer, sum scores.BatchSummary) error {
-	inflamix := mf.inflamix
-	if inflamix == "" {
-		inflamix = os.Getenv(inflamixEnv)
-	}
-	p := batchProvenance{Notice: researchNotice, Simulated: s.Simulated(), Output: filepath.Base(out), Data: filepath.Base(data),
+func writeProvenance(out string, in inputFlags, mf modelFlags, s *scores.Scorer, sum scores.BatchSummary) error {
+	models := mf.files()
+	inflamix := models[1]
+	p := batchProvenance{Notice: researchNotice, Simulated: s.Simulated(), Output: filepath.Base(out), Data: filepath.Base(in.data),
 		Models: s.Refs(), ModelFile: mf.model, InflaMix: inflamix, Software: "carimpi " + version, Rows: sum.Rows, Errors: sum.ErrorCount}
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err
 	}
-	return outfile.WriteFile(out+".provenance.json", append(b, '\n'), data, mf.model, inflamix)
+	return outfile.WriteFile(out+".provenance.json", append(b, '\n'), append([]string{in.data, in.mapFile}, models...)...)
 }
 
 // maxErrorLines is how many errors batch prints on standard error.

@@ -65,6 +65,24 @@ func TestOutputNeverAnInput(t *testing.T) {
 	if b, _ := os.ReadFile(model); string(b) != cliModel {
 		t.Fatal("model file changed")
 	}
+	// So are the column map and the InflaMix model (flag or environment).
+	colMap := filepath.Join(dir, "map.json")
+	const mapJSON = `{"age":"age"}`
+	os.WriteFile(colMap, []byte(mapJSON), 0o644)
+	for _, args := range [][]string{
+		{"batch", "--data", data, "--map", colMap, "--out", colMap},
+		{"batch", "--data", data, "--inflamix-model", colMap, "--out", colMap},
+	} {
+		checkRun(t, args, 1, []string{"input"})
+		if b, _ := os.ReadFile(colMap); string(b) != mapJSON {
+			t.Fatalf("%v: input changed", args)
+		}
+	}
+	t.Setenv(inflamixEnv, colMap)
+	checkRun(t, []string{"batch", "--data", data, "--out", colMap}, 1, []string{"input"})
+	if b, _ := os.ReadFile(colMap); string(b) != mapJSON {
+		t.Fatal("$" + inflamixEnv + " file changed")
+	}
 }
 
 // TestFailedOutputLeavesFile checks that a run that fails leaves an
@@ -139,6 +157,22 @@ func TestStudyOutDir(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "home,report" {
 		t.Errorf("left beside the report: %v", names)
+	}
+}
+
+// TestStudyOutDirHoldsModel checks that a report folder holding the
+// InflaMix model file (by flag or environment) is refused even with --force:
+// replacing the folder would delete the user's copy of the model.
+func TestStudyOutDirHoldsModel(t *testing.T) {
+	rep := t.TempDir()
+	model := filepath.Join(rep, "inflamix-model.json")
+	os.WriteFile(model, []byte("mine"), 0o644)
+	study := []string{"study", "--bootstrap", "0", "--quiet", "--force", "--out", rep}
+	checkRun(t, append(study, "--inflamix-model", model), 1, []string{"holds the input"})
+	t.Setenv(inflamixEnv, model)
+	checkRun(t, study, 1, []string{"holds the input"})
+	if b, _ := os.ReadFile(model); string(b) != "mine" {
+		t.Fatal("the InflaMix model file changed")
 	}
 }
 

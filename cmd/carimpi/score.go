@@ -84,6 +84,16 @@ func loadInflaMix(path string) (*scores.InflaMixModel, error) {
 	return scores.LoadInflaMixFile(path)
 }
 
+// files are the model files the flags read (the InflaMix model of
+// --inflamix-model or $CARIMPI_INFLAMIX_MODEL): inputs no output may replace.
+func (m *modelFlags) files() []string {
+	inflamix := m.inflamix
+	if inflamix == "" {
+		inflamix = os.Getenv(inflamixEnv)
+	}
+	return []string{m.model, inflamix}
+}
+
 // register adds the flags; withUnits adds --units (score, models; batch
 // has the file flags' --units).
 func (m *modelFlags) register(fs *flag.FlagSet, withUnits bool) {

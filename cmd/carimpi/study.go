@@ -63,7 +63,7 @@ unless --force, and a folder holding an input is always refused.
 		// The report folder is checked before the work and built beside
 		// it, then swapped in whole: no file of an earlier run survives,
 		// and a failed run leaves the earlier report as it was.
-		dir, err := outfile.CreateDir(*outDir, *force, cf.inputs()...)
+		dir, err := outfile.CreateDir(*outDir, *force, append(cf.inputs(), (&modelFlags{inflamix: *inflamix}).files()...)...)
 		if err != nil {
 			return err
 		}
