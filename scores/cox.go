@@ -147,7 +147,7 @@ func CARIMPI() *CoxModel {
 var carimpiNotes = []string{
 	"The age and stage coefficients are in the paper's supplement, which carimpi does not have: a model file must supply the coefficients (written by carimpi study, or by hand from the supplement).",
 	"Published MTV slopes, for documentation only: log HR +1.49 per 100 mL below the 44.3 mL knot; the paper prints +0.87 per 100 mL above it, which cannot be literal: with 1.49 below the knot, no age and stage coefficients reproduce the published median 1.35 and terciles 1.07/1.58 of the development cohort (and its validation median 1.07), while a slope of about 0.03-0.16 per 100 mL above the knot can.",
-	"Cutoffs: median 1.35; terciles 1.07 and 1.58 (abstract). The results text once prints 1.53 for the upper tercile; 1.58 is used. The development cohort came from five centres.",
+	"The paper's published cutoffs (abstract): median 1.35; terciles 1.07 and 1.58 (the results text once prints 1.53 for the upper tercile; \"cutoffs\": \"winkelmann-2025\" uses 1.58). They are not necessarily this model's: the cutoffs used are the model's own \"cutoffs\". The development cohort came from five centres.",
 }
 
 // CutoffsWinkelmann2025 names the published CAR-IMPI cutoffs in a model

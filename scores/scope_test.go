@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"carimpi/record"
+	"carimpi/scores"
 )
 
 // TestScopeOnEveryResult: every index of a detailed result says what it
@@ -66,6 +67,17 @@ func TestScopeOnEveryResult(t *testing.T) {
 	for _, in := range s.Models() {
 		if in.Scope == nil {
 			t.Errorf("%s: no scope in the listing", in.ID)
+		}
+	}
+}
+
+// TestCARIMPINotesNameCutoffsPublished checks that the notes every CAR-IMPI
+// model carries (fitted ones too, whose cutoffs are their own) never state
+// the published cutoffs as if they were the model's.
+func TestCARIMPINotesNameCutoffsPublished(t *testing.T) {
+	for _, n := range scores.CARIMPI().Notes {
+		if strings.Contains(n, "1.35") && !strings.Contains(n, "published") {
+			t.Errorf("note gives the paper's cutoffs without saying they are the published ones: %q", n)
 		}
 	}
 }
