@@ -18,6 +18,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"carimpi/internal/textsafe"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -122,7 +124,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				printCommandHelp(stdout, c)
 				return 0
 			}
-			fmt.Fprintf(stderr, "carimpi %s: %v\nusage: carimpi %s\nrun 'carimpi help %s' for details\n", name, err, c.UsageLine, name)
+			fmt.Fprintf(stderr, "carimpi %s: %s\nusage: carimpi %s\nrun 'carimpi help %s' for details\n", name, textsafe.Lines(err.Error()), c.UsageLine, name)
 			return 2
 		}
 		if c.Flags.NArg() == 0 {
@@ -142,10 +144,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := c.Run(stdout, stderr); err != nil {
 		var ue *usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "carimpi %s: %v\nusage: carimpi %s\n", name, err, c.UsageLine)
+			fmt.Fprintf(stderr, "carimpi %s: %s\nusage: carimpi %s\n", name, textsafe.Lines(err.Error()), c.UsageLine)
 			return 2
 		}
-		fmt.Fprintf(stderr, "carimpi %s: %v\n", name, err)
+		// An error may quote the user's file (names, values): its control
+		// characters are escaped, as in every table.
+		fmt.Fprintf(stderr, "carimpi %s: %s\n", name, textsafe.Lines(err.Error()))
 		return 1
 	}
 	return 0

@@ -42,3 +42,21 @@ func TestTableAnswersEscapeControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorLinesEscapeControlCharacters: an error that quotes the user's
+// file (the cohort names present, when --validate-cohort matches none)
+// reaches the terminal with its control characters escaped.
+func TestErrorLinesEscapeControlCharacters(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "esc.csv")
+	csv := "patient_id,age,stage,mtv_ml,cohort\nA,64,3,1,\x1b[2J\x1b[31mEvil\a\nB,60,2,5,Development\nC,61,2,500,Development\n"
+	if err := os.WriteFile(data, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, "study", "--data", data, "--validate-cohort", "nope", "--out", filepath.Join(t.TempDir(), "r"))
+	if code == 0 {
+		t.Fatal("a cohort name that matches no row was accepted")
+	}
+	if strings.ContainsAny(errOut, "\x1b\a") || !strings.Contains(errOut, `\x1b[2J\x1b[31mEvil\a`) {
+		t.Errorf("control characters not escaped:\n%q", errOut)
+	}
+}
