@@ -19,7 +19,7 @@ import (
 func decodePatient(data []byte, units record.Units, fm record.Format) (p record.Record, issues []record.Issue, ferrs []FieldError, err error) {
 	p, issues, keyErrs, err := record.DecodeJSON(data, units, fm)
 	if err != nil {
-		return p, nil, nil, fmt.Errorf("body is %v", err)
+		return p, nil, nil, fmt.Errorf("request body: %v", err)
 	}
 	for _, k := range keyErrs {
 		ferrs = append(ferrs, FieldError{Field: k.Key, Message: k.Message})

@@ -156,7 +156,7 @@ func TestErrorPaths(t *testing.T) {
 		{name: "array, not object", method: "POST", path: "/api/v1/score", ctype: js, body: `[1]`, status: 400, inError: "not a JSON object"},
 		{name: "null body", method: "POST", path: "/api/v1/score", ctype: js, body: `null`, status: 400, inError: "null"},
 		{name: "two objects", method: "POST", path: "/api/v1/score", ctype: js, body: `{} {}`, status: 400, inError: "more than one"},
-		{name: "repeated key", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"age":70}`, status: 400, inError: `duplicate key "age"`},
+		{name: "repeated key", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"age":70}`, status: 400, inError: `request body: duplicate key "age"`},
 		{name: "unknown field", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"stage":2,"mtv_ml":10,"ldh_ul":300}`, status: 400, fields: []string{"ldh_ul"}},
 		{name: "boolean for number", method: "POST", path: "/api/v1/score", ctype: js, body: `{"age":60,"stage":true,"mtv_ml":10}`, status: 400, fields: []string{"stage"}},
 		{name: "number for patient_id", method: "POST", path: "/api/v1/score", ctype: js, body: `{"patient_id":7,"age":60,"stage":2,"mtv_ml":10}`, status: 400, fields: []string{"patient_id"}},
