@@ -206,7 +206,7 @@ func (out *Output) flowSection(b *htmlBuf) {
 func (out *Output) cutpointSection(b *htmlBuf, endpoint string) {
 	res := out.Results
 	cp := res.Cutpoint
-	b.p("Maximally selected log-rank statistic of MTV on development %s (maxstat conventions: groups MTV <= cut vs > cut, minprop 0.1, maxprop 0.9): cutpoint %.4g mL, standardized statistic %.4g, Lau94 %s (n = %d).",
+	b.p("Maximally selected log-rank statistic of MTV on development %s (maxstat conventions: groups MTV ≤ cut vs > cut, minprop 0.1, maxprop 0.9): cutpoint %.4g mL, standardized statistic %.4g, Lau94 %s (n = %d).",
 		strings.ToUpper(endpoint), cp.Value, cp.Statistic, render.PInline(float64(cp.PLau94)), cp.N)
 	if o := res.Optimism; o != nil {
 		b.p("Bootstrap stability of the cutpoint (B = %d, seed %d): median %s mL, 95%% interval %s–%s mL.", o.B, o.Seed, render.Num(float64(o.CutpointMedian)), render.Num(float64(o.CutpointLower)), render.Num(float64(o.CutpointUpper)))
@@ -230,7 +230,7 @@ func (out *Output) modelSection(b *htmlBuf, endpoint string) {
 
 func (out *Output) survivalSection(b *htmlBuf, cohorts []string) {
 	res := out.Results
-	b.p("Risk groups from the development cohort, frozen for validation: median %.4g (low < median <= high); terciles %.4g and %.4g (low < T1 <= intermediate < T2 <= high).",
+	b.p("Risk groups from the development cohort, frozen for validation: median %.4g (low < median ≤ high); terciles %.4g and %.4g (low < T1 ≤ intermediate < T2 ≤ high).",
 		res.Cutoffs.Median, res.Cutoffs.Terciles[0], res.Cutoffs.Terciles[1])
 	for _, c := range cohorts {
 		for _, g := range []string{"median", "terciles"} {
@@ -277,6 +277,7 @@ func (out *Output) toxicitySection(b *htmlBuf) {
 
 func (out *Output) combinedSection(b *htmlBuf, haveInflaMix bool) {
 	res := out.Results
+	b.p("Group names: c-low and c-high are CAR-IMPI below and at or above the development median; h-low and h-high are CAR-HEMATOTOX < 3 and ≥ 3; inflamed and non-inflamed are the InflaMix clusters. Cohorts pooled; HR vs the first group.")
 	b.fig(out, "combination-schema")
 	if _, ok := out.figure("fig4"); ok {
 		b.fig(out, "fig4")
@@ -284,7 +285,7 @@ func (out *Output) combinedSection(b *htmlBuf, haveInflaMix bool) {
 	for _, c := range []struct {
 		key, title string
 		m          map[string]*GroupSurvival
-	}{{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX (>= 3)", res.CombinedHematotox}, {"combined-inflamix", "CAR-IMPI × InflaMix", res.CombinedInflamix}} {
+	}{{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX (≥ 3)", res.CombinedHematotox}, {"combined-inflamix", "CAR-IMPI × InflaMix", res.CombinedInflamix}} {
 		if c.key == "combined-inflamix" && !haveInflaMix {
 			b.WriteString(fmt.Sprintf("<h3>%s</h3>\n", textsafe.Markup(c.title)))
 			b.note(scores.InflaMixNotInstalled + ".")
