@@ -64,44 +64,68 @@ func designRows(mtv, age, stage []float64, knot float64) [][]float64 {
 	return x
 }
 
-func linearPredictor(x [][]float64, coef []float64) []float64 {
-	lp := make([]float64, len(x[0]))
-	for j, col := range x {
-		for i, v := range col {
-			lp[i] += coef[j] * v
-		}
+// lp returns the linear predictor of the model (knot, coef in modelTerms
+// order) for every row of the sample, in dst (grown as needed): the sum
+// over designRows' columns in order, so the same value as summing the
+// design matrix column by column, without building it.
+func (s sample) lp(dst []float64, knot float64, coef []float64) []float64 {
+	if cap(dst) < len(s.mtv) {
+		dst = make([]float64, len(s.mtv))
 	}
-	return lp
+	dst = dst[:len(s.mtv)]
+	for i, mtv := range s.mtv {
+		v := 0.0
+		v += coef[0] * mtv
+		v += coef[1] * math.Max(mtv-knot, 0)
+		v += coef[2] * s.age[i]
+		for st := 2; st <= 4; st++ {
+			if s.stage[i] == float64(st) {
+				v += coef[1+st] * 1
+			} else {
+				v += coef[1+st] * 0
+			}
+		}
+		dst[i] = v
+	}
+	return dst
 }
 
 // addBootstrap runs the optimism correction of the C-index over opt.Bootstrap
-// resamples of the development cohort, seeded by opt.Seed.
+// resamples of the development cohort, seeded by opt.Seed. A resample's
+// model is measured on the resample (apparent) and on the original sample
+// (test) with one linear predictor over the original rows: the resample's
+// rows are the original rows counted with their multiplicity
+// (concordance.Fixed), which gives Harrell's C of the repeated rows bit for
+// bit without building or sorting them again.
 func (out *Output) addBootstrap(p *patients, dev []int, o outcome, opt Options) error {
 	orig := developmentSample(p, dev, o)
 	n := len(orig.t)
 	if n < 10 {
 		return errors.New("fewer than 10 development patients with the endpoint")
 	}
-	cIndex := func(s sample, knot float64, coef []float64) float64 {
-		return concordance.Harrell(s.t, s.e, linearPredictor(designRows(s.mtv, s.age, s.stage, knot), coef), nil, nil).C
-	}
 	knot, coef, err := develop(orig)
 	if err != nil {
 		return err
 	}
-	apparent := cIndex(orig, knot, coef)
+	apparent := concordance.NewFixed(orig.t, orig.e).HarrellC(orig.lp(nil, knot, coef), nil)
 	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func() func(idx []int) (validation.Replicate, error) {
-		// each parallel worker has its own resample
+		// each parallel worker has its own resample and scratch
 		b := sample{mtv: make([]float64, n), age: make([]float64, n), stage: make([]float64, n), t: make([]float64, n), e: make([]bool, n)}
+		fixed := concordance.NewFixed(orig.t, orig.e)
+		count := make([]int32, n)
+		var lp []float64
 		return func(idx []int) (validation.Replicate, error) {
+			clear(count)
 			for k, i := range idx {
 				b.mtv[k], b.age[k], b.stage[k], b.t[k], b.e[k] = orig.mtv[i], orig.age[i], orig.stage[i], orig.t[i], orig.e[i]
+				count[i]++
 			}
 			knot, c, err := develop(b)
 			if err != nil {
 				return validation.Replicate{}, err
 			}
-			return validation.Replicate{Apparent: cIndex(b, knot, c), Test: cIndex(orig, knot, c), Extra: []float64{knot}}, nil
+			lp = orig.lp(lp, knot, c)
+			return validation.Replicate{Apparent: fixed.HarrellC(lp, count), Test: fixed.HarrellC(lp, nil), Extra: []float64{knot}}, nil
 		}
 	})
 	if err != nil {

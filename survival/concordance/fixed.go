@@ -1,0 +1,142 @@
+package concordance
+
+import (
+	"math"
+
+	"carimpi/internal/sortkey"
+	"carimpi/survival/internal/timefix"
+)
+
+// Fixed is one survival outcome prepared for many Harrell's C
+// computations with different scores or row counts, as in a bootstrap of a
+// model's concordance: the rows are sorted by time once (NewFixed), and
+// each HarrellC then costs one sort of the scores and one O(n log n) sweep
+// without the standard error's work. A Fixed keeps scratch space between
+// calls and is not safe for concurrent use; make one per goroutine.
+type Fixed struct {
+	time  []float64
+	event []bool
+	ord   []int32  // rows by ascending time
+	key   []uint64 // their time keys (sortkey), ascending
+
+	// scratch
+	rows       []int32
+	keys       []uint64
+	all        fenwick
+	rank       []int
+	lastRanked []float64
+}
+
+// NewFixed prepares the outcome (time, event) for HarrellC. The slices are
+// kept, not copied: they must not change while the Fixed is in use. It
+// panics if their lengths differ.
+func NewFixed(time []float64, event []bool) *Fixed {
+	if len(event) != len(time) {
+		panic("concordance: time, event and score lengths differ")
+	}
+	f := &Fixed{time: time, event: event, rank: make([]int, len(time))}
+	f.ord, f.key = sortkey.Index(time)
+	return f
+}
+
+// HarrellC returns Harrell's C of score with the outcome in which row i
+// counts count[i] times (count nil: once each; 0 leaves it out), the C
+// that Harrell returns for the rows so repeated, bit for bit: the pair
+// counts are whole numbers, summed exactly in float64 below 2^53 pairs,
+// and times nearly equal are tied (timefix) among the rows present, as
+// Harrell ties them. Copies of one row are tied in time and score and so
+// never a comparable pair, as in Harrell. It panics if score or count
+// differ in length from the outcome.
+func (f *Fixed) HarrellC(score []float64, count []int32) float64 {
+	n := len(f.time)
+	if len(score) != n || (count != nil && len(count) != n) {
+		panic("concordance: time, event and score lengths differ")
+	}
+	weight := func(i int32) float64 {
+		if count == nil {
+			return 1
+		}
+		return float64(count[i])
+	}
+	// The rows present in time order, their times tied as Harrell ties
+	// them (timefix on the present times only).
+	rows, keys := f.rows[:0], f.keys[:0]
+	for k, i := range f.ord {
+		if count != nil && count[i] == 0 {
+			continue
+		}
+		if math.IsNaN(f.time[i]) || math.IsNaN(score[i]) {
+			return math.NaN()
+		}
+		rows, keys = append(rows, i), append(keys, f.key[k])
+	}
+	f.rows, f.keys = rows, keys
+	timefix.Sorted(keys)
+	m := f.ranks(score)
+	if len(f.all.tree) < m+1 {
+		f.all = newFenwick(m)
+	}
+	// Walk back in time: at each time the censored rows join the risk set
+	// first (a censoring at an event's time counts as later), then each
+	// event is compared with every row at risk, then the events join.
+	var conc, disc, tied float64
+	for hi := len(rows); hi > 0; {
+		lo := hi - 1
+		for lo > 0 && keys[lo-1] == keys[hi-1] {
+			lo--
+		}
+		for _, i := range rows[lo:hi] {
+			if !f.event[i] {
+				f.all.add(f.rank[i], weight(i))
+			}
+		}
+		for _, i := range rows[lo:hi] {
+			if f.event[i] {
+				w := weight(i)
+				less, greater, equal := f.all.split(f.rank[i])
+				conc += w * less
+				disc += w * greater
+				tied += w * equal
+			}
+		}
+		for _, i := range rows[lo:hi] {
+			if f.event[i] {
+				f.all.add(f.rank[i], weight(i))
+			}
+		}
+		hi = lo
+	}
+	for _, i := range rows {
+		f.all.clear(f.rank[i])
+	}
+	npair := conc + disc + tied
+	if npair == 0 {
+		return math.NaN()
+	}
+	return ((conc-disc)/npair + 1) / 2
+}
+
+// ranks sets f.rank to the dense 1-based rank of each score among all
+// rows and returns the number of distinct scores. The ranks of the last
+// scores are kept: a second call with the same values (as for the
+// apparent and the test C of one bootstrap replicate) does not sort again.
+func (f *Fixed) ranks(score []float64) int {
+	m := 0
+	if f.lastRanked != nil && len(f.lastRanked) == len(score) {
+		same := true
+		for i, v := range score {
+			if v != f.lastRanked[i] {
+				same = false
+				break
+			}
+			m = max(m, f.rank[i])
+		}
+		if same {
+			return m
+		}
+	}
+	r, m, _ := scoreRanks(score)
+	copy(f.rank, r)
+	f.lastRanked = append(f.lastRanked[:0], score...)
+	return m
+}

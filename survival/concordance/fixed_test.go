@@ -1,0 +1,90 @@
+package concordance_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"carimpi/survival/concordance"
+)
+
+// TestFixedHarrellC checks Fixed.HarrellC against Harrell on the rows
+// repeated count times, bit for bit, on data with tied times, tied scores,
+// times that differ by rounding error only (timefix), resamples with
+// rows left out and repeated, and NaN.
+func TestFixedHarrellC(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 19))
+	for _, tc := range []struct {
+		name         string
+		n            int
+		timeLevels   int // 0: continuous
+		scoreLevels  int
+		nearlyEqual  bool
+		nanScoreAt   int // -1: none
+		nanTimeAt    int
+		everyRowOnce bool
+	}{
+		{"continuous", 200, 0, 0, false, -1, -1, false},
+		{"tied times and scores", 300, 12, 5, false, -1, -1, false},
+		{"once each", 150, 20, 8, false, -1, -1, true},
+		{"nearly equal times", 120, 6, 0, true, -1, -1, false},
+		{"few rows", 3, 2, 2, false, -1, -1, false},
+		{"NaN score", 50, 5, 0, false, 7, -1, true},
+		{"NaN time", 50, 5, 0, false, -1, 3, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := tc.n
+			time, score, event := make([]float64, n), make([]float64, n), make([]bool, n)
+			for i := range n {
+				time[i] = rng.ExpFloat64()
+				if tc.timeLevels > 0 {
+					time[i] = float64(rng.IntN(tc.timeLevels) + 1)
+				}
+				if tc.nearlyEqual && rng.IntN(2) == 0 {
+					time[i] += 1e-12 * time[i] // joined by timefix
+				}
+				score[i] = rng.NormFloat64()
+				if tc.scoreLevels > 0 {
+					score[i] = float64(rng.IntN(tc.scoreLevels))
+				}
+				event[i] = rng.IntN(3) > 0
+			}
+			if tc.nanScoreAt >= 0 {
+				score[tc.nanScoreAt] = math.NaN()
+			}
+			if tc.nanTimeAt >= 0 {
+				time[tc.nanTimeAt] = math.NaN()
+			}
+			f := concordance.NewFixed(time, event)
+			for rep := range 20 {
+				var count []int32
+				if !tc.everyRowOnce || rep > 0 {
+					count = make([]int32, n)
+					for range n {
+						count[rng.IntN(n)]++
+					}
+				}
+				var rt, rs []float64
+				var re []bool
+				for i := range n {
+					c := 1
+					if count != nil {
+						c = int(count[i])
+					}
+					for range c {
+						rt, rs, re = append(rt, time[i]), append(rs, score[i]), append(re, event[i])
+					}
+				}
+				want := concordance.Harrell(rt, re, rs, nil, nil).C
+				got := f.HarrellC(score, count)
+				if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+					t.Fatalf("replicate %d: HarrellC = %.17g, Harrell on the repeated rows = %.17g", rep, got, want)
+				}
+				// a second call with the same scores reuses the ranks
+				if again := f.HarrellC(score, count); math.Float64bits(again) != math.Float64bits(got) {
+					t.Fatalf("replicate %d: second call %.17g, first %.17g", rep, again, got)
+				}
+			}
+		})
+	}
+}
