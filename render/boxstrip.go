@@ -88,11 +88,18 @@ func (b BoxStrip) draw() *svgDoc {
 			}
 		}
 		bw := math.Min(slot*0.5, 120)
-		// points first, the box outline over them
+		// points first, the box outline over them; a point is left out
+		// where the points before it already make every cell it would
+		// cover opaque (see coverage), as with hundreds of thousands
+		const r, opacity = 2.4, 0.55
+		cov := newCoverage(cx-bw/2-r, top-r, cx+bw/2+r, top+plotH+r, opacity)
 		for i, x := range v {
 			jit := (float64((i*2654435761)%1000)/1000 - 0.5) * bw * 0.9
-			dx, dy := diamond(cx+jit, y(x), 2.4)
-			d.polygon(dx, dy, col, 0.55)
+			if !cov.diamond(cx+jit, y(x), r) {
+				continue
+			}
+			dx, dy := diamond(cx+jit, y(x), r)
+			d.polygon(dx, dy, col, opacity)
 		}
 		d.line(cx, y(whi), cx, y(q[2]), "#222", 1.2)
 		d.line(cx, y(q[0]), cx, y(wlo), "#222", 1.2)

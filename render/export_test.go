@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"testing"
 )
@@ -47,5 +48,38 @@ func TestExportFormats(t *testing.T) {
 	}
 	if !bytes.HasPrefix(a.Bytes(), []byte("%PDF-")) || bytes.Count(a.Bytes(), []byte("/Type /Page\n"))+bytes.Count(a.Bytes(), []byte("/Type /Page ")) != 1 {
 		t.Errorf("PDF does not have exactly one page")
+	}
+}
+
+// TestExportConcurrent encodes figures on several goroutines at once, as
+// the study's report writer does: run under the race detector in CI, and
+// each result equals the one encoded alone.
+func TestExportConcurrent(t *testing.T) {
+	d := testKM().Drawing()
+	var png0, pdf0 bytes.Buffer
+	if err := WritePNG(&png0, d, 300); err != nil {
+		t.Fatal(err)
+	}
+	if err := WritePDF(&pdf0, d); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			var p, q bytes.Buffer
+			err := WritePNG(&p, d, 300)
+			if err == nil {
+				err = WritePDF(&q, d)
+			}
+			if err == nil && (!bytes.Equal(p.Bytes(), png0.Bytes()) || !bytes.Equal(q.Bytes(), pdf0.Bytes())) {
+				err = fmt.Errorf("concurrent encoding differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"carimpi/internal/jsonx"
 	"carimpi/render"
@@ -82,26 +84,57 @@ func writeDir(dir string, page []byte, results any, models []namedModel, tables 
 			return written, err
 		}
 	}
-	for _, f := range figures {
-		if err := write(filepath.Join("figures", f.Name+".svg"), []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+f.Drawing.SVG()+"\n")); err != nil {
-			return written, err
+	// The figures are encoded in parallel (each file depends only on its
+	// figure) and written in order.
+	encoded := make([]figureFiles, len(figures))
+	step := max(1, runtime.GOMAXPROCS(0))
+	for lo := 0; lo < len(figures); lo += step {
+		hi := min(lo+step, len(figures))
+		var wg sync.WaitGroup
+		for i := lo; i < hi; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				encoded[i] = encodeFigure(figures[i])
+			}()
 		}
-		buf.Reset()
-		if err := render.WritePNG(&buf, f.Drawing, 300); err != nil {
-			return written, fmt.Errorf("figures/%s.png: %w", f.Name, err)
-		}
-		if err := write(filepath.Join("figures", f.Name+".png"), buf.Bytes()); err != nil {
-			return written, err
-		}
-		buf.Reset()
-		if err := render.WritePDF(&buf, f.Drawing); err != nil {
-			return written, fmt.Errorf("figures/%s.pdf: %w", f.Name, err)
-		}
-		if err := write(filepath.Join("figures", f.Name+".pdf"), buf.Bytes()); err != nil {
-			return written, err
+		wg.Wait()
+		for i := lo; i < hi; i++ {
+			f, e := figures[i], encoded[i]
+			if e.err != nil {
+				return written, e.err
+			}
+			for _, file := range []struct {
+				ext  string
+				data []byte
+			}{{".svg", e.svg}, {".png", e.png}, {".pdf", e.pdf}} {
+				if err := write(filepath.Join("figures", f.Name+file.ext), file.data); err != nil {
+					return written, err
+				}
+			}
+			encoded[i] = figureFiles{}
 		}
 	}
 	return written, nil
+}
+
+// figureFiles are one figure's files: SVG, PNG (300 dpi) and PDF.
+type figureFiles struct {
+	svg, png, pdf []byte
+	err           error
+}
+
+func encodeFigure(f Figure) figureFiles {
+	e := figureFiles{svg: []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + f.Drawing.SVG() + "\n")}
+	var png, pdf bytes.Buffer
+	if err := render.WritePNG(&png, f.Drawing, 300); err != nil {
+		return figureFiles{err: fmt.Errorf("figures/%s.png: %w", f.Name, err)}
+	}
+	if err := render.WritePDF(&pdf, f.Drawing); err != nil {
+		return figureFiles{err: fmt.Errorf("figures/%s.pdf: %w", f.Name, err)}
+	}
+	e.png, e.pdf = png.Bytes(), pdf.Bytes()
+	return e
 }
 
 const css = `body{font-family:Helvetica,Arial,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
