@@ -2,7 +2,8 @@ package stattest
 
 import (
 	"math"
-	"sort"
+
+	"carimpi/internal/sortkey"
 )
 
 // Quantile returns the type-7 sample quantile of x at probability p, R's
@@ -58,6 +59,13 @@ func sortedFinite(x []float64) []float64 {
 			s = append(s, v)
 		}
 	}
-	sort.Float64s(s)
-	return s
+	// the shared radix sort (O(n); Table 1 sorts every variable of a
+	// registry cohort); values are copied, not rebuilt from their keys, so
+	// that -0 stays -0
+	idx, _ := sortkey.Index(s)
+	out := make([]float64, len(s))
+	for k, i := range idx {
+		out[k] = s[i]
+	}
+	return out
 }

@@ -90,22 +90,38 @@ func (s sample) lp(dst []float64, knot float64, coef []float64) []float64 {
 	return dst
 }
 
-// addBootstrap runs the optimism correction of the C-index over opt.Bootstrap
-// resamples of the development cohort, seeded by opt.Seed. A resample's
-// model is measured on the resample (apparent) and on the original sample
-// (test) with one linear predictor over the original rows: the resample's
-// rows are the original rows counted with their multiplicity
-// (concordance.Fixed), which gives Harrell's C of the repeated rows bit for
-// bit without building or sorting them again.
-func (out *Output) addBootstrap(p *patients, dev []int, o outcome, opt Options) error {
-	orig := developmentSample(p, dev, o)
+// startBootstrap starts the optimism correction of the C-index over
+// opt.Bootstrap resamples of the development sample orig, seeded by
+// opt.Seed, and returns the function that waits for its result. A
+// resample's model is measured on the resample (apparent) and on the
+// original sample (test) with one linear predictor over the original rows:
+// the resample's rows are the original rows counted with their
+// multiplicity (concordance.Fixed), which gives Harrell's C of the repeated
+// rows bit for bit without building or sorting them again.
+func startBootstrap(orig sample, opt Options) func() (*Optimism, error) {
+	type result struct {
+		o   *Optimism
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		o, err := bootstrapOptimism(orig, opt)
+		done <- result{o, err}
+	}()
+	return func() (*Optimism, error) {
+		r := <-done
+		return r.o, r.err
+	}
+}
+
+func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 	n := len(orig.t)
 	if n < 10 {
-		return errors.New("fewer than 10 development patients with the endpoint")
+		return nil, errors.New("fewer than 10 development patients with the endpoint")
 	}
 	knot, coef, err := develop(orig)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	apparent := concordance.NewFixed(orig.t, orig.e).HarrellC(orig.lp(nil, knot, coef), nil)
 	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func() func(idx []int) (validation.Replicate, error) {
@@ -129,7 +145,7 @@ func (out *Output) addBootstrap(p *patients, dev []int, o outcome, opt Options) 
 		}
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cuts := make([]float64, len(opt0.Replicates))
 	for r, rep := range opt0.Replicates {
@@ -138,8 +154,7 @@ func (out *Output) addBootstrap(p *patients, dev []int, o outcome, opt Options) 
 	mean := opt0.Optimism
 	failed := opt0.Failed
 	q := stattest.Quantiles(cuts, 0.5, 0.025, 0.975)
-	out.Results.Optimism = &Optimism{B: opt.Bootstrap, Seed: opt.Seed, Failed: failed,
+	return &Optimism{B: opt.Bootstrap, Seed: opt.Seed, Failed: failed,
 		ApparentC: jsonx.Float(apparent), Optimism: jsonx.Float(mean), CorrectedC: jsonx.Float(apparent - mean),
-		CutpointMedian: jsonx.Float(q[0]), CutpointLower: jsonx.Float(q[1]), CutpointUpper: jsonx.Float(q[2])}
-	return nil
+		CutpointMedian: jsonx.Float(q[0]), CutpointLower: jsonx.Float(q[1]), CutpointUpper: jsonx.Float(q[2])}, nil
 }

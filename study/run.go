@@ -77,6 +77,9 @@ type analysis struct {
 	dev, val []int    // patients of the development and validation cohorts
 	cohorts  []string // the cohorts analysed, development first
 	devOut   outcome  // the development cohort's endpoint
+	// bootstrap waits for the optimism bootstrap, which runs beside the
+	// other steps from the model fit on (nil without one).
+	bootstrap func() (*Optimism, error)
 }
 
 func newAnalysis(c *cohort.Cohort, rep *cohort.Report, opt Options) *analysis {
@@ -110,6 +113,12 @@ func (a *analysis) run() error {
 	a.log.step("table 1")
 	if err := a.develop(); err != nil {
 		return err
+	}
+	if a.opt.Bootstrap > 0 {
+		// The resamples need only the development sample: they run on
+		// their own goroutines while the other steps go on, and their
+		// result does not depend on when or where they run.
+		a.bootstrap = startBootstrap(developmentSample(a.p, a.dev, a.devOut), a.opt)
 	}
 	a.survivalByGroup()
 	a.out.competingRisks(a.p, a.cohorts, a.res.Cutoffs.Median)
@@ -287,10 +296,12 @@ func (a *analysis) beyondThePaper() {
 		}
 		res.Notes = append(res.Notes, notes...)
 	}
-	if opt.Bootstrap > 0 {
-		if err := out.addBootstrap(p, a.dev, a.devOut, opt); err != nil {
+	if a.bootstrap != nil {
+		o, err := a.bootstrap()
+		if err != nil {
 			res.Notes = append(res.Notes, "Bootstrap: "+err.Error())
 		}
+		res.Optimism = o
 		a.log.step("bootstrap: B = %d, seed %d", opt.Bootstrap, opt.Seed)
 	}
 }
