@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 
@@ -84,35 +83,20 @@ func writeDir(dir string, page []byte, results any, models []namedModel, tables 
 			return written, err
 		}
 	}
-	// The figures are encoded in parallel (each file depends only on its
-	// figure) and written in order.
-	encoded := make([]figureFiles, len(figures))
-	step := max(1, runtime.GOMAXPROCS(0))
-	for lo := 0; lo < len(figures); lo += step {
-		hi := min(lo+step, len(figures))
-		var wg sync.WaitGroup
-		for i := lo; i < hi; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				encoded[i] = encodeFigure(figures[i])
-			}()
+	// Each figure's three files are encoded in parallel (one raster
+	// canvas at a time, so the peak memory stays that of one figure).
+	for _, f := range figures {
+		e := encodeFigure(f)
+		if e.err != nil {
+			return written, e.err
 		}
-		wg.Wait()
-		for i := lo; i < hi; i++ {
-			f, e := figures[i], encoded[i]
-			if e.err != nil {
-				return written, e.err
+		for _, file := range []struct {
+			ext  string
+			data []byte
+		}{{".svg", e.svg}, {".png", e.png}, {".pdf", e.pdf}} {
+			if err := write(filepath.Join("figures", f.Name+file.ext), file.data); err != nil {
+				return written, err
 			}
-			for _, file := range []struct {
-				ext  string
-				data []byte
-			}{{".svg", e.svg}, {".png", e.png}, {".pdf", e.pdf}} {
-				if err := write(filepath.Join("figures", f.Name+file.ext), file.data); err != nil {
-					return written, err
-				}
-			}
-			encoded[i] = figureFiles{}
 		}
 	}
 	return written, nil
@@ -125,13 +109,26 @@ type figureFiles struct {
 }
 
 func encodeFigure(f Figure) figureFiles {
-	e := figureFiles{svg: []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + f.Drawing.SVG() + "\n")}
+	var e figureFiles
 	var png, pdf bytes.Buffer
-	if err := render.WritePNG(&png, f.Drawing, 300); err != nil {
-		return figureFiles{err: fmt.Errorf("figures/%s.png: %w", f.Name, err)}
-	}
-	if err := render.WritePDF(&pdf, f.Drawing); err != nil {
-		return figureFiles{err: fmt.Errorf("figures/%s.pdf: %w", f.Name, err)}
+	var pngErr, pdfErr error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		pngErr = render.WritePNG(&png, f.Drawing, 300)
+	}()
+	go func() {
+		defer wg.Done()
+		pdfErr = render.WritePDF(&pdf, f.Drawing)
+	}()
+	e.svg = []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + f.Drawing.SVG() + "\n")
+	wg.Wait()
+	switch {
+	case pngErr != nil:
+		e.err = fmt.Errorf("figures/%s.png: %w", f.Name, pngErr)
+	case pdfErr != nil:
+		e.err = fmt.Errorf("figures/%s.pdf: %w", f.Name, pdfErr)
 	}
 	e.png, e.pdf = png.Bytes(), pdf.Bytes()
 	return e
