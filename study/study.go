@@ -113,7 +113,7 @@ type patients struct {
 	pfs, os                outcome
 	ecog, ldh, ldhULN, crp []float64
 	crs, icans, icu        []float64
-	rows                   []scores.Row
+	rows                   []scored
 	score                  []float64 // CAR-IMPI, set after the fit
 	c                      *cohort.Cohort
 }
@@ -138,10 +138,20 @@ func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 // records as loaded. CAR-IMPI is scored once the scorer holds the fitted
 // model.
 func (p *patients) scoreAll(scorer *scores.Scorer) {
-	p.rows = make([]scores.Row, p.n)
+	p.rows = make([]scored, p.n)
 	for i := range p.c.Records {
-		p.rows[i] = scorer.Row(&p.c.Records[i])
+		r := scorer.Row(&p.c.Records[i])
+		p.rows[i] = scored{IMPI: r.IMPI, IPI: r.IPI, CARHematotox: r.CARHematotox,
+			CombinedHematotoxGroup: r.CombinedHematotoxGroup, CombinedInflaMixGroup: r.CombinedInflaMixGroup}
 	}
+}
+
+// scored is what the study keeps of a patient's scores.Row: the indices
+// and groups it analyses (a whole Row, with its notes on every index not
+// computed, is hundreds of bytes a patient).
+type scored struct {
+	IMPI, IPI, CARHematotox                       float64
+	CombinedHematotoxGroup, CombinedInflaMixGroup string
 }
 
 func (p *patients) endpoint(name string) outcome {
