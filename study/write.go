@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"carimpi/internal/textsafe"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -83,10 +85,9 @@ func writeDir(dir string, page []byte, results any, models []namedModel, tables 
 			return written, err
 		}
 	}
-	// Each figure's three files are encoded in parallel (one raster
-	// canvas at a time, so the peak memory stays that of one figure).
-	for _, f := range figures {
-		e := encodeFigure(f)
+	files := encodeFigures(figures)
+	for i, f := range figures {
+		e := <-files[i]
 		if e.err != nil {
 			return written, e.err
 		}
@@ -106,6 +107,53 @@ func writeDir(dir string, page []byte, results any, models []namedModel, tables 
 type figureFiles struct {
 	svg, png, pdf []byte
 	err           error
+}
+
+// canvasBudget bounds the bytes of the 300 dpi raster canvases being drawn
+// at once: small figures are encoded side by side on every core, the
+// multi-panel ones (up to 70 MB a canvas) one at a time, so the peak
+// memory stays about that of the largest figure.
+const canvasBudget = 80 << 20
+
+// canvasBytes is the size of a figure's 300 dpi RGBA canvas.
+func canvasBytes(d *render.Drawing) int64 {
+	const px = 0.75 * 300 / 72 // canvas pixels per SVG unit
+	return int64(4 * math.Ceil(d.Width*px) * math.Ceil(d.Height*px))
+}
+
+// encodeFigures encodes the figures in parallel, within GOMAXPROCS and
+// canvasBudget, in order; the i-th channel delivers figure i's files.
+func encodeFigures(figures []Figure) []chan figureFiles {
+	out := make([]chan figureFiles, len(figures))
+	for i := range out {
+		out[i] = make(chan figureFiles, 1)
+	}
+	var mu sync.Mutex
+	cond := sync.NewCond(&mu)
+	var used int64
+	running := 0
+	go func() {
+		for i, f := range figures {
+			cost := min(canvasBytes(f.Drawing), canvasBudget)
+			mu.Lock()
+			for running > 0 && (used+cost > canvasBudget || running >= runtime.GOMAXPROCS(0)) {
+				cond.Wait()
+			}
+			used += cost
+			running++
+			mu.Unlock()
+			go func() {
+				e := encodeFigure(f)
+				mu.Lock()
+				used -= cost
+				running--
+				cond.Broadcast()
+				mu.Unlock()
+				out[i] <- e
+			}()
+		}
+	}()
+	return out
 }
 
 func encodeFigure(f Figure) figureFiles {
