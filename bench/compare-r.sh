@@ -21,8 +21,8 @@
 # (Fine-Gray at n = 2e3 with crr's variance and 1e5 without it) compare
 # with R's cmprsk through bench/compete.sh (CIF_SIZES, FG_SIZES).
 # "lifelines" compares KM and log-rank in-process with Python's lifelines
-# (LIFELINES_SIZES="1000000 10000000", PYTHON=python3; the "other" columns
-# are then lifelines).
+# (LIFELINES_SIZES="1000000 10000000", PYTHON=python3, PYTHONPATH: see the
+# lifelines section below; the "other" columns are then lifelines).
 # "floor" compares carimpi's Cox and Kaplan-Meier kernels with the plainest
 # Go loops doing the same work (go test -bench Core|Floor; KMCore|KMFloor on
 # times with few distinct values, KMContinuous|KMSortFloor on distinct ones).
@@ -107,9 +107,13 @@ done
 
 # Python's lifelines (topic lifelines): KM and log-rank in-process, the
 # "other" columns then being lifelines. PYTHONPATH must reach lifelines and
-# its imports (numpy, scipy, pandas from Debian; lifelines, autograd and
-# autograd-gamma from their sources).
+# its imports: numpy, scipy and pandas from Debian (apt-get install
+# python3-numpy python3-scipy python3-pandas; PYTHON=/usr/bin/python3 if
+# another python3 comes first on PATH), lifelines, autograd and
+# autograd-gamma from their source trees; formulaic, which lifelines
+# imports but KM and log-rank do not use, falls back to bench/pystub.
 if [[ " ${topics[*]} " == *" lifelines "* ]]; then
+  export PYTHONPATH="${PYTHONPATH:+$PYTHONPATH:}$PWD/bench/pystub"
   if "${PYTHON:-python3}" -c "import lifelines" >/dev/null 2>&1; then
     py=("${PYTHON:-python3}" bench/pylifelines.py)
     for n in ${LIFELINES_SIZES:-1000000 10000000}; do
