@@ -1,6 +1,7 @@
 package study
 
 import (
+	"carimpi/internal/crmath"
 	"carimpi/internal/textsafe"
 	"fmt"
 	"math"
@@ -137,13 +138,15 @@ func riskAt(m *scores.CoxModel, endpoint string, lp []float64, h float64) []floa
 	if bt == nil {
 		return nil
 	}
-	s0h := survival.StepAt(bt, s0, h, 1)
+	s0h := crmath.Base(survival.StepAt(bt, s0, h, 1))
 	risk := make([]float64, len(lp))
 	for i, v := range lp {
 		if math.IsNaN(v) {
 			return nil
 		}
-		risk[i] = 1 - math.Pow(s0h, math.Exp(v-m.Centre))
+		// exp and pow rounded to the nearest double, as R's (glibc's), so
+		// that tied and adjacent risks rank as in riskRegression::Score
+		risk[i] = 1 - s0h.Pow(crmath.Exp(v-m.Centre))
 	}
 	return risk
 }
