@@ -45,6 +45,9 @@ type ExternalOptions struct {
 	Progress io.Writer
 	// Bands draws pointwise 95% bands on the Kaplan-Meier figures.
 	Bands bool
+	// DataSHA256 is the SHA-256 of the data file's bytes, recorded in a
+	// recalibrated model's fitted_on.
+	DataSHA256 string
 }
 
 // External is the external validation of a frozen model on a cohort.
@@ -400,7 +403,7 @@ func recalibrate(p *patients, idx []int, m *scores.CoxModel, pr *Prediction, coh
 	rm.Version = m.Version + " recalibrated (" + opt.Recalibrate + ")"
 	// The recalibrated numbers are carimpi's fit on this cohort; the
 	// original model's simulated flag carries over.
-	fo := &scores.FittedOn{Simulated: simulated || m.Provenance.Simulated(), Data: data, Cohorts: []string{cohortName}, N: rc.N, Events: rc.Events,
+	fo := &scores.FittedOn{Simulated: simulated || m.Provenance.Simulated(), Data: data, Cohorts: []string{cohortName}, N: rc.N, Events: rc.Events, SHA256: opt.DataSHA256,
 		CarimpiVersion: strings.TrimPrefix(opt.Software, "carimpi "), Method: "recalibration (" + opt.Recalibrate + ") of " + m.Name + " version " + m.Version + ": " + what}
 	rm.Provenance = scores.Provenance{Source: scores.SourceFitted, FittedOn: fo, Citation: scores.FittedCitation(data + ", recalibrating " + m.Name + " " + m.Version)}
 	rm.Info.Notes = append([]string{rc.Note}, rm.Info.Notes...)

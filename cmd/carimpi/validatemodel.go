@@ -118,6 +118,11 @@ prints results.json (keys in README.md).
 		}
 		opt := study.ExternalOptions{Endpoint: *endpoint, Times: times, Cohort: name, Bootstrap: *boot, Seed: *seed,
 			Recalibrate: *recal, Software: "carimpi " + version, ModelFile: *model, Bands: *bands}
+		if *recal != "" {
+			if opt.DataSHA256, err = dataSHA256(cf.data); err != nil {
+				return err
+			}
+		}
 		if !*quiet {
 			opt.Progress = stderr
 			fmt.Fprintf(stderr, "carimpi validate-model: %s on %s. %s\n", *model, rep.Source, researchNotice)

@@ -245,6 +245,10 @@ func TestValidateModelRecalibrate(t *testing.T) {
 	if !rm.Provenance.Simulated() {
 		t.Errorf("recalibrated on simulated data, provenance %+v does not say so", rm.Provenance)
 	}
+	// the data's SHA-256 identifies the fit (no date is stamped)
+	if sum, err := dataSHA256(data); err != nil || rm.Provenance.FittedOn.SHA256 != sum {
+		t.Errorf("fitted_on.sha256 %q, want the data's %q (%v)", rm.Provenance.FittedOn.SHA256, sum, err)
+	}
 	// The recalibrated model file is deterministic: no date is stamped.
 	out2 := filepath.Join(dir, "report2")
 	vmJSON(t, new(study.ExternalResults), "validate-model", "--model", in, "--data", data, "--out", out2, "--recalibrate", "slope", "--quiet")
