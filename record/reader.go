@@ -105,9 +105,10 @@ func NewCSVReader(r io.Reader, source string, opts Options) (*Reader, error) {
 // stored, not as formatted), so a number keeps its full precision and a
 // date cell arrives as its Excel serial day, which date columns read.
 type xlsxSource struct {
-	rows  *excelize.Rows
-	width int
-	line  int
+	rows   *excelize.Rows
+	source string // names the file in errors, as table.Reader's do
+	width  int
+	line   int
 }
 
 func (x *xlsxSource) Next() ([]string, error) {
@@ -115,7 +116,7 @@ func (x *xlsxSource) Next() ([]string, error) {
 		x.line++
 		cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: line %d: %w", x.source, x.line, err)
 		}
 		if len(cells) == 0 && x.width == 0 {
 			continue // empty rows before the header
@@ -126,7 +127,7 @@ func (x *xlsxSource) Next() ([]string, error) {
 		return cells, nil
 	}
 	if err := x.rows.Error(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", x.source, err)
 	}
 	return nil, io.EOF
 }
@@ -154,14 +155,14 @@ func NewXLSXReader(r io.Reader, source string, opts Options) (*Reader, error) {
 		return nil, fmt.Errorf("%s: %v", source, err)
 	}
 	closeAll := func() error { rows.Close(); return f.Close() }
-	x := &xlsxSource{rows: rows}
+	x := &xlsxSource{rows: rows, source: source}
 	head, err := x.Next()
 	if err != nil {
 		closeAll()
 		if err == io.EOF {
 			return nil, fmt.Errorf("%s: sheet %q is empty; it needs a header row and at least one row", source, sheet)
 		}
-		return nil, fmt.Errorf("%s: %v", source, err)
+		return nil, err
 	}
 	header := make([]string, len(head))
 	for i, c := range head {
@@ -298,7 +299,7 @@ func Stream[T any](rd *Reader, workers int, work func(*Row, *T), commit func(*Ro
 				return nil
 			}
 			if b.err != nil {
-				return fmt.Errorf("%s: %w", rd.Source, b.err)
+				return b.err // both sources name the file in their errors
 			}
 			free <- b
 		}

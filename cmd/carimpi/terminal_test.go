@@ -60,3 +60,18 @@ func TestErrorLinesEscapeControlCharacters(t *testing.T) {
 		t.Errorf("control characters not escaped:\n%q", errOut)
 	}
 }
+
+// TestReadErrorNamesFileOnce: a file that breaks mid-way (a quote never
+// closed) is named once in the error line, not "f.csv: f.csv: ...".
+func TestReadErrorNamesFileOnce(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "broken.csv")
+	if err := os.WriteFile(data, []byte("patient_id,age,stage,mtv_ml\nA,60,3,100\nB,60,3,\"100\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"validate", "batch"} {
+		_, errOut, code := runCLI(t, cmd, "--data", data)
+		if code != 1 || strings.Count(errOut, "broken.csv") != 1 || !strings.Contains(errOut, "line 3") {
+			t.Errorf("%s: exit %d, %q", cmd, code, errOut)
+		}
+	}
+}
