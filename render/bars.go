@@ -16,6 +16,9 @@ type StackedBars struct {
 	// Ordinal says the categories are ordered (grades): they take the
 	// light-to-dark OrdinalScale instead of the group Palette.
 	Ordinal bool
+	// Below is an optional line under each bar's n (e.g. "grade ≥ 3: 18
+	// (8.7%)"), for what the segments are too thin to label.
+	Below []string
 }
 
 // SVG renders the chart as a standalone SVG element.
@@ -42,7 +45,11 @@ func (s StackedBars) draw() *svgDoc {
 		colors = Ordinal(len(s.Categories))
 	}
 	foot := wrap(s.Footnote, 70)
-	height := top + plotH + 56 + 16*float64(len(foot))
+	extra := 0.0 // the Below line
+	if len(s.Below) > 0 {
+		extra = 16
+	}
+	height := top + plotH + 56 + extra + 16*float64(len(foot))
 	d := newSVG(width, height, s.Title)
 	d.text(left, 20, "start", s.Title, ` font-weight="bold" font-size="14"`)
 	y := func(f float64) float64 { return top + plotH*(1-f) }
@@ -77,6 +84,9 @@ func (s StackedBars) draw() *svgDoc {
 		}
 		d.text(bx+barW/2, top+plotH+18, "middle", g, "")
 		d.text(bx+barW/2, top+plotH+34, "middle", fmt.Sprintf("n = %d", total), ` fill="#555"`)
+		if gi < len(s.Below) {
+			d.text(bx+barW/2, top+plotH+50, "middle", s.Below[gi], ` fill="#555" font-size="11"`)
+		}
 	}
 	lx := width - legend + 10
 	for ci, c := range s.Categories {
@@ -85,7 +95,7 @@ func (s StackedBars) draw() *svgDoc {
 		d.text(lx+18, ly, "start", c, "")
 	}
 	for i, l := range foot {
-		d.text(left, top+plotH+62+16*float64(i), "start", l, ` font-style="italic"`)
+		d.text(left, top+plotH+62+extra+16*float64(i), "start", l, ` font-style="italic"`)
 	}
 	return d
 }

@@ -24,7 +24,8 @@ import (
 // figureChecks runs in a standalone SVG loaded in Chromium and lists what
 // is wrong with it: a text whose box leaves the canvas; a text box that
 // holds a data point (a vertex of a data curve, stroke width >= 2, or a
-// point marker), or a legend swatch that does; text whose contrast with what lies behind it (the last
+// point marker), or a legend swatch that does; two texts whose boxes
+// overlap; text whose contrast with what lies behind it (the last
 // rectangle under its centre, else white) is below 4.5:1 (WCAG AA).
 const figureChecks = `(() => {
   const svg = document.documentElement, root = svg.getBoundingClientRect();
@@ -45,6 +46,12 @@ const figureChecks = `(() => {
     if (parseFloat(g.getAttribute("fill-opacity") || "1") < 0.3) continue; // confidence bands
     const r = g.getBoundingClientRect();
     if (r.width < 8 && r.height < 8) pts.push([r.x + r.width / 2, r.y + r.height / 2]);
+  }
+  const boxes = Array.from(svg.querySelectorAll("text")).filter(t => t.textContent.trim()).map(t => [t, t.getBoundingClientRect()]);
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i][1], b = boxes[j][1];
+    if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1)
+      out.push("texts " + JSON.stringify(boxes[i][0].textContent.slice(0, 30)) + " and " + JSON.stringify(boxes[j][0].textContent.slice(0, 30)) + " overlap");
   }
   const rects = Array.from(svg.querySelectorAll("rect"));
   for (const r of rects) { // legend swatches
@@ -126,7 +133,7 @@ func TestFiguresInBrowser(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" width="200" height="100" font-size="12">`+
 		`<path d="M10 50L60 50" stroke="#000" stroke-width="2" fill="none"/><text x="5" y="55">over the curve</text>`+
 		`<rect x="54" y="44" width="12" height="12" fill="#0072B2"/>`+
-		`<text x="150" y="20">clipped at the right</text><text x="20" y="90" fill="#E69F00">pale</text></svg>`), 0o644); err != nil {
+		`<text x="150" y="20">clipped at the right</text><text x="152" y="24">overlapping</text><text x="20" y="90" fill="#E69F00">pale</text></svg>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+bad), chromedp.WaitReady("svg")); err != nil {
@@ -136,7 +143,7 @@ func TestFiguresInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(problems, "; "); !strings.Contains(got, "covers a data point") || !strings.Contains(got, "leaves the canvas") || !strings.Contains(got, "contrast") || !strings.Contains(got, "legend swatch") {
+	if got := strings.Join(problems, "; "); !strings.Contains(got, "covers a data point") || !strings.Contains(got, "leaves the canvas") || !strings.Contains(got, "contrast") || !strings.Contains(got, "legend swatch") || !strings.Contains(got, "overlap") {
 		t.Errorf("the checks miss problems of a bad figure: %s", got)
 	}
 }

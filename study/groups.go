@@ -70,8 +70,21 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 		if g := gradeTest(res.ToxicityGrades, b.grades); g != "" {
 			foot += "; all grades: " + g
 		}
+		var below []string
+		if b.grades != "" { // grade >= 3 is what the thin top segments hold
+			for g := range names {
+				severe, all := 0, 0
+				for c, k := range counts[g] {
+					all += k
+					if c >= 3 {
+						severe += k
+					}
+				}
+				below = append(below, "grade ≥ 3: "+render.CountPct(severe, all, 0))
+			}
+		}
 		out.plan(b.name, b.title, func() *render.Drawing {
-			return render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot, Ordinal: true}.Drawing()
+			return render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot, Ordinal: true, Below: below}.Drawing()
 		})
 	}
 }
