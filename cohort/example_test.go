@@ -80,14 +80,14 @@ func ExampleReport_WriteText() {
 func ExampleSimulate() {
 	c := cohort.Simulate(3, 2, 2025)
 	for _, r := range c.Records {
-		fmt.Printf("%s %-11s %-10s %-5s MTV %6.1f mL  score %.2f\n", r.PatientID, r.Cohort, r.Center, r.MTVMethod, r.MTV,
-			cohort.TrueScore(r.MTV, r.Age, r.Stage))
+		fmt.Printf("%s %-11s %-10s %-5s MTV %6.1f mL  age %g  stage %g  PFS %5.2f months\n", r.PatientID, r.Cohort, r.Center, r.MTVMethod, r.MTV,
+			r.Age, r.Stage, r.PFSMonths)
 	}
 	// Output:
-	// D0001 development LMU Munich SUV4  MTV   44.0 mL  score 1.35
-	// D0002 development Moffitt    41pct MTV    6.8 mL  score 0.73
-	// D0003 development Erlangen   41pct MTV   46.1 mL  score 1.32
-	// V0001 validation  MSKCC      SUV4  MTV  166.4 mL  score 1.51
-	// V0002 validation  MSKCC      SUV4  MTV  121.3 mL  score 1.21
-	// V0003 validation  MSKCC      SUV4  MTV  270.1 mL  score 1.50
+	// D0001 development LMU Munich SUV4  MTV   44.0 mL  age 58  stage 4  PFS 20.25 months
+	// D0002 development Moffitt    41pct MTV    6.8 mL  age 50  stage 4  PFS 34.85 months
+	// D0003 development Erlangen   41pct MTV   46.1 mL  age 54  stage 4  PFS 24.40 months
+	// V0001 validation  MSKCC      SUV4  MTV  166.4 mL  age 60  stage 4  PFS  5.33 months
+	// V0002 validation  MSKCC      SUV4  MTV  121.3 mL  age 53  stage 2  PFS 17.58 months
+	// V0003 validation  MSKCC      SUV4  MTV  270.1 mL  age 68  stage 2  PFS  1.26 months
 }

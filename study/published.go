@@ -26,14 +26,35 @@ var publishedTargets = []struct {
 	of         func(r *Results) float64
 }{
 	{"MTV cutpoint", "mL", 44.3, func(r *Results) float64 { return r.Cutpoint.Value }},
+	{"MTV slope below the cutpoint (log HR per 100 mL)", "", 1.49, func(r *Results) float64 {
+		if len(r.Model.Coef) == 0 {
+			return math.NaN()
+		}
+		return 100 * r.Model.Coef[0]
+	}},
 	{"CAR-IMPI median (development)", "", 1.35, func(r *Results) float64 { return r.Cutoffs.Median }},
 	{"CAR-IMPI lower tercile", "", 1.07, func(r *Results) float64 { return at(r.Cutoffs.Terciles, 0) }},
 	{"CAR-IMPI upper tercile", "", 1.58, func(r *Results) float64 { return at(r.Cutoffs.Terciles, 1) }},
+	{"CAR-IMPI median, validation", "", 1.07, func(r *Results) float64 {
+		if r.FigS4 == nil {
+			return math.NaN()
+		}
+		return at(r.FigS4.Median, 1)
+	}},
+	{"Validation patients in the low tercile", "%", 48, km("validation", "terciles", "pfs", func(g *GroupSurvival) float64 {
+		return 100 * float64(g.N[0]) / float64(sum(g.N))
+	})},
 	{"Median follow-up, all", "months", 32.1, func(r *Results) float64 {
 		return s1(r, func(t *TableS1) float64 { return float64(t.FollowUp.OverallMedian) })
 	}},
 	{"Median follow-up, development", "months", 27.6, func(r *Results) float64 { return s1(r, func(t *TableS1) float64 { return at(t.FollowUp.Median, 0) }) }},
 	{"Median follow-up, validation", "months", 45.4, func(r *Results) float64 { return s1(r, func(t *TableS1) float64 { return at(t.FollowUp.Median, 1) }) }},
+	{"Median PFS, all", "months", 7.6, func(r *Results) float64 {
+		return s1(r, func(t *TableS1) float64 { return float64(t.PFS.OverallMedian) })
+	}},
+	{"Median OS, all", "months", 34.0, func(r *Results) float64 {
+		return s1(r, func(t *TableS1) float64 { return float64(t.OS.OverallMedian) })
+	}},
 	{"Median PFS, development", "months", 7.9, func(r *Results) float64 { return s1(r, func(t *TableS1) float64 { return at(t.PFS.Median, 0) }) }},
 	{"Median PFS, validation", "months", 7.5, func(r *Results) float64 { return s1(r, func(t *TableS1) float64 { return at(t.PFS.Median, 1) }) }},
 	{"Median OS, development", "months", 33.4, func(r *Results) float64 { return s1(r, func(t *TableS1) float64 { return at(t.OS.Median, 0) }) }},
@@ -46,6 +67,15 @@ var publishedTargets = []struct {
 	{"Median PFS, validation, high tercile", "months", 2.0, km("validation", "terciles", "pfs", func(g *GroupSurvival) float64 { return at(g.Median, 2) })},
 	{"HR high vs low median group, validation PFS", "", 2.5, km("validation", "median", "pfs", func(g *GroupSurvival) float64 { return at(g.HRVsLow, 0) })},
 	{"HR high vs low median group, validation OS", "", 3.0, km("validation", "median", "os", func(g *GroupSurvival) float64 { return at(g.HRVsLow, 0) })},
+	{"Multivariable HR per unit CAR-IMPI, development PFS", "", 1.95, multiHR("development")},
+	{"Multivariable HR per unit CAR-IMPI, validation PFS", "", 1.71, multiHR("validation")},
+	{"CAR-HEMATOTOX ≥ 3 (pooled)", "%", 26.7, func(r *Results) float64 {
+		g := r.CombinedHematotox["pfs"]
+		if g == nil || sum(g.N) == 0 {
+			return math.NaN()
+		}
+		return 100 * float64(g.N[1]+g.N[3]) / float64(sum(g.N))
+	}},
 	{"1-year PFS, c-low/h-low", "%", 57, combined("pfs", 0)},
 	{"1-year PFS, c-low/h-high", "%", 51, combined("pfs", 1)},
 	{"1-year PFS, c-high/h-low", "%", 34, combined("pfs", 2)},
@@ -87,6 +117,17 @@ func km(cohort, grouping, ep string, f func(*GroupSurvival) float64) func(*Resul
 	return func(r *Results) float64 {
 		if g := r.KM[cohort][grouping][ep]; g != nil {
 			return f(g)
+		}
+		return math.NaN()
+	}
+}
+
+// multiHR is the hazard ratio of the score (first term) in the
+// multivariable Cox model for PFS (Table 2).
+func multiHR(cohort string) func(*Results) float64 {
+	return func(r *Results) float64 {
+		if m := r.CoxMultivariable[cohort]["pfs"]; m != nil && len(m.Terms) > 0 && m.Terms[0] == "score" {
+			return at(m.HR, 0)
 		}
 		return math.NaN()
 	}

@@ -23,19 +23,19 @@ func newSimulateCmd() *Command {
 		Long: `Simulate writes a synthetic cohort with the data dictionary's columns:
 a development cohort from five centers (Moffitt, Erlangen, Regensburg,
 LMU Munich, Vall d'Hebron; MTV by 41% of SUVmax, LMU Munich by SUV 4.0)
-and a validation cohort from MSKCC (SUV 4.0), calibrated to Table 1 and
-the text of Winkelmann et al., Blood Cancer J 2025;15:144: demographics,
-labs with their upper limits of normal, PFS and OS from a proportional-
-hazards model with MTV through a linear spline (knot 44.3 mL), censoring
-matching the median follow-up, and CRS, ICANS and ICU linked to tumour
-burden and inflammation. The model and each parameter's target are
-documented in package cohort (Simulate).
+and a validation cohort from MSKCC (SUV 4.0), calibrated to Table 1,
+the text and figures of Winkelmann et al., Blood Cancer J 2025;15:144:
+demographics, labs with their upper limits of normal, PFS and OS from a
+proportional-hazards model in MTV through a linear spline (knot 44.3 mL),
+age, stage and CAR-HEMATOTOX, censoring matching the median follow-up,
+and CRS, ICANS and ICU linked to tumour burden and inflammation. The model
+and each parameter's target are documented in package cohort (Simulate).
 
 Every row carries simulated = 1: the data are simulated — not patient data.
 The seed is printed on standard error; the same seed gives the same bytes.
-The default seed (50) reproduces the cohort embedded in carimpi; it was
-chosen as the seed whose development cohort gives a cutpoint, MTV slope
-and score cutoffs closest to the paper's (see cohort.DefaultSeed).`,
+The default seed reproduces the cohort embedded in carimpi; it was chosen
+as the seed whose study comes closest to the paper's published numbers
+(see cohort.DefaultSeed).`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
