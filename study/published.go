@@ -10,7 +10,8 @@ import (
 
 // Published is one number the paper reports beside the same number in
 // this cohort: on simulated data it shows how close the demo cohort comes
-// to the paper (Winkelmann et al. 2025: text, Fig 2-4, Table S1).
+// to the paper (Winkelmann et al. 2025: text, Fig 2-4, Tables 1, 2 and
+// S1).
 type Published struct {
 	Name      string      `json:"name"`
 	Published float64     `json:"published"`
@@ -184,6 +185,6 @@ func publishedTable(ps []Published) Table {
 		}
 		t.Rows = append(t.Rows, []string{p.Name, f(p.Published), f(float64(p.Cohort))})
 	}
-	t.Notes = []string{"The paper's numbers are from its text, figures and Table S1; NR = not reached. On simulated data the table shows how far the demo cohort is from the paper; on real data, how the cohort compares."}
+	t.Notes = []string{"The paper's numbers are from its text, figures, Table 1 (CAR-HEMATOTOX), Table 2 (multivariable HRs) and Table S1; NR = not reached. On simulated data the table shows how far the demo cohort is from the paper; on real data, how the cohort compares."}
 	return t
 }
