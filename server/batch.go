@@ -28,21 +28,6 @@ type batchResponse struct {
 	Errors []scores.BatchError `json:"errors"`
 }
 
-// flushWriter flushes the response after every write, so that scored rows
-// reach the client while later rows are still being read.
-type flushWriter struct {
-	w  io.Writer
-	rc *http.ResponseController
-}
-
-func (f flushWriter) Write(b []byte) (int, error) {
-	n, err := f.w.Write(b)
-	if err == nil {
-		err = f.rc.Flush()
-	}
-	return n, err
-}
-
 // batch serves POST /api/v1/batch. A CSV body goes through scores'
 // Scorer.Batch, the code of "carimpi batch" itself; JSON lines are decoded
 // as /api/v1/score decodes a patient and scored row by row. The answer is
@@ -88,12 +73,13 @@ func (a *api) batch(w http.ResponseWriter, r *http.Request) {
 	if acceptsCSV(r.Header.Get("Accept")) {
 		format = "csv"
 	}
-	body := http.MaxBytesReader(w, r.Body, a.maxBody)
 	rc := http.NewResponseController(w)
+	p := &pace{rc: rc, start: time.Now(), readBase: a.readTimeout, writeBase: a.writeTimeout}
+	body := pacedBody{http.MaxBytesReader(w, r.Body, a.maxBody), p}
 	// Read the body while writing the answer (HTTP/1 would otherwise
 	// consume the whole body before the first write).
 	_ = rc.EnableFullDuplex()
-	out := flushWriter{w, rc}
+	out := flushWriter{w, p}
 	if jsonLines {
 		if len(units) > 0 {
 			writeError(w, http.StatusBadRequest, "units apply to CSV bodies; JSON lines are in the data dictionary's units", []FieldError{{Field: "units", Message: "not allowed with JSON lines"}})

@@ -83,8 +83,11 @@ type route struct {
 type api struct {
 	sc      *scores.Scorer
 	maxBody int64
-	page    []byte
-	routes  []route
+	// readTimeout and writeTimeout are the bases of a batch's paced
+	// deadlines (ReadTimeout and WriteTimeout; shorter in tests).
+	readTimeout, writeTimeout time.Duration
+	page                      []byte
+	routes                    []route
 	// refsJSON is the provenance of the models in use, encoded once.
 	refsJSON json.RawMessage
 	// batchSlots bounds the batch requests served at once (each holds a
@@ -142,7 +145,7 @@ func newAPI(cfg Config) (*api, error) {
 	if cfg.Scorer == nil {
 		return nil, errors.New("server: Config.Scorer is nil")
 	}
-	a := &api{sc: cfg.Scorer, maxBody: cfg.MaxBodyBytes, batchSlots: make(chan struct{}, MaxConcurrentBatches)}
+	a := &api{sc: cfg.Scorer, maxBody: cfg.MaxBodyBytes, readTimeout: ReadTimeout, writeTimeout: WriteTimeout, batchSlots: make(chan struct{}, MaxConcurrentBatches)}
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes
 	}
