@@ -117,11 +117,7 @@ func fisherRxC(t [][]int, limit int) (float64, error) {
 	} else {
 		nt.sparse = map[int]pathBounds{}
 	}
-	nt.mid = nt.middle()
-	// The first half runs from its largest column to its smallest: a
-	// large column early decides many subtrees at once, and the small
-	// last one keeps the expansion of each undecided path cheap.
-	slices.Reverse(cols[:nt.mid])
+	nt.mid = nt.split()
 	nt.suffix = make([]float64, c+1)
 	nt.left = make([]int, c+1)
 	for k := c - 1; k >= 0; k-- {
@@ -167,31 +163,62 @@ func transpose(t [][]int) [][]int {
 	return out
 }
 
-// middle chooses the meeting stage h that minimises a rough cost: the
-// first-half paths, prod_{j<h} A_j, plus the middle nodes times the
-// second-half paths from each, prod_{h<=j<c-1} A_j, where A_j is the
-// number of allocations of column j (the last column's is forced).
-func (nt *rcNetwork) middle() int {
+// split orders the columns (given ascending) into stages and returns the
+// middle stage. The largest column goes last, where its allocation is
+// forced; of the others, the set S walked before the middle minimises a
+// rough cost, the first-half paths prod_{j in S} A_j plus the middle
+// nodes times the second-half paths from each, prod_{j not in S} A_j,
+// where A_j is the number of allocations of column j. (A small column is
+// thus often best after the middle: there it multiplies the one list of
+// each middle node, before it, every path into it.) The first half runs
+// from its largest column to its smallest: a large column early decides
+// many subtrees at once, and the small last one keeps the expansion of
+// each undecided path cheap.
+func (nt *rcNetwork) split() int {
 	c, r := len(nt.cols), len(nt.rows)
-	allocs := func(total int) float64 { return math.Exp(logChoose(total+r-1, r-1)) }
-	best, bestCost := c-1, math.Inf(1)
-	used := 0
-	for h := 1; h < c; h++ {
-		used += nt.cols[h-1]
-		first, second := 1.0, 1.0
-		for j := range c - 1 {
-			if j < h {
-				first *= allocs(nt.cols[j])
+	free := nt.cols[:c-1]
+	logA := make([]float64, len(free))
+	for j, v := range free {
+		logA[j] = logChoose(v+r-1, r-1)
+	}
+	logNodes := func(used int) float64 { return math.Min(math.Log(float64(nt.size)), logChoose(used+r-1, r-1)) }
+	subsets := 1 << len(free)
+	if len(free) > 16 { // only the prefixes of the ascending order
+		subsets = len(free) + 1
+	}
+	best, bestCost := 0, math.Inf(1)
+	for s := 1; s < subsets; s++ {
+		set := s
+		if len(free) > 16 {
+			set = 1<<s - 1
+		}
+		var first, second float64
+		used := 0
+		for j := range free {
+			if set&(1<<j) != 0 {
+				first += logA[j]
+				used += free[j]
 			} else {
-				second *= allocs(nt.cols[j])
+				second += logA[j]
 			}
 		}
-		nodes := math.Min(float64(nt.size), allocs(used))
-		if cost := first + nodes*second; cost < bestCost {
-			best, bestCost = h, cost
+		// log(exp(first) + exp(nodes + second))
+		a, b := first, logNodes(used)+second
+		if cost := math.Max(a, b) + math.Log1p(math.Exp(-math.Abs(a-b))); cost < bestCost {
+			best, bestCost = set, cost
 		}
 	}
-	return best
+	var before, after []int
+	for j, v := range free {
+		if best&(1<<j) != 0 {
+			before = append(before, v)
+		} else {
+			after = append(after, v)
+		}
+	}
+	slices.Reverse(before)
+	copy(nt.cols, append(before, after...))
+	return len(before)
 }
 
 // first walks the first-half paths below the undecided node (k, m), of

@@ -20,6 +20,11 @@ type GroupTest struct {
 	// MinExpected is the smallest expected count of a table test (NaN for
 	// rank tests); it chose between chi-square and Fisher.
 	MinExpected float64
+	// Replicates > 0 means that the exact Fisher test was beyond reach
+	// (ErrTableTooLarge) and P is FisherMonteCarlo's estimate from that
+	// many random tables drawn with Seed.
+	Replicates int
+	Seed       uint64
 }
 
 // Table1Test is the one Table-1 test choice (gtsummary's default rule),
@@ -78,10 +83,13 @@ func CompareContinuous(groups [][]float64) (GroupTest, error) {
 // Fisher's exact test (R's fisher.test(table)) when an expected count is
 // below 5. Empty rows and columns are dropped first, as R's table() of
 // the observed values has none; fewer than two rows or columns left is an
-// error. A table too large for the exact test returns ErrTableTooLarge
-// together with the chi-square result, so that the caller can say which
-// p-value it shows instead.
-func CompareCategorical(table [][]int) (GroupTest, error) {
+// error. When the exact test is beyond reach (ErrTableTooLarge), the
+// p-value is FisherMonteCarlo's from replicates random tables drawn with
+// seed, as R's fisher.test(table, simulate.p.value = TRUE, B =
+// replicates) would be asked for, and Replicates and Seed say so; with
+// replicates = 0 the error is returned instead, together with the
+// chi-square result.
+func CompareCategorical(table [][]int, replicates int, seed uint64) (GroupTest, error) {
 	t, err := compactTable(table)
 	if err != nil {
 		return GroupTest{}, err
@@ -94,9 +102,16 @@ func CompareCategorical(table [][]int) (GroupTest, error) {
 	if Table1Test(true, len(t), cs.MinExpected) == "chisq" {
 		return res, nil
 	}
+	fisher := GroupTest{Test: "fisher", Statistic: math.NaN(), MinExpected: cs.MinExpected}
 	f, err := FisherExact(t)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrTableTooLarge) && replicates > 0:
+		fisher.P, err = FisherMonteCarlo(t, replicates, seed)
+		fisher.Replicates, fisher.Seed = replicates, seed
+		return fisher, err
+	case err != nil:
 		return res, err
 	}
-	return GroupTest{Test: "fisher", Statistic: math.NaN(), P: f.P, MinExpected: cs.MinExpected}, nil
+	fisher.P = f.P
+	return fisher, nil
 }

@@ -1,6 +1,7 @@
 package stattest
 
 import (
+	"errors"
 	"math"
 	"testing"
 )
@@ -27,7 +28,7 @@ func TestTable1Rule(t *testing.T) {
 			var got GroupTest
 			var err error
 			if tc.table != nil {
-				got, err = CompareCategorical(tc.table)
+				got, err = CompareCategorical(tc.table, 0, 0)
 			} else {
 				got, err = CompareContinuous(tc.cont)
 			}
@@ -39,10 +40,29 @@ func TestTable1Rule(t *testing.T) {
 			}
 		})
 	}
-	if _, err := CompareCategorical([][]int{{3, 0}, {4, 0}}); err == nil {
+	if _, err := CompareCategorical([][]int{{3, 0}, {4, 0}}, 0, 0); err == nil {
 		t.Error("a table with one level left is not an error")
 	}
 	if _, err := CompareContinuous([][]float64{{1, 2}, {math.NaN()}}); err == nil {
 		t.Error("one group with values is not an error")
+	}
+}
+
+// TestTable1RuleMonteCarlo checks the fallback when the exact Fisher test
+// is beyond reach: CRS grade 0-5 x tercile, N = 508, as in the demo
+// study's Table S5 (R's fisher.test fails on it with workspace = 2e8).
+func TestTable1RuleMonteCarlo(t *testing.T) {
+	tab := [][]int{{95, 77, 35, 3, 0, 0}, {26, 75, 49, 4, 0, 0}, {7, 41, 73, 7, 8, 4}}
+	got, err := CompareCategorical(tab, 0, 0)
+	if !errors.Is(err, ErrTableTooLarge) || got.Test != "chisq" || !(got.P < 1e-10) {
+		t.Fatalf("without replicates: %+v, %v; want the chi-square result and ErrTableTooLarge", got, err)
+	}
+	got, err = CompareCategorical(tab, 500, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := FisherMonteCarlo(tab, 500, 7)
+	if got.Test != "fisher" || got.Replicates != 500 || got.Seed != 7 || got.P != want {
+		t.Errorf("got %+v, want Fisher with 500 replicates, seed 7, p = %v", got, want)
 	}
 }

@@ -216,6 +216,9 @@ func gradeTest(ch *Characteristics, variable string) string {
 	for _, r := range ch.Rows {
 		if r.Variable == variable && r.Test != "" && !math.IsNaN(float64(r.P)) {
 			name := map[string]string{"chisq": "chi-square", "fisher": "Fisher"}[r.Test]
+			if mc := r.MonteCarlo; mc != nil {
+				name += fmt.Sprintf(" (Monte Carlo, B = %d, seed %d)", mc.B, mc.Seed)
+			}
 			return name + " " + render.PInline(float64(r.P))
 		}
 	}

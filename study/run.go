@@ -109,7 +109,7 @@ func (a *analysis) run() error {
 	if err := a.include(); err != nil {
 		return err
 	}
-	a.res.Table1 = describe(characteristicVars(a.p), a.cohorts, cohortGroups(a.p, a.cohorts))
+	a.res.Table1 = describe(characteristicVars(a.p), a.cohorts, cohortGroups(a.p, a.cohorts), a.opt.Seed)
 	a.log.step("table 1")
 	if err := a.develop(); err != nil {
 		return err
@@ -123,7 +123,7 @@ func (a *analysis) run() error {
 	a.survivalByGroup()
 	a.out.competingRisks(a.p, a.cohorts, a.res.Cutoffs.Median)
 	a.log.step("competing risks: relapse and non-relapse mortality")
-	sup := supplementStats(a.p, a.cohorts, a.res.Cutoffs)
+	sup := supplementStats(a.p, a.cohorts, a.res.Cutoffs, a.opt.Seed)
 	a.res.TableS1, a.res.TableS2, a.res.TableS3, a.res.FigS4, a.res.TableS5, a.res.ToxicityGrades = sup.S1, sup.S2, sup.S3, sup.S4, sup.S5, sup.Grades
 	a.log.step("supplementary tables S1-S5")
 	a.multivariable()

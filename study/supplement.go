@@ -102,7 +102,7 @@ var (
 )
 
 // tableS1 computes Table S1 over the cohorts.
-func tableS1(p *patients, cohorts []string) *TableS1 {
+func tableS1(p *patients, cohorts []string, seed uint64) *TableS1 {
 	groups := cohortGroups(p, cohorts)
 	k := len(groups)
 	t := &TableS1{Groups: cohorts, N: make([]int, k)}
@@ -125,7 +125,7 @@ func tableS1(p *patients, cohorts []string) *TableS1 {
 	}
 	t.PFS = medianSurvival(p.pfs, groups)
 	t.OS = medianSurvival(p.os, groups)
-	t.Toxicity = describe(toxicityVars(p, false), cohorts, groups).Rows
+	t.Toxicity = describe(toxicityVars(p, false), cohorts, groups, seed).Rows
 	return t
 }
 
@@ -347,25 +347,26 @@ type supplement struct {
 }
 
 // supplementStats computes Tables S1-S3 and S5, Fig S4 and the grade
-// tests of Fig 3 once the score and cutoffs are known.
-func supplementStats(p *patients, cohorts []string, cut Cutoffs) supplement {
+// tests of Fig 3 once the score and cutoffs are known; seed seeds any
+// Monte Carlo Fisher p-value.
+func supplementStats(p *patients, cohorts []string, cut Cutoffs, seed uint64) supplement {
 	var s supplement
-	s.S1 = tableS1(p, cohorts)
+	s.S1 = tableS1(p, cohorts, seed)
 	all := concat(cohortGroups(p, cohorts))
 	vars := characteristicVars(p)
-	s.S2 = map[string]*Characteristics{"pooled": describe(vars, medianNames, riskGroups(p, all, cut, 2))}
-	s.S3 = map[string]*Characteristics{"pooled": describe(vars, tercileNames, riskGroups(p, all, cut, 3))}
+	s.S2 = map[string]*Characteristics{"pooled": describe(vars, medianNames, riskGroups(p, all, cut, 2), seed)}
+	s.S3 = map[string]*Characteristics{"pooled": describe(vars, tercileNames, riskGroups(p, all, cut, 3), seed)}
 	if len(cohorts) > 1 {
 		for _, c := range cohorts {
 			idx := p.subset(c)
-			s.S2[c] = describe(vars, medianNames, riskGroups(p, idx, cut, 2))
-			s.S3[c] = describe(vars, tercileNames, riskGroups(p, idx, cut, 3))
+			s.S2[c] = describe(vars, medianNames, riskGroups(p, idx, cut, 2), seed)
+			s.S3[c] = describe(vars, tercileNames, riskGroups(p, idx, cut, 3), seed)
 		}
 		s.S4 = scoreByCohort(p, cohorts)
 	}
 	if tv := toxicityVars(p, true); len(tv) > 0 {
-		s.S5 = describe(tv, tercileNames, riskGroups(p, all, cut, 3))
-		s.Grades = describe(toxicityVars(p, false), medianNames, riskGroups(p, all, cut, 2))
+		s.S5 = describe(tv, tercileNames, riskGroups(p, all, cut, 3), seed)
+		s.Grades = describe(toxicityVars(p, false), medianNames, riskGroups(p, all, cut, 2), seed)
 	}
 	return s
 }

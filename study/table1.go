@@ -36,7 +36,8 @@ func characteristicsTable(name, title string, ch *Characteristics, groupLabel fu
 	header = append(header, "p")
 	t := Table{Name: name, Title: title, Header: header}
 	marks := map[string]string{}
-	var used []string // tests in the order of their marks
+	var used []string            // tests in the order of their marks
+	names := map[string]string{} // their footnotes
 	k := len(ch.Groups)
 	blank := func(label string) []string {
 		r := make([]string, k+3)
@@ -46,11 +47,19 @@ func characteristicsTable(name, title string, ch *Characteristics, groupLabel fu
 	for _, c := range ch.Rows {
 		pv := render.FormatP(float64(c.P))
 		if c.Test != "" && !math.IsNaN(float64(c.P)) {
-			if marks[c.Test] == "" {
-				marks[c.Test] = superscripts[min(firstMark+len(used), len(superscripts)-1)]
-				used = append(used, c.Test)
+			key := c.Test // a Monte Carlo Fisher p-value has its own mark
+			if c.MonteCarlo != nil {
+				key = "fisher_mc"
 			}
-			pv += marks[c.Test]
+			if marks[key] == "" {
+				marks[key] = superscripts[min(firstMark+len(used), len(superscripts)-1)]
+				used = append(used, key)
+				names[key] = c.Method
+				if names[key] == "" {
+					names[key] = testNames[key]
+				}
+			}
+			pv += marks[key]
 		} else {
 			pv = "—"
 		}
@@ -107,7 +116,7 @@ func characteristicsTable(name, title string, ch *Characteristics, groupLabel fu
 		}
 	}
 	for _, test := range used {
-		t.Notes = append(t.Notes, marks[test]+" "+testNames[test]+".")
+		t.Notes = append(t.Notes, marks[test]+" "+names[test]+".")
 	}
 	t.Notes = append(t.Notes, "Continuous variables: median (IQR, type-7 quartiles); categorical: n (%), with n/N (%) where values are missing. p-values compare the groups (Table-1 rule).")
 	return t
