@@ -62,17 +62,18 @@ const fisherRelTol = 1e-7
 // sum is exact to rounding; R's FEXACT merges path lengths within 3.5e-7
 // and agrees with it to about 1e-7 relative.
 //
-// Measured (go test -bench FisherExact, CPU time on a 2-core machine; R
-// 4.2's fisher.test with workspace = 2e8, which its default workspace
-// cannot run): CRS grade 0-4 x tercile, N = 500, 0.3 s (R 46 s); ICANS
-// grade x tercile, N = 494, 1 s (R 83 s); stage 4 x 3, N = 500, 0.1 s (R
-// 15 s); 3 x 3 and 2 x 5 tables with N = 500 in milliseconds. Beyond
-// fisherMaxWork steps or fisherMaxPaths collected paths (about 1-2 s, at
-// most ~200 MB) FisherExact returns ErrTableTooLarge rather than run for
-// minutes: a 3 x 6 grade x tercile table with N = 500 and p < 0.01, say,
-// or a strong association in a 5 x 3 table, whose p-value lies beyond
-// 1e-10. R's FEXACT fails on these too; FisherMonteCarlo (R's
-// simulate.p.value) is the fallback.
+// Measured (CPU time on a loaded 2-core machine; R 4.2's fisher.test with
+// workspace = 2e8, which its default workspace cannot run): CRS grade 0-4
+// x tercile, N = 500, p = 0.24: 0.2 s (R 46 s); ICANS grade x tercile,
+// N = 494, p = 0.039: 0.7 s (R 83 s); stage 4 x 3, N = 500: 0.1 s (R 15
+// s); 3 x 3 and 2 x 5 tables with N = 500 in milliseconds. The work grows
+// as p falls (more tables lie near the observed one's probability): a 5 x
+// 3 table with N = 500 and p = 0.005 needs 73e6 steps, one with p = 1e-6
+// 4e8. Beyond fisherMaxWork steps (about 1 s; memory stays under ~100
+// MB, as the middle is joined in batches) FisherExact returns
+// ErrTableTooLarge rather than run for minutes; R's FEXACT fails on the
+// hardest of these too (FEXACT error 7 even with workspace = 1e9).
+// FisherMonteCarlo (R's simulate.p.value) is the fallback.
 //
 // Negative counts and ragged tables are errors.
 func FisherExact(table [][]int) (FisherResult, error) {

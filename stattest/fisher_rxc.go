@@ -8,15 +8,18 @@ import (
 // Limits of fisherRxC, beyond which it returns ErrTableTooLarge instead of
 // running for minutes or exhausting memory.
 const (
-	// fisherMaxWork caps the enumeration steps (about 10 ns each).
-	fisherMaxWork = 100_000_000
-	// fisherMaxPaths caps the partial paths held at the middle stage (12
-	// bytes each, ~100 MB at most).
-	fisherMaxPaths = 1 << 23
+	// fisherMaxWork caps the enumeration steps (about 20 ns each).
+	fisherMaxWork = 50_000_000
+	// fisherFlush is the number of first-half paths held at the middle
+	// stage (20 bytes each with their grouping) before they are joined;
+	// fisherMaxList caps a middle node's list of second-half lengths (8
+	// bytes each).
+	fisherFlush   = 1 << 21
+	fisherMaxList = 1 << 22
 	// fisherMaxIndex caps the nodes per stage of the network's index; its
 	// dense bound table (16 bytes per node and stage) is used up to
 	// fisherMaxDense entries, a map beyond.
-	fisherMaxIndex = 1 << 24
+	fisherMaxIndex = 1 << 22
 	fisherMaxDense = 1 << 21
 )
 
@@ -48,9 +51,12 @@ type rcNetwork struct {
 	work   int
 	limit  int
 	p      float64 // probability of the counted tables found so far
-	// first-half paths that reach the middle stage undecided
+	// first-half paths that reach the middle stage undecided, and the
+	// buffers join groups them in
 	midNode []int32
 	midPast []float64
+	start   []int32
+	grouped []float64
 	// scratch[k] holds the margins of a stage-k child while it is visited
 	scratch [][]int
 	secondL []float64 // second-half path lengths of one middle node
@@ -62,8 +68,8 @@ type pathBounds struct{ max, min float64 }
 
 // fisherRxC is the two-sided exact p-value of a table without empty rows or
 // columns and larger than 2x2 (see FisherExact). It fails with
-// ErrTableTooLarge after limit enumeration steps or when the partial
-// paths would not fit in fisherMaxPaths.
+// ErrTableTooLarge after limit enumeration steps or when a list would
+// exceed fisherMaxList.
 //
 // The walk meets in the middle. The tables are paths through stages
 // 0..c-1; the first half (stages before mid) is walked depth first, and a
@@ -226,11 +232,11 @@ func (nt *rcNetwork) split() int {
 // limit was hit.
 func (nt *rcNetwork) first(k int, m []int, idx int, past float64) bool {
 	if k == nt.mid {
-		if len(nt.midPast) >= fisherMaxPaths {
-			return false
-		}
 		nt.midNode = append(nt.midNode, int32(idx))
 		nt.midPast = append(nt.midPast, past)
+		if len(nt.midPast) == fisherFlush { // bounded memory: join what is held
+			return nt.join()
+		}
 		return true
 	}
 	return nt.allocate(k, m, idx, func(child []int, cidx int, edge float64, left int) bool {
@@ -284,29 +290,38 @@ func (nt *rcNetwork) line(k int, m, child []int, cidx int, length float64, left 
 	return true
 }
 
-// join finishes the walk: for each middle node that holds undecided
-// first-half paths, it enumerates the node's second-half paths once and
-// counts every (past, second half) pair whose total length is at most
-// thr.
+// join counts the first-half paths held at the middle stage, and empties
+// the store: for each middle node that holds undecided first-half paths,
+// it enumerates the node's second-half paths once and counts every
+// (past, second half) pair whose total length is at most thr. (A node
+// whose paths arrive in several batches is enumerated once per batch.)
 func (nt *rcNetwork) join() bool {
 	if len(nt.midPast) == 0 {
 		return true
 	}
 	// Group the pasts by node (counting sort), each group ascending.
-	start := make([]int32, nt.size+1)
+	if nt.start == nil {
+		nt.start = make([]int32, nt.size+1)
+	}
+	start := nt.start
+	clear(start)
 	for _, v := range nt.midNode {
 		start[v+1]++
 	}
 	for i := range nt.size {
 		start[i+1] += start[i]
 	}
-	pos := slices.Clone(start[:nt.size])
-	past := make([]float64, len(nt.midPast))
-	for i, v := range nt.midNode {
-		past[pos[v]] = nt.midPast[i]
-		pos[v]++
+	nt.grouped = slices.Grow(nt.grouped[:0], len(nt.midPast))[:len(nt.midPast)]
+	past := nt.grouped
+	for i, v := range nt.midNode { // start[v] runs ahead, then is reset
+		past[start[v]] = nt.midPast[i]
+		start[v]++
 	}
-	nt.midNode, nt.midPast = nil, nil
+	for i := nt.size; i > 0; i-- {
+		start[i] = start[i-1]
+	}
+	start[0] = 0
+	nt.midNode, nt.midPast = nt.midNode[:0], nt.midPast[:0]
 	r := len(nt.rows)
 	m := make([]int, r)
 	for idx := range nt.size {
@@ -338,7 +353,7 @@ func (nt *rcNetwork) join() bool {
 			nt.p += math.Exp(nt.cst+pasts[i]+ref) * sum
 		}
 		nt.work += len(pasts) + len(ys)
-		if nt.work > nt.limit || len(ys) > fisherMaxPaths {
+		if nt.work > nt.limit {
 			return false
 		}
 	}
@@ -356,7 +371,7 @@ func (nt *rcNetwork) second(k int, m []int, idx int, q, lo, hi, ref float64, low
 		return nt.line(k, m, child, cidx, q+edge, left, lo, hi, -ref, low, func(child []int, cidx int, length float64) bool {
 			if k+1 == last {
 				nt.secondL = append(nt.secondL, length+nt.bound(last, child, cidx).max)
-				return len(nt.secondL) <= fisherMaxPaths
+				return len(nt.secondL) <= fisherMaxList
 			}
 			return nt.second(k+1, child, cidx, length, lo, hi, ref, low)
 		})
