@@ -145,7 +145,7 @@ func CARIMPI() *CoxModel {
 // carimpiNotes explain what is and is not known of the published
 // CAR-IMPI; every CAR-IMPI model carries them.
 var carimpiNotes = []string{
-	"The age and stage coefficients are in the paper's supplement, which carimpi does not have: a model file must supply the coefficients (written by carimpi study, or by hand from the supplement).",
+	"The paper's own age and stage coefficients are in its supplement, which carimpi does not have: the coefficients used are this model's (see its provenance), from a model file written by carimpi study or validate-model --recalibrate, or by hand from the supplement.",
 	"Published MTV slopes, for documentation only: log HR +1.49 per 100 mL below the 44.3 mL knot; the paper prints +0.87 per 100 mL above it, which cannot be literal: with 1.49 below the knot, no age and stage coefficients reproduce the published median 1.35 and terciles 1.07/1.58 of the development cohort (and its validation median 1.07), while a slope of about 0.03-0.16 per 100 mL above the knot can.",
 	"The paper's published cutoffs (abstract): median 1.35; terciles 1.07 and 1.58 (the results text once prints 1.53 for the upper tercile; \"cutoffs\": \"winkelmann-2025\" uses 1.58). They are not necessarily this model's: the cutoffs used are the model's own \"cutoffs\". The development cohort came from five centres.",
 }

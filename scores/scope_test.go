@@ -79,5 +79,10 @@ func TestCARIMPINotesNameCutoffsPublished(t *testing.T) {
 		if strings.Contains(n, "1.35") && !strings.Contains(n, "published") {
 			t.Errorf("note gives the paper's cutoffs without saying they are the published ones: %q", n)
 		}
+		// Every CAR-IMPI model carries these notes, fitted and recalibrated
+		// ones included: none may say the model lacks its coefficients.
+		if strings.Contains(n, "must supply") {
+			t.Errorf("note would tell a fitted model's user it has no coefficients: %q", n)
+		}
 	}
 }
