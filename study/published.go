@@ -70,13 +70,7 @@ var publishedTargets = []struct {
 	{"HR high vs low median group, validation OS", "", 3.0, km("validation", "median", "os", func(g *GroupSurvival) float64 { return at(g.HRVsLow, 0) })},
 	{"Multivariable HR per unit CAR-IMPI, development PFS", "", 1.95, multiHR("development")},
 	{"Multivariable HR per unit CAR-IMPI, validation PFS", "", 1.71, multiHR("validation")},
-	{"CAR-HEMATOTOX ≥ 3 (pooled)", "%", 26.7, func(r *Results) float64 {
-		g := r.CombinedHematotox["pfs"]
-		if g == nil || sum(g.N) == 0 {
-			return math.NaN()
-		}
-		return 100 * float64(g.N[1]+g.N[3]) / float64(sum(g.N))
-	}},
+	{"CAR-HEMATOTOX ≥ 3 (pooled)", "%", 26.7, combinedShare(1, 3)},
 	{"1-year PFS, c-low/h-low", "%", 57, combined("pfs", 0)},
 	{"1-year PFS, c-low/h-high", "%", 51, combined("pfs", 1)},
 	{"1-year PFS, c-high/h-low", "%", 34, combined("pfs", 2)},
@@ -85,19 +79,30 @@ var publishedTargets = []struct {
 	{"1-year OS, c-low/h-high", "%", 73, combined("os", 1)},
 	{"1-year OS, c-high/h-low", "%", 63, combined("os", 2)},
 	{"1-year OS, c-high/h-high", "%", 38, combined("os", 3)},
-	{"Share c-high/h-high (pooled)", "%", 25, func(r *Results) float64 {
-		g := r.CombinedHematotox["pfs"]
-		if g == nil || sum(g.N) == 0 {
-			return math.NaN()
-		}
-		return 100 * float64(g.N[3]) / float64(sum(g.N))
-	}},
+	{"Share c-high/h-high (pooled)", "%", 25, combinedShare(3)},
 	{"CRS grade ≥ 3, low median group", "%", 1.8, tox("crs3", 0)},
 	{"CRS grade ≥ 3, high median group", "%", 13.2, tox("crs3", 1)},
 	{"ICANS grade ≥ 3, low median group", "%", 12.3, tox("icans3", 0)},
 	{"ICANS grade ≥ 3, high median group", "%", 21.1, tox("icans3", 1)},
 	{"ICU admission, low median group", "%", 7.9, tox("icu", 0)},
 	{"ICU admission, high median group", "%", 22, tox("icu", 1)},
+}
+
+// combinedShare is the percentage of the pooled CAR-IMPI × CAR-HEMATOTOX
+// groups (c-low/h-low, c-low/h-high, c-high/h-low, c-high/h-high) in the
+// groups numbered.
+func combinedShare(groups ...int) func(*Results) float64 {
+	return func(r *Results) float64 {
+		g := r.CombinedHematotox["pfs"]
+		if g == nil || sum(g.N) == 0 {
+			return math.NaN()
+		}
+		in := 0
+		for _, i := range groups {
+			in += g.N[i]
+		}
+		return 100 * float64(in) / float64(sum(g.N))
+	}
 }
 
 func at(x []float64, i int) float64 {
