@@ -2,12 +2,10 @@ package render
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
+	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"math"
 	"path/filepath"
@@ -125,23 +123,25 @@ const pxToPt = 0.75
 // WritePNG writes the drawing as a PNG at dpi dots per inch (300 for
 // journals), with the resolution recorded in the file (pHYs chunk).
 func WritePNG(w io.Writer, d *Drawing, dpi int) error {
-	c := vgimg.NewWith(vgimg.UseWH(vg.Length(d.Width*pxToPt), vg.Length(d.Height*pxToPt)), vgimg.UseDPI(dpi),
-		vgimg.UseBackgroundColor(color.White))
-	if err := d.replay(c); err != nil {
-		return err
-	}
-	// BestSpeed: a figure is mostly flat colour, which deflate's fastest
-	// level compresses nearly as well at a fraction of the time.
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, c.Image()); err != nil {
-		return err
-	}
-	out, err := withPHYs(buf.Bytes(), dpi)
+	img, err := rasterize(d, dpi)
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(out)
-	return err
+	return encodePNG(w, img, dpi)
+}
+
+// rasterize draws the drawing on a white canvas at dpi dots per inch.
+func rasterize(d *Drawing, dpi int) (*image.RGBA, error) {
+	c := vgimg.NewWith(vgimg.UseWH(vg.Length(d.Width*pxToPt), vg.Length(d.Height*pxToPt)), vgimg.UseDPI(dpi),
+		vgimg.UseBackgroundColor(color.White))
+	if err := d.replay(c); err != nil {
+		return nil, err
+	}
+	img, ok := c.Image().(*image.RGBA)
+	if !ok {
+		return nil, fmt.Errorf("render: canvas is %T, not RGBA", c.Image())
+	}
+	return img, nil
 }
 
 // WritePDF writes the drawing as a one-page PDF with embedded fonts. The
@@ -350,28 +350,6 @@ func drawText(c vg.Canvas, o op, a map[string]string, pt func(x, y float64) vg.P
 	}
 	c.FillString(face, vg.Point{X: p.X + dx, Y: p.Y}, o.text)
 	return nil
-}
-
-// withPHYs inserts a pHYs chunk (pixels per metre) after a PNG's IHDR so
-// that viewers and journals read the intended resolution.
-func withPHYs(png []byte, dpi int) ([]byte, error) {
-	const sig = 8
-	if len(png) < sig+25 || string(png[12:16]) != "IHDR" {
-		return nil, fmt.Errorf("render: not a PNG")
-	}
-	ihdrEnd := sig + 8 + int(binary.BigEndian.Uint32(png[8:12])) + 4
-	ppm := uint32(math.Round(float64(dpi) / 0.0254))
-	chunk := make([]byte, 0, 21)
-	chunk = binary.BigEndian.AppendUint32(chunk, 9)
-	chunk = append(chunk, "pHYs"...)
-	chunk = binary.BigEndian.AppendUint32(chunk, ppm)
-	chunk = binary.BigEndian.AppendUint32(chunk, ppm)
-	chunk = append(chunk, 1) // unit: metre
-	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
-	out := make([]byte, 0, len(png)+len(chunk))
-	out = append(out, png[:ihdrEnd]...)
-	out = append(out, chunk...)
-	return append(out, png[ihdrEnd:]...), nil
 }
 
 // TextWidth is the width in SVG user units of s set in Liberation Sans

@@ -1,0 +1,65 @@
+package render
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestEncodePNGLossless encodes opaque images (a figure's canvas, random
+// pixels, repeated rows, one pixel) and decodes them with image/png: every
+// pixel comes back, and the file records its resolution.
+func TestEncodePNGLossless(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	noise := image.NewRGBA(image.Rect(0, 0, 97, 41))
+	for i := range noise.Pix {
+		noise.Pix[i] = uint8(rng.Uint32())
+		if i%4 == 3 {
+			noise.Pix[i] = 255
+		}
+	}
+	stripes := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for y := range 64 {
+		for x := range 64 {
+			stripes.Set(x, y, color.RGBA{uint8(x * 4), uint8(y / 8 * 30), 200, 255})
+		}
+	}
+	one := image.NewRGBA(image.Rect(0, 0, 1, 1))
+	one.Set(0, 0, color.RGBA{1, 2, 3, 255})
+	figure := canvasImage(t, testKM().Drawing())
+	for name, img := range map[string]*image.RGBA{"noise": noise, "stripes": stripes, "one pixel": one, "figure": figure} {
+		var b bytes.Buffer
+		if err := encodePNG(&b, img, 300); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b.Bytes()[:64], []byte("pHYs\x00\x00\x2e\x23\x00\x00\x2e\x23\x01")) { // 11811 px/m
+			t.Errorf("%s: no pHYs of 300 dpi", name)
+		}
+		got, err := png.Decode(&b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.Bounds() != img.Bounds() {
+			t.Fatalf("%s: decoded %v, want %v", name, got.Bounds(), img.Bounds())
+		}
+		for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+			for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+				if g, w := color.RGBAModel.Convert(got.At(x, y)), img.At(x, y); g != w {
+					t.Fatalf("%s: pixel (%d, %d) is %v, want %v", name, x, y, g, w)
+				}
+			}
+		}
+	}
+}
+
+func canvasImage(t *testing.T, d *Drawing) *image.RGBA {
+	t.Helper()
+	img, err := rasterize(d, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
