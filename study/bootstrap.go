@@ -7,6 +7,7 @@ import (
 	"carimpi/internal/jsonx"
 	"carimpi/stattest"
 	"carimpi/survival/concordance"
+	"carimpi/survival/cox"
 	"carimpi/survival/maxstat"
 	"carimpi/survival/validation"
 )
@@ -28,15 +29,39 @@ type Optimism struct {
 	CutpointUpper  jsonx.Float `json:"cutpoint_upper"`
 }
 
-// develop repeats steps 4-5 on one sample: the knot by maximally selected
-// log-rank statistics, then the Cox fit; it returns the knot and the
-// coefficients in modelTerms order.
-func develop(s sample) (knot float64, coef []float64, err error) {
-	ms, err := maxstat.Test(s.mtv, s.t, s.e, maxstat.Options{})
+// development is the development sample prepared for the resamples: its
+// outcome sorted once for the cutpoint search and for the Cox fit, so that
+// a resample, given as a count per row, is fitted without a copy or a sort.
+type development struct {
+	s   sample
+	srt *cox.Sorted
+	cut *maxstat.Fixed
+}
+
+func newDevelopment(s sample) (*development, error) {
+	srt, err := cox.NewSorted(s.t, s.e)
+	if err != nil {
+		return nil, err
+	}
+	cut, err := maxstat.NewFixed(s.mtv, s.t, s.e)
+	if err != nil {
+		return nil, err
+	}
+	return &development{s: s, srt: srt, cut: cut}, nil
+}
+
+// develop repeats steps 4-5 on the sample with row i counted count[i]
+// times (nil: once each): the knot by maximally selected log-rank
+// statistics, then the Cox fit; it returns the knot and the coefficients
+// in modelTerms order. Both are those of the repeated rows (see
+// maxstat.Fixed.Test and cox.Sorted.Fit). x is scratch for the design
+// columns.
+func (d *development) develop(count []int32, x [][]float64) (knot float64, coef []float64, err error) {
+	ms, err := d.cut.Test(count, maxstat.Options{})
 	if err != nil {
 		return 0, nil, err
 	}
-	m, cols, _, err := s.fitAt(ms.Cutpoint)
+	m, cols, _, err := d.s.fitAt(d.srt, ms.Cutpoint, count, x)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -47,15 +72,18 @@ func develop(s sample) (knot float64, coef []float64, err error) {
 }
 
 // designRows returns the model's columns: MTV, max(MTV - knot, 0), age and
-// the stage 2-4 indicators.
-func designRows(mtv, age, stage []float64, knot float64) [][]float64 {
-	x := make([][]float64, len(modelTerms))
-	for j := range x {
-		x[j] = make([]float64, len(mtv))
+// the stage 2-4 indicators, in x if it has room.
+func designRows(x [][]float64, mtv, age, stage []float64, knot float64) [][]float64 {
+	if len(x) != len(modelTerms) || len(x[0]) != len(mtv) {
+		x = make([][]float64, len(modelTerms))
+		for j := range x {
+			x[j] = make([]float64, len(mtv))
+		}
 	}
 	for i := range mtv {
 		x[0][i], x[1][i], x[2][i] = mtv[i], math.Max(mtv[i]-knot, 0), age[i]
 		for s := 2; s <= 4; s++ {
+			x[1+s][i] = 0
 			if stage[i] == float64(s) {
 				x[1+s][i] = 1
 			}
@@ -93,11 +121,13 @@ func (s sample) lp(dst []float64, knot float64, coef []float64) []float64 {
 // startBootstrap starts the optimism correction of the C-index over
 // opt.Bootstrap resamples of the development sample orig, seeded by
 // opt.Seed, and returns the function that waits for its result. A
-// resample's model is measured on the resample (apparent) and on the
-// original sample (test) with one linear predictor over the original rows:
-// the resample's rows are the original rows counted with their
-// multiplicity (concordance.Fixed), which gives Harrell's C of the repeated
-// rows bit for bit without building or sorting them again.
+// resample is the original rows counted with their multiplicity: the
+// cutpoint search, the Cox fit and both C-indices work on the counts over
+// the outcome sorted once (maxstat.Fixed, cox.Sorted, concordance.Fixed),
+// giving the results of the repeated rows without building or sorting
+// them. A resample's model is measured on the resample (apparent) and on
+// the original sample (test) with one linear predictor over the original
+// rows.
 func startBootstrap(orig sample, opt Options) func() (*Optimism, error) {
 	type result struct {
 		o   *Optimism
@@ -119,24 +149,27 @@ func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 	if n < 10 {
 		return nil, errors.New("fewer than 10 development patients with the endpoint")
 	}
-	knot, coef, err := develop(orig)
+	dev, err := newDevelopment(orig)
+	if err != nil {
+		return nil, err
+	}
+	knot, coef, err := dev.develop(nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	apparent := concordance.NewFixed(orig.t, orig.e).HarrellC(orig.lp(nil, knot, coef), nil)
 	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func() func(idx []int) (validation.Replicate, error) {
-		// each parallel worker has its own resample and scratch
-		b := sample{mtv: make([]float64, n), age: make([]float64, n), stage: make([]float64, n), t: make([]float64, n), e: make([]bool, n)}
+		// each parallel worker has its own counts and scratch
 		fixed := concordance.NewFixed(orig.t, orig.e)
 		count := make([]int32, n)
+		x := designRows(nil, orig.mtv, orig.age, orig.stage, 0)
 		var lp []float64
 		return func(idx []int) (validation.Replicate, error) {
 			clear(count)
-			for k, i := range idx {
-				b.mtv[k], b.age[k], b.stage[k], b.t[k], b.e[k] = orig.mtv[i], orig.age[i], orig.stage[i], orig.t[i], orig.e[i]
+			for _, i := range idx {
 				count[i]++
 			}
-			knot, c, err := develop(b)
+			knot, c, err := dev.develop(count, x)
 			if err != nil {
 				return validation.Replicate{}, err
 			}

@@ -337,16 +337,18 @@ func developmentSample(p *patients, dev []int, o outcome) sample {
 	return s
 }
 
-// fitAt fits the Cox model (Efron) of the sample on the linear spline of
-// MTV at knot, age and stage (stage 1 the reference). A stage without
-// patients has no column: cols[c] is the modelTerms index of fitted
-// column c, and absent lists the terms left out.
-func (s sample) fitAt(knot float64) (m *cox.Model, cols []int, absent []string, err error) {
-	x := designRows(s.mtv, s.age, s.stage, knot)
+// fitAt fits the Cox model (Efron) of the sample, sorted as srt, on the
+// linear spline of MTV at knot, age and stage (stage 1 the reference),
+// with row i counted count[i] times (nil: once; cox.Sorted.Fit). A stage
+// without patients has no column: cols[c] is the modelTerms index of
+// fitted column c, and absent lists the terms left out. x is scratch for
+// the design columns (designRows).
+func (s sample) fitAt(srt *cox.Sorted, knot float64, count []int32, x [][]float64) (m *cox.Model, cols []int, absent []string, err error) {
+	x = designRows(x, s.mtv, s.age, s.stage, knot)
 	var xs [][]float64
 	var names []string
 	for j, name := range modelTerms {
-		if j >= 3 && allZero(x[j]) {
+		if j >= 3 && allZero(x[j], count) {
 			absent = append(absent, name)
 			continue
 		}
@@ -354,7 +356,7 @@ func (s sample) fitAt(knot float64) (m *cox.Model, cols []int, absent []string, 
 		names = append(names, name)
 		cols = append(cols, j)
 	}
-	m, err = cox.Fit(s.t, s.e, xs, &cox.Options{Names: names}, nil)
+	m, err = srt.Fit(xs, count, &cox.Options{Names: names})
 	return m, cols, absent, err
 }
 
@@ -394,7 +396,11 @@ func fittedProvenance(c *cohort.Cohort, rep *cohort.Report, opt Options, fit Mod
 // it as a scores model with the fit's numbers for the report.
 func fitModel(s sample, knot float64, opt Options) (*scores.CoxModel, ModelFit, error) {
 	fit := ModelFit{Terms: modelTerms, Knot: knot}
-	m, cols, absent, err := s.fitAt(knot)
+	srt, err := cox.NewSorted(s.t, s.e)
+	if err != nil {
+		return nil, fit, fmt.Errorf("fitting the CAR-IMPI model: %w", err)
+	}
+	m, cols, absent, err := s.fitAt(srt, knot, nil, nil)
 	if err != nil {
 		return nil, fit, fmt.Errorf("fitting the CAR-IMPI model: %w", err)
 	}
@@ -426,9 +432,11 @@ func fitModel(s sample, knot float64, opt Options) (*scores.CoxModel, ModelFit, 
 	return model, fit, nil
 }
 
-func allZero(x []float64) bool {
-	for _, v := range x {
-		if v != 0 {
+// allZero reports whether x is 0 in every row counted (count nil: every
+// row; else those with count[i] > 0).
+func allZero(x []float64, count []int32) bool {
+	for i, v := range x {
+		if v != 0 && (count == nil || count[i] > 0) {
 			return false
 		}
 	}

@@ -30,6 +30,13 @@
 //
 // Breslow is the case of one step (k = 0) with weight W_D.
 //
+// With frequencies (Sorted.Fit: row i stands for c_i identical rows, the
+// bootstrap's resamples) the same formulas run over the repeated rows: d is
+// the number of repeated deaths, sum c_i over the deaths, W_D = d, and each
+// of the d steps has weight 1. coxph's case weights instead take d as the
+// number of death rows and W_D as their total weight, which for tied deaths
+// is a different Efron likelihood.
+//
 // # The recursion
 //
 // The risk set only grows as t decreases, so S0, S1 and S2 are running

@@ -132,6 +132,7 @@ type Model struct {
 type fitted struct {
 	pr      *problem
 	order   []int // order[k] = input index of sorted observation k
+	in      int   // number of input rows (more than len(order) when a frequency fit left rows out)
 	strata  []int // stratum label of each sorted stratum
 	beta    []float64
 	betaS   []float64 // coefficients on the centred and scaled columns, aliased = 0
@@ -236,6 +237,18 @@ func Fit(time []float64, event []bool, x [][]float64, opt *Options, weights []fl
 			return nil, fmt.Errorf("cox: observation %d: offset %v is not finite", i+1, o)
 		}
 	}
+	m := &Model{Names: append([]string(nil), names...), N: n, Ties: opt.Ties}
+	pr, f := prepare(time, event, x, opt, weights)
+	if err := m.fitPrepared(pr, f, opt); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// fitPrepared fits the model to the prepared data (prepare), as Fit
+// describes, and fills m.
+func (m *Model) fitPrepared(pr *problem, f *fitted, opt *Options) error {
+	p := pr.p
 	maxIter := opt.MaxIter
 	if maxIter == 0 {
 		maxIter = DefaultMaxIter
@@ -246,17 +259,14 @@ func Fit(time []float64, event []bool, x [][]float64, opt *Options, weights []fl
 	if eps == 0 {
 		eps = DefaultEps
 	}
-
-	m := &Model{Names: append([]string(nil), names...), N: n, Ties: opt.Ties}
-	pr, f := prepare(time, event, x, opt, weights)
 	m.fit = f
-	for _, e := range pr.status {
+	for i, e := range pr.status {
 		if e {
-			m.Events++
+			m.Events += int(pr.deaths(i))
 		}
 	}
 	if m.Events == 0 {
-		return nil, errNoEvents
+		return errNoEvents
 	}
 	m.Means = append([]float64(nil), f.center...)
 	m.noteEmptyStrata(opt.StrataNames)
@@ -315,7 +325,7 @@ func Fit(time []float64, event []bool, x [][]float64, opt *Options, weights []fl
 		}
 	}
 	m.summarize(nr.sctest)
-	return m, nil
+	return nil
 }
 
 // toRows copies a p*p matrix into rows, with NaN rows and columns for
@@ -335,11 +345,10 @@ func toRows(v []float64, p int, aliased []bool) [][]float64 {
 	return out
 }
 
-// prepare sorts the data by (stratum, decreasing time), centres and scales
-// the columns (weighted mean; scale = sum(w)/sum(w |x - mean|); columns with
-// values only in {-1, 0, 1} are left alone) and stores them row-major.
+// prepare sorts the data by (stratum, decreasing time) and lays them out
+// for the kernel (layout).
 func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights []float64) (*problem, *fitted) {
-	n, p := len(time), len(x)
+	n := len(time)
 	// stratum codes in increasing label order
 	var codes []int32
 	var labels []int
@@ -355,14 +364,27 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		labels = []int{0}
 	}
 	sorted, fixed := sortOrder(time, codes, len(labels))
+	return layout(sorted, fixed, codes, labels, event, x, opt, weights, false)
+}
+
+// layout builds the kernel's problem from the observations sorted (input
+// indices in the kernel's order, by stratum code and decreasing time, with
+// their times after timefix): status, weights and offsets in that order,
+// the stratum boundaries, the columns centred and scaled (weighted mean;
+// scale = sum(w)/sum(w |x - mean|); columns with values only in {-1, 0, 1}
+// among the sorted observations are left alone) and stored row-major, and
+// the tie structure. Input rows missing from sorted must have weight 0.
+// freq marks the weights as frequencies (see problem.freq).
+func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event []bool, x [][]float64, opt *Options, weights []float64, freq bool) (*problem, *fitted) {
+	n, p := len(sorted), len(x)
 	pr := &problem{
-		n: n, p: p, efron: opt.Ties == Efron,
+		n: n, p: p, efron: opt.Ties == Efron, freq: freq,
 		x:      make([]float64, n*p),
 		time:   fixed, // tied where equal but for rounding error, as coxph's aeqSurv
 		status: make([]bool, n),
 		a:      make([]float64, p), a2: make([]float64, p),
 	}
-	f := &fitted{pr: pr, order: make([]int, n), strata: labels,
+	f := &fitted{pr: pr, order: make([]int, n), in: len(event), strata: labels,
 		center: make([]float64, p), scale: make([]float64, p)}
 	if weights != nil {
 		pr.w = make([]float64, n)
@@ -397,7 +419,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		both := make([]float64, 2*n)
 		for k, i := range f.order {
 			both[k] = opt.Start[i]
-			both[n+k] = time[i]
+			both[n+k] = fixed[k]
 		}
 		both = timefix.Apply(both)
 		pr.start = both[:n:n]
@@ -414,7 +436,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 	}
 	for j, col := range x {
 		f.scale[j] = 1
-		if unitValued(col) {
+		if unitValued(col, f.order) {
 			for k, i := range f.order {
 				pr.x[k*p+j] = col[i]
 			}
@@ -454,10 +476,11 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 	return pr, f
 }
 
-// unitValued reports whether every value is -1, 0 or 1 (coxph's nocenter).
-func unitValued(col []float64) bool {
-	for _, v := range col {
-		if v != 0 && v != 1 && v != -1 {
+// unitValued reports whether every value of the rows listed is -1, 0 or 1
+// (coxph's nocenter).
+func unitValued(col []float64, rows []int) bool {
+	for _, i := range rows {
+		if v := col[i]; v != 0 && v != 1 && v != -1 {
 			return false
 		}
 	}

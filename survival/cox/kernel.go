@@ -20,6 +20,11 @@ type problem struct {
 	time   []float64
 	status []bool
 	w      []float64 // nil: all weights 1
+	// freq marks w as whole frequencies (Sorted.Fit): a row of weight c
+	// stands for c identical rows, so its deaths count c times in Efron's
+	// d, as in the fit of the repeated rows, where case weights would count
+	// it once (coxph's weighted Efron).
+	freq   bool
 	off    []float64 // nil: no offset
 	starts []int     // stratum s is [starts[s], starts[s+1])
 	efron  bool
@@ -35,7 +40,7 @@ type problem struct {
 	// [gstart[s], gstart[s+1]).
 	gend   []int
 	gstart []int
-	gdead  []int32   // deaths in the group
+	gdead  []int32   // deaths in the group (with frequencies, each counted with its own)
 	gdwt   []float64 // their total weight
 	xdeath []float64 // sum over deaths of w x (p)
 	odeath float64   // sum over deaths of w offset
@@ -51,6 +56,15 @@ func (pr *problem) weight(i int) float64 {
 		return 1
 	}
 	return pr.w[i]
+}
+
+// deaths is the number of deaths observation i counts for in Efron's d
+// when it has an event: its frequency, else 1.
+func (pr *problem) deaths(i int) int32 {
+	if pr.freq {
+		return int32(pr.w[i])
+	}
+	return 1
 }
 
 // sortStarts fills byStart: within each stratum, the positions ordered by
@@ -96,7 +110,7 @@ func (pr *problem) ties() {
 					continue
 				}
 				w := pr.weight(i)
-				nd++
+				nd += pr.deaths(i)
 				dwt += w
 				for j, v := range pr.x[i*p : i*p+p] {
 					pr.xdeath[j] += w * v
@@ -135,8 +149,8 @@ func (pr *problem) ties() {
 //	u      -= S0 A - S1 A2,                              S_m = sum_k (dw/d) f^m / R_k
 //	I      += S0 C - S1 C2 - (T0 AA' - T1 (A A2' + A2 A') + T2 A2A2'),  T_m = sum_k (dw/d) f^m / R_k^2
 //
-// (Breslow, or a single death: d = 1, f = 0.) Without weights every log
-// term has weight 1, and the logs of a stratum are summed as the log of one
+// (Breslow, or a single death: d = 1, f = 0.) Without weights, and with
+// frequencies (d the repeated deaths, dw = d), every log term has weight 1, and the logs of a stratum are summed as the log of one
 // product, renormalised by its binary exponent (math.Frexp) when large.
 func (pr *problem) eval(beta, u, imat []float64) float64 {
 	p := pr.p
@@ -158,6 +172,8 @@ func (pr *problem) eval(beta, u, imat []float64) float64 {
 		clear(it)
 	}
 	unweighted := pr.w == nil
+	// every log term has weight 1 without weights and with frequencies
+	unitLogs := unweighted || pr.freq
 	for s := 0; s+1 < len(pr.starts); s++ {
 		var denom float64
 		clear(a)
@@ -223,7 +239,7 @@ func (pr *problem) eval(beta, u, imat []float64) float64 {
 			}
 			dwt := pr.gdwt[g]
 			if !tied {
-				if unweighted && nd == 1 {
+				if unitLogs && nd == 1 {
 					prod *= denom
 					if prod > 0x1p500 || prod < 0x1p-500 {
 						m, e := math.Frexp(prod)
@@ -253,7 +269,7 @@ func (pr *problem) eval(beta, u, imat []float64) float64 {
 			for k := int32(0); k < nd; k++ {
 				f := float64(k) / float64(nd)
 				d := denom - f*denom2
-				if unweighted {
+				if unitLogs {
 					prod *= d
 					if prod > 0x1p500 || prod < 0x1p-500 {
 						m, e := math.Frexp(prod)

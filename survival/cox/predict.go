@@ -23,7 +23,7 @@ func (m *Model) LP(x []float64) float64 {
 }
 
 // LinearPredictors returns the linear predictor of each observation of the
-// fit, in input order. Uncentred it is x'b + offset. Centred it is R's
+// fit, in input order (NaN for the rows of count 0 of a Sorted.Fit). Uncentred it is x'b + offset. Centred it is R's
 // predict(fit, type = "lp"): (x - xbar)'b + offset - mean(offset), with xbar
 // the weighted column means of the observation's stratum (reference =
 // "strata", survival >= 3.2) or Means when there are no strata.
@@ -45,7 +45,12 @@ func (m *Model) LinearPredictors(centred bool) []float64 {
 		}
 		xb[k] = s
 	}
-	out := make([]float64, pr.n)
+	out := make([]float64, f.in)
+	if f.in != pr.n {
+		for i := range out {
+			out[i] = math.NaN() // rows a frequency fit left out
+		}
+	}
 	for k, i := range f.order {
 		out[i] = xb[k]
 		if pr.off != nil {

@@ -10,6 +10,8 @@ import (
 // Residuals are the residuals of a fitted model, as R's residuals.coxph.
 // Per-observation slices are in input order; Schoenfeld residuals have one
 // row per event, ordered by stratum, then time, then input order (as R).
+// A Sorted.Fit gives each row the residuals of one of its copies (NaN for
+// the rows of count 0) and one Schoenfeld row per row with an event.
 type Residuals struct {
 	// Martingale: delta_i - exp(eta_i) (H0(t_i) - H0(start_i)), H0 the
 	// baseline cumulative hazard of the tie rule (type = "martingale").
@@ -39,8 +41,15 @@ func (m *Model) Residuals() Residuals {
 	p, n := pr.p, pr.n
 	r := m.residuals()
 	out := Residuals{
-		Martingale: make([]float64, n), Deviance: make([]float64, n),
-		Score: make([][]float64, n), DFBeta: make([][]float64, n),
+		Martingale: make([]float64, f.in), Deviance: make([]float64, f.in),
+		Score: make([][]float64, f.in), DFBeta: make([][]float64, f.in),
+	}
+	if f.in != n {
+		// rows a frequency fit left out
+		for i := range out.Martingale {
+			out.Martingale[i], out.Deviance[i] = math.NaN(), math.NaN()
+			out.Score[i], out.DFBeta[i] = nanRow(p), nanRow(p)
+		}
 	}
 	v := m.NaiveVar
 	if v == nil {
@@ -68,6 +77,9 @@ func (m *Model) Residuals() Residuals {
 		out.Score[i] = sc
 		db := make([]float64, p)
 		w := pr.weight(k)
+		if pr.freq {
+			w = 1 // the dfbeta of one copy of the row
+		}
 		for c := range db {
 			if m.Aliased[c] {
 				db[c] = math.NaN()
@@ -125,4 +137,12 @@ func CheckResidualType(t string) error {
 		}
 	}
 	return fmt.Errorf("unknown residual type %q (use martingale, deviance, score, schoenfeld or dfbeta)", t)
+}
+
+func nanRow(p int) []float64 {
+	r := make([]float64, p)
+	for j := range r {
+		r[j] = math.NaN()
+	}
+	return r
 }

@@ -62,7 +62,7 @@ func (rs *riskSet) add(pr *problem, i, end int) int {
 			rs.a[j] += r * row[j]
 		}
 		if pr.status[i] {
-			rs.nd++
+			rs.nd += int(pr.deaths(i))
 			rs.deathWt += pr.weight(i)
 			rs.denom2 += r
 			for j := range rs.a2 {

@@ -54,20 +54,22 @@ func Bootstrap(x, time []float64, event []bool, opts Options, b int, seed uint64
 	if err != nil {
 		return nil, err
 	}
+	f, err := NewFixed(x, time, event)
+	if err != nil {
+		return nil, err
+	}
 	n := len(x)
 	cuts := make([]float64, b)
 	chunks := (b + bootChunk - 1) / bootChunk
 	forChunks(chunks, opts.Workers, func(c int) {
 		rng := rand.New(rand.NewPCG(seed, bootStream|uint64(c)))
-		xs := make([]float64, n)
-		ts := make([]float64, n)
-		es := make([]bool, n)
+		count := make([]int32, n)
 		for r := c * bootChunk; r < min(b, (c+1)*bootChunk); r++ {
-			for i := range n {
-				j := rng.IntN(n)
-				xs[i], ts[i], es[i] = x[j], time[j], event[j]
+			clear(count)
+			for range n {
+				count[rng.IntN(n)]++
 			}
-			res, err := scan(xs, LogRankScores(ts, es), sortedIndex(xs), minProp, maxProp)
+			res, err := f.Test(count, Options{MinProp: minProp, MaxProp: maxProp})
 			if err != nil {
 				cuts[r] = math.NaN()
 				continue

@@ -71,6 +71,22 @@ func (o Options) window() (float64, float64, error) {
 	return o.MinProp, o.MaxProp, nil
 }
 
+// check returns the window (see window) and the p-value method ("" is
+// None), or an error for an invalid window or an unknown method.
+func (o Options) check() (minProp, maxProp float64, method Method, err error) {
+	if minProp, maxProp, err = o.window(); err != nil {
+		return 0, 0, "", err
+	}
+	method = o.Method
+	if method == "" {
+		method = None
+	}
+	if _, err := ParseMethod(string(method)); err != nil {
+		return 0, 0, "", err
+	}
+	return minProp, maxProp, method, nil
+}
+
 // Result is a maximally selected rank statistic with its scan.
 type Result struct {
 	// Cutpoint is the smallest cut attaining the maximum; the groups are
@@ -159,15 +175,8 @@ func TestScores(x, a []float64, opts Options) (*Result, error) {
 // testScores is TestScores with the sorting permutation of x, idx, already
 // computed (or nil).
 func testScores(x, a []float64, idx []int32, opts Options) (*Result, error) {
-	minProp, maxProp, err := opts.window()
+	minProp, maxProp, method, err := opts.check()
 	if err != nil {
-		return nil, err
-	}
-	method := opts.Method
-	if method == "" {
-		method = None
-	}
-	if _, err := ParseMethod(string(method)); err != nil {
 		return nil, err
 	}
 	for i, v := range x {
@@ -181,10 +190,31 @@ func testScores(x, a []float64, idx []int32, opts Options) (*Result, error) {
 	if idx == nil {
 		idx = sortedIndex(x)
 	}
-	r, err := scan(x, a, idx, minProp, maxProp)
+	xs, ys := make([]float64, len(x)), make([]float64, len(x))
+	for k, i := range idx {
+		xs[k], ys[k] = x[i], a[i]
+	}
+	return scanTest(xs, ys, a, minProp, maxProp, method, opts)
+}
+
+// scanTest scans the cuts (scan) of the x values xs with their scores ys,
+// both in ascending order of x, and computes the p-value method; a are the
+// scores in data order, for Result.Scores.
+func scanTest(xs, ys, a []float64, minProp, maxProp float64, method Method, opts Options) (*Result, error) {
+	r, err := scan(xs, ys, minProp, maxProp)
 	if err != nil {
 		return nil, err
 	}
+	r.Scores = a
+	if err := r.pValue(method, minProp, maxProp, opts); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// pValue computes the p-value method of the scanned statistic.
+func (r *Result) pValue(method Method, minProp, maxProp float64, opts Options) error {
+	var err error
 	r.Method = method
 	r.P = math.NaN()
 	switch method {
@@ -202,35 +232,29 @@ func testScores(x, a []float64, idx []int32, opts Options) (*Result, error) {
 			r.B = 10000
 		}
 		if r.B < 0 {
-			return nil, fmt.Errorf("maxstat: %d permutations", r.B)
+			return fmt.Errorf("maxstat: %d permutations", r.B)
 		}
 		r.Seed = opts.Seed
 		r.P = PCondMC(r.Statistic, r.sorted, r.M, r.B, r.Seed, opts.Workers)
 		r.PAccuracy = math.Sqrt(r.P * (1 - r.P) / float64(r.B))
 	}
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+	return err
 }
 
-// scan computes the standardized statistics over the window of cuts.
-// idx sorts x ascending.
-func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error) {
-	n := len(x)
+// scan computes the standardized statistics over the window of cuts: xs
+// are the x values ascending and ys the scores in that order. The result
+// keeps ys as its sorted scores.
+func scan(xs, ys []float64, minProp, maxProp float64) (*Result, error) {
+	n := len(xs)
 	if n < 2 {
 		return nil, fmt.Errorf("maxstat: need at least 2 observations, have %d", n)
-	}
-	ys := make([]float64, n)
-	for k, i := range idx {
-		ys[k] = a[i]
 	}
 	lo := max(1, int(math.Floor(float64(n)*minProp)))
 	hi := min(n-1, int(math.Floor(float64(n)*maxProp)))
 	distinct := 1
 	ms := make([]int, 0, max(0, hi-lo+1))
 	for k := 1; k < n; k++ {
-		if x[idx[k]] != x[idx[k-1]] {
+		if xs[k] != xs[k-1] {
 			distinct++
 			if k >= lo && k <= hi {
 				ms = append(ms, k)
@@ -238,7 +262,7 @@ func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error
 		}
 	}
 	if distinct == 1 {
-		return nil, fmt.Errorf("maxstat: all %d x values are equal (%g): there is no cut point", n, x[0])
+		return nil, fmt.Errorf("maxstat: all %d x values are equal (%g): there is no cut point", n, xs[0])
 	}
 	if len(ms) == 0 {
 		return nil, fmt.Errorf("maxstat: x has %d distinct values and none of its cut points leaves between %d and %d of the %d observations in the group x <= cut (minprop %g, maxprop %g); widen the window or use a finer x", distinct, lo, hi, n, minProp, maxProp)
@@ -254,7 +278,7 @@ func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error
 	if !(q > 0) {
 		return nil, ErrConstantScores
 	}
-	r := &Result{N: n, Scores: a, sorted: ys, M: ms,
+	r := &Result{N: n, sorted: ys, M: ms,
 		Cuts: make([]float64, len(ms)), Stats: make([]float64, len(ms))}
 	var cs, cc float64
 	k := 0
@@ -265,7 +289,7 @@ func scan(x, a []float64, idx []int32, minProp, maxProp float64) (*Result, error
 		mf := float64(m)
 		e := mf / nf * ss
 		v := mf * float64(n-m) / (nf * nf * float64(n-1)) * q
-		r.Cuts[j] = x[idx[m-1]]
+		r.Cuts[j] = xs[m-1]
 		r.Stats[j] = math.Abs((cs + cc - e) / math.Sqrt(v))
 	}
 	best := 0

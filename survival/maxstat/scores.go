@@ -23,28 +23,54 @@ func LogRankScores(time []float64, event []bool) []float64 {
 	if len(event) != n {
 		panic(badLength)
 	}
-	idx := sortedIndex(time)
-	a := make([]float64, n)
+	return logRankScores(sortedIndex(time), time, event, nil, n)
+}
+
+// logRankScores is LogRankScores of the rows byTime sorts by ascending
+// time, row i repeated count[i] times (count nil: once), n repetitions in
+// all: the scores of a row's copies are equal, and the sum of 1/denom over
+// a group's deaths is added once per copy, in the same order of additions
+// as over the repeated rows (the terms of a group are equal). Rows of
+// count 0 get score 0.
+func logRankScores(byTime []int32, time []float64, event []bool, count []int32, n int) []float64 {
+	a := make([]float64, len(time))
+	times := func(i int32) int {
+		if count == nil {
+			return 1
+		}
+		return int(count[i])
+	}
 	cum := 0.0
-	for lo := 0; lo < n; {
+	seen := 0 // copies before the group
+	for lo := 0; lo < len(byTime); {
 		hi := lo + 1
-		for hi < n && time[idx[hi]] == time[idx[lo]] {
+		for hi < len(byTime) && time[byTime[hi]] == time[byTime[lo]] {
 			hi++
 		}
-		// hi is the maximum rank of the tied group (1-based).
-		denom := float64(n - hi + 1)
-		for _, i := range idx[lo:hi] {
+		group := 0
+		for _, i := range byTime[lo:hi] {
+			group += times(i)
+		}
+		// seen + group is the maximum rank of the tied group (1-based).
+		denom := float64(n - seen - group + 1)
+		for _, i := range byTime[lo:hi] {
 			if event[i] {
-				cum += 1 / denom
+				for range times(i) {
+					cum += 1 / denom
+				}
 			}
 		}
-		for _, i := range idx[lo:hi] {
+		for _, i := range byTime[lo:hi] {
+			if times(i) == 0 {
+				continue
+			}
 			if event[i] {
 				a[i] = 1 - cum
 			} else {
 				a[i] = -cum
 			}
 		}
+		seen += group
 		lo = hi
 	}
 	return a
