@@ -127,14 +127,16 @@ func (p KMPlot) draw() *svgDoc {
 		col := g.color(gi)
 		if p.Bands && g.Lower != nil && g.Upper != nil {
 			bx, lo, hi := stepBand(g, tmax)
-			var xs, ys []float64
+			ux, uy := make([]float64, len(bx)), make([]float64, len(bx))
+			lx, ly := make([]float64, len(bx)), make([]float64, len(bx))
 			for i := range bx {
-				xs = append(xs, x(bx[i]))
-				ys = append(ys, y(hi[i]))
+				ux[i], uy[i] = x(bx[i]), y(hi[i])
+				lx[i], ly[i] = x(bx[i]), y(lo[i])
 			}
-			for i := len(bx) - 1; i >= 0; i-- {
-				xs = append(xs, x(bx[i]))
-				ys = append(ys, y(lo[i]))
+			xs, ys := denseLine(ux, uy, plotW)
+			lx, ly = denseLine(lx, ly, plotW)
+			for i := len(lx) - 1; i >= 0; i-- {
+				xs, ys = append(xs, lx[i]), append(ys, ly[i])
 			}
 			d.polygon(xs, ys, col, 0.15)
 		}
@@ -142,13 +144,22 @@ func (p KMPlot) draw() *svgDoc {
 		for i := range sx {
 			sx[i], sy[i] = x(sx[i]), y(sy[i])
 		}
+		sx, sy = denseLine(sx, sy, plotW)
 		d.polyline(sx, sy, col, 2, "")
-		// Censor ticks at the curve's height.
+		// Censor ticks at the curve's height; runs of ticks closer than
+		// a pixel are drawn as their outline (registry-size cohorts).
+		var cx, cy []float64
 		for i, t := range g.Time {
 			if g.NCensor[i] > 0 && t <= tmax {
-				cx, cy := x(t), y(g.Surv[i])
-				d.line(cx, cy-4, cx, cy+4, col, 1.5)
+				cx, cy = append(cx, x(t)), append(cy, y(g.Surv[i]))
 			}
+		}
+		single, runs := tickUnion(cx, cy, 0.75, 4, lineTolerance)
+		for _, i := range single {
+			d.line(cx[i], cy[i]-4, cx[i], cy[i]+4, col, 1.5)
+		}
+		for _, r := range runs {
+			d.polygon(r[0], r[1], col, 1)
 		}
 	}
 
