@@ -55,13 +55,18 @@ func newDevelopment(s sample) (*development, error) {
 // statistics, then the Cox fit; it returns the knot and the coefficients
 // in modelTerms order. Both are those of the repeated rows (see
 // maxstat.Fixed.Test and cox.Sorted.Fit). x is scratch for the design
-// columns.
-func (d *development) develop(count []int32, x [][]float64) (knot float64, coef []float64, err error) {
+// columns. warm (modelTerms order) starts the Newton iterations of the Cox
+// fit, nil at 0: the resamples start at the development model's
+// coefficients, which takes about half the iterations of a start at 0 and
+// ends at the same estimate within the convergence tolerance (linear
+// predictors within 1e-7 in TestBootstrapWarmStart; at 5e4 simulated
+// patients the optimism moved by 1e-10 of C).
+func (d *development) develop(count []int32, x [][]float64, warm []float64) (knot float64, coef []float64, err error) {
 	ms, err := d.cut.Test(count, maxstat.Options{})
 	if err != nil {
 		return 0, nil, err
 	}
-	m, cols, _, err := d.s.fitAt(d.srt, ms.Cutpoint, count, x)
+	m, cols, _, err := d.s.fitAt(d.srt, ms.Cutpoint, count, x, warm)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -153,7 +158,7 @@ func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 	if err != nil {
 		return nil, err
 	}
-	knot, coef, err := dev.develop(nil, nil)
+	knot, coef, err := dev.develop(nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +174,7 @@ func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 			for _, i := range idx {
 				count[i]++
 			}
-			knot, c, err := dev.develop(count, x)
+			knot, c, err := dev.develop(count, x, coef)
 			if err != nil {
 				return validation.Replicate{}, err
 			}

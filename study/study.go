@@ -342,8 +342,9 @@ func developmentSample(p *patients, dev []int, o outcome) sample {
 // with row i counted count[i] times (nil: once; cox.Sorted.Fit). A stage
 // without patients has no column: cols[c] is the modelTerms index of
 // fitted column c, and absent lists the terms left out. x is scratch for
-// the design columns (designRows).
-func (s sample) fitAt(srt *cox.Sorted, knot float64, count []int32, x [][]float64) (m *cox.Model, cols []int, absent []string, err error) {
+// the design columns (designRows); warm, if not nil, are the starting
+// coefficients in modelTerms order.
+func (s sample) fitAt(srt *cox.Sorted, knot float64, count []int32, x [][]float64, warm []float64) (m *cox.Model, cols []int, absent []string, err error) {
 	x = designRows(x, s.mtv, s.age, s.stage, knot)
 	var xs [][]float64
 	var names []string
@@ -356,7 +357,13 @@ func (s sample) fitAt(srt *cox.Sorted, knot float64, count []int32, x [][]float6
 		names = append(names, name)
 		cols = append(cols, j)
 	}
-	m, err = srt.Fit(xs, count, &cox.Options{Names: names})
+	var init []float64
+	if warm != nil {
+		for _, j := range cols {
+			init = append(init, warm[j])
+		}
+	}
+	m, err = srt.Fit(xs, count, &cox.Options{Names: names, Init: init})
 	return m, cols, absent, err
 }
 
@@ -400,7 +407,7 @@ func fitModel(s sample, knot float64, opt Options) (*scores.CoxModel, ModelFit, 
 	if err != nil {
 		return nil, fit, fmt.Errorf("fitting the CAR-IMPI model: %w", err)
 	}
-	m, cols, absent, err := s.fitAt(srt, knot, nil, nil)
+	m, cols, absent, err := s.fitAt(srt, knot, nil, nil, nil)
 	if err != nil {
 		return nil, fit, fmt.Errorf("fitting the CAR-IMPI model: %w", err)
 	}
