@@ -2,6 +2,7 @@ package concordance
 
 import (
 	"math"
+	"slices"
 
 	"carimpi/internal/sortkey"
 	"carimpi/survival/internal/timefix"
@@ -18,6 +19,9 @@ type Fixed struct {
 	event []bool
 	ord   []int32  // rows by ascending time
 	key   []uint64 // their time keys (sortkey), ascending
+	// fixedKey are the keys after timefix over all rows (nil until the
+	// first HarrellC without counts)
+	fixedKey []uint64
 
 	// scratch
 	rows       []int32
@@ -59,19 +63,26 @@ func (f *Fixed) HarrellC(score []float64, count []int32) float64 {
 		return float64(count[i])
 	}
 	// The rows present in time order, their times tied as Harrell ties
-	// them (timefix on the present times only).
-	rows, keys := f.rows[:0], f.keys[:0]
-	for k, i := range f.ord {
-		if count != nil && count[i] == 0 {
-			continue
+	// them (timefix on the present times only; for all rows, once).
+	rows, keys := f.ord, f.fixedKey
+	if count != nil || keys == nil {
+		rows, keys = f.rows[:0], f.keys[:0]
+		for k, i := range f.ord {
+			if count == nil || count[i] > 0 {
+				rows, keys = append(rows, i), append(keys, f.key[k])
+			}
 		}
+		f.rows, f.keys = rows, keys
+		timefix.Sorted(keys)
+		if count == nil {
+			f.fixedKey = slices.Clone(keys)
+		}
+	}
+	for _, i := range rows {
 		if math.IsNaN(f.time[i]) || math.IsNaN(score[i]) {
 			return math.NaN()
 		}
-		rows, keys = append(rows, i), append(keys, f.key[k])
 	}
-	f.rows, f.keys = rows, keys
-	timefix.Sorted(keys)
 	m := f.ranks(score)
 	if len(f.all.tree) < m+1 {
 		f.all = newFenwick(m)
@@ -106,9 +117,11 @@ func (f *Fixed) HarrellC(score []float64, count []int32) float64 {
 		}
 		hi = lo
 	}
-	for _, i := range rows {
-		f.all.clear(f.rank[i])
-	}
+	// empty the tree for the next call: one memclr is cheaper than
+	// clearing the path of every row
+	clear(f.all.tree)
+	clear(f.all.node)
+	f.all.total = 0
 	npair := conc + disc + tied
 	if npair == 0 {
 		return math.NaN()
