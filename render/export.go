@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+	"git.sr.ht/~sbinet/gg"
 	stdfont "golang.org/x/image/font"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/font/liberation"
@@ -62,33 +63,93 @@ type op struct {
 	panel          *Drawing
 }
 
-// SVG writes the drawing as a standalone SVG element (the same elements
-// the figure's own SVG method writes).
+// SVG returns the drawing as a standalone SVG element.
 func (d *Drawing) SVG() string {
-	doc := newSVG(d.Width, d.Height, d.Title)
-	d.svgOps(doc)
-	return doc.String()
+	var b strings.Builder
+	d.WriteSVG(&b)
+	return b.String()
 }
 
-func (d *Drawing) svgOps(doc *svgDoc) {
+// WriteSVG writes the drawing as a standalone SVG element. Numbers have at
+// most two decimals, so that files stay small and diffs readable.
+func (d *Drawing) WriteSVG(w io.Writer) error {
+	s := &svgWriter{w: w, b: make([]byte, 0, 1<<16)}
+	s.str(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `).num(d.Width).str(" ").num(d.Height).
+		str(`" width="`).num(d.Width).str(`" height="`).num(d.Height).
+		str(`" role="img" aria-label="`).str(esc(d.Title)).str(`" font-family="Helvetica, Arial, sans-serif" font-size="12">`).
+		str("<title>").str(esc(d.Title)).str("</title>")
+	d.svgOps(s)
+	s.str("</svg>")
+	return s.flush()
+}
+
+func (d *Drawing) svgOps(s *svgWriter) {
 	for _, o := range d.ops {
 		switch o.kind {
 		case opLine:
-			doc.line(o.xs[0], o.ys[0], o.xs[1], o.ys[1], o.color, o.width)
+			s.str(`<line x1="`).num(o.xs[0]).str(`" y1="`).num(o.ys[0]).str(`" x2="`).num(o.xs[1]).str(`" y2="`).num(o.ys[1]).
+				str(`" stroke="`).str(o.color).str(`" stroke-width="`).num(o.width).str(`"/>`)
 		case opRect:
-			doc.rect(o.xs[0], o.ys[0], o.xs[1]-o.xs[0], o.ys[1]-o.ys[0], o.color, o.extra)
+			s.str(`<rect x="`).num(o.xs[0]).str(`" y="`).num(o.ys[0]).str(`" width="`).num(o.xs[1] - o.xs[0]).str(`" height="`).num(o.ys[1] - o.ys[0]).
+				str(`" fill="`).str(o.color).str(`"`).str(o.extra).str("/>")
 		case opText:
-			doc.text(o.xs[0], o.ys[0], o.anchor, o.text, o.extra)
+			s.str(`<text x="`).num(o.xs[0]).str(`" y="`).num(o.ys[0]).str(`" text-anchor="`).str(o.anchor).str(`"`).str(o.extra).
+				str(">").str(esc(o.text)).str("</text>")
 		case opPolyline:
-			doc.polyline(o.xs, o.ys, o.color, o.width, o.extra)
+			s.str(`<path d="`)
+			for i := range o.xs {
+				if i == 0 {
+					s.str("M")
+				} else {
+					s.str("L")
+				}
+				s.num(o.xs[i]).str(" ").num(o.ys[i])
+			}
+			s.str(`" fill="none" stroke="`).str(o.color).str(`" stroke-width="`).num(o.width).str(`"`).str(o.extra).str("/>")
 		case opPolygon:
-			doc.polygon(o.xs, o.ys, o.color, o.opacity)
+			s.str(`<polygon points="`)
+			for i := range o.xs {
+				if i > 0 {
+					s.str(" ")
+				}
+				s.num(o.xs[i]).str(",").num(o.ys[i])
+			}
+			s.str(`" fill="`).str(o.color).str(`" fill-opacity="`).num(o.opacity).str(`" stroke="none"/>`)
 		case opPanel:
-			fmt.Fprintf(&doc.b, `<g transform="translate(%s %s)">`, num(o.xs[0]), num(o.ys[0]))
-			o.panel.svgOps(doc)
-			doc.b.WriteString("</g>")
+			s.str(`<g transform="translate(`).num(o.xs[0]).str(" ").num(o.ys[0]).str(`)">`)
+			o.panel.svgOps(s)
+			s.str("</g>")
 		}
 	}
+}
+
+// svgWriter appends SVG text to a buffer and hands it on in 64 KiB
+// pieces; the first write error is kept and returned by flush.
+type svgWriter struct {
+	w   io.Writer
+	b   []byte
+	err error
+}
+
+func (s *svgWriter) str(v string) *svgWriter {
+	s.b = append(s.b, v...)
+	if len(s.b) >= 1<<16 {
+		s.flush()
+	}
+	return s
+}
+
+func (s *svgWriter) num(v float64) *svgWriter {
+	s.b = appendNum(s.b, v)
+	return s
+}
+
+func (s *svgWriter) flush() error {
+	if s.err == nil && len(s.b) > 0 {
+		_, s.err = s.w.Write(s.b)
+	}
+	s.b = s.b[:0]
+	return s.err
 }
 
 // Grid lays out panels (each a whole figure) in a grid of cols columns
@@ -132,16 +193,51 @@ func WritePNG(w io.Writer, d *Drawing, dpi int) error {
 
 // rasterize draws the drawing on a white canvas at dpi dots per inch.
 func rasterize(d *Drawing, dpi int) (*image.RGBA, error) {
-	c := vgimg.NewWith(vgimg.UseWH(vg.Length(d.Width*pxToPt), vg.Length(d.Height*pxToPt)), vgimg.UseDPI(dpi),
-		vgimg.UseBackgroundColor(color.White))
+	c := newRasterCanvas(d, dpi)
 	if err := d.replay(c); err != nil {
 		return nil, err
 	}
-	img, ok := c.Image().(*image.RGBA)
-	if !ok {
-		return nil, fmt.Errorf("render: canvas is %T, not RGBA", c.Image())
+	return c.img, nil
+}
+
+// rasterCanvas is vgimg's canvas drawing straight on our image: vgimg.New
+// copies the image it makes into gg's context, two canvases of up to 70
+// MB for a multi-panel figure. It draws the same pixels: the context is
+// set up as vgimg sets it up (butt caps, y up), and FillString places text
+// against the figure's exact height, as vgimg does, not the image's
+// height rounded to whole pixels.
+type rasterCanvas struct {
+	*vgimg.Canvas
+	ctx *gg.Context
+	img *image.RGBA
+	h   vg.Length // the figure's height
+}
+
+func newRasterCanvas(d *Drawing, dpi int) *rasterCanvas {
+	w, h := vg.Length(d.Width*pxToPt), vg.Length(d.Height*pxToPt)
+	pw, ph := w/vg.Inch*vg.Length(dpi), h/vg.Inch*vg.Length(dpi) // as vgimg.NewWith sizes its image
+	img := image.NewRGBA(image.Rect(0, 0, int(pw+0.5), int(ph+0.5)))
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	// NewWith paints the background (white by default) on img.
+	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(dpi))
+	return &rasterCanvas{Canvas: c, ctx: ctx, img: img, h: h}
+}
+
+// FillString is vgimg's FillString with the figure's height.
+func (c *rasterCanvas) FillString(f font.Face, pt vg.Point, str string) {
+	if f.Font.Size == 0 {
+		return
 	}
-	return img, nil
+	c.ctx.Push()
+	defer c.ctx.Pop()
+	face := f.FontFace(c.DPI())
+	defer face.Close()
+	c.ctx.SetFontFace(face)
+	x, y, h := pt.X.Dots(c.DPI()), pt.Y.Dots(c.DPI()), c.h.Dots(c.DPI())
+	c.ctx.InvertY()
+	c.ctx.DrawString(str, x, h-y)
 }
 
 // WritePDF writes the drawing as a one-page PDF with embedded fonts. The

@@ -5,8 +5,12 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // TestEncodePNGLossless encodes opaque images (a figure's canvas, random
@@ -62,4 +66,28 @@ func canvasImage(t *testing.T, d *Drawing) *image.RGBA {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// TestRasterCanvasMatchesVgimg: our canvas (no copy of the image) draws
+// the same pixels as vgimg's own, for a figure whose height is not a
+// whole number of pixels (text is placed against the exact height) and a
+// multi-panel grid with rotated labels.
+func TestRasterCanvasMatchesVgimg(t *testing.T) {
+	km := *testKM().Drawing()
+	km.Height += 0.1
+	grid := Grid("Three panels", []*Drawing{testKM().Drawing(), testKM().Drawing(), testKM().Drawing()}, 2, "ABC")
+	for _, d := range []*Drawing{&km, grid} {
+		if px := d.Height * 0.75 * 300 / 72; px == math.Trunc(px) {
+			t.Fatalf("height %g is a whole number of pixels: the test needs one that is not", px)
+		}
+		ours := canvasImage(t, d)
+		c := vgimg.NewWith(vgimg.UseWH(vg.Length(d.Width*pxToPt), vg.Length(d.Height*pxToPt)), vgimg.UseDPI(300), vgimg.UseBackgroundColor(color.White))
+		if err := d.replay(c); err != nil {
+			t.Fatal(err)
+		}
+		theirs := c.Image().(*image.RGBA)
+		if ours.Bounds() != theirs.Bounds() || !bytes.Equal(ours.Pix, theirs.Pix) {
+			t.Errorf("%s: pixels differ from vgimg's canvas", d.Title)
+		}
+	}
 }

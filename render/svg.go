@@ -1,11 +1,9 @@
 package render
 
 import (
-	"fmt"
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
 
 	"carimpi/internal/textsafe"
 )
@@ -94,88 +92,61 @@ func GroupColor(name string, i int) string {
 	return Palette[i%len(Palette)]
 }
 
-// svgDoc is the one drawing surface of every figure: it writes SVG
-// elements and records each drawing call (a Drawing), so that the PNG and
-// PDF of a figure are the same calls replayed on another backend.
-// Coordinates are SVG user units (CSS pixels, y down) written with at
-// most two decimals so that files stay small and diffs stay readable.
+// svgDoc is the one drawing surface of every figure: it records each
+// drawing call (a Drawing), which writes the SVG and is replayed for the
+// PNG and PDF, so that every format shows the same calls. Coordinates are
+// SVG user units (CSS pixels, y down).
 type svgDoc struct {
-	b   strings.Builder
 	rec Drawing
 }
 
 func newSVG(width, height float64, title string) *svgDoc {
-	d := &svgDoc{rec: Drawing{Width: width, Height: height, Title: title}}
-	fmt.Fprintf(&d.b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-label="%s" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
-		num(width), num(height), num(width), num(height), esc(title))
-	fmt.Fprintf(&d.b, "<title>%s</title>", esc(title))
-	return d
+	return &svgDoc{rec: Drawing{Width: width, Height: height, Title: title}}
 }
 
-func (d *svgDoc) String() string { return d.b.String() + "</svg>" }
+func (d *svgDoc) String() string { return d.rec.SVG() }
 
 // Drawing returns the recorded drawing.
 func (d *svgDoc) Drawing() *Drawing { return &d.rec }
 
 func (d *svgDoc) line(x1, y1, x2, y2 float64, stroke string, width float64) {
 	d.rec.ops = append(d.rec.ops, op{kind: opLine, xs: []float64{x1, x2}, ys: []float64{y1, y2}, color: stroke, width: width})
-	fmt.Fprintf(&d.b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s"/>`, num(x1), num(y1), num(x2), num(y2), stroke, num(width))
 }
 
 func (d *svgDoc) rect(x, y, w, h float64, fill string, extra string) {
 	d.rec.ops = append(d.rec.ops, op{kind: opRect, xs: []float64{x, x + w}, ys: []float64{y, y + h}, color: fill, extra: extra})
-	fmt.Fprintf(&d.b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"%s/>`, num(x), num(y), num(w), num(h), fill, extra)
 }
 
 // text writes a label; anchor is start, middle or end.
 func (d *svgDoc) text(x, y float64, anchor, s string, extra string) {
 	d.rec.ops = append(d.rec.ops, op{kind: opText, xs: []float64{x}, ys: []float64{y}, anchor: anchor, text: s, extra: extra})
-	fmt.Fprintf(&d.b, `<text x="%s" y="%s" text-anchor="%s"%s>%s</text>`, num(x), num(y), anchor, extra, esc(s))
 }
 
-// path writes a path with the given points as an open polyline.
+// polyline draws an open line through the points.
 func (d *svgDoc) polyline(xs, ys []float64, stroke string, width float64, extra string) {
 	if len(xs) == 0 {
 		return
 	}
 	d.rec.ops = append(d.rec.ops, op{kind: opPolyline, xs: append([]float64(nil), xs...), ys: append([]float64(nil), ys...), color: stroke, width: width, extra: extra})
-	var p strings.Builder
-	for i := range xs {
-		if i == 0 {
-			p.WriteString("M")
-		} else {
-			p.WriteString("L")
-		}
-		p.WriteString(num(xs[i]))
-		p.WriteByte(' ')
-		p.WriteString(num(ys[i]))
-	}
-	fmt.Fprintf(&d.b, `<path d="%s" fill="none" stroke="%s" stroke-width="%s"%s/>`, p.String(), stroke, num(width), extra)
 }
 
-// polygon writes a filled closed shape.
+// polygon draws a filled closed shape.
 func (d *svgDoc) polygon(xs, ys []float64, fill string, opacity float64) {
 	if len(xs) == 0 {
 		return
 	}
 	d.rec.ops = append(d.rec.ops, op{kind: opPolygon, xs: append([]float64(nil), xs...), ys: append([]float64(nil), ys...), color: fill, opacity: opacity})
-	var p strings.Builder
-	for i := range xs {
-		if i > 0 {
-			p.WriteByte(' ')
-		}
-		p.WriteString(num(xs[i]))
-		p.WriteByte(',')
-		p.WriteString(num(ys[i]))
-	}
-	fmt.Fprintf(&d.b, `<polygon points="%s" fill="%s" fill-opacity="%s" stroke="none"/>`, p.String(), fill, num(opacity))
 }
 
-func num(v float64) string {
+func num(v float64) string { return string(appendNum(nil, v)) }
+
+// appendNum appends v rounded to two decimals ("0" for NaN and
+// infinities), as every coordinate of an SVG is written.
+func appendNum(b []byte, v float64) []byte {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "0"
+		v = 0
 	}
-	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	return strconv.AppendFloat(b, math.Round(v*100)/100, 'f', -1, 64)
 }
 
 func esc(s string) string { return textsafe.Markup(s) }

@@ -52,8 +52,10 @@ func (b *htmlBuf) fig(out *Output, name string) {
 		b.note("Figure not available: " + name + " (see the notes at the end).")
 		return
 	}
-	fmt.Fprintf(b, "<figure id=\"fig-%[1]s\">%[2]s<figcaption>%[3]s <span class=\"files\">Files: <a href=\"figures/%[1]s.svg\">SVG</a>, <a href=\"figures/%[1]s.png\">PNG (300 dpi)</a>, <a href=\"figures/%[1]s.pdf\">PDF</a></span></figcaption></figure>\n",
-		name, f.Drawing.SVG(), textsafe.Markup(f.Title))
+	fmt.Fprintf(b, "<figure id=\"fig-%s\">", name)
+	f.Drawing.WriteSVG(b) // a strings.Builder does not fail
+	fmt.Fprintf(b, "<figcaption>%[2]s <span class=\"files\">Files: <a href=\"figures/%[1]s.svg\">SVG</a>, <a href=\"figures/%[1]s.png\">PNG (300 dpi)</a>, <a href=\"figures/%[1]s.pdf\">PDF</a></span></figcaption></figure>\n",
+		name, textsafe.Markup(f.Title))
 }
 
 // tbl writes a report table with its footnotes and a link to its files.

@@ -170,7 +170,11 @@ func encodeFigure(f Figure) figureFiles {
 		defer wg.Done()
 		pdfErr = render.WritePDF(&pdf, f.Drawing)
 	}()
-	e.svg = []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + f.Drawing.SVG() + "\n")
+	var svg bytes.Buffer
+	svg.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	f.Drawing.WriteSVG(&svg) // a bytes.Buffer does not fail
+	svg.WriteByte('\n')
+	e.svg = svg.Bytes()
 	wg.Wait()
 	switch {
 	case pngErr != nil:
