@@ -25,7 +25,7 @@ func ExampleLoad() {
 		fmt.Println(err)
 		return
 	}
-	for _, r := range c.Records {
+	for _, r := range c.All() {
 		fmt.Printf("%s: stage %g, MTV %g mL, CRP %g mg/dL, PFS %.2f months\n", r.PatientID, r.Stage, r.MTV, r.CRP, r.PFSMonths)
 	}
 	fmt.Printf("%d rows, %d accepted\n", rep.Rows, rep.Accepted)
@@ -44,7 +44,7 @@ func ExampleDefault() {
 	c := cohort.Default()
 	fmt.Println(c.Simulated(), cohort.SimulatedNotice)
 	for _, part := range c.Split() {
-		fmt.Println(part.Records[0].Cohort, part.Len())
+		fmt.Println(part.Record(0).Cohort, part.Len())
 	}
 	// The file holds the 13 MTV outliers the paper's rule removes, which
 	// leaves the paper's 256 and 248 patients.
@@ -79,7 +79,7 @@ func ExampleReport_WriteText() {
 // outlier it removes.
 func ExampleSimulate() {
 	c := cohort.Simulate(3, 2, 2025)
-	for _, r := range c.Records {
+	for _, r := range c.All() {
 		fmt.Printf("%s %-11s %-10s %-5s MTV %6.1f mL  age %g  stage %g  PFS %5.2f months\n", r.PatientID, r.Cohort, r.Center, r.MTVMethod, r.MTV,
 			r.Age, r.Stage, r.PFSMonths)
 	}

@@ -138,8 +138,9 @@ func (c *Cohort) write(w io.Writer, format string) error {
 	if err != nil {
 		return err
 	}
-	for i := range c.Records {
-		if err := cw.Write(&c.Records[i]); err != nil {
+	for i := range c.n {
+		r := c.Record(i)
+		if err := cw.Write(&r); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,7 @@ func FuzzLoad(f *testing.F) {
 		if rep.Rows != rep.Accepted+len(rep.Excluded) || c.Len() != rep.Accepted {
 			t.Fatalf("rows %d accepted %d excluded %d records %d", rep.Rows, rep.Accepted, len(rep.Excluded), c.Len())
 		}
-		for _, r := range c.Records {
+		for _, r := range c.All() {
 			if r.PatientID == "" || !(r.Age >= 0 && r.Age <= 120) || !(r.Stage >= 1 && r.Stage <= 4) || !(r.MTV >= 0) || math.IsInf(r.MTV, 0) {
 				t.Fatalf("accepted an invalid record %+v", r)
 			}

@@ -109,7 +109,7 @@ type loader struct {
 	// accept takes a record that passed the row's own checks (Load
 	// appends it to c; ScanFile checks it further and streams it).
 	accept func(rec *record.Record, row, line int) error
-	// excluded marks the records (by index in c.Records) that a later
+	// excluded marks the records (by index in c) that a later
 	// check excluded; they are removed at the end.
 	excluded map[int]bool
 }
@@ -117,9 +117,7 @@ type loader struct {
 func load(rd *record.Reader, opts Options) (*Cohort, *Report, error) {
 	l := newLoader(rd, opts)
 	l.accept = func(rec *record.Record, row, line int) error {
-		l.c.Records = append(l.c.Records, *rec)
-		l.c.rows = append(l.c.rows, row)
-		l.c.lines = append(l.c.lines, line)
+		l.c.addRead(rec, row, line)
 		return nil
 	}
 	err := record.Stream(rd, 0, nil, func(row *record.Row, _ *struct{}) error { return l.commit(row) })
@@ -133,8 +131,9 @@ func load(rd *record.Reader, opts Options) (*Cohort, *Report, error) {
 	l.removeExcluded()
 	l.unitCheck(func(f record.Field) []float64 {
 		var vals []float64
-		for i := range l.c.Records {
-			if v := f.Float(&l.c.Records[i]); !math.IsNaN(v) {
+		col := &l.c.cols[f]
+		for i := range l.c.n {
+			if v := col.at(i); !math.IsNaN(v) {
 				vals = append(vals, v)
 			}
 		}
@@ -256,8 +255,8 @@ func (l *loader) events() error {
 			return err
 		}
 		if coding == record.EventsR12 {
-			for i := range l.c.Records {
-				f.SetFloat(&l.c.Records[i], v[i])
+			for i, x := range v {
+				l.c.cols[f].set(i, x)
 			}
 			l.noteR12(f)
 		}
@@ -275,14 +274,6 @@ func (l *loader) noteR12(f record.Field) {
 	l.rep.EventCoding[f.Name()] = record.EventsR12.String()
 }
 
-// exclude marks accepted record i as excluded by a row-level check.
-func (l *loader) exclude(i int, p Problem) {
-	row, line := l.c.Row(i)
-	if l.report(row, line, &l.c.Records[i], p) {
-		l.excluded[i] = true
-	}
-}
-
 // report adds a problem that a row-level check found in the record of a
 // data row and line, and its exclusion; it reports whether the row is
 // excluded.
@@ -298,8 +289,15 @@ func (l *loader) report(row, line int, rec *record.Record, p Problem) bool {
 
 // checkRows applies the rules that involve several fields of one record.
 func (l *loader) checkRows() {
-	for i := range l.c.Records {
-		l.checkRow(&l.c.Records[i], func(p Problem) { l.exclude(i, p) })
+	for i := range l.c.n {
+		rec := l.c.Record(i)
+		row, line := l.c.Row(i)
+		l.checkRow(&rec, func(p Problem) {
+			if l.report(row, line, &rec, p) {
+				l.excluded[i] = true
+			}
+		})
+		l.c.set(i, &rec)
 	}
 }
 
@@ -338,16 +336,13 @@ func (l *loader) removeExcluded() {
 	if len(l.excluded) == 0 {
 		return
 	}
-	c := l.c
-	keep := 0
-	for i := range c.Records {
-		if l.excluded[i] {
-			continue
+	keep := make([]int, 0, l.c.n-len(l.excluded))
+	for i := range l.c.n {
+		if !l.excluded[i] {
+			keep = append(keep, i)
 		}
-		c.Records[keep], c.rows[keep], c.lines[keep] = c.Records[i], c.rows[i], c.lines[i]
-		keep++
 	}
-	c.Records, c.rows, c.lines = c.Records[:keep], c.rows[:keep], c.lines[:keep]
+	l.c.keep(keep)
 }
 
 // unitCheck flags a measured column whose median over the accepted rows
@@ -390,29 +385,26 @@ func outlier(row, line int, r *record.Record, p, q float64) Exclusion {
 // excludeTopMTV removes the records whose MTV is above the type-7 quantile
 // 1 - p of the accepted records and lists them in the report.
 func (c *Cohort) excludeTopMTV(rep *Report, p float64) {
-	mtv := make([]float64, len(c.Records))
-	for i := range c.Records {
-		mtv[i] = c.Records[i].MTV
-	}
+	mtv := c.Floats(record.MTV.Name())
 	rep.MTVQuantile = 1 - p
 	if len(mtv) == 0 {
 		return // no accepted row: no threshold (null)
 	}
 	q := stattest.Quantile(mtv, 1-p)
 	rep.MTVThreshold = jsonx.Float(q)
-	keep := 0
-	for i := range c.Records {
-		r := &c.Records[i]
-		if r.MTV > q {
-			rep.addExcluded(outlier(c.rows[i], c.lines[i], r, p, q))
+	keep := make([]int, 0, len(mtv))
+	for i, v := range mtv {
+		if v > q {
+			r := c.Record(i)
+			row, line := c.Row(i)
+			rep.addExcluded(outlier(row, line, &r, p, q))
 			continue
 		}
-		c.Records[keep], c.rows[keep], c.lines[keep] = *r, c.rows[i], c.lines[i]
-		keep++
+		keep = append(keep, i)
 	}
-	rep.ExcludedOutliers = len(c.Records) - keep
-	c.Records, c.rows, c.lines = c.Records[:keep], c.rows[:keep], c.lines[:keep]
-	rep.Accepted = keep
+	rep.ExcludedOutliers = c.n - len(keep)
+	c.keep(keep)
+	rep.Accepted = len(keep)
 	slices.SortStableFunc(rep.Excluded, func(a, b Exclusion) int { return a.Row - b.Row })
 }
 

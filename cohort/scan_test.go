@@ -52,7 +52,11 @@ func TestScanFileMatchesLoadFile(t *testing.T) {
 			if string(a) != string(b) {
 				t.Errorf("file %d, top %g: reports differ\nload %s\nscan %s", i, top, a, b)
 			}
-			ra, _ := json.Marshal(c.Records)
+			var recs []record.Record
+			for _, r := range c.All() {
+				recs = append(recs, r)
+			}
+			ra, _ := json.Marshal(recs)
 			rb, _ := json.Marshal(got)
 			if string(ra) != string(rb) {
 				t.Errorf("file %d, top %g: records differ", i, top)

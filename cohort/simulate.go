@@ -126,12 +126,11 @@ func Simulate(nDev, nVal int, seed uint64) *Cohort {
 			cohorts[g].recs = append(cohorts[g].recs, cohorts[g].p.patient(rng, sc, mtv))
 		}
 	}
-	c.Records = make([]record.Record, 0, nDev+nVal+k)
 	for _, g := range cohorts {
 		width := max(4, len(fmt.Sprint(len(g.recs))))
 		for i, r := range g.recs {
 			r.PatientID = fmt.Sprintf("%s%0*d", g.p.idPrefix, width, i+1)
-			c.Records = append(c.Records, r)
+			c.add(&r)
 		}
 	}
 	return c

@@ -17,7 +17,7 @@ func TestSimulateNonRelapseMortality(t *testing.T) {
 	for _, cohort := range []string{"development", "validation"} {
 		var tm []float64
 		var status []int
-		for _, r := range c.Records {
+		for _, r := range c.All() {
 			if r.Cohort != cohort {
 				continue
 			}

@@ -35,7 +35,7 @@ func share(c *cohort.Cohort, name string, pred func(float64) bool) float64 {
 
 func textShare(c *cohort.Cohort, name, level string) float64 {
 	k := 0
-	for _, s := range c.Strings(name) {
+	for _, s := range c.Texts(name) {
 		if s == level {
 			k++
 		}
@@ -105,8 +105,8 @@ func calibration(t *testing.T, c *cohort.Cohort) []target {
 		add(g.tag+" stage 3-4", share(g.c, "stage", func(v float64) bool { return v >= 3 }), g.stage34, 0.01)
 		sc := scores.NewScorer()
 		var ht, n float64
-		for i := range g.c.Records {
-			res := sc.Score(&g.c.Records[i])
+		for _, r := range g.c.All() {
+			res := sc.Score(&r)
 			if v := res.Hematotox.Value; !math.IsNaN(v) {
 				n++
 				if v >= 3 {
@@ -149,9 +149,9 @@ func analysed(t *testing.T, c *cohort.Cohort, nDev, nVal int) *cohort.Cohort {
 	t.Helper()
 	q := stattest.Quantile(c.Floats("mtv_ml"), 1-cohort.OutlierQuantile)
 	kept := &cohort.Cohort{Source: c.Source}
-	for _, r := range c.Records {
+	for _, r := range c.All() {
 		if r.MTV <= q {
-			kept.Records = append(kept.Records, r)
+			kept.Append(&r)
 		}
 	}
 	if d, v := kept.Subset("development").Len(), kept.Subset("validation").Len(); d != nDev || v != nVal {
@@ -170,7 +170,7 @@ func TestSimulateInvariants(t *testing.T) {
 		t.Fatalf("len %d simulated %v names %v", c.Len(), c.Simulated(), c.Names())
 	}
 	seen := map[string]bool{}
-	for _, r := range c.Records {
+	for _, r := range c.All() {
 		if seen[r.PatientID] {
 			t.Fatalf("duplicate id %s", r.PatientID)
 		}

@@ -43,7 +43,7 @@ func TestLoadXLSXDatesAndCodes(t *testing.T) {
 	if c.Len() != 2 || rep.BlankRows != 1 {
 		t.Fatalf("records %d blank %d excluded %+v", c.Len(), rep.BlankRows, rep.Excluded)
 	}
-	x1, x2 := c.Records[0], c.Records[1]
+	x1, x2 := c.Record(0), c.Record(1)
 	if x1.Stage != 4 || x1.Product != "axi-cel" || x1.MTVMethod != "41pct" || x1.Sex != "female" ||
 		math.Abs(x1.OSMonths-365/record.DaysPerMonth) > 1e-12 || x1.OSEvent != 0 {
 		t.Fatalf("x1 %+v", x1)

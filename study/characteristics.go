@@ -69,42 +69,64 @@ type MonteCarlo struct {
 const fisherReplicates = 10_000
 
 // variable is one row of a characteristics table: a continuous column, or
-// a categorical one as text ("" = missing) with its levels in display
-// order (nil: the observed values, sorted).
+// a categorical one as codes, indices into its levels in display order
+// (4 bytes a patient, not a string's 16).
 type variable struct {
 	key, label, unit string
 	num              []float64
-	text             []string
+	code             []int32
 	levels           []string
+}
+
+// Codes of a categorical variable that are not levels.
+const (
+	codeMissing = -1 // no value: counted as missing
+	codeOther   = -2 // a value not among the levels: not counted
+)
+
+// textVar turns a text column ("" = missing) into a categorical variable
+// with the given levels.
+func textVar(key, label string, s, levels []string) variable {
+	index := make(map[string]int32, len(levels))
+	for l, v := range levels {
+		index[v] = int32(l)
+	}
+	code := make([]int32, len(s))
+	for i, v := range s {
+		l, ok := index[v]
+		switch {
+		case v == "":
+			l = codeMissing
+		case !ok:
+			l = codeOther
+		}
+		code[i] = l
+	}
+	return variable{key: key, label: label, code: code, levels: levels}
 }
 
 // binaryVar turns a 0/1 column into a categorical variable with levels
 // "no" and "yes".
 func binaryVar(key, label string, x []float64) variable {
-	s := make([]string, len(x))
+	code := make([]int32, len(x))
 	for i, v := range x {
 		switch {
 		case math.IsNaN(v):
+			code[i] = codeMissing
 		case v == 1:
-			s[i] = "yes"
-		default:
-			s[i] = "no"
+			code[i] = 1
 		}
 	}
-	return variable{key: key, label: label, text: s, levels: []string{"no", "yes"}}
+	return variable{key: key, label: label, code: code, levels: []string{"no", "yes"}}
 }
 
 // gradeVar turns a grade column (0, 1, 2, ...) into a categorical variable
 // whose levels are the observed grades in increasing order.
 func gradeVar(key, label string, x []float64) variable {
-	s := make([]string, len(x))
 	var lv []float64
-	for i, v := range x {
-		if !math.IsNaN(v) {
-			s[i] = strconv.FormatFloat(v, 'f', -1, 64)
-			if !slices.Contains(lv, v) {
-				lv = append(lv, v)
-			}
+	for _, v := range x {
+		if !math.IsNaN(v) && !slices.Contains(lv, v) {
+			lv = append(lv, v)
 		}
 	}
 	slices.Sort(lv)
@@ -112,7 +134,14 @@ func gradeVar(key, label string, x []float64) variable {
 	for i, v := range lv {
 		levels[i] = strconv.FormatFloat(v, 'f', -1, 64)
 	}
-	return variable{key: key, label: label, text: s, levels: levels}
+	code := make([]int32, len(x))
+	for i, v := range x {
+		code[i] = codeMissing
+		if !math.IsNaN(v) {
+			code[i] = int32(slices.Index(lv, v))
+		}
+	}
+	return variable{key: key, label: label, code: code, levels: levels}
 }
 
 // describe tabulates the variables over the groups (patient indices per
@@ -160,17 +189,14 @@ func continuousRow(v variable, groups [][]int) Characteristic {
 
 func categoricalRow(v variable, groups [][]int, seed uint64) Characteristic {
 	k := len(groups)
-	levels := v.levels
-	if levels == nil {
-		levels = levelsOf(v.text, "")
-	}
-	c := Characteristic{Variable: v.key, Label: v.label, Kind: "categorical", Levels: levels, Missing: make([]int, k), Counts: make([][]int, k)}
+	c := Characteristic{Variable: v.key, Label: v.label, Kind: "categorical", Levels: v.levels, Missing: make([]int, k), Counts: make([][]int, k)}
 	for g, idx := range groups {
-		c.Counts[g] = make([]int, len(levels))
+		c.Counts[g] = make([]int, len(v.levels))
 		for _, i := range idx {
-			if v.text[i] == "" {
+			switch l := v.code[i]; {
+			case l == codeMissing:
 				c.Missing[g]++
-			} else if l := slices.Index(levels, v.text[i]); l >= 0 {
+			case l >= 0:
 				c.Counts[g][l]++
 			}
 		}

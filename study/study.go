@@ -107,7 +107,7 @@ type Table struct {
 // patients holds the analysis columns of the included patients.
 type patients struct {
 	n                      int
-	id, cohort, center     []string
+	cohort, center         []string
 	product                []string
 	age, stage, mtv        []float64
 	pfs, os                outcome
@@ -121,9 +121,9 @@ type patients struct {
 func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 	n := c.Len()
 	p := &patients{n: n, c: c}
-	p.id, p.cohort, p.center, p.product = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	for i, r := range c.Records {
-		p.id[i], p.cohort[i], p.center[i], p.product[i] = r.PatientID, r.Cohort, r.Center, strings.ToLower(r.Product)
+	p.cohort, p.center, p.product = c.Texts("cohort"), c.Texts("center"), c.Texts("product")
+	for i, s := range p.product {
+		p.product[i] = strings.ToLower(s)
 	}
 	p.age, p.stage, p.mtv = c.Floats("age"), c.Floats("stage"), c.Floats("mtv_ml")
 	p.pfs = outcome{c.Floats("pfs_months"), c.Floats("pfs_event")}
@@ -139,8 +139,8 @@ func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 // model.
 func (p *patients) scoreAll(scorer *scores.Scorer) {
 	p.rows = make([]scored, p.n)
-	for i := range p.c.Records {
-		r := scorer.Row(&p.c.Records[i])
+	for i, rec := range p.c.All() {
+		r := scorer.Row(&rec)
 		p.rows[i] = scored{IMPI: r.IMPI, IPI: r.IPI, CARHematotox: r.CARHematotox,
 			CombinedHematotoxGroup: r.CombinedHematotoxGroup, CombinedInflaMixGroup: r.CombinedInflaMixGroup}
 	}
@@ -220,16 +220,17 @@ func inclusion(rep *cohort.Report, c *cohort.Cohort) Inclusion {
 			inc.ExcludedMissing++
 		}
 	}
-	for _, r := range c.Records {
-		inc.ByCohort[r.Cohort]++
-		m := r.MTVMethod
+	method := c.Texts("mtv_method")
+	for i, name := range c.Texts("cohort") {
+		inc.ByCohort[name]++
+		m := method[i]
 		if m == "" {
 			m = MTVMethodNotRecorded
 		}
-		if inc.MTVMethod[r.Cohort] == nil {
-			inc.MTVMethod[r.Cohort] = map[string]int{}
+		if inc.MTVMethod[name] == nil {
+			inc.MTVMethod[name] = map[string]int{}
 		}
-		inc.MTVMethod[r.Cohort][m]++
+		inc.MTVMethod[name][m]++
 	}
 	return inc
 }

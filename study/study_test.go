@@ -13,7 +13,6 @@ import (
 
 	"carimpi/cohort"
 	"carimpi/internal/jsonx"
-	"carimpi/record"
 	"carimpi/scores"
 )
 
@@ -327,7 +326,12 @@ func TestTinyCohort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	co.Records = co.Records[:3]
+	tiny := &cohort.Cohort{Source: co.Source}
+	for i := range 3 {
+		r := co.Record(i)
+		tiny.Append(&r)
+	}
+	co = tiny
 	_, err = Run(co, rep, Options{})
 	if err == nil || !strings.Contains(err.Error(), "has 3 patients") || !strings.Contains(err.Error(), "need at least 20 patients") {
 		t.Errorf("err = %v", err)
@@ -346,18 +350,18 @@ func TestTinyValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keep []record.Record
+	keep := &cohort.Cohort{Source: co.Source}
 	nval := 0
-	for _, r := range co.Records {
+	for _, r := range co.All() {
 		if r.Cohort == "validation" {
 			if nval == 3 {
 				continue
 			}
 			nval++
 		}
-		keep = append(keep, r)
+		keep.Append(&r)
 	}
-	co.Records = keep
+	co = keep
 	out, err := Run(co, rep, Options{})
 	if err != nil {
 		t.Fatal(err)

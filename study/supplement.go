@@ -240,8 +240,8 @@ func toxicityVars(p *patients, extended bool) []variable {
 	}
 	var kept []variable
 	for _, v := range vars {
-		for _, s := range v.text {
-			if s != "" {
+		for _, l := range v.code {
+			if l != codeMissing {
 				kept = append(kept, v)
 				break
 			}
@@ -279,16 +279,13 @@ func characteristicVars(p *patients) []variable {
 	for i, r := range p.rows {
 		ht[i] = r.CARHematotox
 	}
-	sex := make([]string, p.n)
-	for i, r := range p.c.Records {
-		sex[i] = r.Sex
-	}
+	sex := p.c.Texts("sex")
 	atLeast := func(k float64) func(float64) bool { return func(v float64) bool { return v >= k } }
 	return []variable{
 		{key: "age", label: "Age, years", num: p.age},
-		{key: "sex", label: "Sex", text: sex, levels: presentLevels(sex, "female", "male")},
+		textVar("sex", "Sex", sex, presentLevels(sex, "female", "male")),
 		binaryVar("ecog", "ECOG 2–4 (vs 0–1)", indicator(p.ecog, atLeast(2))),
-		{key: "product", label: "CAR-T product", text: p.product, levels: presentLevels(p.product, "axi-cel", "tisa-cel", "liso-cel")},
+		textVar("product", "CAR-T product", p.product, presentLevels(p.product, "axi-cel", "tisa-cel", "liso-cel")),
 		{key: "prior_lines", label: "Prior lines of therapy", num: col("prior_lines")},
 		{key: "mtv_ml", label: "MTV, mL", num: p.mtv},
 		binaryVar("stage", "Ann Arbor stage 3–4 (vs 1–2)", indicator(p.stage, atLeast(3))),

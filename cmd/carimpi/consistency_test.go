@@ -95,8 +95,8 @@ func TestConsistencyAcrossEntryPoints(t *testing.T) {
 				t.Fatal(err)
 			}
 			loaded := map[string]*record.Record{}
-			for i := range co.Records {
-				loaded[co.Records[i].PatientID] = &co.Records[i]
+			for _, r := range co.All() {
+				loaded[r.PatientID] = &r
 			}
 			// batch: indices and refused values, per row.
 			b := runBatchJSON(t, "--data", path)
@@ -264,7 +264,7 @@ func TestConventionsThroughEveryEntryPoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	byID := map[string]record.Record{}
-	for _, r := range co.Records {
+	for _, r := range co.All() {
 		byID[r.PatientID] = r
 	}
 	for id, want := range map[string][2]float64{"m01": {3, 1}, "m02": {4, 1}, "m03": {2, 0}, "m05": {4, 1}, "m06": {3, 0}, "m09": {1, 1}, "m10": {2, 0}} {
