@@ -33,6 +33,15 @@ func (g KMGroup) color(i int) string {
 	return Palette[i%len(Palette)]
 }
 
+// legend is the group's legend line: name, size and note.
+func (g KMGroup) legend() string {
+	s := fmt.Sprintf("%s (n = %d)", g.Name, g.N)
+	if g.Note != "" {
+		s += ": " + g.Note
+	}
+	return s
+}
+
 // atRisk returns the number at risk at time t: those with time >= t.
 func (g KMGroup) atRisk(t float64) float64 {
 	i := sort.SearchFloat64s(g.Time, t)
@@ -62,6 +71,10 @@ type KMPlot struct {
 	// MedianLine draws dashed lines at S = 0.5 and down from each group's
 	// median survival.
 	MedianLine bool
+	// AlignNames are the group names of the other panels of a multi-panel
+	// figure: the risk table's name column fits them too, so that the
+	// panels' axes line up.
+	AlignNames []string
 }
 
 // SVG renders the figure as a standalone SVG element.
@@ -72,17 +85,26 @@ func (p KMPlot) Drawing() *Drawing { return p.draw().Drawing() }
 
 func (p KMPlot) draw() *svgDoc {
 	const (
-		width   = 720.0
 		right   = 24.0
 		top     = 36.0
+		plotW   = 596.0
 		plotH   = 330.0
 		rowH    = 18.0
 		axisGap = 46.0
 	)
-	// The left margin fits the longest group name of the risk table.
+	// The left margin fits the longest group name of the risk table, the
+	// canvas the plot and the longest legend line beside it (long group
+	// names widen the figure, not narrow the plot).
 	left := 100.0
 	for _, g := range p.Groups {
 		left = max(left, TextWidth(g.Name, 12, true)+34)
+	}
+	for _, name := range p.AlignNames {
+		left = max(left, TextWidth(name, 12, true)+34)
+	}
+	width := left + plotW + right
+	for _, g := range p.Groups {
+		width = max(width, left+28+TextWidth(g.legend(), 12, false)+right)
 	}
 	legendTop := top + plotH + axisGap + 10
 	legendRows := len(p.Groups)
@@ -116,7 +138,6 @@ func (p KMPlot) draw() *svgDoc {
 	if last := ticks[len(ticks)-1]; last > tmax {
 		tmax = last
 	}
-	plotW := width - left - right
 	x := func(t float64) float64 { return left + plotW*t/tmax }
 	y := func(s float64) float64 { return top + plotH*(1-s) }
 
@@ -186,11 +207,7 @@ func (p KMPlot) draw() *svgDoc {
 	for gi, g := range p.Groups {
 		col := g.color(gi)
 		d.line(left, ly-4, left+22, ly-4, col, 3)
-		label := fmt.Sprintf("%s (n = %d)", g.Name, g.N)
-		if g.Note != "" {
-			label += ": " + g.Note
-		}
-		d.text(left+28, ly, "start", label, "")
+		d.text(left+28, ly, "start", g.legend(), "")
 		ly += rowH
 	}
 

@@ -11,10 +11,11 @@ type Schema struct {
 	// their two levels (low risk first).
 	RowTitle, ColTitle string
 	Rows, Cols         [2]string
-	// Cells[r][c] is the combined group's name (its colour comes from
-	// GroupColor) and N[r][c] its size (negative: not shown).
-	Cells [2][2]string
-	N     [2][2]int
+	// Cells[r][c] is the combined group's key (its colour comes from
+	// GroupColor), Labels[r][c] its name for people (wrapped at spaces to
+	// fit the cell) and N[r][c] its size (negative: not shown).
+	Cells, Labels [2][2]string
+	N             [2][2]int
 }
 
 // SVG renders the figure as a standalone SVG element.
@@ -44,9 +45,18 @@ func (s Schema) draw() *svgDoc {
 		for c := range 2 {
 			x, y := left+cellW*float64(c), top+cellH*float64(r)
 			d.rect(x+3, y+3, cellW-6, cellH-6, GroupColor(s.Cells[r][c], 2*r+c), "")
-			d.text(x+cellW/2, y+cellH/2-2, "middle", s.Cells[r][c], ` fill="#ffffff" font-weight="bold" font-size="14"`)
+			// The name's lines and the size, 18 px apart, centred in the cell.
+			lines := wrap(s.Labels[r][c], 18)
 			if s.N[r][c] >= 0 {
-				d.text(x+cellW/2, y+cellH/2+18, "middle", fmt.Sprintf("n = %d", s.N[r][c]), ` fill="#ffffff"`)
+				lines = append(lines, fmt.Sprintf("n = %d", s.N[r][c]))
+			}
+			ly := y + cellH/2 + 5 - 9*float64(len(lines)-1)
+			for i, l := range lines {
+				extra := ` fill="#ffffff" font-weight="bold" font-size="14"`
+				if s.N[r][c] >= 0 && i == len(lines)-1 {
+					extra = ` fill="#ffffff"`
+				}
+				d.text(x+cellW/2, ly+18*float64(i), "middle", l, extra)
 			}
 		}
 	}

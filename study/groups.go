@@ -10,15 +10,17 @@ import (
 	"carimpi/survival/concordance"
 )
 
-// addKM draws one Kaplan-Meier figure of a group comparison.
-func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves []render.KMGroup) {
+// addKM draws one Kaplan-Meier figure of a group comparison; align names
+// the groups of the other panels of its multi-panel figure, whose risk
+// tables line up with its own.
+func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves []render.KMGroup, align ...string) {
 	inset := "Log-rank " + render.PInline(float64(gs.LogrankP))
 	ylabel := "Progression-free survival"
 	if endpoint == "os" {
 		ylabel = "Overall survival"
 	}
 	out.plan(name, title, func() *render.Drawing {
-		return render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands}.Drawing()
+		return render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands, AlignNames: align}.Drawing()
 	})
 }
 
@@ -104,7 +106,7 @@ func allNaN(x []float64) bool {
 // says how to install one.
 func (out *Output) addCombined(p *patients, idx []int, haveInflaMix bool) {
 	res := out.Results
-	for _, c := range []struct {
+	combos := []struct {
 		key    string
 		title  string
 		labels []string
@@ -115,7 +117,15 @@ func (out *Output) addCombined(p *patients, idx []int, haveInflaMix bool) {
 			func(i int) string { return p.rows[i].CombinedHematotoxGroup }, res.CombinedHematotox},
 		{"combined-inflamix", "CAR-IMPI × InflaMix", []string{"c-low/non-inflamed", "c-low/inflamed", "c-high/non-inflamed", "c-high/inflamed"},
 			func(i int) string { return p.rows[i].CombinedInflaMixGroup }, res.CombinedInflamix},
-	} {
+	}
+	// Fig 4 B–E: the risk tables of the four panels line up.
+	var align []string
+	for _, c := range combos {
+		for _, l := range c.labels {
+			align = append(align, groupLabel(l))
+		}
+	}
+	for _, c := range combos {
 		if c.key == "combined-inflamix" && !haveInflaMix {
 			res.Notes = append(res.Notes, c.title+": "+scores.InflaMixNotInstalled+".")
 			continue
@@ -142,7 +152,7 @@ func (out *Output) addCombined(p *patients, idx []int, haveInflaMix bool) {
 				continue
 			}
 			c.into[ep] = gs
-			out.addKM(fmt.Sprintf("%s-%s", c.key, ep), fmt.Sprintf("%s by %s, pooled cohorts", strings.ToUpper(ep), c.title), ep, gs, curves)
+			out.addKM(fmt.Sprintf("%s-%s", c.key, ep), fmt.Sprintf("%s by %s, pooled cohorts", strings.ToUpper(ep), c.title), ep, gs, curves, align...)
 		}
 	}
 }

@@ -279,7 +279,7 @@ func (out *Output) toxicitySection(b *htmlBuf) {
 
 func (out *Output) combinedSection(b *htmlBuf, haveInflaMix bool) {
 	res := out.Results
-	b.p("Group names: c-low and c-high are CAR-IMPI below and at or above the development median; h-low and h-high are CAR-HEMATOTOX < 3 and ≥ 3; inflamed and non-inflamed are the InflaMix clusters. Cohorts pooled; HR vs the first group.")
+	b.p("Groups: CAR-IMPI low and high are below and at or above the development median (%s); CAR-HEMATOTOX low and high are scores 0–2 and ≥ 3; inflamed and non-inflamed are the InflaMix clusters. Cohorts pooled; HR vs the first group.", render.Sig(res.Cutoffs.Median, 4))
 	b.fig(out, "combination-schema")
 	if _, ok := out.figure("fig4"); ok {
 		b.fig(out, "fig4")

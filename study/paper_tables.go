@@ -94,8 +94,28 @@ func tableS1Layout(s *TableS1) Table {
 }
 
 // groupLabel names a survival group for people: risk groups in words,
-// combined groups (c-low/h-high, ...) as the paper names them.
-func groupLabel(g string) string { return riskLabel(g) }
+// the combined groups of Fig 4 by their two parts as the paper's Fig 4
+// legend does (results.json keeps the codes: "c-low/h-high" is "CAR-IMPI
+// low / CAR-HEMATOTOX high", "c-high/inflamed" "CAR-IMPI high / inflamed").
+func groupLabel(g string) string {
+	if a, b, ok := strings.Cut(g, "/"); ok {
+		return combinedPart(a) + " / " + combinedPart(b)
+	}
+	return riskLabel(g)
+}
+
+// combinedPart names one part of a combined group's code: c- is the
+// CAR-IMPI median group, h- the CAR-HEMATOTOX group (≥ 3), the InflaMix
+// clusters keep their names.
+func combinedPart(p string) string {
+	if lvl, ok := strings.CutPrefix(p, "c-"); ok {
+		return "CAR-IMPI " + lvl
+	}
+	if lvl, ok := strings.CutPrefix(p, "h-"); ok {
+		return "CAR-HEMATOTOX " + lvl
+	}
+	return p
+}
 
 // termLabels name the multivariable Cox model's terms as the paper does.
 var termLabels = map[string]string{
@@ -260,9 +280,10 @@ func (out *Output) addPaperFigures(p *patients, cohorts []string) {
 	} {
 		s := render.Schema{Title: c.title, RowTitle: "CAR-IMPI", ColTitle: c.col, Rows: [2]string{"below median", "at or above median"}, Cols: c.levels, Cells: c.cells,
 			N: [2][2]int{{-1, -1}, {-1, -1}}}
-		if c.gs != nil {
-			for r := range 2 {
-				for k := range 2 {
+		for r := range 2 {
+			for k := range 2 {
+				s.Labels[r][k] = groupLabel(c.cells[r][k])
+				if c.gs != nil {
 					s.N[r][k] = c.gs.N[2*r+k]
 				}
 			}

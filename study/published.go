@@ -3,6 +3,7 @@ package study
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"carimpi/internal/jsonx"
 	"carimpi/render"
@@ -13,7 +14,11 @@ import (
 // to the paper (Winkelmann et al. 2025: text, Fig 2-4, Tables 1, 2 and
 // S1).
 type Published struct {
+	// Name is the row's stable key (the combined groups by their codes,
+	// "1-year PFS, c-low/h-high"); Label names it for people ("1-year PFS,
+	// CAR-IMPI low / CAR-HEMATOTOX high").
 	Name      string      `json:"name"`
+	Label     string      `json:"label"`
 	Published float64     `json:"published"`
 	Cohort    jsonx.Float `json:"this_cohort"`
 	Unit      string      `json:"unit"`
@@ -157,11 +162,23 @@ func tox(key string, j int) func(*Results) float64 {
 	}
 }
 
+// publishedLabel names a row for people: a combined group's code in its
+// name (a word "c-…/…") becomes the group's label.
+func publishedLabel(name string) string {
+	words := strings.Fields(name)
+	for i, w := range words {
+		if strings.HasPrefix(w, "c-") && strings.Contains(w, "/") {
+			words[i] = groupLabel(w)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // publishedComparison reads the paper's numbers off the results.
 func publishedComparison(r *Results) []Published {
 	out := make([]Published, len(publishedTargets))
 	for i, t := range publishedTargets {
-		out[i] = Published{Name: t.name, Published: t.value, Cohort: jsonx.Float(t.of(r)), Unit: t.unit}
+		out[i] = Published{Name: t.name, Label: publishedLabel(t.name), Published: t.value, Cohort: jsonx.Float(t.of(r)), Unit: t.unit}
 	}
 	return out
 }
@@ -188,7 +205,7 @@ func publishedTable(ps []Published) Table {
 			}
 			return render.Sig(v, 3) + unit
 		}
-		t.Rows = append(t.Rows, []string{p.Name, f(p.Published), f(float64(p.Cohort))})
+		t.Rows = append(t.Rows, []string{p.Label, f(p.Published), f(float64(p.Cohort))})
 	}
 	t.Notes = []string{"The paper's numbers are from its text, figures, Table 1 (CAR-HEMATOTOX), Table 2 (multivariable HRs) and Table S1; NR = not reached. On simulated data the table shows how far the demo cohort is from the paper; on real data, how the cohort compares."}
 	return t

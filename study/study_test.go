@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -214,6 +215,35 @@ func TestWriteDir(t *testing.T) {
 	}
 	if !bytes.Contains(html, []byte("MTV segmentation (mtv_method)")) {
 		t.Error("index.html does not show the MTV segmentation")
+	}
+	// The combined groups are named for people wherever a reader sees
+	// them (text, tables, figures); their codes stay in results.json and
+	// in the key column of survival.csv.
+	seen := map[string][]byte{"index.html": html}
+	for _, pat := range []string{"figures/*.svg", "tables/published_vs_cohort.csv"} {
+		names, _ := filepath.Glob(filepath.Join(dir, pat))
+		for _, name := range names {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen[filepath.Base(name)] = b
+		}
+	}
+	for name, b := range seen {
+		if m := regexp.MustCompile(`c-(low|high)/`).Find(b); m != nil {
+			t.Errorf("%s shows the code %q of a combined group", name, m)
+		}
+	}
+	for _, want := range []string{"CAR-IMPI high / CAR-HEMATOTOX high", "CAR-IMPI low / CAR-HEMATOTOX low"} {
+		if !bytes.Contains(html, []byte(want)) || !bytes.Contains(seen["fig4.svg"], []byte(want)) {
+			t.Errorf("index.html or Fig 4 B–C lacks %q", want)
+		}
+	}
+	for _, want := range []string{">CAR-IMPI high /<", ">CAR-HEMATOTOX high<"} { // the schema's cells, wrapped
+		if !bytes.Contains(seen["combination-schema.svg"], []byte(want)) {
+			t.Errorf("the Fig 4A schema lacks %q", want)
+		}
 	}
 	// Every figure in three formats (checkRaster), every file linked.
 	for _, f := range out.Figures {

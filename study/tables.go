@@ -29,7 +29,7 @@ func (out *Output) addResultTables() {
 	out.Tables = append(out.Tables, mt)
 
 	st := Table{Name: "survival", Title: "Survival by group", Header: []string{"analysis", "cohort", "grouping", "endpoint", "group", "n", "events",
-		"median", "median_lower", "median_upper", "surv_12", "hr_vs_reference", "hr_lower", "hr_upper", "hr_p", "logrank_chisq", "logrank_df", "logrank_p"}}
+		"median", "median_lower", "median_upper", "surv_12", "hr_vs_reference", "hr_lower", "hr_upper", "hr_p", "logrank_chisq", "logrank_df", "logrank_p", "label"}}
 	addGroups := func(analysis, cohort, grouping, endpoint string, gs *GroupSurvival) {
 		for j, g := range gs.Groups {
 			hr, lo, hi, p := "", "", "", ""
@@ -38,7 +38,7 @@ func (out *Output) addResultTables() {
 			}
 			st.Rows = append(st.Rows, []string{analysis, cohort, grouping, endpoint, g, fmt.Sprint(gs.N[j]), fmt.Sprint(gs.Events[j]),
 				cell(gs.Median[j]), cell(gs.MedianLower[j]), cell(gs.MedianUpper[j]), cell(gs.Surv12[j]), hr, lo, hi, p,
-				cell(float64(gs.LogrankChisq)), fmt.Sprint(gs.LogrankDF), cell(float64(gs.LogrankP))})
+				cell(float64(gs.LogrankChisq)), fmt.Sprint(gs.LogrankDF), cell(float64(gs.LogrankP)), groupLabel(g)})
 		}
 	}
 	for _, c := range sortedKeys(res.KM) {
