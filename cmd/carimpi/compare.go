@@ -37,8 +37,8 @@ func newCompareCmd() *Command {
 	fs.StringVar(&f.by, "by", "", "`column` holding the group of each row")
 	fs.StringVar(&f.test, "test", "auto", "auto, wilcox, kruskal, fisher, chisq or chisq-yates")
 	fs.StringVar(&f.format, "format", "table", "output format: table or json")
-	fs.IntVar(&f.simulate, "simulate", 0, "Fisher test on a table larger than 2x2: Monte Carlo p-value from `B` random tables instead of the exact one")
-	fs.Uint64Var(&f.seed, "seed", 1, "random `seed` for --simulate (printed with the result)")
+	wholeVar(fs, &f.simulate, "simulate", 0, 0, maxFisherTables, "Fisher test on a table larger than 2x2: Monte Carlo p-value from `B` random tables instead of the exact one; 0 for the exact test")
+	wholeVar(fs, &f.seed, "seed", 1, 0, math.MaxUint64, "random `seed` for --simulate, printed with the result")
 	return &Command{
 		Name:      "compare",
 		UsageLine: "compare --data F.csv --var COL --by COL [--test auto|wilcox|kruskal|fisher|chisq|chisq-yates] [--format table|json]",
@@ -141,8 +141,6 @@ func runCompare(f compareFlags) (*compareResult, error) {
 		return nil, usagef("--var and --by name the same column %q", f.by)
 	case !slices.Contains(compareTests, f.test):
 		return nil, usagef("--test %q: use one of %s", f.test, strings.Join(compareTests, ", "))
-	case f.simulate < 0 || f.simulate > maxFisherTables:
-		return nil, usagef("--simulate %d: give a number of random tables from 1 to %d, or 0 for the exact test", f.simulate, maxFisherTables)
 	}
 	if err := checkFormat(f.format, "table", "json"); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
 
 	"carimpi/internal/jsonx"
@@ -35,9 +36,9 @@ func newCutpointCmd() *Command {
 	fs.StringVar(&f.pmethod, "pmethod", "Lau94", "p-value: Lau92, Lau94, exactGauss, HL, condMC or none")
 	fs.Float64Var(&f.minProp, "minprop", 0.1, "smallest `proportion` of patients in the group x <= cut")
 	fs.Float64Var(&f.maxProp, "maxprop", 0.9, "largest `proportion` of patients in the group x <= cut")
-	fs.IntVar(&f.bootstrap, "bootstrap", 0, "number `B` of bootstrap resamples for the cut point's stability (0 = none; at most 100000)")
-	fs.Uint64Var(&f.seed, "seed", 1, "`seed` of the bootstrap and condMC resampling (printed with the results)")
-	fs.IntVar(&f.permutations, "permutations", 10000, "number of permutations for --pmethod condMC (1 to 1000000)")
+	wholeVar(fs, &f.bootstrap, "bootstrap", 0, 0, maxBootstrap, "number `B` of bootstrap resamples for the cut point's stability; 0 for none")
+	wholeVar(fs, &f.seed, "seed", 1, 0, math.MaxUint64, "`seed` of the bootstrap and condMC resampling, printed with the results")
+	wholeVar(fs, &f.permutations, "permutations", 10000, 1, maxPermutations, "number `N` of permutations for --pmethod condMC")
 	fs.StringVar(&f.plot, "plot", "", "write the scan (statistic against cut point, the chosen one marked) as an SVG `file`")
 	fs.StringVar(&f.format, "format", "table", "output format: table or json")
 	return &Command{
@@ -154,12 +155,6 @@ func runCutpoint(f cutpointFlags, stderr io.Writer) (*cutpointJSON, error) {
 	}
 	if !(f.minProp >= 0 && f.minProp < f.maxProp && f.maxProp <= 1) {
 		return nil, usagef("--minprop %g, --maxprop %g: need 0 <= minprop < maxprop <= 1", f.minProp, f.maxProp)
-	}
-	if err := checkRange("--bootstrap", f.bootstrap, 0, maxBootstrap); err != nil {
-		return nil, err
-	}
-	if err := checkRange("--permutations", f.permutations, 1, maxPermutations); err != nil {
-		return nil, err
 	}
 	if f.plot != "" {
 		if err := outfile.CheckInputs(f.plot, f.data); err != nil {

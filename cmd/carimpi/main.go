@@ -180,21 +180,17 @@ func printCommandHelp(w io.Writer, c *Command) {
 	c.Flags.SetOutput(io.Discard)
 }
 
-// Ranges of the numeric flags that size work or memory, checked before any
-// work starts (README, "Limits").
+// Ranges of the numeric flags that size work or memory, checked while the
+// flags are parsed, before any work starts (README, "Limits").
 const (
 	maxBootstrap    = 100_000    // cutpoint --bootstrap
 	maxStudyBoot    = 10_000     // study --bootstrap (each resample repeats the whole development)
 	maxPermutations = 1_000_000  // cutpoint --permutations
 	maxSimulate     = 50_000     // simulate --n-development, --n-validation (each; the cohort is held in memory, ~3.5 KB a patient)
 	maxFisherTables = 10_000_000 // compare --simulate
+	// serve --max-body: batch bodies are streamed, so the cap bounds how
+	// long a batch holds one of the server's slots, not memory; 1 GiB is
+	// some 5 million rows of the whole data dictionary, beyond any cohort, and keeps a mistyped
+	// value from lifting the cap.
+	maxServeBody = 1 << 30
 )
-
-// checkRange returns a usage error when a flag's value v is outside
-// [lo, hi].
-func checkRange(flag string, v, lo, hi int) error {
-	if v < lo || v > hi {
-		return usagef("%s %d: give a whole number from %d to %d", flag, v, lo, hi)
-	}
-	return nil
-}

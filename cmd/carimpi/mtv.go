@@ -32,7 +32,7 @@ func newMTVCmd() *Command {
 	fs.StringVar(&opt.Method, "method", "suv4", "segmentation: suv4, suv2.5, pct41 or abs:X")
 	fs.Float64Var(&opt.Preselect, "preselect", 2.5, "pct41: SUV of the preselection mask")
 	fs.Float64Var(&opt.MinVolumeML, "min-volume-ml", 0, "drop lesions smaller than `V` mL")
-	fs.IntVar(&opt.Connectivity, "connectivity", 26, "voxel connectivity: 6, 18 or 26")
+	wholeOf(fs, &opt.Connectivity, "connectivity", 26, []int{6, 18, 26}, "voxel `connectivity`")
 	fs.StringVar(&opt.ExcludeMask, "exclude-mask", "", "NIfTI `mask` of voxels to remove before labelling (non-zero = excluded)")
 	fs.StringVar(&opt.ROIMask, "roi-mask", "", "NIfTI `mask` of a reference region: SUV min, median and max in \"roi\"")
 	fs.StringVar(&opt.Review, "review", "", "JSON `file` of lesion ids to drop ([3,5] or {\"drop\":[...]}) or keep ({\"keep\":[...]})")

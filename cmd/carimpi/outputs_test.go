@@ -190,7 +190,29 @@ func TestNumericFlagRanges(t *testing.T) {
 	} {
 		checkRun(t, args, 2, []string{"give a whole number from"})
 	}
-	checkRun(t, []string{"cutpoint", "--bootstrap", "1e9"}, 2, []string{"bootstrap"})
+	// Every integer flag has one parser: a value that is no whole number
+	// (exponent, fraction, base prefix, text) is refused with what is
+	// valid, in the line that names the flag, before any work.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"study", "--bootstrap", "1e9"}, `"1e9" for flag -bootstrap: give a whole number from 0 to 10000`},
+		{[]string{"study", "--bootstrap", "2.5"}, `"2.5" for flag -bootstrap: give a whole number from 0 to 10000`},
+		{[]string{"study", "--seed", "1e3"}, `"1e3" for flag -seed: give a whole number from 0 to 18446744073709551615`},
+		{[]string{"study", "--seed", "-1"}, `"-1" for flag -seed: give a whole number from 0 to`},
+		{[]string{"cutpoint", "--bootstrap", "1e9"}, "-bootstrap: give a whole number from 0 to 100000"},
+		{[]string{"cutpoint", "--permutations", "0x10"}, "-permutations: give a whole number from 1 to 1000000"},
+		{[]string{"validate-model", "--bootstrap", "1E4"}, "-bootstrap: give a whole number from 0 to 10000"},
+		{[]string{"compare", "--simulate", "1e6"}, "-simulate: give a whole number from 0 to 10000000"},
+		{[]string{"simulate", "--n-development", "1e3"}, "-n-development: give a whole number from 0 to 50000"},
+		{[]string{"simulate", "--n-validation", "many"}, "-n-validation: give a whole number from 0 to 50000"},
+		{[]string{"serve", "--max-body", "1e12"}, "-max-body: give a whole number from 1 to 1073741824"},
+		{[]string{"serve", "--max-body", "2147483648"}, "-max-body: give a whole number from 1 to 1073741824"},
+		{[]string{"mtv", "--connectivity", "7"}, "-connectivity: give 6, 18 or 26"},
+	} {
+		checkRun(t, c.args, 2, []string{c.want})
+	}
 }
 
 // TestValidateBoundedReport checks that validate lists at most 1,000
@@ -243,5 +265,5 @@ func TestValidateBoundedReport(t *testing.T) {
 
 func TestCompareSimulateRange(t *testing.T) {
 	data := writeFile(t, "c.csv", string(cohort.DefaultCSV()))
-	checkRun(t, []string{"compare", "--data", data, "--var", "stage", "--by", "cohort", "--test", "fisher", "--simulate", "1000000000"}, 2, []string{"--simulate"})
+	checkRun(t, []string{"compare", "--data", data, "--var", "stage", "--by", "cohort", "--test", "fisher", "--simulate", "1000000000"}, 2, []string{"-simulate: give a whole number from 0 to 10000000"})
 }

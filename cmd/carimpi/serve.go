@@ -43,7 +43,7 @@ func newServeCmd() *Command {
 	fs.BoolVar(&f.allowSimulated, "allow-simulated", false, "accept a --model fitted on simulated data (a demonstration: every answer and a red banner on the page say so)")
 	fs.StringVar(&f.token, "token", "", "require 'Authorization: Bearer `TOKEN`' on /api/ (default $CARIMPI_TOKEN)")
 	fs.StringVar(&f.corsOrigin, "cors-origin", "", "allow cross-origin requests from this one `origin` (default: CORS off)")
-	fs.Int64Var(&f.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in `bytes` (larger gets 413)")
+	wholeVar(fs, &f.maxBody, "max-body", server.DefaultMaxBodyBytes, 1, maxServeBody, "largest request body in `bytes`; a larger one gets 413")
 	return &Command{
 		Name:      "serve",
 		UsageLine: "serve [--addr 127.0.0.1:8080] [--model model.json ...] [--allow-simulated] [--inflamix-model FILE] [--token T] [--cors-origin URL]",
@@ -89,9 +89,6 @@ shuts down gracefully, letting requests in flight finish (at most 10 s).
 func runServe(ctx context.Context, f serveFlags, stderr io.Writer) error {
 	if f.token == "" {
 		f.token = os.Getenv("CARIMPI_TOKEN")
-	}
-	if f.maxBody <= 0 {
-		return usagef("--max-body must be positive")
 	}
 	if f.corsOrigin != "" && !strings.HasPrefix(f.corsOrigin, "http://") && !strings.HasPrefix(f.corsOrigin, "https://") {
 		return usagef("--cors-origin %q: want an origin such as https://example.org", f.corsOrigin)

@@ -34,7 +34,7 @@ func TestServeErrors(t *testing.T) {
 		{[]string{"serve", "--model", bad}, 1, "schema_version"},
 		{[]string{"serve", "--model", good, "--model", good}, 2, "both model"},
 		{[]string{"serve", "--cors-origin", "*"}, 2, "--cors-origin"},
-		{[]string{"serve", "--max-body", "0"}, 2, "--max-body"},
+		{[]string{"serve", "--max-body", "0"}, 2, "-max-body: give a whole number from 1 to 1073741824"},
 		{[]string{"serve", "--addr", "127.0.0.1:99999"}, 1, "99999"},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 
 	"carimpi/cohort"
 )
@@ -12,9 +13,11 @@ func init() { register(newSimulateCmd()) }
 
 func newSimulateCmd() *Command {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	nDev := fs.Int("n-development", cohort.PaperDevelopment, "patients in the development cohort (five centers; 0 to 50000)")
-	nVal := fs.Int("n-validation", cohort.PaperValidation, "patients in the validation cohort (MSKCC; 0 to 50000)")
-	seed := fs.Uint64("seed", cohort.DefaultSeed, "random seed (the embedded default cohort uses the default)")
+	var nDev, nVal int
+	var seed uint64
+	wholeVar(fs, &nDev, "n-development", cohort.PaperDevelopment, 0, maxSimulate, "`patients` in the development cohort, from five centers")
+	wholeVar(fs, &nVal, "n-validation", cohort.PaperValidation, 0, maxSimulate, "`patients` in the validation cohort, from MSKCC")
+	wholeVar(fs, &seed, "seed", cohort.DefaultSeed, 0, math.MaxUint64, "random `seed`; the embedded default cohort uses the default")
 	out := fs.String("out", "", "output file, .csv or .xlsx (default: CSV on standard output)")
 	c := &Command{
 		Name:      "simulate",
@@ -39,22 +42,16 @@ as the seed whose study comes closest to the paper's published numbers
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {
-		if err := checkRange("--n-development", *nDev, 0, maxSimulate); err != nil {
-			return err
-		}
-		if err := checkRange("--n-validation", *nVal, 0, maxSimulate); err != nil {
-			return err
-		}
-		if *nDev+*nVal == 0 {
+		if nDev+nVal == 0 {
 			return usagef("--n-development and --n-validation are both 0: give at least one patient")
 		}
 		ext, err := cohortOutExt(*out)
 		if err != nil {
 			return err
 		}
-		co := cohort.Simulate(*nDev, *nVal, *seed)
+		co := cohort.Simulate(nDev, nVal, seed)
 		fmt.Fprintf(stderr, "carimpi simulate: seed %d, %d development + %d validation patients after the paper's MTV outlier rule, and the %d outliers it removes (%s)\n",
-			*seed, *nDev, *nVal, co.Len()-*nDev-*nVal, cohort.SimulatedNotice)
+			seed, nDev, nVal, co.Len()-nDev-nVal, cohort.SimulatedNotice)
 		if *out == "" {
 			return co.WriteCSV(stdout)
 		}

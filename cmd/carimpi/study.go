@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -26,8 +27,10 @@ func newStudyCmd() *Command {
 	validate := fs.String("validate-cohort", "validation", "value of the cohort column that marks the validation cohort")
 	endpoint := fs.String("endpoint", "pfs", "endpoint the cutpoint and model are developed on: pfs or os")
 	outDir := fs.String("out", "report", "folder to write the report into")
-	seed := fs.Uint64("seed", 1, "seed of every random step (bootstrap)")
-	boot := fs.Int("bootstrap", 200, "bootstrap resamples for the optimism-corrected C-index and cutpoint stability (0 = skip; at most 10000)")
+	var seed uint64
+	var boot int
+	wholeVar(fs, &seed, "seed", 1, 0, math.MaxUint64, "`seed` of every random step, i.e. the bootstrap")
+	wholeVar(fs, &boot, "bootstrap", 200, 0, maxStudyBoot, "`B` bootstrap resamples for the optimism-corrected C-index and cutpoint stability; 0 skips the bootstrap")
 	quiet := fs.Bool("quiet", false, "do not print progress")
 	force := fs.Bool("force", false, "replace --out even when it is a non-empty folder that is not a carimpi report")
 	bands := fs.Bool("ci-bands", false, "draw pointwise 95% confidence bands on the Kaplan-Meier figures")
@@ -56,9 +59,6 @@ unless --force, and a folder holding an input is always refused.
 	c.Run = func(stdout, stderr io.Writer) error {
 		if *endpoint != "pfs" && *endpoint != "os" {
 			return usagef("--endpoint %q: use pfs or os", *endpoint)
-		}
-		if err := checkRange("--bootstrap", *boot, 0, maxStudyBoot); err != nil {
-			return err
 		}
 		// The report folder is checked before the work and built beside
 		// it, then swapped in whole: no file of an earlier run survives,
@@ -93,11 +93,11 @@ unless --force, and a folder holding an input is always refused.
 		if err != nil {
 			return err
 		}
-		opt := study.Options{Develop: dev, Validate: val, Endpoint: *endpoint, Seed: *seed,
-			Bootstrap: *boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im, DataSHA256: sum}
+		opt := study.Options{Develop: dev, Validate: val, Endpoint: *endpoint, Seed: seed,
+			Bootstrap: boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im, DataSHA256: sum}
 		if !*quiet {
 			opt.Progress = stderr
-			fmt.Fprintf(stderr, "carimpi study: %s (seed %d). %s\n", textsafe.Terminal(rep.Source), *seed, researchNotice)
+			fmt.Fprintf(stderr, "carimpi study: %s (seed %d). %s\n", textsafe.Terminal(rep.Source), seed, researchNotice)
 			if co.Simulated() {
 				fmt.Fprintln(stderr, "carimpi study: the data are simulated — not patient data")
 			}

@@ -27,8 +27,10 @@ func newValidateModelCmd() *Command {
 	cohortName := fs.String("cohort", "", "keep only the patients whose cohort column holds this value (default: every patient)")
 	outDir := fs.String("out", "", "folder to write the report into (index.html, results.json, figures/; with --recalibrate the updated model)")
 	force := fs.Bool("force", false, "replace --out even when it is a non-empty folder that is not a carimpi report")
-	boot := fs.Int("bootstrap", 0, "bootstrap resamples for percentile intervals of IPA and ICI (0 = none; at most 10000)")
-	seed := fs.Uint64("seed", 1, "seed of the bootstrap")
+	var boot int
+	var seed uint64
+	wholeVar(fs, &boot, "bootstrap", 0, 0, maxStudyBoot, "`B` bootstrap resamples for percentile intervals of IPA and ICI; 0 for none")
+	wholeVar(fs, &seed, "seed", 1, 0, math.MaxUint64, "`seed` of the bootstrap")
 	format := fs.String("format", "table", "standard output: table or json (the results.json document)")
 	recal := fs.String("recalibrate", "", "write an updated model: baseline (re-estimate the baseline survival) or slope (also scale the coefficients and cutoffs by the calibration slope); needs --out")
 	quiet := fs.Bool("quiet", false, "do not print progress")
@@ -69,9 +71,6 @@ prints results.json (keys in README.md).
 			return usagef("--endpoint %q: use pfs or os", *endpoint)
 		}
 		if err := checkFormat(*format, "table", "json"); err != nil {
-			return err
-		}
-		if err := checkRange("--bootstrap", *boot, 0, maxStudyBoot); err != nil {
 			return err
 		}
 		if *recal != "" && *recal != "baseline" && *recal != "slope" {
@@ -116,7 +115,7 @@ prints results.json (keys in README.md).
 				return err
 			}
 		}
-		opt := study.ExternalOptions{Endpoint: *endpoint, Times: times, Cohort: name, Bootstrap: *boot, Seed: *seed,
+		opt := study.ExternalOptions{Endpoint: *endpoint, Times: times, Cohort: name, Bootstrap: boot, Seed: seed,
 			Recalibrate: *recal, Software: "carimpi " + version, ModelFile: *model, Bands: *bands}
 		if *recal != "" {
 			if opt.DataSHA256, err = dataSHA256(cf.data); err != nil {
