@@ -372,7 +372,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 // their times after timefix): status, weights and offsets in that order,
 // the stratum boundaries, the columns centred and scaled (weighted mean;
 // scale = sum(w)/sum(w |x - mean|); columns with values only in {-1, 0, 1}
-// among the sorted observations are left alone) and stored row-major, and
+// among the observations present are left alone) and stored row-major, and
 // the tie structure. Input rows missing from sorted must have weight 0.
 // freq marks the weights as frequencies (see problem.freq).
 func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event []bool, x [][]float64, opt *Options, weights []float64, freq bool) (*problem, *fitted) {
@@ -436,7 +436,7 @@ func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event 
 	}
 	for j, col := range x {
 		f.scale[j] = 1
-		if unitValued(col, f.order) {
+		if unitValued(col, weights) {
 			for k, i := range f.order {
 				pr.x[k*p+j] = col[i]
 			}
@@ -476,11 +476,11 @@ func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event 
 	return pr, f
 }
 
-// unitValued reports whether every value of the rows listed is -1, 0 or 1
-// (coxph's nocenter).
-func unitValued(col []float64, rows []int) bool {
-	for _, i := range rows {
-		if v := col[i]; v != 0 && v != 1 && v != -1 {
+// unitValued reports whether every value of the rows present (weight > 0;
+// weights nil: every row) is -1, 0 or 1 (coxph's nocenter).
+func unitValued(col, weights []float64) bool {
+	for i, v := range col {
+		if v != 0 && v != 1 && v != -1 && (weights == nil || weights[i] > 0) {
 			return false
 		}
 	}

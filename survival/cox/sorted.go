@@ -115,8 +115,8 @@ func (s *Sorted) Fit(x [][]float64, count []int32, opt *Options) (*Model, error)
 		return nil, errNoEvents
 	}
 	for j, c := range x {
-		for _, i := range rows {
-			if v := c[i]; math.IsNaN(v) || math.IsInf(v, 0) {
+		for i, v := range c {
+			if (math.IsNaN(v) || math.IsInf(v, 0)) && (count == nil || count[i] > 0) {
 				return nil, fmt.Errorf("cox: observation %d: %s is %v; drop rows with missing values first", i+1, names[j], v)
 			}
 		}
