@@ -23,7 +23,12 @@ type Fixed struct {
 	// first HarrellC without counts)
 	fixedKey []uint64
 
+	// apart: no two distinct times, nor any subset's, are joined by
+	// timefix, and every time is finite (HarrellCs walks once)
+	apart bool
+
 	// scratch
+	pair       []pairNode
 	rows       []int32
 	keys       []uint64
 	all        fenwick
@@ -40,7 +45,98 @@ func NewFixed(time []float64, event []bool) *Fixed {
 	}
 	f := &Fixed{time: time, event: event, rank: make([]int, len(time))}
 	f.ord, f.key = sortkey.Index(time)
+	f.apart = timefix.Apart(f.key)
 	return f
+}
+
+// pairNode is a node of the two Fenwick trees of HarrellCs, side by side
+// so that one walk up the tree reads both: the tree sums (t) and the
+// weight at the rank (w), of the counted rows [0] and of every row once
+// [1]. Whole numbers below 2^31: counts summed over fewer than 2^31 rows
+// (the rows are indexed by int32).
+type pairNode struct {
+	t, w [2]int32
+}
+
+// HarrellCs returns HarrellC(score, count) and HarrellC(score, nil), the C
+// of the rows counted and of every row once (a bootstrap replicate's
+// apparent and test C), bit for bit, in one walk: when no times are tied
+// by timefix the two share their time order and their score ranks, and
+// the two trees side by side share their memory accesses. With times that
+// timefix joins, or NaN, it calls HarrellC twice.
+func (f *Fixed) HarrellCs(score []float64, count []int32) (counted, once float64) {
+	n := len(f.time)
+	if len(score) != n || len(count) != n {
+		panic("concordance: time, event and score lengths differ")
+	}
+	if !f.apart || slices.ContainsFunc(score, math.IsNaN) {
+		return f.HarrellC(score, count), f.HarrellC(score, nil)
+	}
+	m := f.ranks(score)
+	if len(f.pair) < m+1 {
+		f.pair = make([]pairNode, m+1)
+	}
+	tree := f.pair[:m+1]
+	add := func(r int, c int32) {
+		tree[r].w[0] += c
+		tree[r].w[1]++
+		for ; r <= m; r += r & -r {
+			tree[r].t[0] += c
+			tree[r].t[1]++
+		}
+	}
+	var total [2]int64
+	var conc, disc, tied [2]int64
+	rows, keys := f.ord, f.key
+	for hi := len(rows); hi > 0; {
+		lo := hi - 1
+		for lo > 0 && keys[lo-1] == keys[hi-1] {
+			lo--
+		}
+		for _, i := range rows[lo:hi] {
+			if !f.event[i] {
+				add(f.rank[i], count[i])
+				total[0] += int64(count[i])
+				total[1]++
+			}
+		}
+		for _, i := range rows[lo:hi] {
+			if !f.event[i] {
+				continue
+			}
+			r := f.rank[i]
+			var less0, less1 int64
+			for k := r - 1; k > 0; k -= k & -k {
+				less0 += int64(tree[k].t[0])
+				less1 += int64(tree[k].t[1])
+			}
+			c := int64(count[i])
+			eq0, eq1 := int64(tree[r].w[0]), int64(tree[r].w[1])
+			conc[0] += c * less0
+			disc[0] += c * (total[0] - less0 - eq0)
+			tied[0] += c * eq0
+			conc[1] += less1
+			disc[1] += total[1] - less1 - eq1
+			tied[1] += eq1
+		}
+		for _, i := range rows[lo:hi] {
+			if f.event[i] {
+				add(f.rank[i], count[i])
+				total[0] += int64(count[i])
+				total[1]++
+			}
+		}
+		hi = lo
+	}
+	clear(tree)
+	var c [2]float64
+	for s := range c {
+		c[s] = math.NaN()
+		if npair := conc[s] + disc[s] + tied[s]; npair > 0 {
+			c[s] = ((float64(conc[s])-float64(disc[s]))/float64(npair) + 1) / 2
+		}
+	}
+	return c[0], c[1]
 }
 
 // HarrellC returns Harrell's C of score with the outcome in which row i

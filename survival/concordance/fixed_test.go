@@ -9,7 +9,7 @@ import (
 )
 
 // TestFixedHarrellC checks Fixed.HarrellC against Harrell on the rows
-// repeated count times, bit for bit, on data with tied times, tied scores,
+// repeated count times, and HarrellCs against HarrellC, bit for bit, on data with tied times, tied scores,
 // times that differ by rounding error only (timefix), resamples with
 // rows left out and repeated, and NaN.
 func TestFixedHarrellC(t *testing.T) {
@@ -83,6 +83,13 @@ func TestFixedHarrellC(t *testing.T) {
 				// a second call with the same scores reuses the ranks
 				if again := f.HarrellC(score, count); math.Float64bits(again) != math.Float64bits(got) {
 					t.Fatalf("replicate %d: second call %.17g, first %.17g", rep, again, got)
+				}
+				// both in one walk
+				if count != nil {
+					counted, once := f.HarrellCs(score, count)
+					if wantOnce := f.HarrellC(score, nil); math.Float64bits(counted) != math.Float64bits(got) || math.Float64bits(once) != math.Float64bits(wantOnce) {
+						t.Fatalf("replicate %d: HarrellCs = %.17g, %.17g, HarrellC %.17g, %.17g", rep, counted, once, got, wantOnce)
+					}
 				}
 			}
 		})

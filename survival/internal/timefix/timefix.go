@@ -74,3 +74,30 @@ func Apply(time []float64) []float64 {
 	}
 	return out
 }
+
+// Apart reports whether Sorted leaves every subset of the times unchanged:
+// the times, given as ascending sortkey keys, are finite, and every gap
+// between consecutive distinct times exceeds twice the tolerance both
+// absolutely and relative to the largest |time|, which bounds the mean
+// |time| of any subset's distinct times (twice: a margin for the rounding
+// of that mean). A subset's gaps are no smaller than the gaps they span.
+func Apart(key []uint64) bool {
+	maxAbs := 0.0
+	for _, k := range key {
+		v := sortkey.Value(k)
+		if !isFinite(v) {
+			return false
+		}
+		maxAbs = math.Max(maxAbs, math.Abs(v))
+	}
+	for i := 1; i < len(key); i++ {
+		if key[i] == key[i-1] {
+			continue
+		}
+		dy := sortkey.Value(key[i]) - sortkey.Value(key[i-1])
+		if !(dy > 2*tolerance && dy/maxAbs > 2*tolerance) {
+			return false
+		}
+	}
+	return true
+}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"carimpi/internal/sortkey"
 )
 
 func TestApply(t *testing.T) {
@@ -26,6 +28,47 @@ func TestApply(t *testing.T) {
 		}
 		if !slices.Equal(in, tc.in) {
 			t.Errorf("%s: input modified", tc.name)
+		}
+	}
+}
+
+// TestApart checks that Apart holds only where Sorted changes no subset:
+// random subsets of times that are apart stay unchanged, and near ties,
+// a time near 0 beside 0 and NaN are not apart.
+func TestApart(t *testing.T) {
+	keys := func(v []float64) []uint64 {
+		k := make([]uint64, len(v))
+		for i, x := range v {
+			k[i] = sortkey.Key(x)
+		}
+		slices.Sort(k)
+		return k
+	}
+	apart := []float64{0, 0.5, 1, 1, 2.25, 7, 30.4375, 1e3}
+	if !Apart(keys(apart)) {
+		t.Fatalf("%v: not apart", apart)
+	}
+	for mask := 1; mask < 1<<len(apart); mask++ {
+		var sub []float64
+		for i, v := range apart {
+			if mask>>i&1 == 1 {
+				sub = append(sub, v)
+			}
+		}
+		k := keys(sub)
+		if Sorted(k) {
+			t.Fatalf("subset %v changed by timefix although Apart", sub)
+		}
+	}
+	for _, v := range [][]float64{
+		{1, 1 + 1e-12, 5},      // relative
+		{0, 1e-9, 5},           // absolute
+		{1e6, 1e6 + 0.01, 2e6}, // relative to the largest time
+		{1, math.NaN(), 2},     // not finite
+		{1, math.Inf(1), 2},    // not finite
+	} {
+		if Apart(keys(v)) {
+			t.Errorf("%v: apart", v)
 		}
 	}
 }
