@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"carimpi/internal/jsonx"
+	"carimpi/internal/sortkey"
 	"carimpi/stattest"
 	"carimpi/survival/concordance"
 	"carimpi/survival/cox"
@@ -97,6 +98,24 @@ func designRows(x [][]float64, mtv, age, stage []float64, knot float64) [][]floa
 	return x
 }
 
+// byDecreasingTime returns the sample's rows sorted by decreasing time,
+// ties in row order (a stable sort), and each row's new position.
+func (s sample) byDecreasingTime() (sample, []int32) {
+	n := len(s.t)
+	keys, order := make([]uint64, n), make([]int32, n)
+	for i, t := range s.t {
+		keys[i], order[i] = ^sortkey.Key(t), int32(i)
+	}
+	sortkey.Sort(keys, order)
+	out := sample{mtv: make([]float64, n), age: make([]float64, n), stage: make([]float64, n), t: make([]float64, n), e: make([]bool, n)}
+	pos := make([]int32, n)
+	for k, i := range order {
+		out.mtv[k], out.age[k], out.stage[k], out.t[k], out.e[k] = s.mtv[i], s.age[i], s.stage[i], s.t[i], s.e[i]
+		pos[i] = int32(k)
+	}
+	return out, pos
+}
+
 // lp returns the linear predictor of the model (knot, coef in modelTerms
 // order) for every row of the sample, in dst (grown as needed): the sum
 // over designRows' columns in order, so the same value as summing the
@@ -154,6 +173,10 @@ func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 	if n < 10 {
 		return nil, errors.New("fewer than 10 development patients with the endpoint")
 	}
+	// The rows in the Cox kernel's order (decreasing time, then row): the
+	// fits and C-indices then read them in memory order, not scattered;
+	// resample row i is counted at pos[i].
+	orig, pos := orig.byDecreasingTime()
 	dev, err := newDevelopment(orig)
 	if err != nil {
 		return nil, err
@@ -172,14 +195,15 @@ func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 		return func(idx []int) (validation.Replicate, error) {
 			clear(count)
 			for _, i := range idx {
-				count[i]++
+				count[pos[i]]++
 			}
 			knot, c, err := dev.develop(count, x, coef)
 			if err != nil {
 				return validation.Replicate{}, err
 			}
 			lp = orig.lp(lp, knot, c)
-			return validation.Replicate{Apparent: fixed.HarrellC(lp, count), Test: fixed.HarrellC(lp, nil), Extra: []float64{knot}}, nil
+			apparent, test := fixed.HarrellCs(lp, count)
+			return validation.Replicate{Apparent: apparent, Test: test, Extra: []float64{knot}}, nil
 		}
 	})
 	if err != nil {
