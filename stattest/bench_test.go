@@ -82,6 +82,12 @@ func BenchmarkFisherExact(b *testing.B) {
 		{"5x3-n500", [][]int{{60, 48, 40}, {70, 72, 68}, {25, 32, 40}, {8, 10, 14}, {3, 4, 6}}},
 		{"5x3-n494", [][]int{{110, 95, 80}, {25, 30, 32}, {15, 20, 25}, {10, 14, 20}, {2, 7, 9}}},
 		{"4x3-n500", [][]int{{20, 10, 5}, {30, 20, 12}, {40, 45, 38}, {77, 92, 111}}},
+		// tercile x ICANS and CRS grade 0-5 (as the demo study's Table S5)
+		// and a strongly associated grade x tercile, which R's fisher.test
+		// cannot compute (testdata/fisher_rxc_hard.json)
+		{"3x6-n508-icans", [][]int{{116, 27, 48, 14, 5, 0}, {77, 23, 32, 16, 5, 1}, {52, 19, 33, 22, 13, 1}}},
+		{"3x6-n508-crs", [][]int{{95, 77, 35, 3, 0, 0}, {26, 75, 49, 4, 0, 0}, {7, 41, 73, 7, 8, 4}}},
+		{"5x3-n520-strong", [][]int{{90, 50, 20}, {60, 70, 60}, {15, 35, 50}, {5, 10, 25}, {1, 5, 24}}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {

@@ -56,23 +56,30 @@ const fisherRelTol = 1e-7
 // of Mehta and Patel, JASA 1983): a node whose most likely completion (an
 // exact longest path) is already no more likely than the observed table
 // contributes its whole mass in closed form, one whose least likely
-// completion is more likely contributes nothing, and the paths left
-// undecided meet in the middle: per middle node, the sorted first- and
-// second-half path lengths are joined by prefix sums (see fisherRxC). The
-// sum is exact to rounding; R's FEXACT merges path lengths within 3.5e-7
-// and agrees with it to about 1e-7 relative.
+// completion is more likely contributes nothing. Tables with 2 or 3 rows
+// (or columns) and at least 4 of the other, the study's grade x tercile
+// and stage x tercile tables, are walked stage by stage with the
+// undecided past probabilities of each node aggregated, sorted, and met
+// with the last two columns per node (listWalk); any other table meets in
+// the middle, per middle node, by sorted first- and second-half path
+// lengths (see fisherRxC). The sum is exact to rounding (past
+// probabilities within a relative 1e-10 are merged, which can only move a
+// table within 1e-9 of the threshold); R's FEXACT merges more coarsely and
+// agrees with it to about 1e-7 relative (2e-7 on a strongly associated 5
+// x 3 table).
 //
-// Measured (CPU time on a loaded 2-core machine; R 4.2's fisher.test with
-// workspace = 2e8, which its default workspace cannot run): CRS grade 0-4
-// x tercile, N = 500, p = 0.24: 0.2 s (R 46 s); ICANS grade x tercile,
-// N = 494, p = 0.039: 0.7 s (R 83 s); stage 4 x 3, N = 500: 0.1 s (R 15
-// s); 3 x 3 and 2 x 5 tables with N = 500 in milliseconds. The work grows
-// as p falls (more tables lie near the observed one's probability): a 5 x
-// 3 table with N = 500 and p = 0.005 needs 73e6 steps, one with p = 1e-6
-// 4e8. Beyond fisherMaxWork steps (about 1 s; memory stays under ~100
-// MB, as the middle is joined in batches) FisherExact returns
-// ErrTableTooLarge rather than run for minutes; R's FEXACT fails on the
-// hardest of these too (FEXACT error 7 even with workspace = 1e9).
+// Measured (wall time on the shared 2-core machine at a load of 8-11, so
+// about a third of a core; R 4.2's fisher.test with workspace = 2e8,
+// which its default workspace cannot run): CRS grade 0-4 x tercile, N =
+// 500: 0.5 s (R 46 s); stage 4 x 3, N = 500: 0.3 s (R 15 s); tables that
+// R's FEXACT cannot compute even with workspace = 1e9: tercile x ICANS
+// grade 0-5, N = 508, p = 0.0056: 2.6-3 s (1.1 s of CPU); tercile x CRS
+// grade 0-5, N = 508, p = 1e-25: 6-7.5 s (2.7-3.3 s of CPU); a strongly
+// associated 5 x 3, N = 520, p = 3e-21: 30-44 s (13-16 s of CPU, the
+// hardest the study's shapes give). Beyond fisherMaxListWork (1.5e9 units, about that table) or
+// fisherMaxWork (5e7 steps, about 1 s) or the memory caps (about 100 MB),
+// FisherExact returns ErrTableTooLarge rather than run for minutes; a 3 x 6
+// table of N = 1000 or more is refused within a second.
 // FisherMonteCarlo (R's simulate.p.value) is the fallback.
 //
 // Negative counts and ragged tables are errors.
@@ -89,7 +96,7 @@ func FisherExact(table [][]int) (FisherResult, error) {
 		res.ConfInt = [2]float64{h.lowerLimit(0.025), h.upperLimit(0.025)}
 		return res, nil
 	}
-	res.P, err = fisherRxC(t, fisherMaxWork)
+	res.P, err = fisherRxC(t, fisherDefaultLimits)
 	if err != nil {
 		return FisherResult{}, err
 	}

@@ -146,6 +146,10 @@ func FuzzFisherRxC(f *testing.F) {
 	})
 }
 
+// TestFisherRxCBrute checks both walks against plain enumeration, with
+// small instances of the shapes R cannot compute at N ~ 500 (tercile x
+// grade 0-5, 3 x 6, with sparse grades; a strongly associated grade 0-4 x
+// tercile, 5 x 3) among them.
 func TestFisherRxCBrute(t *testing.T) {
 	for _, tab := range [][][]int{
 		{{3, 0, 2}, {1, 4, 2}, {0, 1, 5}, {2, 1, 0}},
@@ -153,21 +157,61 @@ func TestFisherRxCBrute(t *testing.T) {
 		{{5, 1}, {0, 4}, {2, 2}},
 		{{6, 0, 0}, {0, 6, 0}, {0, 0, 6}},
 		{{1, 1, 1, 1}, {1, 1, 1, 1}},
+		{{9, 2, 4, 1, 1, 0}, {6, 2, 3, 1, 0, 1}, {4, 2, 3, 2, 1, 0}},
+		{{10, 8, 4, 0, 0, 0}, {3, 8, 5, 1, 0, 0}, {1, 4, 7, 1, 1, 1}},
+		{{9, 5, 2}, {6, 7, 6}, {1, 3, 5}, {0, 1, 3}, {0, 0, 3}},
+		{{12, 6, 1}, {5, 8, 4}, {1, 2, 6}, {0, 1, 4}, {0, 0, 2}},
 	} {
-		got, err := fisherRxC(tab, fisherMaxWork)
+		want := bruteFisher(tab)
+		for _, lim := range []fisherLimits{fisherDefaultLimits, {meet: fisherMaxWork}} {
+			got, err := fisherRxC(tab, lim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(got-want) > 1e-12*want {
+				t.Errorf("%v, limits %+v: p = %.17g, brute force %.17g", tab, lim, got, want)
+			}
+		}
+	}
+}
+
+// TestFisherRxCWalksAgree checks listWalk against the meet-in-the-middle
+// walk, an independent enumeration, on study-sized tables that both can
+// compute (the 3 x 6 and strong 5 x 3 ones at N ~ 130-250), to 1e-10.
+func TestFisherRxCWalksAgree(t *testing.T) {
+	for _, tab := range [][][]int{
+		{{29, 7, 12, 4, 1, 0}, {19, 6, 8, 4, 1, 1}, {13, 5, 8, 5, 3, 0}},
+		{{24, 19, 9, 1, 0, 0}, {6, 19, 12, 1, 0, 0}, {2, 10, 18, 2, 2, 1}},
+		{{22, 12, 5}, {15, 18, 15}, {4, 9, 12}, {1, 3, 6}, {0, 1, 6}},
+		{{33, 19, 8}, {22, 26, 22}, {6, 13, 19}, {2, 4, 9}, {0, 2, 9}},
+		{{30, 25, 20}, {35, 36, 33}, {12, 15, 20}, {4, 5, 8}, {1, 2, 4}},
+		{{8, 4, 2}, {14, 10, 6}, {22, 20, 18}, {39, 49, 58}},
+		{{15, 20, 10, 3, 2}, {10, 18, 12, 6, 4}},
+	} {
+		c, err := compactTable(tab)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := bruteFisher(tab); math.Abs(got-want) > 1e-12*want {
-			t.Errorf("%v: p = %.17g, brute force %.17g", tab, got, want)
+		list, err := fisherRxC(c, fisherDefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		meet, err := fisherRxC(c, fisherLimits{meet: 20 * fisherMaxWork})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(list-meet) > 1e-10*meet {
+			t.Errorf("%v: listWalk p = %.17g, meet in the middle %.17g", tab, list, meet)
 		}
 	}
 }
 
 func TestFisherRxCWorkLimit(t *testing.T) {
 	tab := [][]int{{10, 12, 8, 15}, {9, 14, 11, 6}, {13, 7, 10, 12}}
-	if _, err := fisherRxC(tab, 1000); !errors.Is(err, ErrTableTooLarge) {
-		t.Errorf("with a work limit of 1000: err = %v, want ErrTableTooLarge", err)
+	for _, lim := range []fisherLimits{{meet: 1000}, {meet: 1000, list: 1000}} {
+		if _, err := fisherRxC(tab, lim); !errors.Is(err, ErrTableTooLarge) {
+			t.Errorf("with work limits %+v: err = %v, want ErrTableTooLarge", lim, err)
+		}
 	}
 }
 

@@ -8,8 +8,14 @@ import (
 // Limits of fisherRxC, beyond which it returns ErrTableTooLarge instead of
 // running for minutes or exhausting memory.
 const (
-	// fisherMaxWork caps the enumeration steps (about 20 ns each).
+	// fisherMaxWork caps the steps of the meet-in-the-middle walk (tables
+	// of 4 or more rows and columns; about 20 ns each, so about 1 s).
 	fisherMaxWork = 50_000_000
+	// fisherMaxListWork caps the work of listWalk (tables with 2 or 3 rows
+	// or columns; about 5-10 ns a unit on an idle core, so 8-15 s). It
+	// is that high for the hardest table the study makes, a strongly
+	// associated 5 x 3 at N = 520, which needs 1.26e9.
+	fisherMaxListWork = 1_500_000_000
 	// fisherFlush is the number of first-half paths held at the middle
 	// stage (20 bytes each with their grouping) before they are joined;
 	// fisherMaxList caps a middle node's list of second-half lengths (8
@@ -22,6 +28,12 @@ const (
 	fisherMaxIndex = 1 << 22
 	fisherMaxDense = 1 << 21
 )
+
+// fisherLimits are the work caps of fisherRxC's two walks; list = 0 runs
+// the meet-in-the-middle walk on every shape (the tests compare the two).
+type fisherLimits struct{ meet, list int }
+
+var fisherDefaultLimits = fisherLimits{meet: fisherMaxWork, list: fisherMaxListWork}
 
 // boundSlack widens the path bounds before a whole subtree is decided, so
 // that rounding in the bounds (about 1e-12) can never decide a subtree
@@ -68,10 +80,12 @@ type pathBounds struct{ max, min float64 }
 
 // fisherRxC is the two-sided exact p-value of a table without empty rows or
 // columns and larger than 2x2 (see FisherExact). It fails with
-// ErrTableTooLarge after limit enumeration steps or when a list would
-// exceed fisherMaxList.
+// ErrTableTooLarge beyond the work limits or when a list would exceed
+// fisherMaxList or fisherMaxPasts.
 //
-// The walk meets in the middle. The tables are paths through stages
+// A table with 2 or 3 rows and 4 or more columns (after transposing) is
+// walked by listWalk (unless limits.list is 0). Any other meets in the
+// middle. The tables are paths through stages
 // 0..c-1; the first half (stages before mid) is walked depth first, and a
 // path whose subtree is decided by the bounds of its node is counted in
 // closed form (node mass) or dropped. The first-half paths left undecided
@@ -85,7 +99,7 @@ type pathBounds struct{ max, min float64 }
 //
 // so the cost per middle node is that of sorting its two lists, not their
 // product.
-func fisherRxC(t [][]int, limit int) (float64, error) {
+func fisherRxC(t [][]int, limits fisherLimits) (float64, error) {
 	if len(t) > len(t[0]) { // fewer rows: smaller nodes and allocations
 		t = transpose(t)
 	}
@@ -105,7 +119,11 @@ func fisherRxC(t [][]int, limit int) (float64, error) {
 	// the largest margin out of the index.
 	slices.Sort(cols)
 	slices.Sort(rows)
-	nt := &rcNetwork{lf: logFactorials(n), rows: rows, cols: cols, limit: limit}
+	walkList := r <= 3 && c >= 4 && limits.list > 0 // with 3 columns the meet is quicker
+	nt := &rcNetwork{lf: logFactorials(n), rows: rows, cols: cols, limit: limits.meet}
+	if walkList {
+		nt.limit = limits.list
+	}
 	nt.radix = make([]int, r-1)
 	nt.size = 1
 	for i := range r - 1 {
@@ -123,7 +141,9 @@ func fisherRxC(t [][]int, limit int) (float64, error) {
 	} else {
 		nt.sparse = map[int]pathBounds{}
 	}
-	nt.mid = nt.split()
+	if !walkList {
+		nt.mid = nt.split()
+	}
 	nt.suffix = make([]float64, c+1)
 	nt.left = make([]int, c+1)
 	for k := c - 1; k >= 0; k-- {
@@ -152,7 +172,11 @@ func fisherRxC(t [][]int, limit int) (float64, error) {
 	if b := nt.bound(0, rows, idx); b.max+boundSlack <= nt.thr {
 		return 1, nil // every table counts
 	}
-	if !nt.first(0, rows, idx, 0) || !nt.join() {
+	if walkList {
+		if !nt.listWalk(idx) {
+			return 0, ErrTableTooLarge
+		}
+	} else if !nt.first(0, rows, idx, 0) || !nt.join() {
 		return 0, ErrTableTooLarge
 	}
 	return math.Min(1, nt.p), nil
