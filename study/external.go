@@ -1,7 +1,6 @@
 package study
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -549,21 +548,19 @@ func externalSections(out *Output, res *ExternalResults, opt ExternalOptions) []
 // model-recalibrated.json (with --recalibrate) and figures/*.svg. It
 // returns the paths written, in order.
 func (x *External) WriteDir(dir string) ([]string, error) {
-	var page bytes.Buffer
-	x.WriteHTML(&page)
 	var models []namedModel
 	if x.Recalibrated != nil {
 		models = append(models, namedModel{RecalibratedFile, x.Recalibrated})
 	}
-	return writeDir(dir, page.Bytes(), x.Results, models, x.Tables, x.Figures)
+	return writeDir(dir, x.WriteHTML, x.Results, models, x.Tables, x.Figures)
 }
 
 // WriteHTML writes the self-contained report page.
-func (x *External) WriteHTML(w *bytes.Buffer) {
+func (x *External) WriteHTML(w io.Writer) error {
 	r := x.Results
 	meta := fmt.Sprintf("Data: %s (cohort %s). Model: %s %s (%s). Endpoint of the measures: %s. Software: %s. Seed: %d.",
 		r.Provenance.Data, r.Cohort, r.Model.Name, r.Model.Version, nonEmpty(r.Provenance.ModelFile, "model"), strings.ToUpper(r.Provenance.Endpoint), r.Provenance.Software, r.Seed)
-	writePage(w, r.Model.Name+" external validation report", "External validation of "+r.Model.Name, r.Notice, r.Simulated, meta, x.Sections)
+	return writePage(w, r.Model.Name+" external validation report", "External validation of "+r.Model.Name, r.Notice, r.Simulated, meta, x.Sections)
 }
 
 func sig3(v float64) string { return render.Sig(v, 3) }

@@ -1,9 +1,10 @@
 package study
 
 import (
-	"bytes"
+	"bufio"
 	"carimpi/internal/textsafe"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -21,11 +22,7 @@ import (
 // results.json, tables/*.csv and figures/*.svg. It returns the paths
 // written, in order.
 func (out *Output) WriteDir(dir string) ([]string, error) {
-	var page bytes.Buffer
-	if err := out.WriteHTML(&page); err != nil {
-		return nil, err
-	}
-	return writeDir(dir, page.Bytes(), out.Results, []namedModel{{"model.json", out.Model}}, out.Tables, out.Figures)
+	return writeDir(dir, out.WriteHTML, out.Results, []namedModel{{"model.json", out.Model}}, out.Tables, out.Figures)
 }
 
 // namedModel is a model file of a report.
@@ -34,79 +31,90 @@ type namedModel struct {
 	model *scores.CoxModel
 }
 
-// writeDir writes a report into dir: index.html (page), results.json,
-// the model files, tables/*.csv and figures/*.svg. It returns the paths
-// written, in order.
-func writeDir(dir string, page []byte, results any, models []namedModel, tables []Table, figures []Figure) ([]string, error) {
+// writeDir writes a report into dir: index.html (written by page),
+// results.json, the model files, tables/*.csv and figures/*.svg. Every
+// file is written as it is produced, none is held whole in memory. It
+// returns the paths written, in order.
+func writeDir(dir string, page func(io.Writer) error, results any, models []namedModel, tables []Table, figures []Figure) ([]string, error) {
 	var written []string
-	write := func(name string, data []byte) error {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
+	write := func(name string, fill func(io.Writer) error) error {
+		path, err := writeFile(dir, name, fill)
+		if err == nil {
+			written = append(written, path)
 		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return err
-		}
-		written = append(written, path)
-		return nil
+		return err
 	}
+	// The figures are encoded beside the other files from the start.
+	files := encodeFigures(dir, figures)
 	if err := write("index.html", page); err != nil {
 		return written, err
 	}
-	var buf bytes.Buffer
-	if err := jsonx.Write(&buf, results); err != nil {
-		return written, fmt.Errorf("results.json: %w", err)
-	}
-	if err := write("results.json", buf.Bytes()); err != nil {
+	if err := write("results.json", func(w io.Writer) error { return jsonx.Write(w, results) }); err != nil {
 		return written, err
 	}
 	for _, m := range models {
-		buf.Reset()
-		if err := scores.Save(&buf, m.model); err != nil {
-			return written, fmt.Errorf("%s: %w", m.file, err)
-		}
-		if err := write(m.file, buf.Bytes()); err != nil {
+		if err := write(m.file, func(w io.Writer) error { return scores.Save(w, m.model) }); err != nil {
 			return written, err
 		}
 	}
 	for _, t := range tables {
-		b := table.AppendRecord(nil, t.Header)
-		for _, row := range t.Rows {
-			b = table.AppendRecord(b, row)
-		}
-		if err := write(filepath.Join("tables", t.Name+".csv"), b); err != nil {
-			return written, err
-		}
-		buf.Reset()
-		if err := render.TableXLSX(&buf, t.Title, t.Header, t.Rows, t.Notes); err != nil {
-			return written, fmt.Errorf("tables/%s.xlsx: %w", t.Name, err)
-		}
-		if err := write(filepath.Join("tables", t.Name+".xlsx"), buf.Bytes()); err != nil {
-			return written, err
-		}
-	}
-	files := encodeFigures(figures)
-	for i, f := range figures {
-		e := <-files[i]
-		if e.err != nil {
-			return written, e.err
-		}
-		for _, file := range []struct {
-			ext  string
-			data []byte
-		}{{".svg", e.svg}, {".png", e.png}, {".pdf", e.pdf}} {
-			if err := write(filepath.Join("figures", f.Name+file.ext), file.data); err != nil {
-				return written, err
+		if err := write(filepath.Join("tables", t.Name+".csv"), func(w io.Writer) error {
+			b := table.AppendRecord(nil, t.Header)
+			for _, row := range t.Rows {
+				b = table.AppendRecord(b, row)
 			}
+			_, err := w.Write(b)
+			return err
+		}); err != nil {
+			return written, err
+		}
+		if err := write(filepath.Join("tables", t.Name+".xlsx"), func(w io.Writer) error {
+			return render.TableXLSX(w, t.Title, t.Header, t.Rows, t.Notes)
+		}); err != nil {
+			return written, err
 		}
 	}
-	return written, nil
+	var first error
+	for i := range figures {
+		e := <-files[i] // wait for every encoder, also after an error
+		written = append(written, e.paths...)
+		if first == nil {
+			first = e.err
+		}
+	}
+	return written, first
 }
 
-// figureFiles are one figure's files: SVG, PNG (300 dpi) and PDF.
+// writeFile writes dir/name through a buffer, making its folder, and
+// returns its path; a failed write is named with the file.
+func writeFile(dir, name string, fill func(io.Writer) error) (string, error) {
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return "", err
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	err = fill(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	return path, nil
+}
+
+// figureFiles are the paths of one figure's files (SVG, PNG at 300 dpi,
+// PDF) once written, or the error that stopped them.
 type figureFiles struct {
-	svg, png, pdf []byte
-	err           error
+	paths []string
+	err   error
 }
 
 // canvasBudget bounds the bytes of the 300 dpi raster canvases being drawn
@@ -121,9 +129,10 @@ func canvasBytes(d *render.Drawing) int64 {
 	return int64(4 * math.Ceil(d.Width*px) * math.Ceil(d.Height*px))
 }
 
-// encodeFigures encodes the figures in parallel, within GOMAXPROCS and
-// canvasBudget, in order; the i-th channel delivers figure i's files.
-func encodeFigures(figures []Figure) []chan figureFiles {
+// encodeFigures writes the figures' files into dir/figures in parallel,
+// within GOMAXPROCS and canvasBudget; the i-th channel delivers figure
+// i's paths.
+func encodeFigures(dir string, figures []Figure) []chan figureFiles {
 	out := make([]chan figureFiles, len(figures))
 	for i := range out {
 		out[i] = make(chan figureFiles, 1)
@@ -143,7 +152,7 @@ func encodeFigures(figures []Figure) []chan figureFiles {
 			running++
 			mu.Unlock()
 			go func() {
-				e := encodeFigure(f)
+				e := writeFigure(dir, f)
 				mu.Lock()
 				used -= cost
 				running--
@@ -156,33 +165,42 @@ func encodeFigures(figures []Figure) []chan figureFiles {
 	return out
 }
 
-func encodeFigure(f Figure) figureFiles {
-	var e figureFiles
-	var png, pdf bytes.Buffer
-	var pngErr, pdfErr error
+// writeFigure writes figures/<name>.svg, .png (300 dpi) and .pdf; the PNG
+// and the PDF are drawn side by side.
+func writeFigure(dir string, f Figure) figureFiles {
+	base := filepath.Join("figures", f.Name)
+	var pdfPath string
+	var pdfErr error
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		pngErr = render.WritePNG(&png, f.Drawing, 300)
+		pdfPath, pdfErr = writeFile(dir, base+".pdf", func(w io.Writer) error { return render.WritePDF(w, f.Drawing) })
 	}()
-	go func() {
-		defer wg.Done()
-		pdfErr = render.WritePDF(&pdf, f.Drawing)
-	}()
-	var svg bytes.Buffer
-	svg.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	f.Drawing.WriteSVG(&svg) // a bytes.Buffer does not fail
-	svg.WriteByte('\n')
-	e.svg = svg.Bytes()
-	wg.Wait()
-	switch {
-	case pngErr != nil:
-		e.err = fmt.Errorf("figures/%s.png: %w", f.Name, pngErr)
-	case pdfErr != nil:
-		e.err = fmt.Errorf("figures/%s.pdf: %w", f.Name, pdfErr)
+	var e figureFiles
+	svgPath, err := writeFile(dir, base+".svg", func(w io.Writer) error {
+		if _, err := io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"); err != nil {
+			return err
+		}
+		if err := f.Drawing.WriteSVG(w); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, "\n")
+		return err
+	})
+	var pngPath string
+	if err == nil {
+		pngPath, err = writeFile(dir, base+".png", func(w io.Writer) error { return render.WritePNG(w, f.Drawing, 300) })
 	}
-	e.png, e.pdf = png.Bytes(), pdf.Bytes()
+	wg.Wait()
+	if err == nil {
+		err = pdfErr
+	}
+	if err != nil {
+		e.err = err
+		return e
+	}
+	e.paths = []string{svgPath, pngPath, pdfPath}
 	return e
 }
 
@@ -199,18 +217,18 @@ nav ol{columns:2}@media print{nav{display:none}h2{page-break-before:auto}body{ma
 
 // WriteHTML writes the self-contained report: inline CSS and SVG, no
 // scripts, nothing fetched from the network.
-func (out *Output) WriteHTML(w *bytes.Buffer) error {
+func (out *Output) WriteHTML(w io.Writer) error {
 	res := out.Results
 	meta := fmt.Sprintf("Data: %s. Endpoint for development: %s. Software: %s. Seed: %d. Method: %s",
 		res.Provenance.Data, strings.ToUpper(res.Provenance.Endpoint), res.Provenance.Software, res.Seed, res.Provenance.Citation)
-	writePage(w, "CAR-IMPI study report", "CAR-IMPI: development and validation report", res.Notice, res.Simulated, meta, out.Sections)
-	return nil
+	return writePage(w, "CAR-IMPI study report", "CAR-IMPI: development and validation report", res.Notice, res.Simulated, meta, out.Sections)
 }
 
 // writePage writes a self-contained report page: the notice, the
 // simulated-data banner, a line of provenance (meta), a table of contents
 // and the sections.
-func writePage(w *bytes.Buffer, title, heading, notice string, simulated bool, meta string, sections []Section) {
+func writePage(out io.Writer, title, heading, notice string, simulated bool, meta string, sections []Section) error {
+	w := bufio.NewWriter(out)
 	w.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
 	w.WriteString("<title>" + textsafe.Markup(title) + "</title><style>" + css + "</style></head><body>\n")
 	w.WriteString("<h1>" + textsafe.Markup(heading) + "</h1>\n")
@@ -225,7 +243,10 @@ func writePage(w *bytes.Buffer, title, heading, notice string, simulated bool, m
 	}
 	w.WriteString("</ol></nav>\n")
 	for _, s := range sections {
-		fmt.Fprintf(w, "<section id=\"%s\"><h2>%s</h2>\n%s</section>\n", s.ID, textsafe.Markup(s.Title), s.HTML)
+		fmt.Fprintf(w, "<section id=\"%s\"><h2>%s</h2>\n", s.ID, textsafe.Markup(s.Title))
+		w.WriteString(s.HTML)
+		w.WriteString("</section>\n")
 	}
 	w.WriteString("</body></html>\n")
+	return w.Flush() // the first error of any write
 }
