@@ -16,6 +16,7 @@ type Column struct {
 	Date   DateRole // -1 when not a date
 	Unit   string   // declared unit as written; "" = canonical
 	factor float64
+	div    float64 // divisors[factor]: the value is divided by it (0: multiplied by factor)
 }
 
 // NewColumn returns the reading of field f in a declared unit.
@@ -27,7 +28,7 @@ func NewColumn(source string, f Field, unit string) (Column, error) {
 	if fac == 1 && unit != "" && normUnit(unit) == normUnit(f.Unit()) {
 		unit = ""
 	}
-	return Column{Source: source, Field: f, Date: -1, Unit: unit, factor: fac}, nil
+	return Column{Source: source, Field: f, Date: -1, Unit: unit, factor: fac, div: divisors[fac]}, nil
 }
 
 // Parse reads one value of field f given outside a file (a flag, an API
@@ -113,7 +114,11 @@ func (c *Column) Read(r *Record, cell string, fm *Format) Issue {
 		}
 	}
 	raw := v
-	v *= c.factor
+	if c.div != 0 {
+		v /= c.div
+	} else {
+		v *= c.factor
+	}
 	if is := c.check(cell, raw, v); is.Severity == SeverityError {
 		return is
 	} else if is.Severity != "" {

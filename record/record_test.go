@@ -3,6 +3,7 @@ package record_test
 import (
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -260,5 +261,41 @@ func TestDecodeJSON(t *testing.T) {
 	r, issues, keyErrs, err := record.DecodeJSON([]byte(`{"stage": "IIIB", "sex": "F", "bridging": true, "plt": "165000", "patient_id": 7}`), record.Units{record.Plt: "/uL"}, record.Format{})
 	if err != nil || r.Stage != 3 || r.Sex != "female" || r.Bridging != 1 || r.Plt != 165 || len(issues) != 1 || len(keyErrs) != 1 || keyErrs[0].Key != "patient_id" {
 		t.Errorf("%+v %v %v %v", r, issues, keyErrs, err)
+	}
+}
+
+// TestUnitsConvertAsR: a value in a unit defined as 1/d of the canonical
+// one is divided by d, as an R user converts it (days / 30.4375, mg/L / 10,
+// /uL / 1000), bit for bit: multiplying by the rounded 1/d differs in the
+// last bit for some values (1690 days), which moved a median follow-up.
+func TestUnitsConvertAsR(t *testing.T) {
+	for _, tc := range []struct {
+		f    record.Field
+		unit string
+		d    float64
+	}{
+		{record.OSMonths, "days", record.DaysPerMonth},
+		{record.PFSMonths, "days", record.DaysPerMonth},
+		{record.CRP, "mg/L", 10},
+		{record.Hb, "g/L", 10},
+		{record.Plt, "/uL", 1000},
+		{record.TBili, "umol/L", 17.104},
+		{record.Creatinine, "umol/L", 88.42},
+	} {
+		units := record.Units{tc.f: tc.unit}
+		bad := 0
+		for i := 1; i <= 3000; i++ {
+			v := float64(i) / 4
+			var r record.Record
+			if is := tc.f.Parse(&r, strconv.FormatFloat(v, 'g', -1, 64), units); is.Severity == record.SeverityError {
+				continue // outside the field's possible range
+			}
+			got := tc.f.Float(&r)
+			if want := v / tc.d; got != want {
+				if bad++; bad <= 3 {
+					t.Errorf("%s %g %s read as %.17g, want %g / %g = %.17g", tc.f.Name(), v, tc.unit, got, v, tc.d, want)
+				}
+			}
+		}
 	}
 }

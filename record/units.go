@@ -40,6 +40,13 @@ func normUnit(s string) string {
 	return s
 }
 
+// divisors are the units defined as 1/d of the canonical unit, by the
+// constant d: a value in them is divided by d, as R users convert
+// (days / 30.4375, mg/L / 10, /uL / 1000), not multiplied by the rounded
+// 1/d, which can differ in the last bit (e.g. 1690 days) and so move a
+// median follow-up or a value on a cutoff.
+var divisors = map[float64]float64{1 / DaysPerMonth: DaysPerMonth, 1.0 / 10: 10, 1.0 / 1000: 1000, 1 / 17.104: 17.104, 1 / 88.42: 88.42}
+
 // Factor returns the multiplier from a declared unit to the field's
 // canonical unit ("" is the canonical unit), or an error listing the
 // accepted units.
