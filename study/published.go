@@ -25,7 +25,8 @@ type Published struct {
 }
 
 // publishedTargets lists the paper's numbers and where each is in the
-// results; the cohort names are the paper's (development, validation).
+// results; the cohort names are the paper's roles (development,
+// validation), whatever the data call them (publishedComparison).
 var publishedTargets = []struct {
 	name, unit string
 	value      float64
@@ -174,11 +175,16 @@ func publishedLabel(name string) string {
 	return strings.Join(words, " ")
 }
 
-// publishedComparison reads the paper's numbers off the results.
-func publishedComparison(r *Results) []Published {
+// publishedComparison reads the paper's numbers off the results, whose
+// development and validation cohorts are named dev and val in the data
+// (the targets name them by their role, as the paper does).
+func publishedComparison(r *Results, dev, val string) []Published {
+	byRole := *r
+	byRole.KM = map[string]map[string]map[string]*GroupSurvival{"development": r.KM[dev], "validation": r.KM[val]}
+	byRole.CoxMultivariable = map[string]map[string]*MultiCox{"development": r.CoxMultivariable[dev], "validation": r.CoxMultivariable[val]}
 	out := make([]Published, len(publishedTargets))
 	for i, t := range publishedTargets {
-		out[i] = Published{Name: t.name, Label: publishedLabel(t.name), Published: t.value, Cohort: jsonx.Float(t.of(r)), Unit: t.unit}
+		out[i] = Published{Name: t.name, Label: publishedLabel(t.name), Published: t.value, Cohort: jsonx.Float(t.of(&byRole)), Unit: t.unit}
 	}
 	return out
 }

@@ -133,7 +133,7 @@ func (a *analysis) run() error {
 	a.out.addCombined(a.p, all, a.opt.InflaMix != nil)
 	a.log.step("combined radio-inflammatory groups")
 	a.beyondThePaper()
-	a.res.PublishedComparison = publishedComparison(a.res)
+	a.res.PublishedComparison = publishedComparison(a.res, a.opt.Develop, a.opt.Validate)
 	a.log.step("statistics done")
 	return nil
 }
