@@ -5,6 +5,7 @@ import (
 
 	"fmt"
 	"math"
+	"strings"
 
 	"carimpi/internal/jsonx"
 )
@@ -126,6 +127,24 @@ var (
 	inflamixGroups = groupTable("cluster", "non-inflamed", "inflamed")
 	combinedGroups = map[string][]GroupOf{}
 )
+
+// CombinedGroupLabel names a combined group of the CAR-IMPI paper (Fig 4)
+// for people, as the figure's legend does: c- is the CAR-IMPI median
+// group, h- the CAR-HEMATOTOX group (>= 3), the InflaMix clusters keep
+// their names ("c-low/h-high" is "CAR-IMPI low / CAR-HEMATOTOX high",
+// "c-high/inflamed" "CAR-IMPI high / inflamed"). Results keep the codes;
+// anything that is not such a code is returned as it is.
+func CombinedGroupLabel(code string) string {
+	a, b, ok := strings.Cut(code, "/")
+	lvl, isC := strings.CutPrefix(a, "c-")
+	if !ok || !isC {
+		return code
+	}
+	if h, isH := strings.CutPrefix(b, "h-"); isH {
+		b = "CAR-HEMATOTOX " + h
+	}
+	return "CAR-IMPI " + lvl + " / " + b
+}
 
 func groupTable(scheme string, names ...string) [][]GroupOf {
 	t := make([][]GroupOf, len(names))

@@ -167,6 +167,18 @@ func TestPageAtBedside(t *testing.T) {
 	if s := text(`#scores [data-index="car_hematotox"]`); !strings.Contains(s, "Rejeski 2021 (high ≥ 2)") || !strings.Contains(s, "CAR-IMPI paper, exploratory (high ≥ 3)") {
 		t.Errorf("CAR-HEMATOTOX groupings not named: %q", s)
 	}
+	// The combined group is shown in words (the API keeps its code), in
+	// the row and on its band, without clipping.
+	combined := eval(`(() => { const td = document.querySelector('td[data-key="combined_hematotox_group"]');
+	  const band = document.querySelector('.band[data-model="combined-hematotox"]');
+	  return [td ? td.dataset.value : "", td ? td.textContent : "", band ? [...band.children].map((s) => s.textContent).join("|") : "",
+	    band ? [...band.children].filter((s) => s.scrollWidth > s.clientWidth + 1 || s.scrollHeight > s.clientHeight + 1).map((s) => s.textContent).join("|") : ""]; })()`)
+	if code := strings.Trim(combined[0], `"`); !strings.HasPrefix(code, "c-") || combined[1] != scores.CombinedGroupLabel(code) || !strings.HasPrefix(combined[1], "CAR-IMPI ") {
+		t.Errorf("combined group: data-value %s shown as %q", combined[0], combined[1])
+	}
+	if combined[2] != "CAR-IMPI low / CAR-HEMATOTOX low|CAR-IMPI low / CAR-HEMATOTOX high|CAR-IMPI high / CAR-HEMATOTOX low|CAR-IMPI high / CAR-HEMATOTOX high" || combined[3] != "" {
+		t.Errorf("combined band %q, clipped %q", combined[2], combined[3])
+	}
 	axes := eval(`[...document.querySelectorAll("#survival svg text")].map((e) => e.textContent)`)
 	if !contains(axes, "Months after CAR T-cell infusion") || !contains(axes, "Probability without event") {
 		t.Errorf("survival axes %v", axes)

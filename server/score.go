@@ -82,6 +82,10 @@ type band struct {
 type bandGroup struct {
 	Name string `json:"name"`
 	Rule string `json:"rule"`
+	// Label names a combined group for people ("CAR-IMPI low /
+	// CAR-HEMATOTOX high" for c-low/h-high, scores.CombinedGroupLabel);
+	// absent where the name says it. Results keep the codes.
+	Label string `json:"label,omitempty"`
 }
 
 // modelRef is a model in use with its citation and provenance.
@@ -293,7 +297,11 @@ func (a *api) bands(res *scores.Result) []band {
 				out = append(out, b)
 			}
 			last := &out[len(out)-1]
-			last.Groups = append(last.Groups, bandGroup{g.Name, g.Rule})
+			bg := bandGroup{Name: g.Name, Rule: g.Rule}
+			if l := scores.CombinedGroupLabel(g.Name); l != g.Name {
+				bg.Label = l
+			}
+			last.Groups = append(last.Groups, bg)
 		}
 	}
 	return out

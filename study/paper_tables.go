@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"carimpi/render"
+	"carimpi/scores"
 )
 
 // addPaperTables lays out Table 1 and the supplementary tables from the
@@ -95,26 +96,12 @@ func tableS1Layout(s *TableS1) Table {
 
 // groupLabel names a survival group for people: risk groups in words,
 // the combined groups of Fig 4 by their two parts as the paper's Fig 4
-// legend does (results.json keeps the codes: "c-low/h-high" is "CAR-IMPI
-// low / CAR-HEMATOTOX high", "c-high/inflamed" "CAR-IMPI high / inflamed").
+// legend does (scores.CombinedGroupLabel; results.json keeps the codes).
 func groupLabel(g string) string {
-	if a, b, ok := strings.Cut(g, "/"); ok {
-		return combinedPart(a) + " / " + combinedPart(b)
+	if strings.Contains(g, "/") {
+		return scores.CombinedGroupLabel(g)
 	}
 	return riskLabel(g)
-}
-
-// combinedPart names one part of a combined group's code: c- is the
-// CAR-IMPI median group, h- the CAR-HEMATOTOX group (≥ 3), the InflaMix
-// clusters keep their names.
-func combinedPart(p string) string {
-	if lvl, ok := strings.CutPrefix(p, "c-"); ok {
-		return "CAR-IMPI " + lvl
-	}
-	if lvl, ok := strings.CutPrefix(p, "h-"); ok {
-		return "CAR-HEMATOTOX " + lvl
-	}
-	return p
 }
 
 // termLabels name the multivariable Cox model's terms as the paper does.

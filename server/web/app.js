@@ -137,13 +137,26 @@ window.addEventListener("error", (e) => { window.__err = String(e.message); });
     return (bands || []).filter((b) => BAND_ROW[b.model] === key);
   }
 
+  // groupName shows a value for people: a combined group's code
+  // ("c-low/h-high") as its band's label ("CAR-IMPI low / CAR-HEMATOTOX
+  // high"); the API keeps the code (data-value).
+  function groupName(bands, key, v) {
+    for (const b of bandFor(bands, key)) {
+      for (const g of b.groups) if (g.name === v && g.label) return g.label;
+    }
+    return fmt(v);
+  }
+
   // renderBand draws the groups of one index under one scheme as coloured
   // segments, the patient's group outlined. Cox scores, whose groups have
   // numeric cutoffs, get proportional segments and a marker at the value.
   function renderBand(b) {
-    const wrap = el("div", { class: "band", role: "img", "data-model": b.model, "data-scheme": b.scheme,
-      "aria-label": b.scheme + " groups: " + b.groups.map((g) => g.name + " (" + g.rule + ")").join(", ") +
-        "; this patient: " + (b.group || "not computed") });
+    // The combined groups, named in words, as a 2 × 2 grid (CAR-IMPI low,
+    // high by the other index's low, high), as the paper's Fig 4A.
+    const grid = b.groups.length === 4 && b.groups.every((g) => g.label);
+    const wrap = el("div", { class: grid ? "band grid" : "band", role: "img", "data-model": b.model, "data-scheme": b.scheme,
+      "aria-label": b.scheme + " groups: " + b.groups.map((g) => (g.label || g.name) + (g.rule ? " (" + g.rule + ")" : "")).join(", ") +
+        "; this patient: " + (b.group ? (b.groups.find((g) => g.name === b.group) || {}).label || b.group : "not computed") });
     const numeric = b.cutoffs && b.cutoffs.length === b.groups.length - 1 && b.cutoffs.length > 0;
     let edges = null;
     if (numeric) {
@@ -154,8 +167,8 @@ window.addEventListener("error", (e) => { window.__err = String(e.message); });
     }
     b.groups.forEach((g, i) => {
       const cls = "g-" + g.name.replace(/[^a-z-]/g, "-") + (g.name === b.group ? " current" : "");
-      const s = el("span", { class: cls, title: g.name + ": " + g.rule }, g.name);
-      s.style.flex = String(numeric ? Math.max(edges[i + 1] - edges[i], 1e-9) : 1);
+      const s = el("span", { class: cls, title: (g.label || g.name) + (g.rule ? ": " + g.rule : "") }, g.label || g.name);
+      if (!grid) s.style.flex = String(numeric ? Math.max(edges[i + 1] - edges[i], 1e-9) : 1);
       wrap.appendChild(s);
     });
     if (numeric && typeof b.value === "number") {
@@ -176,7 +189,7 @@ window.addEventListener("error", (e) => { window.__err = String(e.message); });
       const tr = el("tr", { "data-index": key });
       tr.appendChild(el("th", { scope: "row" }, label));
       const v = r[key];
-      tr.appendChild(el("td", { class: "num", "data-key": key, "data-value": JSON.stringify(v === undefined ? null : v) }, fmt(v)));
+      tr.appendChild(el("td", { class: "num", "data-key": key, "data-value": JSON.stringify(v === undefined ? null : v) }, groupName(r.bands, key, v)));
       const gtd = el("td");
       for (const g of groups) {
         const gv = r[g];
@@ -190,8 +203,10 @@ window.addEventListener("error", (e) => { window.__err = String(e.message); });
       for (const b of bandFor(r.bands, key)) {
         btd.appendChild(el("div", { class: "scheme" }, b.label || b.scheme));
         btd.appendChild(renderBand(b));
-        btd.appendChild(el("div", { class: "cuts", "data-cutoffs": b.model + "-" + b.scheme },
-          b.groups.map((g) => g.rule ? g.name + ": " + g.rule.replace(/>=/g, "≥").replace(/<=/g, "≤") : g.name).join(" · ")));
+        if (b.groups.some((g) => g.rule)) {
+          btd.appendChild(el("div", { class: "cuts", "data-cutoffs": b.model + "-" + b.scheme },
+            b.groups.map((g) => g.rule ? g.name + ": " + g.rule.replace(/>=/g, "≥").replace(/<=/g, "≤") : g.name).join(" · ")));
+        }
       }
       tr.appendChild(btd);
       tbody.appendChild(tr);
