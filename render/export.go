@@ -205,12 +205,15 @@ func rasterize(d *Drawing, dpi int) (*image.RGBA, error) {
 // MB for a multi-panel figure. It draws the same pixels: the context is
 // set up as vgimg sets it up (butt caps, y up), and FillString places text
 // against the figure's exact height, as vgimg does, not the image's
-// height rounded to whole pixels.
+// height rounded to whole pixels; unrotated text is composited by
+// drawGlyphs (see text.go).
 type rasterCanvas struct {
 	*vgimg.Canvas
-	ctx *gg.Context
-	img *image.RGBA
-	h   vg.Length // the figure's height
+	ctx   *gg.Context
+	img   *image.RGBA
+	h     vg.Length // the figure's height
+	state rasterState
+	stack []rasterState
 }
 
 func newRasterCanvas(d *Drawing, dpi int) *rasterCanvas {
@@ -222,7 +225,7 @@ func newRasterCanvas(d *Drawing, dpi int) *rasterCanvas {
 	ctx.InvertY()
 	// NewWith paints the background (white by default) on img.
 	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(dpi))
-	return &rasterCanvas{Canvas: c, ctx: ctx, img: img, h: h}
+	return &rasterCanvas{Canvas: c, ctx: ctx, img: img, h: h, state: rasterState{color: color.Black}}
 }
 
 // FillString is vgimg's FillString with the figure's height.
@@ -230,12 +233,16 @@ func (c *rasterCanvas) FillString(f font.Face, pt vg.Point, str string) {
 	if f.Font.Size == 0 {
 		return
 	}
-	c.ctx.Push()
-	defer c.ctx.Pop()
 	face := f.FontFace(c.DPI())
 	defer face.Close()
-	c.ctx.SetFontFace(face)
 	x, y, h := pt.X.Dots(c.DPI()), pt.Y.Dots(c.DPI()), c.h.Dots(c.DPI())
+	if !c.state.moved {
+		drawGlyphs(c.img, face, c.state.color, str, x, h-y)
+		return
+	}
+	c.ctx.Push()
+	defer c.ctx.Pop()
+	c.ctx.SetFontFace(face)
 	c.ctx.InvertY()
 	c.ctx.DrawString(str, x, h-y)
 }

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"git.sr.ht/~sbinet/gg"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -88,6 +90,48 @@ func TestRasterCanvasMatchesVgimg(t *testing.T) {
 		theirs := c.Image().(*image.RGBA)
 		if ours.Bounds() != theirs.Bounds() || !bytes.Equal(ours.Pix, theirs.Pix) {
 			t.Errorf("%s: pixels differ from vgimg's canvas", d.Title)
+		}
+	}
+}
+
+// TestDrawGlyphsMatchesGG draws text in several colours, sizes, weights
+// and sub-pixel positions, partly off the canvas, over a coloured
+// background, once with drawGlyphs and once through gg: the pixels are
+// the same.
+func TestDrawGlyphsMatchesGG(t *testing.T) {
+	bg := image.NewRGBA(image.Rect(0, 0, 300, 120))
+	for i := range bg.Pix {
+		bg.Pix[i] = uint8(i * 7)
+		if i%4 == 3 {
+			bg.Pix[i] = 255
+		}
+	}
+	ours := image.NewRGBA(bg.Bounds())
+	copy(ours.Pix, bg.Pix)
+	theirs := image.NewRGBA(bg.Bounds())
+	copy(theirs.Pix, bg.Pix)
+	ctx := gg.NewContextForRGBA(theirs)
+	for k, c := range []struct {
+		text string
+		size float64
+		name string
+		col  color.Color
+		x, y float64
+	}{
+		{"Number at risk 1234", 12, "LiberationBold", color.NRGBA{0x00, 0x72, 0xB2, 255}, 3.3, 20.7},
+		{"HR 2.43 (2.33–2.54)", 9, "Liberation", color.Black, -5.5, 50.1},
+		{"Wavy ÄÖü, fj", 18, "LiberationItalic", color.NRGBA{0xB3, 0x59, 0x00, 255}, 250.25, 118.9},
+		{"p < 0.001", 14, "Liberation", color.White, 100.49, 80.51},
+	} {
+		f := font.Font{Typeface: font.Typeface(c.name), Variant: "Sans", Size: font.Length(c.size)}
+		ff := fonts.Lookup(f, f.Size)
+		face := ff.FontFace(300)
+		drawGlyphs(ours, face, c.col, c.text, c.x, c.y)
+		ctx.SetColor(c.col)
+		ctx.SetFontFace(face)
+		ctx.DrawString(c.text, c.x, c.y)
+		if !bytes.Equal(ours.Pix, theirs.Pix) {
+			t.Fatalf("text %d (%q): pixels differ from gg's", k, c.text)
 		}
 	}
 }
