@@ -203,16 +203,37 @@ func (c *Cohort) Split() []*Cohort {
 // panics if name is not a numeric dictionary field: the name is the
 // caller's, not the user's.
 func (c *Cohort) Floats(name string) []float64 {
-	f, ok := record.Lookup(name)
-	if !ok || f.IsText() {
-		panic("cohort: Floats of unknown or text field " + name)
-	}
+	col := c.numeric(name)
 	out := make([]float64, c.n)
-	col := &c.cols[f]
 	for i := range out {
 		out[i] = col.at(i)
 	}
 	return out
+}
+
+// Pick returns a numeric field of the records idx, in that order (NaN
+// where missing), as Floats does for every record.
+func (c *Cohort) Pick(name string, idx []int) []float64 {
+	col := c.numeric(name)
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = col.at(i)
+	}
+	return out
+}
+
+// Column returns value i of a numeric field (NaN where missing), read
+// from the cohort as asked, without a copy of the column.
+func (c *Cohort) Column(name string) func(i int) float64 { return c.numeric(name).at }
+
+// numeric returns the column of a numeric field; it panics if name is not
+// one.
+func (c *Cohort) numeric(name string) *column {
+	f, ok := record.Lookup(name)
+	if !ok || f.IsText() {
+		panic("cohort: Floats of unknown or text field " + name)
+	}
+	return &c.cols[f]
 }
 
 // Texts returns a text field of every record ("" where missing). It panics

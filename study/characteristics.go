@@ -69,12 +69,14 @@ type MonteCarlo struct {
 const fisherReplicates = 10_000
 
 // variable is one row of a characteristics table: a continuous column, or
-// a categorical one as codes, indices into its levels in display order
-// (4 bytes a patient, not a string's 16).
+// a categorical one as codes, indices into its levels in display order.
+// Both are read where the table needs them, from the patients' columns,
+// not copied: a table of 20 variables held as float64 or a code a
+// patient took 50-80 MB at 5e5 patients.
 type variable struct {
 	key, label, unit string
-	num              []float64
-	code             []int32
+	num              func(idx []int) []float64 // continuous: the values of the patients idx
+	code             func(i int) int           // categorical: patient i's level, or codeMissing or codeOther
 	levels           []string
 }
 
@@ -84,48 +86,54 @@ const (
 	codeOther   = -2 // a value not among the levels: not counted
 )
 
+// numVar is a continuous variable of a column of every patient.
+func numVar(key, label string, x []float64) variable {
+	return variable{key: key, label: label, num: func(idx []int) []float64 { return pick(x, idx) }}
+}
+
 // textVar turns a text column ("" = missing) into a categorical variable
 // with the given levels.
 func textVar(key, label string, s, levels []string) variable {
-	index := make(map[string]int32, len(levels))
+	index := make(map[string]int, len(levels))
 	for l, v := range levels {
-		index[v] = int32(l)
+		index[v] = l
 	}
-	code := make([]int32, len(s))
-	for i, v := range s {
-		l, ok := index[v]
+	return variable{key: key, label: label, levels: levels, code: func(i int) int {
+		l, ok := index[s[i]]
 		switch {
-		case v == "":
-			l = codeMissing
+		case s[i] == "":
+			return codeMissing
 		case !ok:
-			l = codeOther
+			return codeOther
 		}
-		code[i] = l
-	}
-	return variable{key: key, label: label, code: code, levels: levels}
+		return l
+	}}
 }
 
-// binaryVar turns a 0/1 column into a categorical variable with levels
-// "no" and "yes".
-func binaryVar(key, label string, x []float64) variable {
-	code := make([]int32, len(x))
-	for i, v := range x {
-		switch {
+// binaryVar is the categorical variable "no"/"yes" of a column (x gives
+// patient i's value, NaN when missing), yes where yes(value).
+func binaryVar(key, label string, x func(i int) float64, yes func(float64) bool) variable {
+	return variable{key: key, label: label, levels: []string{"no", "yes"}, code: func(i int) int {
+		switch v := x(i); {
 		case math.IsNaN(v):
-			code[i] = codeMissing
-		case v == 1:
-			code[i] = 1
+			return codeMissing
+		case yes(v):
+			return 1
 		}
-	}
-	return variable{key: key, label: label, code: code, levels: []string{"no", "yes"}}
+		return 0
+	}}
 }
 
-// gradeVar turns a grade column (0, 1, 2, ...) into a categorical variable
-// whose levels are the observed grades in increasing order.
-func gradeVar(key, label string, x []float64) variable {
+// isOne is the "yes" of a 0/1 column.
+func isOne(v float64) bool { return v == 1 }
+
+// gradeVar turns a grade column (0, 1, 2, ...) of n patients into a
+// categorical variable whose levels are the observed grades in increasing
+// order.
+func gradeVar(key, label string, x func(i int) float64, n int) variable {
 	var lv []float64
-	for _, v := range x {
-		if !math.IsNaN(v) && !slices.Contains(lv, v) {
+	for i := range n {
+		if v := x(i); !math.IsNaN(v) && !slices.Contains(lv, v) {
 			lv = append(lv, v)
 		}
 	}
@@ -134,14 +142,12 @@ func gradeVar(key, label string, x []float64) variable {
 	for i, v := range lv {
 		levels[i] = strconv.FormatFloat(v, 'f', -1, 64)
 	}
-	code := make([]int32, len(x))
-	for i, v := range x {
-		code[i] = codeMissing
-		if !math.IsNaN(v) {
-			code[i] = int32(slices.Index(lv, v))
+	return variable{key: key, label: label, levels: levels, code: func(i int) int {
+		if v := x(i); !math.IsNaN(v) {
+			return slices.Index(lv, v)
 		}
-	}
-	return variable{key: key, label: label, code: code, levels: levels}
+		return codeMissing
+	}}
 }
 
 // describe tabulates the variables over the groups (patient indices per
@@ -169,7 +175,7 @@ func continuousRow(v variable, groups [][]int) Characteristic {
 	samples := make([][]float64, k)
 	var all []float64
 	for g, idx := range groups {
-		x := pick(v.num, idx)
+		x := v.num(idx)
 		samples[g] = finiteOnly(x)
 		c.Missing[g] = len(x) - len(samples[g])
 		if len(samples[g]) > 0 {
@@ -193,7 +199,7 @@ func categoricalRow(v variable, groups [][]int, seed uint64) Characteristic {
 	for g, idx := range groups {
 		c.Counts[g] = make([]int, len(v.levels))
 		for _, i := range idx {
-			switch l := v.code[i]; {
+			switch l := v.code(i); {
 			case l == codeMissing:
 				c.Missing[g]++
 			case l >= 0:

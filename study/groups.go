@@ -32,7 +32,7 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 		group[k] = medianGroup(p.score[i], median)
 	}
 	names := []string{"low", "high"}
-	crs, icans, icu := pick(p.crs, idx), pick(p.icans, idx), pick(p.icu, idx)
+	crs, icans, icu := p.c.Pick("crs_grade", idx), p.c.Pick("icans_grade", idx), p.c.Pick("icu", idx)
 	atLeast3 := func(v float64) bool { return v >= 3 }
 	res := out.Results
 	for _, tx := range []struct {

@@ -273,9 +273,9 @@ func (a *analysis) multivariable() {
 		covs := []covariate{{"score", pick(p.score, idx)}}
 		covs = append(covs, factorColumns("product", pickS(p.product, idx), "axi-cel")...)
 		covs = append(covs,
-			covariate{"ecog2", indicator(pick(p.ecog, idx), func(v float64) bool { return v >= 2 })},
-			covariate{"ldh_high", ratioAbove(pick(p.ldh, idx), pick(p.ldhULN, idx))},
-			covariate{"crp", pick(p.crp, idx)})
+			covariate{"ecog2", indicator(p.c.Pick("ecog", idx), func(v float64) bool { return v >= 2 })},
+			covariate{"ldh_high", ratioAbove(p.c.Pick("ldh", idx), p.c.Pick("ldh_uln", idx))},
+			covariate{"crp", p.c.Pick("crp", idx)})
 		centers := pickS(p.center, idx)
 		for _, ep := range []string{"pfs", "os"} {
 			a.res.CoxMultivariable[name][ep] = multiCox(p.endpoint(ep).pick(idx), covs, centers)

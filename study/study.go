@@ -104,18 +104,18 @@ type Table struct {
 	Notes       []string
 }
 
-// patients holds the analysis columns of the included patients.
+// patients holds the analysis columns of the included patients: those
+// most steps use, decoded; the others are read from c where needed (a
+// column of c takes 1-4 bytes a patient, a decoded one 8).
 type patients struct {
-	n                      int
-	cohort, center         []string
-	product                []string
-	age, stage, mtv        []float64
-	pfs, os                outcome
-	ecog, ldh, ldhULN, crp []float64
-	crs, icans, icu        []float64
-	rows                   []scored
-	score                  []float64 // CAR-IMPI, set after the fit
-	c                      *cohort.Cohort
+	n               int
+	cohort, center  []string
+	product         []string
+	age, stage, mtv []float64
+	pfs, os         outcome
+	rows            []scored
+	score           []float64 // CAR-IMPI, set after the fit
+	c               *cohort.Cohort
 }
 
 func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
@@ -128,8 +128,6 @@ func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 	p.age, p.stage, p.mtv = c.Floats("age"), c.Floats("stage"), c.Floats("mtv_ml")
 	p.pfs = outcome{c.Floats("pfs_months"), c.Floats("pfs_event")}
 	p.os = outcome{c.Floats("os_months"), c.Floats("os_event")}
-	p.ecog, p.ldh, p.ldhULN, p.crp = c.Floats("ecog"), c.Floats("ldh"), c.Floats("ldh_uln"), c.Floats("crp")
-	p.crs, p.icans, p.icu = c.Floats("crs_grade"), c.Floats("icans_grade"), c.Floats("icu")
 	p.scoreAll(scorer)
 	return p
 }
@@ -290,18 +288,24 @@ func indicator(x []float64, f func(float64) bool) []float64 {
 	return out
 }
 
-// ratioAbove is 1 where x > limit, 0 where not, NaN where either is missing.
+// ratioAbove is above of each x and limit.
 func ratioAbove(x, limit []float64) []float64 {
 	out := make([]float64, len(x))
 	for i := range x {
-		switch {
-		case math.IsNaN(x[i]) || math.IsNaN(limit[i]):
-			out[i] = math.NaN()
-		case x[i] > limit[i]:
-			out[i] = 1
-		}
+		out[i] = above(x[i], limit[i])
 	}
 	return out
+}
+
+// above is 1 where x > limit, 0 where not, NaN where either is missing.
+func above(x, limit float64) float64 {
+	switch {
+	case math.IsNaN(x) || math.IsNaN(limit):
+		return math.NaN()
+	case x > limit:
+		return 1
+	}
+	return 0
 }
 
 func slug(s string) string {

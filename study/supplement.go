@@ -224,24 +224,25 @@ func medianSurvival(o outcome, groups [][]int) MedianSurvival {
 // and with extended, grade >= 3 of each and the supportive therapies
 // (Table S5). Columns without any value are left out.
 func toxicityVars(p *patients, extended bool) []variable {
-	col := p.c.Floats
+	col := p.c.Column
 	atLeast3 := func(v float64) bool { return v >= 3 }
-	vars := []variable{gradeVar("crs_grade", "CRS grade (ASTCT)", p.crs)}
+	crs, icans := col("crs_grade"), col("icans_grade")
+	vars := []variable{gradeVar("crs_grade", "CRS grade (ASTCT)", crs, p.n)}
 	if extended {
-		vars = append(vars, binaryVar("crs3", "CRS grade ≥ 3", indicator(p.crs, atLeast3)))
+		vars = append(vars, binaryVar("crs3", "CRS grade ≥ 3", crs, atLeast3))
 	}
-	vars = append(vars, gradeVar("icans_grade", "ICANS grade (ASTCT)", p.icans))
+	vars = append(vars, gradeVar("icans_grade", "ICANS grade (ASTCT)", icans, p.n))
 	if extended {
-		vars = append(vars, binaryVar("icans3", "ICANS grade ≥ 3", indicator(p.icans, atLeast3)))
+		vars = append(vars, binaryVar("icans3", "ICANS grade ≥ 3", icans, atLeast3))
 	}
-	vars = append(vars, binaryVar("icu", "ICU admission", p.icu))
+	vars = append(vars, binaryVar("icu", "ICU admission", col("icu"), isOne))
 	if extended {
-		vars = append(vars, binaryVar("tocilizumab", "Tocilizumab", col("tocilizumab")), binaryVar("corticosteroids", "Corticosteroids", col("corticosteroids")))
+		vars = append(vars, binaryVar("tocilizumab", "Tocilizumab", col("tocilizumab"), isOne), binaryVar("corticosteroids", "Corticosteroids", col("corticosteroids"), isOne))
 	}
 	var kept []variable
 	for _, v := range vars {
-		for _, l := range v.code {
-			if l != codeMissing {
+		for i := range p.n {
+			if v.code(i) != codeMissing {
 				kept = append(kept, v)
 				break
 			}
@@ -274,35 +275,39 @@ func scoreByCohort(p *patients, cohorts []string) *ScoreByCohort {
 // characteristicVars are the rows of Table 1 (and of Tables S2 and S3),
 // in the paper's order.
 func characteristicVars(p *patients) []variable {
-	col := p.c.Floats
-	ht := make([]float64, p.n)
-	for i, r := range p.rows {
-		ht[i] = r.CARHematotox
+	col := p.c.Column
+	// field is a continuous variable read from the cohort.
+	field := func(key, label string) variable {
+		return variable{key: key, label: label, num: func(idx []int) []float64 { return p.c.Pick(key, idx) }}
 	}
+	of := func(x []float64) func(int) float64 { return func(i int) float64 { return x[i] } }
+	ht := func(i int) float64 { return p.rows[i].CARHematotox }
+	ldh, ldhULN := col("ldh"), col("ldh_uln")
+	ldhHigh := func(i int) float64 { return above(ldh(i), ldhULN(i)) }
 	sex := p.c.Texts("sex")
 	atLeast := func(k float64) func(float64) bool { return func(v float64) bool { return v >= k } }
 	return []variable{
-		{key: "age", label: "Age, years", num: p.age},
+		numVar("age", "Age, years", p.age),
 		textVar("sex", "Sex", sex, presentLevels(sex, "female", "male")),
-		binaryVar("ecog", "ECOG 2–4 (vs 0–1)", indicator(p.ecog, atLeast(2))),
+		binaryVar("ecog", "ECOG 2–4 (vs 0–1)", col("ecog"), atLeast(2)),
 		textVar("product", "CAR-T product", p.product, presentLevels(p.product, "axi-cel", "tisa-cel", "liso-cel")),
-		{key: "prior_lines", label: "Prior lines of therapy", num: col("prior_lines")},
-		{key: "mtv_ml", label: "MTV, mL", num: p.mtv},
-		binaryVar("stage", "Ann Arbor stage 3–4 (vs 1–2)", indicator(p.stage, atLeast(3))),
-		binaryVar("bridging", "Bridging therapy", col("bridging")),
-		binaryVar("primary_refractory", "Primary refractory", col("primary_refractory")),
-		binaryVar("bulky", "Bulky disease (> 10 cm)", col("bulky")),
-		binaryVar("prior_auto_hct", "Prior autologous HCT", col("prior_auto_hct")),
-		binaryVar("transformed", "Transformed lymphoma", col("transformed")),
-		binaryVar("double_hit", "Double/triple hit", col("double_hit")),
-		binaryVar("car_hematotox", "CAR-HEMATOTOX ≥ 3 (high)", indicator(ht, atLeast(3))),
-		{key: "ldh", label: "LDH, U/L", num: p.ldh},
-		binaryVar("ldh_high", "LDH > ULN", ratioAbove(p.ldh, p.ldhULN)),
-		{key: "hb", label: "Hemoglobin, g/dL", num: col("hb")},
-		{key: "plt", label: "Platelets, 10⁹/L", num: col("plt")},
-		{key: "anc", label: "ANC, 10⁹/L", num: col("anc")},
-		{key: "ferritin", label: "Ferritin, ng/mL", num: col("ferritin")},
-		{key: "crp", label: "CRP, mg/dL", num: p.crp},
+		field("prior_lines", "Prior lines of therapy"),
+		numVar("mtv_ml", "MTV, mL", p.mtv),
+		binaryVar("stage", "Ann Arbor stage 3–4 (vs 1–2)", of(p.stage), atLeast(3)),
+		binaryVar("bridging", "Bridging therapy", col("bridging"), isOne),
+		binaryVar("primary_refractory", "Primary refractory", col("primary_refractory"), isOne),
+		binaryVar("bulky", "Bulky disease (> 10 cm)", col("bulky"), isOne),
+		binaryVar("prior_auto_hct", "Prior autologous HCT", col("prior_auto_hct"), isOne),
+		binaryVar("transformed", "Transformed lymphoma", col("transformed"), isOne),
+		binaryVar("double_hit", "Double/triple hit", col("double_hit"), isOne),
+		binaryVar("car_hematotox", "CAR-HEMATOTOX ≥ 3 (high)", ht, atLeast(3)),
+		field("ldh", "LDH, U/L"),
+		binaryVar("ldh_high", "LDH > ULN", ldhHigh, isOne),
+		field("hb", "Hemoglobin, g/dL"),
+		field("plt", "Platelets, 10⁹/L"),
+		field("anc", "ANC, 10⁹/L"),
+		field("ferritin", "Ferritin, ng/mL"),
+		field("crp", "CRP, mg/dL"),
 	}
 }
 
