@@ -114,9 +114,9 @@ func (out *Output) addCombined(p *patients, idx []int, haveInflaMix bool) {
 		into   map[string]*GroupSurvival
 	}{
 		{"combined-hematotox", "CAR-IMPI × CAR-HEMATOTOX", []string{"c-low/h-low", "c-low/h-high", "c-high/h-low", "c-high/h-high"},
-			func(i int) string { return p.rows[i].CombinedHematotoxGroup }, res.CombinedHematotox},
+			func(i int) string { return p.groupNames[p.rows[i].hematotox] }, res.CombinedHematotox},
 		{"combined-inflamix", "CAR-IMPI × InflaMix", []string{"c-low/non-inflamed", "c-low/inflamed", "c-high/non-inflamed", "c-high/inflamed"},
-			func(i int) string { return p.rows[i].CombinedInflaMixGroup }, res.CombinedInflamix},
+			func(i int) string { return p.groupNames[p.rows[i].inflamix] }, res.CombinedInflamix},
 	}
 	// Fig 4 B–E: the risk tables of the four panels line up.
 	var align []string

@@ -109,11 +109,11 @@ type Table struct {
 // column of c takes 1-4 bytes a patient, a decoded one 8).
 type patients struct {
 	n               int
-	cohort, center  []string
-	product         []string
+	cohort          []string
 	age, stage, mtv []float64
 	pfs, os         outcome
 	rows            []scored
+	groupNames      []string  // the combined groups of rows, by code
 	score           []float64 // CAR-IMPI, set after the fit
 	c               *cohort.Cohort
 }
@@ -121,10 +121,7 @@ type patients struct {
 func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 	n := c.Len()
 	p := &patients{n: n, c: c}
-	p.cohort, p.center, p.product = c.Texts("cohort"), c.Texts("center"), c.Texts("product")
-	for i, s := range p.product {
-		p.product[i] = strings.ToLower(s)
-	}
+	p.cohort = c.Texts("cohort")
 	p.age, p.stage, p.mtv = c.Floats("age"), c.Floats("stage"), c.Floats("mtv_ml")
 	p.pfs = outcome{c.Floats("pfs_months"), c.Floats("pfs_event")}
 	p.os = outcome{c.Floats("os_months"), c.Floats("os_event")}
@@ -137,19 +134,42 @@ func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 // model.
 func (p *patients) scoreAll(scorer *scores.Scorer) {
 	p.rows = make([]scored, p.n)
+	p.groupNames = nil
+	codes := map[string]uint8{}
+	code := func(name string) uint8 {
+		k, ok := codes[name]
+		if !ok {
+			if len(p.groupNames) > math.MaxUint8 {
+				panic("study: more combined groups than a byte codes") // the scorer has a handful
+			}
+			k = uint8(len(p.groupNames))
+			codes[name] = k
+			p.groupNames = append(p.groupNames, name)
+		}
+		return k
+	}
 	for i, rec := range p.c.All() {
 		r := scorer.Row(&rec)
 		p.rows[i] = scored{IMPI: r.IMPI, IPI: r.IPI, CARHematotox: r.CARHematotox,
-			CombinedHematotoxGroup: r.CombinedHematotoxGroup, CombinedInflaMixGroup: r.CombinedInflaMixGroup}
+			hematotox: code(r.CombinedHematotoxGroup), inflamix: code(r.CombinedInflaMixGroup)}
 	}
 }
 
 // scored is what the study keeps of a patient's scores.Row: the indices
-// and groups it analyses (a whole Row, with its notes on every index not
-// computed, is hundreds of bytes a patient).
+// and the codes of the combined groups it analyses (a whole Row, with its
+// notes on every index not computed, is hundreds of bytes a patient).
 type scored struct {
-	IMPI, IPI, CARHematotox                       float64
-	CombinedHematotoxGroup, CombinedInflaMixGroup string
+	IMPI, IPI, CARHematotox float64
+	hematotox, inflamix     uint8 // combined groups: indices into patients.groupNames
+}
+
+// products returns every patient's CAR-T product in lower case.
+func (p *patients) products() []string {
+	s := p.c.Texts("product")
+	for i := range s {
+		s[i] = strings.ToLower(s[i])
+	}
+	return s
 }
 
 func (p *patients) endpoint(name string) outcome {

@@ -284,13 +284,13 @@ func characteristicVars(p *patients) []variable {
 	ht := func(i int) float64 { return p.rows[i].CARHematotox }
 	ldh, ldhULN := col("ldh"), col("ldh_uln")
 	ldhHigh := func(i int) float64 { return above(ldh(i), ldhULN(i)) }
-	sex := p.c.Texts("sex")
+	sex, product := p.c.Texts("sex"), p.products()
 	atLeast := func(k float64) func(float64) bool { return func(v float64) bool { return v >= k } }
 	return []variable{
 		numVar("age", "Age, years", p.age),
 		textVar("sex", "Sex", sex, presentLevels(sex, "female", "male")),
 		binaryVar("ecog", "ECOG 2–4 (vs 0–1)", col("ecog"), atLeast(2)),
-		textVar("product", "CAR-T product", p.product, presentLevels(p.product, "axi-cel", "tisa-cel", "liso-cel")),
+		textVar("product", "CAR-T product", product, presentLevels(product, "axi-cel", "tisa-cel", "liso-cel")),
 		field("prior_lines", "Prior lines of therapy"),
 		numVar("mtv_ml", "MTV, mL", p.mtv),
 		binaryVar("stage", "Ann Arbor stage 3–4 (vs 1–2)", of(p.stage), atLeast(3)),
