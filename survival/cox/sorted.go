@@ -116,7 +116,7 @@ func (s *Sorted) Fit(x [][]float64, count []int32, opt *Options) (*Model, error)
 	}
 	for j, c := range x {
 		for i, v := range c {
-			if (math.IsNaN(v) || math.IsInf(v, 0)) && (count == nil || count[i] > 0) {
+			if v-v != 0 && (count == nil || count[i] > 0) { // NaN or ±Inf
 				return nil, fmt.Errorf("cox: observation %d: %s is %v; drop rows with missing values first", i+1, names[j], v)
 			}
 		}

@@ -52,11 +52,11 @@ func logRankScores(byTime []int32, time []float64, event []bool, count []int32, 
 			group += times(i)
 		}
 		// seen + group is the maximum rank of the tied group (1-based).
-		denom := float64(n - seen - group + 1)
+		inc := 1 / float64(n-seen-group+1) // one division per group, not per death
 		for _, i := range byTime[lo:hi] {
 			if event[i] {
 				for range times(i) {
-					cum += 1 / denom
+					cum += inc
 				}
 			}
 		}
