@@ -68,15 +68,15 @@ const fisherRelTol = 1e-7
 // agrees with it to about 1e-7 relative (2e-7 on a strongly associated 5
 // x 3 table).
 //
-// Measured (wall time on the shared 2-core machine at a load of 8-11, so
-// about a third of a core; R 4.2's fisher.test with workspace = 2e8,
-// which its default workspace cannot run): CRS grade 0-4 x tercile, N =
-// 500: 0.5 s (R 46 s); stage 4 x 3, N = 500: 0.3 s (R 15 s); tables that
-// R's FEXACT cannot compute even with workspace = 1e9: tercile x ICANS
-// grade 0-5, N = 508, p = 0.0056: 2.6-3 s (1.1 s of CPU); tercile x CRS
-// grade 0-5, N = 508, p = 1e-25: 6-7.5 s (2.7-3.3 s of CPU); a strongly
-// associated 5 x 3, N = 520, p = 3e-21: 30-44 s (13-16 s of CPU, the
-// hardest the study's shapes give). Beyond fisherMaxListWork (1.5e9 units, about that table) or
+// Measured (CPU time, and wall time on the shared 2-core machine at a
+// load of 15-16; R 4.2's fisher.test with workspace = 2e8, which its
+// default workspace cannot run): CRS grade 0-4 x tercile, N = 500: 0.18 s
+// (0.6 s wall; R 46 s); stage 4 x 3, N = 500: 0.15 s (0.5 s; R 15 s);
+// tables that R's FEXACT cannot compute even with workspace = 1e9:
+// tercile x ICANS grade 0-5, N = 508, p = 0.0056: 0.6 s (2 s); tercile x
+// CRS grade 0-5, N = 508, p = 1e-25: 2 s (6 s); a strongly associated 5 x
+// 3, N = 520, p = 3e-21: 6.7 s (20 s; the hardest the study's shapes
+// give). Beyond fisherMaxListWork (1.5e9 units, about 8 s) or
 // fisherMaxWork (5e7 steps, about 1 s) or the memory caps (about 100 MB),
 // FisherExact returns ErrTableTooLarge rather than run for minutes; a 3 x 6
 // table of N = 1000 or more is refused within a second.

@@ -12,9 +12,9 @@ const (
 	// of 4 or more rows and columns; about 20 ns each, so about 1 s).
 	fisherMaxWork = 50_000_000
 	// fisherMaxListWork caps the work of listWalk (tables with 2 or 3 rows
-	// or columns; about 5-10 ns a unit on an idle core, so 8-15 s). It
-	// is that high for the hardest table the study makes, a strongly
-	// associated 5 x 3 at N = 520, which needs 1.26e9.
+	// or columns; about 5 ns a unit, so about 8 s of CPU). It is that
+	// high for the hardest table of the study's shapes, a strongly
+	// associated 5 x 3 at N = 520, which needs 1.26e9 (6.7 s).
 	fisherMaxListWork = 1_500_000_000
 	// fisherFlush is the number of first-half paths held at the middle
 	// stage (20 bytes each with their grouping) before they are joined;
