@@ -8,7 +8,7 @@ import (
 )
 
 // Cohort is a set of accepted patient records. It holds them by field
-// (see column), about 130 bytes a patient of a simulated cohort rather
+// (see column), about 110 bytes a patient of a simulated cohort rather
 // than a record.Record's 528, so that a registry of 5e5 patients fits in
 // a few tens of MB; Record returns one as a record.Record.
 type Cohort struct {
@@ -132,6 +132,14 @@ func (c *Cohort) keep(idx []int) {
 		c.rows, c.lines = c.rows[:len(idx)], c.lines[:len(idx)]
 	}
 	c.n = len(idx)
+}
+
+// trim drops the unused capacity that appending the records left.
+func (c *Cohort) trim() {
+	for f := range c.cols {
+		c.cols[f].trim()
+	}
+	c.id, c.idEnd, c.rows, c.lines = exact(c.id), exact(c.idEnd), exact(c.rows), exact(c.lines)
 }
 
 // Simulated reports whether any record is synthetic; every output made

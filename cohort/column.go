@@ -236,6 +236,20 @@ func (c *column) keep(idx []int) {
 	c.i8, c.i16, c.i32, c.f64 = clip(c.i8, c.n), clip(c.i16, c.n), clip(c.i32, c.n), clip(c.f64, c.n)
 }
 
+// trim gives the column's values a slice of their exact size (appending
+// leaves up to a quarter of a large slice unused).
+func (c *column) trim() {
+	c.i8, c.i16, c.i32, c.f64 = exact(c.i8), exact(c.i16), exact(c.i32), exact(c.f64)
+}
+
+// exact returns a copy of s without unused capacity (nil stays nil).
+func exact[T any](s []T) []T {
+	if s == nil || len(s) == cap(s) {
+		return s
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
 // clip shortens s to n (nil stays nil).
 func clip[T any](s []T, n int) []T {
 	if s == nil {

@@ -147,6 +147,7 @@ func load(rd *record.Reader, opts Options) (*Cohort, *Report, error) {
 	if opts.ExcludeTopMTV > 0 {
 		l.c.excludeTopMTV(rep, opts.ExcludeTopMTV)
 	}
+	l.c.trim()
 	return l.c, rep, nil
 }
 
