@@ -218,10 +218,20 @@ func (p KMPlot) draw() *svgDoc {
 		ry := tableTop + 26 + rowH*float64(gi)
 		d.text(left-22, ry, "end", g.Name, fmt.Sprintf(` fill="%s" font-weight="bold"`, col))
 		for _, t := range ticks {
-			d.text(x(t), ry, "middle", strconv.FormatFloat(g.atRisk(t), 'g', 4, 64), "")
+			d.text(x(t), ry, "middle", atRiskLabel(g.atRisk(t)), "")
 		}
 	}
 	return d
+}
+
+// atRiskLabel writes a number at risk: a count in full (12233, not
+// 1.223e+04, which ran into the group's name in registry-size cohorts), a
+// weighted number to four significant digits.
+func atRiskLabel(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }
 
 // medianTime is the first time the curve is at or below 0.5 (NaN when it

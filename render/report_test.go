@@ -200,3 +200,14 @@ func TestOrdinalScale(t *testing.T) {
 		t.Errorf("black on white %.3f, want 21", r)
 	}
 }
+
+func TestAtRiskLabel(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{12233, "12233"}, {7611, "7611"}, {0, "0"}, {250000, "250000"}, {12.345, "12.35"}, {1234.56, "1235"}} {
+		if got := atRiskLabel(c.v); got != c.want {
+			t.Errorf("atRiskLabel(%g) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
