@@ -176,11 +176,16 @@ func binaryTest(y []float64, group []int, names []string) *Toxicity {
 }
 
 // levelsOf returns the distinct non-empty values of s in R's factor order
-// (factor.Levels), with ref first when present.
+// (factor.Levels), with ref first when present. The values are made
+// distinct before factor.Levels sorts them (the order depends only on
+// which values there are): a column of 5e5 strings is not copied twice
+// and sorted.
 func levelsOf(s []string, ref string) []string {
 	var vals []string
+	seen := map[string]bool{}
 	for _, v := range s {
-		if v != "" {
+		if v != "" && !seen[v] {
+			seen[v] = true
 			vals = append(vals, v)
 		}
 	}

@@ -175,9 +175,9 @@ func continuousRow(v variable, groups [][]int) Characteristic {
 	samples := make([][]float64, k)
 	var all []float64
 	for g, idx := range groups {
-		x := v.num(idx)
-		samples[g] = finiteOnly(x)
-		c.Missing[g] = len(x) - len(samples[g])
+		x := v.num(idx) // a copy: filtered in place
+		samples[g] = slices.DeleteFunc(x, math.IsNaN)
+		c.Missing[g] = len(idx) - len(samples[g])
 		if len(samples[g]) > 0 {
 			q := stattest.Quantiles(samples[g], 0.5, 0.25, 0.75)
 			c.Median[g], c.Q1[g], c.Q3[g] = q[0], q[1], q[2]
