@@ -357,6 +357,15 @@ func TestMissingSections(t *testing.T) {
 	if len(res.Results.KM) != 1 || len(res.Results.Toxicity) != 0 {
 		t.Errorf("KM cohorts %d, toxicity %d", len(res.Results.KM), len(res.Results.Toxicity))
 	}
+	// Table 1 and S2/S3 have no row for a column the data lack (ldh,
+	// ldh_high, the labs and CAR-HEMATOTOX), where they had rows of "—".
+	for _, ch := range []*Characteristics{res.Results.Table1, res.Results.TableS2["pooled"], res.Results.TableS3["pooled"]} {
+		for _, r := range ch.Rows {
+			if drop[r.Variable] || r.Variable == "ldh_high" || r.Variable == "car_hematotox" {
+				t.Errorf("row %s without data", r.Variable)
+			}
+		}
+	}
 	var buf bytes.Buffer
 	if _, err := res.WriteDir(t.TempDir()); err != nil {
 		t.Fatal(err)

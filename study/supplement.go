@@ -2,6 +2,7 @@ package study
 
 import (
 	"math"
+	"slices"
 
 	"carimpi/internal/jsonx"
 	"carimpi/stattest"
@@ -239,9 +240,23 @@ func toxicityVars(p *patients, extended bool) []variable {
 	if extended {
 		vars = append(vars, binaryVar("tocilizumab", "Tocilizumab", col("tocilizumab"), isOne), binaryVar("corticosteroids", "Corticosteroids", col("corticosteroids"), isOne))
 	}
+	return withData(vars, p.n)
+}
+
+// withData keeps the variables with a value for at least one patient: a
+// column the data do not have is no row of "—" in a manuscript's table.
+func withData(vars []variable, n int) []variable {
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
 	var kept []variable
 	for _, v := range vars {
-		for i := range p.n {
+		if v.num != nil && slices.ContainsFunc(v.num(all), func(x float64) bool { return !math.IsNaN(x) }) {
+			kept = append(kept, v)
+			continue
+		}
+		for i := 0; v.code != nil && i < n; i++ {
 			if v.code(i) != codeMissing {
 				kept = append(kept, v)
 				break
@@ -273,7 +288,7 @@ func scoreByCohort(p *patients, cohorts []string) *ScoreByCohort {
 }
 
 // characteristicVars are the rows of Table 1 (and of Tables S2 and S3),
-// in the paper's order.
+// in the paper's order, those with data.
 func characteristicVars(p *patients) []variable {
 	col := p.c.Column
 	// field is a continuous variable read from the cohort.
@@ -286,7 +301,7 @@ func characteristicVars(p *patients) []variable {
 	ldhHigh := func(i int) float64 { return above(ldh(i), ldhULN(i)) }
 	sex, product := p.c.Texts("sex"), p.products()
 	atLeast := func(k float64) func(float64) bool { return func(v float64) bool { return v >= k } }
-	return []variable{
+	return withData([]variable{
 		numVar("age", "Age, years", p.age),
 		textVar("sex", "Sex", sex, presentLevels(sex, "female", "male")),
 		binaryVar("ecog", "ECOG 2–4 (vs 0–1)", col("ecog"), atLeast(2)),
@@ -308,7 +323,7 @@ func characteristicVars(p *patients) []variable {
 		field("anc", "ANC, 10⁹/L"),
 		field("ferritin", "Ferritin, ng/mL"),
 		field("crp", "CRP, mg/dL"),
-	}
+	}, p.n)
 }
 
 // presentLevels orders the observed values of s: the known ones first in
