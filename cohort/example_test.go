@@ -84,10 +84,10 @@ func ExampleSimulate() {
 			r.Age, r.Stage, r.PFSMonths)
 	}
 	// Output:
-	// D0001 development LMU Munich SUV4  MTV   44.0 mL  age 58  stage 4  PFS 20.25 months
+	// D0001 development LMU Munich SUV4  MTV   44.0 mL  age 58  stage 4  PFS 38.46 months
 	// D0002 development Moffitt    41pct MTV    6.8 mL  age 50  stage 4  PFS 34.85 months
-	// D0003 development Erlangen   41pct MTV   46.1 mL  age 54  stage 4  PFS 24.40 months
-	// V0001 validation  MSKCC      SUV4  MTV  166.4 mL  age 60  stage 4  PFS  5.33 months
-	// V0002 validation  MSKCC      SUV4  MTV  121.3 mL  age 53  stage 2  PFS 17.58 months
-	// V0003 validation  MSKCC      SUV4  MTV  270.1 mL  age 68  stage 2  PFS  1.26 months
+	// D0003 development Erlangen   41pct MTV   46.1 mL  age 54  stage 4  PFS 25.00 months
+	// V0001 validation  MSKCC      SUV4  MTV  166.4 mL  age 60  stage 4  PFS  6.84 months
+	// V0002 validation  MSKCC      SUV4  MTV  121.3 mL  age 53  stage 2  PFS 39.93 months
+	// V0003 validation  MSKCC      SUV4  MTV  270.1 mL  age 68  stage 2  PFS  1.16 months
 }
