@@ -29,9 +29,9 @@ type CompetingRisks struct {
 	NRM12      jsonx.Floats `json:"nrm_12"`
 	NRM12Lower jsonx.Floats `json:"nrm_12_lower"`
 	NRM12Upper jsonx.Floats `json:"nrm_12_upper"`
-	GrayCIR    float64      `json:"gray_cir_chisq"`
+	GrayCIR    jsonx.Float  `json:"gray_cir_chisq"`
 	GrayCIRP   jsonx.Float  `json:"gray_cir_p"`
-	GrayNRM    float64      `json:"gray_nrm_chisq"`
+	GrayNRM    jsonx.Float  `json:"gray_nrm_chisq"`
 	GrayNRMP   jsonx.Float  `json:"gray_nrm_p"`
 	// Excluded counts patients with PFS but no usable pfs_cause (missing,
 	// or disagreeing with pfs_event).
@@ -96,13 +96,13 @@ func (out *Output) competingRisks(p *patients, cohorts []string, median float64)
 		}
 		inset := []string{}
 		for k, into := range []struct {
-			stat *float64
+			stat *jsonx.Float
 			p    *jsonx.Float
 			name string
 		}{{&cr.GrayCIR, &cr.GrayCIRP, "relapse"}, {&cr.GrayNRM, &cr.GrayNRMP, "NRM"}} {
-			*into.stat, *into.p = math.NaN(), jsonx.Float(math.NaN())
+			*into.stat, *into.p = jsonx.Float(math.NaN()), jsonx.Float(math.NaN())
 			if g, err := compete.Gray(tm, status, group, nil, k+1, 0); err == nil {
-				*into.stat, *into.p = g.Statistic, jsonx.Float(g.P)
+				*into.stat, *into.p = jsonx.Float(g.Statistic), jsonx.Float(g.P)
 				inset = append(inset, "Gray's test, "+into.name+": "+render.PInline(g.P))
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -471,5 +472,19 @@ func TestTinyValidation(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(out.Results.Notes, "\n"), "validation cohort: 3 patients") {
 		t.Errorf("notes: %v", out.Results.Notes)
+	}
+	if err := jsonx.Write(io.Discard, out.Results); err != nil {
+		t.Errorf("results.json: %v", err)
+	}
+	// A simulated validation cohort of 3 (seed 779): Gray's tests have no
+	// statistic, which results.json holds as null (it was a NaN that JSON
+	// cannot hold, and the study failed).
+	var b bytes.Buffer
+	if err := cohort.Simulate(60, 3, 779).WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	r := simulatedStudy(t, b.Bytes())
+	if err := jsonx.Write(io.Discard, r); err != nil {
+		t.Errorf("results.json: %v", err)
 	}
 }
