@@ -78,15 +78,16 @@ func (out *Output) competingRisks(p *patients, cohorts []string, median float64)
 		}
 		cr.N = make([]int, 2)
 		cr.Relapses, cr.NRMEvents = make([]int, 2), make([]int, 2)
+		// A group without patients in this cohort has no curve: its
+		// estimates stay NaN (null), one per group of Groups.
+		cr.CIR12, cr.CIR12Lower, cr.CIR12Upper = nanSlice(2), nanSlice(2), nanSlice(2)
+		cr.NRM12, cr.NRM12Lower, cr.NRM12Upper = nanSlice(2), nanSlice(2), nanSlice(2)
 		for _, c := range curves {
 			est, lo, up := &cr.CIR12, &cr.CIR12Lower, &cr.CIR12Upper
 			events := cr.Relapses
 			if c.Cause == 2 {
 				est, lo, up = &cr.NRM12, &cr.NRM12Lower, &cr.NRM12Upper
 				events = cr.NRMEvents
-			}
-			for len(*est) <= c.Group {
-				*est, *lo, *up = append(*est, math.NaN()), append(*lo, math.NaN()), append(*up, math.NaN())
 			}
 			_, f, v := c.At([]float64{12})
 			l, u := compete.ConfInt(f[0], v[0], survival.ConfLogLog, 0.95)

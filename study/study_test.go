@@ -476,15 +476,37 @@ func TestTinyValidation(t *testing.T) {
 	if err := jsonx.Write(io.Discard, out.Results); err != nil {
 		t.Errorf("results.json: %v", err)
 	}
-	// A simulated validation cohort of 3 (seed 779): Gray's tests have no
-	// statistic, which results.json holds as null (it was a NaN that JSON
-	// cannot hold, and the study failed).
-	var b bytes.Buffer
-	if err := cohort.Simulate(60, 3, 779).WriteCSV(&b); err != nil {
+	// A validation cohort of two low-risk patients (stage 1-2, MTV < 10 mL,
+	// from the seed-777 fixture, which has pfs_cause): the high group has
+	// no competing-risks curve, whose 12-month estimates are null (the
+	// report's section had indexed past them and panicked), and Gray's
+	// tests have no statistic, null too (a NaN JSON cannot hold, and
+	// results.json failed).
+	opt := cohort.Options{ExcludeTopMTV: 0.025}
+	opt.Units = record.Units{record.CRP: "mg/L", record.Hb: "g/L"}
+	co, rep, err = cohort.LoadFile("../testdata/study/cohort-seed777-messy.csv", opt)
+	if err != nil {
 		t.Fatal(err)
 	}
-	r := simulatedStudy(t, b.Bytes())
-	if err := jsonx.Write(io.Discard, r); err != nil {
+	two := &cohort.Cohort{Source: co.Source}
+	nval = 0
+	for _, r := range co.All() {
+		if r.Cohort == "VALIDATION" {
+			if nval == 2 || r.Stage > 2 || r.MTV >= 10 {
+				continue
+			}
+			nval++
+		}
+		two.Append(&r)
+	}
+	out, err = Run(two, rep, Options{Develop: "Development", Validate: "VALIDATION"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jsonx.Write(io.Discard, out.Results); err != nil {
 		t.Errorf("results.json: %v", err)
+	}
+	if cr := out.Results.CompetingRisks["VALIDATION"]; cr == nil || cr.N[1] != 0 || len(cr.CIR12) != 2 || len(cr.NRM12Upper) != 2 {
+		t.Errorf("competing risks %+v, want both patients low and an estimate (or null) per group", cr)
 	}
 }
