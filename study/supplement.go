@@ -160,8 +160,7 @@ func concat(groups [][]int) []int {
 // completeOutcome returns the times and events of the patients idx that
 // have both.
 func completeOutcome(o outcome, idx []int) ([]float64, []bool) {
-	var t []float64
-	var e []bool
+	t, e := make([]float64, 0, len(idx)), make([]bool, 0, len(idx))
 	for _, i := range idx {
 		if math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
 			continue
@@ -175,14 +174,18 @@ func completeOutcome(o outcome, idx []int) ([]float64, []bool) {
 // groupLogRank is the log-rank test across groups (reverse: censoring as
 // the event); nil when it cannot be computed.
 func groupLogRank(o outcome, groups [][]int, reverse bool) *survival.LogRankResult {
-	var t []float64
-	var e []bool
-	var code []int
+	n := 0
+	for _, idx := range groups {
+		n += len(idx)
+	}
+	t, e, code := make([]float64, 0, n), make([]bool, 0, n), make([]int, 0, n)
 	for g, idx := range groups {
-		tm, ev := completeOutcome(o, idx)
-		for i := range tm {
-			t = append(t, tm[i])
-			e = append(e, ev[i] != reverse)
+		for _, i := range idx {
+			if math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
+				continue // as completeOutcome
+			}
+			t = append(t, o.time[i])
+			e = append(e, (o.event[i] == 1) != reverse)
 			code = append(code, g)
 		}
 	}
