@@ -244,6 +244,19 @@ func (c *Cohort) numeric(name string) *column {
 	return &c.cols[f]
 }
 
+// Text returns text value i of a text field ("" where missing), read from
+// the cohort as asked, without a copy of the column.
+func (c *Cohort) Text(name string) func(i int) string {
+	f, ok := record.Lookup(name)
+	if !ok || !f.IsText() {
+		panic("cohort: Text of unknown or numeric field " + name)
+	}
+	if f == record.PatientID {
+		return c.patientID
+	}
+	return c.cols[f].text
+}
+
 // Texts returns a text field of every record ("" where missing). It panics
 // if name is not a text dictionary field.
 func (c *Cohort) Texts(name string) []string {

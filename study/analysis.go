@@ -181,10 +181,15 @@ func binaryTest(y []float64, group []int, names []string) *Toxicity {
 // which values there are): a column of 5e5 strings is not copied twice
 // and sorted.
 func levelsOf(s []string, ref string) []string {
+	return levelsAt(len(s), func(i int) string { return s[i] }, ref)
+}
+
+// levelsAt is levelsOf of the n values at(0), ..., at(n-1).
+func levelsAt(n int, at func(i int) string, ref string) []string {
 	var vals []string
 	seen := map[string]bool{}
-	for _, v := range s {
-		if v != "" && !seen[v] {
+	for i := range n {
+		if v := at(i); v != "" && !seen[v] {
 			seen[v] = true
 			vals = append(vals, v)
 		}

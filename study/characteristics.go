@@ -91,17 +91,18 @@ func numVar(key, label string, x []float64) variable {
 	return variable{key: key, label: label, num: func(idx []int) []float64 { return pick(x, idx) }}
 }
 
-// textVar turns a text column ("" = missing) into a categorical variable
-// with the given levels.
-func textVar(key, label string, s, levels []string) variable {
+// textVar turns a text column (s gives patient i's value, "" when
+// missing) into a categorical variable with the given levels.
+func textVar(key, label string, s func(i int) string, levels []string) variable {
 	index := make(map[string]int, len(levels))
 	for l, v := range levels {
 		index[v] = l
 	}
 	return variable{key: key, label: label, levels: levels, code: func(i int) int {
-		l, ok := index[s[i]]
+		v := s(i)
+		l, ok := index[v]
 		switch {
-		case s[i] == "":
+		case v == "":
 			return codeMissing
 		case !ok:
 			return codeOther

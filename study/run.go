@@ -271,12 +271,12 @@ func (a *analysis) multivariable() {
 		idx := p.subset(name)
 		a.res.CoxMultivariable[name] = map[string]*MultiCox{}
 		covs := []covariate{{"score", pick(p.score, idx)}}
-		covs = append(covs, factorColumns("product", pickS(p.products(), idx), "axi-cel")...)
+		covs = append(covs, factorColumns("product", pickS(p.product(), idx), "axi-cel")...)
 		covs = append(covs,
 			covariate{"ecog2", indicator(p.c.Pick("ecog", idx), func(v float64) bool { return v >= 2 })},
 			covariate{"ldh_high", ratioAbove(p.c.Pick("ldh", idx), p.c.Pick("ldh_uln", idx))},
 			covariate{"crp", p.c.Pick("crp", idx)})
-		centers := pickS(p.c.Texts("center"), idx)
+		centers := pickS(p.c.Text("center"), idx)
 		for _, ep := range []string{"pfs", "os"} {
 			a.res.CoxMultivariable[name][ep] = multiCox(p.endpoint(ep).pick(idx), covs, centers)
 		}

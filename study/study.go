@@ -163,13 +163,10 @@ type scored struct {
 	hematotox, inflamix     uint8 // combined groups: indices into patients.groupNames
 }
 
-// products returns every patient's CAR-T product in lower case.
-func (p *patients) products() []string {
-	s := p.c.Texts("product")
-	for i := range s {
-		s[i] = strings.ToLower(s[i])
-	}
-	return s
+// product returns patient i's CAR-T product in lower case.
+func (p *patients) product() func(i int) string {
+	text := p.c.Text("product")
+	return func(i int) string { return strings.ToLower(text(i)) }
 }
 
 func (p *patients) endpoint(name string) outcome {
@@ -198,10 +195,11 @@ func pick(x []float64, idx []int) []float64 {
 	return out
 }
 
-func pickS(x []string, idx []int) []string {
+// pickS returns the text values of the patients idx.
+func pickS(x func(i int) string, idx []int) []string {
 	out := make([]string, len(idx))
 	for k, i := range idx {
-		out[k] = x[i]
+		out[k] = x(i)
 	}
 	return out
 }

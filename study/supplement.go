@@ -302,13 +302,13 @@ func characteristicVars(p *patients) []variable {
 	ht := func(i int) float64 { return p.rows[i].CARHematotox }
 	ldh, ldhULN := col("ldh"), col("ldh_uln")
 	ldhHigh := func(i int) float64 { return above(ldh(i), ldhULN(i)) }
-	sex, product := p.c.Texts("sex"), p.products()
+	sex, product := p.c.Text("sex"), p.product()
 	atLeast := func(k float64) func(float64) bool { return func(v float64) bool { return v >= k } }
 	return withData([]variable{
 		numVar("age", "Age, years", p.age),
-		textVar("sex", "Sex", sex, presentLevels(sex, "female", "male")),
+		textVar("sex", "Sex", sex, presentLevels(p.n, sex, "female", "male")),
 		binaryVar("ecog", "ECOG 2–4 (vs 0–1)", col("ecog"), atLeast(2)),
-		textVar("product", "CAR-T product", product, presentLevels(product, "axi-cel", "tisa-cel", "liso-cel")),
+		textVar("product", "CAR-T product", product, presentLevels(p.n, product, "axi-cel", "tisa-cel", "liso-cel")),
 		field("prior_lines", "Prior lines of therapy"),
 		numVar("mtv_ml", "MTV, mL", p.mtv),
 		binaryVar("stage", "Ann Arbor stage 3–4 (vs 1–2)", of(p.stage), atLeast(3)),
@@ -331,8 +331,8 @@ func characteristicVars(p *patients) []variable {
 
 // presentLevels orders the observed values of s: the known ones first in
 // the given order, then any other value in sorted order.
-func presentLevels(s []string, known ...string) []string {
-	obs := levelsOf(s, "")
+func presentLevels(n int, s func(i int) string, known ...string) []string {
+	obs := levelsAt(n, s, "")
 	var out []string
 	for _, k := range known {
 		for _, o := range obs {
