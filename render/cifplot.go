@@ -59,8 +59,32 @@ func (p CIFPlot) draw() *svgDoc {
 	)
 	// the legend (two columns) and the inset sit between the axis and the
 	// risk table, never over the curves
-	nLegend := len(p.Groups) * len(p.Causes)
-	legendRows := (nLegend+1)/2 + len(p.Inset)
+	var labels []string
+	for _, g := range p.Groups {
+		for _, cause := range p.Causes {
+			label := cause
+			if len(p.Groups) > 1 || g.Name != "all" {
+				label = fmt.Sprintf("%s, %s (n = %d)", g.Name, cause, g.N)
+			}
+			labels = append(labels, label)
+		}
+	}
+	// Two columns 250 apart, further when a label of the first would run
+	// into the second (group sizes of a registry), one column when the
+	// second would then leave the figure.
+	colW, cols, second := 250.0, 2, 0.0
+	for k, l := range labels {
+		if k%2 == 0 {
+			colW = max(colW, 32+TextWidth(l, 12, false)+4)
+		} else {
+			second = max(second, 32+TextWidth(l, 12, false))
+		}
+	}
+	if left+colW+second > width {
+		cols = 1
+	}
+	nLegend := len(labels)
+	legendRows := (nLegend+cols-1)/cols + len(p.Inset)
 	legendTop := top + plotH + axisGap + 6
 	tableTop := legendTop + 16*float64(legendRows) + 10
 	height := tableTop + 26 + rowH*float64(len(p.Groups)) + 12
@@ -125,21 +149,17 @@ func (p CIFPlot) draw() *svgDoc {
 		d.polyline(xs, ys, col, 2, dashes[c.Cause%len(dashes)])
 	}
 	k := 0
-	for gi, g := range p.Groups {
-		for ci, cause := range p.Causes {
-			lx := left + float64(k%2)*250
-			ly := legendTop + 16*float64(k/2) + 4
+	for gi := range p.Groups {
+		for ci := range p.Causes {
+			lx := left + float64(k%cols)*colW
+			ly := legendTop + 16*float64(k/cols) + 4
 			d.polyline([]float64{lx, lx + 26}, []float64{ly - 4, ly - 4}, Palette[gi%len(Palette)], 2.5, dashes[ci%len(dashes)])
-			label := cause
-			if len(p.Groups) > 1 || g.Name != "all" {
-				label = fmt.Sprintf("%s, %s (n = %d)", g.Name, cause, g.N)
-			}
-			d.text(lx+32, ly, "start", label, "")
+			d.text(lx+32, ly, "start", labels[k], "")
 			k++
 		}
 	}
 	for i, s := range p.Inset {
-		d.text(left, legendTop+16*float64((nLegend+1)/2+i)+4, "start", s, ` font-style="italic"`)
+		d.text(left, legendTop+16*float64((nLegend+cols-1)/cols+i)+4, "start", s, ` font-style="italic"`)
 	}
 	d.text(left, tableTop+8, "start", "Number at risk", ` font-weight="bold"`)
 	for gi, g := range p.Groups {

@@ -24,3 +24,43 @@ func TestCIFPlotSVG(t *testing.T) {
 		t.Error("no drawing, or NaN in the SVG")
 	}
 }
+
+// TestCIFLegendColumns: a registry's group sizes lengthen the legend's
+// labels; a label of the first column ends before the second column's
+// line sample, and a label too long for two columns puts the legend in
+// one.
+func TestCIFLegendColumns(t *testing.T) {
+	for _, n := range []int{128, 12500, 1250000000} {
+		name := "Low risk"
+		if n > 1e6 {
+			name = "Intermediate risk, a long group name"
+		}
+		p := CIFPlot{Title: "CIR and NRM", XLabel: "Months", YLabel: "Cumulative incidence", Causes: []string{"relapse/progression", "non-relapse mortality"},
+			Groups: []CIFGroup{{Name: name, N: n, Time: []float64{1, 2}, NRisk: []int{n, n - 1}}},
+			Curves: []CIFCurve{{Group: 0, Cause: 1, Time: []float64{0, 1, 2}, Est: []float64{0, 0.1, 0.2}}, {Group: 0, Cause: 2, Time: []float64{0, 1, 2}, Est: []float64{0, 0.05, 0.1}}}}
+		d := p.Drawing()
+		var labels []op
+		var swatches []float64
+		for _, o := range d.ops {
+			if o.kind == opText && strings.Contains(o.text, "(n = ") {
+				labels = append(labels, o)
+			}
+			if o.kind == opPolyline && o.width == 2.5 {
+				swatches = append(swatches, o.xs[0])
+			}
+		}
+		if len(labels) != 2 || len(swatches) != 2 {
+			t.Fatalf("n = %d: %d legend labels, %d line samples", n, len(labels), len(swatches))
+		}
+		sameRow := labels[0].ys[0] == labels[1].ys[0]
+		if end := labels[0].xs[0] + TextWidth(labels[0].text, 12, false); sameRow && end >= swatches[1] {
+			t.Errorf("n = %d: the first label ends at %.1f, over the second column's line sample at %.1f", n, end, swatches[1])
+		}
+		if end := labels[1].xs[0] + TextWidth(labels[1].text, 12, false); end > d.Width {
+			t.Errorf("n = %d: the second label ends at %.1f, outside the figure (%g wide)", n, end, d.Width)
+		}
+		if n == 128 && (!sameRow || swatches[1]-swatches[0] != 250) {
+			t.Errorf("n = 128: the legend is not two columns 250 apart (%v)", swatches)
+		}
+	}
+}
