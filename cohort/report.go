@@ -134,7 +134,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "; %d errors, %d warnings\n", r.Errors(), r.Warnings())
 	if r.MTVQuantile > 0 {
-		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %g quantile (%.4g mL) excluded\n", r.ExcludedOutliers, r.MTVQuantile, r.MTVThreshold)
+		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %g quantile (%g mL) excluded\n", r.ExcludedOutliers, r.MTVQuantile, r.MTVThreshold)
 	}
 	if len(r.Ignored) > 0 {
 		fmt.Fprintf(&b, "ignored columns (not in the dictionary; map them with --map): %s\n", textsafe.Terminal(textsafe.List(r.Ignored, ", ", 20)))
