@@ -11,6 +11,7 @@ import (
 	"carimpi/internal/jsonx"
 	"carimpi/record"
 	"carimpi/stattest"
+	"carimpi/table"
 )
 
 // Options controls an import: how the file is read (record.Options: the
@@ -217,8 +218,10 @@ func (l *loader) commit(row *record.Row) error {
 	}
 	if row.Ragged == "" {
 		for _, f := range []record.Field{record.Age, record.Stage, record.MTV} {
-			if l.h.Has(f) && !f.Has(&rec) && strings.TrimSpace(row.Cell(l.h, f)) == "" {
-				add(Problem{Column: l.h.Source(f), Field: f.Name(), Severity: SeverityError, Action: ActionExcluded, Message: "required value is missing",
+			// A cell that did not parse has its own error above; a cell
+			// spelt as missing ("", NA, NaN, ...) is reported here.
+			if cell := row.Cell(l.h, f); l.h.Has(f) && !f.Has(&rec) && table.IsMissing(cell) {
+				add(Problem{Column: l.h.Source(f), Field: f.Name(), Value: strings.TrimSpace(cell), Severity: SeverityError, Action: ActionExcluded, Message: "required value is missing",
 					Fix: "fill in " + f.Name() + " (" + f.Info().Description + "); CAR-IMPI needs age, stage and MTV"})
 			}
 		}

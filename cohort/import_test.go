@@ -121,6 +121,9 @@ func TestImportValidationRules(t *testing.T) {
 		fix      string // part of the fix
 	}{
 		{"missing required", "a,,3,10,,,,,,,,", "age", cohort.SeverityError, cohort.ActionExcluded, "fill in age"},
+		{"required spelt NA", "a,60,3,NA,,,,,,,,", "mtv_ml", cohort.SeverityError, cohort.ActionExcluded, "fill in mtv_ml"},
+		{"required spelt NaN", "a,NaN,3,10,,,,,,,,", "age", cohort.SeverityError, cohort.ActionExcluded, "fill in age"},
+		{"required spelt .", "a,60,.,10,,,,,,,,", "stage", cohort.SeverityError, cohort.ActionExcluded, "fill in stage"},
 		{"not a number", "a,sixty,3,10,,,,,,,,", "age", cohort.SeverityError, cohort.ActionExcluded, "plain number"},
 		{"impossible age", "a,150,3,10,,,,,,,,", "age", cohort.SeverityError, cohort.ActionExcluded, "correct the value"},
 		{"stage 5", "a,60,5,10,,,,,,,,", "stage", cohort.SeverityError, cohort.ActionExcluded, "correct"},
