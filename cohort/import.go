@@ -383,14 +383,14 @@ func (l *loader) unitCheck(values func(record.Field) []float64) {
 // 1 - p, threshold q).
 func outlier(row, line int, r *record.Record, p, q float64) Exclusion {
 	return Exclusion{Row: row, Line: line, PatientID: r.PatientID, Outlier: true,
-		Reasons: []string{fmt.Sprintf("mtv_ml %g is above the %g quantile of MTV (%g mL): outlier rule", r.MTV, 1-p, q)}}
+		Reasons: []string{fmt.Sprintf("mtv_ml %g is above the %s quantile of MTV (%g mL): outlier rule", r.MTV, QuantileOf(p), q)}}
 }
 
 // excludeTopMTV removes the records whose MTV is above the type-7 quantile
 // 1 - p of the accepted records and lists them in the report.
 func (c *Cohort) excludeTopMTV(rep *Report, p float64) {
 	mtv := c.Floats(record.MTV.Name())
-	rep.MTVQuantile = 1 - p
+	rep.ExcludeTopMTV, rep.MTVQuantile = p, 1-p
 	if len(mtv) == 0 {
 		return // no accepted row: no threshold (null)
 	}

@@ -3,6 +3,8 @@ package cohort
 import (
 	"fmt"
 	"io"
+	"math/big"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -40,9 +42,13 @@ type Report struct {
 	// columns that are not in the dictionary.
 	Columns []ColumnMap `json:"columns"`
 	Ignored []string    `json:"ignored_columns"`
-	// MTVQuantile and MTVThreshold describe the outlier rule when it was
-	// applied (Options.ExcludeTopMTV); the threshold is NaN (JSON null)
-	// otherwise.
+	// ExcludeTopMTV, MTVQuantile and MTVThreshold describe the outlier
+	// rule when it was applied: the fraction as given
+	// (Options.ExcludeTopMTV), the quantile 1 - it and the threshold, NaN
+	// (JSON null) otherwise. Text shows the fraction and quantile with
+	// TopPercent and QuantileOf, not from MTVQuantile, whose binary
+	// subtraction can add noise (1 - 0.07 = 0.9299999999999999).
+	ExcludeTopMTV    float64     `json:"exclude_top_mtv,omitempty"`
 	MTVQuantile      float64     `json:"mtv_outlier_quantile,omitempty"`
 	MTVThreshold     jsonx.Float `json:"mtv_outlier_threshold"`
 	ExcludedOutliers int         `json:"excluded_outliers"`
@@ -134,7 +140,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "; %d errors, %d warnings\n", r.Errors(), r.Warnings())
 	if r.MTVQuantile > 0 {
-		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %g quantile (%g mL) excluded\n", r.ExcludedOutliers, r.MTVQuantile, r.MTVThreshold)
+		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %s quantile (%g mL) excluded\n", r.ExcludedOutliers, QuantileOf(r.ExcludeTopMTV), r.MTVThreshold)
 	}
 	if len(r.Ignored) > 0 {
 		fmt.Fprintf(&b, "ignored columns (not in the dictionary; map them with --map): %s\n", textsafe.Terminal(textsafe.List(r.Ignored, ", ", 20)))
@@ -172,4 +178,41 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// QuantileOf writes the outlier rule's quantile 1 - p for people, as the
+// decimal the user meant: p is taken as its shortest decimal (0.07) and
+// 1 - p computed in decimal ("0.93"), not in binary
+// (0.9299999999999999).
+func QuantileOf(p float64) string {
+	d, places := decimal(p)
+	return trimDecimal(new(big.Rat).Sub(big.NewRat(1, 1), d).FloatString(places))
+}
+
+// TopPercent writes the fraction p of the outlier rule as a percentage of
+// its shortest decimal: 0.025 is "2.5%".
+func TopPercent(p float64) string {
+	d, places := decimal(p)
+	return trimDecimal(new(big.Rat).Mul(d, big.NewRat(100, 1)).FloatString(max(places-2, 0))) + "%"
+}
+
+// decimal returns the shortest decimal that reads back as p (exactly, as
+// a rational) and its number of decimal places.
+func decimal(p float64) (*big.Rat, int) {
+	s := strconv.FormatFloat(p, 'f', -1, 64)
+	d, _ := new(big.Rat).SetString(s) // a finite decimal always parses
+	places := 0
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		places = len(s) - i - 1
+	}
+	return d, places
+}
+
+// trimDecimal drops the trailing zeros of a decimal ("0.9750" is "0.975",
+// "2.0" is "2").
+func trimDecimal(s string) string {
+	if strings.IndexByte(s, '.') < 0 {
+		return s
+	}
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }

@@ -126,7 +126,7 @@ func ScanFile(path string, opts Options, fn func(rec *record.Record) error) (*Re
 		return rep, nil
 	}
 	// Pass 3: the rows under the MTV threshold.
-	rep.MTVQuantile = 1 - top
+	rep.ExcludeTopMTV, rep.MTVQuantile = top, 1-top
 	if len(mtv) == 0 {
 		return rep, nil
 	}

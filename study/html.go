@@ -1,12 +1,13 @@
 package study
 
 import (
-	"carimpi/internal/textsafe"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
 
+	"carimpi/cohort"
+	"carimpi/internal/textsafe"
 	"carimpi/render"
 	"carimpi/scores"
 )
@@ -174,8 +175,13 @@ func (out *Output) tables(b *htmlBuf, names ...string) {
 func (out *Output) flowSection(b *htmlBuf) {
 	res := out.Results
 	inc := res.Inclusion
-	b.p("%d rows read; %d patients included; %d excluded (%d for missing or invalid required data, %d as MTV outliers above %s mL, the %.3g quantile).",
-		inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, inc.ExcludedOutliers, render.Num(float64(inc.MTVOutlierThreshold)), 1-inc.ExcludeTopMTV)
+	rule := "no MTV outlier rule (--exclude-top-mtv 0)"
+	if p := inc.ExcludeTopMTV; p > 0 {
+		rule = fmt.Sprintf("%d as MTV outliers, the top %s: above %s mL, the %s quantile of MTV",
+			inc.ExcludedOutliers, cohort.TopPercent(p), render.Num(float64(inc.MTVOutlierThreshold)), cohort.QuantileOf(p))
+	}
+	b.p("%d rows read; %d patients included; %d excluded (%d for missing or invalid required data, %s).",
+		inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, rule)
 	var byc [][]string
 	names := make([]string, 0, len(inc.ByCohort))
 	for c := range inc.ByCohort {

@@ -226,10 +226,7 @@ const MTVMethodNotRecorded = "not recorded"
 
 func inclusion(rep *cohort.Report, c *cohort.Cohort) Inclusion {
 	inc := Inclusion{Read: rep.Rows, Included: c.Len(), ExcludedOutliers: rep.ExcludedOutliers,
-		MTVOutlierThreshold: jsonx.Float(rep.MTVThreshold), ByCohort: map[string]int{}, MTVMethod: map[string]map[string]int{}}
-	if rep.MTVQuantile > 0 {
-		inc.ExcludeTopMTV = 1 - rep.MTVQuantile
-	}
+		MTVOutlierThreshold: jsonx.Float(rep.MTVThreshold), ExcludeTopMTV: rep.ExcludeTopMTV, ByCohort: map[string]int{}, MTVMethod: map[string]map[string]int{}}
 	for _, x := range rep.Excluded {
 		inc.Excluded = append(inc.Excluded, Exclusion{PatientID: x.PatientID, Line: x.Line, Reason: strings.Join(x.Reasons, "; ")})
 		if !x.Outlier {

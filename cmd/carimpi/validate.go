@@ -87,8 +87,8 @@ progression_date, death_date, last_followup_date); months are days /
 JSON output keys: notice, source, simulated, rows, accepted, blank_rows,
 excluded [{row, line, patient_id, mtv_outlier, reasons}], problems [{row,
 line, patient_id, column, field, value, severity, action, message, fix}],
-columns, ignored_columns, mtv_outlier_quantile, mtv_outlier_threshold,
-excluded_outliers.`,
+columns, ignored_columns, exclude_top_mtv, mtv_outlier_quantile,
+mtv_outlier_threshold, excluded_outliers.`,
 		Flags: fs,
 	}
 	c.Run = func(stdout, stderr io.Writer) error {

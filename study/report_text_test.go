@@ -1,0 +1,50 @@
+package study
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"carimpi/cohort"
+)
+
+// outlierCohort is a CSV of 40 patients of the development cohort with
+// MTV 10, 20, ..., 400 mL.
+func outlierCohort() string {
+	var b strings.Builder
+	b.WriteString("patient_id,cohort,age,stage,mtv_ml\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "p%d,development,60,3,%d\n", i, i*10)
+	}
+	return b.String()
+}
+
+// The cohort flow gives the outlier rule's fraction as the user gave it:
+// results.json's exclude_top_mtv is 0.025, not 1 - (1 - 0.025) =
+// 0.025000000000000022, and the text names the quantile and the percentage
+// as decimals (0.93, not 0.9299999999999999).
+func TestFlowOutlierRuleAsGiven(t *testing.T) {
+	for _, tc := range []struct {
+		p    float64
+		want string
+	}{
+		{0.025, "the top 2.5%: above 390 mL, the 0.975 quantile of MTV)"},
+		{0.07, "the top 7%: above 373 mL, the 0.93 quantile of MTV)"},
+		{0, "no MTV outlier rule (--exclude-top-mtv 0)"},
+	} {
+		c, rep, err := cohort.Load(strings.NewReader(outlierCohort()), "t.csv", cohort.Options{ExcludeTopMTV: tc.p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc := inclusion(rep, c)
+		if inc.ExcludeTopMTV != tc.p {
+			t.Errorf("p %v: exclude_top_mtv %v", tc.p, inc.ExcludeTopMTV)
+		}
+		out := &Output{Results: &Results{Inclusion: inc}}
+		var b htmlBuf
+		out.flowSection(&b)
+		if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("p %v: cohort flow %q\nwant %q", tc.p, b.String(), tc.want)
+		}
+	}
+}
