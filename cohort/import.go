@@ -383,7 +383,7 @@ func (l *loader) unitCheck(values func(record.Field) []float64) {
 // 1 - p, threshold q).
 func outlier(row, line int, r *record.Record, p, q float64) Exclusion {
 	return Exclusion{Row: row, Line: line, PatientID: r.PatientID, Outlier: true,
-		Reasons: []string{fmt.Sprintf("mtv_ml %g is above the %s quantile of MTV (%g mL): outlier rule", r.MTV, QuantileOf(p), q)}}
+		Reasons: []string{fmt.Sprintf("mtv_ml %g is above the %s quantile of MTV (%s mL): outlier rule", r.MTV, QuantileOf(p), FormatMTV(q))}}
 }
 
 // excludeTopMTV removes the records whose MTV is above the type-7 quantile

@@ -1,6 +1,7 @@
 package cohort
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -47,6 +48,27 @@ func TestOutlierRuleDecimals(t *testing.T) {
 		rep := &Report{ExcludeTopMTV: tc.p, MTVQuantile: 1 - tc.p, MTVThreshold: 400, ExcludedOutliers: 1}
 		if err := rep.WriteText(&b); err != nil || !strings.Contains(b.String(), "rows above the 0.93 quantile") {
 			t.Errorf("report text %q (%v): want the 0.93 quantile", b.String(), err)
+		}
+	}
+}
+
+// FormatMTV, the one formatter of the outlier threshold, drops the noise
+// of the quantile's interpolation and keeps the digits of a measured MTV.
+func TestFormatMTV(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{3341.1499999999946, "3341.15"},
+		{372.69999999999993, "372.7"},
+		{20960.5, "20960.5"},
+		{390.25, "390.25"},
+		{100000, "100000"},
+		{12.3456789012, "12.3456789"},
+		{math.NaN(), "NA"},
+	} {
+		if got := FormatMTV(tc.v); got != tc.want {
+			t.Errorf("FormatMTV(%v) = %q, want %q", tc.v, got, tc.want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package cohort
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -140,7 +141,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "; %d errors, %d warnings\n", r.Errors(), r.Warnings())
 	if r.MTVQuantile > 0 {
-		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %s quantile (%g mL) excluded\n", r.ExcludedOutliers, QuantileOf(r.ExcludeTopMTV), r.MTVThreshold)
+		fmt.Fprintf(&b, "MTV outlier rule: %d rows above the %s quantile (%s mL) excluded\n", r.ExcludedOutliers, QuantileOf(r.ExcludeTopMTV), FormatMTV(float64(r.MTVThreshold)))
 	}
 	if len(r.Ignored) > 0 {
 		fmt.Fprintf(&b, "ignored columns (not in the dictionary; map them with --map): %s\n", textsafe.Terminal(textsafe.List(r.Ignored, ", ", 20)))
@@ -178,6 +179,20 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// FormatMTV writes an MTV in mL for people, as every text of the outlier
+// rule gives its threshold (the exclusion reasons, validate's report, the
+// study's cohort flow): ten significant digits, never an exponent,
+// trailing zeros dropped; "NA" for NaN. A type-7 quantile carries the noise
+// of interpolating in binary (3341.1499999999946); ten digits drop it and
+// keep every digit MTVs are measured with (3341.15, 20960.5).
+func FormatMTV(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "NA"
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'e', 9, 64), 64) // a finite number always parses
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // QuantileOf writes the outlier rule's quantile 1 - p for people, as the

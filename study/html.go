@@ -178,7 +178,7 @@ func (out *Output) flowSection(b *htmlBuf) {
 	rule := "no MTV outlier rule (--exclude-top-mtv 0)"
 	if p := inc.ExcludeTopMTV; p > 0 {
 		rule = fmt.Sprintf("%d as MTV outliers, the top %s: above %s mL, the %s quantile of MTV",
-			inc.ExcludedOutliers, cohort.TopPercent(p), render.Num(float64(inc.MTVOutlierThreshold)), cohort.QuantileOf(p))
+			inc.ExcludedOutliers, cohort.TopPercent(p), cohort.FormatMTV(float64(inc.MTVOutlierThreshold)), cohort.QuantileOf(p))
 	}
 	b.p("%d rows read; %d patients included; %d excluded (%d for missing or invalid required data, %s).",
 		inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, rule)

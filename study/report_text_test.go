@@ -28,8 +28,8 @@ func TestFlowOutlierRuleAsGiven(t *testing.T) {
 		p    float64
 		want string
 	}{
-		{0.025, "the top 2.5%: above 390 mL, the 0.975 quantile of MTV)"},
-		{0.07, "the top 7%: above 373 mL, the 0.93 quantile of MTV)"},
+		{0.025, "the top 2.5%: above 390.25 mL, the 0.975 quantile of MTV)"},
+		{0.07, "the top 7%: above 372.7 mL, the 0.93 quantile of MTV)"},
 		{0, "no MTV outlier rule (--exclude-top-mtv 0)"},
 	} {
 		c, rep, err := cohort.Load(strings.NewReader(outlierCohort()), "t.csv", cohort.Options{ExcludeTopMTV: tc.p})
@@ -45,6 +45,35 @@ func TestFlowOutlierRuleAsGiven(t *testing.T) {
 		out.flowSection(&b)
 		if !strings.Contains(b.String(), tc.want) {
 			t.Errorf("p %v: cohort flow %q\nwant %q", tc.p, b.String(), tc.want)
+		}
+	}
+}
+
+// The cohort flow and the exclusion reasons give the outlier threshold
+// alike (cohort.FormatMTV): before, the flow rounded it to 373 mL while
+// the reasons wrote 372.69999999999993 mL.
+func TestFlowThresholdAgrees(t *testing.T) {
+	for _, tc := range []struct {
+		p    float64
+		want string
+	}{{0.025, "390.25"}, {0.07, "372.7"}} {
+		c, rep, err := cohort.Load(strings.NewReader(outlierCohort()), "t.csv", cohort.Options{ExcludeTopMTV: tc.p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := &Output{Results: &Results{Inclusion: inclusion(rep, c)}}
+		var b htmlBuf
+		out.flowSection(&b)
+		if !strings.Contains(b.String(), "outliers, the top") || !strings.Contains(b.String(), ": above "+tc.want+" mL,") {
+			t.Errorf("p %v: cohort flow %q: want the threshold %s mL", tc.p, b.String(), tc.want)
+		}
+		if len(out.Results.Inclusion.Excluded) == 0 {
+			t.Fatalf("p %v: no outlier excluded", tc.p)
+		}
+		for _, x := range out.Results.Inclusion.Excluded {
+			if !strings.Contains(x.Reason, "of MTV ("+tc.want+" mL)") {
+				t.Errorf("p %v: reason %q: want the threshold %s mL as in the flow", tc.p, x.Reason, tc.want)
+			}
 		}
 	}
 }
