@@ -86,11 +86,6 @@ const (
 	codeOther   = -2 // a value not among the levels: not counted
 )
 
-// numVar is a continuous variable of a column of every patient.
-func numVar(key, label string, x []float64) variable {
-	return variable{key: key, label: label, num: func(idx []int) []float64 { return pick(x, idx) }}
-}
-
 // textVar turns a text column (s gives patient i's value, "" when
 // missing) into a categorical variable with the given levels.
 func textVar(key, label string, s func(i int) string, levels []string) variable {

@@ -43,14 +43,14 @@ type CompetingRisks struct {
 // get a note.
 func (out *Output) competingRisks(p *patients, cohorts []string, median float64) {
 	res := out.Results
-	cause := p.c.Floats("pfs_cause")
+	cause := p.c.Column("pfs_cause")
 	for _, name := range cohorts {
 		var tm []float64
 		var status, group []int
 		cr := &CompetingRisks{Groups: []string{"low", "high"}}
 		any := false
 		for _, i := range p.subset(name) {
-			t, e, c := p.pfs.time[i], p.pfs.event[i], cause[i]
+			t, e, c := p.pfs.time(i), p.pfs.event(i), cause(i)
 			if math.IsNaN(t) || math.IsNaN(e) {
 				continue
 			}

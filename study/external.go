@@ -187,7 +187,7 @@ func Validate(c *cohort.Cohort, rep *cohort.Report, m *scores.CoxModel, opt Exte
 	}
 	p.score = make([]float64, p.n)
 	for i := range p.score {
-		p.score[i], _ = m.LP(p.mtv[i], p.age[i], p.stage[i])
+		p.score[i], _ = m.LP(p.mtv(i), p.age(i), p.stage(i))
 	}
 	out := &Output{bands: opt.Bands, Model: m}
 	res := &ExternalResults{Notice: Notice, Simulated: c.Simulated(), Seed: opt.Seed, Cohort: name,

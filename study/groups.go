@@ -170,7 +170,7 @@ func discrimination(p *patients, idx []int, endpoint, name string, tau float64) 
 	}{
 		{name, func(i int) float64 { return p.score[i] }},
 		{"IMPI", func(i int) float64 { return p.rows[i].IMPI }},
-		{"IPI", func(i int) float64 { return p.rows[i].IPI }},
+		{"IPI", func(i int) float64 { return p.rows[i].IPI() }},
 	} {
 		if k > 0 && ix.name == name {
 			continue // the model is IMPI itself

@@ -151,9 +151,7 @@ func (a *analysis) include() error {
 			return fmt.Errorf("no patient in the development cohort %q; the cohort column holds: %s (use --develop-cohort)", opt.Develop, strings.Join(names, ", "))
 		}
 		// No cohort column: the whole file is the development cohort.
-		for i := range p.cohort {
-			p.cohort[i] = opt.Develop
-		}
+		p.cohortOf = func(int) string { return opt.Develop }
 		a.dev = p.subset(opt.Develop)
 		res.Notes = append(res.Notes, "The data have no cohort column: every patient is in the development cohort and there is no validation.")
 	}
@@ -166,8 +164,8 @@ func (a *analysis) include() error {
 	}
 	// Included patients of other cohorts are in no analysis: say so.
 	other := map[string]int{}
-	for _, name := range p.cohort {
-		if name != opt.Develop && name != opt.Validate {
+	for i := range p.n {
+		if name := p.cohortOf(i); name != opt.Develop && name != opt.Validate {
 			other[name]++
 		}
 	}
@@ -185,7 +183,7 @@ func (a *analysis) include() error {
 func (a *analysis) develop() error {
 	p, opt, res, out := a.p, a.opt, a.res, a.out
 	a.devOut = p.endpoint(opt.Endpoint).pick(a.dev)
-	mtvDev := pick(p.mtv, a.dev)
+	mtvDev := pickAt(p.mtv, a.dev)
 	out.addRCS(mtvDev, a.devOut, opt.Endpoint, res)
 	a.log.step("restricted cubic spline of MTV")
 
@@ -210,7 +208,7 @@ func (a *analysis) develop() error {
 	res.Model = fit
 	p.score = make([]float64, p.n)
 	for i := 0; i < p.n; i++ {
-		p.score[i], _ = model.LP(p.mtv[i], p.age[i], p.stage[i])
+		p.score[i], _ = model.LP(p.mtv(i), p.age(i), p.stage(i))
 	}
 	out.addModelFigure(p, a.dev, a.devOut, ms.Cutpoint)
 	a.log.step("model: %s", fit.Formula)

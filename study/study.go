@@ -104,27 +104,33 @@ type Table struct {
 	Notes       []string
 }
 
-// patients holds the analysis columns of the included patients: those
-// most steps use, decoded; the others are read from c where needed (a
-// column of c takes 1-4 bytes a patient, a decoded one 8).
+// patients holds the analysis columns of the included patients: the
+// cohort's columns are read where they are used, not copied (a column of
+// c takes 1-4 bytes a patient, a float64 copy 8); the study keeps only
+// what it computes: the scores.
 type patients struct {
 	n               int
-	cohort          []string
-	age, stage, mtv []float64
-	pfs, os         outcome
+	cohortOf        func(i int) string // patient i's cohort
+	age, stage, mtv func(i int) float64
+	pfs, os         endpointColumns
 	rows            []scored
 	groupNames      []string  // the combined groups of rows, by code
 	score           []float64 // CAR-IMPI, set after the fit
 	c               *cohort.Cohort
 }
 
+// endpointColumns is an endpoint of every patient, read from the cohort
+// (NaN where missing).
+type endpointColumns struct {
+	time, event func(i int) float64
+}
+
 func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
-	n := c.Len()
-	p := &patients{n: n, c: c}
-	p.cohort = c.Texts("cohort")
-	p.age, p.stage, p.mtv = c.Floats("age"), c.Floats("stage"), c.Floats("mtv_ml")
-	p.pfs = outcome{c.Floats("pfs_months"), c.Floats("pfs_event")}
-	p.os = outcome{c.Floats("os_months"), c.Floats("os_event")}
+	p := &patients{n: c.Len(), c: c}
+	p.cohortOf = c.Text("cohort")
+	p.age, p.stage, p.mtv = c.Column("age"), c.Column("stage"), c.Column("mtv_ml")
+	p.pfs = endpointColumns{c.Column("pfs_months"), c.Column("pfs_event")}
+	p.os = endpointColumns{c.Column("os_months"), c.Column("os_event")}
 	p.scoreAll(scorer)
 	return p
 }
@@ -133,7 +139,9 @@ func newPatients(c *cohort.Cohort, scorer *scores.Scorer) *patients {
 // records as loaded. CAR-IMPI is scored once the scorer holds the fitted
 // model.
 func (p *patients) scoreAll(scorer *scores.Scorer) {
-	p.rows = make([]scored, p.n)
+	if len(p.rows) != p.n {
+		p.rows = make([]scored, p.n)
+	}
 	p.groupNames = nil
 	codes := map[string]uint8{}
 	code := func(name string) uint8 {
@@ -150,17 +158,49 @@ func (p *patients) scoreAll(scorer *scores.Scorer) {
 	}
 	for i, rec := range p.c.All() {
 		r := scorer.Row(&rec)
-		p.rows[i] = scored{IMPI: r.IMPI, IPI: r.IPI, CARHematotox: r.CARHematotox,
+		p.rows[i] = scored{IMPI: r.IMPI, ipi: whole(r.IPI), carHematotox: whole(r.CARHematotox),
 			hematotox: code(r.CombinedHematotoxGroup), inflamix: code(r.CombinedInflaMixGroup)}
 	}
 }
 
 // scored is what the study keeps of a patient's scores.Row: the indices
 // and the codes of the combined groups it analyses (a whole Row, with its
-// notes on every index not computed, is hundreds of bytes a patient).
+// notes on every index not computed, is hundreds of bytes a patient), in
+// 16 bytes: the IPI and CAR-HEMATOTOX are small whole numbers (see
+// scores.Row), held exactly in a byte.
 type scored struct {
-	IMPI, IPI, CARHematotox float64
-	hematotox, inflamix     uint8 // combined groups: indices into patients.groupNames
+	IMPI              float64
+	ipi, carHematotox int8  // wholeMissing when not computed
+	hematotox         uint8 // combined groups: indices into patients.groupNames
+	inflamix          uint8
+}
+
+// IPI and CARHematotox return the indices as scores.Row has them (NaN
+// when not computed).
+func (s scored) IPI() float64          { return fromWhole(s.ipi) }
+func (s scored) CARHematotox() float64 { return fromWhole(s.carHematotox) }
+
+// wholeMissing marks a whole-number score not computed.
+const wholeMissing = math.MinInt8
+
+// whole returns a whole-number score as a byte; it panics when v is not
+// NaN or a whole number a byte holds (the scores package's integer scores
+// are 0-7).
+func whole(v float64) int8 {
+	if math.IsNaN(v) {
+		return wholeMissing
+	}
+	if k := int8(v); float64(k) == v && k != wholeMissing {
+		return k
+	}
+	panic(fmt.Sprintf("study: score %v is not a small whole number", v))
+}
+
+func fromWhole(k int8) float64 {
+	if k == wholeMissing {
+		return math.NaN()
+	}
+	return float64(k)
 }
 
 // product returns patient i's CAR-T product in lower case.
@@ -169,7 +209,7 @@ func (p *patients) product() func(i int) string {
 	return func(i int) string { return strings.ToLower(text(i)) }
 }
 
-func (p *patients) endpoint(name string) outcome {
+func (p *patients) endpoint(name string) endpointColumns {
 	if name == "os" {
 		return p.os
 	}
@@ -178,9 +218,15 @@ func (p *patients) endpoint(name string) outcome {
 
 // subset returns the indices of the patients of one cohort.
 func (p *patients) subset(name string) []int {
-	var idx []int
-	for i, c := range p.cohort {
-		if c == name {
+	n := 0
+	for i := range p.n {
+		if p.cohortOf(i) == name {
+			n++
+		}
+	}
+	idx := make([]int, 0, n)
+	for i := range p.n {
+		if p.cohortOf(i) == name {
 			idx = append(idx, i)
 		}
 	}
@@ -204,7 +250,19 @@ func pickS(x func(i int) string, idx []int) []string {
 	return out
 }
 
-func (o outcome) pick(idx []int) outcome { return outcome{pick(o.time, idx), pick(o.event, idx)} }
+// pick returns the endpoint of the patients idx.
+func (o endpointColumns) pick(idx []int) outcome {
+	return outcome{pickAt(o.time, idx), pickAt(o.event, idx)}
+}
+
+// pickAt returns the values of the patients idx.
+func pickAt(x func(i int) float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = x(i)
+	}
+	return out
+}
 
 // stepLog prints progress lines with the elapsed time.
 type stepLog struct {
@@ -233,10 +291,11 @@ func inclusion(rep *cohort.Report, c *cohort.Cohort) Inclusion {
 			inc.ExcludedMissing++
 		}
 	}
-	method := c.Texts("mtv_method")
-	for i, name := range c.Texts("cohort") {
+	method, cohortOf := c.Text("mtv_method"), c.Text("cohort")
+	for i := range c.Len() {
+		name := cohortOf(i)
 		inc.ByCohort[name]++
-		m := method[i]
+		m := method(i)
 		if m == "" {
 			m = MTVMethodNotRecorded
 		}
@@ -346,12 +405,13 @@ type sample struct {
 }
 
 func developmentSample(p *patients, dev []int, o outcome) sample {
-	var s sample
+	n := len(dev)
+	s := sample{mtv: make([]float64, 0, n), age: make([]float64, 0, n), stage: make([]float64, 0, n), t: make([]float64, 0, n), e: make([]bool, 0, n)}
 	for k, i := range dev {
 		if math.IsNaN(o.time[k]) || math.IsNaN(o.event[k]) {
 			continue
 		}
-		s.mtv, s.age, s.stage = append(s.mtv, p.mtv[i]), append(s.age, p.age[i]), append(s.stage, p.stage[i])
+		s.mtv, s.age, s.stage = append(s.mtv, p.mtv(i)), append(s.age, p.age(i)), append(s.stage, p.stage(i))
 		s.t, s.e = append(s.t, o.time[k]), append(s.e, o.event[k] == 1)
 	}
 	return s
@@ -546,7 +606,7 @@ func (out *Output) addRCS(mtv []float64, o outcome, endpoint string, res *Result
 func (out *Output) addModelFigure(p *patients, dev []int, o outcome, knot float64) {
 	m := out.Model
 	coef := []float64{m.Coef.MTV, m.Coef.MTVAboveKnot}
-	x, _, _ := complete(pick(p.mtv, dev), o)
+	x, _, _ := complete(pickAt(p.mtv, dev), o)
 	grid := gridTo(stattest.Quantile(x, 0.95), 80)
 	v := out.Results.Model.Var
 	cov := [][]float64{{v[0][0], v[0][1]}, {v[1][0], v[1][1]}}

@@ -159,21 +159,22 @@ func concat(groups [][]int) []int {
 
 // completeOutcome returns the times and events of the patients idx that
 // have both.
-func completeOutcome(o outcome, idx []int) ([]float64, []bool) {
+func completeOutcome(o endpointColumns, idx []int) ([]float64, []bool) {
 	t, e := make([]float64, 0, len(idx)), make([]bool, 0, len(idx))
 	for _, i := range idx {
-		if math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
+		ti, ei := o.time(i), o.event(i)
+		if math.IsNaN(ti) || math.IsNaN(ei) {
 			continue
 		}
-		t = append(t, o.time[i])
-		e = append(e, o.event[i] == 1)
+		t = append(t, ti)
+		e = append(e, ei == 1)
 	}
 	return t, e
 }
 
 // groupLogRank is the log-rank test across groups (reverse: censoring as
 // the event); nil when it cannot be computed.
-func groupLogRank(o outcome, groups [][]int, reverse bool) *survival.LogRankResult {
+func groupLogRank(o endpointColumns, groups [][]int, reverse bool) *survival.LogRankResult {
 	n := 0
 	for _, idx := range groups {
 		n += len(idx)
@@ -181,11 +182,12 @@ func groupLogRank(o outcome, groups [][]int, reverse bool) *survival.LogRankResu
 	t, e, code := make([]float64, 0, n), make([]bool, 0, n), make([]int, 0, n)
 	for g, idx := range groups {
 		for _, i := range idx {
-			if math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
+			ti, ei := o.time(i), o.event(i)
+			if math.IsNaN(ti) || math.IsNaN(ei) {
 				continue // as completeOutcome
 			}
-			t = append(t, o.time[i])
-			e = append(e, (o.event[i] == 1) != reverse)
+			t = append(t, ti)
+			e = append(e, (ei == 1) != reverse)
 			code = append(code, g)
 		}
 	}
@@ -199,7 +201,7 @@ func groupLogRank(o outcome, groups [][]int, reverse bool) *survival.LogRankResu
 	return lr
 }
 
-func medianSurvival(o outcome, groups [][]int) MedianSurvival {
+func medianSurvival(o endpointColumns, groups [][]int) MedianSurvival {
 	k := len(groups)
 	m := MedianSurvival{N: make([]int, k), Events: make([]int, k), Median: nanSlice(k), Lower: nanSlice(k), Upper: nanSlice(k),
 		OverallMedian: jsonx.Float(math.NaN()), OverallLower: jsonx.Float(math.NaN()), OverallUpper: jsonx.Float(math.NaN()),
@@ -298,20 +300,19 @@ func characteristicVars(p *patients) []variable {
 	field := func(key, label string) variable {
 		return variable{key: key, label: label, num: func(idx []int) []float64 { return p.c.Pick(key, idx) }}
 	}
-	of := func(x []float64) func(int) float64 { return func(i int) float64 { return x[i] } }
-	ht := func(i int) float64 { return p.rows[i].CARHematotox }
+	ht := func(i int) float64 { return p.rows[i].CARHematotox() }
 	ldh, ldhULN := col("ldh"), col("ldh_uln")
 	ldhHigh := func(i int) float64 { return above(ldh(i), ldhULN(i)) }
 	sex, product := p.c.Text("sex"), p.product()
 	atLeast := func(k float64) func(float64) bool { return func(v float64) bool { return v >= k } }
 	return withData([]variable{
-		numVar("age", "Age, years", p.age),
+		field("age", "Age, years"),
 		textVar("sex", "Sex", sex, presentLevels(p.n, sex, "female", "male")),
 		binaryVar("ecog", "ECOG 2–4 (vs 0–1)", col("ecog"), atLeast(2)),
 		textVar("product", "CAR-T product", product, presentLevels(p.n, product, "axi-cel", "tisa-cel", "liso-cel")),
 		field("prior_lines", "Prior lines of therapy"),
-		numVar("mtv_ml", "MTV, mL", p.mtv),
-		binaryVar("stage", "Ann Arbor stage 3–4 (vs 1–2)", of(p.stage), atLeast(3)),
+		field("mtv_ml", "MTV, mL"),
+		binaryVar("stage", "Ann Arbor stage 3–4 (vs 1–2)", p.stage, atLeast(3)),
 		binaryVar("bridging", "Bridging therapy", col("bridging"), isOne),
 		binaryVar("primary_refractory", "Primary refractory", col("primary_refractory"), isOne),
 		binaryVar("bulky", "Bulky disease (> 10 cm)", col("bulky"), isOne),
