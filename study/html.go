@@ -214,8 +214,8 @@ func (out *Output) flowSection(b *htmlBuf) {
 func (out *Output) cutpointSection(b *htmlBuf, endpoint string) {
 	res := out.Results
 	cp := res.Cutpoint
-	b.p("Maximally selected log-rank statistic of MTV on development %s (maxstat conventions: groups MTV ≤ cut vs > cut, minprop 0.1, maxprop 0.9): cutpoint %.4g mL, standardized statistic %.4g, Lau94 %s (n = %d).",
-		strings.ToUpper(endpoint), cp.Value, cp.Statistic, render.PInline(float64(cp.PLau94)), cp.N)
+	b.p("Maximally selected log-rank statistic of MTV on development %s (maxstat conventions: groups MTV ≤ cut vs > cut, minprop 0.1, maxprop 0.9): cutpoint %s mL, standardized statistic %.4g, Lau94 %s (n = %d).",
+		strings.ToUpper(endpoint), cohort.FormatMTV(cp.Value), cp.Statistic, render.PInline(float64(cp.PLau94)), cp.N)
 	if o := res.Optimism; o != nil {
 		b.p("Bootstrap stability of the cutpoint (B = %d, seed %d): median %s mL, 95%% interval %s–%s mL.", o.B, o.Seed, render.Num(float64(o.CutpointMedian)), render.Num(float64(o.CutpointLower)), render.Num(float64(o.CutpointUpper)))
 	}
@@ -227,7 +227,7 @@ func (out *Output) modelSection(b *htmlBuf, endpoint string) {
 	b.WriteString("<p class=\"formula\">" + textsafe.Markup(m.Formula) + "</p>\n")
 	var mrows [][]string
 	for j, t := range m.Terms {
-		mrows = append(mrows, []string{t, fmt.Sprintf("%.6g", m.Coef[j]), render.Sig(m.SE[j], 3), render.Sig(m.HR[j], 3), render.FormatP(m.P[j])})
+		mrows = append(mrows, []string{modelTermLabel(t, m.Knot), fmt.Sprintf("%.6g", m.Coef[j]), render.Sig(m.SE[j], 3), render.Sig(m.HR[j], 3), render.FormatP(m.P[j])})
 	}
 	b.table([]string{"Term", "Coefficient", "SE", "HR", "p"}, mrows, fmt.Sprintf("Cox model (Efron) of development %s, n = %d, %d events. Score = uncentered linear predictor.", strings.ToUpper(endpoint), m.N, m.Events))
 	for _, w := range m.Warnings {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"carimpi/cohort"
 	"carimpi/render"
 	"carimpi/scores"
 )
@@ -104,12 +105,34 @@ func groupLabel(g string) string {
 	return riskLabel(g)
 }
 
-// termLabels name the multivariable Cox model's terms as the paper does.
+// termLabels name the terms of the Cox models for the report as the paper
+// does (results.json and the CSV tables keep the term names): the
+// multivariable models' and CAR-IMPI's (modelTermLabel).
 var termLabels = map[string]string{
 	"score":    "CAR-IMPI (per unit)",
 	"ecog2":    "ECOG 2–4 (vs 0–1)",
 	"ldh_high": "LDH > ULN (vs ≤ ULN)",
 	"crp":      "CRP (per mg/dL)",
+	"age":      "Age (per year)",
+	"stage2":   "Ann Arbor stage II (vs I)",
+	"stage3":   "Ann Arbor stage III (vs I)",
+	"stage4":   "Ann Arbor stage IV (vs I)",
+}
+
+// modelTermLabel names a term of the CAR-IMPI model, whose MTV is a linear
+// spline at knot (rms::lsp form): the coefficient of mtv is the slope
+// below the knot, that of mtv_above_knot the change of slope above it.
+func modelTermLabel(term string, knot float64) string {
+	switch term {
+	case "mtv":
+		return fmt.Sprintf("MTV (per mL, below the %s mL knot)", cohort.FormatMTV(knot))
+	case "mtv_above_knot":
+		return fmt.Sprintf("MTV above the %s mL knot (change of slope, per mL)", cohort.FormatMTV(knot))
+	}
+	if l := termLabels[term]; l != "" {
+		return l
+	}
+	return term
 }
 
 // multivariableTable lays out Table 2 (PFS) or Table S4 (OS): the

@@ -77,3 +77,25 @@ func TestFlowThresholdAgrees(t *testing.T) {
 		}
 	}
 }
+
+// The CAR-IMPI coefficient table of the report names its terms for people
+// (the spline of MTV with its knot, age per year, the stages against stage
+// I) and the knot as the formula does, while results.json keeps the term
+// names; before, the rows read mtv, mtv_above_knot, age, stage2.
+func TestModelTableLabels(t *testing.T) {
+	fit := ModelFit{Terms: modelTerms, Knot: 1234.5, Coef: make([]float64, 6), SE: make([]float64, 6), HR: make([]float64, 6), P: make([]float64, 6)}
+	out := &Output{Results: &Results{Model: fit}}
+	var b htmlBuf
+	out.modelSection(&b, "pfs")
+	for _, want := range []string{"<td>MTV (per mL, below the 1234.5 mL knot)</td>", "<td>MTV above the 1234.5 mL knot (change of slope, per mL)</td>",
+		"<td>Age (per year)</td>", "<td>Ann Arbor stage II (vs I)</td>", "<td>Ann Arbor stage III (vs I)</td>", "<td>Ann Arbor stage IV (vs I)</td>"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("model table lacks %q:\n%s", want, b.String())
+		}
+	}
+	for _, term := range modelTerms {
+		if strings.Contains(b.String(), "<td>"+term+"</td>") {
+			t.Errorf("model table shows the term name %q", term)
+		}
+	}
+}

@@ -514,8 +514,8 @@ func fitModel(s sample, knot float64, opt Options) (*scores.CoxModel, ModelFit, 
 	model.Knot = knot
 	model.Coef = &scores.Coefficients{MTV: fit.Coef[0], MTVAboveKnot: fit.Coef[1], Age: fit.Coef[2],
 		Stage2: fit.Coef[3], Stage3: fit.Coef[4], Stage4: fit.Coef[5]}
-	fit.Formula = fmt.Sprintf("CAR-IMPI = %.6g·MTV %+.6g·max(MTV − %.4g, 0) %+.6g·age %+.6g·[stage 2] %+.6g·[stage 3] %+.6g·[stage 4]",
-		fit.Coef[0], fit.Coef[1], knot, fit.Coef[2], fit.Coef[3], fit.Coef[4], fit.Coef[5])
+	fit.Formula = fmt.Sprintf("CAR-IMPI = %.6g·MTV %+.6g·max(MTV − %s, 0) %+.6g·age %+.6g·[stage 2] %+.6g·[stage 3] %+.6g·[stage 4]",
+		fit.Coef[0], fit.Coef[1], cohort.FormatMTV(knot), fit.Coef[2], fit.Coef[3], fit.Coef[4], fit.Coef[5])
 	return model, fit, nil
 }
 
