@@ -273,7 +273,7 @@ var dict = func() [NumFields]Info {
 		category("mtv_method", "MTV segmentation: SUV4 (absolute SUV 4.0) or 41pct (41% of SUVmax)", []string{"SUV4", "41pct"},
 			func(r *Record) *string { return &r.MTVMethod }),
 		integer("ecog", "ECOG performance status 0-4", 0, 4, 4, func(r *Record) *float64 { return &r.ECOG }),
-		category("product", "CAR T-cell product: axi-cel, tisa-cel, liso-cel (others kept in lower case)",
+		category("product", "CAR T-cell product: axi-cel, tisa-cel, liso-cel (others kept as written)",
 			[]string{"axi-cel", "tisa-cel", "liso-cel"}, func(r *Record) *string { return &r.Product }),
 		integer("prior_lines", "prior systemic lines, excluding bridging", 0, 20, 10, func(r *Record) *float64 { return &r.PriorLines }),
 		binary("bridging", "received bridging therapy", func(r *Record) *float64 { return &r.Bridging }),

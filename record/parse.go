@@ -197,7 +197,8 @@ var methodCodes = map[string]string{
 }
 
 // parseCategory normalises a code. known is false for a code the
-// dictionary does not list (a product name is then kept in lower case).
+// dictionary does not list (a product name is then kept as written, so that
+// a report names it as the data do).
 func parseCategory(f Field, s string) (code string, known bool) {
 	var m map[string]string
 	switch f {
@@ -218,7 +219,7 @@ func parseCategory(f Field, s string) (code string, known bool) {
 		return c, true
 	}
 	if f == Product && k != "" {
-		return strings.ToLower(strings.TrimSpace(s)), false
+		return strings.TrimSpace(s), false
 	}
 	return "", false
 }

@@ -8,7 +8,7 @@ import (
 // Record is one patient in the canonical units of the data dictionary
 // (see the package documentation). Missing numbers are NaN, missing text
 // is "". Codes: Sex "female"/"male"; Product "axi-cel", "tisa-cel",
-// "liso-cel" or another name in lower case; MTVMethod "SUV4" or "41pct";
+// "liso-cel" or another name as written in the data; MTVMethod "SUV4" or "41pct";
 // 0/1 flags and events as 0 or 1; Stage Ann Arbor 1-4; grades ASTCT 0-5.
 type Record struct {
 	PatientID string

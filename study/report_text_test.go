@@ -99,3 +99,21 @@ func TestModelTableLabels(t *testing.T) {
 		}
 	}
 }
+
+// A CAR-T product the dictionary does not know is reported as the data
+// write it (it was lower-cased: "relma-cel"), spellings that differ only
+// in case being one product; known products by their canonical names.
+func TestProductAsWritten(t *testing.T) {
+	in := "patient_id,age,stage,mtv_ml,product\na,60,3,100,Relma-cel\nb,61,3,110,RELMA-CEL\nc,62,3,120,Yescarta\nd,63,3,130, Obe-cel \n"
+	c, _, err := cohort.Load(strings.NewReader(in), "t.csv", cohort.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &patients{n: c.Len(), c: c}
+	product := p.product()
+	for i, want := range []struct{ code, label string }{{"Relma-cel", "Relma-cel"}, {"Relma-cel", "Relma-cel"}, {"axi-cel", "Axi-cel"}, {"Obe-cel", "Obe-cel"}} {
+		if got := product(i); got != want.code || levelLabel("product", got) != want.label {
+			t.Errorf("patient %d: product %q labelled %q, want %q labelled %q", i, got, levelLabel("product", got), want.code, want.label)
+		}
+	}
+}

@@ -203,10 +203,20 @@ func fromWhole(k int8) float64 {
 	return float64(k)
 }
 
-// product returns patient i's CAR-T product in lower case.
+// product returns patient i's CAR-T product: the dictionary's code, or
+// another product as first written in the data, spellings that differ
+// only in case being one product (Relma-cel and RELMA-CEL are
+// "Relma-cel").
 func (p *patients) product() func(i int) string {
 	text := p.c.Text("product")
-	return func(i int) string { return strings.ToLower(text(i)) }
+	first := map[string]string{}
+	for i := range p.n {
+		s := text(i)
+		if k := strings.ToLower(s); first[k] == "" {
+			first[k] = s
+		}
+	}
+	return func(i int) string { return first[strings.ToLower(text(i))] }
 }
 
 func (p *patients) endpoint(name string) endpointColumns {
