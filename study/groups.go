@@ -11,17 +11,25 @@ import (
 )
 
 // addKM draws one Kaplan-Meier figure of a group comparison; align names
-// the groups of the other panels of its multi-panel figure, whose risk
-// tables line up with its own.
+// the groups of the other panels of its multi-panel figure: the figure's
+// panel there (Figure.panel) lines up its risk table with theirs, while
+// the standalone figure's margin fits its own names.
 func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves []render.KMGroup, align ...string) {
 	inset := "Log-rank " + render.PInline(float64(gs.LogrankP))
 	ylabel := "Progression-free survival"
 	if endpoint == "os" {
 		ylabel = "Overall survival"
 	}
-	out.plan(name, title, func() *render.Drawing {
-		return render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands, AlignNames: align}.Drawing()
-	})
+	km := render.KMPlot{Title: title, XLabel: "Months since infusion", YLabel: ylabel, Groups: curves, Inset: inset, Bands: out.bands}
+	f := plannedFigure{name: name, title: title, draw: km.Drawing}
+	if len(align) > 0 {
+		// The standalone figure fits its own names; its panel of a
+		// multi-panel figure fits those of the other panels too.
+		panel := km
+		panel.AlignNames = align
+		f.panel = panel.Drawing
+	}
+	out.planned = append(out.planned, f)
 }
 
 // addToxicity compares CRS and ICANS grade >= 3 and ICU admission between

@@ -334,7 +334,11 @@ func (out *Output) addPaperFigures(p *patients, cohorts []string) {
 		n := len(ds)
 		for _, ep := range []string{"pfs", "os"} {
 			if f, ok := out.figure(c.key + "-" + ep); ok {
-				ds = append(ds, f.Drawing)
+				d := f.Drawing
+				if f.panel != nil {
+					d = f.panel
+				}
+				ds = append(ds, d)
 			}
 		}
 		if len(ds) > n {

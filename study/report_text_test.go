@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"carimpi/cohort"
+	"carimpi/render"
 )
 
 // outlierCohort is a CSV of 40 patients of the development cohort with
@@ -115,5 +116,33 @@ func TestProductAsWritten(t *testing.T) {
 		if got := product(i); got != want.code || levelLabel("product", got) != want.label {
 			t.Errorf("patient %d: product %q labelled %q, want %q labelled %q", i, got, levelLabel("product", got), want.code, want.label)
 		}
+	}
+}
+
+// A Kaplan-Meier figure that is also a panel of Fig 4 is drawn twice: the
+// standalone figure with the margin its own group names need, its panel
+// with the margin of the other panels' names too (the risk tables line
+// up). Before, one drawing served both and the standalone InflaMix
+// figures carried the CAR-HEMATOTOX names' margin.
+func TestStandalonePanelMargin(t *testing.T) {
+	curves := []render.KMGroup{
+		{Name: "CAR-IMPI low / inflamed", N: 2, Time: []float64{0, 1, 2}, NRisk: []float64{2, 2, 1}, NCensor: []float64{0, 0, 1}, Surv: []float64{1, 0.5, 0.5}},
+		{Name: "CAR-IMPI high / inflamed", N: 2, Time: []float64{0, 1, 2}, NRisk: []float64{2, 2, 1}, NCensor: []float64{0, 0, 0}, Surv: []float64{1, 0.5, 0}},
+	}
+	gs := &GroupSurvival{LogrankP: 0.04}
+	own, aligned := &Output{}, &Output{}
+	own.addKM("km", "PFS", "pfs", gs, curves)
+	aligned.addKM("km", "PFS", "pfs", gs, curves, "CAR-IMPI high / CAR-HEMATOTOX high", "CAR-IMPI low / inflamed")
+	own.drawFigures()
+	aligned.drawFigures()
+	alone, panel := own.Figures[0], aligned.Figures[0]
+	if panel.panel == nil {
+		t.Fatal("the aligned figure has no panel drawing")
+	}
+	if got, want := panel.Drawing.Width, alone.Drawing.Width; got != want {
+		t.Errorf("standalone figure %v wide, want %v as without the other panels' names", got, want)
+	}
+	if panel.panel.Width <= alone.Drawing.Width {
+		t.Errorf("panel %v wide, standalone %v: the panel's margin does not fit the longer names", panel.panel.Width, alone.Drawing.Width)
 	}
 }

@@ -71,26 +71,34 @@ type Output struct {
 type Figure struct {
 	Name, Title string
 	Drawing     *render.Drawing
+	// panel, when not nil, is the figure as a panel of a multi-panel
+	// figure, laid out to line up with the other panels (Fig 4).
+	panel *render.Drawing
 }
 
 // plannedFigure is a figure the statistics steps ask for; the figure step
-// (drawFigures) draws it once every statistic is known.
+// (drawFigures) draws it once every statistic is known; panel, if not
+// nil, draws it as a panel (Figure.panel).
 type plannedFigure struct {
 	name, title string
-	draw        func() *render.Drawing
+	draw, panel func() *render.Drawing
 }
 
 // plan asks for a figure: statistics steps compute numbers and plan
 // figures, which are drawn only in the figure step.
 func (out *Output) plan(name, title string, draw func() *render.Drawing) {
-	out.planned = append(out.planned, plannedFigure{name, title, draw})
+	out.planned = append(out.planned, plannedFigure{name, title, draw, nil})
 }
 
 // drawFigures is the figure-building step: it draws every planned figure,
 // in the order planned.
 func (out *Output) drawFigures() {
 	for _, f := range out.planned {
-		out.Figures = append(out.Figures, Figure{Name: f.name, Title: f.title, Drawing: f.draw()})
+		fig := Figure{Name: f.name, Title: f.title, Drawing: f.draw()}
+		if f.panel != nil {
+			fig.panel = f.panel()
+		}
+		out.Figures = append(out.Figures, fig)
 	}
 	out.planned = nil
 }
