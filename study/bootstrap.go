@@ -3,6 +3,7 @@ package study
 import (
 	"errors"
 	"math"
+	"slices"
 
 	"carimpi/internal/jsonx"
 	"carimpi/internal/sortkey"
@@ -32,11 +33,13 @@ type Optimism struct {
 
 // development is the development sample prepared for the resamples: its
 // outcome sorted once for the cutpoint search and for the Cox fit, so that
-// a resample, given as a count per row, is fitted without a copy or a sort.
+// a resample, given as a count per row, is fitted without a copy or a sort,
+// and the design columns that do not depend on the knot.
 type development struct {
 	s   sample
 	srt *cox.Sorted
 	cut *maxstat.Fixed
+	x   [][]float64 // designRows at knot 0: every column but the hinge is shared
 }
 
 func newDevelopment(s sample) (*development, error) {
@@ -48,27 +51,42 @@ func newDevelopment(s sample) (*development, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &development{s: s, srt: srt, cut: cut}, nil
+	return &development{s: s, srt: srt, cut: cut, x: designRows(nil, s, 0)}, nil
+}
+
+// worker is one goroutine's memory for developing the model on resample
+// after resample: the design's hinge column and the Cox fit's (cox.Fitter),
+// reused by each develop, so that a resample allocates no per-patient
+// memory of its own.
+type worker struct {
+	d   *development
+	fit *cox.Fitter
+	x   [][]float64 // d.x with a hinge column of its own
+}
+
+func (d *development) worker() *worker {
+	x := slices.Clone(d.x)
+	x[1] = make([]float64, len(d.s.t))
+	return &worker{d: d, fit: d.srt.Fitter(), x: x}
 }
 
 // develop repeats steps 4-5 on the sample with row i counted count[i]
 // times (nil: once each): the knot by maximally selected log-rank
 // statistics, then the Cox fit; it returns the knot and the coefficients
 // in modelTerms order. Both are those of the repeated rows (see
-// maxstat.Fixed.Test and cox.Sorted.Fit). x is scratch for the design
-// columns. warm (modelTerms order) starts the Newton iterations of the Cox
-// fit, nil at 0: the resamples start at the development model's
-// coefficients, which takes about half the iterations of a start at 0 and
-// ends at the same estimate within the convergence tolerance
-// (TestBootstrapWarmStart asserts linear predictors within 1e-6; the
-// largest difference seen was 7e-8; at 5e4 simulated patients the
-// optimism moved by 1.2e-10 of C).
-func (d *development) develop(count []int32, x [][]float64, warm []float64) (knot float64, coef []float64, err error) {
-	ms, err := d.cut.Test(count, maxstat.Options{})
+// maxstat.Fixed.Test and cox.Sorted.Fit). warm (modelTerms order) starts
+// the Newton iterations of the Cox fit, nil at 0: the resamples start at
+// the development model's coefficients, which takes about half the
+// iterations of a start at 0 and ends at the same estimate within the
+// convergence tolerance (TestBootstrapWarmStart asserts linear predictors
+// within 1e-6; the largest difference seen was 7e-8; at 5e4 simulated
+// patients the optimism moved by 1.2e-10 of C).
+func (w *worker) develop(count []int32, warm []float64) (knot float64, coef []float64, err error) {
+	ms, err := w.d.cut.Test(count, maxstat.Options{})
 	if err != nil {
 		return 0, nil, err
 	}
-	m, cols, _, err := d.s.fitAt(d.srt, ms.Cutpoint, count, x, warm)
+	m, cols, _, err := w.d.s.fitAt(w.fit, ms.Cutpoint, count, w.x, warm)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -78,23 +96,29 @@ func (d *development) develop(count []int32, x [][]float64, warm []float64) (kno
 	return ms.Cutpoint, coefficients(m, cols), nil
 }
 
-// designRows returns the model's columns: MTV, max(MTV - knot, 0), age and
-// the stage 2-4 indicators, in x if it has room.
-func designRows(x [][]float64, mtv, age, stage []float64, knot float64) [][]float64 {
-	if len(x) != len(modelTerms) || len(x[0]) != len(mtv) {
+// designRows returns the model's columns over the sample's rows, in
+// modelTerms order: MTV, max(MTV - knot, 0), age and the stage 2-4
+// indicators. MTV and age are the sample's own slices, not copies (the
+// fits only read them). Given x, designRows' result on the same sample, it
+// only sets x's hinge column to the knot: the bootstrap's workers share
+// the other columns, each with a hinge of its own.
+func designRows(x [][]float64, s sample, knot float64) [][]float64 {
+	if x == nil {
+		n := len(s.mtv)
 		x = make([][]float64, len(modelTerms))
-		for j := range x {
-			x[j] = make([]float64, len(mtv))
+		x[0], x[1], x[2] = s.mtv, make([]float64, n), s.age
+		for st := 2; st <= 4; st++ {
+			col := make([]float64, n)
+			for i, v := range s.stage {
+				if v == float64(st) {
+					col[i] = 1
+				}
+			}
+			x[1+st] = col
 		}
 	}
-	for i := range mtv {
-		x[0][i], x[1][i], x[2][i] = mtv[i], math.Max(mtv[i]-knot, 0), age[i]
-		for s := 2; s <= 4; s++ {
-			x[1+s][i] = 0
-			if stage[i] == float64(s) {
-				x[1+s][i] = 1
-			}
-		}
+	for i, v := range s.mtv {
+		x[1][i] = math.Max(v-knot, 0)
 	}
 	return x
 }
@@ -182,23 +206,23 @@ func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 	if err != nil {
 		return nil, err
 	}
-	knot, coef, err := dev.develop(nil, nil, nil)
+	knot, coef, err := dev.worker().develop(nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	apparent := concordance.NewFixed(orig.t, orig.e).HarrellC(orig.lp(nil, knot, coef), nil)
 	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func() func(idx []int) (validation.Replicate, error) {
 		// each parallel worker has its own counts and scratch
+		w := dev.worker()
 		fixed := concordance.NewFixed(orig.t, orig.e)
 		count := make([]int32, n)
-		x := designRows(nil, orig.mtv, orig.age, orig.stage, 0)
 		var lp []float64
 		return func(idx []int) (validation.Replicate, error) {
 			clear(count)
 			for _, i := range idx {
 				count[pos[i]]++
 			}
-			knot, c, err := dev.develop(count, x, coef)
+			knot, c, err := w.develop(count, coef)
 			if err != nil {
 				return validation.Replicate{}, err
 			}

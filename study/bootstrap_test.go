@@ -43,7 +43,8 @@ func TestBootstrapWarmStart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, coef, err := dev.develop(nil, nil, nil)
+		w := dev.worker()
+		_, coef, err := w.develop(nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,8 +57,8 @@ func TestBootstrapWarmStart(t *testing.T) {
 			for range n {
 				count[rng.IntN(n)]++
 			}
-			k0, c0, err0 := dev.develop(count, nil, nil)
-			k1, c1, err1 := dev.develop(count, nil, coef)
+			k0, c0, err0 := w.develop(count, nil)
+			k1, c1, err1 := w.develop(count, coef)
 			if err0 != nil || err1 != nil {
 				t.Fatalf("%s resample %d: %v, warm %v", tc.name, r, err0, err1)
 			}

@@ -435,15 +435,16 @@ func developmentSample(p *patients, dev []int, o outcome) sample {
 	return s
 }
 
-// fitAt fits the Cox model (Efron) of the sample, sorted as srt, on the
-// linear spline of MTV at knot, age and stage (stage 1 the reference),
-// with row i counted count[i] times (nil: once; cox.Sorted.Fit). A stage
-// without patients has no column: cols[c] is the modelTerms index of
-// fitted column c, and absent lists the terms left out. x is scratch for
-// the design columns (designRows); warm, if not nil, are the starting
-// coefficients in modelTerms order.
-func (s sample) fitAt(srt *cox.Sorted, knot float64, count []int32, x [][]float64, warm []float64) (m *cox.Model, cols []int, absent []string, err error) {
-	x = designRows(x, s.mtv, s.age, s.stage, knot)
+// fitAt fits the Cox model (Efron) of the sample, sorted as fit's
+// cox.Sorted, on the linear spline of MTV at knot, age and stage (stage 1
+// the reference), with row i counted count[i] times (nil: once;
+// cox.Sorted.Fit). A stage without patients has no column: cols[c] is the
+// modelTerms index of fitted column c, and absent lists the terms left
+// out. x, if not nil, are the sample's design columns to reuse
+// (designRows); warm, if not nil, are the starting coefficients in
+// modelTerms order.
+func (s sample) fitAt(fit *cox.Fitter, knot float64, count []int32, x [][]float64, warm []float64) (m *cox.Model, cols []int, absent []string, err error) {
+	x = designRows(x, s, knot)
 	var xs [][]float64
 	var names []string
 	for j, name := range modelTerms {
@@ -461,7 +462,7 @@ func (s sample) fitAt(srt *cox.Sorted, knot float64, count []int32, x [][]float6
 			init = append(init, warm[j])
 		}
 	}
-	m, err = srt.Fit(xs, count, &cox.Options{Names: names, Init: init})
+	m, err = fit.Fit(xs, count, &cox.Options{Names: names, Init: init})
 	return m, cols, absent, err
 }
 
@@ -505,7 +506,7 @@ func fitModel(s sample, knot float64, opt Options) (*scores.CoxModel, ModelFit, 
 	if err != nil {
 		return nil, fit, fmt.Errorf("fitting the CAR-IMPI model: %w", err)
 	}
-	m, cols, absent, err := s.fitAt(srt, knot, nil, nil, nil)
+	m, cols, absent, err := s.fitAt(srt.Fitter(), knot, nil, nil, nil)
 	if err != nil {
 		return nil, fit, fmt.Errorf("fitting the CAR-IMPI model: %w", err)
 	}

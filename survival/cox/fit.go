@@ -364,7 +364,7 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 		labels = []int{0}
 	}
 	sorted, fixed := sortOrder(time, codes, len(labels))
-	return layout(sorted, fixed, codes, labels, event, x, opt, weights, false)
+	return layout(sorted, fixed, codes, labels, event, x, opt, weights, false, nil)
 }
 
 // layout builds the kernel's problem from the observations sorted (input
@@ -374,20 +374,28 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 // scale = sum(w)/sum(w |x - mean|); columns with values only in {-1, 0, 1}
 // among the observations present are left alone) and stored row-major, and
 // the tie structure. Input rows missing from sorted must have weight 0.
-// freq marks the weights as frequencies (see problem.freq).
-func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event []bool, x [][]float64, opt *Options, weights []float64, freq bool) (*problem, *fitted) {
+// freq marks the weights as frequencies (see problem.freq). reuse, if not
+// nil, is an earlier layout whose problem and order are overwritten
+// instead of allocated (Fitter): its model's data no longer hold.
+func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event []bool, x [][]float64, opt *Options, weights []float64, freq bool, reuse *fitted) (*problem, *fitted) {
 	n, p := len(sorted), len(x)
-	pr := &problem{
-		n: n, p: p, efron: opt.Ties == Efron, freq: freq,
-		x:      make([]float64, n*p),
-		time:   fixed, // tied where equal but for rounding error, as coxph's aeqSurv
-		status: make([]bool, n),
-		a:      make([]float64, p), a2: make([]float64, p),
+	pr, old := &problem{}, problem{}
+	var order []int
+	if reuse != nil {
+		pr, old, order = reuse.pr, *reuse.pr, reuse.order
 	}
-	f := &fitted{pr: pr, order: make([]int, n), in: len(event), strata: labels,
+	*pr = problem{
+		n: n, p: p, efron: opt.Ties == Efron, freq: freq,
+		x:      grow(old.x, n*p),
+		time:   fixed, // tied where equal but for rounding error, as coxph's aeqSurv
+		status: grow(old.status, n),
+		a:      make([]float64, p), a2: make([]float64, p),
+		starts: old.starts[:0], gend: old.gend[:0], gstart: old.gstart[:0], gdead: old.gdead[:0], gdwt: old.gdwt[:0],
+	}
+	f := &fitted{pr: pr, order: grow(order, n), in: len(event), strata: labels,
 		center: make([]float64, p), scale: make([]float64, p)}
 	if weights != nil {
-		pr.w = make([]float64, n)
+		pr.w = grow(old.w, n)
 	}
 	if opt.Offset != nil {
 		pr.off = make([]float64, n)
@@ -474,6 +482,20 @@ func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event 
 	}
 	pr.ties()
 	return pr, f
+}
+
+// grow returns s with length n, its contents left to be overwritten; it
+// reallocates only if s has not the capacity, then with an eighth to spare
+// if s had any, so that memory reused for bootstrap resamples, whose sizes
+// vary a little, settles after a few.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	if cap(s) == 0 {
+		return make([]T, n)
+	}
+	return make([]T, n, n+n/8)
 }
 
 // unitValued reports whether every value of the rows present (weight > 0;

@@ -18,6 +18,9 @@ type Sorted struct {
 	time  []float64
 	event []bool
 	order []int32 // rows by decreasing time, then increasing index
+	// apart: timefix joins no two of the times, of any subset of the
+	// rows, so that a Fit need not apply it
+	apart bool
 }
 
 // NewSorted sorts the outcome (time >= 0 and finite, event true for an
@@ -39,6 +42,10 @@ func NewSorted(time []float64, event []bool) (*Sorted, error) {
 		s.order[i] = int32(i)
 	}
 	sortkey.Sort(keys, s.order)
+	for k, i := range s.order {
+		keys[len(keys)-1-k] = sortkey.Key(time[i])
+	}
+	s.apart = timefix.Apart(keys)
 	return s, nil
 }
 
@@ -63,6 +70,32 @@ var errFreqOptions = errors.New("cox: a frequency-weighted fit takes no strata, 
 // outcome's. It returns an error for NaN covariates of rows present,
 // negative counts, the options it does not take and data without events.
 func (s *Sorted) Fit(x [][]float64, count []int32, opt *Options) (*Model, error) {
+	return s.Fitter().Fit(x, count, opt)
+}
+
+// Fitter fits Sorted's model again and again in the same memory, as a
+// bootstrap worker does once per resample: the kernel's copy of the data
+// (the rows present, centred and scaled, row-major) and the per-row
+// arrays are kept between fits instead of allocated each time. A Fitter is
+// not safe for concurrent use; make one per goroutine.
+type Fitter struct {
+	s       *Sorted
+	rows    []int32
+	weights []float64
+	keys    []uint64
+	times   []float64
+	last    *fitted // the previous fit's layout, overwritten by the next
+}
+
+// Fitter returns a Fitter of the outcome.
+func (s *Sorted) Fitter() *Fitter { return &Fitter{s: s} }
+
+// Fit is Sorted.Fit in the Fitter's memory. The Model's coefficients,
+// variances, tests and LP are its own, but what it computes from the data
+// (LinearPredictors, Residuals, Survfit, robust variances) reads the
+// Fitter's memory and holds only until the Fitter's next Fit.
+func (w *Fitter) Fit(x [][]float64, count []int32, opt *Options) (*Model, error) {
+	s := w.s
 	n := len(s.time)
 	if opt == nil {
 		opt = &Options{}
@@ -96,20 +129,24 @@ func (s *Sorted) Fit(x [][]float64, count []int32, opt *Options) (*Model, error)
 	var weights []float64
 	total := n
 	if count != nil {
-		rows = make([]int32, 0, n)
-		weights = make([]float64, n)
+		if cap(w.rows) < n {
+			w.rows = make([]int32, 0, n)
+		}
+		rows = w.rows[:0]
+		weights = grow(w.weights, n)
 		total = 0
 		for _, i := range s.order {
 			c := count[i]
 			if c < 0 {
 				return nil, fmt.Errorf("cox: observation %d: count %d is negative", i+1, c)
 			}
+			weights[i] = float64(c)
 			if c > 0 {
 				rows = append(rows, i)
-				weights[i] = float64(c)
 				total += int(c)
 			}
 		}
+		w.rows, w.weights = rows, weights
 	}
 	if len(rows) == 0 {
 		return nil, errNoEvents
@@ -123,16 +160,25 @@ func (s *Sorted) Fit(x [][]float64, count []int32, opt *Options) (*Model, error)
 	}
 	// timefix over the times present, as the repeated rows would have it:
 	// ascending keys for timefix, then back to the kernel's order.
-	keys := make([]uint64, len(rows))
-	for k, i := range rows {
-		keys[len(rows)-1-k] = sortkey.Key(s.time[i])
+	times := grow(w.times, len(rows))
+	w.times = times
+	if s.apart {
+		for k, i := range rows {
+			times[k] = s.time[i] + 0 // -0 as +0, as sortkey.Key has it
+		}
+	} else {
+		keys := grow(w.keys, len(rows))
+		w.keys = keys
+		for k, i := range rows {
+			keys[len(rows)-1-k] = sortkey.Key(s.time[i])
+		}
+		timefix.Sorted(keys)
+		for k := range times {
+			times[k] = sortkey.Value(keys[len(rows)-1-k])
+		}
 	}
-	timefix.Sorted(keys)
-	times := make([]float64, len(rows))
-	for k := range times {
-		times[k] = sortkey.Value(keys[len(rows)-1-k])
-	}
-	pr, f := layout(rows, times, nil, []int{0}, s.event, x, opt, weights, count != nil)
+	pr, f := layout(rows, times, nil, []int{0}, s.event, x, opt, weights, count != nil, w.last)
+	w.last = f
 	m := &Model{Names: append([]string(nil), names...), N: total, Ties: opt.Ties}
 	if err := m.fitPrepared(pr, f, opt); err != nil {
 		return nil, err

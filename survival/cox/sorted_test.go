@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"carimpi/survival/cox"
@@ -232,5 +233,116 @@ func TestSortedFitErrors(t *testing.T) {
 	}
 	if _, err := s.Fit([][]float64{{1, math.NaN(), 3, 4}}, []int32{1, 1, 2, 1}, nil); err == nil {
 		t.Error("NaN in a row present: no error")
+	}
+}
+
+// TestFitterIsFit checks that fits one after another in a Fitter's memory
+// (resamples of different sizes, a column dropped, times that timefix
+// joins and times it does not) are Sorted.Fit's, bit for bit, and match
+// the repeated rows' Fit.
+func TestFitterIsFit(t *testing.T) {
+	for _, nearTies := range []bool{false, true} {
+		time, event, x := freqData(300, 21)
+		if nearTies {
+			// months from days: equal times in two roundings, which
+			// timefix ties (and the repeated rows' Fit ties)
+			for i := range time {
+				if i%2 == 0 {
+					time[i] = time[i] * 30 / 30.4375
+				} else {
+					time[i] = time[i] * 30 * (1 / 30.4375)
+				}
+			}
+		}
+		s, err := cox.NewSorted(time, event)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := s.Fitter()
+		rng := rand.New(rand.NewPCG(8, 9))
+		for r := range 6 {
+			name := fmt.Sprintf("near ties %v/resample %d", nearTies, r)
+			m := len(time) - 50*(r%3) // resamples of m rows
+			idx := make([]int, m)
+			count := make([]int32, len(time))
+			for k := range idx {
+				idx[k] = rng.IntN(len(time))
+				count[idx[k]]++
+			}
+			cols := x[:3-r%2]
+			got, err := f.Fit(cols, count, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			want, err := s.Fit(cols, count, nil)
+			if err != nil {
+				t.Fatalf("%s: Sorted.Fit: %v", name, err)
+			}
+			if got.Loglik != want.Loglik || got.Iterations != want.Iterations || got.N != want.N || got.Events != want.Events {
+				t.Errorf("%s: loglik %v in %d iterations, n %d, %d events; Sorted.Fit %v %d %d %d", name,
+					got.Loglik, got.Iterations, got.N, got.Events, want.Loglik, want.Iterations, want.N, want.Events)
+			}
+			glp, wlp := got.LinearPredictors(true), want.LinearPredictors(true)
+			for j := range got.Coef {
+				if got.Coef[j] != want.Coef[j] || got.SE[j] != want.SE[j] {
+					t.Errorf("%s: column %d: coef %v se %v, Sorted.Fit %v %v", name, j, got.Coef[j], got.SE[j], want.Coef[j], want.SE[j])
+				}
+			}
+			for i := range glp {
+				if glp[i] != wlp[i] && !(math.IsNaN(glp[i]) && math.IsNaN(wlp[i])) {
+					t.Fatalf("%s: row %d: linear predictor %v, Sorted.Fit %v", name, i, glp[i], wlp[i])
+				}
+			}
+			rt, re, rx := repeated(idx, time, event, cols)
+			rep, err := cox.Fit(rt, re, rx, nil, nil)
+			if err != nil {
+				t.Fatalf("%s: repeated: %v", name, err)
+			}
+			if !near(got.Loglik, rep.Loglik, 1e-12) || got.Iterations != rep.Iterations {
+				t.Errorf("%s: loglik %.17g in %d iterations, repeated rows %.17g in %d", name, got.Loglik, got.Iterations, rep.Loglik, rep.Iterations)
+			}
+			for j := range got.Coef {
+				if !near(got.Coef[j], rep.Coef[j], 1e-12) {
+					t.Errorf("%s: coef %d = %.17g, repeated rows %.17g", name, j, got.Coef[j], rep.Coef[j])
+				}
+			}
+		}
+	}
+}
+
+// TestFitterAllocations guards the point of a Fitter: once it has fitted
+// resamples of a size, fitting them again allocates no per-row memory,
+// only the model's few p-sized results.
+func TestFitterAllocations(t *testing.T) {
+	const n = 20000
+	time, event, x := freqData(n, 5)
+	s, err := cox.NewSorted(time, event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := s.Fitter()
+	rng := rand.New(rand.NewPCG(1, 2))
+	counts := make([][]int32, 4)
+	for r := range counts {
+		counts[r] = make([]int32, n)
+		for range n {
+			counts[r][rng.IntN(n)]++
+		}
+	}
+	fitAll := func() {
+		for _, c := range counts {
+			if _, err := f.Fit(x, c, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fitAll() // the memory settles
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fitAll()
+	runtime.ReadMemStats(&after)
+	perFit := float64(after.TotalAlloc-before.TotalAlloc) / float64(len(counts))
+	if perFit > n/4 {
+		t.Errorf("a Fitter's fit allocates %.0f bytes at n = %d, more than a byte every 4 rows", perFit, n)
 	}
 }
