@@ -60,6 +60,7 @@ func newDevelopment(s sample) (*development, error) {
 // memory of its own.
 type worker struct {
 	d   *development
+	cut *maxstat.Cutter
 	fit *cox.Fitter
 	x   [][]float64 // d.x with a hinge column of its own
 }
@@ -67,14 +68,14 @@ type worker struct {
 func (d *development) worker() *worker {
 	x := slices.Clone(d.x)
 	x[1] = make([]float64, len(d.s.t))
-	return &worker{d: d, fit: d.srt.Fitter(), x: x}
+	return &worker{d: d, cut: d.cut.Cutter(), fit: d.srt.Fitter(), x: x}
 }
 
 // develop repeats steps 4-5 on the sample with row i counted count[i]
 // times (nil: once each): the knot by maximally selected log-rank
 // statistics, then the Cox fit; it returns the knot and the coefficients
 // in modelTerms order. Both are those of the repeated rows (see
-// maxstat.Fixed.Test and cox.Sorted.Fit). warm (modelTerms order) starts
+// maxstat.Cutter and cox.Sorted.Fit). warm (modelTerms order) starts
 // the Newton iterations of the Cox fit, nil at 0: the resamples start at
 // the development model's coefficients, which takes about half the
 // iterations of a start at 0 and ends at the same estimate within the
@@ -82,18 +83,18 @@ func (d *development) worker() *worker {
 // within 1e-6; the largest difference seen was 7e-8; at 5e4 simulated
 // patients the optimism moved by 1.2e-10 of C).
 func (w *worker) develop(count []int32, warm []float64) (knot float64, coef []float64, err error) {
-	ms, err := w.d.cut.Test(count, maxstat.Options{})
+	knot, _, err = w.cut.Cut(count, maxstat.Options{})
 	if err != nil {
 		return 0, nil, err
 	}
-	m, cols, _, err := w.d.s.fitAt(w.fit, ms.Cutpoint, count, w.x, warm)
+	m, cols, _, err := w.d.s.fitAt(w.fit, knot, count, w.x, warm)
 	if err != nil {
 		return 0, nil, err
 	}
 	if !m.Converged {
 		return 0, nil, errors.New("did not converge")
 	}
-	return ms.Cutpoint, coefficients(m, cols), nil
+	return knot, coefficients(m, cols), nil
 }
 
 // designRows returns the model's columns over the sample's rows, in

@@ -64,17 +64,18 @@ func Bootstrap(x, time []float64, event []bool, opts Options, b int, seed uint64
 	forChunks(chunks, opts.Workers, func(c int) {
 		rng := rand.New(rand.NewPCG(seed, bootStream|uint64(c)))
 		count := make([]int32, n)
+		cutter := f.Cutter()
 		for r := c * bootChunk; r < min(b, (c+1)*bootChunk); r++ {
 			clear(count)
 			for range n {
 				count[rng.IntN(n)]++
 			}
-			res, err := f.Test(count, Options{MinProp: minProp, MaxProp: maxProp})
+			cut, _, err := cutter.Cut(count, Options{MinProp: minProp, MaxProp: maxProp})
 			if err != nil {
 				cuts[r] = math.NaN()
 				continue
 			}
-			cuts[r] = res.Cutpoint
+			cuts[r] = cut
 		}
 	})
 	s := &Stability{B: b, Seed: seed, Cutpoints: cuts}

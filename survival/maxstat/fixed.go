@@ -50,18 +50,9 @@ func (f *Fixed) Test(count []int32, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := len(f.x)
-	if count != nil {
-		if len(count) != len(f.x) {
-			panic(badLength)
-		}
-		n = 0
-		for i, c := range count {
-			if c < 0 {
-				return nil, fmt.Errorf("maxstat: row %d: count %d is negative", i+1, c)
-			}
-			n += int(c)
-		}
+	n, err := f.total(count)
+	if err != nil {
+		return nil, err
 	}
 	times := func(i int32) int {
 		if count == nil {
@@ -69,7 +60,7 @@ func (f *Fixed) Test(count []int32, opts Options) (*Result, error) {
 		}
 		return int(count[i])
 	}
-	a := logRankScores(f.byTime, f.time, f.event, count, n)
+	a := logRankScores(nil, f.byTime, f.time, f.event, count, n)
 	// the repeated rows in order of x
 	xs, ys := make([]float64, 0, n), make([]float64, 0, n)
 	for _, i := range f.byX {
@@ -89,4 +80,59 @@ func (f *Fixed) Test(count []int32, opts Options) (*Result, error) {
 		}
 	}
 	return scanTest(xs, ys, a, minProp, maxProp, method, opts)
+}
+
+// total returns the number of rows repeated by count (nil: once each). It
+// panics if count's length differs from x's.
+func (f *Fixed) total(count []int32) (int, error) {
+	if count == nil {
+		return len(f.x), nil
+	}
+	if len(count) != len(f.x) {
+		panic(badLength)
+	}
+	n := 0
+	for i, c := range count {
+		if c < 0 {
+			return 0, fmt.Errorf("maxstat: row %d: count %d is negative", i+1, c)
+		}
+		n += int(c)
+	}
+	return n, nil
+}
+
+// Cutter finds Fixed's cut point on resample after resample in the same
+// memory, as a bootstrap worker does: the log-rank scores of a resample
+// are written over the last's, and the scan reads the rows with their
+// counts in place of the repeated rows. A Cutter is not safe for
+// concurrent use; make one per goroutine.
+type Cutter struct {
+	f *Fixed
+	a []float64
+}
+
+// Cutter returns a Cutter of f.
+func (f *Fixed) Cutter() *Cutter {
+	return &Cutter{f: f, a: make([]float64, len(f.x))}
+}
+
+// Cut returns the Cutpoint and Statistic of f.Test(count, opts), bit for
+// bit, without the p-value or the statistic at every cut; only opts'
+// window (MinProp, MaxProp) is used. It allocates nothing.
+func (c *Cutter) Cut(count []int32, opts Options) (cutpoint, statistic float64, err error) {
+	minProp, maxProp, err := opts.window()
+	if err != nil {
+		return 0, 0, err
+	}
+	f := c.f
+	n, err := f.total(count)
+	if err != nil {
+		return 0, 0, err
+	}
+	a := logRankScores(c.a, f.byTime, f.time, f.event, count, n)
+	var r Result
+	if err := scanRuns(n, runs{order: f.byX, x: f.x, y: a, count: count}, minProp, maxProp, &r, false); err != nil {
+		return 0, 0, err
+	}
+	return r.Cutpoint, r.Statistic, nil
 }

@@ -91,3 +91,53 @@ func TestFixedErrors(t *testing.T) {
 		t.Error("one distinct x: no error")
 	}
 }
+
+// TestCutterIsTest checks that a Cutter's cut point and statistic are
+// Fixed.Test's, bit for bit, over resamples one after another (rows of
+// count 0, ties in x and in time), and that after the first it allocates
+// nothing.
+func TestCutterIsTest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const n = 500
+	x, tm := make([]float64, n), make([]float64, n)
+	ev := make([]bool, n)
+	for i := range x {
+		x[i] = math.Round(rng.NormFloat64()*8) / 8
+		tm[i] = math.Ceil(10 * rng.ExpFloat64())
+		ev[i] = rng.Float64() < 0.6
+	}
+	f, err := NewFixed(x, tm, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.Cutter()
+	count := make([]int32, n)
+	for r := range 10 {
+		clear(count)
+		for range n {
+			count[rng.IntN(n)]++
+		}
+		cnt := count
+		if r == 0 {
+			cnt = nil
+		}
+		opts := Options{MinProp: 0.05 * float64(1+r%3), MaxProp: 0.9}
+		want, err := f.Test(cnt, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut, stat, err := c.Cut(cnt, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cut != want.Cutpoint || stat != want.Statistic {
+			t.Errorf("resample %d: cut %v statistic %v, Test %v %v", r, cut, stat, want.Cutpoint, want.Statistic)
+		}
+	}
+	if allocs := testing.AllocsPerRun(5, func() { c.Cut(count, Options{}) }); allocs > 0 {
+		t.Errorf("a Cut allocates %v times", allocs)
+	}
+	if _, _, err := c.Cut(make([]int32, n), Options{}); err == nil {
+		t.Error("no rows: no error")
+	}
+}

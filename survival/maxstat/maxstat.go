@@ -245,62 +245,120 @@ func (r *Result) pValue(method Method, minProp, maxProp float64, opts Options) e
 // are the x values ascending and ys the scores in that order. The result
 // keeps ys as its sorted scores.
 func scan(xs, ys []float64, minProp, maxProp float64) (*Result, error) {
-	n := len(xs)
+	r := &Result{sorted: ys}
+	if err := scanRuns(len(xs), runs{x: xs, y: ys}, minProp, maxProp, r, true); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// runs are observations in ascending order of x without laying out
+// repeated rows: row i = order[k] (k itself if order is nil) stands for
+// count[i] copies (count nil: one) of value x[i] with score y[i].
+type runs struct {
+	order []int32
+	x, y  []float64
+	count []int32
+}
+
+func (r runs) len() int {
+	if r.order == nil {
+		return len(r.x)
+	}
+	return len(r.order)
+}
+
+// at returns the k-th row's value, score and copies.
+func (r runs) at(k int) (x, y float64, c int) {
+	i := k
+	if r.order != nil {
+		i = int(r.order[k])
+	}
+	c = 1
+	if r.count != nil {
+		c = int(r.count[i])
+	}
+	return r.x[i], r.y[i], c
+}
+
+// scanRuns is scan over the n observations of rs. Every sum adds the
+// copies of a row one by one, as scan over the laid-out copies does, so
+// the statistics are the same to the bit. It sets r's Cutpoint and
+// Statistic, and with keep its N, Cuts, Stats and M.
+func scanRuns(n int, rs runs, minProp, maxProp float64, r *Result, keep bool) error {
 	if n < 2 {
-		return nil, fmt.Errorf("maxstat: need at least 2 observations, have %d", n)
+		return fmt.Errorf("maxstat: need at least 2 observations, have %d", n)
 	}
 	lo := max(1, int(math.Floor(float64(n)*minProp)))
 	hi := min(n-1, int(math.Floor(float64(n)*maxProp)))
-	distinct := 1
-	ms := make([]int, 0, max(0, hi-lo+1))
-	for k := 1; k < n; k++ {
-		if xs[k] != xs[k-1] {
+	// first pass: the distinct x values, the cuts in the window (a cut
+	// before the m-th copy, where a new x value starts) and the sums of
+	// the scores
+	var x0, prev float64
+	distinct, cuts, m := 0, 0, 0
+	var sum, comp, sum2, comp2 float64
+	for k := range rs.len() {
+		x, y, c := rs.at(k)
+		if c == 0 {
+			continue
+		}
+		switch {
+		case m == 0:
+			x0, distinct = x, 1
+		case x != prev:
 			distinct++
-			if k >= lo && k <= hi {
-				ms = append(ms, k)
+			if m >= lo && m <= hi {
+				cuts++
 			}
 		}
+		for range c {
+			sum, comp = neumaier(sum, comp, y)
+			sum2, comp2 = neumaier(sum2, comp2, y*y)
+		}
+		prev, m = x, m+c
 	}
 	if distinct == 1 {
-		return nil, fmt.Errorf("maxstat: all %d x values are equal (%g): there is no cut point", n, xs[0])
+		return fmt.Errorf("maxstat: all %d x values are equal (%g): there is no cut point", n, x0)
 	}
-	if len(ms) == 0 {
-		return nil, fmt.Errorf("maxstat: x has %d distinct values and none of its cut points leaves between %d and %d of the %d observations in the group x <= cut (minprop %g, maxprop %g); widen the window or use a finer x", distinct, lo, hi, n, minProp, maxProp)
-	}
-	var sum, comp, sum2, comp2 float64
-	for _, v := range ys {
-		sum, comp = neumaier(sum, comp, v)
-		sum2, comp2 = neumaier(sum2, comp2, v*v)
+	if cuts == 0 {
+		return fmt.Errorf("maxstat: x has %d distinct values and none of its cut points leaves between %d and %d of the %d observations in the group x <= cut (minprop %g, maxprop %g); widen the window or use a finer x", distinct, lo, hi, n, minProp, maxProp)
 	}
 	ss, ss2 := sum+comp, sum2+comp2
 	nf := float64(n)
 	q := nf*ss2 - ss*ss
 	if !(q > 0) {
-		return nil, ErrConstantScores
+		return ErrConstantScores
 	}
-	r := &Result{N: n, sorted: ys, M: ms,
-		Cuts: make([]float64, len(ms)), Stats: make([]float64, len(ms))}
+	if keep {
+		r.N, r.M, r.Cuts, r.Stats = n, make([]int, 0, cuts), make([]float64, 0, cuts), make([]float64, 0, cuts)
+	}
+	// second pass: the statistic at each cut; the first largest wins
 	var cs, cc float64
-	k := 0
-	for j, m := range ms {
-		for ; k < m; k++ {
-			cs, cc = neumaier(cs, cc, ys[k])
+	found := false
+	m = 0
+	for k := range rs.len() {
+		x, y, c := rs.at(k)
+		if c == 0 {
+			continue
 		}
-		mf := float64(m)
-		e := mf / nf * ss
-		v := mf * float64(n-m) / (nf * nf * float64(n-1)) * q
-		r.Cuts[j] = xs[m-1]
-		r.Stats[j] = math.Abs((cs + cc - e) / math.Sqrt(v))
-	}
-	best := 0
-	for j, s := range r.Stats {
-		if s > r.Stats[best] {
-			best = j
+		if m > 0 && x != prev && m >= lo && m <= hi {
+			mf := float64(m)
+			e := mf / nf * ss
+			v := mf * float64(n-m) / (nf * nf * float64(n-1)) * q
+			stat := math.Abs((cs + cc - e) / math.Sqrt(v))
+			if keep {
+				r.M, r.Cuts, r.Stats = append(r.M, m), append(r.Cuts, prev), append(r.Stats, stat)
+			}
+			if !found || stat > r.Statistic {
+				r.Statistic, r.Cutpoint, found = stat, prev, true
+			}
 		}
+		for range c {
+			cs, cc = neumaier(cs, cc, y)
+		}
+		prev, m = x, m+c
 	}
-	r.Statistic = r.Stats[best]
-	r.Cutpoint = r.Cuts[best]
-	return r, nil
+	return nil
 }
 
 // neumaier adds v to the compensated sum (s, c).

@@ -23,7 +23,7 @@ func LogRankScores(time []float64, event []bool) []float64 {
 	if len(event) != n {
 		panic(badLength)
 	}
-	return logRankScores(sortedIndex(time), time, event, nil, n)
+	return logRankScores(nil, sortedIndex(time), time, event, nil, n)
 }
 
 // logRankScores is LogRankScores of the rows byTime sorts by ascending
@@ -31,9 +31,13 @@ func LogRankScores(time []float64, event []bool) []float64 {
 // all: the scores of a row's copies are equal, and the sum of 1/denom over
 // a group's deaths is added once per copy, in the same order of additions
 // as over the repeated rows (the terms of a group are equal). Rows of
-// count 0 get score 0.
-func logRankScores(byTime []int32, time []float64, event []bool, count []int32, n int) []float64 {
-	a := make([]float64, len(time))
+// count 0 get score 0. The scores are written in dst if it has room.
+func logRankScores(dst []float64, byTime []int32, time []float64, event []bool, count []int32, n int) []float64 {
+	a := dst
+	if cap(a) < len(time) {
+		a = make([]float64, len(time))
+	}
+	a = a[:len(time)]
 	times := func(i int32) int {
 		if count == nil {
 			return 1
@@ -61,12 +65,12 @@ func logRankScores(byTime []int32, time []float64, event []bool, count []int32, 
 			}
 		}
 		for _, i := range byTime[lo:hi] {
-			if times(i) == 0 {
-				continue
-			}
-			if event[i] {
+			switch {
+			case times(i) == 0:
+				a[i] = 0
+			case event[i]:
 				a[i] = 1 - cum
-			} else {
+			default:
 				a[i] = -cum
 			}
 		}
