@@ -83,6 +83,43 @@ func sortSmall(key []uint64, idx []int32) {
 // digit every key shares (a comparison sort below 4096 keys). idx must be
 // as long as key.
 func Sort(key []uint64, idx []int32) {
+	var b Buffer
+	b.sort(key, idx)
+}
+
+// Buffer is memory for sorting again and again without allocating, as a
+// bootstrap worker ranks the scores of resample after resample: Index's
+// keys and permutation and the radix sort's second arrays are kept
+// between calls. A Buffer is not safe for concurrent use.
+type Buffer struct {
+	key, key2 []uint64
+	idx, idx2 []int32
+}
+
+// Index is the package's Index in b's memory: what it returns is
+// overwritten by b's next Index.
+func (b *Buffer) Index(v []float64) (idx []int32, keys []uint64) {
+	b.key, b.idx = grow(b.key, len(v)), grow(b.idx, len(v))
+	keys, idx = b.key, b.idx
+	for i, x := range v {
+		keys[i] = Key(x)
+		idx[i] = int32(i)
+	}
+	b.sort(keys, idx)
+	return idx, keys
+}
+
+// grow returns s with length n, reallocated only if it has not the
+// capacity.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// sort is Sort with b's second arrays.
+func (b *Buffer) sort(key []uint64, idx []int32) {
 	n := len(key)
 	if len(idx) != n {
 		panic("sortkey: key and idx lengths differ")
@@ -114,8 +151,8 @@ func Sort(key []uint64, idx []int32) {
 			count[p][(v>>(uint(p)*digit))&mask]++
 		}
 	}
-	key2 := make([]uint64, n)
-	idx2 := make([]int32, n)
+	b.key2, b.idx2 = grow(b.key2, n), grow(b.idx2, n)
+	key2, idx2 := b.key2, b.idx2
 	src, dst := key, key2
 	isrc, idst := idx, idx2
 	for p := range np {

@@ -10,9 +10,10 @@ import (
 
 // TestIndex checks both paths (comparison below 4096 keys, radix above)
 // against a stable comparison sort, on values with ties, signs, zeros of
-// both signs and infinities.
+// both signs and infinities; and Buffer.Index, reused, against Index.
 func TestIndex(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	var buf Buffer
 	for _, n := range []int{0, 1, 7, 1000, small - 1, small, 20000} {
 		v := make([]float64, n)
 		for i := range v {
@@ -49,6 +50,19 @@ func TestIndex(t *testing.T) {
 				t.Fatalf("n = %d: key %d is %v, value %v", n, k, Value(keys[k]), v[i])
 			}
 		}
+		// a Buffer used before for other sizes gives the same
+		bi, bk := buf.Index(v)
+		if !slices.Equal(bi, got) || !slices.Equal(bk, keys) {
+			t.Fatalf("n = %d: Buffer.Index differs from Index", n)
+		}
+	}
+	v := make([]float64, 20000)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	buf.Index(v)
+	if allocs := testing.AllocsPerRun(3, func() { buf.Index(v) }); allocs > 0 {
+		t.Errorf("Buffer.Index of a size it has sorted allocates %v times", allocs)
 	}
 }
 

@@ -345,6 +345,12 @@ func groupStrata(ord []int32, strata []int) []int {
 func scoreRanks(score []float64) ([]int, int, []int32) {
 	idx, keys := sortkey.Index(score)
 	rank := make([]int, len(score))
+	return rank, denseRanks(rank, idx, keys), idx
+}
+
+// denseRanks sets rank[idx[k]] to the dense 1-based rank of keys[k]
+// (ascending) and returns the number of distinct keys.
+func denseRanks(rank []int, idx []int32, keys []uint64) int {
 	m := 0
 	for k, i := range idx {
 		if k == 0 || keys[k] != keys[k-1] {
@@ -352,7 +358,7 @@ func scoreRanks(score []float64) ([]int, int, []int32) {
 		}
 		rank[i] = m
 	}
-	return rank, m, idx
+	return m
 }
 
 // parallelFrom is the number of rows from which compute walks with two

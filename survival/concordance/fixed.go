@@ -34,6 +34,7 @@ type Fixed struct {
 	all        fenwick
 	rank       []int
 	lastRanked []float64
+	sort       sortkey.Buffer
 }
 
 // NewFixed prepares the outcome (time, event) for HarrellC. The slices are
@@ -244,8 +245,8 @@ func (f *Fixed) ranks(score []float64) int {
 			return m
 		}
 	}
-	r, m, _ := scoreRanks(score)
-	copy(f.rank, r)
+	idx, keys := f.sort.Index(score)
+	m = denseRanks(f.rank, idx, keys)
 	f.lastRanked = append(f.lastRanked[:0], score...)
 	return m
 }

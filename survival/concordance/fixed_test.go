@@ -95,3 +95,27 @@ func TestFixedHarrellC(t *testing.T) {
 		})
 	}
 }
+
+// TestHarrellCsAllocations guards a Fixed's reuse of its memory: once it
+// has ranked scores of a size, HarrellCs on another resample allocates
+// nothing.
+func TestHarrellCsAllocations(t *testing.T) {
+	const n = 20000
+	rng := rand.New(rand.NewPCG(3, 4))
+	time, score, event := make([]float64, n), make([]float64, n), make([]bool, n)
+	count := make([]int32, n)
+	for i := range n {
+		time[i], score[i], event[i] = math.Ceil(100*rng.ExpFloat64()), rng.NormFloat64(), rng.Float64() < 0.6
+		count[rng.IntN(n)]++
+	}
+	f := concordance.NewFixed(time, event)
+	f.HarrellCs(score, count)
+	if allocs := testing.AllocsPerRun(3, func() {
+		for i := range score {
+			score[i] += 1e-3 * rng.NormFloat64() // new scores: ranked again
+		}
+		f.HarrellCs(score, count)
+	}); allocs > 0 {
+		t.Errorf("HarrellCs allocates %v times", allocs)
+	}
+}
