@@ -212,13 +212,13 @@ func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 		return nil, err
 	}
 	apparent := concordance.NewFixed(orig.t, orig.e).HarrellC(orig.lp(nil, knot, coef), nil)
-	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func() func(idx []int) (validation.Replicate, error) {
+	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func() func(idx []int32) (validation.Replicate, error) {
 		// each parallel worker has its own counts and scratch
 		w := dev.worker()
 		fixed := concordance.NewFixed(orig.t, orig.e)
 		count := make([]int32, n)
 		var lp []float64
-		return func(idx []int) (validation.Replicate, error) {
+		return func(idx []int32) (validation.Replicate, error) {
 			clear(count)
 			for _, i := range idx {
 				count[pos[i]]++

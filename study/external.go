@@ -319,10 +319,10 @@ func bootstrapIntervals(p *patients, idx []int, m *scores.CoxModel, opt External
 		risks[k] = riskAt(m, opt.Endpoint, in.lp, h)
 	}
 	n := len(in.t)
-	lo, hi, failed, err := validation.Percentile(n, opt.Bootstrap, opt.Seed, func() func(rows []int) ([]float64, error) {
+	lo, hi, failed, err := validation.Percentile(n, opt.Bootstrap, opt.Seed, func() func(rows []int32) ([]float64, error) {
 		// each parallel worker has its own resample
 		t, e, r := make([]float64, n), make([]bool, n), make([]float64, n)
-		return func(rows []int) ([]float64, error) {
+		return func(rows []int32) ([]float64, error) {
 			v := make([]float64, 0, 2*len(opt.Times))
 			for k, h := range opt.Times {
 				for j, i := range rows {

@@ -43,14 +43,15 @@ type OptimismResult struct {
 // which may keep its own scratch between calls. The resamples are drawn in
 // order from the one generator and the results are kept in resample order,
 // so the result depends only on n, B, seed and the procedure, never on the
-// number of cores. Memory: one n-index resample per worker, plus one.
-func Optimism(n, b int, seed uint64, newRun func() func(idx []int) (Replicate, error)) (OptimismResult, error) {
+// number of cores. Memory: one resample of n int32 indices per worker, plus
+// one.
+func Optimism(n, b int, seed uint64, newRun func() func(idx []int32) (Replicate, error)) (OptimismResult, error) {
 	res := OptimismResult{B: b}
 	reps := make([]Replicate, b)
 	errs := make([]error, b)
-	resamples(n, b, seed, func() func(r int, idx []int) {
+	resamples(n, b, seed, func() func(r int, idx []int32) {
 		run := newRun()
-		return func(r int, idx []int) { reps[r], errs[r] = run(idx) }
+		return func(r int, idx []int32) { reps[r], errs[r] = run(idx) }
 	})
 	var diff []float64
 	for r := range b {
@@ -72,15 +73,15 @@ func Optimism(n, b int, seed uint64, newRun func() func(idx []int) (Replicate, e
 // (see Optimism) and hands resample r to a worker's function; the workers
 // (up to GOMAXPROCS, each made by newWorker) run in parallel. It returns
 // when every resample has been handled.
-func resamples(n, b int, seed uint64, newWorker func() func(r int, idx []int)) {
+func resamples(n, b int, seed uint64, newWorker func() func(r int, idx []int32)) {
 	workers := max(1, min(runtime.GOMAXPROCS(0), b))
 	type job struct {
 		r   int
-		idx []int
+		idx []int32
 	}
-	free := make(chan []int, workers+1)
+	free := make(chan []int32, workers+1)
 	for range workers + 1 {
-		free <- make([]int, n)
+		free <- make([]int32, n)
 	}
 	jobs := make(chan job, workers)
 	go func() {
@@ -88,7 +89,7 @@ func resamples(n, b int, seed uint64, newWorker func() func(r int, idx []int)) {
 		for r := range b {
 			idx := <-free
 			for k := range idx {
-				idx[k] = rng.IntN(n)
+				idx[k] = int32(rng.IntN(n))
 			}
 			jobs <- job{r, idx}
 		}
@@ -116,11 +117,11 @@ func resamples(n, b int, seed uint64, newWorker func() func(r int, idx []int)) {
 // values that are not NaN. A resample whose stat returns an error is
 // counted in failed. It returns an error when every resample failed. As in
 // Optimism, newStat gives each parallel worker its own function.
-func Percentile(n, b int, seed uint64, newStat func() func(idx []int) ([]float64, error)) (lower, upper []float64, failed int, err error) {
+func Percentile(n, b int, seed uint64, newStat func() func(idx []int32) ([]float64, error)) (lower, upper []float64, failed int, err error) {
 	all := make([][]float64, b)
-	resamples(n, b, seed, func() func(r int, idx []int) {
+	resamples(n, b, seed, func() func(r int, idx []int32) {
 		stat := newStat()
-		return func(r int, idx []int) {
+		return func(r int, idx []int32) {
 			if v, err := stat(idx); err == nil {
 				all[r] = v
 			}

@@ -29,11 +29,11 @@ func TestNetBenefitByHand(t *testing.T) {
 func TestOptimism(t *testing.T) {
 	// run sees the resample; the optimism is the mean of Apparent - Test.
 	var mu sync.Mutex
-	var first [][]int
-	run := func() func(idx []int) (Replicate, error) {
-		return func(idx []int) (Replicate, error) {
+	var first [][]int32
+	run := func() func(idx []int32) (Replicate, error) {
+		return func(idx []int32) (Replicate, error) {
 			mu.Lock()
-			first = append(first, append([]int(nil), idx...))
+			first = append(first, append([]int32(nil), idx...))
 			mu.Unlock()
 			if idx[0] == 0 {
 				return Replicate{}, errors.New("fails")
@@ -68,8 +68,8 @@ func TestOptimism(t *testing.T) {
 			t.Fatalf("GOMAXPROCS %d: %+v, want %+v", procs, b, a)
 		}
 	}
-	if _, err := Optimism(5, 3, 1, func() func([]int) (Replicate, error) {
-		return func([]int) (Replicate, error) { return Replicate{}, errors.New("x") }
+	if _, err := Optimism(5, 3, 1, func() func([]int32) (Replicate, error) {
+		return func([]int32) (Replicate, error) { return Replicate{}, errors.New("x") }
 	}); err == nil {
 		t.Error("every replicate failed: want an error")
 	}
