@@ -23,16 +23,20 @@ type outcome struct {
 // -1 leaves the patient out. The first group is the reference of the
 // univariable Cox model. It returns the numbers and the figure's curves.
 func groupComparison(o outcome, group []int, names []string) (*GroupSurvival, []render.KMGroup, error) {
-	var t []float64
-	var e []bool
-	var g []int
+	in := func(i int) bool { return group[i] >= 0 && !math.IsNaN(o.time[i]) && !math.IsNaN(o.event[i]) }
+	n := 0
 	for i := range group {
-		if group[i] < 0 || math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
-			continue
+		if in(i) {
+			n++
 		}
-		t = append(t, o.time[i])
-		e = append(e, o.event[i] == 1)
-		g = append(g, group[i])
+	}
+	t, e, g := make([]float64, 0, n), make([]bool, 0, n), make([]int, 0, n)
+	for i := range group {
+		if in(i) {
+			t = append(t, o.time[i])
+			e = append(e, o.event[i] == 1)
+			g = append(g, group[i])
+		}
 	}
 	k := len(names)
 	gs := &GroupSurvival{
@@ -146,17 +150,20 @@ func tercileGroup(score float64, t [2]float64) int {
 }
 
 // binaryTest compares a 0/1 outcome between groups 0 and 1 with the
-// chi-square test (Yates correction, R's default for 2x2) and Fisher's test.
-func binaryTest(y []float64, group []int, names []string) *Toxicity {
+// chi-square test (Yates correction, R's default for 2x2) and Fisher's test,
+// for the patients idx: y(i) is patient i's outcome (NaN: missing) and
+// group(i) its group (-1: none).
+func binaryTest(y func(i int) float64, idx []int, group func(i int) int, names []string) *Toxicity {
 	tx := &Toxicity{Groups: names, Events: make([]int, len(names)), N: make([]int, len(names)),
 		Rate: nanSlice(len(names)), ChisqP: jsonx.Float(math.NaN()), FisherP: jsonx.Float(math.NaN())}
-	for i := range y {
-		if group[i] < 0 || math.IsNaN(y[i]) {
+	for _, i := range idx {
+		g, v := group(i), y(i)
+		if g < 0 || math.IsNaN(v) {
 			continue
 		}
-		tx.N[group[i]]++
-		if y[i] == 1 {
-			tx.Events[group[i]]++
+		tx.N[g]++
+		if v == 1 {
+			tx.Events[g]++
 		}
 	}
 	tab := make([][]int, len(names))
@@ -201,63 +208,66 @@ func levelsAt(n int, at func(i int) string, ref string) []string {
 	return out
 }
 
-// covariate is one column of a multivariable model; NaN marks missing.
+// covariate is one column of a multivariable model: at(i) is patient
+// i's value, NaN when missing. Covariates are read where the model is
+// built, not copied for every patient of the cohort.
 type covariate struct {
-	name   string
-	values []float64
+	name string
+	at   func(i int) float64
 }
 
-// multiCox fits the multivariable Cox model of one cohort and endpoint,
-// dropping (and counting) patients with a missing value, stratified by
-// strata when it has more than one level.
-func multiCox(o outcome, covs []covariate, strata []string) *MultiCox {
-	n := len(o.time)
-	var t []float64
-	var e []bool
-	x := make([][]float64, len(covs))
-	var st []string
-	dropped := 0
-rows:
-	for i := 0; i < n; i++ {
-		if math.IsNaN(o.time[i]) || math.IsNaN(o.event[i]) {
-			dropped++
-			continue
+// multiCox fits the multivariable Cox model of the endpoint o for the
+// patients idx, dropping (and counting) patients with a missing value,
+// stratified by strata (nil: none; "" is missing) when it has more than
+// one level. The model's columns hold only the patients kept.
+func multiCox(o endpointColumns, idx []int, covs []covariate, strata func(i int) string) *MultiCox {
+	keep := func(i int) bool {
+		if math.IsNaN(o.time(i)) || math.IsNaN(o.event(i)) {
+			return false
 		}
 		for _, c := range covs {
-			if math.IsNaN(c.values[i]) {
-				dropped++
-				continue rows
+			if math.IsNaN(c.at(i)) {
+				return false
 			}
 		}
-		if strata != nil && strata[i] == "" {
-			dropped++
-			continue
-		}
-		t = append(t, o.time[i])
-		e = append(e, o.event[i] == 1)
-		for j, c := range covs {
-			x[j] = append(x[j], c.values[i])
-		}
-		if strata != nil {
-			st = append(st, strata[i])
+		return strata == nil || strata(i) != ""
+	}
+	rows := make([]int, 0, len(idx))
+	for _, i := range idx {
+		if keep(i) {
+			rows = append(rows, i)
 		}
 	}
-	mc := &MultiCox{Dropped: dropped}
+	n := len(rows)
+	t, e := make([]float64, n), make([]bool, n)
+	x := make([][]float64, len(covs))
+	for j := range x {
+		x[j] = make([]float64, n)
+	}
+	for k, i := range rows {
+		t[k], e[k] = o.time(i), o.event(i) == 1
+		for j, c := range covs {
+			x[j][k] = c.at(i)
+		}
+	}
+	mc := &MultiCox{Dropped: len(idx) - n}
 	for _, c := range covs {
 		mc.Terms = append(mc.Terms, c.name)
 	}
 	opt := &cox.Options{Names: mc.Terms}
-	if levels := levelsOf(st, ""); len(levels) > 1 {
-		code := map[string]int{}
-		for i, l := range levels {
-			code[l] = i
+	if strata != nil {
+		if levels := levelsAt(n, func(k int) string { return strata(rows[k]) }, ""); len(levels) > 1 {
+			code := map[string]int{}
+			for i, l := range levels {
+				code[l] = i
+			}
+			opt.Strata = make([]int, n)
+			for k, i := range rows {
+				opt.Strata[k] = code[strata(i)]
+			}
+			opt.StrataNames = levels
+			mc.Strata = "center"
 		}
-		opt.Strata = make([]int, len(st))
-		for i, s := range st {
-			opt.Strata[i] = code[s]
-		}
-		opt.StrataNames = levels
-		mc.Strata = "center"
 	}
 	m, err := cox.Fit(t, e, x, opt, nil)
 	if err != nil {
@@ -272,24 +282,22 @@ rows:
 	return mc
 }
 
-// factorColumns expands a text column into 0/1 columns named var=level
-// for every level but the reference (treatment contrasts). Missing text
-// gives NaN in every column. The reference is ref when present, else the
-// first level in sorted order.
-func factorColumns(name string, s []string, ref string) []covariate {
-	levels := levelsOf(s, ref)
+// factorColumns returns the indicator columns of a text variable of the
+// patients idx (s gives patient i's value, "" when missing): one per level
+// but the reference ref (or the first level), NaN where missing.
+func factorColumns(name string, s func(i int) string, idx []int, ref string) []covariate {
+	levels := levelsAt(len(idx), func(k int) string { return s(idx[k]) }, ref)
 	var out []covariate
 	for _, l := range levels[min(1, len(levels)):] {
-		v := make([]float64, len(s))
-		for i := range s {
-			switch s[i] {
+		out = append(out, covariate{name: name + "=" + l, at: func(i int) float64 {
+			switch s(i) {
 			case "":
-				v[i] = math.NaN()
+				return math.NaN()
 			case l:
-				v[i] = 1
+				return 1
 			}
-		}
-		out = append(out, covariate{name: name + "=" + l, values: v})
+			return 0
+		}})
 	}
 	return out
 }

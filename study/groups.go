@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"carimpi/render"
@@ -35,28 +36,27 @@ func (out *Output) addKM(name, title, endpoint string, gs *GroupSurvival, curves
 // addToxicity compares CRS and ICANS grade >= 3 and ICU admission between
 // the median groups of the pooled cohorts (the paper's Fig 3).
 func (out *Output) addToxicity(p *patients, idx []int, median float64) {
-	group := make([]int, len(idx))
-	for k, i := range idx {
-		group[k] = medianGroup(p.score[i], median)
-	}
+	group := func(i int) int { return medianGroup(p.score[i], median) }
 	names := []string{"low", "high"}
-	crs, icans, icu := p.c.Pick("crs_grade", idx), p.c.Pick("icans_grade", idx), p.c.Pick("icu", idx)
-	atLeast3 := func(v float64) bool { return v >= 3 }
+	col := p.c.Column
+	crs, icans, icu := col("crs_grade"), col("icans_grade"), col("icu")
 	res := out.Results
 	for _, tx := range []struct {
 		key   string
-		y     []float64
+		y     func(i int) float64
 		label string
-	}{{"crs3", indicator(crs, atLeast3), "CRS grade >= 3"}, {"icans3", indicator(icans, atLeast3), "ICANS grade >= 3"}, {"icu", icu, "ICU admission"}} {
-		if allNaN(tx.y) {
+	}{{"crs3", func(i int) float64 { return indicator(crs(i), 3) }, "CRS grade >= 3"},
+		{"icans3", func(i int) float64 { return indicator(icans(i), 3) }, "ICANS grade >= 3"},
+		{"icu", icu, "ICU admission"}} {
+		if !slices.ContainsFunc(idx, func(i int) bool { return !math.IsNaN(tx.y(i)) }) {
 			res.Notes = append(res.Notes, tx.label+": no data in the cohort; not analysed.")
 			continue
 		}
-		res.Toxicity[tx.key] = binaryTest(tx.y, group, names)
+		res.Toxicity[tx.key] = binaryTest(tx.y, idx, group, names)
 	}
 	for _, b := range []struct {
 		name, title, key, grades string
-		y                        []float64
+		y                        func(i int) float64
 		cats                     []string
 	}{
 		{"toxicity-crs", "CRS grade by CAR-IMPI median group (Fig 3A)", "crs3", "crs_grade", crs, []string{"Grade 0", "Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5"}},
@@ -71,9 +71,9 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 		for g := range names {
 			counts[g] = make([]int, len(b.cats))
 		}
-		for k, v := range b.y {
-			if group[k] >= 0 && !math.IsNaN(v) && int(v) < len(b.cats) && v >= 0 {
-				counts[group[k]][int(v)]++
+		for _, i := range idx {
+			if g, v := group(i), b.y(i); g >= 0 && !math.IsNaN(v) && int(v) < len(b.cats) && v >= 0 {
+				counts[g][int(v)]++
 			}
 		}
 		foot := fmt.Sprintf("%s: chi-square (Yates) %s, Fisher %s", toxicityLabels[b.key], render.PInline(float64(tx.ChisqP)), render.PInline(float64(tx.FisherP)))
@@ -97,15 +97,6 @@ func (out *Output) addToxicity(p *patients, idx []int, median float64) {
 			return render.StackedBars{Title: b.title, Groups: []string{"Low risk", "High risk"}, Categories: b.cats, Counts: counts, Footnote: foot, Ordinal: true, Below: below}.Drawing()
 		})
 	}
-}
-
-func allNaN(x []float64) bool {
-	for _, v := range x {
-		if !math.IsNaN(v) {
-			return false
-		}
-	}
-	return true
 }
 
 // addCombined analyses the combined radio-inflammatory groups of the pooled
@@ -183,16 +174,22 @@ func discrimination(p *patients, idx []int, endpoint, name string, tau float64) 
 		if k > 0 && ix.name == name {
 			continue // the model is IMPI itself
 		}
-		var t, s []float64
-		var e []bool
-		for k, i := range idx {
-			v := ix.of(i)
-			if math.IsNaN(v) || math.IsNaN(o.time[k]) || math.IsNaN(o.event[k]) {
-				continue
+		in := func(k int) bool {
+			return !math.IsNaN(ix.of(idx[k])) && !math.IsNaN(o.time[k]) && !math.IsNaN(o.event[k])
+		}
+		n := 0
+		for k := range idx {
+			if in(k) {
+				n++
 			}
-			t = append(t, o.time[k])
-			e = append(e, o.event[k] == 1)
-			s = append(s, v)
+		}
+		t, s, e := make([]float64, 0, n), make([]float64, 0, n), make([]bool, 0, n)
+		for k, i := range idx {
+			if in(k) {
+				t = append(t, o.time[k])
+				e = append(e, o.event[k] == 1)
+				s = append(s, ix.of(i))
+			}
 		}
 		if len(t) < 2 || !anyTrue(e) {
 			continue

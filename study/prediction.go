@@ -158,13 +158,19 @@ type predictionInput struct {
 }
 
 func predictionData(p *patients, idx []int, endpoint string) predictionInput {
-	o := p.endpoint(endpoint).pick(idx)
-	var in predictionInput
-	for k, i := range idx {
-		if math.IsNaN(o.time[k]) || math.IsNaN(o.event[k]) || math.IsNaN(p.score[i]) {
-			continue
+	o := p.endpoint(endpoint)
+	complete := func(i int) bool { return !math.IsNaN(o.time(i)) && !math.IsNaN(o.event(i)) && !math.IsNaN(p.score[i]) }
+	n := 0
+	for _, i := range idx {
+		if complete(i) {
+			n++
 		}
-		in.t, in.e, in.lp = append(in.t, o.time[k]), append(in.e, o.event[k] == 1), append(in.lp, p.score[i])
+	}
+	in := predictionInput{t: make([]float64, 0, n), lp: make([]float64, 0, n), e: make([]bool, 0, n)}
+	for _, i := range idx {
+		if complete(i) {
+			in.t, in.e, in.lp = append(in.t, o.time(i)), append(in.e, o.event(i) == 1), append(in.lp, p.score[i])
+		}
 	}
 	return in
 }

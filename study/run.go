@@ -268,15 +268,16 @@ func (a *analysis) multivariable() {
 	for _, name := range a.cohorts {
 		idx := p.subset(name)
 		a.res.CoxMultivariable[name] = map[string]*MultiCox{}
-		covs := []covariate{{"score", pick(p.score, idx)}}
-		covs = append(covs, factorColumns("product", pickS(p.product(), idx), "axi-cel")...)
+		col := p.c.Column
+		ecog, ldh, ldhULN := col("ecog"), col("ldh"), col("ldh_uln")
+		covs := []covariate{{"score", func(i int) float64 { return p.score[i] }}}
+		covs = append(covs, factorColumns("product", p.product(), idx, "axi-cel")...)
 		covs = append(covs,
-			covariate{"ecog2", indicator(p.c.Pick("ecog", idx), func(v float64) bool { return v >= 2 })},
-			covariate{"ldh_high", ratioAbove(p.c.Pick("ldh", idx), p.c.Pick("ldh_uln", idx))},
-			covariate{"crp", p.c.Pick("crp", idx)})
-		centers := pickS(p.c.Text("center"), idx)
+			covariate{"ecog2", func(i int) float64 { return indicator(ecog(i), 2) }},
+			covariate{"ldh_high", func(i int) float64 { return above(ldh(i), ldhULN(i)) }},
+			covariate{"crp", col("crp")})
 		for _, ep := range []string{"pfs", "os"} {
-			a.res.CoxMultivariable[name][ep] = multiCox(p.endpoint(ep).pick(idx), covs, centers)
+			a.res.CoxMultivariable[name][ep] = multiCox(p.endpoint(ep), idx, covs, p.c.Text("center"))
 		}
 		a.log.step("multivariable Cox: %s", name)
 	}

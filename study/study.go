@@ -259,15 +259,6 @@ func pick(x []float64, idx []int) []float64 {
 	return out
 }
 
-// pickS returns the text values of the patients idx.
-func pickS(x func(i int) string, idx []int) []string {
-	out := make([]string, len(idx))
-	for k, i := range idx {
-		out[k] = x(i)
-	}
-	return out
-}
-
 // pick returns the endpoint of the patients idx.
 func (o endpointColumns) pick(idx []int) outcome {
 	return outcome{pickAt(o.time, idx), pickAt(o.event, idx)}
@@ -367,26 +358,15 @@ func complete(x []float64, o outcome) (xs, ts []float64, es []bool) {
 	return xs, ts, es
 }
 
-func indicator(x []float64, f func(float64) bool) []float64 {
-	out := make([]float64, len(x))
-	for i, v := range x {
-		switch {
-		case math.IsNaN(v):
-			out[i] = math.NaN()
-		case f(v):
-			out[i] = 1
-		}
+// indicator is 1 where x >= at, 0 where not, NaN where x is missing.
+func indicator(x, at float64) float64 {
+	switch {
+	case math.IsNaN(x):
+		return math.NaN()
+	case x >= at:
+		return 1
 	}
-	return out
-}
-
-// ratioAbove is above of each x and limit.
-func ratioAbove(x, limit []float64) []float64 {
-	out := make([]float64, len(x))
-	for i := range x {
-		out[i] = above(x[i], limit[i])
-	}
-	return out
+	return 0
 }
 
 // above is 1 where x > limit, 0 where not, NaN where either is missing.
