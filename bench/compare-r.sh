@@ -25,7 +25,9 @@
 # lifelines section below; the "other" columns are then lifelines).
 # "floor" compares carimpi's Cox and Kaplan-Meier kernels with the plainest
 # Go loops doing the same work (go test -bench Core|Floor; KMCore|KMFloor on
-# times with few distinct values, KMContinuous|KMSortFloor on distinct ones).
+# times with few distinct values, KMContinuous|KMSortFloor on distinct ones),
+# by wall and by CPU time per call (the benchmarks' cpu-ns/op metric); the
+# ratios pair run i of one with run i of the other.
 # In-process calls are repeated until 0.3 s have passed (timer resolution
 # at small n); wall and CPU (user + system) seconds per call are both
 # recorded: on a loaded machine the CPU ratio is the steadier one.
@@ -154,17 +156,21 @@ for t in "${topics[@]}"; do
       bench/compete.sh "$t" ;;
     floor)
       echo
-      echo "## floor: carimpi's kernels vs the plainest Go loops doing the same work (go test -bench; $reps runs, ns/op)"
+      echo "## floor: carimpi's kernels vs the plainest Go loops doing the same work (go test -bench; $reps runs; wall ns/op, and CPU ns/op: user + system)"
       top=$(for n in $sizes; do echo "$n"; done | sort -n | tail -1)
       for pair in "survival/cox Core Floor" "survival KMCore KMFloor" "survival KMContinuous KMSortFloor"; do
         set -- $pair
         BENCH_MAX=$top go test -run XXX -bench "^Benchmark($2|$3)\$" -benchtime 3x -count "$reps" "./$1" |
           awk -v a="$2" -v b="$3" "$summ"'
           /^Benchmark/ { split($1, q, "/"); name = q[1]; sub(/^Benchmark/, "", name); sub(/-[0-9]+$/, "", q[2]); sz = q[2]
-            if (name == a) A[sz] = A[sz] " " $3; else B[sz] = B[sz] " " $3; if (!(sz in s)) { s[sz] = 1; o[++k] = sz } }
-          END { for (i = 1; i <= k; i++) { z = o[i]; split(A[z], x, " "); split(B[z], y, " "); r = ""
-              for (j = 1; j in x; j++) r = r " " x[j] / y[j]
-              printf "%-8s %-10s %s: %s ns, %s: %s ns, ratio %s\n", a, z, a, summ(A[z]), b, summ(B[z]), summ(r) } }'
+            cpu = ""; for (f = 4; f <= NF; f++) if ($f == "cpu-ns/op") cpu = $(f - 1)
+            if (name == a) { A[sz] = A[sz] " " $3; AC[sz] = AC[sz] " " cpu } else { B[sz] = B[sz] " " $3; BC[sz] = BC[sz] " " cpu }
+            if (!(sz in s)) { s[sz] = 1; o[++k] = sz } }
+          function ratios(P, Q, z,   x, y, j, r) { split(P[z], x, " "); split(Q[z], y, " "); r = ""
+            for (j = 1; j in x; j++) r = r " " x[j] / y[j]
+            return summ(r) }
+          END { for (i = 1; i <= k; i++) { z = o[i]
+              printf "%-12s %-10s %s: %s ns (CPU %s), %s: %s ns (CPU %s); ratio wall %s, CPU %s\n", a, z, a, summ(A[z]), summ(AC[z]), b, summ(B[z]), summ(BC[z]), ratios(A, B, z), ratios(AC, BC, z) } }'
       done ;;
     maxstat) echo; echo "## maxstat"; bash bench/maxstat.sh ;;
     validation) echo; echo "## validation (riskRegression::Score)"; bash bench/validation.sh ;;

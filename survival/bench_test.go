@@ -40,6 +40,7 @@ func benchKM(b *testing.B, data func(int) ([]float64, []bool, []int)) {
 		time, event, group := data(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
+			defer benchsize.CPU(b)()
 			for b.Loop() {
 				if _, err := KaplanMeier(time, event, group, KMOptions{}); err != nil {
 					b.Fatal(err)
@@ -70,6 +71,7 @@ func benchFloor(b *testing.B, data func(int) ([]float64, []bool, []int), floor f
 	for _, n := range benchsize.Ladder() {
 		time, event, group := data(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			defer benchsize.CPU(b)()
 			for b.Loop() {
 				floor(time, event, group, 3)
 			}
@@ -106,11 +108,13 @@ func kmFloor(time []float64, event []bool, group []int, k int) int {
 			keys = append(keys, key)
 			cnt = append(cnt, make([]int32, 2*k)...)
 		}
+		e := int32(0) // branch-free, as in tabulate
+		if event[i] {
+			e = 1
+		}
 		c := (int(tab[h].id)*k + group[i]) * 2
 		cnt[c]++
-		if event[i] {
-			cnt[c+1]++
-		}
+		cnt[c+1] += e
 	}
 	idx := make([]int32, len(keys))
 	for i := range idx {

@@ -127,12 +127,29 @@ type KMCurve struct {
 // code, and a code without observations gives an empty curve (N = 0).
 // Times must be finite and >= 0. Case weights are not supported.
 func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]KMCurve, error) {
-	if err := checkTimes(time, event); err != nil {
-		return nil, err
-	}
-	k, err := checkCodes("strata", strata, len(time))
-	if err != nil {
-		return nil, err
+	// rows[s]:rows[s+1] are curve s's rows in the backing arrays.
+	var (
+		t    *tally
+		o    *ordered
+		rows []int
+		k    int
+		err  error
+	)
+	// Without entry times, weights or Fleming-Harrington the counts by
+	// distinct time are all the curve needs: tabulate checks the data as
+	// it counts them.
+	plain := opt.Start == nil && opt.Weights == nil && opt.Estimator == ProductLimit
+	if plain {
+		if t, k, _, err = tabulate(time, event, strata, nil); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := checkTimes(time, event); err != nil {
+			return nil, err
+		}
+		if k, err = checkCodes("strata", strata, len(time)); err != nil {
+			return nil, err
+		}
 	}
 	z, err := opt.z()
 	if err != nil {
@@ -141,16 +158,7 @@ func KaplanMeier(time []float64, event []bool, strata []int, opt KMOptions) ([]K
 	if err := opt.check(time); err != nil {
 		return nil, err
 	}
-	// rows[s]:rows[s+1] are curve s's rows in the backing arrays.
-	var (
-		t    *tally
-		o    *ordered
-		rows []int
-	)
-	if opt.Start == nil && opt.Weights == nil && opt.Estimator == ProductLimit {
-		if t, err = tabulate(time, event, strata, nil, k, 1); err != nil {
-			return nil, err
-		}
+	if plain {
 		rows = t.start
 	} else {
 		o = order(time, strata, k)

@@ -52,26 +52,15 @@ type LogRankResult struct {
 // groups with subjects at risk at some event time (for example when every
 // observation is censored), and a singular variance matrix.
 func LogRank(time []float64, event []bool, group, strata []int, rho float64) (*LogRankResult, error) {
-	if err := checkTimes(time, event); err != nil {
+	t, ns, k, err := tabulate(time, event, strata, group)
+	if err != nil {
 		return nil, err
 	}
 	if group == nil {
 		panic("survival: LogRank needs group codes")
 	}
-	k, err := checkCodes("group", group, len(time))
-	if err != nil {
-		return nil, err
-	}
-	ns, err := checkCodes("strata", strata, len(time))
-	if err != nil {
-		return nil, err
-	}
 	if math.IsNaN(rho) || math.IsInf(rho, 0) {
 		return nil, fmt.Errorf("survival: rho = %v must be finite", rho)
-	}
-	t, err := tabulate(time, event, strata, group, ns, k)
-	if err != nil {
-		return nil, err
 	}
 	r := &LogRankResult{
 		Rho:               rho,
@@ -87,8 +76,10 @@ func LogRank(time []float64, event []bool, group, strata []int, rho float64) (*L
 		r.ObservedByStratum[g] = make([]float64, ns)
 		r.ExpectedByStratum[g] = make([]float64, ns)
 	}
-	for _, g := range group {
-		r.N[g]++
+	for row := range len(t.count) / (2 * k) {
+		for g := range k {
+			r.N[g] += int(t.count[2*(row*k+g)])
+		}
 	}
 	risk := make([]float64, k)
 	for s := range ns {

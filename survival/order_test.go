@@ -90,14 +90,19 @@ func TestTally(t *testing.T) {
 				group[i] = rng.IntN(tc.g)
 			}
 		}
-		want := bruteTally(time, event, strata, group, tc.k, tc.g)
-		h := hashTally(time, event, strata, group, tc.k, tc.g)
+		k, _ := checkCodes("strata", strata, tc.n)
+		g, _ := checkCodes("group", group, tc.n)
+		want := bruteTally(time, event, strata, group, k, g)
+		h, hk, hg := hashTally(time, event, strata, group)
 		if h == nil {
 			t.Fatalf("%+v: hash path refused", tc)
 		}
-		s, err := sortTally(time, event, strata, group, tc.k, tc.g)
+		s, sk, sg, err := sortTally(time, event, strata, group)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if hk != k || hg != g || sk != k || sg != g {
+			t.Errorf("%+v: strata and groups %d %d (hash), %d %d (sort), want %d %d", tc, hk, hg, sk, sg, k, g)
 		}
 		for name, got := range map[string]*tally{"hash": h, "sort": s} {
 			if fmt.Sprint(got.start, got.key, got.count) != fmt.Sprint(want.start, want.key, want.count) {
@@ -158,20 +163,28 @@ func TestTallyLimits(t *testing.T) {
 	saved := tallyDistinct
 	defer func() { tallyDistinct = saved }()
 	tallyDistinct = 4
-	if hashTally(time, event, nil, nil, 1, 1) != nil {
+	if h, _, _ := hashTally(time, event, nil, nil); h != nil {
 		t.Error("hash path took 5 distinct times with a limit of 4")
 	}
 	tallyDistinct = 5
-	if hashTally(time, event, nil, nil, 1, 1) == nil {
+	if h, _, _ := hashTally(time, event, nil, nil); h == nil {
 		t.Error("hash path refused 5 distinct times with a limit of 5")
 	}
 	tallyDistinct = saved
-	strata := []int{0, 1, 2, 3, 4, 5}
-	if hashTally(time, event, strata, nil, 5000, 1) != nil {
-		t.Error("hash path took 5 x 5000 cells for 6 rows")
+	// 101 strata x 101 groups for 100 rows: more cells than 4n + 4096
+	n := 100
+	big, strata, group := make([]float64, n), make([]int, n), make([]int, n)
+	for i := range n {
+		strata[i], group[i] = i+1, n-i
 	}
-	got, err := tabulate(time, event, nil, nil, 1, 1)
-	if err != nil || fmt.Sprint(got.count) != "[2 1 1 1 1 1 1 0 1 1]" {
-		t.Errorf("tabulate: %v, %v", got, err)
+	if h, _, _ := hashTally(big, make([]bool, n), strata, group); h != nil {
+		t.Error("hash path took 101 x 101 cells for 100 rows")
+	}
+	if h, k, g := hashTally(big, make([]bool, n), strata, nil); h == nil || k != 101 || g != 1 {
+		t.Errorf("hash path: %v, %d strata, %d groups; want 101 strata, 1 group", h, k, g)
+	}
+	got, k, g, err := tabulate(time, event, nil, nil)
+	if err != nil || k != 1 || g != 1 || fmt.Sprint(got.count) != "[2 1 1 1 1 1 1 0 1 1]" {
+		t.Errorf("tabulate: %v, %d, %d, %v", got, k, g, err)
 	}
 }

@@ -2,6 +2,7 @@ package survival
 
 import (
 	"fmt"
+	"math"
 
 	"carimpi/internal/sortkey"
 	"carimpi/survival/internal/timefix"
@@ -27,35 +28,47 @@ func (t *tally) time(r int) float64 { return sortkey.Value(t.key[r]) }
 // strata), it sorts. A variable so that the tests run both paths.
 var tallyDistinct = 1 << 16
 
-// tabulate counts the sample by (stratum, time, group): times equal after
-// R's aeqSurv merging (timefix, over the whole sample) share a row. strata
-// and group may be nil (one stratum, one group); k is the number of strata
-// and g of groups (codes checked by the caller).
+// tabulate checks the sample and counts it by (stratum, time, group):
+// times equal after R's aeqSurv merging (timefix, over the whole sample)
+// share a row. strata and group may be nil (one stratum, one group). It
+// returns the tally and the numbers of strata k and groups g (1 + the
+// largest code), or checkTimes' error, else checkCodes' for group, else for
+// strata.
 //
 // With few distinct times (registry data: days, months to two decimals)
-// one pass hashes each row's time to its counts, and only the distinct
-// times are sorted; that is O(n) with a table in cache, where sorting the
-// rows costs several passes over memory. Otherwise the rows are sorted by
-// time (sortkey.Sort, with the event, group and stratum packed in a tag
-// carried through the sort) and the sorted runs counted.
-func tabulate(time []float64, event []bool, strata, group []int, k, g int) (*tally, error) {
-	if t := hashTally(time, event, strata, group, k, g); t != nil {
-		return t, nil
+// one pass checks each row and hashes its time to its counts, and only the
+// distinct times are sorted; that is O(n) with a table in cache and every
+// input read once, where sorting the rows costs several passes over
+// memory. Otherwise the rows are checked, then sorted by time
+// (sortkey.Sort, with the event, group and stratum packed in a tag carried
+// through the sort) and the sorted runs counted.
+func tabulate(time []float64, event []bool, strata, group []int) (*tally, int, int, error) {
+	if t, k, g := hashTally(time, event, strata, group); t != nil {
+		return t, k, g, nil
 	}
-	return sortTally(time, event, strata, group, k, g)
+	// The hash pass stopped at a row it could not take (a bad value, or
+	// one distinct time too many): the sort path checks every row.
+	return sortTally(time, event, strata, group)
 }
 
-// hashTally is tabulate's hash path; nil when there are too many distinct
-// times or cells.
-func hashTally(time []float64, event []bool, strata, group []int, k, g int) *tally {
-	kg, cells := k*g, 4*len(time)+4096
-	if kg > cells {
-		return nil
+// hashTally is tabulate's hash path. It checks each row as it counts it and
+// returns nil at the first row that is not a time >= 0 and finite with codes
+// in 0..n, or that would make too many distinct times or cells, and for
+// slices of different lengths or sizes checkTimes refuses (the caller then
+// checks and sorts).
+func hashTally(time []float64, event []bool, strata, group []int) (*tally, int, int) {
+	n := len(time)
+	if n == 0 || n > maxObs || len(event) != n || (strata != nil && len(strata) != n) || (group != nil && len(group) != n) {
+		return nil, 0, 0
 	}
-	limit := min(tallyDistinct, cells/(2*kg))
-	if limit < 1 {
-		return nil
-	}
+	cells := 4*n + 4096
+	// k and g are 1 + the largest codes so far; the counts have room for
+	// codes below kc and gc, raised to at least 1.5 times when a larger
+	// code comes (exactly 2 and 3 for 2 or 3 codes, so the counts stay
+	// dense), so that new largest codes cost a copy of the counts only
+	// O(log(k g)) times.
+	k, g, kc, gc := 1, 1, 1, 1
+	limit := min(tallyDistinct, cells/2)
 	// Open addressing with linear probing, at most half full; keys have
 	// the top bit set (times >= 0), so 0 marks an empty slot.
 	type slot struct {
@@ -65,11 +78,54 @@ func hashTally(time []float64, event []bool, strata, group []int, k, g int) *tal
 	const phi = 0x9e3779b97f4a7c15 // multiplicative (Fibonacci) hashing
 	shift := uint(64 - 10)
 	tab := make([]slot, 1<<10)
+	mask := uint64(len(tab) - 1)
 	var keys []uint64 // by id, in order of first appearance
-	var cnt []int32   // [(id*k*g + s*g + c)*2 + {0, 1}]
+	var cnt []int32   // [(id*kc*gc + s*gc + c)*2 + {0, 1}]
+	event = event[:n] // of time's length: no bounds checks in the loop
+	if strata != nil {
+		strata = strata[:n]
+	}
+	if group != nil {
+		group = group[:n]
+	}
 	for i, t := range time {
-		key := sortkey.Key(t)
-		mask := uint64(len(tab) - 1)
+		// t >= 0 (-0 included) and finite; its sortkey.Key is u | 1<<63
+		u := math.Float64bits(t)
+		if u >= 0x7ff0000000000000 && u != 1<<63 {
+			return nil, 0, 0
+		}
+		key := u | 1<<63
+		s, c := 0, 0
+		if strata != nil {
+			s = strata[i]
+		}
+		if group != nil {
+			c = group[i]
+		}
+		if uint(s) >= uint(k) || uint(c) >= uint(g) {
+			if s < 0 || s > n || c < 0 || c > n {
+				return nil, 0, 0
+			}
+			k, g = max(k, s+1), max(g, c+1)
+			if k > kc || g > gc {
+				k2, g2 := kc, gc
+				if k > kc {
+					k2 = max(k, kc+kc/2)
+				}
+				if g > gc {
+					g2 = max(g, gc+gc/2)
+				}
+				if k2*g2 > cells {
+					return nil, 0, 0
+				}
+				cnt = restride(cnt, len(keys), kc, gc, k2, g2)
+				kc, gc = k2, g2
+				limit = min(tallyDistinct, cells/(2*kc*gc))
+				if len(keys) > limit {
+					return nil, 0, 0
+				}
+			}
+		}
 		h := key * phi >> shift
 		for tab[h].key != key && tab[h].key != 0 {
 			h = (h + 1) & mask
@@ -77,12 +133,12 @@ func hashTally(time []float64, event []bool, strata, group []int, k, g int) *tal
 		id := tab[h].id
 		if tab[h].key == 0 {
 			if len(keys) == limit {
-				return nil
+				return nil, 0, 0
 			}
 			id = int32(len(keys))
 			tab[h] = slot{key, id}
 			keys = append(keys, key)
-			cnt = append(cnt, make([]int32, 2*kg)...)
+			cnt = append(cnt, make([]int32, 2*kc*gc)...)
 			if 2*len(keys) > len(tab) {
 				shift--
 				tab = make([]slot, 2*len(tab))
@@ -96,21 +152,31 @@ func hashTally(time []float64, event []bool, strata, group []int, k, g int) *tal
 				}
 			}
 		}
-		c := int(id) * kg
-		if strata != nil {
-			c += strata[i] * g
-		}
-		if group != nil {
-			c += group[i]
-		}
-		e := int32(0)
+		e := int32(0) // branch-free: events and censorings alternate at random
 		if event[i] {
 			e = 1
 		}
-		cnt[2*c]++
-		cnt[2*c+1] += e
+		j := 2 * ((int(id)*kc+s)*gc + c)
+		cnt[j]++
+		cnt[j+1] += e
 	}
-	return fromDistinct(keys, cnt, k, g)
+	return fromDistinct(keys, restride(cnt, len(keys), kc, gc, k, g), k, g), k, g
+}
+
+// restride copies counts laid out [(id*k*g + s*g + c)*2 + e] for d ids into
+// the layout for k2 strata and g2 groups (codes below min(k, k2) and
+// min(g, g2) kept); cnt itself when the layout is the same.
+func restride(cnt []int32, d, k, g, k2, g2 int) []int32 {
+	if k == k2 && g == g2 {
+		return cnt
+	}
+	out := make([]int32, d*k2*g2*2)
+	for id := range d {
+		for s := range min(k, k2) {
+			copy(out[2*((id*k2+s)*g2):][:2*min(g, g2)], cnt[2*((id*k+s)*g):])
+		}
+	}
+	return out
 }
 
 // fromDistinct turns the hash path's counts by distinct time (keys[id],
@@ -169,15 +235,27 @@ func fromDistinct(keys []uint64, cnt []int32, k, g int) *tally {
 	return t
 }
 
-// sortTally is tabulate's sort path: the rows sorted by time with the
-// shared radix sort, event, group and stratum packed in the tag carried
-// through it; aeqSurv over the sorted keys; then each stratum's runs of
-// equal times counted (two passes: rows per stratum, then the counts).
-func sortTally(time []float64, event []bool, strata, group []int, k, g int) (*tally, error) {
+// sortTally is tabulate's sort path: the rows checked, sorted by time
+// with the shared radix sort, event, group and stratum packed in the tag
+// carried through it; aeqSurv over the sorted keys; then each stratum's
+// runs of equal times counted (two passes: rows per stratum, then the
+// counts).
+func sortTally(time []float64, event []bool, strata, group []int) (*tally, int, int, error) {
+	if err := checkTimes(time, event); err != nil {
+		return nil, 0, 0, err
+	}
 	n := len(time)
+	g, err := checkCodes("group", group, n)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	k, err := checkCodes("strata", strata, n)
+	if err != nil {
+		return nil, 0, 0, err
+	}
 	gbits := bitsFor(g)
 	if 1+gbits+bitsFor(k) > 31 {
-		return nil, fmt.Errorf("survival: %d groups in %d strata are too many to code", g, k)
+		return nil, 0, 0, fmt.Errorf("survival: %d groups in %d strata are too many to code", g, k)
 	}
 	shift := 1 + gbits
 	key := make([]uint64, n)
@@ -234,5 +312,5 @@ func sortTally(time []float64, event []bool, strata, group []int, k, g int) (*ta
 		t.count[j]++
 		t.count[j+1] += c & 1
 	}
-	return t, nil
+	return t, k, g, nil
 }

@@ -8,6 +8,8 @@ package benchsize
 import (
 	"os"
 	"strconv"
+	"syscall"
+	"testing"
 )
 
 // Ladder returns the sizes 1e3, 1e4, ... up to BENCH_MAX (default 1e6).
@@ -21,4 +23,25 @@ func Ladder() []int {
 		out = append(out, int(n))
 	}
 	return out
+}
+
+// CPU starts counting the process's CPU time (user + system, all threads)
+// and returns the function that reports it per operation as the metric
+// "cpu-ns/op", to call after the benchmark's loop: on a shared machine CPU
+// time is the steadier figure, where wall time (ns/op) grows with the load.
+func CPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }

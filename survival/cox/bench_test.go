@@ -51,6 +51,7 @@ func BenchmarkFit(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("n=%d/strata=%d", n, k), func(b *testing.B) {
 				b.ReportAllocs()
+				defer benchsize.CPU(b)()
 				for b.Loop() {
 					if _, err := Fit(time, event, x, opt, nil); err != nil {
 						b.Fatal(err)
@@ -70,6 +71,7 @@ func BenchmarkCore(b *testing.B) {
 		time, event, x, _ := benchData(n, 1, 20251124)
 		pr, _ := prepare(time, event, x, &Options{}, nil)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			defer benchsize.CPU(b)()
 			for b.Loop() {
 				newtonRaphson(pr, make([]float64, pr.p), DefaultMaxIter, DefaultEps)
 			}
@@ -83,6 +85,7 @@ func BenchmarkFloor(b *testing.B) {
 		time, event, x, _ := benchData(n, 1, 20251124)
 		pr, _ := prepare(time, event, x, &Options{}, nil)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			defer benchsize.CPU(b)()
 			for b.Loop() {
 				floorFit(pr)
 			}
