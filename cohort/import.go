@@ -146,7 +146,7 @@ func load(rd *record.Reader, opts Options) (*Cohort, *Report, error) {
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int { return a.Row - b.Row })
 	slices.SortStableFunc(rep.Excluded, func(a, b Exclusion) int { return a.Row - b.Row })
 	if opts.ExcludeTopMTV > 0 {
-		l.c.excludeTopMTV(rep, opts.ExcludeTopMTV)
+		l.c.excludeTopMTV(rep, opts.ExcludeTopMTV, nil)
 	}
 	l.c.trim()
 	return l.c, rep, nil
@@ -386,19 +386,53 @@ func outlier(row, line int, r *record.Record, p, q float64) Exclusion {
 		Reasons: []string{fmt.Sprintf("mtv_ml %g is above the %s quantile of MTV (%s mL): outlier rule", r.MTV, QuantileOf(p), FormatMTV(q))}}
 }
 
-// excludeTopMTV removes the records whose MTV is above the type-7 quantile
-// 1 - p of the accepted records and lists them in the report.
-func (c *Cohort) excludeTopMTV(rep *Report, p float64) {
-	mtv := c.Floats(record.MTV.Name())
-	rep.ExcludeTopMTV, rep.MTVQuantile = p, 1-p
-	if len(mtv) == 0 {
-		return // no accepted row: no threshold (null)
+// ExcludeTopMTV applies the MTV outlier rule to a cohort loaded without it
+// (Options.ExcludeTopMTV applies it while loading, to every accepted row):
+// the records of the named cohorts (values of the cohort column) whose MTV
+// is above the type-7 quantile 1 - p of those cohorts' MTVs are removed
+// and listed in rep, which records the cohorts in MTVOutlierCohorts. A
+// study that analyses two cohorts of a file thus takes the quantile over
+// them, not over a third cohort it leaves out; the records of other
+// cohorts are kept as they are. No names: every record.
+func (c *Cohort) ExcludeTopMTV(rep *Report, p float64, cohorts ...string) error {
+	if err := checkOptions(Options{ExcludeTopMTV: p}); err != nil {
+		return err
 	}
-	q := stattest.Quantile(mtv, 1-p)
+	if rep.ExcludeTopMTV > 0 {
+		return fmt.Errorf("the MTV outlier rule was applied already (top %s)", TopPercent(rep.ExcludeTopMTV))
+	}
+	if p > 0 {
+		c.excludeTopMTV(rep, p, cohorts)
+	}
+	return nil
+}
+
+// excludeTopMTV removes the records of the cohorts (nil: every record)
+// whose MTV is above the type-7 quantile 1 - p of those records and lists
+// them in the report.
+func (c *Cohort) excludeTopMTV(rep *Report, p float64, cohorts []string) {
+	mtv := c.Floats(record.MTV.Name())
+	in := func(int) bool { return true }
+	pool := mtv
+	if cohorts != nil {
+		name := c.Text("cohort")
+		in = func(i int) bool { return slices.Contains(cohorts, name(i)) }
+		pool = nil
+		for i, v := range mtv {
+			if in(i) {
+				pool = append(pool, v)
+			}
+		}
+	}
+	rep.ExcludeTopMTV, rep.MTVQuantile, rep.MTVOutlierCohorts = p, 1-p, cohorts
+	if len(pool) == 0 {
+		return // no record: no threshold (null)
+	}
+	q := stattest.Quantile(pool, 1-p)
 	rep.MTVThreshold = jsonx.Float(q)
 	keep := make([]int, 0, len(mtv))
 	for i, v := range mtv {
-		if v > q {
+		if v > q && in(i) {
 			r := c.Record(i)
 			row, line := c.Row(i)
 			rep.addExcluded(outlier(row, line, &r, p, q))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -429,5 +430,37 @@ func TestUnreadableDeathDateIsNotCensoring(t *testing.T) {
 	strict.Map, strict.Strict = m, true
 	if _, _, err := cohort.Load(strings.NewReader(in), "t.csv", strict); err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "--strict") {
 		t.Errorf("strict: %v", err)
+	}
+}
+
+// Cohort.ExcludeTopMTV takes the outlier quantile over the named cohorts
+// only: a third cohort of large MTVs neither moves the threshold nor loses
+// rows; the rule applies once.
+func TestExcludeTopMTVCohorts(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("patient_id,cohort,age,stage,mtv_ml\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "p%d,development,60,3,%d\n", i, i*10)
+	}
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&b, "x%d,external,60,3,%d\n", i, 5000+i*100)
+	}
+	c, rep := load(t, b.String(), cohort.Options{})
+	if err := c.ExcludeTopMTV(rep, 0.025, "development"); err != nil {
+		t.Fatal(err)
+	}
+	// type-7 quantile 0.975 of 10..400, as in TestExcludeTopMTV; over all
+	// 50 rows it would be 5877.5 (h = 49 * 0.975 = 47.775: 5800 + 0.775 * 100).
+	if float64(rep.MTVThreshold) != 390.25 || rep.ExcludedOutliers != 1 || c.Len() != 49 || rep.Accepted != 49 ||
+		rep.Excluded[0].PatientID != "p40" || !slices.Equal(rep.MTVOutlierCohorts, []string{"development"}) || rep.ExcludeTopMTV != 0.025 {
+		t.Fatalf("threshold %v outliers %d records %d accepted %d excluded %+v cohorts %v", rep.MTVThreshold, rep.ExcludedOutliers, c.Len(), rep.Accepted, rep.Excluded, rep.MTVOutlierCohorts)
+	}
+	if err := c.ExcludeTopMTV(rep, 0.025, "development"); err == nil || !strings.Contains(err.Error(), "applied already") {
+		t.Errorf("second application: %v", err)
+	}
+	// Without names the quantile pools every row, as Options.ExcludeTopMTV.
+	c, rep = load(t, b.String(), cohort.Options{})
+	if err := c.ExcludeTopMTV(rep, 0.025); err != nil || math.Abs(float64(rep.MTVThreshold)-5877.5) > 1e-9 || rep.MTVOutlierCohorts != nil {
+		t.Errorf("pooled: %v threshold %v cohorts %v", err, rep.MTVThreshold, rep.MTVOutlierCohorts)
 	}
 }

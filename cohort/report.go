@@ -56,6 +56,10 @@ type Report struct {
 	// EventCoding names the event columns coded 1/2 as R's Surv (2 =
 	// event), which were read as 0/1; absent for 0/1 columns.
 	EventCoding map[string]string `json:"event_coding,omitempty"`
+	// MTVOutlierCohorts names the cohorts whose MTVs the quantile was
+	// taken over and the rule applied to (Cohort.ExcludeTopMTV); absent
+	// when every accepted row counted.
+	MTVOutlierCohorts []string `json:"mtv_outlier_cohorts,omitempty"`
 
 	limit      int // Options.MaxListed
 	onProblem  func(Problem)

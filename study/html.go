@@ -175,13 +175,18 @@ func (out *Output) tables(b *htmlBuf, names ...string) {
 func (out *Output) flowSection(b *htmlBuf) {
 	res := out.Results
 	inc := res.Inclusion
-	rule := "no MTV outlier rule (--exclude-top-mtv 0)"
 	if p := inc.ExcludeTopMTV; p > 0 {
-		rule = fmt.Sprintf("%d as MTV outliers, the top %s: above %s mL, the %s quantile of MTV",
-			inc.ExcludedOutliers, cohort.TopPercent(p), cohort.FormatMTV(float64(inc.MTVOutlierThreshold)), cohort.QuantileOf(p))
+		of := "over every accepted row"
+		if c := inc.MTVOutlierCohorts; len(c) > 0 {
+			of = "in the cohorts analysed (" + strings.Join(c, ", ") + ")"
+		}
+		b.p("%d rows read; %d patients included; %d excluded (%d for missing or invalid required data, %d as MTV outliers). MTV outlier rule (the top %s): MTV above %s mL, the %s quantile of MTV %s.",
+			inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, inc.ExcludedOutliers,
+			cohort.TopPercent(p), cohort.FormatMTV(float64(inc.MTVOutlierThreshold)), cohort.QuantileOf(p), of)
+	} else {
+		b.p("%d rows read; %d patients included; %d excluded for missing or invalid required data; no MTV outlier rule (--exclude-top-mtv 0).",
+			inc.Read, inc.Included, len(inc.Excluded))
 	}
-	b.p("%d rows read; %d patients included; %d excluded (%d for missing or invalid required data, %s).",
-		inc.Read, inc.Included, len(inc.Excluded), inc.ExcludedMissing, rule)
 	var byc [][]string
 	names := make([]string, 0, len(inc.ByCohort))
 	for c := range inc.ByCohort {

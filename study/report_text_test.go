@@ -29,8 +29,8 @@ func TestFlowOutlierRuleAsGiven(t *testing.T) {
 		p    float64
 		want string
 	}{
-		{0.025, "the top 2.5%: above 390.25 mL, the 0.975 quantile of MTV)"},
-		{0.07, "the top 7%: above 372.7 mL, the 0.93 quantile of MTV)"},
+		{0.025, "MTV outlier rule (the top 2.5%): MTV above 390.25 mL, the 0.975 quantile of MTV over every accepted row."},
+		{0.07, "MTV outlier rule (the top 7%): MTV above 372.7 mL, the 0.93 quantile of MTV over every accepted row."},
 		{0, "no MTV outlier rule (--exclude-top-mtv 0)"},
 	} {
 		c, rep, err := cohort.Load(strings.NewReader(outlierCohort()), "t.csv", cohort.Options{ExcludeTopMTV: tc.p})
@@ -65,7 +65,7 @@ func TestFlowThresholdAgrees(t *testing.T) {
 		out := &Output{Results: &Results{Inclusion: inclusion(rep, c)}}
 		var b htmlBuf
 		out.flowSection(&b)
-		if !strings.Contains(b.String(), "outliers, the top") || !strings.Contains(b.String(), ": above "+tc.want+" mL,") {
+		if !strings.Contains(b.String(), "MTV outlier rule (the top") || !strings.Contains(b.String(), "MTV above "+tc.want+" mL,") {
 			t.Errorf("p %v: cohort flow %q: want the threshold %s mL", tc.p, b.String(), tc.want)
 		}
 		if len(out.Results.Inclusion.Excluded) == 0 {

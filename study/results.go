@@ -70,6 +70,10 @@ type Inclusion struct {
 	// segmentation (mtv_method: SUV4, 41pct, or "not recorded"): the paper
 	// mixed two segmentations, so a reader must see which one the MTVs use.
 	MTVMethod map[string]map[string]int `json:"mtv_method"`
+	// MTVOutlierCohorts are the cohorts whose MTVs the outlier quantile
+	// was taken over (the cohorts analysed); absent when it was taken over
+	// every accepted row.
+	MTVOutlierCohorts []string `json:"mtv_outlier_cohorts,omitempty"`
 }
 
 // Exclusion names one excluded row and why.

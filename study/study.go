@@ -293,7 +293,7 @@ const MTVMethodNotRecorded = "not recorded"
 
 func inclusion(rep *cohort.Report, c *cohort.Cohort) Inclusion {
 	inc := Inclusion{Read: rep.Rows, Included: c.Len(), ExcludedOutliers: rep.ExcludedOutliers,
-		MTVOutlierThreshold: jsonx.Float(rep.MTVThreshold), ExcludeTopMTV: rep.ExcludeTopMTV, ByCohort: map[string]int{}, MTVMethod: map[string]map[string]int{}}
+		MTVOutlierThreshold: jsonx.Float(rep.MTVThreshold), ExcludeTopMTV: rep.ExcludeTopMTV, MTVOutlierCohorts: rep.MTVOutlierCohorts, ByCohort: map[string]int{}, MTVMethod: map[string]map[string]int{}}
 	for _, x := range rep.Excluded {
 		inc.Excluded = append(inc.Excluded, Exclusion{PatientID: x.PatientID, Line: x.Line, Reason: strings.Join(x.Reasons, "; ")})
 		if !x.Outlier {

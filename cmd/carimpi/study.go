@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 
 	"carimpi/cohort"
@@ -40,7 +41,9 @@ func newStudyCmd() *Command {
 		UsageLine: "study [--data cohort.csv|xlsx] [--develop-cohort development --validate-cohort validation] [--endpoint pfs] [--out report/] [--force] [--seed S]",
 		Short:     "develop and validate CAR-IMPI and write the study report",
 		Long: `Study runs the CAR-IMPI analysis of Winkelmann et al. (Blood Cancer J 2025;15:144)
-on a cohort: inclusion and the MTV outlier rule, Table 1, the restricted cubic
+on a cohort: inclusion and the MTV outlier rule (--exclude-top-mtv; its
+quantile taken over the development and validation cohorts, not over other
+cohorts of the file), Table 1, the restricted cubic
 spline of MTV, the maxstat cutpoint, the Cox model whose linear predictor is
 CAR-IMPI, frozen median and tercile risk groups, Kaplan-Meier and Cox by group
 in each cohort, multivariable Cox, toxicity and the combined groups with
@@ -68,15 +71,25 @@ unless --force, and a folder holding an input is always refused.
 			return err
 		}
 		defer dir.Abort()
+		// The outlier rule waits for the cohorts: its quantile is taken
+		// over the two cohorts analysed, not a third one in the file.
 		var co *cohort.Cohort
 		var rep *cohort.Report
 		if cf.data == "" {
 			if cf.mapFile != "" || cf.units != "" || cf.sheet != "" {
 				return usagef("--map, --units and --sheet need --data")
 			}
-			co, rep, err = cohort.Load(bytes.NewReader(cohort.DefaultCSV()), cohort.DefaultFile, cohort.Options{ExcludeTopMTV: cf.excludeTopMTV})
+			if err := checkFraction(cf.excludeTopMTV); err != nil {
+				return err
+			}
+			co, rep, err = cohort.Load(bytes.NewReader(cohort.DefaultCSV()), cohort.DefaultFile, cohort.Options{})
 		} else {
-			co, rep, err = cf.load()
+			var opts cohort.Options
+			if opts, err = cf.cohortOptions(); err != nil {
+				return err
+			}
+			opts.ExcludeTopMTV = 0
+			co, rep, err = cohort.LoadFile(cf.data, opts)
 		}
 		if err != nil {
 			return err
@@ -91,6 +104,16 @@ unless --force, and a folder holding an input is always refused.
 		}
 		dev, val, err := cohortNames(fs, co, *develop, *validate)
 		if err != nil {
+			return err
+		}
+		var analysed []string // nil without a cohort column: every row
+		if names := co.Names(); len(names) != 1 || names[0] != "" {
+			analysed = []string{dev}
+			if slices.Contains(names, val) {
+				analysed = append(analysed, val)
+			}
+		}
+		if err := co.ExcludeTopMTV(rep, cf.excludeTopMTV, analysed...); err != nil {
 			return err
 		}
 		opt := study.Options{Develop: dev, Validate: val, Endpoint: *endpoint, Seed: seed,

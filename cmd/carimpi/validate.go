@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -52,10 +53,18 @@ func (f *cohortFlags) cohortOptions() (cohort.Options, error) {
 	if err != nil {
 		return cohort.Options{}, err
 	}
-	if f.excludeTopMTV < 0 || f.excludeTopMTV >= 1 {
-		return cohort.Options{}, usagef("--exclude-top-mtv %g: give a fraction in [0, 1), e.g. 0.025", f.excludeTopMTV)
+	if err := checkFraction(f.excludeTopMTV); err != nil {
+		return cohort.Options{}, err
 	}
 	return cohort.Options{Options: ro, ExcludeTopMTV: f.excludeTopMTV, Strict: f.strict}, nil
+}
+
+// checkFraction checks --exclude-top-mtv.
+func checkFraction(p float64) error {
+	if p < 0 || p >= 1 || math.IsNaN(p) {
+		return usagef("--exclude-top-mtv %g: give a fraction in [0, 1), e.g. 0.025", p)
+	}
+	return nil
 }
 
 func newValidateCmd() *Command {
