@@ -211,11 +211,13 @@ func bootstrapOptimism(orig sample, opt Options) (*Optimism, error) {
 	if err != nil {
 		return nil, err
 	}
-	apparent := concordance.NewFixed(orig.t, orig.e).HarrellC(orig.lp(nil, knot, coef), nil)
+	// the outcome sorted once for every worker's C-indices (Clone)
+	cIndex := concordance.NewFixed(orig.t, orig.e)
+	apparent := cIndex.Clone().HarrellC(orig.lp(nil, knot, coef), nil)
 	opt0, err := validation.Optimism(n, opt.Bootstrap, opt.Seed, func() func(idx []int32) (validation.Replicate, error) {
 		// each parallel worker has its own counts and scratch
 		w := dev.worker()
-		fixed := concordance.NewFixed(orig.t, orig.e)
+		fixed := cIndex.Clone()
 		count := make([]int32, n)
 		var lp []float64
 		return func(idx []int32) (validation.Replicate, error) {

@@ -350,13 +350,13 @@ func scoreRanks(score []float64) ([]int, int, []int32) {
 
 // denseRanks sets rank[idx[k]] to the dense 1-based rank of keys[k]
 // (ascending) and returns the number of distinct keys.
-func denseRanks(rank []int, idx []int32, keys []uint64) int {
+func denseRanks[T int | int32](rank []T, idx []int32, keys []uint64) int {
 	m := 0
 	for k, i := range idx {
 		if k == 0 || keys[k] != keys[k-1] {
 			m++
 		}
-		rank[i] = m
+		rank[i] = T(m)
 	}
 	return m
 }

@@ -13,7 +13,8 @@ import (
 // model's concordance: the rows are sorted by time once (NewFixed), and
 // each HarrellC then costs one sort of the scores and one O(n log n) sweep
 // without the standard error's work. A Fixed keeps scratch space between
-// calls and is not safe for concurrent use; make one per goroutine.
+// calls and is not safe for concurrent use; make one per goroutine
+// (Clone).
 type Fixed struct {
 	time  []float64
 	event []bool
@@ -28,13 +29,12 @@ type Fixed struct {
 	apart bool
 
 	// scratch
-	pair       []pairNode
-	rows       []int32
-	keys       []uint64
-	all        fenwick
-	rank       []int
-	lastRanked []float64
-	sort       sortkey.Buffer
+	pair []pairNode
+	rows []int32
+	keys []uint64
+	all  fenwick
+	rank []int32
+	sort sortkey.Buffer
 }
 
 // NewFixed prepares the outcome (time, event) for HarrellC. The slices are
@@ -44,10 +44,18 @@ func NewFixed(time []float64, event []bool) *Fixed {
 	if len(event) != len(time) {
 		panic("concordance: time, event and score lengths differ")
 	}
-	f := &Fixed{time: time, event: event, rank: make([]int, len(time))}
+	f := &Fixed{time: time, event: event, rank: make([]int32, len(time))}
 	f.ord, f.key = sortkey.Index(time)
 	f.apart = timefix.Apart(f.key)
 	return f
+}
+
+// Clone returns a Fixed of the same outcome for another goroutine: it
+// shares f's time order, which no call changes, and has scratch space of
+// its own.
+func (f *Fixed) Clone() *Fixed {
+	return &Fixed{time: f.time, event: f.event, ord: f.ord, key: f.key, fixedKey: f.fixedKey, apart: f.apart,
+		rank: make([]int32, len(f.time))}
 }
 
 // pairNode is a node of the two Fenwick trees of HarrellCs, side by side
@@ -71,7 +79,10 @@ func (f *Fixed) HarrellCs(score []float64, count []int32) (counted, once float64
 		panic("concordance: time, event and score lengths differ")
 	}
 	if !f.apart || slices.ContainsFunc(score, math.IsNaN) {
-		return f.HarrellC(score, count), f.HarrellC(score, nil)
+		m := 0 // the scores are ranked once for both
+		counted = f.harrellC(score, count, &m)
+		once = f.harrellC(score, nil, &m)
+		return counted, once
 	}
 	m := f.ranks(score)
 	if len(f.pair) < m+1 {
@@ -96,7 +107,7 @@ func (f *Fixed) HarrellCs(score []float64, count []int32) (counted, once float64
 		}
 		for _, i := range rows[lo:hi] {
 			if !f.event[i] {
-				add(f.rank[i], count[i])
+				add(int(f.rank[i]), count[i])
 				total[0] += int64(count[i])
 				total[1]++
 			}
@@ -105,7 +116,7 @@ func (f *Fixed) HarrellCs(score []float64, count []int32) (counted, once float64
 			if !f.event[i] {
 				continue
 			}
-			r := f.rank[i]
+			r := int(f.rank[i])
 			var less0, less1 int64
 			for k := r - 1; k > 0; k -= k & -k {
 				less0 += int64(tree[k].t[0])
@@ -122,7 +133,7 @@ func (f *Fixed) HarrellCs(score []float64, count []int32) (counted, once float64
 		}
 		for _, i := range rows[lo:hi] {
 			if f.event[i] {
-				add(f.rank[i], count[i])
+				add(int(f.rank[i]), count[i])
 				total[0] += int64(count[i])
 				total[1]++
 			}
@@ -153,6 +164,13 @@ func (f *Fixed) HarrellC(score []float64, count []int32) float64 {
 	if len(score) != n || (count != nil && len(count) != n) {
 		panic("concordance: time, event and score lengths differ")
 	}
+	m := 0
+	return f.harrellC(score, count, &m)
+}
+
+// harrellC is HarrellC with the scores ranked already if *m > 0 (the
+// number of distinct scores; ranks), else ranked here and *m set.
+func (f *Fixed) harrellC(score []float64, count []int32, m *int) float64 {
 	weight := func(i int32) float64 {
 		if count == nil {
 			return 1
@@ -180,9 +198,11 @@ func (f *Fixed) HarrellC(score []float64, count []int32) float64 {
 			return math.NaN()
 		}
 	}
-	m := f.ranks(score)
-	if len(f.all.tree) < m+1 {
-		f.all = newFenwick(m)
+	if *m == 0 {
+		*m = f.ranks(score)
+	}
+	if len(f.all.tree) < *m+1 {
+		f.all = newFenwick(*m)
 	}
 	// Walk back in time: at each time the censored rows join the risk set
 	// first (a censoring at an event's time counts as later), then each
@@ -195,13 +215,13 @@ func (f *Fixed) HarrellC(score []float64, count []int32) float64 {
 		}
 		for _, i := range rows[lo:hi] {
 			if !f.event[i] {
-				f.all.add(f.rank[i], weight(i))
+				f.all.add(int(f.rank[i]), weight(i))
 			}
 		}
 		for _, i := range rows[lo:hi] {
 			if f.event[i] {
 				w := weight(i)
-				less, greater, equal := f.all.split(f.rank[i])
+				less, greater, equal := f.all.split(int(f.rank[i]))
 				conc += w * less
 				disc += w * greater
 				tied += w * equal
@@ -209,7 +229,7 @@ func (f *Fixed) HarrellC(score []float64, count []int32) float64 {
 		}
 		for _, i := range rows[lo:hi] {
 			if f.event[i] {
-				f.all.add(f.rank[i], weight(i))
+				f.all.add(int(f.rank[i]), weight(i))
 			}
 		}
 		hi = lo
@@ -227,26 +247,8 @@ func (f *Fixed) HarrellC(score []float64, count []int32) float64 {
 }
 
 // ranks sets f.rank to the dense 1-based rank of each score among all
-// rows and returns the number of distinct scores. The ranks of the last
-// scores are kept: a second call with the same values (as for the
-// apparent and the test C of one bootstrap replicate) does not sort again.
+// rows and returns the number of distinct scores.
 func (f *Fixed) ranks(score []float64) int {
-	m := 0
-	if f.lastRanked != nil && len(f.lastRanked) == len(score) {
-		same := true
-		for i, v := range score {
-			if v != f.lastRanked[i] {
-				same = false
-				break
-			}
-			m = max(m, f.rank[i])
-		}
-		if same {
-			return m
-		}
-	}
 	idx, keys := f.sort.Index(score)
-	m = denseRanks(f.rank, idx, keys)
-	f.lastRanked = append(f.lastRanked[:0], score...)
-	return m
+	return denseRanks(f.rank, idx, keys)
 }

@@ -108,7 +108,7 @@ func TestHarrellCsAllocations(t *testing.T) {
 		time[i], score[i], event[i] = math.Ceil(100*rng.ExpFloat64()), rng.NormFloat64(), rng.Float64() < 0.6
 		count[rng.IntN(n)]++
 	}
-	f := concordance.NewFixed(time, event)
+	f := concordance.NewFixed(time, event).Clone()
 	f.HarrellCs(score, count)
 	if allocs := testing.AllocsPerRun(3, func() {
 		for i := range score {
@@ -117,5 +117,31 @@ func TestHarrellCsAllocations(t *testing.T) {
 		f.HarrellCs(score, count)
 	}); allocs > 0 {
 		t.Errorf("HarrellCs allocates %v times", allocs)
+	}
+}
+
+// TestFixedClone checks that a Clone, which shares the time order, gives
+// what a new Fixed gives, with times that timefix ties and without.
+func TestFixedClone(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n = 300
+	for _, nearly := range []bool{false, true} {
+		time, score, event := make([]float64, n), make([]float64, n), make([]bool, n)
+		count := make([]int32, n)
+		for i := range n {
+			time[i] = math.Ceil(20 * rng.ExpFloat64())
+			if nearly && i%2 == 0 {
+				time[i] *= 1 + 1e-12
+			}
+			score[i], event[i] = math.Round(4*rng.NormFloat64()), rng.Float64() < 0.6
+			count[rng.IntN(n)]++
+		}
+		f := concordance.NewFixed(time, event)
+		c := f.Clone()
+		a0, b0 := f.HarrellCs(score, count)
+		a1, b1 := c.HarrellCs(score, count)
+		if a0 != a1 || b0 != b1 || c.HarrellC(score, nil) != b0 {
+			t.Errorf("near ties %v: clone %v %v, new %v %v", nearly, a1, b1, a0, b0)
+		}
 	}
 }
