@@ -46,9 +46,10 @@ const (
 // holding the top 52 key bits above the position, then sorts by the full
 // key (and position, for stability) the rare runs that share those bits
 // but not the key.
-func sortSmall(key []uint64, idx []int32) {
+func (b *Buffer) sortSmall(key []uint64, idx []int32) {
 	const low = 1<<packBits - 1
-	packed := make([]uint64, len(key))
+	b.packed = grow(b.packed, len(key))
+	packed := b.packed
 	for i, k := range key {
 		packed[i] = k&^low | uint64(i)
 	}
@@ -70,11 +71,13 @@ func sortSmall(key []uint64, idx []int32) {
 		}
 		lo = hi
 	}
-	k2 := slices.Clone(key)
-	i2 := slices.Clone(idx)
+	b.key2, b.idx2 = grow(b.key2, len(key)), grow(b.idx2, len(key))
+	k2, i2 := b.key2, b.idx2
 	for i, p := range packed {
-		key[i], idx[i] = k2[p&low], i2[p&low]
+		k2[i], i2[i] = key[p&low], idx[p&low]
 	}
+	copy(key, k2)
+	copy(idx, i2)
 }
 
 // Sort sorts key ascending, stably, permuting idx alongside: an LSD radix
@@ -94,6 +97,7 @@ func Sort(key []uint64, idx []int32) {
 type Buffer struct {
 	key, key2 []uint64
 	idx, idx2 []int32
+	packed    []uint64 // sortSmall's
 }
 
 // Index is the package's Index in b's memory: what it returns is
@@ -125,7 +129,7 @@ func (b *Buffer) sort(key []uint64, idx []int32) {
 		panic("sortkey: key and idx lengths differ")
 	}
 	if n < small {
-		sortSmall(key, idx)
+		b.sortSmall(key, idx)
 		return
 	}
 	// Only the bits that differ between keys need sorting: digits of at

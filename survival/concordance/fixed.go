@@ -86,7 +86,7 @@ func (f *Fixed) HarrellCs(score []float64, count []int32) (counted, once float64
 	}
 	m := f.ranks(score)
 	if len(f.pair) < m+1 {
-		f.pair = make([]pairNode, m+1)
+		f.pair = make([]pairNode, n+1) // m <= n: once
 	}
 	tree := f.pair[:m+1]
 	add := func(r int, c int32) {

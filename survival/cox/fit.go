@@ -375,27 +375,29 @@ func prepare(time []float64, event []bool, x [][]float64, opt *Options, weights 
 // among the observations present are left alone) and stored row-major, and
 // the tie structure. Input rows missing from sorted must have weight 0.
 // freq marks the weights as frequencies (see problem.freq). reuse, if not
-// nil, is an earlier layout whose problem and order are overwritten
-// instead of allocated (Fitter): its model's data no longer hold.
+// nil, is an earlier layout (or an empty one) whose problem and order are
+// overwritten instead of allocated (Fitter): its model's data no longer
+// hold.
 func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event []bool, x [][]float64, opt *Options, weights []float64, freq bool, reuse *fitted) (*problem, *fitted) {
 	n, p := len(sorted), len(x)
 	pr, old := &problem{}, problem{}
 	var order []int
+	spare := reuse != nil
 	if reuse != nil {
 		pr, old, order = reuse.pr, *reuse.pr, reuse.order
 	}
 	*pr = problem{
 		n: n, p: p, efron: opt.Ties == Efron, freq: freq,
-		x:      grow(old.x, n*p),
+		x:      grow(old.x, n*p, spare),
 		time:   fixed, // tied where equal but for rounding error, as coxph's aeqSurv
-		status: grow(old.status, n),
+		status: grow(old.status, n, spare),
 		a:      make([]float64, p), a2: make([]float64, p),
 		starts: old.starts[:0], gend: old.gend[:0], gstart: old.gstart[:0], gdead: old.gdead[:0], gdwt: old.gdwt[:0],
 	}
-	f := &fitted{pr: pr, order: grow(order, n), in: len(event), strata: labels,
+	f := &fitted{pr: pr, order: grow(order, n, spare), in: len(event), strata: labels,
 		center: make([]float64, p), scale: make([]float64, p)}
 	if weights != nil {
-		pr.w = grow(old.w, n)
+		pr.w = grow(old.w, n, spare)
 	}
 	if opt.Offset != nil {
 		pr.off = make([]float64, n)
@@ -485,14 +487,14 @@ func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event 
 }
 
 // grow returns s with length n, its contents left to be overwritten; it
-// reallocates only if s has not the capacity, then with an eighth to spare
-// if s had any, so that memory reused for bootstrap resamples, whose sizes
-// vary a little, settles after a few.
-func grow[T any](s []T, n int) []T {
+// reallocates only if s has not the capacity, with an eighth to spare if
+// spare is set: memory reused for bootstrap resamples, whose numbers of
+// distinct rows vary by a fraction of a percent, is then allocated once.
+func grow[T any](s []T, n int, spare bool) []T {
 	if cap(s) >= n {
 		return s[:n]
 	}
-	if cap(s) == 0 {
+	if !spare {
 		return make([]T, n)
 	}
 	return make([]T, n, n+n/8)

@@ -70,7 +70,8 @@ var errFreqOptions = errors.New("cox: a frequency-weighted fit takes no strata, 
 // outcome's. It returns an error for NaN covariates of rows present,
 // negative counts, the options it does not take and data without events.
 func (s *Sorted) Fit(x [][]float64, count []int32, opt *Options) (*Model, error) {
-	return s.Fitter().Fit(x, count, opt)
+	w := &Fitter{s: s} // memory for one fit, no more
+	return w.Fit(x, count, opt)
 }
 
 // Fitter fits Sorted's model again and again in the same memory, as a
@@ -84,11 +85,15 @@ type Fitter struct {
 	weights []float64
 	keys    []uint64
 	times   []float64
-	last    *fitted // the previous fit's layout, overwritten by the next
+	// last is the previous fit's layout, overwritten by the next (empty
+	// before the first; nil for Sorted.Fit's one fit)
+	last *fitted
 }
 
 // Fitter returns a Fitter of the outcome.
-func (s *Sorted) Fitter() *Fitter { return &Fitter{s: s} }
+func (s *Sorted) Fitter() *Fitter {
+	return &Fitter{s: s, last: &fitted{pr: &problem{}}}
+}
 
 // Fit is Sorted.Fit in the Fitter's memory. The Model's coefficients,
 // variances, tests and LP are its own, but what it computes from the data
@@ -133,7 +138,7 @@ func (w *Fitter) Fit(x [][]float64, count []int32, opt *Options) (*Model, error)
 			w.rows = make([]int32, 0, n)
 		}
 		rows = w.rows[:0]
-		weights = grow(w.weights, n)
+		weights = grow(w.weights, n, false)
 		total = 0
 		for _, i := range s.order {
 			c := count[i]
@@ -160,14 +165,15 @@ func (w *Fitter) Fit(x [][]float64, count []int32, opt *Options) (*Model, error)
 	}
 	// timefix over the times present, as the repeated rows would have it:
 	// ascending keys for timefix, then back to the kernel's order.
-	times := grow(w.times, len(rows))
+	spare := w.last != nil
+	times := grow(w.times, len(rows), spare)
 	w.times = times
 	if s.apart {
 		for k, i := range rows {
 			times[k] = s.time[i] + 0 // -0 as +0, as sortkey.Key has it
 		}
 	} else {
-		keys := grow(w.keys, len(rows))
+		keys := grow(w.keys, len(rows), spare)
 		w.keys = keys
 		for k, i := range rows {
 			keys[len(rows)-1-k] = sortkey.Key(s.time[i])
@@ -178,7 +184,9 @@ func (w *Fitter) Fit(x [][]float64, count []int32, opt *Options) (*Model, error)
 		}
 	}
 	pr, f := layout(rows, times, nil, []int{0}, s.event, x, opt, weights, count != nil, w.last)
-	w.last = f
+	if spare {
+		w.last = f
+	}
 	m := &Model{Names: append([]string(nil), names...), N: total, Ties: opt.Ties}
 	if err := m.fitPrepared(pr, f, opt); err != nil {
 		return nil, err
