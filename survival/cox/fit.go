@@ -139,6 +139,7 @@ type fitted struct {
 	center  []float64
 	scale   []float64
 	offMean float64
+	at      []int32 // layout's scratch, reused by a Sorted worker's next fit; nil otherwise
 }
 
 // errors for user data
@@ -444,23 +445,15 @@ func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event 
 			wsum += w
 		}
 	}
+	// Each column's centre and scale from two passes in input order, then
+	// the rows put into place in one more pass in input order: reading the
+	// columns in sorted order instead would miss the cache once per value,
+	// where writing each row to its sorted place misses about once per row.
 	for j, col := range x {
 		f.scale[j] = 1
-		if unitValued(col, weights) {
-			for k, i := range f.order {
-				pr.x[k*p+j] = col[i]
-			}
-			continue
-		}
-		var s float64
-		if weights == nil {
-			for _, v := range col {
-				s += v
-			}
-		} else {
-			for i, v := range col {
-				s += weights[i] * v
-			}
+		unit, s := unitSum(col, weights)
+		if unit {
+			continue // centre 0, scale 1: the values as they are
 		}
 		mean := s / wsum
 		var sa float64
@@ -478,8 +471,25 @@ func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event 
 			sc = wsum / sa
 		}
 		f.center[j], f.scale[j] = mean, sc
-		for k, i := range f.order {
-			pr.x[k*p+j] = (col[i] - mean) * sc
+	}
+	var at []int32 // at[i] = sorted position of input row i + 1; 0: not present
+	if reuse != nil {
+		at = grow(reuse.at, len(event))
+		clear(at)
+		f.at = at
+	} else {
+		at = make([]int32, len(event))
+	}
+	for k, i := range sorted {
+		at[i] = int32(k + 1)
+	}
+	for i, k1 := range at {
+		if k1 == 0 {
+			continue
+		}
+		row := pr.x[(int(k1)-1)*p:][:p]
+		for j, col := range x {
+			row[j] = (col[i] - f.center[j]) * f.scale[j]
 		}
 	}
 	pr.ties()
@@ -500,15 +510,23 @@ func grow[T any](s []T, n int, spare bool) []T {
 	return make([]T, n, n+n/8)
 }
 
-// unitValued reports whether every value of the rows present (weight > 0;
-// weights nil: every row) is -1, 0 or 1 (coxph's nocenter).
-func unitValued(col, weights []float64) bool {
-	for i, v := range col {
-		if v != 0 && v != 1 && v != -1 && (weights == nil || weights[i] > 0) {
-			return false
+// unitSum reports whether every value of the rows present (weight > 0;
+// weights nil: every row) is -1, 0 or 1 (coxph's nocenter), and returns the
+// (weighted) sum of the values, in one pass.
+func unitSum(col, weights []float64) (unit bool, sum float64) {
+	unit = true
+	if weights == nil {
+		for _, v := range col {
+			unit = unit && (v == 0 || v == 1 || v == -1)
+			sum += v
 		}
+		return unit, sum
 	}
-	return true
+	for i, v := range col {
+		unit = unit && (v == 0 || v == 1 || v == -1 || !(weights[i] > 0))
+		sum += weights[i] * v
+	}
+	return unit, sum
 }
 
 // nrResult is the outcome of the Newton-Raphson iteration on the scaled
