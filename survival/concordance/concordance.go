@@ -203,7 +203,11 @@ func compute(time []float64, event []bool, score []float64, opt Options, timeWei
 	}
 	walk := func(s *sweep) {
 		for k, p := range parts {
-			s.stratum(p.ord, p.starts, p.tw, k < len(parts)-1)
+			if start == nil && s.all.tree == nil {
+				s.back(p.ord, p.tw, k < len(parts)-1)
+			} else {
+				s.stratum(p.ord, p.starts, p.tw, k < len(parts)-1)
+			}
 		}
 	}
 	newSweep := func(all, dead bool) *sweep {
@@ -217,9 +221,18 @@ func compute(time []float64, event []bool, score []float64, opt Options, timeWei
 		return s
 	}
 	var s *sweep
-	if n < parallelFrom {
+	if n < parallelFrom && start != nil {
 		s = newSweep(true, true)
 		walk(s)
+	} else if n < parallelFrom {
+		// right-censored data: the events' tree walks back in time (back)
+		s = newSweep(true, false)
+		other := newSweep(false, true)
+		walk(s)
+		walk(other)
+		for i, v := range other.inf {
+			s.inf[i] += v
+		}
 	} else {
 		s = newSweep(true, false)
 		other := newSweep(false, true)
@@ -444,6 +457,51 @@ func (s *sweep) stratum(ord, starts []int, tw []float64, reset bool) {
 			if s.dead.tree != nil {
 				s.dead.clear(s.rank[i])
 			}
+		}
+	}
+}
+
+// back is the events' tree's share of stratum for right-censored data
+// (start nil), walking the rows of the stratum (ord, as there) backward, in
+// increasing time: each row's counts get the events it is compared with as
+// the longer time, those before its time and, when it is censored, those
+// at its time, from one query of the tree of the events passed so far. The
+// forward walk gets these counts as the difference of two queries, at the
+// row's entry and at the end; here each row costs one. tw as in stratum.
+func (s *sweep) back(ord []int, tw []float64, reset bool) {
+	ut := len(tw) - 1 // tw is in decreasing time
+	for j := len(ord); j > 0; {
+		t := s.time[ord[j-1]]
+		i := j - 1
+		for i > 0 && s.time[ord[i-1]] == t {
+			i--
+		}
+		// rows [i, j) share time t, the censored [i, e) before the events
+		e := i
+		for e < j && !s.event[ord[e]] {
+			e++
+		}
+		for _, r := range ord[e:j] {
+			s.leave(r) // the events before t
+		}
+		if e < j {
+			w := 1.0
+			if tw != nil {
+				w = tw[ut]
+				ut--
+			}
+			for _, r := range ord[e:j] {
+				s.dead.add(s.rank[r], w*s.weight(r))
+			}
+		}
+		for _, r := range ord[i:e] {
+			s.leave(r) // the events before t and at t
+		}
+		j = i
+	}
+	if reset {
+		for _, i := range ord {
+			s.dead.clear(s.rank[i])
 		}
 	}
 }

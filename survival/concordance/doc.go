@@ -52,8 +52,10 @@
 // where c_i, d_i and x_i count the concordant, discordant and score-tied
 // pairs row i belongs to (as either member), each pair weighted by the
 // other member's case weight and the pair's time weight. The infinitesimal jackknife variance of C is sum(dfbeta_i^2)/4.
-// A second Fenwick tree of the events seen so far gives each row's counts as
-// the difference between the tree when the row enters the risk set and the
-// tree at the end of the walk (or when it leaves the risk set). With
+// A second Fenwick tree, of the events, gives each row's counts: for
+// right-censored data from one query per row in a walk back in time (the
+// events before the row's time, and at its time when it is censored); for
+// counting-process data as the difference between the tree when the row
+// enters the risk set and when it leaves it, in the forward walk. With
 // clusters the dfbeta_i are summed within each cluster before squaring.
 package concordance
