@@ -474,7 +474,7 @@ func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event 
 	}
 	var at []int32 // at[i] = sorted position of input row i + 1; 0: not present
 	if reuse != nil {
-		at = grow(reuse.at, len(event))
+		at = grow(reuse.at, len(event), false)
 		clear(at)
 		f.at = at
 	} else {
