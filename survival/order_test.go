@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"carimpi/internal/sortkey"
@@ -186,5 +187,40 @@ func TestTallyLimits(t *testing.T) {
 	got, k, g, err := tabulate(time, event, nil, nil)
 	if err != nil || k != 1 || g != 1 || fmt.Sprint(got.count) != "[2 1 1 1 1 1 1 0 1 1]" {
 		t.Errorf("tabulate: %v, %d, %d, %v", got, k, g, err)
+	}
+}
+
+// TestTallyErrors: both paths of tabulate, which check the data as they
+// read them, give checkTimes' and checkCodes' errors in their order: the
+// first bad time before any bad code, a bad group before a bad stratum.
+func TestTallyErrors(t *testing.T) {
+	ok := []float64{3, 1, 2, 2, 5, 4}
+	bad := []float64{3, 1, 2, 2, math.NaN(), 4}
+	event := make([]bool, 6)
+	codes := []int{0, 1, 0, 1, 0, 1}
+	badCodes := []int{0, 1, -1, 1, 0, 1}
+	for _, tc := range []struct {
+		time          []float64
+		strata, group []int
+		want          string
+	}{
+		{bad, badCodes, badCodes, "time[4]"},
+		{ok, badCodes, badCodes, "group[2]"},
+		{ok, badCodes, codes, "strata[2]"},
+		{[]float64{3, -1, 2, 2, 5, 4}, codes, nil, "time[1]"},
+		{[]float64{3, 1, 2, math.Inf(1), 5, 4}, nil, badCodes, "time[3]"},
+	} {
+		for _, limit := range []int{tallyDistinct, 0} { // hash, then sort
+			saved := tallyDistinct
+			tallyDistinct = limit
+			_, _, _, err := tabulate(tc.time, event, tc.strata, tc.group)
+			tallyDistinct = saved
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("limit %d, %v strata %v groups %v: error %v, want one about %s", limit, tc.time, tc.strata, tc.group, err, tc.want)
+			}
+		}
+	}
+	if _, _, _, err := tabulate([]float64{math.Copysign(0, -1), 0, 1}, make([]bool, 3), nil, nil); err != nil {
+		t.Errorf("-0: %v", err)
 	}
 }

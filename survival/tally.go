@@ -132,7 +132,12 @@ func hashTally(time []float64, event []bool, strata, group []int) (*tally, int, 
 		}
 		id := tab[h].id
 		if tab[h].key == 0 {
-			if len(keys) == limit {
+			if len(keys) == limit || (len(keys) == 4096 && i-len(keys) < 16 && limit < n) {
+				// Too many distinct times; or the first 4096 were found in
+				// fewer than 4112 rows: among D equally likely times 4096
+				// draws repeat about 4096^2/(2D) times, so D is near 5e5 or
+				// more, past the limit (continuous times: stop now, not
+				// after a full table).
 				return nil, 0, 0
 			}
 			id = int32(len(keys))
@@ -241,16 +246,21 @@ func fromDistinct(keys []uint64, cnt []int32, k, g int) *tally {
 // runs of equal times counted (two passes: rows per stratum, then the
 // counts).
 func sortTally(time []float64, event []bool, strata, group []int) (*tally, int, int, error) {
-	if err := checkTimes(time, event); err != nil {
-		return nil, 0, 0, err
-	}
 	n := len(time)
-	g, err := checkCodes("group", group, n)
-	if err != nil {
-		return nil, 0, 0, err
+	if n == 0 || n > maxObs || len(event) != n {
+		return nil, 0, 0, checkTimes(time, event)
 	}
-	k, err := checkCodes("strata", strata, n)
+	// The times are checked as their keys are made, below; a bad time is
+	// reported before a bad code, as checkTimes before checkCodes would.
+	k := 0
+	g, err := checkCodes("group", group, n)
+	if err == nil {
+		k, err = checkCodes("strata", strata, n)
+	}
 	if err != nil {
+		if terr := checkTimes(time, event); terr != nil {
+			return nil, 0, 0, terr
+		}
 		return nil, 0, 0, err
 	}
 	gbits := bitsFor(g)
@@ -261,7 +271,11 @@ func sortTally(time []float64, event []bool, strata, group []int) (*tally, int, 
 	key := make([]uint64, n)
 	tag := make([]int32, n)
 	for i, t := range time {
-		key[i] = sortkey.Key(t)
+		u := math.Float64bits(t) // t >= 0 (-0 included) and finite: its key is u | 1<<63
+		if u >= 0x7ff0000000000000 && u != 1<<63 {
+			return nil, 0, 0, checkTimes(time, event)
+		}
+		key[i] = u | 1<<63
 		var c int32
 		if event[i] {
 			c = 1
