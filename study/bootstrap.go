@@ -39,7 +39,7 @@ type development struct {
 	s   sample
 	srt *cox.Sorted
 	cut *maxstat.Fixed
-	x   [][]float64 // designRows at knot 0: every column but the hinge is shared
+	x   [][]float64 // designRows but the hinge: shared by the workers
 }
 
 func newDevelopment(s sample) (*development, error) {
@@ -51,7 +51,9 @@ func newDevelopment(s sample) (*development, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &development{s: s, srt: srt, cut: cut, x: designRows(nil, s, 0)}, nil
+	x := designRows(nil, s, 0)
+	x[1] = nil // each worker has a hinge column of its own
+	return &development{s: s, srt: srt, cut: cut, x: x}, nil
 }
 
 // worker is one goroutine's memory for developing the model on resample

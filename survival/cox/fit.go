@@ -497,9 +497,10 @@ func layout(sorted []int32, fixed []float64, codes []int32, labels []int, event 
 }
 
 // grow returns s with length n, its contents left to be overwritten; it
-// reallocates only if s has not the capacity, with an eighth to spare if
-// spare is set: memory reused for bootstrap resamples, whose numbers of
-// distinct rows vary by a fraction of a percent, is then allocated once.
+// reallocates only if s has not the capacity, with 1/32 to spare if spare
+// is set: memory reused for bootstrap resamples, whose numbers of distinct
+// rows vary by 0.5% at 10,000 rows (sd 0.48 sqrt(n) rows of 0.632 n), is
+// then allocated once.
 func grow[T any](s []T, n int, spare bool) []T {
 	if cap(s) >= n {
 		return s[:n]
@@ -507,7 +508,7 @@ func grow[T any](s []T, n int, spare bool) []T {
 	if !spare {
 		return make([]T, n)
 	}
-	return make([]T, n, n+n/8)
+	return make([]T, n, n+n/32)
 }
 
 // unitSum reports whether every value of the rows present (weight > 0;

@@ -134,10 +134,13 @@ func (w *Fitter) Fit(x [][]float64, count []int32, opt *Options) (*Model, error)
 	var weights []float64
 	total := n
 	if count != nil {
-		if cap(w.rows) < n {
-			w.rows = make([]int32, 0, n)
+		present := 0
+		for _, c := range count {
+			if c > 0 {
+				present++
+			}
 		}
-		rows = w.rows[:0]
+		rows = grow(w.rows, present, w.last != nil)[:0]
 		weights = grow(w.weights, n, false)
 		total = 0
 		for _, i := range s.order {
