@@ -22,6 +22,7 @@ type Cohort struct {
 	idEnd []int
 
 	rows, lines []int32 // data row and file line of each record (nil when not read from a file)
+	released    bool    // Release freed the ids and rows
 }
 
 // Len returns the number of records.
@@ -58,6 +59,9 @@ func (c *Cohort) fill(i int, r *record.Record) {
 }
 
 func (c *Cohort) patientID(i int) string {
+	if c.released {
+		panic("cohort: released patient ids read")
+	}
 	start := 0
 	if i > 0 {
 		start = c.idEnd[i-1]
@@ -142,6 +146,30 @@ func (c *Cohort) trim() {
 	c.id, c.idEnd, c.rows, c.lines = exact(c.id), exact(c.idEnd), exact(c.rows), exact(c.lines)
 }
 
+// Release frees the values of every field but those named, and the
+// patients' ids and file rows, for an owner that reads no other field
+// from now on (the study of a registry keeps the columns of its analyses
+// once the scores are computed: the other laboratory values and the ids
+// are a third of a cohort). Reading a released field, id or row panics:
+// a released value is not a missing one. It panics if a name is not a
+// dictionary field.
+func (c *Cohort) Release(keep ...string) {
+	kept := make(map[record.Field]bool, len(keep))
+	for _, name := range keep {
+		f, ok := record.Lookup(name)
+		if !ok {
+			panic("cohort: Release of unknown field " + name)
+		}
+		kept[f] = true
+	}
+	for f := record.PatientID + 1; f < record.NumFields; f++ {
+		if !kept[f] {
+			c.cols[f] = column{width: released, n: c.n}
+		}
+	}
+	c.id, c.idEnd, c.rows, c.lines, c.released = nil, nil, nil, nil, true
+}
+
 // Simulated reports whether any record is synthetic; every output made
 // from such a cohort must carry SimulatedNotice.
 func (c *Cohort) Simulated() bool {
@@ -157,6 +185,9 @@ func (c *Cohort) Simulated() bool {
 // Row returns the 1-based data row and the file line that record i was
 // read from (0, 0 for a cohort not read from a file).
 func (c *Cohort) Row(i int) (row, line int) {
+	if c.released {
+		panic("cohort: released rows read")
+	}
 	if c.rows == nil {
 		return 0, 0
 	}

@@ -23,7 +23,7 @@ import "math"
 // NaN for "") in the same way; patient ids, one a patient, are kept apart
 // (see Cohort).
 type column struct {
-	width int // bytes per value: 0 (every value missing), 1, 2, 4, or 8 (float64)
+	width int // bytes per value: 0 (every value missing), 1, 2, 4, 8 (float64), or released
 	scale int
 	i8    []int8
 	i16   []int16
@@ -36,6 +36,9 @@ type column struct {
 }
 
 const maxScale = 8
+
+// released is the width of a column whose values Cohort.Release freed.
+const released = -1
 
 var pow10 = [maxScale + 1]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8}
 
@@ -80,6 +83,8 @@ func (c *column) at(i int) float64 {
 		if k = int64(c.i32[i]); k == math.MinInt32 {
 			return math.NaN()
 		}
+	case released:
+		panic("cohort: a released field read") // a released value is not a missing one
 	default:
 		return c.f64[i]
 	}

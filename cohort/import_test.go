@@ -464,3 +464,45 @@ func TestExcludeTopMTVCohorts(t *testing.T) {
 		t.Errorf("pooled: %v threshold %v cohorts %v", err, rep.MTVThreshold, rep.MTVOutlierCohorts)
 	}
 }
+
+// TestRelease: the fields kept read as before, every other field, id and
+// row panics when read (a released value is not a missing one), and the
+// memory of the released ones is freed.
+func TestRelease(t *testing.T) {
+	c := cohort.Simulate(2000, 2000, cohort.DefaultSeed)
+	n := c.Len()
+	age, center := c.Floats("age"), c.Texts("center")
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	c.Release("age", "center")
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	t.Logf("released %.0f bytes a patient", (float64(before)-float64(ms.HeapAlloc))/float64(n))
+	if ms.HeapAlloc >= before {
+		t.Errorf("heap %d bytes after Release, %d before", ms.HeapAlloc, before)
+	}
+	if c.Len() != n || !slices.Equal(c.Floats("age"), age) || !slices.Equal(c.Texts("center"), center) {
+		t.Fatal("a kept field changed")
+	}
+	for _, tc := range []struct {
+		name string
+		read func()
+	}{
+		{"numeric field", func() { c.Column("ldh")(0) }},
+		{"text field", func() { c.Text("sex")(0) }},
+		{"record", func() { c.Record(0) }},
+		{"patient id", func() { c.Text("patient_id")(0) }},
+		{"row", func() { c.Row(0) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			tc.read()
+		})
+	}
+}

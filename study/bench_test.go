@@ -32,7 +32,7 @@ func studyLadder() []int {
 // benchCohort simulates n patients, half development and half validation
 // (seed 50), writes them as CSV and loads them with the paper's outlier
 // rule, as "carimpi simulate" followed by "carimpi study --data" would.
-func benchCohort(b *testing.B, n int) (*cohort.Cohort, *cohort.Report) {
+func benchCohort(b testing.TB, n int) (*cohort.Cohort, *cohort.Report) {
 	b.Helper()
 	var buf bytes.Buffer
 	if err := cohort.Simulate(n/2, n-n/2, cohort.DefaultSeed).WriteCSV(&buf); err != nil {

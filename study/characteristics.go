@@ -169,7 +169,7 @@ func continuousRow(v variable, groups [][]int) Characteristic {
 	c := Characteristic{Variable: v.key, Label: v.label, Unit: v.unit, Kind: "continuous", Missing: make([]int, k),
 		Median: nanSlice(k), Q1: nanSlice(k), Q3: nanSlice(k)}
 	samples := make([][]float64, k)
-	var all []float64
+	total := 0
 	for g, idx := range groups {
 		x := v.num(idx) // a copy: filtered in place
 		samples[g] = slices.DeleteFunc(x, math.IsNaN)
@@ -178,7 +178,11 @@ func continuousRow(v variable, groups [][]int) Characteristic {
 			q := stattest.Quantiles(samples[g], 0.5, 0.25, 0.75)
 			c.Median[g], c.Q1[g], c.Q3[g] = q[0], q[1], q[2]
 		}
-		all = append(all, samples[g]...)
+		total += len(samples[g])
+	}
+	all := make([]float64, 0, total)
+	for _, s := range samples {
+		all = append(all, s...)
 	}
 	if len(all) > 0 {
 		q := stattest.Quantiles(all, 0.5, 0.25, 0.75)

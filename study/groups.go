@@ -161,7 +161,7 @@ func (out *Output) addCombined(p *patients, idx []int, haveInflaMix bool) {
 // score (named name), the original IMPI and the IPI, where each can be
 // computed.
 func discrimination(p *patients, idx []int, endpoint, name string, tau float64) *Discrimination {
-	o := p.endpoint(endpoint).pick(idx)
+	o := p.endpoint(endpoint)
 	d := &Discrimination{Endpoint: endpoint, UnoTau: tau}
 	for k, ix := range []struct {
 		name string
@@ -174,20 +174,18 @@ func discrimination(p *patients, idx []int, endpoint, name string, tau float64) 
 		if k > 0 && ix.name == name {
 			continue // the model is IMPI itself
 		}
-		in := func(k int) bool {
-			return !math.IsNaN(ix.of(idx[k])) && !math.IsNaN(o.time[k]) && !math.IsNaN(o.event[k])
-		}
+		in := func(i int) bool { return !math.IsNaN(ix.of(i)) && !math.IsNaN(o.time(i)) && !math.IsNaN(o.event(i)) }
 		n := 0
-		for k := range idx {
-			if in(k) {
+		for _, i := range idx {
+			if in(i) {
 				n++
 			}
 		}
 		t, s, e := make([]float64, 0, n), make([]float64, 0, n), make([]bool, 0, n)
-		for k, i := range idx {
-			if in(k) {
-				t = append(t, o.time[k])
-				e = append(e, o.event[k] == 1)
+		for _, i := range idx {
+			if in(i) {
+				t = append(t, o.time(i))
+				e = append(e, o.event(i) == 1)
 				s = append(s, ix.of(i))
 			}
 		}

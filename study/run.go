@@ -223,6 +223,9 @@ func (a *analysis) develop() error {
 		return err
 	}
 	p.scoreAll(a.scorer) // again, now with the fitted CAR-IMPI for the combined groups
+	if opt.ReleaseCohort {
+		a.c.Release(analysisFields...)
+	}
 	a.log.step("cutoffs: median %.4g, terciles %.4g / %.4g", q[0], q[1], q[2])
 	return nil
 }

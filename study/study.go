@@ -50,6 +50,12 @@ type Options struct {
 	// InflaMix is the user's InflaMix model; nil leaves the InflaMix
 	// sections as a visible note (carimpi ships no InflaMix model).
 	InflaMix *scores.InflaMixModel
+	// ReleaseCohort lets Run free the cohort's fields it no longer reads
+	// once every patient is scored (cohort.Release keeping analysisFields),
+	// for a caller that does not use the cohort after Run, such as the
+	// study command: at registry size the other laboratory values and the
+	// ids are a third of the cohort.
+	ReleaseCohort bool
 }
 
 // Output is everything the study produces.
@@ -126,6 +132,14 @@ type patients struct {
 	score           []float64 // CAR-IMPI, set after the fit
 	c               *cohort.Cohort
 }
+
+// analysisFields are the cohort's fields the study reads once every
+// patient is scored: Table 1 and the supplementary tables, the
+// multivariable models, toxicity, competing risks and the endpoints.
+var analysisFields = []string{"cohort", "center", "age", "sex", "stage", "mtv_ml", "ecog", "product", "prior_lines",
+	"bridging", "primary_refractory", "bulky", "prior_auto_hct", "transformed", "double_hit", "ldh", "ldh_uln", "crp",
+	"ferritin", "hb", "plt", "anc", "pfs_months", "pfs_event", "os_months", "os_event", "pfs_cause",
+	"crs_grade", "icans_grade", "icu", "tocilizumab", "corticosteroids", "simulated"}
 
 // endpointColumns is an endpoint of every patient, read from the cohort
 // (NaN where missing).

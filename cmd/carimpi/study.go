@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -56,6 +58,13 @@ The folder is replaced as a whole (built beside it, then swapped in), so no
 file of an earlier run remains; a non-empty folder that is not a carimpi
 report (one whose ` + outfile.Manifest + ` lists every entry) is refused
 unless --force, and a folder holding an input is always refused.
+
+Memory: the study sets Go's soft memory limit for the cohort it loaded,
+max(192 MiB, 48 MiB + n x (320 + 72 x workers) bytes) for n patients and
+GOMAXPROCS bootstrap workers (269 MiB for 5e5 patients on 2 cores), so that
+the process holds about its live data rather than twice it. It grows with
+the cohort as the live data do. Set GOMEMLIMIT (e.g. 1GiB, or off) to
+choose your own.
 ` + researchNotice,
 		Flags: fs,
 	}
@@ -94,6 +103,7 @@ unless --force, and a folder holding an input is always refused.
 		if err != nil {
 			return err
 		}
+		defer setMemoryLimit(co.Len())()
 		im, err := loadInflaMix(*inflamix)
 		if err != nil {
 			return err
@@ -117,7 +127,7 @@ unless --force, and a folder holding an input is always refused.
 			return err
 		}
 		opt := study.Options{Develop: dev, Validate: val, Endpoint: *endpoint, Seed: seed,
-			Bootstrap: boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im, DataSHA256: sum}
+			Bootstrap: boot, Software: "carimpi " + version, Bands: *bands, InflaMix: im, DataSHA256: sum, ReleaseCohort: true}
 		if !*quiet {
 			opt.Progress = stderr
 			fmt.Fprintf(stderr, "carimpi study: %s (seed %d). %s\n", textsafe.Terminal(rep.Source), seed, researchNotice)
@@ -142,6 +152,18 @@ unless --force, and a folder holding an input is always refused.
 		return nil
 	}
 	return c
+}
+
+// setMemoryLimit sets the study's soft memory limit for a cohort of n
+// patients (study.MemoryLimit, with GOMAXPROCS bootstrap workers) unless
+// the user set GOMEMLIMIT, and returns the function that restores the
+// limit before it.
+func setMemoryLimit(n int) (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	old := debug.SetMemoryLimit(study.MemoryLimit(n, runtime.GOMAXPROCS(0)))
+	return func() { debug.SetMemoryLimit(old) }
 }
 
 // dataSHA256 is the hex SHA-256 of the data file's bytes (of the embedded
