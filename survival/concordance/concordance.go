@@ -201,6 +201,27 @@ func compute(time []float64, event []bool, score []float64, opt Options, timeWei
 		parts = append(parts, p)
 		lo = hi
 	}
+	// The walks read each row's time, event, rank and weight and add to its
+	// counts: with the rows laid out in the walks' order (position k holds
+	// row ord[k]) they do so in sequence instead of at random, once per
+	// row for each walk. Below, rows are positions in that layout.
+	var rowOf []int // the row at each position, for the clusters
+	if opt.Cluster != nil {
+		rowOf = slices.Clone(ord)
+	}
+	time, event, rank, weights, start = inOrder(ord, time), inOrder(ord, event), inOrder(ord, rank), inOrder(ord, weights), inOrder(ord, start)
+	if byStart != nil {
+		at := make([]int, n)
+		for k, i := range ord {
+			at[i] = k
+		}
+		for k, i := range byStart {
+			byStart[k] = at[i]
+		}
+	}
+	for k := range ord {
+		ord[k] = k
+	}
 	walk := func(s *sweep) {
 		for k, p := range parts {
 			if start == nil && s.all.tree == nil {
@@ -264,7 +285,7 @@ func compute(time []float64, event []bool, score []float64, opt Options, timeWei
 		}
 	} else {
 		sum := map[int]float64{}
-		for i, c := range opt.Cluster {
+		for i, c := range inOrder(rowOf, opt.Cluster) {
 			sum[c] += dfbeta(i)
 		}
 		codes := slices.Sorted(maps.Keys(sum)) // a fixed order of summation
@@ -277,6 +298,18 @@ func compute(time []float64, event []bool, score []float64, opt Options, timeWei
 		r.C, r.SE = nan, nan
 	}
 	return r
+}
+
+// inOrder returns v[ord[k]] for k = 0, 1, ...; nil for nil v.
+func inOrder[T any](ord []int, v []T) []T {
+	if v == nil {
+		return nil
+	}
+	out := make([]T, len(ord))
+	for k, i := range ord {
+		out[k] = v[i]
+	}
+	return out
 }
 
 // fixCounting ties start and stop times that differ by rounding error
