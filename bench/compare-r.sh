@@ -38,6 +38,13 @@
 # test never needs R.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for t in "$@"; do
+  case $t in
+    cox | km | logrank | concordance | floor | lifelines | maxstat | validation | cif | finegray) ;;
+    -h | --help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "compare-r.sh: unknown topic $t (bench/compare-r.sh --help lists them)" >&2; exit 2 ;;
+  esac
+done
 if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'suppressMessages({library(survival); library(data.table)})' >/dev/null 2>&1; then
   echo "Rscript with survival and data.table not found: install r-base-core r-cran-survival r-cran-data.table to compare with R" >&2
   exit 0
