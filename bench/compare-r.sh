@@ -144,15 +144,15 @@ summ='function summ(s,   a, k, i, j, t, m) {
   return sprintf("%.3g [%.3g-%.3g]", m, a[1], a[k]) }'
 if [ -s "$res" ]; then
   echo
-  echo "level    topic        n        Go s (wall)            other s (wall)        Go/other wall              Go/other CPU           peak MB Go | R      check Go | other"
+  echo "level    topic        n        Go s (wall)            other s (wall)        Go s (CPU)             other s (CPU)         Go/other wall              Go/other CPU           peak MB Go | R      check Go | other"
   awk "$summ"'
   { key = $1 " " $2 " " $3; if (!(key in seen)) { seen[key] = 1; order[++nk] = key }
-    gw[key] = gw[key] " " $5; rw[key] = rw[key] " " $7
+    gw[key] = gw[key] " " $5; rw[key] = rw[key] " " $7; gc[key] = gc[key] " " $6; rc[key] = rc[key] " " $8
     rwall[key] = rwall[key] " " ($7 > 0 ? $5 / $7 : "nan"); rcpu[key] = rcpu[key] " " ($8 > 0 ? $6 / $8 : "nan")
     gm[key] = gm[key] " " $9; rm[key] = rm[key] " " $10; chk[key] = $11 " | " $12 }
   END { for (i = 1; i <= nk; i++) { k = order[i]; split(k, p, " ")
       mem = (p[1] == "process") ? summ(gm[k]) " | " summ(rm[k]) : "-"
-      printf "%-8s %-12s %-8s %-22s %-21s %-22s %-22s %-19s %s\n", p[1], p[2], p[3], summ(gw[k]), summ(rw[k]), summ(rwall[k]), summ(rcpu[k]), mem, chk[k] } }' "$res"
+      printf "%-8s %-12s %-8s %-22s %-21s %-22s %-21s %-22s %-22s %-19s %s\n", p[1], p[2], p[3], summ(gw[k]), summ(rw[k]), summ(gc[k]), summ(rc[k]), summ(rwall[k]), summ(rcpu[k]), mem, chk[k] } }' "$res"
 fi
 
 for t in "${topics[@]}"; do
