@@ -126,11 +126,11 @@ func TestMemoryLimit(t *testing.T) {
 	}{
 		{504, 2, 192 * mib},
 		{50000, 2, 192 * mib},
-		{500000, 2, 48*mib + 500000*464}, // 269 MiB
-		{1000000, 2, 48*mib + 1000000*464},
-		{1000000, 1, 48*mib + 1000000*392},
-		{1000000, 0, 48*mib + 1000000*392}, // at least one worker
-		{1000000, 16, 48*mib + 1000000*(320+16*72)},
+		{500000, 2, 48*mib + 500000*424}, // 250 MiB
+		{1000000, 2, 48*mib + 1000000*424},
+		{1000000, 1, 48*mib + 1000000*352},
+		{1000000, 0, 48*mib + 1000000*352}, // at least one worker
+		{1000000, 16, 48*mib + 1000000*(280+16*72)},
 	} {
 		if got := MemoryLimit(tc.n, tc.workers); got != tc.want {
 			t.Errorf("MemoryLimit(%d, %d) = %d, want %d", tc.n, tc.workers, got, tc.want)

@@ -60,8 +60,8 @@ report (one whose ` + outfile.Manifest + ` lists every entry) is refused
 unless --force, and a folder holding an input is always refused.
 
 Memory: the study sets Go's soft memory limit for the cohort it loaded,
-max(192 MiB, 48 MiB + n x (320 + 72 x workers) bytes) for n patients and
-GOMAXPROCS bootstrap workers (269 MiB for 5e5 patients on 2 cores), so that
+max(192 MiB, 48 MiB + n x (280 + 72 x workers) bytes) for n patients and
+GOMAXPROCS bootstrap workers (250 MiB for 5e5 patients on 2 cores), so that
 the process holds about its live data rather than twice it. It grows with
 the cohort as the live data do. Set GOMEMLIMIT (e.g. 1GiB, or off) to
 choose your own.
@@ -84,6 +84,8 @@ choose your own.
 		// over the two cohorts analysed, not a third one in the file.
 		var co *cohort.Cohort
 		var rep *cohort.Report
+		restoreGC := loadingGC()
+		defer restoreGC() // on an early return
 		if cf.data == "" {
 			if cf.mapFile != "" || cf.units != "" || cf.sheet != "" {
 				return usagef("--map, --units and --sheet need --data")
@@ -100,6 +102,7 @@ choose your own.
 			opts.ExcludeTopMTV = 0
 			co, rep, err = cohort.LoadFile(cf.data, opts)
 		}
+		restoreGC()
 		if err != nil {
 			return err
 		}
@@ -164,6 +167,25 @@ func setMemoryLimit(n int) (restore func()) {
 	}
 	old := debug.SetMemoryLimit(study.MemoryLimit(n, runtime.GOMAXPROCS(0)))
 	return func() { debug.SetMemoryLimit(old) }
+}
+
+// loadingGC makes the collector run once the heap has grown by half the
+// live data (GOGC=50) while the cohort loads, when its size, and so the
+// study's memory limit, is not known yet (at 1e6 patients the load holds
+// 240 MB live), unless the user set GOGC or GOMEMLIMIT; it returns the
+// function that restores the setting (once, however often called).
+func loadingGC() (restore func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(50)
+	done := false
+	return func() {
+		if !done {
+			debug.SetGCPercent(old)
+			done = true
+		}
+	}
 }
 
 // dataSHA256 is the hex SHA-256 of the data file's bytes (of the embedded
