@@ -10,15 +10,16 @@ package study
 // per-patient columns and, per bootstrap worker, the resample's buffers.
 // Measured (gctrace's largest live heap, B = 200, bench/study.sh's
 // cohorts, the cohort released as the command does): 207 MB at 5e5 and
-// 361 MB at 1e6 patients on 2 workers (about 53 MB + 308 bytes a patient),
-// 162 MB at 5e5 on 1 (the bootstrap's workers take 56-90 bytes a patient
-// each); writing the report holds up to about 90 MB at any size (the
-// figures' canvases).
+// 361 MB at 1e6 patients on 2 workers (about 53 MB + 308 bytes a patient);
+// 162, 207 and 249 MB at 5e5 on 1, 2 and 4 workers (GOMAXPROCS), about 58
+// bytes a patient a worker; writing the report holds up to about 90 MB at
+// any size (the figures' canvases).
 const (
 	// memoryFloor covers writing the report and small cohorts.
 	memoryFloor = 192 << 20
 	// memoryBase, memoryPerPatient and memoryPerWorkerPatient give that
-	// live heap about 25% of room or more (1.27 at 5e5, 1.31 at 1e6).
+	// live heap about 25% of room or more (at 5e5 1.27 on 2 workers and
+	// 1.34 on 4, at 1e6 1.31 on 2).
 	memoryBase             = 48 << 20
 	memoryPerPatient       = 280
 	memoryPerWorkerPatient = 72
