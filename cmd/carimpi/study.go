@@ -63,8 +63,10 @@ Memory: the study sets Go's soft memory limit for the cohort it loaded,
 max(192 MiB, 48 MiB + n x (280 + 72 x workers) bytes) for n patients and
 GOMAXPROCS bootstrap workers (250 MiB for 5e5 patients on 2 cores), so that
 the process holds about its live data rather than twice it. It grows with
-the cohort as the live data do. Set GOMEMLIMIT (e.g. 1GiB, or off) to
-choose your own.
+the cohort as the live data do. While the cohort loads, before its size is
+known, the collector runs at GOGC=50. Set GOMEMLIMIT (e.g. 1GiB, or off)
+to choose your own limit (the load then keeps GOGC as it is), or GOGC to
+choose the load's.
 ` + researchNotice,
 		Flags: fs,
 	}
