@@ -61,26 +61,13 @@ func hashTally(time []float64, event []bool, strata, group []int) (*tally, int, 
 	if n == 0 || n > maxObs || len(event) != n || (strata != nil && len(strata) != n) || (group != nil && len(group) != n) {
 		return nil, 0, 0
 	}
-	cells := 4*n + 4096
-	// k and g are 1 + the largest codes so far; the counts have room for
-	// codes below kc and gc, raised to at least 1.5 times when a larger
-	// code comes (exactly 2 and 3 for 2 or 3 codes, so the counts stay
-	// dense), so that new largest codes cost a copy of the counts only
-	// O(log(k g)) times.
-	k, g, kc, gc := 1, 1, 1, 1
-	limit := min(tallyDistinct, cells/2)
-	// Open addressing with linear probing, at most half full; keys have
-	// the top bit set (times >= 0), so 0 marks an empty slot.
-	type slot struct {
-		key uint64
-		id  int32
-	}
-	const phi = 0x9e3779b97f4a7c15 // multiplicative (Fibonacci) hashing
-	shift := uint(64 - 10)
-	tab := make([]slot, 1<<10)
-	mask := uint64(len(tab) - 1)
-	var keys []uint64 // by id, in order of first appearance
-	var cnt []int32   // [(id*kc*gc + s*gc + c)*2 + {0, 1}]
+	hc := &hashCounts{n: n, cells: 4*n + 4096, k: 1, g: 1, kc: 1, gc: 1, shift: 64 - 10, tab: make([]slot, 1<<10)}
+	hc.limit = min(tallyDistinct, hc.cells/2)
+	// The loop keeps hc's fields in locals, refreshed after the rare calls
+	// that change them (a new time, a new largest code): with fewer values
+	// live it runs from registers.
+	tab, mask, shift := hc.tab, uint64(len(hc.tab)-1), hc.shift
+	cnt, k, g, kc, gc := hc.cnt, hc.k, hc.g, hc.kc, hc.gc
 	event = event[:n] // of time's length: no bounds checks in the loop
 	if strata != nil {
 		strata = strata[:n]
@@ -103,28 +90,10 @@ func hashTally(time []float64, event []bool, strata, group []int) (*tally, int, 
 			c = group[i]
 		}
 		if uint(s) >= uint(k) || uint(c) >= uint(g) {
-			if s < 0 || s > n || c < 0 || c > n {
+			if !hc.code(s, c) {
 				return nil, 0, 0
 			}
-			k, g = max(k, s+1), max(g, c+1)
-			if k > kc || g > gc {
-				k2, g2 := kc, gc
-				if k > kc {
-					k2 = max(k, kc+kc/2)
-				}
-				if g > gc {
-					g2 = max(g, gc+gc/2)
-				}
-				if k2*g2 > cells {
-					return nil, 0, 0
-				}
-				cnt = restride(cnt, len(keys), kc, gc, k2, g2)
-				kc, gc = k2, g2
-				limit = min(tallyDistinct, cells/(2*kc*gc))
-				if len(keys) > limit {
-					return nil, 0, 0
-				}
-			}
+			cnt, k, g, kc, gc = hc.cnt, hc.k, hc.g, hc.kc, hc.gc
 		}
 		h := key * phi >> shift
 		for tab[h].key != key && tab[h].key != 0 {
@@ -132,30 +101,11 @@ func hashTally(time []float64, event []bool, strata, group []int) (*tally, int, 
 		}
 		id := tab[h].id
 		if tab[h].key == 0 {
-			if len(keys) == limit || (len(keys) == 4096 && i-len(keys) < 16 && limit < n) {
-				// Too many distinct times; or the first 4096 were found in
-				// fewer than 4112 rows: among D equally likely times 4096
-				// draws repeat about 4096^2/(2D) times, so D is near 5e5 or
-				// more, past the limit (continuous times: stop now, not
-				// after a full table).
+			if !hc.insert(key, h, i) {
 				return nil, 0, 0
 			}
-			id = int32(len(keys))
-			tab[h] = slot{key, id}
-			keys = append(keys, key)
-			cnt = append(cnt, make([]int32, 2*kc*gc)...)
-			if 2*len(keys) > len(tab) {
-				shift--
-				tab = make([]slot, 2*len(tab))
-				mask = uint64(len(tab) - 1)
-				for j, k := range keys {
-					h := k * phi >> shift
-					for tab[h].key != 0 {
-						h = (h + 1) & mask
-					}
-					tab[h] = slot{k, int32(j)}
-				}
-			}
+			id = int32(len(hc.keys) - 1)
+			tab, mask, shift, cnt = hc.tab, uint64(len(hc.tab)-1), hc.shift, hc.cnt
 		}
 		e := int32(0) // branch-free: events and censorings alternate at random
 		if event[i] {
@@ -165,7 +115,89 @@ func hashTally(time []float64, event []bool, strata, group []int) (*tally, int, 
 		cnt[j]++
 		cnt[j+1] += e
 	}
-	return fromDistinct(keys, restride(cnt, len(keys), kc, gc, k, g), k, g), k, g
+	return fromDistinct(hc.keys, restride(cnt, len(hc.keys), kc, gc, k, g), k, g), k, g
+}
+
+// phi is the multiplier of hashCounts' multiplicative (Fibonacci) hashing.
+const phi = 0x9e3779b97f4a7c15
+
+// slot is an entry of hashCounts' table: a time's key and its id.
+type slot struct {
+	key uint64
+	id  int32
+}
+
+// hashCounts is the state of hashTally's pass: the table of distinct
+// times (open addressing with linear probing, at most half full; keys
+// have the top bit set, times being >= 0, so 0 marks an empty slot), the
+// times by id in order of first appearance, and the counts.
+type hashCounts struct {
+	n, cells, limit int
+	tab             []slot
+	shift           uint
+	keys            []uint64
+	cnt             []int32 // [(id*kc*gc + s*gc + c)*2 + {0, 1}]
+	// k and g are 1 + the largest codes so far; the counts have room for
+	// codes below kc and gc, raised to at least 1.5 times when a larger
+	// code comes (exactly 2 and 3 for 2 or 3 codes, so the counts stay
+	// dense), so that new largest codes cost a copy of the counts only
+	// O(log(k g)) times.
+	k, g, kc, gc int
+}
+
+// code takes stratum s and group c, one of them at least the largest so
+// far; false when a code is outside 0..n or there would be too many cells.
+func (hc *hashCounts) code(s, c int) bool {
+	if s < 0 || s > hc.n || c < 0 || c > hc.n {
+		return false
+	}
+	hc.k, hc.g = max(hc.k, s+1), max(hc.g, c+1)
+	if hc.k <= hc.kc && hc.g <= hc.gc {
+		return true
+	}
+	k2, g2 := hc.kc, hc.gc
+	if hc.k > hc.kc {
+		k2 = max(hc.k, hc.kc+hc.kc/2)
+	}
+	if hc.g > hc.gc {
+		g2 = max(hc.g, hc.gc+hc.gc/2)
+	}
+	if k2*g2 > hc.cells {
+		return false
+	}
+	hc.cnt = restride(hc.cnt, len(hc.keys), hc.kc, hc.gc, k2, g2)
+	hc.kc, hc.gc = k2, g2
+	hc.limit = min(tallyDistinct, hc.cells/(2*k2*g2))
+	return len(hc.keys) <= hc.limit
+}
+
+// insert adds key, a new time met at row i, in the empty slot h; false when
+// there are too many distinct times.
+func (hc *hashCounts) insert(key, h uint64, i int) bool {
+	d := len(hc.keys)
+	if d == hc.limit || (d == 4096 && i-d < 16 && hc.limit < hc.n) {
+		// Too many distinct times; or the first 4096 were found in fewer
+		// than 4112 rows: among D equally likely times 4096 draws repeat
+		// about 4096^2/(2D) times, so D is near 5e5 or more, past the
+		// limit (continuous times: stop now, not after a full table).
+		return false
+	}
+	hc.tab[h] = slot{key, int32(d)}
+	hc.keys = append(hc.keys, key)
+	hc.cnt = append(hc.cnt, make([]int32, 2*hc.kc*hc.gc)...)
+	if 2*len(hc.keys) > len(hc.tab) {
+		hc.shift--
+		hc.tab = make([]slot, 2*len(hc.tab))
+		mask := uint64(len(hc.tab) - 1)
+		for j, k := range hc.keys {
+			h := k * phi >> hc.shift
+			for hc.tab[h].key != 0 {
+				h = (h + 1) & mask
+			}
+			hc.tab[h] = slot{k, int32(j)}
+		}
+	}
+	return true
 }
 
 // restride copies counts laid out [(id*k*g + s*g + c)*2 + e] for d ids into
