@@ -182,16 +182,11 @@ func binaryTest(y func(i int) float64, idx []int, group func(i int) int, names [
 	return tx
 }
 
-// levelsOf returns the distinct non-empty values of s in R's factor order
-// (factor.Levels), with ref first when present. The values are made
-// distinct before factor.Levels sorts them (the order depends only on
-// which values there are): a column of 5e5 strings is not copied twice
-// and sorted.
-func levelsOf(s []string, ref string) []string {
-	return levelsAt(len(s), func(i int) string { return s[i] }, ref)
-}
-
-// levelsAt is levelsOf of the n values at(0), ..., at(n-1).
+// levelsAt returns the distinct non-empty values among at(0), ...,
+// at(n-1) in R's factor order (factor.Levels), with ref first when
+// present. The values are made distinct before factor.Levels sorts them
+// (the order depends only on which values there are): a column of 5e5
+// strings is not copied twice and sorted.
 func levelsAt(n int, at func(i int) string, ref string) []string {
 	var vals []string
 	seen := map[string]bool{}
