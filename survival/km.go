@@ -499,8 +499,14 @@ func confInt(s, se float64, ct ConfType, z float64) (lower, upper float64) {
 		if s == 0 {
 			return nan, nan
 		}
-		h, ls := z*se, math.Log(s)
-		return math.Exp(ls - h), math.Min(math.Exp(ls+h), 1)
+		// exp(log S -+ h) as survfit_confint writes it, without the log
+		// (the same to a few units in the last place).
+		h := z * se
+		lower, upper = s*math.Exp(-h), s*math.Exp(h)
+		if upper > 1 {
+			upper = 1
+		}
+		return lower, upper
 	}
 }
 

@@ -21,11 +21,21 @@ var tolerance = math.Sqrt(0x1p-52)
 // run; tol = sqrt(machine epsilon). NaN and infinite times are left as
 // they are. It reports whether any time changed.
 func Sorted(key []uint64) bool {
+	// The finite times are one run of the sorted keys (NaN and -Inf sort
+	// before, +Inf and NaN after).
+	a, b := 0, len(key)
+	for a < b && !finiteKey(key[a]) {
+		a++
+	}
+	for b > a && !finiteKey(key[b-1]) {
+		b--
+	}
+	key = key[a:b]
 	var sum float64
 	distinct := 0
 	for i, k := range key {
-		if v := sortkey.Value(k); isFinite(v) && (i == 0 || k != key[i-1]) {
-			sum += math.Abs(v)
+		if i == 0 || k != key[i-1] {
+			sum += math.Abs(sortkey.Value(k))
 			distinct++
 		}
 	}
@@ -33,23 +43,19 @@ func Sorted(key []uint64) bool {
 		return false
 	}
 	meanAbs := sum / float64(distinct)
+	// A gap above far is too wide to tie by either rule without the
+	// division (twice the bound: a margin for its rounding).
+	far := 2 * math.Max(tolerance, tolerance*meanAbs)
 	changed := false
-	var cut, prev uint64
-	started := false
+	cut, prev := key[0], key[0]
+	prevValue := sortkey.Value(prev)
 	for i, k := range key {
-		v := sortkey.Value(k)
-		if !isFinite(v) {
-			continue
-		}
-		if !started {
-			cut, prev, started = k, k, true
-		}
 		if k != prev {
-			dy := v - sortkey.Value(prev)
-			if !(dy <= tolerance || dy/meanAbs <= tolerance) {
+			v := sortkey.Value(k)
+			if dy := v - prevValue; dy > far || !(dy <= tolerance || dy/meanAbs <= tolerance) {
 				cut = k
 			}
-			prev = k
+			prev, prevValue = k, v
 		}
 		if k != cut {
 			key[i] = cut
@@ -57,6 +63,11 @@ func Sorted(key []uint64) bool {
 		}
 	}
 	return changed
+}
+
+// finiteKey reports whether k is the sortkey.Key of a finite time.
+func finiteKey(k uint64) bool {
+	return k > sortkey.Key(math.Inf(-1)) && k < sortkey.Key(math.Inf(1))
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -20,6 +20,11 @@ func TestApply(t *testing.T) {
 		{"days/30.4375", []float64{365 / 30.4375, 365 * (1 / 30.4375), 20}, []float64{min(365/30.4375, 365*(1/30.4375)), min(365/30.4375, 365*(1/30.4375)), 20}},
 		{"run", []float64{1e6, 1e6 * (1 + 1e-9), 1e6 * (1 + 2e-9), 2e6}, []float64{1e6, 1e6, 1e6, 2e6}},
 		{"inf kept", []float64{math.Inf(1), 1, 1 + 1e-12}, []float64{math.Inf(1), 1, 1}},
+		{"infinities kept", []float64{math.Inf(1), 2, math.Inf(-1), 2 + 1e-12, -1}, []float64{math.Inf(1), 2, math.Inf(-1), 2, -1}},
+		// Gaps near the bound, decided by the exact rule: 2e-8 > tol but
+		// 2e-8/mean|y| <= tol; 3e-5/mean|y| = 2.25e-8 > tol.
+		{"relative tie", []float64{0, 2e-8, 5}, []float64{0, 0, 5}},
+		{"relative gap", []float64{1000, 1000.00003, 3000}, []float64{1000, 1000.00003, 3000}},
 	} {
 		in := slices.Clone(tc.in)
 		got := Apply(in)
