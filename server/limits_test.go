@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"carimpi/server"
 )
@@ -66,8 +67,23 @@ func TestBatchNeverTruncatesSilently(t *testing.T) {
 	big := csvRows(20000) // ~ 400 KB
 	small := csvRows(10)
 
-	// Declared length past the cap: 413, nothing streamed.
-	resp, b, err := post(t, url, "text/csv", "text/csv", strings.NewReader(big))
+	// Declared length past the cap: 413, nothing streamed. The client
+	// waits for the server's go-ahead before sending the body, as curl does
+	// for large bodies: otherwise a refusal before the body is read can
+	// reach it as a connection reset mid-upload (seen under load).
+	req, err := http.NewRequest("POST", url, strings.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Expect", "100-continue")
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, ExpectContinueTimeout: 10 * time.Second}}
+	resp, err := client.Do(req)
+	var b []byte
+	if err == nil {
+		b, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
 	if err != nil || resp.StatusCode != 413 || !strings.Contains(string(b), "larger than 64 KiB") {
 		t.Fatalf("declared length: %v %v %s", resp, err, b)
 	}
