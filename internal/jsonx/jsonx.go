@@ -4,7 +4,6 @@
 package jsonx
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"math"
@@ -73,12 +72,8 @@ func appendFloat(b []byte, v float64) []byte {
 
 // Write encodes v as indented JSON followed by a newline.
 func Write(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// Encode writes nothing unless all of v encodes, in one Write.
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return enc.Encode(v)
 }
