@@ -339,16 +339,19 @@ func (r *kmJSON) writeTable(w io.Writer) error {
 	} else {
 		for _, s := range r.Strata {
 			fmt.Fprintf(w, "\n%s: survival at each event time\n", s.Name)
-			tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprint(tw, "time\tat risk\tevents\tsurvival\tstd.err\tCI\t\n")
-			for i := range s.Time {
+			err := writeRightAligned(w, "time\tat risk\tevents\tsurvival\tstd.err\tCI\t", len(s.Time), func(i int, b []byte) ([]byte, bool) {
 				if s.NEvent[i] == 0 {
-					continue
+					return b, false
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%.4f\t%s\t%s\t\n", kmTime(s.Time[i]), kmTime(s.NRisk[i]), kmTime(s.NEvent[i]),
-					s.Surv[i], kmProb(s.StdErr[i]), kmCI(s.Lower[i], s.Upper[i], kmProb))
-			}
-			if err := tw.Flush(); err != nil {
+				b = append(appendKMTime(b, s.Time[i]), '\t')
+				b = append(appendKMTime(b, s.NRisk[i]), '\t')
+				b = append(appendKMTime(b, s.NEvent[i]), '\t')
+				b = append(strconv.AppendFloat(b, s.Surv[i], 'f', 4, 64), '\t')
+				b = append(appendKMProb(b, s.StdErr[i]), '\t')
+				b = append(appendKMProb(b, s.Lower[i]), " to "...)
+				return append(appendKMProb(b, s.Upper[i]), '\t'), true
+			})
+			if err != nil {
 				return err
 			}
 		}
@@ -357,7 +360,11 @@ func (r *kmJSON) writeTable(w io.Writer) error {
 	return err
 }
 
-func kmTime(t float64) string { return strconv.FormatFloat(t, 'g', 6, 64) }
+func kmTime(t float64) string { return string(appendKMTime(nil, t)) }
+
+// appendKMTime appends a time or count as the tables print it: 6
+// significant digits.
+func appendKMTime(b []byte, t float64) []byte { return strconv.AppendFloat(b, t, 'g', 6, 64) }
 
 func kmMedian(t float64) string {
 	if math.IsNaN(t) {
@@ -366,11 +373,15 @@ func kmMedian(t float64) string {
 	return kmTime(t)
 }
 
-func kmProb(v float64) string {
+func kmProb(v float64) string { return string(appendKMProb(nil, v)) }
+
+// appendKMProb appends a probability or standard error to 4 decimals, NA
+// when not finite.
+func appendKMProb(b []byte, v float64) []byte {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "NA"
+		return append(b, "NA"...)
 	}
-	return fmt.Sprintf("%.4f", v)
+	return strconv.AppendFloat(b, v, 'f', 4, 64)
 }
 
 // kmLimit formats a confidence limit of a median; NR = not reached.

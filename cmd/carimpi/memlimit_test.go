@@ -9,7 +9,7 @@ import (
 
 // TestStudyMemoryLimit: the study command sets its soft memory limit for
 // the run only when GOMEMLIMIT is unset, and restores the limit (and
-// GOGC, see loadingGC) before it when done.
+// GOGC, see gcPercent) before it when done.
 func TestStudyMemoryLimit(t *testing.T) {
 	for _, tc := range []struct {
 		name, env string
@@ -44,10 +44,10 @@ func TestStudyMemoryLimit(t *testing.T) {
 	}
 }
 
-// TestLoadingGC: while the cohort loads the collector runs at GOGC=50
-// unless the user set GOGC or GOMEMLIMIT, and the setting before it is
-// restored once, however often restore is called.
-func TestLoadingGC(t *testing.T) {
+// TestGCPercent: gcPercent sets GOGC unless the user set GOGC or
+// GOMEMLIMIT, and the setting before it is restored once, however often
+// restore is called.
+func TestGCPercent(t *testing.T) {
 	percent := func() int {
 		p := debug.SetGCPercent(100)
 		debug.SetGCPercent(p)
@@ -65,7 +65,7 @@ func TestLoadingGC(t *testing.T) {
 			t.Setenv("GOGC", tc.gogc)
 			t.Setenv("GOMEMLIMIT", tc.memlimit)
 			before := percent()
-			restore := loadingGC()
+			restore := gcPercent(50)
 			during := percent()
 			restore()
 			debug.SetGCPercent(70) // a later change is not undone by a second restore
@@ -73,7 +73,7 @@ func TestLoadingGC(t *testing.T) {
 			after := percent()
 			debug.SetGCPercent(before)
 			if want := cmp.Or(tc.want, before); during != want || after != 70 {
-				t.Errorf("GOGC %d during the load (want %d), %d after", during, want, after)
+				t.Errorf("GOGC %d during the run (want %d), %d after", during, want, after)
 			}
 		})
 	}

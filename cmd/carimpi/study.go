@@ -86,7 +86,7 @@ choose the load's.
 		// over the two cohorts analysed, not a third one in the file.
 		var co *cohort.Cohort
 		var rep *cohort.Report
-		restoreGC := loadingGC()
+		restoreGC := gcPercent(50)
 		defer restoreGC() // on an early return
 		if cf.data == "" {
 			if cf.mapFile != "" || cf.units != "" || cf.sheet != "" {
@@ -171,16 +171,18 @@ func setMemoryLimit(n int) (restore func()) {
 	return func() { debug.SetMemoryLimit(old) }
 }
 
-// loadingGC makes the collector run once the heap has grown by half the
-// live data (GOGC=50) while the cohort loads, when its size, and so the
-// study's memory limit, is not known yet (at 1e6 patients the load holds
-// 240 MB live), unless the user set GOGC or GOMEMLIMIT; it returns the
-// function that restores the setting (once, however often called).
-func loadingGC() (restore func()) {
+// gcPercent makes the collector run once the heap has grown by p percent
+// of the live data (GOGC=p) unless the user set GOGC or GOMEMLIMIT; it
+// returns the function that restores the setting (once, however often
+// called). The study loads its cohort at GOGC=50, when its size, and so
+// the study's memory limit, is not known yet (at 1e6 patients the load
+// holds 240 MB live); the table-or-JSON commands run at GOGC=33 (see
+// writeAnswer).
+func gcPercent(p int) (restore func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	old := debug.SetGCPercent(50)
+	old := debug.SetGCPercent(p)
 	done := false
 	return func() {
 		if !done {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"io"
@@ -416,7 +417,13 @@ type tableWriter interface{ writeTable(w io.Writer) error }
 // writeAnswer runs a table-or-JSON command on its flags and writes the
 // answer as indented JSON for --format json, else as its table. The run
 // function checks --format among its other flags.
+//
+// The collector runs at GOGC=33 (gcPercent): the commands' data are flat
+// columns, cheap to collect, and at the default GOGC=100 a cox process on
+// 1e6 rows with 11 columns held 306 MB for about 150 MB live (222 MB at
+// GOGC=33, in the same time).
 func writeAnswer[F any, R tableWriter](w io.Writer, format string, run func(F) (R, error), f F) error {
+	defer gcPercent(33)()
 	res, err := run(f)
 	if err != nil {
 		return err
@@ -426,12 +433,16 @@ func writeAnswer[F any, R tableWriter](w io.Writer, format string, run func(F) (
 	}
 	// The table shows names from the user's file (groups, strata, terms):
 	// control characters in them are escaped, never sent to the terminal.
-	var b strings.Builder
-	if err := res.writeTable(&b); err != nil {
+	// It is escaped line by line as written, not held whole.
+	bw := bufio.NewWriter(w)
+	lw := textsafe.NewLinesWriter(bw)
+	if err := res.writeTable(lw); err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, textsafe.Lines(b.String()))
-	return err
+	if err := lw.Close(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // checkWeights reports the first case weight that is not a positive finite

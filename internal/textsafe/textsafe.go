@@ -7,8 +7,10 @@
 package textsafe
 
 import (
+	"bytes"
 	"fmt"
 	"html"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -78,6 +80,60 @@ func Lines(s string) string {
 		parts[i] = strings.Join(cells, "\t")
 	}
 	return strings.Join(parts, "\n")
+}
+
+// LinesWriter is Lines for text written piece by piece (a table of a
+// million rows need not be held to be escaped): each line is escaped as
+// Lines escapes it and passed on once complete; Close passes on the last
+// line when the text does not end in a line feed.
+type LinesWriter struct {
+	w    io.Writer
+	line []byte // the unfinished line
+}
+
+// NewLinesWriter returns a LinesWriter writing to w.
+func NewLinesWriter(w io.Writer) *LinesWriter { return &LinesWriter{w: w} }
+
+// Write escapes and writes p's complete lines and keeps the rest.
+func (l *LinesWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			l.line = append(l.line, p...)
+			return n, nil
+		}
+		line := p[:i+1]
+		if len(l.line) > 0 {
+			l.line = append(l.line, line...)
+			line = l.line
+		}
+		if err := l.emit(line); err != nil {
+			return 0, err
+		}
+		l.line, p = l.line[:0], p[i+1:]
+	}
+}
+
+// Close writes the unfinished line, if any.
+func (l *LinesWriter) Close() error {
+	if len(l.line) == 0 {
+		return nil
+	}
+	err := l.emit(l.line)
+	l.line = l.line[:0]
+	return err
+}
+
+func (l *LinesWriter) emit(line []byte) error {
+	for _, c := range line {
+		if (c < 0x20 && c != '\t' && c != '\n') || c >= 0x7f {
+			_, err := io.WriteString(l.w, Lines(string(line)))
+			return err
+		}
+	}
+	_, err := l.w.Write(line)
+	return err
 }
 
 // Quote is strconv.Quote for a terminal: s in double quotes with control

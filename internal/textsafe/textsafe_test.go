@@ -61,6 +61,32 @@ func TestList(t *testing.T) {
 }
 
 func TestLines(t *testing.T) {
+	for _, in := range []string{
+		"group\tn\nA\x1b[2J\t3\r\nB\u202e\t4\n",
+		"plain\ttext\nWürzburg\t2\n",
+		"no final line feed\x07",
+		"",
+	} {
+		want := textsafe.Lines(in)
+		// LinesWriter escapes the same text written in pieces of any size.
+		for _, size := range []int{1, 2, 5, 1 << 10} {
+			var b strings.Builder
+			w := textsafe.NewLinesWriter(&b)
+			for rest := in; len(rest) > 0; {
+				k := min(size, len(rest))
+				if _, err := w.Write([]byte(rest[:k])); err != nil {
+					t.Fatal(err)
+				}
+				rest = rest[k:]
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != want {
+				t.Errorf("LinesWriter, pieces of %d: %q, want %q", size, b.String(), want)
+			}
+		}
+	}
 	in := "group\tn\nA\x1b[2J\t3\r\nB\u202e\t4\n"
 	want := "group\tn\nA\\x1b[2J\t3\\r\nB\\u202e\t4\n"
 	if got := textsafe.Lines(in); got != want {
