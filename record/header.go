@@ -131,7 +131,7 @@ func NewHeader(header []string, opts Options, fm Format) (*Header, error) {
 		h.field[i] = -1
 	}
 	for src, dst := range opts.Map {
-		if !slices.Contains(header, src) {
+		if src == "" || !slices.Contains(header, src) {
 			return nil, fmt.Errorf("the column map names %q, which is not a column of the file; the columns are: %s", src, strings.Join(header, ", "))
 		}
 		if _, ok := Lookup(dst); !ok {
@@ -144,8 +144,13 @@ func NewHeader(header []string, opts Options, fm Format) (*Header, error) {
 	seen := map[string]bool{}
 	for i, name := range header {
 		name = strings.TrimSpace(name)
+		if name == "" && i == 0 {
+			// R's write.csv row names: no field, no name to report.
+			h.Columns[i] = Column{Field: -1, Date: -1, factor: 1}
+			continue
+		}
 		if name == "" {
-			return nil, fmt.Errorf("column %d has an empty name; give every column a header", i+1)
+			return nil, fmt.Errorf("column %d has an empty name; give every column but an R row-names first column a header", i+1)
 		}
 		if seen[name] {
 			return nil, fmt.Errorf("column %q appears twice; rename one of them", name)

@@ -203,6 +203,7 @@ func TestHeader(t *testing.T) {
 	}{
 		{[]string{"age", "Age"}, record.Options{}, "both map to age"},
 		{[]string{"age", ""}, record.Options{}, "empty name"},
+		{[]string{"", "age"}, record.Options{Map: map[string]string{"": "age"}}, "not a column of the file"},
 		{[]string{"age"}, record.Options{Map: map[string]string{"x": "age"}}, "not a column of the file"},
 		{[]string{"age", "x"}, record.Options{Map: map[string]string{"x": "tumour"}}, "not a dictionary name"},
 		{[]string{"age"}, record.Options{Units: record.Units{record.CRP: "mg/L"}}, "no column is read into it"},
@@ -297,5 +298,17 @@ func TestUnitsConvertAsR(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRowNamesColumn: R's write.csv row names, an unnamed first column, are
+// read as nothing and not reported as an ignored column.
+func TestRowNamesColumn(t *testing.T) {
+	h, err := record.NewHeader([]string{"", "age"}, record.Options{}, record.Format{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Ignored) != 0 {
+		t.Errorf("ignored %q", h.Ignored)
 	}
 }

@@ -29,7 +29,8 @@ import (
 type Table struct {
 	// Source names the file in error messages.
 	Source string
-	// Header holds the column names in file order.
+	// Header holds the column names in file order; the first may be
+	// empty (R's write.csv row names), and no name reads it.
 	Header []string
 	// Rows holds the data rows; each has len(Header) cells.
 	Rows [][]string
@@ -73,7 +74,9 @@ func Read(r io.Reader, source string) (*Table, error) {
 	t := &Table{Source: source, Header: rd.Header, DecimalComma: rd.DecimalComma}
 	t.index = make(map[string]int, len(t.Header))
 	for i, h := range t.Header {
-		t.index[h] = i
+		if h != "" {
+			t.index[h] = i
+		}
 	}
 	for {
 		rec, err := rd.Next()
@@ -103,7 +106,8 @@ func Read(r io.Reader, source string) (*Table, error) {
 type Reader struct {
 	// Source names the file in error messages.
 	Source string
-	// Header holds the column names in file order, trimmed of space.
+	// Header holds the column names in file order, trimmed of space. The
+	// first may be empty (R's write.csv row names); no name reads it.
 	Header []string
 	// DecimalComma is true when numbers use ',' as the decimal mark.
 	DecimalComma bool
@@ -181,8 +185,11 @@ func NewReaderLimits(r io.Reader, source string, lim Limits) (*Reader, error) {
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
 		h := header[i]
+		if h == "" && i == 0 {
+			continue // R's write.csv row names: read by no name
+		}
 		if h == "" {
-			return nil, fmt.Errorf("%s: line 1: column %d has an empty name; give every column a header", source, i+1)
+			return nil, fmt.Errorf("%s: line 1: column %d has an empty name; give every column but an R row-names first column a header", source, i+1)
 		}
 		if seen[h] {
 			return nil, fmt.Errorf("%s: line 1: column %q appears twice; rename one of them", source, h)
@@ -460,7 +467,7 @@ func (rd *Reader) RowsHint(size int64) int {
 // Column returns the position of the named column, or an error that lists
 // the columns the file does have.
 func (rd *Reader) Column(name string) (int, error) {
-	if j := slices.Index(rd.Header, name); j >= 0 {
+	if j := slices.Index(rd.Header, name); j >= 0 && name != "" {
 		return j, nil
 	}
 	return -1, fmt.Errorf("%s: no column %q; the columns are: %s", rd.Source, name, strings.Join(rd.Header, ", "))

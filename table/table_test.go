@@ -53,6 +53,7 @@ func TestReadErrors(t *testing.T) {
 		{"a,b\n1,2,3\n", "line 2 has 3 fields"},
 		{"a,a\n1,2\n", "appears twice"},
 		{"a,\n1,2\n", "empty name"},
+		{",a,\n1,2,3\n", "column 3 has an empty name"},
 	}
 	for _, tc := range tests {
 		_, err := Read(strings.NewReader(tc.in), "t.csv")
@@ -282,5 +283,31 @@ func TestParseFloatGoLiterals(t *testing.T) {
 		if v, err := ParseFloat(s, false); err != nil || v != want {
 			t.Errorf("ParseFloat(%q) = %v, %v; want %v", s, v, err, want)
 		}
+	}
+}
+
+// TestRowNames: R's write.csv writes row names as an unnamed first column;
+// the file reads, and no name (not even "") reads that column.
+func TestRowNames(t *testing.T) {
+	const in = "\"\",\"time\",\"s\"\n\"1\",5,\"a\"\n\"2\",7,\"b\"\n"
+	tab, err := Read(strings.NewReader(in), "r.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := tab.Floats("time"); err != nil || len(got) != 2 || got[1] != 7 {
+		t.Errorf("time = %v, %v", got, err)
+	}
+	if _, err := tab.ColumnIndex(""); err == nil {
+		t.Error(`ColumnIndex("") found the row names`)
+	}
+	rd, err := NewReader(strings.NewReader(in), "r.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rd.Column(""); err == nil {
+		t.Error(`Column("") found the row names`)
+	}
+	if j, err := rd.Column("s"); err != nil || j != 2 {
+		t.Errorf(`Column("s") = %d, %v`, j, err)
 	}
 }
