@@ -353,14 +353,6 @@ func runCox(f coxFlags) (*coxJSON, error) {
 			return nil, err
 		}
 	}
-	if !f.phTest {
-		// The fit keeps its own copy; let the columns go before the
-		// concordance needs its memory (peak RSS at n = 1e6).
-		design.X, d.nums = nil, nil
-	}
-	c := concordance.HarrellWith(d.time, d.event, m.LinearPredictors(false),
-		concordance.Options{Start: d.start, Strata: opt.Strata, Weights: weights, Cluster: opt.Cluster})
-	res.Concordance = concordanceJSON{jsonx.Float(c.C), jsonx.Float(c.SE)}
 	if f.phTest {
 		zph, err := phTest(d, design, m, opt.Strata)
 		if err != nil {
@@ -368,6 +360,14 @@ func runCox(f coxFlags) (*coxJSON, error) {
 		}
 		res.PHTest = zph
 	}
+	lp := m.LinearPredictors(false)
+	// Neither the columns nor the model (which keeps a sorted copy of the
+	// data) are used again: they can be collected while the concordance
+	// needs its memory (at 1e6 rows and 5 terms, about 90 MB of the peak).
+	design.X, d.nums, m = nil, nil, nil
+	c := concordance.HarrellWith(d.time, d.event, lp,
+		concordance.Options{Start: d.start, Strata: opt.Strata, Weights: weights, Cluster: opt.Cluster})
+	res.Concordance = concordanceJSON{jsonx.Float(c.C), jsonx.Float(c.SE)}
 	return res, nil
 }
 
