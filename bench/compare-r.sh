@@ -6,6 +6,11 @@
 #   bench/compare-r.sh [topic ...]   topics: cox km logrank concordance floor lifelines maxstat validation cif finegray
 #                                    (default: cox km logrank concordance floor)
 #   SIZES="1000 100000 1000000" REPS=3 SEED=1 BENCH_OUT=dir
+#   CSV=file.csv bench/compare-r.sh cox km logrank
+#                                    the whole processes on a file of your own
+#                                    (columns time, status 0/1, x1..x5, s; any
+#                                    others are read by neither) instead of
+#                                    generated data
 #
 # Three levels of comparison, each named in the output:
 #   core     the computation on prebuilt inputs, in-process: carimpi's
@@ -98,6 +103,17 @@ proc() {
 
 gen() { [ -f "$out/data-$1.csv" ] || "$out/gocore" gen -n "$1" -seed "$seed" -out "$out/data-$1.csv"; }
 R=(Rscript bench/rcore.R)
+if [ -n "${CSV:-}" ]; then
+  # A file of one's own: the whole processes only (cox, km, logrank), n
+  # being its lines after the header.
+  rows=$(($(wc -l <"$CSV") - 1))
+  for rep in $(seq "$reps"); do
+    for t in "${topics[@]}"; do
+      case $t in cox | km | logrank) proc "$t" "$rows" "$CSV" "$rep" ;; esac
+    done
+  done
+  sizes=""
+fi
 for n in $sizes; do
   gen "$n"
   csv="$out/data-$n.csv"
