@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 )
 
@@ -70,10 +71,15 @@ func appendFloat(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
-// Write encodes v as indented JSON followed by a newline.
+// Write encodes v as indented JSON followed by a newline, byte for byte
+// as a json.Encoder with SetIndent("", "  ") does. Long Floats arrays
+// inside structs (and slices of structs) are streamed rather than held as
+// text; everything else is encoded first, so that an encoding error
+// writes nothing.
 func Write(w io.Writer, v any) error {
-	// Encode writes nothing unless all of v encodes, in one Write.
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	var p encodePlan
+	if err := p.value(reflect.ValueOf(v), 0); err != nil {
+		return err
+	}
+	return p.write(w)
 }
