@@ -639,14 +639,16 @@ func (t *Table) Floats(name string) ([]float64, error) {
 }
 
 // pow10 holds the powers of ten that are exact in float64.
-var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // parseDecimal is ParseFloat's fast path for the common cell of a large
-// file, a plain decimal ([+-]digits[.digits], at most 15 digits, no
-// exponent or spaces): the digits form an integer m < 2^53 and the value is
-// m / 10^k, one correctly rounded division of two exact numbers (Clinger's
-// fast path), so it equals strconv.ParseFloat's. ok is false for anything
-// else.
+// file, a plain decimal ([+-]digits[.digits], no exponent or spaces) of at
+// most 15 significant digits (leading zeros aside, as in R's 15-digit
+// "0.612133080176864") and 19 digits in all: the digits form an integer m <
+// 10^15 < 2^53 and the value is m / 10^k, one correctly rounded division
+// of two exact numbers (Clinger's fast path), so it equals
+// strconv.ParseFloat's. ok is false for anything else.
 func parseDecimal[T string | []byte](s T) (float64, bool) {
 	i, neg := 0, false
 	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
@@ -676,7 +678,9 @@ func parseDecimal[T string | []byte](s T) (float64, bool) {
 		frac = i - start
 		digits += frac
 	}
-	if i != len(s) || digits == 0 || digits > 15 {
+	// At most 19 digits cannot overflow m; then m < 1e15 bounds the
+	// significant ones.
+	if i != len(s) || digits == 0 || digits > 19 || m >= 1e15 || frac >= len(pow10) {
 		return 0, false
 	}
 	f := float64(m) / pow10[frac]

@@ -176,7 +176,8 @@ func TestReaderLongQuotedField(t *testing.T) {
 // FuzzParseDecimal: ParseFloat's fast path agrees with strconv.ParseFloat
 // bit for bit whenever it accepts a string.
 func FuzzParseDecimal(f *testing.F) {
-	for _, s := range []string{"0", "-0", "12.5", "0.1", "+3.25", "123456789012345", "1234567890123456", "0.000000000000001", "-.5", "5.", ".", "-", "1e5", "9007199254740993"} {
+	for _, s := range []string{"0", "-0", "12.5", "0.1", "+3.25", "123456789012345", "1234567890123456", "0.000000000000001", "-.5", "5.", ".", "-", "1e5", "9007199254740993",
+		"0.612133080176864", "-0.000321805302880784", "999999999999999", "0.9999999999999999", "0.0000000000000000000001", "00000000000000000001.5"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -189,6 +190,20 @@ func FuzzParseDecimal(f *testing.F) {
 			t.Fatalf("%q: fast %v, strconv %v (%v)", s, v, w, err)
 		}
 	})
+}
+
+// TestParseDecimalTakes: which cells the fast path takes (15 significant
+// digits, leading zeros aside, 19 in all) and which it leaves to strconv.
+func TestParseDecimalTakes(t *testing.T) {
+	for s, want := range map[string]bool{
+		"0.612133080176864": true, "-0.000321805302880784": true, "999999999999999": true,
+		"0.000000000000000001": true, "0.0000000000000000001": false, "0.9999999999999999": false, "1000000000000000": false,
+		"1e5": false,
+	} {
+		if _, ok := parseDecimal(s); ok != want {
+			t.Errorf("parseDecimal(%q) ok = %v, want %v", s, ok, want)
+		}
+	}
 }
 
 // TestReaderScan reads cells in place: numbers, missing cells, quoted
