@@ -2,6 +2,7 @@ package jsonx
 
 import (
 	"bufio"
+	"encoding"
 	"encoding/json"
 	"io"
 	"reflect"
@@ -64,7 +65,13 @@ func (p *encodePlan) value(v reflect.Value, d int) error {
 		p.text = append(p.text, ']')
 		return nil
 	}
-	b, err := json.MarshalIndent(v.Interface(), strings.Repeat("  ", d), "  ")
+	x := v.Interface()
+	if v.CanAddr() {
+		// As encoding/json sees an addressable value: with its pointer
+		// methods (a MarshalJSON or MarshalText on *T).
+		x = v.Addr().Interface()
+	}
+	b, err := json.MarshalIndent(x, strings.Repeat("  ", d), "  ")
 	if err != nil {
 		return err
 	}
@@ -115,10 +122,13 @@ func (p *encodePlan) indent(d int) {
 // and write what encoding/json writes: no MarshalJSON or MarshalText of
 // its own, no embedded fields, no tag options but omitempty.
 func walkable(t reflect.Type) bool {
-	if t.Kind() != reflect.Struct || t.Implements(reflect.TypeFor[json.Marshaler]()) ||
-		reflect.PointerTo(t).Implements(reflect.TypeFor[json.Marshaler]()) ||
-		t.Implements(reflect.TypeFor[interface{ MarshalText() ([]byte, error) }]()) {
+	if t.Kind() != reflect.Struct {
 		return false
+	}
+	for _, m := range []reflect.Type{reflect.TypeFor[json.Marshaler](), reflect.TypeFor[encoding.TextMarshaler]()} {
+		if t.Implements(m) || reflect.PointerTo(t).Implements(m) {
+			return false
+		}
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)

@@ -46,6 +46,12 @@ type doc struct {
 
 type Embedded struct{ Inner int }
 
+// textual encodes as text through a pointer method: encoding/json calls it
+// for addressable values, so Write must leave it to encoding/json.
+type textual struct{ A int }
+
+func (t *textual) MarshalText() ([]byte, error) { return []byte("text"), nil }
+
 type outer struct {
 	Doc  *doc   `json:"doc"`
 	Docs []*doc `json:"docs"`
@@ -86,6 +92,10 @@ func TestWriteAsEncoder(t *testing.T) {
 		{"nil", nil},
 		{"nil pointer", (*doc)(nil)},
 		{"number", 3.5},
+		{"text marshaler", &struct {
+			T textual `json:"t"`
+			F Floats  `json:"f"`
+		}{textual{1}, long(5000, 0)}},
 	} {
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
